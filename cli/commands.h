@@ -1,0 +1,25 @@
+/* commands.h: the photodesk subcommands (private to cli/).
+ *
+ * Each command gets the arguments after its name (argv[0] is the command name) and the
+ * global options, and returns the exit status: 0 all went well, 1 some input was
+ * rejected (the rest was still done), 2 usage error.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+    const char *library; /* --library, else $PHOTODESK_LIBRARY, else the default */
+} PdGlobalOptions;
+
+enum {
+    PD_EXIT_OK = 0,
+    PD_EXIT_REJECTED = 1,
+    PD_EXIT_USAGE = 2,
+};
+
+int pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global);
+
+/* Parses @argc/@argv with @context, printing a usage error on failure. Returns FALSE
+ * (after printing) when the arguments are wrong. */
+gboolean pd_cli_parse(GOptionContext *context, const char *command, int *argc, char ***argv);

@@ -1,0 +1,96 @@
+/* main.c: photodesk's entry point: global options, then one subcommand, git-style. */
+#include "cli/commands.h"
+#include "ingest/ingest.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv, const PdGlobalOptions *global);
+    const char *summary;
+} Command;
+
+static const Command commands[] = {
+    {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing"},
+};
+
+static void
+usage(FILE *to)
+{
+    fprintf(to, "Usage: photodesk [--library DIR] COMMAND [OPTIONS] [ARGS]\n\n"
+                "photodesk is a newsroom photo desk: it reads wire photos' captions and\n"
+                "credits, keeps them in a catalog, and serves a web page to search them.\n\n"
+                "Commands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\nGlobal options:\n"
+                "  --library DIR   the photo library (default: $PHOTODESK_LIBRARY, else\n"
+                "                  ~/.local/share/photodesk)\n"
+                "  --version       print the version and exit\n"
+                "  -h, --help      show this help\n\n"
+                "Run 'photodesk COMMAND --help' for a command's options.\n");
+}
+
+gboolean
+pd_cli_parse(GOptionContext *context, const char *command, int *argc, char ***argv)
+{
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(context, argc, argv, &error)) {
+        fprintf(stderr, "photodesk %s: %s\n(run 'photodesk %s --help' for usage)\n", command,
+                error->message, command);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+
+    PdGlobalOptions global = {g_getenv("PHOTODESK_LIBRARY")};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return PD_EXIT_OK;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("photodesk %s\n", PHOTODESK_VERSION);
+            return PD_EXIT_OK;
+        } else if (strcmp(a, "--library") == 0 && i + 1 < argc) {
+            global.library = argv[++i];
+        } else if (g_str_has_prefix(a, "--library=")) {
+            global.library = a + strlen("--library=");
+        } else {
+            fprintf(stderr, "photodesk: unknown option %s\n\n", a);
+            usage(stderr);
+            return PD_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return PD_EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        usage(stdout);
+        return PD_EXIT_OK;
+    }
+    for (gsize c = 0; c < G_N_ELEMENTS(commands); c++) {
+        if (strcmp(commands[c].name, name) == 0) {
+            g_autoptr(GError) error = NULL;
+            if (!pd_ingest_init(argv[0], &error)) {
+                fprintf(stderr, "photodesk: %s\n", error->message);
+                return PD_EXIT_REJECTED;
+            }
+            return commands[c].run(argc - i, argv + i, &global);
+        }
+    }
+    fprintf(stderr, "photodesk: '%s' is not a photodesk command\n\n", name);
+    usage(stderr);
+    return PD_EXIT_USAGE;
+}

@@ -1,0 +1,370 @@
+/* exif.c: the EXIF fields photodesk reads, through libexif.
+ *
+ * libexif is asked to keep every entry as found: no "follow the specification" fix-ups
+ * (which would invent entries) and no dropping of tags it does not expect in an IFD
+ * (cameras put DateTimeOriginal in IFD0). Its log is watched for signs of damage.
+ * Value conversions follow exiftool's, which the conformance corpus records.
+ */
+#include "ingest/exif.h"
+#include "ingest/text.h"
+
+#include <libexif/exif-data.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const guint8 exif_header[6] = {'E', 'x', 'i', 'f', 0, 0};
+
+/* libexif caps the TIFF structure it reads at 64 KiB (the size of a JPEG APP1). */
+#define LIBEXIF_MAX (0xFFFEu)
+
+/* ---------------------------------------------------------------- structure check
+ *
+ * libexif skips what it cannot read, mostly without saying so, and reports harmless
+ * oddities (a thumbnail offset past the end with a length of 0) in the same words as
+ * real damage. Whether the EXIF block is damaged is decided by walking its TIFF
+ * structure here: directory offsets and entry counts within the block, no directory
+ * visited twice, value offsets within the block, valid entry types. */
+
+typedef struct {
+    const guint8 *d;
+    gsize len;
+    gboolean le;
+    guint32 visited[16];
+    guint n_visited;
+    char *problem;
+} Check;
+
+static guint16
+c16(const Check *c, gsize off)
+{
+    const guint8 *p = c->d + off;
+    return c->le ? (guint16)(p[0] | p[1] << 8) : (guint16)(p[0] << 8 | p[1]);
+}
+
+static guint32
+c32(const Check *c, gsize off)
+{
+    const guint8 *p = c->d + off;
+    return c->le ? ((guint32)p[3] << 24 | (guint32)p[2] << 16 | (guint32)p[1] << 8 | p[0])
+                 : ((guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3]);
+}
+
+static void G_GNUC_PRINTF(2, 3)
+check_fail(Check *c, const char *format, ...)
+{
+    if (c->problem)
+        return;
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    c->problem = g_strdup_printf("EXIF: %s", msg);
+}
+
+static void
+check_ifd(Check *c, guint32 off, const char *name, int depth)
+{
+    static const guint8 type_size[13] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8};
+    if (c->problem)
+        return;
+    if (off < 8 || off > c->len || c->len - off < 2) {
+        check_fail(c, "%s directory offset %u is outside the EXIF block (%zu bytes)", name, off,
+                   c->len);
+        return;
+    }
+    for (guint i = 0; i < c->n_visited; i++) {
+        if (c->visited[i] == off) {
+            check_fail(c, "%s directory points back to an earlier directory (a loop)", name);
+            return;
+        }
+    }
+    if (c->n_visited == G_N_ELEMENTS(c->visited) || depth > 4) {
+        check_fail(c, "too many nested directories");
+        return;
+    }
+    c->visited[c->n_visited++] = off;
+    guint count = c16(c, off);
+    if ((gsize)count * 12 > c->len - off - 2) {
+        check_fail(c, "%s directory claims %u entries, more than the block holds", name, count);
+        return;
+    }
+    for (guint i = 0; i < count && !c->problem; i++) {
+        gsize e = off + 2 + 12 * (gsize)i;
+        guint16 tag = c16(c, e), type = c16(c, e + 2);
+        guint32 cnt = c32(c, e + 4), value = c32(c, e + 8);
+        if (tag == 0 && type == 0)
+            continue; /* Photoshop writes empty entries */
+        if (type == 0 || type > 12) {
+            check_fail(c, "%s entry 0x%04x has an invalid type %u", name, tag, type);
+            return;
+        }
+        guint64 size = (guint64)cnt * type_size[type];
+        if (size > 4 && (value > c->len || size > c->len - value)) {
+            check_fail(c, "%s entry 0x%04x (%" G_GUINT64_FORMAT " bytes at offset %u) lies "
+                          "outside the EXIF block",
+                       name, tag, size, value);
+            return;
+        }
+        if (tag == EXIF_TAG_EXIF_IFD_POINTER && size == 4)
+            check_ifd(c, value, "EXIF", depth + 1);
+        else if (tag == EXIF_TAG_GPS_INFO_IFD_POINTER && size == 4)
+            check_ifd(c, value, "GPS", depth + 1);
+        else if (tag == EXIF_TAG_INTEROPERABILITY_IFD_POINTER && size == 4)
+            check_ifd(c, value, "Interoperability", depth + 1);
+    }
+    if (c->problem || depth != 0 || strcmp(name, "IFD0") != 0)
+        return;
+    gsize next_at = off + 2 + 12 * (gsize)count;
+    if (c->len - next_at < 4)
+        return;
+    guint32 next = c32(c, next_at);
+    if (next != 0)
+        check_ifd(c, next, "IFD1", 0);
+}
+
+static char *
+check_structure(const guint8 *tiff, gsize len)
+{
+    Check c = {tiff, len, FALSE, {0}, 0, NULL};
+    if (len < 8) {
+        return g_strdup("EXIF: block too short for a TIFF header");
+    }
+    if (memcmp(tiff, "II", 2) == 0)
+        c.le = TRUE;
+    else if (memcmp(tiff, "MM", 2) != 0)
+        return g_strdup("EXIF: no TIFF header (byte order mark missing)");
+    guint16 magic = c16(&c, 2);
+    if (magic == 43)
+        return NULL; /* BigTIFF: not an EXIF block */
+    if (magic != 42)
+        return g_strdup_printf("EXIF: bad TIFF header (magic number %u, not 42)", magic);
+    check_ifd(&c, c32(&c, 4), "IFD0", 0);
+    return c.problem;
+}
+
+static ExifEntry *
+entry(ExifData *ed, ExifIfd ifd, ExifTag tag)
+{
+    return exif_content_get_entry(ed->ifd[ifd], tag);
+}
+
+static gboolean
+is_text_format(ExifFormat f)
+{
+    return f == EXIF_FORMAT_ASCII || f == EXIF_FORMAT_UNDEFINED || f == EXIF_FORMAT_BYTE;
+}
+
+/* exiftool's "string" reading: the value ends at its first NUL. */
+static char *
+string_value(ExifEntry *e)
+{
+    if (e == NULL || e->data == NULL || !is_text_format(e->format))
+        return NULL;
+    const guint8 *nul = memchr(e->data, 0, e->size);
+    gsize n = nul ? (gsize)(nul - e->data) : e->size;
+    return pd_text_decode(e->data, n, NULL);
+}
+
+/* EXIF Copyright holds "photographer NUL editor NUL"; an editor-only notice starts with
+ * a space. exiftool shows the two on separate lines; so does photodesk. */
+static char *
+copyright_value(ExifEntry *e)
+{
+    if (e == NULL || e->data == NULL || !is_text_format(e->format))
+        return NULL;
+    GString *s = g_string_new_len((const char *)e->data, (gssize)e->size);
+    const char *nul = memchr(s->str, 0, s->len);
+    if (nul) {
+        gsize at = (gsize)(nul - s->str);
+        gsize sp = at;
+        while (sp > 0 && s->str[sp - 1] == ' ')
+            sp--;
+        g_string_erase(s, (gssize)sp, (gssize)(at + 1 - sp));
+        g_string_insert_c(s, (gssize)sp, '\n');
+        const char *second = memchr(s->str + sp + 1, 0, s->len - sp - 1);
+        if (second) {
+            gsize at2 = (gsize)(second - s->str);
+            while (at2 > sp + 1 && s->str[at2 - 1] == ' ')
+                at2--;
+            g_string_truncate(s, at2);
+        }
+        if (s->len && s->str[s->len - 1] == '\n')
+            g_string_truncate(s, s->len - 1);
+    }
+    char *out = pd_text_decode((const guint8 *)s->str, s->len, NULL);
+    g_string_free(s, TRUE);
+    return out;
+}
+
+/* exiftool keeps 10 significant digits of a rational, 'inf' or 'undef' for x/0. */
+static gboolean
+rational_triplet(ExifEntry *e, ExifByteOrder order, double out[3])
+{
+    if (e == NULL || e->data == NULL || e->format != EXIF_FORMAT_RATIONAL ||
+        e->components < 1 || e->size < 8 * e->components)
+        return FALSE;
+    for (unsigned i = 0; i < 3; i++) {
+        if (i >= e->components) {
+            out[i] = 0;
+            continue;
+        }
+        ExifRational r = exif_get_rational(e->data + 8 * i, order);
+        if (r.denominator == 0)
+            return FALSE;
+        char buf[64];
+        g_snprintf(buf, sizeof buf, "%.10g", (double)r.numerator / (double)r.denominator);
+        out[i] = g_ascii_strtod(buf, NULL);
+    }
+    return TRUE;
+}
+
+static gboolean
+gps_coordinate(ExifData *ed, ExifTag value_tag, ExifTag ref_tag, char negative_ref,
+               double *out)
+{
+    ExifEntry *ref = entry(ed, EXIF_IFD_GPS, ref_tag);
+    ExifEntry *val = entry(ed, EXIF_IFD_GPS, value_tag);
+    double dms[3];
+    if (ref == NULL || !rational_triplet(val, exif_data_get_byte_order(ed), dms))
+        return FALSE;
+    *out = dms[0] + (dms[1] + dms[2] / 60.0) / 60.0;
+    if (ref->data && ref->size > 0 && g_ascii_toupper((char)ref->data[0]) == negative_ref)
+        *out = -*out;
+    return TRUE;
+}
+
+/* exiftool's Composite:SubSecDateTimeOriginal: sub-seconds go after the seconds unless
+ * the value already has some; the offset is appended unless the value already has a sign
+ * in it. NULL when there is neither. */
+static char *
+composite_date(const char *dto, const char *subsec, const char *offset)
+{
+    char *v = NULL;
+    if (subsec && g_ascii_isdigit(subsec[0])) {
+        gsize nd = 0;
+        while (g_ascii_isdigit(subsec[nd]))
+            nd++;
+        /* first " hh:mm:ss" not already followed by ".digit" */
+        for (const char *p = dto; *p; p++) {
+            if (p[0] == ' ' && g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2]) && p[3] == ':' &&
+                g_ascii_isdigit(p[4]) && g_ascii_isdigit(p[5]) && p[6] == ':' &&
+                g_ascii_isdigit(p[7]) && g_ascii_isdigit(p[8]) &&
+                !(p[9] == '.' && g_ascii_isdigit(p[10]))) {
+                gsize at = (gsize)(p - dto) + 9;
+                v = g_strdup_printf("%.*s.%.*s%s", (int)at, dto, (int)nd, subsec, dto + at);
+                break;
+            }
+        }
+    }
+    if (offset && strpbrk(dto, "+-") == NULL && (offset[0] == '+' || offset[0] == '-')) {
+        const char *p = offset + 1;
+        int h = 0, nh = 0;
+        while (g_ascii_isdigit(*p) && nh < 3) {
+            h = h * 10 + (*p++ - '0');
+            nh++;
+        }
+        if (nh >= 1 && nh <= 2 && p[0] == ':' && g_ascii_isdigit(p[1]) &&
+            g_ascii_isdigit(p[2])) {
+            char *with = g_strdup_printf("%s%c%02d:%c%c", v ? v : dto, offset[0], h, p[1], p[2]);
+            g_free(v);
+            v = with;
+        }
+    }
+    return v;
+}
+
+void
+pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
+{
+    memset(out, 0, sizeof *out);
+    g_autofree guint8 *copy = NULL;
+    const guint8 *buf = data;
+    gsize n = len;
+    if (len < 6 || memcmp(data, exif_header, 6) != 0) {
+        /* A bare TIFF structure (TIFF files, PNG eXIf, most WebP and HEIF): libexif wants
+         * the APP1 header in front. Only what libexif will read is copied. */
+        gsize take = MIN(len, (gsize)LIBEXIF_MAX);
+        copy = g_malloc(take + 6);
+        memcpy(copy, exif_header, 6);
+        memcpy(copy + 6, data, take);
+        buf = copy;
+        n = take + 6;
+    }
+    if (n > G_MAXUINT)
+        n = G_MAXUINT;
+
+    {
+        const guint8 *tiff = data;
+        gsize tlen = len;
+        if (len >= 6 && memcmp(data, exif_header, 6) == 0) {
+            tiff += 6;
+            tlen -= 6;
+        }
+        out->problem = check_structure(tiff, tlen);
+    }
+
+    ExifData *ed = exif_data_new();
+    exif_data_unset_option(ed, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+    exif_data_unset_option(ed, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+    exif_data_load_data(ed, buf, (unsigned int)n);
+
+    out->description = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_IMAGE_DESCRIPTION));
+    out->artist = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_ARTIST));
+    out->copyright = copyright_value(entry(ed, EXIF_IFD_0, EXIF_TAG_COPYRIGHT));
+    out->make = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_MAKE));
+    out->model = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_MODEL));
+
+    ExifEntry *o = entry(ed, EXIF_IFD_0, EXIF_TAG_ORIENTATION);
+    if (o && o->data && o->size >= 2 && o->format == EXIF_FORMAT_SHORT)
+        out->orientation = exif_get_short(o->data, exif_data_get_byte_order(ed));
+
+    ExifIfd date_ifd = EXIF_IFD_EXIF;
+    g_autofree char *dto = string_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_DATE_TIME_ORIGINAL));
+    if (dto == NULL) {
+        dto = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_DATE_TIME_ORIGINAL));
+        date_ifd = EXIF_IFD_0;
+    }
+    if (dto) {
+        g_autofree char *subsec =
+            string_value(entry(ed, date_ifd, EXIF_TAG_SUB_SEC_TIME_ORIGINAL));
+        g_autofree char *offset =
+            string_value(entry(ed, date_ifd, EXIF_TAG_OFFSET_TIME_ORIGINAL));
+        if (subsec == NULL)
+            subsec = string_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_SUB_SEC_TIME_ORIGINAL));
+        if (offset == NULL)
+            offset = string_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_OFFSET_TIME_ORIGINAL));
+        out->date_original_composite = composite_date(dto, subsec, offset);
+        out->date_original = g_steal_pointer(&dto);
+    }
+
+    double lat, lon;
+    if (gps_coordinate(ed, EXIF_TAG_GPS_LATITUDE, EXIF_TAG_GPS_LATITUDE_REF, 'S', &lat) &&
+        gps_coordinate(ed, EXIF_TAG_GPS_LONGITUDE, EXIF_TAG_GPS_LONGITUDE_REF, 'W', &lon)) {
+        out->has_gps = TRUE;
+        out->gps_lat = lat;
+        out->gps_lon = lon;
+    }
+
+    ExifEntry *iptc = entry(ed, EXIF_IFD_0, EXIF_TAG_IPTC_NAA);
+    if (iptc && iptc->data && iptc->size > 0)
+        out->iptc = g_bytes_new(iptc->data, iptc->size);
+
+    exif_data_unref(ed);
+}
+
+void
+pd_exif_fields_clear(PdExifFields *f)
+{
+    g_free(f->description);
+    g_free(f->artist);
+    g_free(f->copyright);
+    g_free(f->make);
+    g_free(f->model);
+    g_free(f->date_original);
+    g_free(f->date_original_composite);
+    g_clear_pointer(&f->iptc, g_bytes_unref);
+    g_free(f->problem);
+    memset(f, 0, sizeof *f);
+}

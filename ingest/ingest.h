@@ -1,0 +1,94 @@
+/* ingest.h: reading a news photo (the public interface of ingest/).
+ *
+ * pd_ingest_read_file() opens a photo once, identifies it by its magic bytes (JPEG, PNG,
+ * WebP, TIFF, HEIF/AVIF and nothing else), reads its header with libvips without decoding
+ * pixels, pulls out its EXIF (libexif), IPTC-IIM (photodesk's own parser) and XMP
+ * (expat), and reconciles the three into one PdPhotoMeta following the Metadata Working
+ * Group's rules, as ../shared/corpus/README.md specifies them.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PD_INGEST_ERROR (pd_ingest_error_quark())
+GQuark pd_ingest_error_quark(void);
+
+typedef enum {
+    PD_INGEST_ERROR_OPEN,       /* missing, unreadable, not a regular file */
+    PD_INGEST_ERROR_EMPTY,      /* zero bytes */
+    PD_INGEST_ERROR_FORMAT,     /* not one of the formats photodesk opens */
+    PD_INGEST_ERROR_INIT,       /* libvips could not start */
+} PdIngestError;
+
+typedef enum {
+    PD_FORMAT_UNKNOWN = 0,
+    PD_FORMAT_JPEG,
+    PD_FORMAT_PNG,
+    PD_FORMAT_WEBP,
+    PD_FORMAT_TIFF,
+    PD_FORMAT_HEIF, /* HEIC, HEIF and AVIF: ISO base media files read by libheif */
+} PdFormat;
+
+/* What photodesk knows about one photo. A plain value: every string is valid UTF-8,
+ * normalised (LF line ends, trimmed) and NULL when absent. */
+typedef struct {
+    char *caption;
+    char *headline;
+    char *byline; /* several creators joined with "; " */
+    char *credit;
+    char *source;
+    char *copyright;
+    char *date_created; /* ISO 8601 at the precision of the source */
+    char *city;
+    char *province;
+    char *country;
+    GPtrArray *keywords; /* of char *, in file order; never NULL */
+    char *special_instructions;
+    char *transmission_reference;
+    char *object_name;
+    char *writer;
+    char *make;
+    char *model;
+
+    PdFormat format;
+    int width, height; /* stored size of the primary image, 0 when unknown */
+    int orientation;   /* EXIF orientation 1..8, 0 when absent or invalid */
+    gboolean has_gps;
+    double gps_lat, gps_lon; /* signed decimal degrees, rounded to 7 places */
+
+    gboolean damaged;    /* some structure was broken; what could be read is here */
+    GPtrArray *warnings; /* of char *: what was odd, damaged or repaired */
+} PdPhotoMeta;
+
+/* Starts libvips for photodesk: untrusted loaders blocked, no operation cache (photos
+ * are read once), warnings routed to the photo being read. Call once, first. */
+gboolean pd_ingest_init(const char *argv0, GError **error);
+
+/* Reads the photo at @path. Returns NULL with @error set when the file cannot be read
+ * or is not an image photodesk opens; a damaged photo of a known format is not an error
+ * (see ->damaged). Free with pd_photo_meta_free(). */
+PdPhotoMeta *pd_ingest_read_file(const char *path, GError **error);
+
+/* The same for @len bytes in memory, which must stay valid during the call. */
+PdPhotoMeta *pd_ingest_read_buffer(const void *data, gsize len, GError **error);
+
+/* The format @len bytes at @data start with, or PD_FORMAT_UNKNOWN. */
+PdFormat pd_ingest_sniff_format(const guint8 *data, gsize len);
+
+/* "jpeg", "png", "webp", "tiff", "heif" or "unknown". */
+const char *pd_format_name(PdFormat format);
+
+PdPhotoMeta *pd_photo_meta_new(void);
+void pd_photo_meta_free(PdPhotoMeta *meta);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdPhotoMeta, pd_photo_meta_free)
+
+/* One JSON object on one line (no newline) with @file and the fields of
+ * ../shared/corpus/expected.jsonl, plus "warnings" and "damaged". Free with g_free(). */
+char *pd_photo_meta_to_json(const PdPhotoMeta *meta, const char *file);
+
+/* An aligned listing for people, one field a line, ending in a newline. */
+char *pd_photo_meta_to_text(const PdPhotoMeta *meta, const char *file);
+
+G_END_DECLS

@@ -1,0 +1,180 @@
+/* meta-output.c: a PdPhotoMeta as JSON (for programs) and as an aligned listing (for
+ * people). The JSON field names and order are those of ../shared/corpus/expected.jsonl. */
+#include "ingest/ingest.h"
+#include "ingest/text.h"
+
+#include <string.h>
+
+static void
+json_key(GString *out, const char *key)
+{
+    if (out->len > 1)
+        g_string_append(out, ", ");
+    pd_text_append_json(out, key);
+    g_string_append(out, ": ");
+}
+
+static void
+json_string(GString *out, const char *key, const char *value)
+{
+    json_key(out, key);
+    if (value)
+        pd_text_append_json(out, value);
+    else
+        g_string_append(out, "null");
+}
+
+static void
+json_int(GString *out, const char *key, int value, gboolean present)
+{
+    json_key(out, key);
+    if (present)
+        g_string_append_printf(out, "%d", value);
+    else
+        g_string_append(out, "null");
+}
+
+/* Degrees with at most 7 decimals, as short as they can be written. */
+static void
+json_degrees(GString *out, const char *key, double value, gboolean present)
+{
+    json_key(out, key);
+    if (!present) {
+        g_string_append(out, "null");
+        return;
+    }
+    char buf[64];
+    g_ascii_formatd(buf, sizeof buf, "%.7f", value);
+    gsize n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0')
+        n--;
+    if (n > 0 && buf[n - 1] == '.')
+        n++; /* keep one zero: 7.0 */
+    buf[n] = '\0';
+    g_string_append(out, buf);
+}
+
+static void
+json_array(GString *out, const char *key, GPtrArray *items)
+{
+    json_key(out, key);
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < items->len; i++) {
+        if (i)
+            g_string_append(out, ", ");
+        pd_text_append_json(out, g_ptr_array_index(items, i));
+    }
+    g_string_append_c(out, ']');
+}
+
+static void
+json_bool(GString *out, const char *key, gboolean value)
+{
+    json_key(out, key);
+    g_string_append(out, value ? "true" : "false");
+}
+
+char *
+pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
+{
+    GString *out = g_string_sized_new(1024);
+    g_string_append_c(out, '{');
+    json_string(out, "file", file);
+    json_string(out, "caption", m->caption);
+    json_string(out, "headline", m->headline);
+    json_string(out, "byline", m->byline);
+    json_string(out, "credit", m->credit);
+    json_string(out, "source", m->source);
+    json_string(out, "copyright", m->copyright);
+    json_string(out, "date_created", m->date_created);
+    json_string(out, "city", m->city);
+    json_string(out, "province", m->province);
+    json_string(out, "country", m->country);
+    json_array(out, "keywords", m->keywords);
+    json_string(out, "special_instructions", m->special_instructions);
+    json_string(out, "transmission_reference", m->transmission_reference);
+    json_string(out, "object_name", m->object_name);
+    json_string(out, "writer", m->writer);
+    json_int(out, "width", m->width, m->width > 0);
+    json_int(out, "height", m->height, m->height > 0);
+    json_int(out, "orientation", m->orientation, m->orientation > 0);
+    json_string(out, "make", m->make);
+    json_string(out, "model", m->model);
+    json_degrees(out, "gps_lat", m->gps_lat, m->has_gps);
+    json_degrees(out, "gps_lon", m->gps_lon, m->has_gps);
+    /* "malformed" is the corpus's name for what photodesk calls "damaged". */
+    json_bool(out, "malformed", m->damaged);
+    json_string(out, "format", pd_format_name(m->format));
+    json_array(out, "warnings", m->warnings);
+    json_bool(out, "damaged", m->damaged);
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}
+
+static void
+text_field(GString *out, const char *label, const char *value)
+{
+    if (value == NULL)
+        return;
+    g_string_append_printf(out, "  %-22s ", label);
+    /* Continuation lines of a caption line up under its first line. */
+    for (const char *p = value; *p; p++) {
+        g_string_append_c(out, *p);
+        if (*p == '\n')
+            g_string_append_printf(out, "  %-22s ", "");
+    }
+    g_string_append_c(out, '\n');
+}
+
+char *
+pd_photo_meta_to_text(const PdPhotoMeta *m, const char *file)
+{
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(out, "%s\n", file);
+    text_field(out, "Caption", m->caption);
+    text_field(out, "Headline", m->headline);
+    text_field(out, "Object name", m->object_name);
+    text_field(out, "By-line", m->byline);
+    text_field(out, "Credit", m->credit);
+    text_field(out, "Source", m->source);
+    text_field(out, "Copyright", m->copyright);
+    text_field(out, "Date created", m->date_created);
+    text_field(out, "City", m->city);
+    text_field(out, "Province/State", m->province);
+    text_field(out, "Country", m->country);
+    if (m->keywords->len) {
+        g_autofree char *kw = NULL;
+        GString *k = g_string_new(NULL);
+        for (guint i = 0; i < m->keywords->len; i++)
+            g_string_append_printf(k, "%s%s", i ? ", " : "",
+                                   (char *)g_ptr_array_index(m->keywords, i));
+        kw = g_string_free(k, FALSE);
+        text_field(out, "Keywords", kw);
+    }
+    text_field(out, "Special instructions", m->special_instructions);
+    text_field(out, "Transmission ref.", m->transmission_reference);
+    text_field(out, "Caption writer", m->writer);
+    {
+        g_autofree char *size = NULL;
+        if (m->width > 0 && m->height > 0)
+            size = g_strdup_printf("%d x %d %s", m->width, m->height, pd_format_name(m->format));
+        else
+            size = g_strdup(pd_format_name(m->format));
+        text_field(out, "Image", size);
+    }
+    if (m->orientation > 0) {
+        g_autofree char *o = g_strdup_printf("%d", m->orientation);
+        text_field(out, "Orientation", o);
+    }
+    text_field(out, "Camera make", m->make);
+    text_field(out, "Camera model", m->model);
+    if (m->has_gps) {
+        g_autofree char *gps = g_strdup_printf("%.7f, %.7f", m->gps_lat, m->gps_lon);
+        text_field(out, "GPS", gps);
+    }
+    if (m->damaged)
+        text_field(out, "Damaged", "yes: what could be read is shown");
+    for (guint i = 0; i < m->warnings->len; i++)
+        text_field(out, "Warning", g_ptr_array_index(m->warnings, i));
+    return g_string_free(out, FALSE);
+}
