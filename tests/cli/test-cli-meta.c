@@ -1,0 +1,158 @@
+/* test-cli-meta.c: photodesk meta as a user meets it: exit statuses, one clear line per
+ * rejected file, the other files still read. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <vips/vips.h>
+
+typedef struct {
+    int status;
+    char *out;
+    char *err;
+} Run;
+
+static void
+run_clear(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+static Run
+run(const char *const *args)
+{
+    const char *bin = g_getenv("PHOTODESK_BIN");
+    g_assert_nonnull(bin);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *)bin);
+    for (int i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
+    Run r = {0};
+    g_autoptr(GError) error = NULL;
+    int wait = 0;
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r.out, &r.err, &wait, &error);
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_true(WIFEXITED(wait)); /* a crash is never acceptable */
+    r.status = WEXITSTATUS(wait);
+    g_ptr_array_unref(argv);
+    return r;
+}
+
+static guint
+count_lines(const char *s)
+{
+    guint n = 0;
+    for (; *s; s++)
+        if (*s == '\n')
+            n++;
+    return n;
+}
+
+static char *
+make_photo(const char *dir)
+{
+    VipsImage *im = NULL;
+    g_assert_cmpint(vips_black(&im, 8, 8, NULL), ==, 0);
+    char *path = g_build_filename(dir, "good.jpg", NULL);
+    g_assert_cmpint(vips_jpegsave(im, path, NULL), ==, 0);
+    g_object_unref(im);
+    return path;
+}
+
+static void
+test_bad_input(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photodesk-cli-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_autofree char *good = make_photo(dir);
+    g_autofree char *empty = g_build_filename(dir, "empty.jpg", NULL);
+    g_autofree char *text = g_build_filename(dir, "notes.jpg", NULL);
+    g_autofree char *zip = g_build_filename(dir, "archive.tif", NULL);
+    g_autofree char *missing = g_build_filename(dir, "missing.jpg", NULL);
+    g_autofree char *folder = g_build_filename(dir, "folder", NULL);
+    g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+    g_assert_true(g_file_set_contents(text, "Caption: not a photo\n", -1, NULL));
+    g_assert_true(g_file_set_contents(zip, "PK\x03\x04 zipped", 11, NULL));
+    g_assert_cmpint(g_mkdir(folder, 0700), ==, 0);
+
+    const char *args[] = {"meta", "--json", empty, text, good, zip, missing, folder, NULL};
+    Run r = run(args);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_cmpuint(count_lines(r.out), ==, 1); /* the good photo was still read */
+    g_assert_nonnull(strstr(r.out, "good.jpg"));
+    g_assert_cmpuint(count_lines(r.err), ==, 5); /* one line per rejected file */
+    g_auto(GStrv) lines = g_strsplit(r.err, "\n", -1);
+    const char *names[] = {empty, text, zip, missing, folder};
+    const char *reasons[] = {"empty", "text", "ZIP", "No such file", "folder"};
+    for (int i = 0; i < 5; i++) {
+        g_assert_nonnull(strstr(lines[i], names[i]));
+        g_assert_nonnull(strstr(lines[i], reasons[i]));
+    }
+    run_clear(&r);
+
+    const char *only_good[] = {"meta", good, NULL};
+    r = run(only_good);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "8 x 8 jpeg"));
+    g_assert_cmpstr(r.err, ==, "");
+    run_clear(&r);
+
+    g_remove(good);
+    g_remove(empty);
+    g_remove(text);
+    g_remove(zip);
+    g_rmdir(folder);
+    g_rmdir(dir);
+}
+
+static void
+test_usage(void)
+{
+    const char *help[] = {"--help", NULL};
+    Run r = run(help);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "meta"));
+    run_clear(&r);
+
+    const char *meta_help[] = {"meta", "--help", NULL};
+    r = run(meta_help);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "--json"));
+    run_clear(&r);
+
+    const char *no_files[] = {"meta", NULL};
+    r = run(no_files);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "no files"));
+    run_clear(&r);
+
+    const char *bad_option[] = {"meta", "--frobnicate", NULL};
+    r = run(bad_option);
+    g_assert_cmpint(r.status, ==, 2);
+    run_clear(&r);
+
+    const char *bad_command[] = {"frobnicate", NULL};
+    r = run(bad_command);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "frobnicate"));
+    run_clear(&r);
+
+    const char *nothing[] = {NULL};
+    r = run(nothing);
+    g_assert_cmpint(r.status, ==, 2);
+    run_clear(&r);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    if (VIPS_INIT(argv[0]))
+        g_error("libvips failed to start");
+    g_test_add_func("/cli/meta/bad-input", test_bad_input);
+    g_test_add_func("/cli/meta/usage", test_usage);
+    return g_test_run();
+}

@@ -1,0 +1,614 @@
+/* test-read.c: reading whole photos: containers, reconciliation rules, bad input.
+ *
+ * The photos are made here: a small image saved by libvips, with EXIF, IIM and XMP
+ * blocks built byte by byte and spliced in, so each rule is tested on exactly the
+ * layout it is about. */
+#include "ingest/ingest.h"
+
+#include <string.h>
+#include <vips/vips.h>
+
+/* ---------------------------------------------------------------- builders */
+
+static GBytes *
+base_image(const char *format)
+{
+    VipsImage *black = NULL;
+    g_assert_cmpint(vips_black(&black, 24, 16, "bands", 3, NULL), ==, 0);
+    void *buf = NULL;
+    size_t len = 0;
+    int r = strcmp(format, "png") == 0 ? vips_pngsave_buffer(black, &buf, &len, NULL)
+                                       : vips_jpegsave_buffer(black, &buf, &len, NULL);
+    g_assert_cmpint(r, ==, 0);
+    g_object_unref(black);
+    return g_bytes_new_take(buf, len);
+}
+
+/* A JPEG: SOI, the given APPn segments (marker byte, payload), then the rest of a real
+ * JPEG. */
+static GByteArray *
+jpeg_with(GPtrArray *segments)
+{
+    g_autoptr(GBytes) base = base_image("jpeg");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    GByteArray *out = g_byte_array_new();
+    g_byte_array_append(out, b, 2);
+    for (guint i = 0; segments && i < segments->len; i++) {
+        GByteArray *seg = g_ptr_array_index(segments, i);
+        /* seg->data[0] is the marker, the rest the payload */
+        gsize len = seg->len - 1 + 2;
+        guint8 head[4] = {0xFF, seg->data[0], (guint8)(len >> 8), (guint8)len};
+        g_byte_array_append(out, head, 4);
+        g_byte_array_append(out, seg->data + 1, seg->len - 1);
+    }
+    g_byte_array_append(out, b + 2, (guint)(n - 2));
+    return out;
+}
+
+static GByteArray *
+segment(guint8 marker, const char *signature, gsize sig_len, const guint8 *data, gsize len)
+{
+    GByteArray *s = g_byte_array_new();
+    g_byte_array_append(s, &marker, 1);
+    g_byte_array_append(s, (const guint8 *)signature, (guint)sig_len);
+    g_byte_array_append(s, data, (guint)len);
+    return s;
+}
+
+static void
+iim_put(GByteArray *b, guint8 record, guint8 dataset, const char *value)
+{
+    gsize n = strlen(value);
+    guint8 head[5] = {0x1C, record, dataset, (guint8)(n >> 8), (guint8)n};
+    g_byte_array_append(b, head, 5);
+    g_byte_array_append(b, (const guint8 *)value, (guint)n);
+}
+
+static void
+irb_put(GByteArray *b, guint16 id, const guint8 *data, guint32 len)
+{
+    guint8 head[12] = {'8', 'B', 'I', 'M', (guint8)(id >> 8), (guint8)id, 0, 0,
+                       (guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8),
+                       (guint8)len};
+    g_byte_array_append(b, head, 12);
+    g_byte_array_append(b, data, len);
+    if (len & 1) {
+        guint8 z = 0;
+        g_byte_array_append(b, &z, 1);
+    }
+}
+
+/* An APP13 segment holding @iim, and the MD5 of @digest_of as resource 0x0425 when not
+ * NULL. */
+static GByteArray *
+app13(GByteArray *iim, GByteArray *digest_of)
+{
+    g_autoptr(GByteArray) irb = g_byte_array_new();
+    if (digest_of) {
+        guint8 md5[16];
+        gsize n = 16;
+        GChecksum *c = g_checksum_new(G_CHECKSUM_MD5);
+        g_checksum_update(c, digest_of->data, digest_of->len);
+        g_checksum_get_digest(c, md5, &n);
+        g_checksum_free(c);
+        irb_put(irb, 0x0425, md5, 16);
+    }
+    irb_put(irb, 0x0404, iim->data, iim->len);
+    return segment(0xED, "Photoshop 3.0", 14, irb->data, irb->len);
+}
+
+static GByteArray *
+app1_xmp(const char *rdf_description_body, const char *attributes)
+{
+    g_autofree char *x = g_strdup_printf(
+        "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" "
+        "xmlns:exif=\"http://ns.adobe.com/exif/1.0/\" %s>%s</rdf:Description>"
+        "</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>",
+        attributes ? attributes : "", rdf_description_body ? rdf_description_body : "");
+    return segment(0xE1, "http://ns.adobe.com/xap/1.0/", 29, (const guint8 *)x, strlen(x));
+}
+
+/* A little-endian TIFF/EXIF structure with the IFD0 entries given, an EXIF IFD with
+ * DateTimeOriginal (+ sub-seconds and offset when not NULL) and a GPS IFD. */
+typedef struct {
+    const char *description, *artist, *copyright, *make, *model;
+    int orientation;
+    const char *date, *subsec, *offset;
+    gboolean gps;
+} ExifSpec;
+
+typedef struct {
+    guint16 tag, type;
+    guint32 count;
+    GBytes *value; /* count * size bytes */
+} Entry;
+
+static void
+le16(GByteArray *b, guint16 v)
+{
+    guint8 x[2] = {(guint8)v, (guint8)(v >> 8)};
+    g_byte_array_append(b, x, 2);
+}
+
+static void
+le32_put(GByteArray *b, guint32 v)
+{
+    guint8 x[4] = {(guint8)v, (guint8)(v >> 8), (guint8)(v >> 16), (guint8)(v >> 24)};
+    g_byte_array_append(b, x, 4);
+}
+
+static void
+add_ascii(GArray *entries, guint16 tag, const char *s)
+{
+    if (s == NULL)
+        return;
+    Entry e = {tag, 2, (guint32)strlen(s) + 1, g_bytes_new(s, strlen(s) + 1)};
+    g_array_append_val(entries, e);
+}
+
+/* Writes an IFD at the end of @b; values follow it. Pointer entries (LONG, count 1) to
+ * sub-IFDs are patched by the caller through *@pointer_slots. */
+static void
+write_ifd(GByteArray *b, GArray *entries, guint32 *slot_offsets)
+{
+    guint32 start = b->len;
+    guint32 values = start + 2 + 12 * entries->len + 4;
+    GByteArray *data = g_byte_array_new();
+    le16(b, (guint16)entries->len);
+    for (guint i = 0; i < entries->len; i++) {
+        Entry *e = &g_array_index(entries, Entry, i);
+        gsize n;
+        const guint8 *v = g_bytes_get_data(e->value, &n);
+        le16(b, e->tag);
+        le16(b, e->type);
+        le32_put(b, e->count);
+        if (slot_offsets)
+            slot_offsets[i] = b->len;
+        if (n <= 4) {
+            guint8 pad[4] = {0};
+            memcpy(pad, v, n);
+            g_byte_array_append(b, pad, 4);
+        } else {
+            le32_put(b, values + data->len);
+            g_byte_array_append(data, v, (guint)n);
+            if (data->len & 1) {
+                guint8 z = 0;
+                g_byte_array_append(data, &z, 1);
+            }
+        }
+        g_bytes_unref(e->value);
+    }
+    le32_put(b, 0);
+    g_byte_array_append(b, data->data, data->len);
+    g_byte_array_unref(data);
+}
+
+static void
+patch32(GByteArray *b, guint32 at, guint32 v)
+{
+    b->data[at] = (guint8)v;
+    b->data[at + 1] = (guint8)(v >> 8);
+    b->data[at + 2] = (guint8)(v >> 16);
+    b->data[at + 3] = (guint8)(v >> 24);
+}
+
+static GBytes *
+rational3(guint32 d, guint32 m, guint32 s100)
+{
+    guint32 v[6] = {d, 1, m, 1, s100, 100};
+    GByteArray *b = g_byte_array_new();
+    for (int i = 0; i < 6; i++)
+        le32_put(b, v[i]);
+    return g_byte_array_free_to_bytes(b);
+}
+
+static GByteArray *
+app1_exif(const ExifSpec *spec)
+{
+    GByteArray *t = g_byte_array_new();
+    g_byte_array_append(t, (const guint8 *)"Exif\0\0II*\0", 10);
+    le32_put(t, 8);
+    /* offsets inside the TIFF structure are relative to its start (after Exif\0\0) */
+    GByteArray *tiff = g_byte_array_new();
+    g_byte_array_append(tiff, (const guint8 *)"II*\0", 4);
+    le32_put(tiff, 8);
+
+    GArray *ifd0 = g_array_new(FALSE, FALSE, sizeof(Entry));
+    add_ascii(ifd0, 0x010E, spec->description);
+    add_ascii(ifd0, 0x010F, spec->make);
+    add_ascii(ifd0, 0x0110, spec->model);
+    if (spec->orientation) {
+        guint16 o = (guint16)spec->orientation;
+        Entry e = {0x0112, 3, 1, g_bytes_new(&o, 2)};
+        g_array_append_val(ifd0, e);
+    }
+    add_ascii(ifd0, 0x013B, spec->artist);
+    add_ascii(ifd0, 0x8298, spec->copyright);
+    guint32 zero = 0;
+    Entry exif_ptr = {0x8769, 4, 1, g_bytes_new(&zero, 4)};
+    g_array_append_val(ifd0, exif_ptr);
+    Entry gps_ptr = {0x8825, 4, 1, g_bytes_new(&zero, 4)};
+    if (spec->gps)
+        g_array_append_val(ifd0, gps_ptr);
+    else
+        g_bytes_unref(gps_ptr.value);
+    guint32 slots[16];
+    guint n0 = ifd0->len;
+    write_ifd(tiff, ifd0, slots);
+
+    GArray *exif = g_array_new(FALSE, FALSE, sizeof(Entry));
+    add_ascii(exif, 0x9003, spec->date);
+    add_ascii(exif, 0x9011, spec->offset);
+    add_ascii(exif, 0x9291, spec->subsec);
+    patch32(tiff, slots[n0 - (spec->gps ? 2 : 1)], tiff->len);
+    write_ifd(tiff, exif, NULL);
+
+    if (spec->gps) {
+        GArray *gps = g_array_new(FALSE, FALSE, sizeof(Entry));
+        Entry e1 = {1, 2, 2, g_bytes_new("N", 2)};
+        Entry e2 = {2, 5, 3, rational3(55, 45, 1234)};
+        Entry e3 = {3, 2, 2, g_bytes_new("E", 2)};
+        Entry e4 = {4, 5, 3, rational3(37, 37, 5678)};
+        g_array_append_val(gps, e1);
+        g_array_append_val(gps, e2);
+        g_array_append_val(gps, e3);
+        g_array_append_val(gps, e4);
+        patch32(tiff, slots[n0 - 1], tiff->len);
+        write_ifd(tiff, gps, NULL);
+        g_array_unref(gps);
+    }
+    g_array_unref(ifd0);
+    g_array_unref(exif);
+    GByteArray *seg = segment(0xE1, "Exif\0\0", 6, tiff->data, tiff->len);
+    g_byte_array_unref(tiff);
+    g_byte_array_unref(t);
+    return seg;
+}
+
+static PdPhotoMeta *
+read_ok(GByteArray *file)
+{
+    g_autoptr(GError) error = NULL;
+    PdPhotoMeta *meta = pd_ingest_read_buffer(file->data, file->len, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(meta);
+    return meta;
+}
+
+static GPtrArray *
+segments(void)
+{
+    return g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void
+test_exif_fields(void)
+{
+    ExifSpec spec = {.description = "Putin attends an Orthodox Easter service.",
+                     .artist = "Sergei Karpukhin",
+                     .copyright = "Sputnik\0",
+                     .make = "Canon",
+                     .model = "Canon EOS R5",
+                     .orientation = 6,
+                     .date = "2023:04:15 23:41:07",
+                     .subsec = "52",
+                     .offset = "+03:00",
+                     .gps = TRUE};
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app1_exif(&spec));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_false(m->damaged);
+    g_assert_cmpint(m->format, ==, PD_FORMAT_JPEG);
+    g_assert_cmpint(m->width, ==, 24);
+    g_assert_cmpint(m->height, ==, 16);
+    g_assert_cmpstr(m->caption, ==, "Putin attends an Orthodox Easter service.");
+    g_assert_cmpstr(m->byline, ==, "Sergei Karpukhin");
+    g_assert_cmpstr(m->copyright, ==, "Sputnik");
+    g_assert_cmpstr(m->make, ==, "Canon");
+    g_assert_cmpstr(m->model, ==, "Canon EOS R5");
+    g_assert_cmpint(m->orientation, ==, 6);
+    g_assert_cmpstr(m->date_created, ==, "2023-04-15T23:41:07.52+03:00");
+    g_assert_true(m->has_gps);
+    g_assert_cmpfloat_with_epsilon(m->gps_lat, 55.0 + 45.0 / 60 + 12.34 / 3600, 1e-7);
+    g_assert_cmpfloat_with_epsilon(m->gps_lon, 37.0 + 37.0 / 60 + 56.78 / 3600, 1e-7);
+}
+
+static void
+test_exif_first_camera_defaults(void)
+{
+    /* EXIF wins for the caption, unless it is a camera's default text or blank */
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 120, "The wire caption.");
+    iim_put(iim, 2, 80, "IIM Photographer");
+    const char *descs[] = {"OLYMPUS DIGITAL CAMERA", "   ", "A real EXIF caption."};
+    const char *want[] = {"The wire caption.", "The wire caption.", "A real EXIF caption."};
+    for (gsize i = 0; i < G_N_ELEMENTS(descs); i++) {
+        ExifSpec spec = {.description = descs[i], .artist = "  "};
+        g_autoptr(GPtrArray) segs = segments();
+        g_ptr_array_add(segs, app1_exif(&spec));
+        g_ptr_array_add(segs, app13(iim, NULL));
+        g_autoptr(GByteArray) file = jpeg_with(segs);
+        g_autoptr(PdPhotoMeta) m = read_ok(file);
+        g_assert_cmpstr(m->caption, ==, want[i]);
+        g_assert_cmpstr(m->byline, ==, "IIM Photographer");
+    }
+}
+
+static void
+test_digest_rule(void)
+{
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 1, 90, "\x1b%G");
+    iim_put(iim, 2, 120, "IIM caption");
+    iim_put(iim, 2, 105, "IIM headline");
+    const char *xmp_body = "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">XMP "
+                           "caption</rdf:li></rdf:Alt></dc:description>";
+    const char *xmp_attrs = "photoshop:City=\"Moscow\"";
+
+    /* in sync (digest matches): XMP wins, IIM fills what XMP lacks */
+    {
+        g_autoptr(GPtrArray) segs = segments();
+        g_ptr_array_add(segs, app13(iim, iim));
+        g_ptr_array_add(segs, app1_xmp(xmp_body, xmp_attrs));
+        g_autoptr(GByteArray) file = jpeg_with(segs);
+        g_autoptr(PdPhotoMeta) m = read_ok(file);
+        g_assert_cmpstr(m->caption, ==, "XMP caption");
+        g_assert_cmpstr(m->headline, ==, "IIM headline");
+        g_assert_cmpstr(m->city, ==, "Moscow");
+    }
+    /* no digest: XMP wins too */
+    {
+        g_autoptr(GPtrArray) segs = segments();
+        g_ptr_array_add(segs, app13(iim, NULL));
+        g_ptr_array_add(segs, app1_xmp(xmp_body, xmp_attrs));
+        g_autoptr(GByteArray) file = jpeg_with(segs);
+        g_autoptr(PdPhotoMeta) m = read_ok(file);
+        g_assert_cmpstr(m->caption, ==, "XMP caption");
+    }
+    /* stale digest: IIM wins, and XMP-only fields are stale too */
+    {
+        g_autoptr(GByteArray) other = g_byte_array_new();
+        iim_put(other, 2, 120, "what the IIM said before");
+        g_autoptr(GPtrArray) segs = segments();
+        g_ptr_array_add(segs, app13(iim, other));
+        g_ptr_array_add(segs, app1_xmp(xmp_body, xmp_attrs));
+        g_autoptr(GByteArray) file = jpeg_with(segs);
+        g_autoptr(PdPhotoMeta) m = read_ok(file);
+        g_assert_cmpstr(m->caption, ==, "IIM caption");
+        g_assert_null(m->city);
+        g_assert_cmpuint(m->warnings->len, >, 0);
+    }
+}
+
+static void
+test_truncation_recovery(void)
+{
+    const char *full = "Sergei Karpukhin, Sputnik, Kremlin Pool Photo";
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    g_autofree char *cut = g_strndup(full, 32);
+    iim_put(iim, 2, 80, cut);
+    g_autoptr(GByteArray) stale = g_byte_array_new();
+    g_autofree char *xmp = g_strdup_printf(
+        "<dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>", full);
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(iim, stale));
+    g_ptr_array_add(segs, app1_xmp(xmp, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpstr(m->byline, ==, full);
+}
+
+static void
+test_iim_charsets(void)
+{
+    /* no 1:90: UTF-8 where the bytes are UTF-8, cp1252 elsewhere, value by value */
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 90, "Z\xc3\xbcrich");
+    iim_put(iim, 2, 101, "Espa\xf1" "a");
+    iim_put(iim, 2, 25, "caf\xe9");
+    iim_put(iim, 2, 25, "\xc5\x81\xc3\xb3\x64\xc5\xba");
+    iim_put(iim, 2, 120, "Line one\rLine two\r\n");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(iim, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpstr(m->city, ==, "Z\xc3\xbcrich");
+    g_assert_cmpstr(m->country, ==, "Espa\xc3\xb1" "a");
+    g_assert_cmpuint(m->keywords->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(m->keywords, 0), ==, "caf\xc3\xa9");
+    g_assert_cmpstr(g_ptr_array_index(m->keywords, 1), ==, "\xc5\x81\xc3\xb3\x64\xc5\xba");
+    g_assert_cmpstr(m->caption, ==, "Line one\nLine two");
+}
+
+static void
+test_several_blocks(void)
+{
+    /* two APP13 segments apart: the first block has priority, the second fills in */
+    g_autoptr(GByteArray) first = g_byte_array_new();
+    iim_put(first, 2, 120, "first caption");
+    g_autoptr(GByteArray) second = g_byte_array_new();
+    iim_put(second, 2, 120, "second caption");
+    iim_put(second, 2, 110, "AP");
+    iim_put(second, 2, 80, "One");
+    iim_put(second, 2, 80, "Two");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(first, NULL));
+    g_ptr_array_add(segs, segment(0xFE, "a comment", 9, NULL, 0));
+    g_ptr_array_add(segs, app13(second, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpstr(m->caption, ==, "first caption");
+    g_assert_cmpstr(m->credit, ==, "AP");
+    g_assert_cmpstr(m->byline, ==, "One; Two");
+}
+
+static void
+test_damage(void)
+{
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 120, "caption that survives");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(iim, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+
+    /* cut inside the image data: damaged, metadata still read */
+    g_autoptr(GByteArray) cut = g_byte_array_new();
+    g_byte_array_append(cut, file->data, file->len - 20);
+    g_autoptr(PdPhotoMeta) m = read_ok(cut);
+    g_assert_true(m->damaged);
+    g_assert_cmpstr(m->caption, ==, "caption that survives");
+
+    /* every prefix of the file reads without crashing (ASan watches) */
+    for (guint len = 1; len < file->len; len += 7) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(PdPhotoMeta) p = pd_ingest_read_buffer(file->data, len, &error);
+        g_assert_true(p != NULL || error != NULL);
+        if (p && len < file->len - 2)
+            g_assert_true(p->damaged);
+    }
+}
+
+static void
+test_bad_input(void)
+{
+    g_autoptr(GError) e1 = NULL;
+    g_assert_null(pd_ingest_read_buffer("", 0, &e1));
+    g_assert_error(e1, PD_INGEST_ERROR, PD_INGEST_ERROR_EMPTY);
+
+    g_autoptr(GError) e2 = NULL;
+    const char *text = "This is not a photo.\n";
+    g_assert_null(pd_ingest_read_buffer(text, strlen(text), &e2));
+    g_assert_error(e2, PD_INGEST_ERROR, PD_INGEST_ERROR_FORMAT);
+    g_assert_nonnull(strstr(e2->message, "text"));
+
+    g_autoptr(GError) e3 = NULL;
+    g_assert_null(pd_ingest_read_buffer("GIF89a\x01\x00\x01\x00", 10, &e3));
+    g_assert_error(e3, PD_INGEST_ERROR, PD_INGEST_ERROR_FORMAT);
+    g_assert_nonnull(strstr(e3->message, "GIF"));
+
+    g_autoptr(GError) e4 = NULL;
+    g_assert_null(pd_ingest_read_file("/nonexistent/photo.jpg", &e4));
+    g_assert_error(e4, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN);
+
+    g_autoptr(GError) e5 = NULL;
+    g_assert_null(pd_ingest_read_file("/", &e5));
+    g_assert_error(e5, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN);
+    g_assert_nonnull(strstr(e5->message, "folder"));
+}
+
+static guint32
+crc32(const guint8 *p, gsize n)
+{
+    guint32 c = 0xFFFFFFFFu;
+    for (gsize i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static void
+png_chunk(GByteArray *out, const char *type, const guint8 *data, gsize len)
+{
+    guint8 l[4] = {(guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8), (guint8)len};
+    g_byte_array_append(out, l, 4);
+    gsize start = out->len;
+    g_byte_array_append(out, (const guint8 *)type, 4);
+    g_byte_array_append(out, data, (guint)len);
+    guint32 c = crc32(out->data + start, len + 4);
+    guint8 cb[4] = {(guint8)(c >> 24), (guint8)(c >> 16), (guint8)(c >> 8), (guint8)c};
+    g_byte_array_append(out, cb, 4);
+}
+
+static void
+test_png_raw_profile_and_itxt(void)
+{
+    g_autoptr(GBytes) base = base_image("png");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    /* signature + IHDR (8 + 25 bytes), then our chunks, then the rest */
+    g_autoptr(GByteArray) png = g_byte_array_new();
+    g_byte_array_append(png, b, 33);
+
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 120, "Caption from a raw profile");
+    iim_put(iim, 2, 90, "\xce\x8e\xce\xb4\xcf\x81\xce\xb1");
+    GString *hex = g_string_new("Raw profile type iptc");
+    g_string_append_c(hex, '\0');
+    g_string_append_printf(hex, "\niptc\n%8u\n", iim->len);
+    for (guint i = 0; i < iim->len; i++) {
+        g_string_append_printf(hex, "%02x", iim->data[i]);
+        if (i % 36 == 35)
+            g_string_append_c(hex, '\n');
+    }
+    png_chunk(png, "tEXt", (const guint8 *)hex->str, hex->len);
+    g_string_free(hex, TRUE);
+
+    const char *xmp = "XML:com.adobe.xmp\0\0\0\0\0"
+                      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+                      "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+                      "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" "
+                      "photoshop:Credit=\"AP\"/></rdf:RDF></x:xmpmeta>";
+    gsize xlen = 18 + 4 + strlen(xmp + 22);
+    png_chunk(png, "iTXt", (const guint8 *)xmp, xlen);
+    g_byte_array_append(png, b + 33, (guint)(n - 33));
+
+    g_autoptr(PdPhotoMeta) m = read_ok(png);
+    g_assert_false(m->damaged);
+    g_assert_cmpint(m->format, ==, PD_FORMAT_PNG);
+    g_assert_cmpstr(m->caption, ==, "Caption from a raw profile");
+    g_assert_cmpstr(m->city, ==, "\xce\x8e\xce\xb4\xcf\x81\xce\xb1");
+    g_assert_cmpstr(m->credit, ==, "AP");
+}
+
+static void
+test_json_output(void)
+{
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 120, "A \"quoted\" caption\rwith a second line");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(iim, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_autofree char *json = pd_photo_meta_to_json(m, "images/x.jpg");
+    g_assert_true(g_utf8_validate(json, -1, NULL));
+    g_assert_null(strchr(json, '\n'));
+    g_assert_nonnull(strstr(json, "\"caption\": \"A \\\"quoted\\\" caption\\nwith a second line\""));
+    g_assert_nonnull(strstr(json, "\"keywords\": []"));
+    g_assert_nonnull(strstr(json, "\"gps_lat\": null"));
+    g_assert_nonnull(strstr(json, "\"damaged\": false"));
+    g_assert_nonnull(strstr(json, "\"warnings\": []"));
+    g_autofree char *text = pd_photo_meta_to_text(m, "images/x.jpg");
+    g_assert_nonnull(strstr(text, "Caption"));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    /* libjpeg warns (through libvips) about the damaged files made here: expected. */
+    g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+    g_autoptr(GError) error = NULL;
+    if (!pd_ingest_init(argv[0], &error))
+        g_error("%s", error->message);
+    g_test_add_func("/ingest/read/exif-fields", test_exif_fields);
+    g_test_add_func("/ingest/read/exif-first-camera-defaults", test_exif_first_camera_defaults);
+    g_test_add_func("/ingest/read/digest-rule", test_digest_rule);
+    g_test_add_func("/ingest/read/truncation-recovery", test_truncation_recovery);
+    g_test_add_func("/ingest/read/iim-charsets", test_iim_charsets);
+    g_test_add_func("/ingest/read/several-blocks", test_several_blocks);
+    g_test_add_func("/ingest/read/damage", test_damage);
+    g_test_add_func("/ingest/read/bad-input", test_bad_input);
+    g_test_add_func("/ingest/read/png-raw-profile-and-itxt", test_png_raw_profile_and_itxt);
+    g_test_add_func("/ingest/read/json-output", test_json_output);
+    return g_test_run();
+}
