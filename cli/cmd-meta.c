@@ -37,8 +37,8 @@ pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global)
             status = PD_EXIT_REJECTED;
             continue;
         }
-        g_autofree char *out = json ? pd_photo_meta_to_json(meta, argv[i])
-                                    : pd_photo_meta_to_text(meta, argv[i]);
+        g_autofree char *out =
+            json ? pd_photo_meta_to_json(meta, argv[i]) : pd_photo_meta_to_text(meta, argv[i]);
         fputs(out, stdout);
         fputs(json ? "\n" : (i + 1 < argc ? "\n" : ""), stdout);
     }

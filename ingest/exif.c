@@ -51,8 +51,7 @@ c32(const Check *c, gsize off)
                  : ((guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3]);
 }
 
-static void G_GNUC_PRINTF(2, 3)
-check_fail(Check *c, const char *format, ...)
+static void G_GNUC_PRINTF(2, 3) check_fail(Check *c, const char *format, ...)
 {
     if (c->problem)
         return;
@@ -102,8 +101,9 @@ check_ifd(Check *c, guint32 off, const char *name, int depth)
         }
         guint64 size = (guint64)cnt * type_size[type];
         if (size > 4 && (value > c->len || size > c->len - value)) {
-            check_fail(c, "%s entry 0x%04x (%" G_GUINT64_FORMAT " bytes at offset %u) lies "
-                          "outside the EXIF block",
+            check_fail(c,
+                       "%s entry 0x%04x (%" G_GUINT64_FORMAT " bytes at offset %u) lies "
+                       "outside the EXIF block",
                        name, tag, size, value);
             return;
         }
@@ -202,8 +202,8 @@ copyright_value(ExifEntry *e)
 static gboolean
 rational_triplet(ExifEntry *e, ExifByteOrder order, double out[3])
 {
-    if (e == NULL || e->data == NULL || e->format != EXIF_FORMAT_RATIONAL ||
-        e->components < 1 || e->size < 8 * e->components)
+    if (e == NULL || e->data == NULL || e->format != EXIF_FORMAT_RATIONAL || e->components < 1 ||
+        e->size < 8 * e->components)
         return FALSE;
     for (unsigned i = 0; i < 3; i++) {
         if (i >= e->components) {
@@ -221,8 +221,7 @@ rational_triplet(ExifEntry *e, ExifByteOrder order, double out[3])
 }
 
 static gboolean
-gps_coordinate(ExifData *ed, ExifTag value_tag, ExifTag ref_tag, char negative_ref,
-               double *out)
+gps_coordinate(ExifData *ed, ExifTag value_tag, ExifTag ref_tag, char negative_ref, double *out)
 {
     ExifEntry *ref = entry(ed, EXIF_IFD_GPS, ref_tag);
     ExifEntry *val = entry(ed, EXIF_IFD_GPS, value_tag);
@@ -265,8 +264,7 @@ composite_date(const char *dto, const char *subsec, const char *offset)
             h = h * 10 + (*p++ - '0');
             nh++;
         }
-        if (nh >= 1 && nh <= 2 && p[0] == ':' && g_ascii_isdigit(p[1]) &&
-            g_ascii_isdigit(p[2])) {
+        if (nh >= 1 && nh <= 2 && p[0] == ':' && g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2])) {
             char *with = g_strdup_printf("%s%c%02d:%c%c", v ? v : dto, offset[0], h, p[1], p[2]);
             g_free(v);
             v = with;
@@ -327,10 +325,8 @@ pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
         date_ifd = EXIF_IFD_0;
     }
     if (dto) {
-        g_autofree char *subsec =
-            string_value(entry(ed, date_ifd, EXIF_TAG_SUB_SEC_TIME_ORIGINAL));
-        g_autofree char *offset =
-            string_value(entry(ed, date_ifd, EXIF_TAG_OFFSET_TIME_ORIGINAL));
+        g_autofree char *subsec = string_value(entry(ed, date_ifd, EXIF_TAG_SUB_SEC_TIME_ORIGINAL));
+        g_autofree char *offset = string_value(entry(ed, date_ifd, EXIF_TAG_OFFSET_TIME_ORIGINAL));
         if (subsec == NULL)
             subsec = string_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_SUB_SEC_TIME_ORIGINAL));
         if (offset == NULL)

@@ -39,8 +39,8 @@ pd_iim_parse(const guint8 *data, gsize len)
             /* Some tools (iMatch) pad the block with NULs: that is not damage. */
             if (data[pos] == 0 && all_zero(data + pos, len - pos))
                 break;
-            block->problem = g_strdup_printf("IIM: bad dataset marker 0x%02x at offset %zu",
-                                             data[pos], pos);
+            block->problem =
+                g_strdup_printf("IIM: bad dataset marker 0x%02x at offset %zu", data[pos], pos);
             break;
         }
         guint8 record = data[pos + 1];

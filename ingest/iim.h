@@ -45,10 +45,10 @@ typedef struct {
 } PdIimDataset;
 
 typedef struct {
-    GArray *datasets;       /* of PdIimDataset, in file order */
-    gboolean declares_utf8; /* 1:90 is ESC % G */
-    gboolean declares_other;/* 1:90 is present and is something else */
-    char *problem;          /* why parsing stopped early (the block is damaged), or NULL */
+    GArray *datasets;        /* of PdIimDataset, in file order */
+    gboolean declares_utf8;  /* 1:90 is ESC % G */
+    gboolean declares_other; /* 1:90 is present and is something else */
+    char *problem;           /* why parsing stopped early (the block is damaged), or NULL */
 } PdIimBlock;
 
 /* Parses @len bytes of IIM. Never fails: datasets before a damaged one are kept and
@@ -71,7 +71,7 @@ typedef void (*PdIrbFunc)(guint16 id, const guint8 *data, gsize len, gpointer us
  * that stopped the walk (resources before it have been reported). */
 char *pd_irb_walk(const guint8 *data, gsize len, PdIrbFunc func, gpointer user_data);
 
-#define PD_IRB_IPTC 0x0404
+#define PD_IRB_IPTC        0x0404
 #define PD_IRB_IPTC_DIGEST 0x0425
 
 G_END_DECLS

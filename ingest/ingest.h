@@ -16,10 +16,10 @@ G_BEGIN_DECLS
 GQuark pd_ingest_error_quark(void);
 
 typedef enum {
-    PD_INGEST_ERROR_OPEN,       /* missing, unreadable, not a regular file */
-    PD_INGEST_ERROR_EMPTY,      /* zero bytes */
-    PD_INGEST_ERROR_FORMAT,     /* not one of the formats photodesk opens */
-    PD_INGEST_ERROR_INIT,       /* libvips could not start */
+    PD_INGEST_ERROR_OPEN,   /* missing, unreadable, not a regular file */
+    PD_INGEST_ERROR_EMPTY,  /* zero bytes */
+    PD_INGEST_ERROR_FORMAT, /* not one of the formats photodesk opens */
+    PD_INGEST_ERROR_INIT,   /* libvips could not start */
 } PdIngestError;
 
 typedef enum {

@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
-G_DEFINE_QUARK(pd-ingest-error-quark, pd_ingest_error)
+G_DEFINE_QUARK(pd - ingest - error - quark, pd_ingest_error)
 
 /* The libvips loader for each format, found once at start-up (a look-up by name costs
  * more than reading a JPEG header). Read-only after pd_ingest_init(). */
@@ -64,8 +64,7 @@ heif_loader(void)
         type = find_loader(PD_FORMAT_HEIF);
 #ifdef PD_VIPS_MODULE_DIR
         if (type == 0) {
-            GModule *heif =
-                g_module_open(PD_VIPS_MODULE_DIR "/vips-heif.so", G_MODULE_BIND_LAZY);
+            GModule *heif = g_module_open(PD_VIPS_MODULE_DIR "/vips-heif.so", G_MODULE_BIND_LAZY);
             if (heif) {
                 g_module_make_resident(heif);
                 type = find_loader(PD_FORMAT_HEIF);
@@ -211,14 +210,10 @@ describe_unknown(const guint8 *d, gsize n)
         gsize len;
         const char *what;
     } others[] = {
-        {"GIF8", 4, "a GIF image"},
-        {"%PDF", 4, "a PDF document"},
-        {"PK\x03\x04", 4, "a ZIP archive"},
-        {"8BPS", 4, "a Photoshop document"},
-        {"BM", 2, "a BMP image"},
-        {"\x00\x00\x00\x0cjP  ", 8, "a JPEG 2000 image"},
-        {"<?xml", 5, "an XML document"},
-        {"<svg", 4, "an SVG document"},
+        {"GIF8", 4, "a GIF image"},         {"%PDF", 4, "a PDF document"},
+        {"PK\x03\x04", 4, "a ZIP archive"}, {"8BPS", 4, "a Photoshop document"},
+        {"BM", 2, "a BMP image"},           {"\x00\x00\x00\x0cjP  ", 8, "a JPEG 2000 image"},
+        {"<?xml", 5, "an XML document"},    {"<svg", 4, "an SVG document"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(others); i++)
         if (n >= others[i].len && memcmp(d, others[i].magic, others[i].len) == 0)
@@ -357,10 +352,9 @@ read_exif(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len)
     if (src->exif.iptc && src->format != PD_FORMAT_TIFF) {
         gsize n;
         const guint8 *p = g_bytes_get_data(src->exif.iptc, &n);
-        pd_sources_add_iim(src, p, n,
-                           src->format == PD_FORMAT_JPEG ? PD_IIM_PLACE_NONSTANDARD
-                                                         : PD_IIM_PLACE_ANY,
-                           meta);
+        pd_sources_add_iim(
+            src, p, n, src->format == PD_FORMAT_JPEG ? PD_IIM_PLACE_NONSTANDARD : PD_IIM_PLACE_ANY,
+            meta);
     }
 }
 
@@ -374,10 +368,10 @@ read_xmp(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len)
 
 /* ---------------------------------------------------------------- JPEG */
 
-#define XMP_SIG "http://ns.adobe.com/xap/1.0/"
+#define XMP_SIG     "http://ns.adobe.com/xap/1.0/"
 #define XMP_EXT_SIG "http://ns.adobe.com/xmp/extension/"
-#define PS_SIG "Photoshop 3.0"
-#define PS_OLD_SIG "Adobe_Photoshop2.5:"
+#define PS_SIG      "Photoshop 3.0"
+#define PS_OLD_SIG  "Adobe_Photoshop2.5:"
 
 typedef struct {
     char guid[33];
@@ -446,8 +440,10 @@ finish_extended_xmp(PdSources *src, PdPhotoMeta *meta, GPtrArray *chunks)
     for (guint i = 0; i < chunks->len; i++) {
         ExtendedXmp *x = g_ptr_array_index(chunks, i);
         if (want == NULL || strcmp(want, x->guid) != 0) {
-            pd_meta_warn(meta, FALSE, "XMP: extended XMP %s is not the one the main XMP names "
-                                      "(ignored)", x->guid);
+            pd_meta_warn(meta, FALSE,
+                         "XMP: extended XMP %s is not the one the main XMP names "
+                         "(ignored)",
+                         x->guid);
             continue;
         }
         if (x->received < x->full_len)
@@ -466,13 +462,11 @@ is_sof(guint8 m)
 static const char *
 jpeg_segment_name(guint8 m)
 {
-    static char buf[8][8];
-    static _Thread_local int k;
-    if (m >= 0xE0 && m <= 0xEF) {
-        char *b = buf[k++ & 7];
-        g_snprintf(b, 8, "APP%d", m - 0xE0);
-        return b;
-    }
+    static const char *const app[16] = {"APP0",  "APP1",  "APP2",  "APP3", "APP4",  "APP5",
+                                        "APP6",  "APP7",  "APP8",  "APP9", "APP10", "APP11",
+                                        "APP12", "APP13", "APP14", "APP15"};
+    if (m >= 0xE0 && m <= 0xEF)
+        return app[m - 0xE0];
     switch (m) {
     case 0xDB:
         return "DQT";
@@ -494,8 +488,7 @@ flush_app13(PdSources *src, PdPhotoMeta *meta, GByteArray **pending, gsize heade
 {
     if (*pending == NULL)
         return;
-    read_irb(src, meta, (*pending)->data + header, (*pending)->len - header,
-             PD_IIM_PLACE_STANDARD);
+    read_irb(src, meta, (*pending)->data + header, (*pending)->len - header, PD_IIM_PLACE_STANDARD);
     g_byte_array_unref(*pending);
     *pending = NULL;
 }
@@ -615,8 +608,9 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
             }
         }
         if (!eoi)
-            pd_meta_warn(meta, TRUE, "JPEG: file is truncated inside the image data (no end "
-                                     "of image marker)");
+            pd_meta_warn(meta, TRUE,
+                         "JPEG: file is truncated inside the image data (no end "
+                         "of image marker)");
     }
 }
 
@@ -804,8 +798,9 @@ walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         memcpy(type, d + pos + 4, 4);
         type[4] = 0;
         if (len > 0x7FFFFFFFu || len > n - pos - 8 || n - pos - 8 - len < 4) {
-            pd_meta_warn(meta, TRUE, "PNG: chunk \"%s\" at offset %zu runs past the end of the "
-                                     "file",
+            pd_meta_warn(meta, TRUE,
+                         "PNG: chunk \"%s\" at offset %zu runs past the end of the "
+                         "file",
                          g_ascii_isalpha(type[0]) ? type : "?", pos);
             break;
         }
@@ -979,7 +974,7 @@ read_heif_blobs(PdSources *src, PdPhotoMeta *meta, VipsImage *image)
 static VipsImage *
 load_header(PdFormat format, const guint8 *data, gsize len)
 {
-    GType type = format == PD_FORMAT_HEIF ? heif_loader()
+    GType type = format == PD_FORMAT_HEIF  ? heif_loader()
                  : format < PD_FORMAT_HEIF ? loader_type[format]
                                            : 0;
     if (type == 0) {
@@ -1127,14 +1122,22 @@ pd_photo_meta_free(PdPhotoMeta *meta)
 {
     if (meta == NULL)
         return;
-    char **strings[] = {&meta->caption,      &meta->headline,
-                        &meta->byline,       &meta->credit,
-                        &meta->source,       &meta->copyright,
-                        &meta->date_created, &meta->city,
-                        &meta->province,     &meta->country,
-                        &meta->special_instructions, &meta->transmission_reference,
-                        &meta->object_name,  &meta->writer,
-                        &meta->make,         &meta->model};
+    char **strings[] = {&meta->caption,
+                        &meta->headline,
+                        &meta->byline,
+                        &meta->credit,
+                        &meta->source,
+                        &meta->copyright,
+                        &meta->date_created,
+                        &meta->city,
+                        &meta->province,
+                        &meta->country,
+                        &meta->special_instructions,
+                        &meta->transmission_reference,
+                        &meta->object_name,
+                        &meta->writer,
+                        &meta->make,
+                        &meta->model};
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(*strings[i]);
     g_ptr_array_unref(meta->keywords);

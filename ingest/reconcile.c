@@ -88,9 +88,16 @@ static const FieldSpec fields[] = {
 /* Descriptions cameras and software write into EXIF ImageDescription by default. They
  * describe nothing, so they count as blank and never hide a real caption. */
 static const char *const camera_defaults[] = {
-    "olympus digital camera", "sony dsc",   "digital camera", "kodak digital still camera",
-    "created with gimp",      "samsung",    "dcf 1.0",        "default",
-    "image",                  "picture",
+    "olympus digital camera",
+    "sony dsc",
+    "digital camera",
+    "kodak digital still camera",
+    "created with gimp",
+    "samsung",
+    "dcf 1.0",
+    "default",
+    "image",
+    "picture",
 };
 
 /* IIM datasets exiftool reads as lists (several datasets, one value each). */
@@ -454,9 +461,10 @@ void
 pd_reconcile(const PdSources *src, PdPhotoMeta *meta)
 {
     gboolean prefer_xmp = xmp_preferred(src);
-    if (!prefer_xmp)
-        pd_meta_warn(meta, FALSE, "IPTC was changed after XMP was last synchronised (digest "
-                                  "is stale): IPTC values win");
+    if (!prefer_xmp && pd_xmp_size(src->xmp) > 0)
+        pd_meta_warn(meta, FALSE,
+                     "IPTC was changed after XMP was last synchronised (digest "
+                     "is stale): IPTC values win");
 
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
         Value v = reconcile_field(src, &fields[i], prefer_xmp);

@@ -58,7 +58,6 @@ void pd_sources_add_iim(PdSources *src, const guint8 *data, gsize len, PdIimPlac
 void pd_reconcile(const PdSources *src, PdPhotoMeta *meta);
 
 /* Adds a warning to @meta; @damage also marks it damaged. */
-void pd_meta_warn(PdPhotoMeta *meta, gboolean damage, const char *format, ...)
-    G_GNUC_PRINTF(3, 4);
+void pd_meta_warn(PdPhotoMeta *meta, gboolean damage, const char *format, ...) G_GNUC_PRINTF(3, 4);
 
 G_END_DECLS

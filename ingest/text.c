@@ -280,8 +280,8 @@ pd_text_iim_date_time(const char *date, const char *time)
     if (t->len && t->str[t->len - 1] == '\0')
         g_string_truncate(t, t->len - 1);
     if (t->len >= 6 && g_ascii_isdigit(t->str[0]) && g_ascii_isdigit(t->str[1]) &&
-        g_ascii_isdigit(t->str[2]) && g_ascii_isdigit(t->str[3]) &&
-        g_ascii_isdigit(t->str[4]) && g_ascii_isdigit(t->str[5])) {
+        g_ascii_isdigit(t->str[2]) && g_ascii_isdigit(t->str[3]) && g_ascii_isdigit(t->str[4]) &&
+        g_ascii_isdigit(t->str[5])) {
         g_string_insert_c(t, 4, ':');
         g_string_insert_c(t, 2, ':');
     }

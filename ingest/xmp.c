@@ -15,17 +15,17 @@
 #include <expat.h>
 #include <string.h>
 
-#define NS_SEP '\x01'
-#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-#define XML_NS "http://www.w3.org/XML/1998/namespace"
-#define MAX_DEPTH 64
+#define NS_SEP          '\x01'
+#define RDF_NS          "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define XML_NS          "http://www.w3.org/XML/1998/namespace"
+#define MAX_DEPTH       64
 #define MAX_VALUE_BYTES (1u << 20)
 
 struct PdXmp {
     GHashTable *props; /* path -> PdXmpProperty* */
 };
 
-G_DEFINE_QUARK(pd-xmp-error-quark, pd_xmp_error)
+G_DEFINE_QUARK(pd - xmp - error - quark, pd_xmp_error)
 
 static const struct {
     const char *uri;
@@ -309,8 +309,8 @@ on_text(void *user_data, const XML_Char *s, int len)
 }
 
 static void XMLCALL
-on_doctype(void *user_data, const XML_Char *name, const XML_Char *sysid,
-           const XML_Char *pubid, int has_internal_subset)
+on_doctype(void *user_data, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+           int has_internal_subset)
 {
     Walker *w = user_data;
     if (!w->refusal)
@@ -352,8 +352,7 @@ pd_xmp_parse(PdXmp *xmp, const char *data, gsize len, GError **error)
          * packet starts at its first '<'. */
         const char *lt = memchr(data, '<', len);
         if (lt == NULL) {
-            g_set_error(error, PD_XMP_ERROR, PD_XMP_ERROR_SYNTAX,
-                        "XMP: packet holds no XML");
+            g_set_error(error, PD_XMP_ERROR, PD_XMP_ERROR_SYNTAX, "XMP: packet holds no XML");
             return FALSE;
         }
         len -= (gsize)(lt - data);

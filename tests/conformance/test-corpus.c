@@ -29,8 +29,17 @@ static const char *const survivors[] = {
 
 /* Fields that come from IPTC or XMP (not EXIF, not the image header). */
 static const char *const iptc_xmp_fields[] = {
-    "headline", "credit", "source", "city", "province", "country", "keywords",
-    "special_instructions", "transmission_reference", "object_name", "writer",
+    "headline",
+    "credit",
+    "source",
+    "city",
+    "province",
+    "country",
+    "keywords",
+    "special_instructions",
+    "transmission_reference",
+    "object_name",
+    "writer",
 };
 
 typedef struct {
@@ -78,10 +87,10 @@ load(void)
     if (expected_path == NULL || !g_file_test(expected_path, G_FILE_TEST_EXISTS))
         return FALSE;
 
-    corpus.expected = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify)json_object_unref);
-    corpus.got = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify)json_object_unref);
+    corpus.expected =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
+    corpus.got =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
     corpus.known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
     g_autofree char *text = NULL;
@@ -110,8 +119,8 @@ load(void)
      * images/NAME exactly as in expected.jsonl. */
     g_autofree char *out = NULL;
     int status = 0;
-    if (!g_spawn_sync(corpus.corpus, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                      &out, &corpus.meta_stderr, &status, &error))
+    if (!g_spawn_sync(corpus.corpus, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                      &corpus.meta_stderr, &status, &error))
         g_error("running photodesk meta: %s", error->message);
     g_ptr_array_unref(argv);
     g_auto(GStrv) got_lines = g_strsplit(out, "\n", -1);
@@ -339,16 +348,14 @@ main(int argc, char **argv)
         return g_test_run();
     }
     guint n = 0;
-    g_autofree gpointer *files =
-        g_hash_table_get_keys_as_array(corpus.expected, &n);
+    g_autofree gpointer *files = g_hash_table_get_keys_as_array(corpus.expected, &n);
     qsort(files, n, sizeof(gpointer), by_name);
     for (guint i = 0; i < n; i++) {
         const char *file = files[i];
         JsonObject *want = g_hash_table_lookup(corpus.expected, file);
         gboolean malformed = json_object_get_boolean_member(want, "malformed");
-        g_autofree char *path = g_strdup_printf("/corpus/%s/%s",
-                                                malformed ? "malformed" : "conformance",
-                                                file + strlen("images/"));
+        g_autofree char *path = g_strdup_printf(
+            "/corpus/%s/%s", malformed ? "malformed" : "conformance", file + strlen("images/"));
         g_test_add_data_func(path, file, malformed ? test_malformed : test_conformance);
     }
     return g_test_run();

@@ -68,8 +68,17 @@ iim_put(GByteArray *b, guint8 record, guint8 dataset, const char *value)
 static void
 irb_put(GByteArray *b, guint16 id, const guint8 *data, guint32 len)
 {
-    guint8 head[12] = {'8', 'B', 'I', 'M', (guint8)(id >> 8), (guint8)id, 0, 0,
-                       (guint8)(len >> 24), (guint8)(len >> 16), (guint8)(len >> 8),
+    guint8 head[12] = {'8',
+                       'B',
+                       'I',
+                       'M',
+                       (guint8)(id >> 8),
+                       (guint8)id,
+                       0,
+                       0,
+                       (guint8)(len >> 24),
+                       (guint8)(len >> 16),
+                       (guint8)(len >> 8),
                        (guint8)len};
     g_byte_array_append(b, head, 12);
     g_byte_array_append(b, data, len);
@@ -396,8 +405,8 @@ test_truncation_recovery(void)
     g_autofree char *cut = g_strndup(full, 32);
     iim_put(iim, 2, 80, cut);
     g_autoptr(GByteArray) stale = g_byte_array_new();
-    g_autofree char *xmp = g_strdup_printf(
-        "<dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>", full);
+    g_autofree char *xmp =
+        g_strdup_printf("<dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>", full);
     g_autoptr(GPtrArray) segs = segments();
     g_ptr_array_add(segs, app13(iim, stale));
     g_ptr_array_add(segs, app1_xmp(xmp, NULL));
@@ -412,7 +421,9 @@ test_iim_charsets(void)
     /* no 1:90: UTF-8 where the bytes are UTF-8, cp1252 elsewhere, value by value */
     g_autoptr(GByteArray) iim = g_byte_array_new();
     iim_put(iim, 2, 90, "Z\xc3\xbcrich");
-    iim_put(iim, 2, 101, "Espa\xf1" "a");
+    iim_put(iim, 2, 101,
+            "Espa\xf1"
+            "a");
     iim_put(iim, 2, 25, "caf\xe9");
     iim_put(iim, 2, 25, "\xc5\x81\xc3\xb3\x64\xc5\xba");
     iim_put(iim, 2, 120, "Line one\rLine two\r\n");
@@ -421,7 +432,9 @@ test_iim_charsets(void)
     g_autoptr(GByteArray) file = jpeg_with(segs);
     g_autoptr(PdPhotoMeta) m = read_ok(file);
     g_assert_cmpstr(m->city, ==, "Z\xc3\xbcrich");
-    g_assert_cmpstr(m->country, ==, "Espa\xc3\xb1" "a");
+    g_assert_cmpstr(m->country, ==,
+                    "Espa\xc3\xb1"
+                    "a");
     g_assert_cmpuint(m->keywords->len, ==, 2);
     g_assert_cmpstr(g_ptr_array_index(m->keywords, 0), ==, "caf\xc3\xa9");
     g_assert_cmpstr(g_ptr_array_index(m->keywords, 1), ==, "\xc5\x81\xc3\xb3\x64\xc5\xba");
@@ -582,7 +595,8 @@ test_json_output(void)
     g_autofree char *json = pd_photo_meta_to_json(m, "images/x.jpg");
     g_assert_true(g_utf8_validate(json, -1, NULL));
     g_assert_null(strchr(json, '\n'));
-    g_assert_nonnull(strstr(json, "\"caption\": \"A \\\"quoted\\\" caption\\nwith a second line\""));
+    g_assert_nonnull(
+        strstr(json, "\"caption\": \"A \\\"quoted\\\" caption\\nwith a second line\""));
     g_assert_nonnull(strstr(json, "\"keywords\": []"));
     g_assert_nonnull(strstr(json, "\"gps_lat\": null"));
     g_assert_nonnull(strstr(json, "\"damaged\": false"));

@@ -36,8 +36,12 @@ test_decode_choice(void)
     g_assert_cmpstr(b, ==, "Krak\xc3\xb3w");
     g_assert_true(fallback);
     /* MacRoman cannot be told from cp1252 and decodes as cp1252, on purpose */
-    g_autofree char *c = pd_text_decode((const guint8 *)"Tr\x9f" "biger", 8, NULL);
-    g_assert_cmpstr(c, ==, "Tr\xc5\xb8" "biger");
+    g_autofree char *c = pd_text_decode((const guint8 *)"Tr\x9f"
+                                                        "biger",
+                                        8, NULL);
+    g_assert_cmpstr(c, ==,
+                    "Tr\xc5\xb8"
+                    "biger");
     /* trailing NUL padding and interior NULs are dropped */
     g_autofree char *d = pd_text_decode((const guint8 *)"AP\0\0", 4, NULL);
     g_assert_cmpstr(d, ==, "AP");
@@ -63,8 +67,7 @@ check_iso(const char *in, const char *want)
 {
     g_autofree char *got = pd_text_iso_date(in);
     if (g_strcmp0(got, want) != 0)
-        g_error("iso_date(\"%s\") = %s, want %s", in, got ? got : "NULL",
-                want ? want : "NULL");
+        g_error("iso_date(\"%s\") = %s, want %s", in, got ? got : "NULL", want ? want : "NULL");
 }
 
 static void

@@ -3,14 +3,14 @@
 
 #include <string.h>
 
-#define HEAD                                                                                 \
-    "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"                    \
-    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"                                                 \
+#define HEAD                                                                                       \
+    "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"                           \
+    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"                                                       \
     "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
 #define TAIL "</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
-#define NS                                                                                   \
-    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""                                        \
-    " xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\""                                \
+#define NS                                                                                         \
+    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""                                               \
+    " xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\""                                      \
     " xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\""
 
 static PdXmp *
@@ -27,18 +27,18 @@ parse_ok(const char *text)
 static void
 test_long_form(void)
 {
-    g_autoptr(PdXmp) xmp = parse_ok(
-        HEAD "<rdf:Description rdf:about=\"\"" NS ">"
-             "<dc:description><rdf:Alt>"
-             "<rdf:li xml:lang=\"de\">Putin besucht einen Gottesdienst</rdf:li>"
-             "<rdf:li xml:lang=\"x-default\">Putin attends a service</rdf:li>"
-             "</rdf:Alt></dc:description>"
-             "<dc:creator><rdf:Seq><rdf:li>Sergei Karpukhin</rdf:li><rdf:li>Second "
-             "Photographer</rdf:li></rdf:Seq></dc:creator>"
-             "<dc:subject><rdf:Bag><rdf:li>Religion</rdf:li><rdf:li>Easter</rdf:li>"
-             "<rdf:li>Moscow &amp; region</rdf:li></rdf:Bag></dc:subject>"
-             "<photoshop:Headline>APTOPIX Russia Orthodox Easter</photoshop:Headline>"
-             "</rdf:Description>" TAIL);
+    g_autoptr(PdXmp) xmp =
+        parse_ok(HEAD "<rdf:Description rdf:about=\"\"" NS ">"
+                      "<dc:description><rdf:Alt>"
+                      "<rdf:li xml:lang=\"de\">Putin besucht einen Gottesdienst</rdf:li>"
+                      "<rdf:li xml:lang=\"x-default\">Putin attends a service</rdf:li>"
+                      "</rdf:Alt></dc:description>"
+                      "<dc:creator><rdf:Seq><rdf:li>Sergei Karpukhin</rdf:li><rdf:li>Second "
+                      "Photographer</rdf:li></rdf:Seq></dc:creator>"
+                      "<dc:subject><rdf:Bag><rdf:li>Religion</rdf:li><rdf:li>Easter</rdf:li>"
+                      "<rdf:li>Moscow &amp; region</rdf:li></rdf:Bag></dc:subject>"
+                      "<photoshop:Headline>APTOPIX Russia Orthodox Easter</photoshop:Headline>"
+                      "</rdf:Description>" TAIL);
     g_assert_cmpstr(pd_xmp_get_text(xmp, "dc:description"), ==, "Putin attends a service");
     const PdXmpProperty *creator = pd_xmp_get(xmp, "dc:creator");
     g_assert_nonnull(creator);
@@ -65,10 +65,10 @@ test_attributes_and_prefixes(void)
 static void
 test_alt_without_default(void)
 {
-    g_autoptr(PdXmp) xmp = parse_ok(
-        HEAD "<rdf:Description rdf:about=\"\"" NS "><dc:title><rdf:Alt>"
-             "<rdf:li xml:lang=\"fr\">Titre</rdf:li><rdf:li xml:lang=\"en\">Title</rdf:li>"
-             "</rdf:Alt></dc:title></rdf:Description>" TAIL);
+    g_autoptr(PdXmp) xmp =
+        parse_ok(HEAD "<rdf:Description rdf:about=\"\"" NS "><dc:title><rdf:Alt>"
+                      "<rdf:li xml:lang=\"fr\">Titre</rdf:li><rdf:li xml:lang=\"en\">Title</rdf:li>"
+                      "</rdf:Alt></dc:title></rdf:Description>" TAIL);
     g_assert_cmpstr(pd_xmp_get_text(xmp, "dc:title"), ==, "Titre");
 }
 
@@ -140,8 +140,8 @@ test_padding_and_junk(void)
 static void
 test_utf16(void)
 {
-    const char *text = HEAD "<rdf:Description rdf:about=\"\"" NS
-                            " photoshop:City=\"Z\xc3\xbcrich\"/>" TAIL;
+    const char *text =
+        HEAD "<rdf:Description rdf:about=\"\"" NS " photoshop:City=\"Z\xc3\xbcrich\"/>" TAIL;
     glong n = 0;
     g_autofree gunichar2 *u16 = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
     /* little-endian, no byte-order mark */
