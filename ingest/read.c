@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <gmodule.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +25,16 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
-G_DEFINE_QUARK(pd - ingest - error - quark, pd_ingest_error)
+G_DEFINE_QUARK(pd_ingest_error, pd_ingest_error)
+
+/* The bytes of a photo: all of them in memory, or, for a JPEG file, its head (every
+ * segment up to the scan) with the file still open, to look for the end marker. */
+typedef struct {
+    const guint8 *d;
+    gsize n;    /* bytes at d */
+    gsize size; /* bytes in the photo */
+    int fd;     /* -1 when d holds all of it */
+} Input;
 
 /* The libvips loader for each format, found once at start-up (a look-up by name costs
  * more than reading a JPEG header). Read-only after pd_ingest_init(). */
@@ -270,6 +278,19 @@ pd_meta_warn(PdPhotoMeta *meta, gboolean damage, const char *format, ...)
         meta->damaged = TRUE;
 }
 
+/* The container itself is broken (truncated, a length past the end): nothing after the
+ * break can be trusted, and the file is not handed to libvips, whose decoders would
+ * believe the lengths (a 1 KB PNG claiming a 1 GB chunk costs libpng ten seconds). */
+static void G_GNUC_PRINTF(3, 4) broken(PdSources *src, PdPhotoMeta *meta, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    pd_meta_warn(meta, TRUE, "%s", msg);
+    src->broken = TRUE;
+}
+
 void
 pd_sources_init(PdSources *src)
 {
@@ -302,8 +323,11 @@ pd_sources_add_iim(PdSources *src, const guint8 *data, gsize len, PdIimPlace pla
         if (place == PD_IIM_PLACE_STANDARD) {
             /* The digest Photoshop stores in resource 0x0425 is the MD5 of the block as
              * it was; compare with the block as it is now. */
-            unsigned int n = 0;
-            EVP_Digest(data, len, src->current_digest, &n, EVP_md5(), NULL);
+            GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
+            g_checksum_update(md5, data, (gssize)len);
+            gsize n = sizeof src->current_digest;
+            g_checksum_get_digest(md5, src->current_digest, &n);
+            g_checksum_free(md5);
             src->has_current_digest = n == 16;
         }
     } else {
@@ -493,13 +517,71 @@ flush_app13(PdSources *src, PdPhotoMeta *meta, GByteArray **pending, gsize heade
     *pending = NULL;
 }
 
-static void
-walk_jpeg(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
+/* pread() until @len bytes are in or the file ends; the number read, or -1. */
+static gssize
+read_at(int fd, guint8 *buf, gsize len, gsize offset)
 {
+    gsize got = 0;
+    while (got < len) {
+        ssize_t r = pread(fd, buf + got, len - got, (off_t)(offset + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (gsize)r;
+    }
+    return (gssize)got;
+}
+
+/* TRUE when an FF D9 (end of image) lies after @from. The entropy-coded data cannot
+ * contain FF D9, so a JPEG without one after its scan was cut short. Trailers
+ * (PhotoMechanic's, padding) follow the marker: the search runs backwards from the end,
+ * which finds it at once in a whole file. */
+static gboolean
+has_end_marker(const Input *in, gsize from)
+{
+    if (in->fd < 0) {
+        for (gsize i = in->n - 1; i > from; i--)
+            if (in->d[i] == 0xD9 && in->d[i - 1] == 0xFF)
+                return TRUE;
+        return FALSE;
+    }
+    guint8 buf[16384];
+    gsize end = in->size;
+    int after = -1; /* first byte of the window searched before, or -1 */
+    while (end > from) {
+        gsize start = end - MIN(end - from, sizeof buf);
+        gssize got = read_at(in->fd, buf, end - start, start);
+        if (got != (gssize)(end - start))
+            return TRUE; /* cannot tell; do not call the photo damaged for it */
+        if (after == 0xD9 && buf[got - 1] == 0xFF)
+            return TRUE;
+        for (gssize i = got - 1; i > 0; i--)
+            if (buf[i] == 0xD9 && buf[i - 1] == 0xFF)
+                return TRUE;
+        after = buf[0];
+        end = start;
+    }
+    return FALSE;
+}
+
+static void
+walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
+{
+    const guint8 *d = in->d;
+    gsize n = in->n;
+    /* Only the head of a file is in memory: running out of it means reading more. */
+#define NEED_MORE()                                                                                \
+    if (n < in->size) {                                                                            \
+        src->need_more = TRUE;                                                                     \
+        return;                                                                                    \
+    }
     gsize pos = 2;
     gboolean scan = FALSE;
     gboolean have_xmp = FALSE;
-    GByteArray *app13 = NULL; /* consecutive Photoshop APP13 segments, joined */
+    g_autoptr(GByteArray) app13 = NULL; /* consecutive Photoshop APP13 segments, joined */
     gsize app13_header = 0;
     g_autoptr(GPtrArray) ext = g_ptr_array_new_with_free_func(extended_xmp_free);
     g_autoptr(GByteArray) probe = g_byte_array_sized_new(2048);
@@ -507,43 +589,45 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
 
     while (!scan) {
         if (pos >= n) {
-            pd_meta_warn(meta, TRUE, "JPEG: file ends before the image data (no SOS segment)");
+            NEED_MORE();
+            broken(src, meta, "JPEG: file ends before the image data (no SOS segment)");
             break;
         }
         if (d[pos] != 0xFF) {
-            pd_meta_warn(meta, TRUE, "JPEG: expected a marker at offset %zu, found 0x%02X", pos,
-                         d[pos]);
+            broken(src, meta, "JPEG: expected a marker at offset %zu, found 0x%02X", pos, d[pos]);
             break;
         }
         while (pos < n && d[pos] == 0xFF)
             pos++; /* fill bytes */
         if (pos >= n) {
-            pd_meta_warn(meta, TRUE, "JPEG: file ends inside a marker");
+            NEED_MORE();
+            broken(src, meta, "JPEG: file ends inside a marker");
             break;
         }
         guint8 m = d[pos++];
         if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7))
             continue; /* markers without a length */
         if (m == 0xD9) {
-            pd_meta_warn(meta, TRUE, "JPEG: end of image before any image data");
+            broken(src, meta, "JPEG: end of image before any image data");
             break;
         }
         if (n - pos < 2) {
-            pd_meta_warn(meta, TRUE, "JPEG: file ends inside the %s segment header",
-                         jpeg_segment_name(m));
+            NEED_MORE();
+            broken(src, meta, "JPEG: file ends inside the %s segment header", jpeg_segment_name(m));
             break;
         }
         gsize seglen = be16(d + pos);
         if (seglen < 2) {
-            pd_meta_warn(meta, TRUE, "JPEG: %s segment at offset %zu has an invalid length",
-                         jpeg_segment_name(m), pos - 2);
+            broken(src, meta, "JPEG: %s segment at offset %zu has an invalid length",
+                   jpeg_segment_name(m), pos - 2);
             break;
         }
         if (seglen > n - pos) {
-            pd_meta_warn(meta, TRUE,
-                         "JPEG: file is truncated inside the %s segment at offset %zu "
-                         "(%zu of %zu bytes present)",
-                         jpeg_segment_name(m), pos - 2, n - pos, seglen);
+            NEED_MORE();
+            broken(src, meta,
+                   "JPEG: file is truncated inside the %s segment at offset %zu "
+                   "(%zu of %zu bytes present)",
+                   jpeg_segment_name(m), pos - 2, n - pos, seglen);
             break;
         }
         const guint8 *p = d + pos + 2;
@@ -595,23 +679,11 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
     if (scan)
         src->jpeg_probe = g_steal_pointer(&probe);
 
-    if (scan) {
-        /* The image data cannot contain FF D9 except as its end marker, so a file without
-         * one after the scan start was cut short. Trailers (PhotoMechanic, padding) follow
-         * the marker; search backwards from the end, which finds it at once in a whole
-         * file. */
-        gboolean eoi = FALSE;
-        for (gsize i = n - 1; i > pos; i--) {
-            if (d[i] == 0xD9 && d[i - 1] == 0xFF) {
-                eoi = TRUE;
-                break;
-            }
-        }
-        if (!eoi)
-            pd_meta_warn(meta, TRUE,
-                         "JPEG: file is truncated inside the image data (no end "
-                         "of image marker)");
-    }
+    if (scan && !has_end_marker(in, pos))
+        pd_meta_warn(meta, TRUE,
+                     "JPEG: file is truncated inside the image data (no end of "
+                     "image marker)");
+#undef NEED_MORE
 }
 
 /* ---------------------------------------------------------------- PNG */
@@ -798,15 +870,15 @@ walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         memcpy(type, d + pos + 4, 4);
         type[4] = 0;
         if (len > 0x7FFFFFFFu || len > n - pos - 8 || n - pos - 8 - len < 4) {
-            pd_meta_warn(meta, TRUE,
-                         "PNG: chunk \"%s\" at offset %zu runs past the end of the "
-                         "file",
-                         g_ascii_isalpha(type[0]) ? type : "?", pos);
+            broken(src, meta,
+                   "PNG: chunk \"%s\" at offset %zu runs past the end of the "
+                   "file",
+                   g_ascii_isalpha(type[0]) ? type : "?", pos);
             break;
         }
         for (int i = 0; i < 4; i++) {
             if (!g_ascii_isalpha(type[i])) {
-                pd_meta_warn(meta, TRUE, "PNG: invalid chunk type at offset %zu", pos);
+                broken(src, meta, "PNG: invalid chunk type at offset %zu", pos);
                 return;
             }
         }
@@ -825,8 +897,8 @@ walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         }
         pos += 12 + (gsize)len;
     }
-    if (!end && !meta->damaged)
-        pd_meta_warn(meta, TRUE, "PNG: file is truncated (no IEND chunk)");
+    if (!end && !src->broken)
+        broken(src, meta, "PNG: file is truncated (no IEND chunk)");
 }
 
 /* ---------------------------------------------------------------- WebP */
@@ -836,15 +908,14 @@ walk_webp(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
 {
     guint32 riff = le32(d + 4);
     if ((gsize)riff + 8 > n)
-        pd_meta_warn(meta, TRUE, "WebP: file is truncated (%zu of %u bytes)", n,
-                     (unsigned)riff + 8);
+        broken(src, meta, "WebP: file is truncated (%zu of %u bytes)", n, (unsigned)riff + 8);
     gsize end = MIN(n, (gsize)riff + 8);
     gsize pos = 12;
     while (pos + 8 <= end) {
         const guint8 *fourcc = d + pos;
         guint32 len = le32(d + pos + 4);
         if (len > end - pos - 8) {
-            pd_meta_warn(meta, TRUE, "WebP: chunk at offset %zu runs past the end", pos);
+            broken(src, meta, "WebP: chunk at offset %zu runs past the end", pos);
             break;
         }
         const guint8 *p = d + pos + 8;
@@ -884,13 +955,13 @@ walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
 
     guint32 ifd = n >= 8 ? tiff32(d + 4, le) : 0;
     if (n < 8 || ifd < 8 || ifd > n - 2) {
-        pd_meta_warn(meta, TRUE, "TIFF: first directory offset %u is outside the file", ifd);
+        broken(src, meta, "TIFF: first directory offset %u is outside the file", ifd);
         return;
     }
     guint count = tiff16(d + ifd, le);
     gsize entries = ifd + 2;
     if ((gsize)count * 12 > n - entries) {
-        pd_meta_warn(meta, TRUE, "TIFF: first directory (%u entries) runs past the end", count);
+        broken(src, meta, "TIFF: first directory (%u entries) runs past the end", count);
         count = (guint)((n - entries) / 12);
     }
     for (guint i = 0; i < count; i++) {
@@ -998,66 +1069,83 @@ load_header(PdFormat format, const guint8 *data, gsize len)
     return image;
 }
 
-PdPhotoMeta *
-pd_ingest_read_buffer(const void *data, gsize len, GError **error)
+/* Checks that @len bytes are a photo photodesk opens; the format, or UNKNOWN with
+ * @error set. */
+static PdFormat
+check_format(const guint8 *d, gsize len, GError **error)
 {
-    const guint8 *d = data;
     if (len == 0) {
         g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_EMPTY, "empty file (0 bytes)");
-        return NULL;
+        return PD_FORMAT_UNKNOWN;
     }
     PdFormat format = pd_ingest_sniff_format(d, len);
     if (format == PD_FORMAT_UNKNOWN) {
         g_autofree char *why = describe_unknown(d, len);
         g_set_error_literal(error, PD_INGEST_ERROR, PD_INGEST_ERROR_FORMAT, why);
-        return NULL;
     }
+    return format;
+}
 
+/* Reads a photo of a known @format. Returns NULL and sets *@need_more when @in holds
+ * only the head of a JPEG file and the segments run past it. */
+static PdPhotoMeta *
+read_input(const Input *in, PdFormat format, gboolean *need_more)
+{
     PdPhotoMeta *meta = pd_photo_meta_new();
     meta->format = format;
-
     PdSources src;
     pd_sources_init(&src);
     src.format = format;
 
     switch (format) {
     case PD_FORMAT_JPEG:
-        walk_jpeg(&src, meta, d, len);
+        walk_jpeg(&src, meta, in);
         break;
     case PD_FORMAT_PNG:
-        walk_png(&src, meta, d, len);
+        walk_png(&src, meta, in->d, in->n);
         break;
     case PD_FORMAT_WEBP:
-        walk_webp(&src, meta, d, len);
+        walk_webp(&src, meta, in->d, in->n);
         break;
     case PD_FORMAT_TIFF:
-        walk_tiff(&src, meta, d, len);
+        walk_tiff(&src, meta, in->d, in->n);
         break;
     default:
         break;
     }
+    if (src.need_more) {
+        *need_more = TRUE;
+        pd_sources_clear(&src);
+        pd_photo_meta_free(meta);
+        return NULL;
+    }
 
-    VipsImage *image = src.jpeg_probe
-                           ? load_header(format, src.jpeg_probe->data, src.jpeg_probe->len)
-                           : load_header(format, d, len);
+    /* libvips checks that the header makes an image (JPEG: on its segments without the
+     * metadata, see PdSources.jpeg_probe), unless the container is already known to be
+     * broken. */
+    VipsImage *image = NULL;
+    if (!src.broken) {
+        image = src.jpeg_probe ? load_header(format, src.jpeg_probe->data, src.jpeg_probe->len)
+                               : load_header(format, in->d, in->n);
+        if (image == NULL) {
+            g_autofree char *msg = g_strdup(vips_error_buffer());
+            vips_error_clear();
+            g_strstrip(msg);
+            g_strdelimit(msg, "\n", ' ');
+            pd_meta_warn(meta, TRUE, "%s header unreadable: %s", pd_format_name(format),
+                         msg[0] ? msg : "libvips gave no reason");
+        }
+    }
     if (image) {
         meta->width = vips_image_get_width(image);
         meta->height = vips_image_get_height(image);
         if (format == PD_FORMAT_HEIF)
             read_heif_blobs(&src, meta, image);
-    } else {
-        g_autofree char *msg = g_strdup(vips_error_buffer());
-        vips_error_clear();
-        g_strstrip(msg);
-        g_strdelimit(msg, "\n", ' ');
-        pd_meta_warn(meta, TRUE, "%s header unreadable: %s", pd_format_name(format),
-                     msg[0] ? msg : "libvips gave no reason");
-    }
-    if (image == NULL && src.sof_width > 0 && src.sof_height > 0) {
+        g_object_unref(image);
+    } else if (src.sof_width > 0 && src.sof_height > 0) {
         meta->width = src.sof_width;
         meta->height = src.sof_height;
     }
-    g_clear_object(&image);
 
     pd_reconcile(&src, meta);
     pd_sources_clear(&src);
@@ -1065,37 +1153,81 @@ pd_ingest_read_buffer(const void *data, gsize len, GError **error)
 }
 
 PdPhotoMeta *
+pd_ingest_read_buffer(const void *data, gsize len, GError **error)
+{
+    PdFormat format = check_format(data, len, error);
+    if (format == PD_FORMAT_UNKNOWN)
+        return NULL;
+    Input in = {data, len, len, -1};
+    gboolean need_more = FALSE;
+    return read_input(&in, format, &need_more);
+}
+
+static PdPhotoMeta *
+file_error(int fd, GError **error, PdIngestError code, const char *message)
+{
+    if (fd >= 0)
+        close(fd);
+    g_set_error_literal(error, PD_INGEST_ERROR, code, message);
+    return NULL;
+}
+
+/* A JPEG's metadata sits in its first few hundred kilobytes: photodesk reads that head
+ * (more if the segments need it) and the last bytes, not the whole 9 MB. Other formats
+ * keep metadata anywhere and are mapped whole. */
+#define HEAD_BYTES (64u * 1024u)
+
+PdPhotoMeta *
 pd_ingest_read_file(const char *path, GError **error)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s", g_strerror(e));
-        return NULL;
-    }
+    if (fd < 0)
+        return file_error(-1, error, PD_INGEST_ERROR_OPEN, g_strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
+    if (fstat(fd, &st) != 0)
+        return file_error(fd, error, PD_INGEST_ERROR_OPEN, g_strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return file_error(fd, error, PD_INGEST_ERROR_OPEN, "is a folder, not a photo");
+    if (!S_ISREG(st.st_mode))
+        return file_error(fd, error, PD_INGEST_ERROR_OPEN, "not a regular file");
+    gsize size = (gsize)st.st_size;
+    if (size == 0)
+        return file_error(fd, error, PD_INGEST_ERROR_EMPTY, "empty file (0 bytes)");
+
+    gsize have = MIN(size, (gsize)HEAD_BYTES);
+    g_autofree guint8 *head = g_malloc(have);
+    gssize got = read_at(fd, head, have, 0);
+    if (got < 0)
+        return file_error(fd, error, PD_INGEST_ERROR_OPEN, g_strerror(errno));
+    have = (gsize)got; /* the file may have shrunk since fstat */
+    PdFormat format = check_format(head, have, error);
+    if (format == PD_FORMAT_UNKNOWN) {
         close(fd);
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s", g_strerror(e));
         return NULL;
     }
-    if (S_ISDIR(st.st_mode)) {
+
+    PdPhotoMeta *meta = NULL;
+    if (format == PD_FORMAT_JPEG || have == size) {
+        for (;;) {
+            Input in = {head, have, MAX(size, have), have == size ? -1 : fd};
+            gboolean need_more = FALSE;
+            meta = read_input(&in, format, &need_more);
+            if (!need_more)
+                break;
+            gsize want = MIN(size, have * 4);
+            head = g_realloc(head, want);
+            got = read_at(fd, head + have, want - have, have);
+            if (got < 0)
+                return file_error(fd, error, PD_INGEST_ERROR_OPEN, g_strerror(errno));
+            if (got == 0)
+                size = have; /* shrank: read what there is as the whole file */
+            have += (gsize)got;
+        }
         close(fd);
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "is a folder, not a photo");
-        return NULL;
+        return meta;
     }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "not a regular file");
-        return NULL;
-    }
-    if (st.st_size == 0) {
-        close(fd);
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_EMPTY, "empty file (0 bytes)");
-        return NULL;
-    }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
     close(fd);
     if (map == MAP_FAILED) {
@@ -1103,8 +1235,10 @@ pd_ingest_read_file(const char *path, GError **error)
                     g_strerror(e));
         return NULL;
     }
-    PdPhotoMeta *meta = pd_ingest_read_buffer(map, (gsize)st.st_size, error);
-    munmap(map, (size_t)st.st_size);
+    Input in = {map, size, size, -1};
+    gboolean need_more = FALSE;
+    meta = read_input(&in, format, &need_more);
+    munmap(map, size);
     return meta;
 }
 

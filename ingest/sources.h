@@ -37,6 +37,8 @@ typedef struct {
 
     PdXmp *xmp; /* never NULL; empty when the file has no XMP */
 
+    gboolean broken;           /* the container's structure is damaged: libvips is not asked */
+    gboolean need_more;        /* the JPEG head read so far ends inside its segments */
     int sof_width, sof_height; /* from the container, for when libvips cannot read it */
 
     /* JPEG: the file's structure without its APPn and COM segments (SOI up to the scan

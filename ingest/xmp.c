@@ -25,7 +25,7 @@ struct PdXmp {
     GHashTable *props; /* path -> PdXmpProperty* */
 };
 
-G_DEFINE_QUARK(pd - xmp - error - quark, pd_xmp_error)
+G_DEFINE_QUARK(pd_xmp_error, pd_xmp_error)
 
 static const struct {
     const char *uri;

@@ -584,6 +584,28 @@ test_png_raw_profile_and_itxt(void)
 }
 
 static void
+test_png_chunk_past_end(void)
+{
+    /* A 1 KB PNG whose text chunk claims 1.3 GB: the walker stops at it, and the file
+     * is not handed to libpng, which would allocate and clear the claimed size. */
+    g_autoptr(GBytes) base = base_image("png");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    g_autoptr(GByteArray) png = g_byte_array_new();
+    g_byte_array_append(png, b, 33);
+    const guint8 huge[] = {0x51, 0x00, 0x00, 0x00, 'i', 'T', 'X', 't', 'X', 'M', 'L'};
+    g_byte_array_append(png, huge, sizeof huge);
+    g_byte_array_append(png, b + 33, (guint)(n - 33));
+    g_autoptr(PdPhotoMeta) m = read_ok(png);
+    g_assert_true(m->damaged);
+    g_assert_cmpint(m->width, ==, 24); /* from IHDR */
+    gboolean named = FALSE;
+    for (guint i = 0; i < m->warnings->len; i++)
+        named |= strstr(g_ptr_array_index(m->warnings, i), "iTXt") != NULL;
+    g_assert_true(named);
+}
+
+static void
 test_json_output(void)
 {
     g_autoptr(GByteArray) iim = g_byte_array_new();
@@ -623,6 +645,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/damage", test_damage);
     g_test_add_func("/ingest/read/bad-input", test_bad_input);
     g_test_add_func("/ingest/read/png-raw-profile-and-itxt", test_png_raw_profile_and_itxt);
+    g_test_add_func("/ingest/read/png-chunk-past-end", test_png_chunk_past_end);
     g_test_add_func("/ingest/read/json-output", test_json_output);
     return g_test_run();
 }
