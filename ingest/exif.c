@@ -277,6 +277,10 @@ void
 pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
 {
     memset(out, 0, sizeof *out);
+    if (len == 0) {
+        out->problem = g_strdup("EXIF: block is empty");
+        return;
+    }
     g_autofree guint8 *copy = NULL;
     const guint8 *buf = data;
     gsize n = len;

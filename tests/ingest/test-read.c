@@ -606,6 +606,22 @@ test_png_chunk_past_end(void)
 }
 
 static void
+test_png_empty_exif_profile(void)
+{
+    /* an ImageMagick raw profile that declares and holds no bytes */
+    g_autoptr(GBytes) base = base_image("png");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    g_autoptr(GByteArray) png = g_byte_array_new();
+    g_byte_array_append(png, b, 33);
+    const char text[] = "Raw profile type exif\0\nexif\n       0\n";
+    png_chunk(png, "tEXt", (const guint8 *)text, sizeof text - 1);
+    g_byte_array_append(png, b + 33, (guint)(n - 33));
+    g_autoptr(PdPhotoMeta) m = read_ok(png);
+    g_assert_true(m->damaged);
+}
+
+static void
 test_json_output(void)
 {
     g_autoptr(GByteArray) iim = g_byte_array_new();
@@ -646,6 +662,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/bad-input", test_bad_input);
     g_test_add_func("/ingest/read/png-raw-profile-and-itxt", test_png_raw_profile_and_itxt);
     g_test_add_func("/ingest/read/png-chunk-past-end", test_png_chunk_past_end);
+    g_test_add_func("/ingest/read/png-empty-exif-profile", test_png_empty_exif_profile);
     g_test_add_func("/ingest/read/json-output", test_json_output);
     return g_test_run();
 }
