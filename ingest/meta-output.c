@@ -77,9 +77,11 @@ json_bool(GString *out, const char *key, gboolean value)
 char *
 pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
 {
+    /* File names are bytes; the output is UTF-8. */
+    g_autofree char *name = g_utf8_make_valid(file, -1);
     GString *out = g_string_sized_new(1024);
     g_string_append_c(out, '{');
-    json_string(out, "file", file);
+    json_string(out, "file", name);
     json_string(out, "caption", m->caption);
     json_string(out, "headline", m->headline);
     json_string(out, "byline", m->byline);
@@ -111,6 +113,24 @@ pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
     return g_string_free(out, FALSE);
 }
 
+/* Appends @s for a terminal: control characters from the photo (an ESC could rewrite
+ * the screen) are shown as \xNN instead of being sent. */
+static void
+append_visible(GString *out, const char *s, const char *newline)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == '\n')
+            g_string_append(out, newline);
+        else if (c == '\t')
+            g_string_append_c(out, ' ');
+        else if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+            g_string_append_printf(out, "\\x%02x", c);
+        else
+            g_string_append_unichar(out, c);
+    }
+}
+
 static void
 text_field(GString *out, const char *label, const char *value)
 {
@@ -118,11 +138,9 @@ text_field(GString *out, const char *label, const char *value)
         return;
     g_string_append_printf(out, "  %-22s ", label);
     /* Continuation lines of a caption line up under its first line. */
-    for (const char *p = value; *p; p++) {
-        g_string_append_c(out, *p);
-        if (*p == '\n')
-            g_string_append_printf(out, "  %-22s ", "");
-    }
+    char indent[32];
+    g_snprintf(indent, sizeof indent, "\n  %-22s ", "");
+    append_visible(out, value, indent);
     g_string_append_c(out, '\n');
 }
 
@@ -130,7 +148,9 @@ char *
 pd_photo_meta_to_text(const PdPhotoMeta *m, const char *file)
 {
     GString *out = g_string_new(NULL);
-    g_string_append_printf(out, "%s\n", file);
+    g_autofree char *name = g_utf8_make_valid(file, -1);
+    append_visible(out, name, "\n");
+    g_string_append_c(out, '\n');
     text_field(out, "Caption", m->caption);
     text_field(out, "Headline", m->headline);
     text_field(out, "Object name", m->object_name);
@@ -169,7 +189,10 @@ pd_photo_meta_to_text(const PdPhotoMeta *m, const char *file)
     text_field(out, "Camera make", m->make);
     text_field(out, "Camera model", m->model);
     if (m->has_gps) {
-        g_autofree char *gps = g_strdup_printf("%.7f, %.7f", m->gps_lat, m->gps_lon);
+        char lat[32], lon[32];
+        g_ascii_formatd(lat, sizeof lat, "%.7f", m->gps_lat);
+        g_ascii_formatd(lon, sizeof lon, "%.7f", m->gps_lon);
+        g_autofree char *gps = g_strdup_printf("%s, %s", lat, lon);
         text_field(out, "GPS", gps);
     }
     if (m->damaged)

@@ -641,6 +641,25 @@ test_json_output(void)
     g_assert_nonnull(strstr(json, "\"warnings\": []"));
     g_autofree char *text = pd_photo_meta_to_text(m, "images/x.jpg");
     g_assert_nonnull(strstr(text, "Caption"));
+
+    /* a file name that is not UTF-8 still gives valid UTF-8 */
+    g_autofree char *latin1 = pd_photo_meta_to_json(m, "images/Z\xfcrich.jpg");
+    g_assert_true(g_utf8_validate(latin1, -1, NULL));
+}
+
+static void
+test_text_output_controls(void)
+{
+    /* an ESC in a caption must not reach the terminal */
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 120, "Caption \x1b[2J with an escape");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(iim, NULL));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_autofree char *text = pd_photo_meta_to_text(m, "x.jpg");
+    g_assert_null(strchr(text, '\x1b'));
+    g_assert_nonnull(strstr(text, "\\x1b[2J"));
 }
 
 int
@@ -664,5 +683,6 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/png-chunk-past-end", test_png_chunk_past_end);
     g_test_add_func("/ingest/read/png-empty-exif-profile", test_png_empty_exif_profile);
     g_test_add_func("/ingest/read/json-output", test_json_output);
+    g_test_add_func("/ingest/read/text-output-controls", test_text_output_controls);
     return g_test_run();
 }
