@@ -14,6 +14,7 @@ typedef struct {
 
 static const Command commands[] = {
     {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing"},
+    {"credit", pd_cmd_credit, "read the credit at the end of a caption"},
 };
 
 static void

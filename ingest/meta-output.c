@@ -8,7 +8,8 @@
 static void
 json_key(GString *out, const char *key)
 {
-    if (out->len > 1)
+    char last = out->len ? out->str[out->len - 1] : '{';
+    if (last != '{' && last != '[')
         g_string_append(out, ", ");
     pd_text_append_json(out, key);
     g_string_append(out, ": ");
@@ -74,6 +75,54 @@ json_bool(GString *out, const char *key, gboolean value)
     g_string_append(out, value ? "true" : "false");
 }
 
+static void
+credit_members(GString *out, const PdCredit *c)
+{
+    json_string(out, "body", c->body);
+    json_string(out, "photographer", c->photographer);
+    json_string(out, "agency", c->agency);
+    json_bool(out, "pool", c->pool);
+    json_bool(out, "handout", c->handout);
+    json_bool(out, "file_photo", c->file_photo);
+    json_string(out, "distributor", c->distributor);
+    json_string(out, "credit_line", c->credit_line);
+}
+
+static void
+restrictions_object(GString *out, const PdRestrictions *r)
+{
+    g_string_append_c(out, '{');
+    json_bool(out, "editorial_only", r->editorial_only);
+    json_bool(out, "mandatory_credit", r->mandatory_credit);
+    json_string(out, "mandatory_credit_text", r->mandatory_credit_text);
+    json_bool(out, "no_archive", r->no_archive);
+    json_bool(out, "no_sales", r->no_sales);
+    json_string(out, "embargo_until", r->embargo_until);
+    json_bool(out, "kill", r->kill);
+    json_string(out, "correction", r->correction);
+    json_key(out, "other");
+    g_string_append_c(out, '[');
+    for (guint i = 0; r->other && i < r->other->len; i++) {
+        if (i)
+            g_string_append(out, ", ");
+        pd_text_append_json(out, g_ptr_array_index(r->other, i));
+    }
+    g_string_append(out, "]}");
+}
+
+char *
+pd_credit_to_json(const PdCredit *c, const PdRestrictions *r)
+{
+    GString *out = g_string_new("{");
+    credit_members(out, c);
+    if (r) {
+        json_key(out, "restrictions");
+        restrictions_object(out, r);
+    }
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}
+
 char *
 pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
 {
@@ -106,6 +155,25 @@ pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
     json_degrees(out, "gps_lon", m->gps_lon, m->has_gps);
     /* "malformed" is the corpus's name for what photodesk calls "damaged". */
     json_bool(out, "malformed", m->damaged);
+    json_key(out, "credit_parsed");
+    g_string_append_c(out, '{');
+    credit_members(out, &m->credit_parsed);
+    g_string_append_c(out, '}');
+    json_key(out, "restrictions");
+    restrictions_object(out, &m->restrictions);
+    json_string(out, "slug", m->slug);
+    json_bool(out, "top_pick", m->top_pick);
+    json_key(out, "checks");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < m->checks->len; i++) {
+        const PdCheck *c = g_ptr_array_index(m->checks, i);
+        g_string_append(out, i ? ", {" : "{");
+        json_string(out, "code", c->code);
+        json_string(out, "field", c->field);
+        json_string(out, "message", c->message);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_c(out, ']');
     json_string(out, "format", pd_format_name(m->format));
     json_array(out, "warnings", m->warnings);
     json_bool(out, "damaged", m->damaged);
@@ -142,6 +210,70 @@ text_field(GString *out, const char *label, const char *value)
     g_snprintf(indent, sizeof indent, "\n  %-22s ", "");
     append_visible(out, value, indent);
     g_string_append_c(out, '\n');
+}
+
+static void
+append_credit_text(GString *out, const PdCredit *c, gboolean with_body)
+{
+    if (with_body)
+        text_field(out, "Body", c->body);
+    if (!c->found) {
+        if (with_body)
+            text_field(out, "Credit", "(no credit at the end of the caption)");
+        return;
+    }
+    text_field(out, "Credit line", c->credit_line);
+    text_field(out, "Photographer", c->photographer);
+    text_field(out, "Agency", c->agency);
+    text_field(out, "Distributor", c->distributor);
+    g_autoptr(GString) flags = g_string_new(NULL);
+    if (c->pool)
+        g_string_append(flags, "pool ");
+    if (c->handout)
+        g_string_append(flags, "handout ");
+    if (c->file_photo)
+        g_string_append(flags, "file photo ");
+    if (flags->len) {
+        g_string_truncate(flags, flags->len - 1);
+        text_field(out, "Picture is", flags->str);
+    }
+}
+
+/* Restrictions are what an editor must not miss: each on its own line, in capitals. */
+static void
+append_restrictions_text(GString *out, const PdRestrictions *r)
+{
+    if (r->kill)
+        text_field(out, "RESTRICTION", "KILL: do not use this picture");
+    if (r->embargo_until) {
+        g_autofree char *e = g_strdup_printf("EMBARGOED until %s", r->embargo_until);
+        text_field(out, "RESTRICTION", e);
+    }
+    if (r->editorial_only)
+        text_field(out, "RESTRICTION", "EDITORIAL USE ONLY");
+    if (r->mandatory_credit) {
+        g_autofree char *m =
+            g_strdup_printf("MANDATORY CREDIT%s%s", r->mandatory_credit_text ? ": " : "",
+                            r->mandatory_credit_text ? r->mandatory_credit_text : "");
+        text_field(out, "RESTRICTION", m);
+    }
+    if (r->no_sales)
+        text_field(out, "RESTRICTION", "NO SALES");
+    if (r->no_archive)
+        text_field(out, "RESTRICTION", "NO ARCHIVE");
+    text_field(out, "Correction", r->correction);
+    for (guint i = 0; r->other && i < r->other->len; i++)
+        text_field(out, "Instruction", g_ptr_array_index(r->other, i));
+}
+
+char *
+pd_credit_to_text(const PdCredit *c, const PdRestrictions *r)
+{
+    GString *out = g_string_new(NULL);
+    append_credit_text(out, c, TRUE);
+    if (r)
+        append_restrictions_text(out, r);
+    return g_string_free(out, FALSE);
 }
 
 char *
@@ -195,6 +327,13 @@ pd_photo_meta_to_text(const PdPhotoMeta *m, const char *file)
         g_autofree char *gps = g_strdup_printf("%s, %s", lat, lon);
         text_field(out, "GPS", gps);
     }
+    append_credit_text(out, &m->credit_parsed, FALSE);
+    append_restrictions_text(out, &m->restrictions);
+    text_field(out, "Slug", m->slug);
+    if (m->top_pick)
+        text_field(out, "Top pick", "yes");
+    for (guint i = 0; i < m->checks->len; i++)
+        text_field(out, "Check", ((PdCheck *)g_ptr_array_index(m->checks, i))->message);
     if (m->damaged)
         text_field(out, "Damaged", "yes: what could be read is shown");
     for (guint i = 0; i < m->warnings->len; i++)

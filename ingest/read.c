@@ -1242,12 +1242,23 @@ pd_ingest_read_file(const char *path, GError **error)
     return meta;
 }
 
+static void
+check_free(gpointer p)
+{
+    PdCheck *c = p;
+    g_free(c->code);
+    g_free(c->field);
+    g_free(c->message);
+    g_free(c);
+}
+
 PdPhotoMeta *
 pd_photo_meta_new(void)
 {
     PdPhotoMeta *meta = g_new0(PdPhotoMeta, 1);
     meta->keywords = g_ptr_array_new_with_free_func(g_free);
     meta->warnings = g_ptr_array_new_with_free_func(g_free);
+    meta->checks = g_ptr_array_new_with_free_func(check_free);
     return meta;
 }
 
@@ -1276,5 +1287,9 @@ pd_photo_meta_free(PdPhotoMeta *meta)
         g_free(*strings[i]);
     g_ptr_array_unref(meta->keywords);
     g_ptr_array_unref(meta->warnings);
+    g_ptr_array_unref(meta->checks);
+    pd_credit_clear(&meta->credit_parsed);
+    pd_restrictions_clear(&meta->restrictions);
+    g_free(meta->slug);
     g_free(meta);
 }

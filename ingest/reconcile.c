@@ -12,6 +12,7 @@
  *   3. An IIM value cut at its dataset's length limit is recovered from the XMP text it
  *      is the start of.
  */
+#include "ingest/caption.h"
 #include "ingest/sources.h"
 #include "ingest/text.h"
 
@@ -490,4 +491,5 @@ pd_reconcile(const PdSources *src, PdPhotoMeta *meta)
         meta->model = pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "tiff:Model")));
 
     reconcile_gps(src, meta);
+    pd_caption_analyse(meta);
 }

@@ -46,6 +46,27 @@ pd_text_from_cp1252(const guint8 *s, gsize len)
     return g_string_free(out, FALSE);
 }
 
+gboolean
+pd_text_to_cp1252(const char *s, GByteArray *out)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        guint8 b;
+        if (c < 0x80 || (c >= 0xA0 && c <= 0xFF)) {
+            b = (guint8)c;
+        } else {
+            int k = 0;
+            while (k < 32 && cp1252_high[k] != c)
+                k++;
+            if (k == 32)
+                return FALSE;
+            b = (guint8)(0x80 + k);
+        }
+        g_byte_array_append(out, &b, 1);
+    }
+    return TRUE;
+}
+
 char *
 pd_text_decode(const guint8 *s, gsize len, gboolean *was_cp1252)
 {

@@ -20,6 +20,10 @@ gboolean pd_text_is_utf8_multibyte(const guint8 *s, gsize len);
  * does. NUL bytes are kept. Free with g_free(). */
 char *pd_text_from_cp1252(const guint8 *s, gsize len);
 
+/* Encodes UTF-8 @s as Windows-1252 into @out (the inverse of pd_text_from_cp1252).
+ * FALSE when @s has a character cp1252 cannot hold. */
+gboolean pd_text_to_cp1252(const char *s, GByteArray *out);
+
 /* Decodes bytes of unknown charset: valid UTF-8 is taken as UTF-8, anything else as
  * Windows-1252. Sets *@was_cp1252 (if not NULL) when the fallback was used. Trailing NUL
  * padding is dropped. Returns a newly allocated string; never NULL. */

@@ -1,0 +1,70 @@
+/* fuzz-caption.c: libFuzzer target for the caption readers: the credit trailer, the
+ * restrictions (special instructions, editors' notes, embargo times), slug and the
+ * caption checks.
+ *
+ * The input is a caption (made valid UTF-8 first, as every caption photodesk reads is);
+ * its last line, when there are several, is also read as special instructions.
+ * Properties checked: no memory error or undefined behaviour, every string produced is
+ * valid UTF-8, and the body is never longer than the caption. */
+#include "ingest/caption.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#include <stdio.h>
+
+#define valid(s) check_valid((s), #s)
+
+static void
+check_valid(const char *s, const char *what)
+{
+    if (s && !g_utf8_validate(s, -1, NULL)) {
+        fprintf(stderr, "fuzz-caption: %s is not valid UTF-8\n", what);
+        abort();
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 64 * 1024)
+        return 0;
+    g_autofree char *raw = g_strndup((const char *)data, size);
+    g_autofree char *text = g_utf8_make_valid(raw, -1);
+
+    PdPhotoMeta *m = pd_photo_meta_new();
+    const char *nl = strrchr(text, '\n');
+    m->caption = nl ? g_strndup(text, (gsize)(nl - text)) : g_strdup(text);
+    m->special_instructions = nl ? g_strdup(nl + 1) : NULL;
+    m->headline = g_strdup(m->caption);
+    m->date_created = g_strdup("2023-04-15T23:41:07+03:00");
+    pd_caption_analyse(m);
+
+    const PdCredit *c = &m->credit_parsed;
+    valid(c->body);
+    valid(c->photographer);
+    valid(c->agency);
+    valid(c->credit_line);
+    valid(c->tail);
+    if (c->body && m->caption && strlen(c->body) > strlen(m->caption)) {
+        fprintf(stderr, "fuzz-caption: body longer than the caption\n");
+        abort();
+    }
+    valid(m->restrictions.mandatory_credit_text);
+    valid(m->restrictions.embargo_until);
+    valid(m->restrictions.correction);
+    for (guint i = 0; m->restrictions.other && i < m->restrictions.other->len; i++)
+        valid(g_ptr_array_index(m->restrictions.other, i));
+    for (guint i = 0; i < m->checks->len; i++)
+        valid(((PdCheck *)g_ptr_array_index(m->checks, i))->message);
+    for (guint i = 0; i < m->warnings->len; i++)
+        valid(g_ptr_array_index(m->warnings, i));
+    char *json = pd_photo_meta_to_json(m, "fuzz");
+    valid(json);
+    g_free(json);
+    pd_photo_meta_free(m);
+    return 0;
+}

@@ -1,0 +1,404 @@
+/* test-caption.c: credit trailers beyond the shared examples, restrictions, slug and
+ * top pick, and every caption check. */
+#include "ingest/caption.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *caption;
+    const char *body, *photographer, *agency, *distributor, *credit_line;
+    gboolean pool, handout, file_photo;
+} Case;
+
+/* Conventions of ../shared/captions/README.md, in captions that are not in its file. */
+static const Case cases[] = {
+    {"Crowds gather. (AP Photo/Efrem Lukatsky, Pool)", "Crowds gather.", "Efrem Lukatsky", NULL,
+     "AP", "Efrem Lukatsky/Pool via AP", TRUE, FALSE, FALSE},
+    {"Senators meet. (Sarah Silbiger/Pool Photo via AP, File)", "Senators meet.", "Sarah Silbiger",
+     NULL, "AP", "Sarah Silbiger/Pool via AP", TRUE, FALSE, TRUE},
+    {"A ship at sea. (U.S. Navy via AP)", "A ship at sea.", NULL, "U.S. Navy", "AP",
+     "U.S. Navy via AP", FALSE, TRUE, FALSE},
+    {"A premiere. (Photo by Richard Shotwell/Invision/AP, File)", "A premiere.", "Richard Shotwell",
+     "Invision", "AP", "Richard Shotwell/Invision via AP", FALSE, FALSE, TRUE},
+    {"Rally in Paris. (Photo by ANDREW CABALLERO-REYNOLDS / AFP)", "Rally in Paris.",
+     "Andrew Caballero-Reynolds", NULL, "AFP", "Andrew Caballero-Reynolds/AFP", FALSE, FALSE,
+     FALSE},
+    {"Tanks move. (Photo by Handout / RUSSIAN DEFENCE MINISTRY / AFP)", "Tanks move.", NULL,
+     "Russian Defence Ministry", "AFP", "Russian Defence Ministry via AFP", FALSE, TRUE, FALSE},
+    {"A parade in Pyongyang. (Photo by STR / KCNA VIA KNS / AFP)", "A parade in Pyongyang.", NULL,
+     "KCNA via KNS", "AFP", "KCNA via KNS via AFP", FALSE, FALSE, FALSE},
+    {"Protest. (Photo by - / AFP)", "Protest.", NULL, NULL, "AFP", "AFP", FALSE, FALSE, FALSE},
+    {"A vote. (Photo by OLIVIER DOULIERY/AFP via Getty Images)", "A vote.", "Olivier Douliery",
+     "AFP", "Getty Images", "Olivier Douliery/AFP via Getty Images", FALSE, FALSE, FALSE},
+    {"A gala. (Photo by Kevin Mazur/Getty Images for Tribeca Festival)", "A gala.", "Kevin Mazur",
+     NULL, "Getty Images", "Kevin Mazur/Getty Images", FALSE, FALSE, FALSE},
+    {"Traders work, May 3, 2023. REUTERS/Brendan McDermid", "Traders work, May 3, 2023.",
+     "Brendan McDermid", NULL, "Reuters", "Brendan McDermid/Reuters", FALSE, FALSE, FALSE},
+    {"A press conference. Ukrainian Presidential Press Service/Handout via REUTERS ATTENTION "
+     "EDITORS - THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY.",
+     "A press conference.", NULL, "Ukrainian Presidential Press Service", "Reuters",
+     "Ukrainian Presidential Press Service via Reuters", FALSE, TRUE, FALSE},
+    {"A summit. Sputnik/David J. Phillip/Pool via REUTERS", "A summit.", "David J. Phillip",
+     "Sputnik", "Reuters", "David J. Phillip/Sputnik/Pool via Reuters", TRUE, FALSE, FALSE},
+    {"Fans cheer, 09 May 2023. EPA-EFE/MIGUEL TOÑA", "Fans cheer, 09 May 2023.", "Miguel Toña",
+     NULL, "EPA-EFE", "Miguel Toña/EPA-EFE", FALSE, FALSE, FALSE},
+    {"A meeting. EPA-EFE/UKRAINIAN PRESIDENTIAL PRESS SERVICE HANDOUT HANDOUT EDITORIAL USE "
+     "ONLY/NO SALES",
+     "A meeting.", NULL, "Ukrainian Presidential Press Service", "EPA-EFE",
+     "Ukrainian Presidential Press Service via EPA-EFE", FALSE, TRUE, FALSE},
+    {"Der Bundestag. Foto: Bernd von Jutrczenka/dpa", "Der Bundestag.", "Bernd von Jutrczenka",
+     NULL, "dpa", "Bernd von Jutrczenka/dpa", FALSE, FALSE, FALSE},
+    {"A ceremony. Photo: Michael Kappeler/dpa-Pool/dpa", "A ceremony.", "Michael Kappeler", NULL,
+     "dpa", "Michael Kappeler/Pool via dpa", TRUE, FALSE, FALSE},
+    {"A police car in Montreal. THE CANADIAN PRESS/Paul Chiasson", "A police car in Montreal.",
+     "Paul Chiasson", NULL, "The Canadian Press", "Paul Chiasson/The Canadian Press", FALSE, FALSE,
+     FALSE},
+    {"A burned home. THE CANADIAN PRESS/HO-Annick deGooyer, *MANDATORY CREDIT*", "A burned home.",
+     "Annick deGooyer", NULL, "The Canadian Press",
+     "Annick deGooyer/Handout via The Canadian Press", FALSE, TRUE, FALSE},
+    /* no trailer, or a parenthesis that is not a credit */
+    {"The director (left) with her deputy (right).", "The director (left) with her deputy (right).",
+     NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE},
+    {"Talks continue (see related story)", "Talks continue (see related story)", NULL, NULL, NULL,
+     NULL, FALSE, FALSE, FALSE},
+    {"", "", NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE},
+    {"FILE PHOTO: Smoke over the city.", "Smoke over the city.", NULL, NULL, NULL, NULL, FALSE,
+     FALSE, TRUE},
+};
+
+static void
+test_conventions(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const Case *k = &cases[i];
+        PdCredit c;
+        pd_ingest_parse_credit(k->caption, &c, NULL);
+        g_test_message("%s", k->caption);
+        g_assert_cmpstr(c.body, ==, k->body);
+        g_assert_cmpstr(c.photographer, ==, k->photographer);
+        g_assert_cmpstr(c.agency, ==, k->agency);
+        g_assert_cmpstr(c.distributor, ==, k->distributor);
+        g_assert_cmpstr(c.credit_line, ==, k->credit_line);
+        g_assert_cmpint(c.pool, ==, k->pool);
+        g_assert_cmpint(c.handout, ==, k->handout);
+        g_assert_cmpint(c.file_photo, ==, k->file_photo);
+        g_assert_cmpint(c.found, ==, k->distributor != NULL);
+        pd_credit_clear(&c);
+    }
+}
+
+static void
+test_afp_restriction_tail(void)
+{
+    PdCredit c;
+    PdRestrictions r = {0};
+    pd_ingest_parse_credit(
+        "A meeting in Kyiv. (Photo by Handout / UKRAINIAN PRESIDENTIAL PRESS SERVICE / AFP) / "
+        "RESTRICTED TO EDITORIAL USE - MANDATORY CREDIT \"AFP PHOTO / UKRAINIAN PRESIDENTIAL "
+        "PRESS SERVICE\" - NO MARKETING NO ADVERTISING CAMPAIGNS - DISTRIBUTED AS A SERVICE TO "
+        "CLIENTS",
+        &c, &r);
+    g_assert_cmpstr(c.body, ==, "A meeting in Kyiv.");
+    g_assert_true(r.editorial_only);
+    g_assert_true(r.mandatory_credit);
+    g_assert_cmpstr(r.mandatory_credit_text, ==,
+                    "AFP PHOTO / UKRAINIAN PRESIDENTIAL PRESS SERVICE");
+    g_assert_nonnull(r.other);
+    g_assert_cmpuint(r.other->len, ==, 2); /* unknown text is kept */
+    g_assert_cmpstr(g_ptr_array_index(r.other, 0), ==, "NO MARKETING NO ADVERTISING CAMPAIGNS");
+    pd_credit_clear(&c);
+    pd_restrictions_clear(&r);
+}
+
+static void
+check_embargo(const char *text, const char *want)
+{
+    PdRestrictions r = {0};
+    pd_restrictions_add_text(&r, text);
+    if (g_strcmp0(r.embargo_until, want) != 0)
+        g_error("\"%s\": embargo %s, want %s", text, r.embargo_until ? r.embargo_until : "NULL",
+                want ? want : "NULL");
+    if (want == NULL) /* kept, not dropped */
+        g_assert_true(r.other && r.other->len == 1);
+    pd_restrictions_clear(&r);
+}
+
+static void
+test_restrictions(void)
+{
+    check_embargo("EMBARGOED UNTIL 0001 GMT JUNE 5, 2023", "2023-06-05T00:01:00Z");
+    check_embargo("Embargoed until 00:01 GMT on 5 June 2023", "2023-06-05T00:01:00Z");
+    check_embargo("EMBARGOED UNTIL 10 A.M. EDT, MAY 3, 2024", "2024-05-03T14:00:00Z");
+    check_embargo("EMBARGOED UNTIL 00:01 ET JANUARY 5, 2024", "2024-01-05T05:01:00Z");
+    check_embargo("EMBARGOED UNTIL 00:01 ET JULY 5, 2024", "2024-07-05T04:01:00Z");
+    check_embargo("EMBARGO 2023-06-05 00:01 UTC", "2023-06-05T00:01:00Z");
+    check_embargo("EMBARGOED UNTIL 1800 CEST 12 JUNE 2025", "2025-06-12T16:00:00Z");
+    check_embargo("EMBARGOED UNTIL FURTHER NOTICE", NULL);
+
+    PdRestrictions r = {0};
+    pd_restrictions_add_text(&r, "MANDATORY KILL");
+    g_assert_true(r.kill);
+    pd_restrictions_clear(&r);
+    pd_restrictions_add_text(&r, "ELIMINATED");
+    g_assert_true(r.kill);
+    pd_restrictions_clear(&r);
+    pd_restrictions_add_text(&r, "CORRECTS SPELLING OF NAME. EDITORIAL USE ONLY");
+    g_assert_cmpstr(r.correction, ==, "CORRECTS SPELLING OF NAME");
+    g_assert_true(r.editorial_only);
+    g_assert_false(r.kill);
+    pd_restrictions_clear(&r);
+    pd_restrictions_add_text(&r, "REFILED TO ADD CAPTION INFORMATION");
+    g_assert_cmpstr(r.correction, ==, "REFILED TO ADD CAPTION INFORMATION");
+    pd_restrictions_clear(&r);
+    pd_restrictions_add_text(&r, "NARCH/NARCH30");
+    g_assert_true(r.no_archive);
+    pd_restrictions_clear(&r);
+    pd_restrictions_add_text(&r, "EDITORIAL USE ONLY/NO SALES; NO ARCHIVES; MANDATORY CREDIT: "
+                                 "Jane Doe/Example Press");
+    g_assert_true(r.editorial_only && r.no_sales && r.no_archive && r.mandatory_credit);
+    g_assert_cmpstr(r.mandatory_credit_text, ==, "Jane Doe/Example Press");
+    g_assert_null(r.other);
+    pd_restrictions_clear(&r);
+    /* "killed" in a sentence is not a kill notice */
+    pd_restrictions_add_text(&r, "THREE PEOPLE WERE KILLED IN THE BLAST");
+    g_assert_false(r.kill);
+    g_assert_cmpuint(r.other->len, ==, 1);
+    pd_restrictions_clear(&r);
+}
+
+static void
+test_title_case(void)
+{
+    g_autofree char *a = pd_caption_title_case("Kirill KUDRYAVTSEV", FALSE);
+    g_assert_cmpstr(a, ==, "Kirill Kudryavtsev");
+    g_autofree char *b = pd_caption_title_case("UKRAINIAN PRESIDENTIAL PRESS SERVICE", TRUE);
+    g_assert_cmpstr(b, ==, "Ukrainian Presidential Press Service");
+    g_autofree char *c = pd_caption_title_case("KCNA VIA KNS", TRUE);
+    g_assert_cmpstr(c, ==, "KCNA via KNS");
+    g_autofree char *g = pd_caption_title_case("MINISTRY OF DEFENCE OF UKRAINE", TRUE);
+    g_assert_cmpstr(g, ==, "Ministry of Defence of Ukraine");
+    g_autofree char *d = pd_caption_title_case("JEAN-PIERRE O'NEILL", FALSE);
+    g_assert_cmpstr(d, ==, "Jean-Pierre O'Neill");
+    g_autofree char *e = pd_caption_title_case("ŁUKASZ GĄGULSKI", FALSE);
+    g_assert_cmpstr(e, ==, "Łukasz Gągulski");
+    g_autofree char *f = pd_caption_title_case("David J. Phillip", FALSE);
+    g_assert_cmpstr(f, ==, "David J. Phillip");
+}
+
+static void
+test_double_encoding(void)
+{
+    g_autofree char *a = pd_caption_repair_double_utf8("Z\xc3\x83\xc2\xbcrich");
+    g_assert_cmpstr(a, ==, "Z\xc3\xbcrich");
+    g_autofree char *b = pd_caption_repair_double_utf8("Krak\xc3\x83\xc2\xb3w");
+    g_assert_cmpstr(b, ==, "Krak\xc3\xb3w");
+    /* curly quotes through cp1252: â€œ */
+    g_autofree char *q = pd_caption_repair_double_utf8("\xc3\xa2\xe2\x82\xac\xc5\x93Hi");
+    g_assert_cmpstr(q, ==, "\xe2\x80\x9cHi");
+    g_assert_null(pd_caption_repair_double_utf8("Z\xc3\xbcrich"));
+    g_assert_null(pd_caption_repair_double_utf8("S\xc3\x83O PAULO")); /* SÃO is Portuguese */
+    g_assert_null(pd_caption_repair_double_utf8("plain ascii"));
+    g_assert_null(pd_caption_repair_double_utf8(NULL));
+}
+
+static PdPhotoMeta *
+meta_with(const char *caption, const char *date_created)
+{
+    PdPhotoMeta *m = pd_photo_meta_new();
+    m->caption = g_strdup(caption);
+    m->date_created = g_strdup(date_created);
+    return m;
+}
+
+static gboolean
+has_check(const PdPhotoMeta *m, const char *code)
+{
+    for (guint i = 0; i < m->checks->len; i++)
+        if (strcmp(((PdCheck *)g_ptr_array_index(m->checks, i))->code, code) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static const char *const putin =
+    "Russian President Vladimir Putin attends an Orthodox Easter service in the Christ the "
+    "Savior Cathedral in Moscow, Russia, %s. (Sergei Karpukhin, Sputnik, Kremlin Pool Photo "
+    "via AP)";
+
+static void
+test_checks(void)
+{
+    /* a clean caption: no checks */
+    g_autofree char *good = g_strdup_printf(putin, "Saturday, April 15, 2023");
+    g_autoptr(PdPhotoMeta) ok = meta_with(good, "2023-04-15T23:41:07+03:00");
+    ok->byline = g_strdup("Sergei Karpukhin");
+    ok->credit = g_strdup("AP");
+    pd_caption_analyse(ok);
+    g_assert_cmpuint(ok->checks->len, ==, 0);
+    g_assert_cmpuint(ok->warnings->len, ==, 0);
+    g_assert_cmpstr(ok->credit_parsed.credit_line, ==, "Sergei Karpukhin/Sputnik/Pool via AP");
+
+    /* weekday and date disagree */
+    g_autofree char *wrong = g_strdup_printf(putin, "Sunday, April 15, 2023");
+    g_autoptr(PdPhotoMeta) wd = meta_with(wrong, "2023-04-15");
+    pd_caption_analyse(wd);
+    g_assert_true(has_check(wd, "weekday_mismatch"));
+
+    /* caption date far from the date created */
+    g_autoptr(PdPhotoMeta) far = meta_with(good, "2023-04-18T10:00:00");
+    pd_caption_analyse(far);
+    g_assert_true(has_check(far, "date_far_from_created"));
+    /* a day apart (a photo at 23:41 captioned with the next day's date) is fine */
+    g_autoptr(PdPhotoMeta) near = meta_with(good, "2023-04-16T00:20:00");
+    pd_caption_analyse(near);
+    g_assert_false(has_check(near, "date_far_from_created"));
+
+    /* no credit at all */
+    g_autoptr(PdPhotoMeta) none = meta_with("Crowds gather in the square.", NULL);
+    pd_caption_analyse(none);
+    g_assert_true(has_check(none, "no_credit"));
+
+    /* too long for IIM */
+    GString *longer = g_string_new(NULL);
+    while (longer->len <= 2000)
+        g_string_append(longer, "Protesters march through the city centre. ");
+    g_autoptr(PdPhotoMeta) big = meta_with(longer->str, NULL);
+    g_string_free(longer, TRUE);
+    big->byline = g_strdup("Firstname Very-Long-Family-Name-Here Jr.");
+    big->city = g_strdup("Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch");
+    pd_caption_analyse(big);
+    g_assert_true(has_check(big, "caption_too_long"));
+    g_assert_true(has_check(big, "field_too_long"));
+
+    /* in capitals */
+    g_autoptr(PdPhotoMeta) caps = meta_with(
+        "FIREFIGHTERS BATTLE A BLAZE AT A WAREHOUSE IN HOUSTON. (AP Photo/John Doe)", NULL);
+    pd_caption_analyse(caps);
+    g_assert_true(has_check(caps, "all_caps"));
+
+    /* double-encoded UTF-8: repaired and reported */
+    g_autoptr(PdPhotoMeta) dbl =
+        meta_with("A view of Z\xc3\x83\xc2\xbcrich. (AP Photo/John Doe)", NULL);
+    dbl->city = g_strdup("Z\xc3\x83\xc2\xbcrich");
+    pd_caption_analyse(dbl);
+    g_assert_true(has_check(dbl, "double_encoded"));
+    g_assert_cmpstr(dbl->city, ==, "Z\xc3\xbcrich");
+    g_assert_cmpstr(dbl->credit_parsed.body, ==, "A view of Z\xc3\xbcrich.");
+
+    /* a long correction lead is cut between characters, not inside one */
+    GString *lead = g_string_new("CORRECTS ");
+    while (lead->len < 250)
+        g_string_append(lead, "\xc3\xa9");
+    g_string_append(lead, ": caption");
+    g_autoptr(PdPhotoMeta) corr = meta_with(lead->str, NULL);
+    g_string_free(lead, TRUE);
+    pd_caption_analyse(corr);
+    g_assert_nonnull(corr->restrictions.correction);
+    g_assert_true(g_utf8_validate(corr->restrictions.correction, -1, NULL));
+}
+
+static void
+test_disagreement(void)
+{
+    g_autofree char *caption = g_strdup_printf(putin, "Saturday, April 15, 2023");
+    g_autoptr(PdPhotoMeta) m = meta_with(caption, NULL);
+    m->byline = g_strdup("Ivan Petrov");
+    m->credit = g_strdup("REUTERS");
+    pd_caption_analyse(m);
+    g_assert_cmpuint(m->warnings->len, ==, 2);
+    g_assert_nonnull(strstr(g_ptr_array_index(m->warnings, 0), "Ivan Petrov"));
+    g_assert_nonnull(strstr(g_ptr_array_index(m->warnings, 1), "REUTERS"));
+
+    /* capitals and an agency name in Credit are not disagreements */
+    g_autoptr(PdPhotoMeta) same = meta_with(caption, NULL);
+    same->byline = g_strdup("SERGEI KARPUKHIN");
+    same->credit = g_strdup("Sputnik");
+    same->source = g_strdup("AP");
+    pd_caption_analyse(same);
+    g_assert_cmpuint(same->warnings->len, ==, 0);
+}
+
+static void
+test_slug(void)
+{
+    g_autoptr(PdPhotoMeta) a = meta_with("Caption.", NULL);
+    a->headline = g_strdup("APTOPIX Russia Orthodox Easter");
+    pd_caption_analyse(a);
+    g_assert_true(a->top_pick);
+    g_assert_cmpstr(a->slug, ==, "Russia Orthodox Easter");
+
+    g_autoptr(PdPhotoMeta) b = meta_with("Caption.", NULL);
+    b->headline = g_strdup("Putin attends Easter service");
+    b->object_name = g_strdup("APTOPIX Russia Orthodox Easter");
+    pd_caption_analyse(b);
+    g_assert_true(b->top_pick);
+    g_assert_cmpstr(b->slug, ==, "Russia Orthodox Easter");
+
+    g_autoptr(PdPhotoMeta) c = meta_with("TOPSHOT - Smoke rises. (Photo by STR / AFP)", NULL);
+    pd_caption_analyse(c);
+    g_assert_true(c->top_pick);
+    g_assert_null(c->slug);
+
+    g_autoptr(PdPhotoMeta) d = meta_with("Caption.", NULL);
+    d->headline = g_strdup("Russia Orthodox Easter");
+    d->object_name = g_strdup("Russia Orthodox Easter");
+    pd_caption_analyse(d);
+    g_assert_false(d->top_pick);
+    g_assert_cmpstr(d->slug, ==, "Russia Orthodox Easter");
+}
+
+/* Inputs the fuzzer found, and their relatives: each must parse without reading or
+ * writing out of bounds, and give a body no longer than the caption. */
+static void
+test_hostile(void)
+{
+    static const char *const inputs[] = {
+        "x Photo: - y/dpa",
+        "Photo: ",
+        "Photo: /dpa",
+        "REUTERS/",
+        "via REUTERS",
+        " via REUTERS",
+        "EPA/",
+        "EPA-EFE/ HANDOUT",
+        "(",
+        ")",
+        "()",
+        "( via AP)",
+        "(AP Photo/)",
+        "(Photo by /AFP)",
+        "(Photo by  / AFP) /",
+        "THE CANADIAN PRESS/",
+        "AFP PHOTO / ",
+        "FILE PHOTO:",
+        "FILE PHOTO: (AP Photo)",
+        "a/b/c/d/e/f via REUTERS",
+        "EMBARGOED UNTIL 99:99 GMT 45 FOO 0000",
+        "EMBARGOED UNTIL 2400 GMT DECEMBER 31, 2023",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        PdCredit c;
+        PdRestrictions r = {0};
+        pd_ingest_parse_credit(inputs[i], &c, &r);
+        pd_restrictions_add_text(&r, inputs[i]);
+        g_assert_nonnull(c.body);
+        g_assert_cmpuint(strlen(c.body), <=, strlen(inputs[i]));
+        pd_credit_clear(&c);
+        pd_restrictions_clear(&r);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/ingest/caption/conventions", test_conventions);
+    g_test_add_func("/ingest/caption/afp-restriction-tail", test_afp_restriction_tail);
+    g_test_add_func("/ingest/caption/restrictions", test_restrictions);
+    g_test_add_func("/ingest/caption/title-case", test_title_case);
+    g_test_add_func("/ingest/caption/double-encoding", test_double_encoding);
+    g_test_add_func("/ingest/caption/checks", test_checks);
+    g_test_add_func("/ingest/caption/disagreement", test_disagreement);
+    g_test_add_func("/ingest/caption/slug", test_slug);
+    g_test_add_func("/ingest/caption/hostile", test_hostile);
+    return g_test_run();
+}
