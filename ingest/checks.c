@@ -51,21 +51,22 @@ add_check(PdPhotoMeta *m, const char *code, const char *field, const char *forma
 }
 
 static const struct {
-    const char *name;
+    const char *name, *label;
     gsize offset;
 } text_fields[] = {
-    {"caption", G_STRUCT_OFFSET(PdPhotoMeta, caption)},
-    {"headline", G_STRUCT_OFFSET(PdPhotoMeta, headline)},
-    {"byline", G_STRUCT_OFFSET(PdPhotoMeta, byline)},
-    {"credit", G_STRUCT_OFFSET(PdPhotoMeta, credit)},
-    {"source", G_STRUCT_OFFSET(PdPhotoMeta, source)},
-    {"copyright", G_STRUCT_OFFSET(PdPhotoMeta, copyright)},
-    {"city", G_STRUCT_OFFSET(PdPhotoMeta, city)},
-    {"province", G_STRUCT_OFFSET(PdPhotoMeta, province)},
-    {"country", G_STRUCT_OFFSET(PdPhotoMeta, country)},
-    {"special_instructions", G_STRUCT_OFFSET(PdPhotoMeta, special_instructions)},
-    {"object_name", G_STRUCT_OFFSET(PdPhotoMeta, object_name)},
-    {"writer", G_STRUCT_OFFSET(PdPhotoMeta, writer)},
+    {"caption", "Caption", G_STRUCT_OFFSET(PdPhotoMeta, caption)},
+    {"headline", "Headline", G_STRUCT_OFFSET(PdPhotoMeta, headline)},
+    {"byline", "By-line", G_STRUCT_OFFSET(PdPhotoMeta, byline)},
+    {"credit", "Credit", G_STRUCT_OFFSET(PdPhotoMeta, credit)},
+    {"source", "Source", G_STRUCT_OFFSET(PdPhotoMeta, source)},
+    {"copyright", "Copyright", G_STRUCT_OFFSET(PdPhotoMeta, copyright)},
+    {"city", "City", G_STRUCT_OFFSET(PdPhotoMeta, city)},
+    {"province", "Province/State", G_STRUCT_OFFSET(PdPhotoMeta, province)},
+    {"country", "Country", G_STRUCT_OFFSET(PdPhotoMeta, country)},
+    {"special_instructions", "Special instructions",
+     G_STRUCT_OFFSET(PdPhotoMeta, special_instructions)},
+    {"object_name", "Object name", G_STRUCT_OFFSET(PdPhotoMeta, object_name)},
+    {"writer", "Caption writer", G_STRUCT_OFFSET(PdPhotoMeta, writer)},
 };
 
 static void
@@ -77,8 +78,9 @@ repair_fields(PdPhotoMeta *m)
         if (fixed == NULL)
             continue;
         g_autofree char *shown = g_utf8_substring(*slot, 0, MIN(g_utf8_strlen(*slot, -1), 40));
+        g_autofree char *label = g_strdup(text_fields[i].label);
         add_check(m, "double_encoded", text_fields[i].name,
-                  "%s was double-encoded UTF-8 (\"%s\"); repaired", text_fields[i].name, shown);
+                  "%s was double-encoded UTF-8 (\"%s\"); photodesk repaired it.", label, shown);
         g_free(*slot);
         *slot = fixed;
     }

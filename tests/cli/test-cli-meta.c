@@ -1,5 +1,6 @@
 /* test-cli-meta.c: photodesk meta as a user meets it: exit statuses, one clear line per
  * rejected file, the other files still read. */
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -146,6 +147,42 @@ test_usage(void)
     run_clear(&r);
 }
 
+static void
+test_credit(void)
+{
+    const char *args[] = {"credit", "--json",
+                          "Snow covers the hills. (Photo by Kirill KUDRYAVTSEV / AFP)", NULL};
+    Run r = run(args);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "\"credit_line\": \"Kirill Kudryavtsev/AFP\""));
+    g_assert_nonnull(strstr(r.out, "\"restrictions\""));
+    run_clear(&r);
+
+    /* unquoted words are one caption */
+    const char *words[] = {"credit", "A", "view.", "REUTERS/Maxim", "Shemetov", NULL};
+    r = run(words);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "Maxim Shemetov/Reuters"));
+    run_clear(&r);
+
+    /* "-" reads standard input */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                         g_getenv("PHOTODESK_BIN"), "credit", "--json", "-", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, "A cabinet meeting.\nPhoto: Kay Nietfeld/dpa\n",
+                                                NULL, &out, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(out, "Kay Nietfeld/dpa"));
+
+    const char *none[] = {"credit", NULL};
+    r = run(none);
+    g_assert_cmpint(r.status, ==, 2);
+    run_clear(&r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -154,5 +191,6 @@ main(int argc, char **argv)
         g_error("libvips failed to start");
     g_test_add_func("/cli/meta/bad-input", test_bad_input);
     g_test_add_func("/cli/meta/usage", test_usage);
+    g_test_add_func("/cli/credit", test_credit);
     return g_test_run();
 }
