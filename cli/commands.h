@@ -20,6 +20,9 @@ enum {
 
 int pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_credit(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_show(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_fsck(int argc, char **argv, const PdGlobalOptions *global);
 
 /* Parses @argc/@argv with @context, printing a usage error on failure. Returns FALSE
  * (after printing) when the arguments are wrong. */

@@ -13,6 +13,9 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
+    {"ingest", pd_cmd_ingest, "take photos (files, folders) into the library"},
+    {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
+    {"fsck", pd_cmd_fsck, "check the library (--repair fixes what it can)"},
     {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing"},
     {"credit", pd_cmd_credit, "read the credit at the end of a caption"},
 };
@@ -28,7 +31,7 @@ usage(FILE *to)
         fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(to, "\nGlobal options:\n"
                 "  --library DIR   the photo library (default: $PHOTODESK_LIBRARY, else\n"
-                "                  ~/.local/share/photodesk)\n"
+                "                  $XDG_DATA_HOME/photodesk, ~/.local/share/photodesk)\n"
                 "  --version       print the version and exit\n"
                 "  -h, --help      show this help\n\n"
                 "Run 'photodesk COMMAND --help' for a command's options.\n");

@@ -99,6 +99,11 @@ typedef struct {
     gboolean top_pick; /* APTOPIX, TOPSHOT, TPX IMAGES OF THE DAY */
     GPtrArray *checks; /* of PdCheck * */
 
+    /* SHA-256 of the picture without its metadata (JPEG: every segment but APPn and COM,
+     * and the scan), to recognise a re-transmission whose caption was corrected; empty
+     * when not known (other formats, or only the head of a file was read). */
+    char image_sha256[65];
+
     gboolean damaged;    /* some structure was broken; what could be read is here */
     GPtrArray *warnings; /* of char *: what was odd, damaged or repaired */
 } PdPhotoMeta;
@@ -145,5 +150,80 @@ char *pd_photo_meta_to_json(const PdPhotoMeta *meta, const char *file);
 
 /* An aligned listing for people, one field a line, ending in a newline. */
 char *pd_photo_meta_to_text(const PdPhotoMeta *meta, const char *file);
+
+/* ---------------------------------------------------------------- the library */
+
+/* The library folder: @given (--library), else $PHOTODESK_LIBRARY, else
+ * $XDG_DATA_HOME/photodesk (~/.local/share/photodesk). Newly allocated. */
+char *pd_ingest_library_path(const char *given);
+
+/* The catalog file of a library. Newly allocated. */
+char *pd_ingest_catalog_path(const char *library);
+
+typedef enum {
+    PD_INGEST_ADDED,
+    PD_INGEST_DUPLICATE,
+    PD_INGEST_UPDATED,
+    PD_INGEST_REJECTED,
+} PdIngestStatus;
+
+/* "added", "duplicate", "updated", "rejected". */
+const char *pd_ingest_status_name(PdIngestStatus status);
+
+/* What became of one file, reported once its photo is committed (or it was rejected). */
+typedef struct {
+    const char *file;
+    PdIngestStatus status;
+    gint64 id;          /* the photo, 0 when rejected */
+    const char *sha256; /* of the file, NULL when it could not be read */
+    const char *error;  /* why it was rejected, else NULL */
+} PdIngestResult;
+
+/* One JSON object on one line: file, status, id, sha256, error. Free with g_free(). */
+char *pd_ingest_result_to_json(const PdIngestResult *result);
+
+typedef void (*PdIngestReportFunc)(const PdIngestResult *result, guint done, guint total,
+                                   gpointer user_data);
+
+typedef struct {
+    int jobs;              /* decode workers; 0: one per core */
+    gboolean move;         /* remove each source file once its photo is committed */
+    int quality;           /* JPEG quality of the renditions */
+    double max_megapixels; /* refuse larger photos from their header */
+    guint batch;           /* photos per catalog transaction */
+    PdIngestReportFunc report;
+    gpointer user_data;
+    const volatile int *stop; /* when it becomes non-zero, start no new file */
+} PdIngestOptions;
+
+typedef struct {
+    guint files, added, duplicate, updated, rejected;
+    gboolean stopped; /* the run was stopped before every file was done */
+    double seconds;
+} PdIngestSummary;
+
+void pd_ingest_options_init(PdIngestOptions *options);
+
+/* Ingests files and folders (recursively) into the library: each photo's original is
+ * stored (durably) and its renditions made, then its row committed in a batch; only
+ * then is it reported. Returns FALSE, with @error, when the library cannot be used at
+ * all (the files reported before that are in it); a file that cannot be ingested is
+ * reported as rejected and the rest go on. */
+gboolean pd_ingest_files(const char *library, const char *const *paths,
+                         const PdIngestOptions *options, PdIngestSummary *summary, GError **error);
+
+/* The JSON object (and the aligned listing) `photodesk show` prints for photo @id:
+ * every field, renditions with their paths, versions with their changes. */
+char *pd_ingest_show_json(const char *library, gint64 id, GError **error);
+char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
+
+/* fsck: every photo's original exists and hashes to its name, every rendition exists,
+ * no stray file older than @grace_seconds, the catalog's integrity. With @repair,
+ * missing renditions are made again and strays removed. @report gets one line per
+ * problem (and per repair). Returns the number of problems left, or -1 with @error
+ * when the library cannot be checked. */
+typedef void (*PdFsckReportFunc)(const char *line, gpointer user_data);
+int pd_ingest_fsck(const char *library, gboolean repair, gint64 grace_seconds,
+                   PdFsckReportFunc report, gpointer user_data, GError **error);
 
 G_END_DECLS

@@ -1,12 +1,13 @@
 /* meta-output.c: a PdPhotoMeta as JSON (for programs) and as an aligned listing (for
  * people). The JSON field names and order are those of ../shared/corpus/expected.jsonl. */
 #include "ingest/ingest.h"
+#include "ingest/json.h"
 #include "ingest/text.h"
 
 #include <string.h>
 
-static void
-json_key(GString *out, const char *key)
+void
+pd_json_key(GString *out, const char *key)
 {
     char last = out->len ? out->str[out->len - 1] : '{';
     if (last != '{' && last != '[')
@@ -15,20 +16,20 @@ json_key(GString *out, const char *key)
     g_string_append(out, ": ");
 }
 
-static void
-json_string(GString *out, const char *key, const char *value)
+void
+pd_json_string(GString *out, const char *key, const char *value)
 {
-    json_key(out, key);
+    pd_json_key(out, key);
     if (value)
         pd_text_append_json(out, value);
     else
         g_string_append(out, "null");
 }
 
-static void
-json_int(GString *out, const char *key, int value, gboolean present)
+void
+pd_json_int(GString *out, const char *key, int value, gboolean present)
 {
-    json_key(out, key);
+    pd_json_key(out, key);
     if (present)
         g_string_append_printf(out, "%d", value);
     else
@@ -36,10 +37,10 @@ json_int(GString *out, const char *key, int value, gboolean present)
 }
 
 /* Degrees with at most 7 decimals, as short as they can be written. */
-static void
-json_degrees(GString *out, const char *key, double value, gboolean present)
+void
+pd_json_degrees(GString *out, const char *key, double value, gboolean present)
 {
-    json_key(out, key);
+    pd_json_key(out, key);
     if (!present) {
         g_string_append(out, "null");
         return;
@@ -55,10 +56,10 @@ json_degrees(GString *out, const char *key, double value, gboolean present)
     g_string_append(out, buf);
 }
 
-static void
-json_array(GString *out, const char *key, GPtrArray *items)
+void
+pd_json_strings(GString *out, const char *key, GPtrArray *items)
 {
-    json_key(out, key);
+    pd_json_key(out, key);
     g_string_append_c(out, '[');
     for (guint i = 0; i < items->len; i++) {
         if (i)
@@ -68,39 +69,39 @@ json_array(GString *out, const char *key, GPtrArray *items)
     g_string_append_c(out, ']');
 }
 
-static void
-json_bool(GString *out, const char *key, gboolean value)
+void
+pd_json_bool(GString *out, const char *key, gboolean value)
 {
-    json_key(out, key);
+    pd_json_key(out, key);
     g_string_append(out, value ? "true" : "false");
 }
 
-static void
-credit_members(GString *out, const PdCredit *c)
+void
+pd_json_credit_members(GString *out, const PdCredit *c)
 {
-    json_string(out, "body", c->body);
-    json_string(out, "photographer", c->photographer);
-    json_string(out, "agency", c->agency);
-    json_bool(out, "pool", c->pool);
-    json_bool(out, "handout", c->handout);
-    json_bool(out, "file_photo", c->file_photo);
-    json_string(out, "distributor", c->distributor);
-    json_string(out, "credit_line", c->credit_line);
+    pd_json_string(out, "body", c->body);
+    pd_json_string(out, "photographer", c->photographer);
+    pd_json_string(out, "agency", c->agency);
+    pd_json_bool(out, "pool", c->pool);
+    pd_json_bool(out, "handout", c->handout);
+    pd_json_bool(out, "file_photo", c->file_photo);
+    pd_json_string(out, "distributor", c->distributor);
+    pd_json_string(out, "credit_line", c->credit_line);
 }
 
-static void
-restrictions_object(GString *out, const PdRestrictions *r)
+void
+pd_json_restrictions(GString *out, const PdRestrictions *r)
 {
     g_string_append_c(out, '{');
-    json_bool(out, "editorial_only", r->editorial_only);
-    json_bool(out, "mandatory_credit", r->mandatory_credit);
-    json_string(out, "mandatory_credit_text", r->mandatory_credit_text);
-    json_bool(out, "no_archive", r->no_archive);
-    json_bool(out, "no_sales", r->no_sales);
-    json_string(out, "embargo_until", r->embargo_until);
-    json_bool(out, "kill", r->kill);
-    json_string(out, "correction", r->correction);
-    json_key(out, "other");
+    pd_json_bool(out, "editorial_only", r->editorial_only);
+    pd_json_bool(out, "mandatory_credit", r->mandatory_credit);
+    pd_json_string(out, "mandatory_credit_text", r->mandatory_credit_text);
+    pd_json_bool(out, "no_archive", r->no_archive);
+    pd_json_bool(out, "no_sales", r->no_sales);
+    pd_json_string(out, "embargo_until", r->embargo_until);
+    pd_json_bool(out, "kill", r->kill);
+    pd_json_string(out, "correction", r->correction);
+    pd_json_key(out, "other");
     g_string_append_c(out, '[');
     for (guint i = 0; r->other && i < r->other->len; i++) {
         if (i)
@@ -110,14 +111,36 @@ restrictions_object(GString *out, const PdRestrictions *r)
     g_string_append(out, "]}");
 }
 
+void
+pd_json_checks(GString *out, GPtrArray *checks)
+{
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < checks->len; i++) {
+        const PdCheck *c = g_ptr_array_index(checks, i);
+        g_string_append(out, i ? ", {" : "{");
+        pd_json_string(out, "code", c->code);
+        pd_json_string(out, "field", c->field);
+        pd_json_string(out, "message", c->message);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_c(out, ']');
+}
+
+void
+pd_json_raw(GString *out, const char *key, const char *json, const char *fallback)
+{
+    pd_json_key(out, key);
+    g_string_append(out, json ? json : fallback);
+}
+
 char *
 pd_credit_to_json(const PdCredit *c, const PdRestrictions *r)
 {
     GString *out = g_string_new("{");
-    credit_members(out, c);
+    pd_json_credit_members(out, c);
     if (r) {
-        json_key(out, "restrictions");
-        restrictions_object(out, r);
+        pd_json_key(out, "restrictions");
+        pd_json_restrictions(out, r);
     }
     g_string_append_c(out, '}');
     return g_string_free(out, FALSE);
@@ -130,53 +153,44 @@ pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
     g_autofree char *name = g_utf8_make_valid(file, -1);
     GString *out = g_string_sized_new(1024);
     g_string_append_c(out, '{');
-    json_string(out, "file", name);
-    json_string(out, "caption", m->caption);
-    json_string(out, "headline", m->headline);
-    json_string(out, "byline", m->byline);
-    json_string(out, "credit", m->credit);
-    json_string(out, "source", m->source);
-    json_string(out, "copyright", m->copyright);
-    json_string(out, "date_created", m->date_created);
-    json_string(out, "city", m->city);
-    json_string(out, "province", m->province);
-    json_string(out, "country", m->country);
-    json_array(out, "keywords", m->keywords);
-    json_string(out, "special_instructions", m->special_instructions);
-    json_string(out, "transmission_reference", m->transmission_reference);
-    json_string(out, "object_name", m->object_name);
-    json_string(out, "writer", m->writer);
-    json_int(out, "width", m->width, m->width > 0);
-    json_int(out, "height", m->height, m->height > 0);
-    json_int(out, "orientation", m->orientation, m->orientation > 0);
-    json_string(out, "make", m->make);
-    json_string(out, "model", m->model);
-    json_degrees(out, "gps_lat", m->gps_lat, m->has_gps);
-    json_degrees(out, "gps_lon", m->gps_lon, m->has_gps);
+    pd_json_string(out, "file", name);
+    pd_json_string(out, "caption", m->caption);
+    pd_json_string(out, "headline", m->headline);
+    pd_json_string(out, "byline", m->byline);
+    pd_json_string(out, "credit", m->credit);
+    pd_json_string(out, "source", m->source);
+    pd_json_string(out, "copyright", m->copyright);
+    pd_json_string(out, "date_created", m->date_created);
+    pd_json_string(out, "city", m->city);
+    pd_json_string(out, "province", m->province);
+    pd_json_string(out, "country", m->country);
+    pd_json_strings(out, "keywords", m->keywords);
+    pd_json_string(out, "special_instructions", m->special_instructions);
+    pd_json_string(out, "transmission_reference", m->transmission_reference);
+    pd_json_string(out, "object_name", m->object_name);
+    pd_json_string(out, "writer", m->writer);
+    pd_json_int(out, "width", m->width, m->width > 0);
+    pd_json_int(out, "height", m->height, m->height > 0);
+    pd_json_int(out, "orientation", m->orientation, m->orientation > 0);
+    pd_json_string(out, "make", m->make);
+    pd_json_string(out, "model", m->model);
+    pd_json_degrees(out, "gps_lat", m->gps_lat, m->has_gps);
+    pd_json_degrees(out, "gps_lon", m->gps_lon, m->has_gps);
     /* "malformed" is the corpus's name for what photodesk calls "damaged". */
-    json_bool(out, "malformed", m->damaged);
-    json_key(out, "credit_parsed");
+    pd_json_bool(out, "malformed", m->damaged);
+    pd_json_key(out, "credit_parsed");
     g_string_append_c(out, '{');
-    credit_members(out, &m->credit_parsed);
+    pd_json_credit_members(out, &m->credit_parsed);
     g_string_append_c(out, '}');
-    json_key(out, "restrictions");
-    restrictions_object(out, &m->restrictions);
-    json_string(out, "slug", m->slug);
-    json_bool(out, "top_pick", m->top_pick);
-    json_key(out, "checks");
-    g_string_append_c(out, '[');
-    for (guint i = 0; i < m->checks->len; i++) {
-        const PdCheck *c = g_ptr_array_index(m->checks, i);
-        g_string_append(out, i ? ", {" : "{");
-        json_string(out, "code", c->code);
-        json_string(out, "field", c->field);
-        json_string(out, "message", c->message);
-        g_string_append_c(out, '}');
-    }
-    g_string_append_c(out, ']');
-    json_string(out, "format", pd_format_name(m->format));
-    json_array(out, "warnings", m->warnings);
-    json_bool(out, "damaged", m->damaged);
+    pd_json_key(out, "restrictions");
+    pd_json_restrictions(out, &m->restrictions);
+    pd_json_string(out, "slug", m->slug);
+    pd_json_bool(out, "top_pick", m->top_pick);
+    pd_json_key(out, "checks");
+    pd_json_checks(out, m->checks);
+    pd_json_string(out, "format", pd_format_name(m->format));
+    pd_json_strings(out, "warnings", m->warnings);
+    pd_json_bool(out, "damaged", m->damaged);
     g_string_append_c(out, '}');
     return g_string_free(out, FALSE);
 }

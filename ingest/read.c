@@ -10,6 +10,7 @@
  * Every walker reads untrusted bytes: each length is checked against what remains
  * before it is used, and each loop advances.
  */
+#include "assets/assets.h"
 #include "ingest/ingest.h"
 #include "ingest/sources.h"
 #include "ingest/text.h"
@@ -540,12 +541,16 @@ read_at(int fd, guint8 *buf, gsize len, gsize offset)
  * (PhotoMechanic's, padding) follow the marker: the search runs backwards from the end,
  * which finds it at once in a whole file. */
 static gboolean
-has_end_marker(const Input *in, gsize from)
+has_end_marker(const Input *in, gsize from, gsize *end_of_image)
 {
+    *end_of_image = 0;
     if (in->fd < 0) {
-        for (gsize i = in->n - 1; i > from; i--)
-            if (in->d[i] == 0xD9 && in->d[i - 1] == 0xFF)
+        for (gsize i = in->n - 1; i > from; i--) {
+            if (in->d[i] == 0xD9 && in->d[i - 1] == 0xFF) {
+                *end_of_image = i + 1;
                 return TRUE;
+            }
+        }
         return FALSE;
     }
     guint8 buf[16384];
@@ -679,10 +684,19 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
     if (scan)
         src->jpeg_probe = g_steal_pointer(&probe);
 
-    if (scan && !has_end_marker(in, pos))
+    gsize end_of_image = 0;
+    if (scan && !has_end_marker(in, pos, &end_of_image))
         pd_meta_warn(meta, TRUE,
                      "JPEG: file is truncated inside the image data (no end of "
                      "image marker)");
+    if (scan && end_of_image > pos && src->jpeg_probe) {
+        /* The picture without its metadata: the structural segments and the scan. A
+         * re-transmission with a corrected caption has the same; see PdPhotoMeta. */
+        PdSha256 *h = pd_sha256_new();
+        pd_sha256_update(h, src->jpeg_probe->data, src->jpeg_probe->len);
+        pd_sha256_update(h, d + pos, end_of_image - pos);
+        pd_sha256_finish(h, meta->image_sha256);
+    }
 #undef NEED_MORE
 }
 

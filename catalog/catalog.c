@@ -1,0 +1,1024 @@
+/* catalog.c: the SQLite catalog.
+ *
+ * Every column of the photos table is listed once, in `columns` below; the INSERT,
+ * UPDATE and SELECT statements are made from that list when the catalog opens (from
+ * the list, never from data: values are always bound), and so is the field-by-field
+ * comparison that records a new version.
+ *
+ * Durability: WAL with synchronous=FULL, so a committed photo survives a power cut,
+ * not just a crashed process; ingest commits in batches to keep that cheap.
+ */
+#include "catalog/catalog.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <string.h>
+
+G_DEFINE_QUARK(pd_catalog_error, pd_catalog_error)
+
+/* ---------------------------------------------------------------- schema */
+
+static const char *const migrations[] = {
+    /* 1: photos, their keywords, originals, renditions, versions, full-text index */
+    "CREATE TABLE photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL, image_sha256 TEXT,"
+    "  format TEXT NOT NULL, ext TEXT NOT NULL, bytes INTEGER NOT NULL,"
+    "  width INTEGER, height INTEGER, orientation INTEGER,"
+    "  caption TEXT, headline TEXT, byline TEXT, credit TEXT, source TEXT, copyright TEXT,"
+    "  date_created TEXT, date_created_utc TEXT, date_created_local TEXT,"
+    "  city TEXT, province TEXT, country TEXT, keywords TEXT,"
+    "  special_instructions TEXT, transmission_reference TEXT, object_name TEXT, writer TEXT,"
+    "  make TEXT, model TEXT, gps_lat REAL, gps_lon REAL,"
+    "  caption_body TEXT, photographer TEXT, agency TEXT, distributor TEXT, credit_line TEXT,"
+    "  pool INTEGER NOT NULL DEFAULT 0, handout INTEGER NOT NULL DEFAULT 0,"
+    "  file_photo INTEGER NOT NULL DEFAULT 0,"
+    "  restrictions TEXT, editorial_only INTEGER NOT NULL DEFAULT 0,"
+    "  kill INTEGER NOT NULL DEFAULT 0, embargo_until TEXT,"
+    "  slug TEXT, top_pick INTEGER NOT NULL DEFAULT 0,"
+    "  checks TEXT, warnings TEXT, damaged INTEGER NOT NULL DEFAULT 0,"
+    "  dhash INTEGER,"
+    "  version INTEGER NOT NULL DEFAULT 1,"
+    "  ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX photos_sha256 ON photos(sha256);"
+    "CREATE INDEX photos_image ON photos(image_sha256) WHERE image_sha256 IS NOT NULL;"
+    "CREATE INDEX photos_transmission ON photos(source, transmission_reference)"
+    "  WHERE transmission_reference IS NOT NULL;"
+    "CREATE INDEX photos_local_date ON photos(date_created_local);"
+    "CREATE INDEX photos_ingested ON photos(ingested_at);"
+    "CREATE TABLE photo_keywords ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL, keyword TEXT NOT NULL,"
+    "  PRIMARY KEY (photo_id, position)) WITHOUT ROWID;"
+    "CREATE INDEX photo_keywords_keyword ON photo_keywords(keyword);"
+    "CREATE TABLE originals ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  ext TEXT NOT NULL, bytes INTEGER NOT NULL, received_at TEXT NOT NULL, file TEXT"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX originals_photo ON originals(photo_id);"
+    "CREATE TABLE renditions ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (photo_id, name)) WITHOUT ROWID;"
+    "CREATE TABLE versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  version INTEGER NOT NULL, at TEXT NOT NULL,"
+    "  by_user TEXT, by_ingest TEXT, original_sha256 TEXT,"
+    "  UNIQUE (photo_id, version));"
+    "CREATE TABLE version_changes ("
+    "  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL, old_value TEXT, new_value TEXT,"
+    "  UNIQUE (version_id, field));"
+    /* The index reads its text from photos (external content); the triggers keep it in
+     * step in the same transaction as every change to a photo. */
+    "CREATE VIRTUAL TABLE photos_fts USING fts5("
+    "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
+    "  content='photos', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords)"
+    "  VALUES (new.id, new.caption, new.headline, new.object_name, new.byline, new.credit,"
+    "    new.source, new.city, new.country, new.keywords);"
+    "END;"
+    "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords)"
+    "  VALUES ('delete', old.id, old.caption, old.headline, old.object_name, old.byline,"
+    "    old.credit, old.source, old.city, old.country, old.keywords);"
+    "END;"
+    "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
+    "  credit, source, city, country, keywords ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords)"
+    "  VALUES ('delete', old.id, old.caption, old.headline, old.object_name, old.byline,"
+    "    old.credit, old.source, old.city, old.country, old.keywords);"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords)"
+    "  VALUES (new.id, new.caption, new.headline, new.object_name, new.byline, new.credit,"
+    "    new.source, new.city, new.country, new.keywords);"
+    "END;",
+};
+
+typedef enum {
+    COL_TEXT,
+    COL_INT,
+    COL_INT64,
+    COL_BOOL,
+    COL_LAT, /* REAL, NULL unless has_gps */
+    COL_LON,
+    COL_DHASH,    /* INTEGER, NULL unless has_dhash */
+    COL_KEYWORDS, /* TEXT: the keywords one a line (for the index and for diffs) */
+} ColType;
+
+typedef struct {
+    const char *name;
+    ColType type;
+    gsize offset;
+    gboolean versioned; /* a field an editor sees: changes to it make a new version */
+} Column;
+
+#define OFF(f) offsetof(PdCatalogPhoto, f)
+
+static const Column columns[] = {
+    {"sha256", COL_TEXT, OFF(sha256), FALSE},
+    {"image_sha256", COL_TEXT, OFF(image_sha256), FALSE},
+    {"format", COL_TEXT, OFF(format), FALSE},
+    {"ext", COL_TEXT, OFF(ext), FALSE},
+    {"bytes", COL_INT64, OFF(bytes), FALSE},
+    {"width", COL_INT, OFF(width), FALSE},
+    {"height", COL_INT, OFF(height), FALSE},
+    {"orientation", COL_INT, OFF(orientation), FALSE},
+    {"caption", COL_TEXT, OFF(caption), TRUE},
+    {"headline", COL_TEXT, OFF(headline), TRUE},
+    {"byline", COL_TEXT, OFF(byline), TRUE},
+    {"credit", COL_TEXT, OFF(credit), TRUE},
+    {"source", COL_TEXT, OFF(source), TRUE},
+    {"copyright", COL_TEXT, OFF(copyright), TRUE},
+    {"date_created", COL_TEXT, OFF(date_created), TRUE},
+    {"date_created_utc", COL_TEXT, OFF(date_created_utc), FALSE},
+    {"date_created_local", COL_TEXT, OFF(date_created_local), FALSE},
+    {"city", COL_TEXT, OFF(city), TRUE},
+    {"province", COL_TEXT, OFF(province), TRUE},
+    {"country", COL_TEXT, OFF(country), TRUE},
+    {"keywords", COL_KEYWORDS, OFF(keywords), TRUE},
+    {"special_instructions", COL_TEXT, OFF(special_instructions), TRUE},
+    {"transmission_reference", COL_TEXT, OFF(transmission_reference), TRUE},
+    {"object_name", COL_TEXT, OFF(object_name), TRUE},
+    {"writer", COL_TEXT, OFF(writer), TRUE},
+    {"make", COL_TEXT, OFF(make), FALSE},
+    {"model", COL_TEXT, OFF(model), FALSE},
+    {"gps_lat", COL_LAT, OFF(gps_lat), FALSE},
+    {"gps_lon", COL_LON, OFF(gps_lon), FALSE},
+    {"caption_body", COL_TEXT, OFF(caption_body), FALSE},
+    {"photographer", COL_TEXT, OFF(photographer), FALSE},
+    {"agency", COL_TEXT, OFF(agency), FALSE},
+    {"distributor", COL_TEXT, OFF(distributor), FALSE},
+    {"credit_line", COL_TEXT, OFF(credit_line), FALSE},
+    {"pool", COL_BOOL, OFF(pool), FALSE},
+    {"handout", COL_BOOL, OFF(handout), FALSE},
+    {"file_photo", COL_BOOL, OFF(file_photo), FALSE},
+    {"restrictions", COL_TEXT, OFF(restrictions), FALSE},
+    {"editorial_only", COL_BOOL, OFF(editorial_only), FALSE},
+    {"kill", COL_BOOL, OFF(kill), FALSE},
+    {"embargo_until", COL_TEXT, OFF(embargo_until), FALSE},
+    {"slug", COL_TEXT, OFF(slug), FALSE},
+    {"top_pick", COL_BOOL, OFF(top_pick), FALSE},
+    {"checks", COL_TEXT, OFF(checks), FALSE},
+    {"warnings", COL_TEXT, OFF(warnings), FALSE},
+    {"damaged", COL_BOOL, OFF(damaged), FALSE},
+    {"dhash", COL_DHASH, OFF(dhash), FALSE},
+};
+
+struct PdCatalog {
+    sqlite3 *db;
+    GHashTable *statements; /* SQL text -> sqlite3_stmt *, prepared once */
+    char *insert_sql, *update_sql, *select_sql;
+    PdCatalogMode mode;
+};
+
+/* ---------------------------------------------------------------- errors and statements */
+
+static gboolean
+fail(PdCatalog *c, GError **error, const char *what)
+{
+    int code = sqlite3_extended_errcode(c->db);
+    PdCatalogError e = (code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED
+                           ? PD_CATALOG_ERROR_BUSY
+                           : PD_CATALOG_ERROR_FAILED;
+    g_set_error(error, PD_CATALOG_ERROR, e, "catalog: %s: %s", what, sqlite3_errmsg(c->db));
+    return FALSE;
+}
+
+static void
+finalize_statement(gpointer p)
+{
+    sqlite3_finalize(p);
+}
+
+/* The prepared statement for @sql, reset and with its bindings cleared. */
+static sqlite3_stmt *
+statement(PdCatalog *c, const char *sql, GError **error)
+{
+    sqlite3_stmt *st = g_hash_table_lookup(c->statements, sql);
+    if (st == NULL) {
+        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            fail(c, error, "preparing a statement");
+            return NULL;
+        }
+        g_hash_table_insert(c->statements, (gpointer)sql, st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static gboolean
+exec(PdCatalog *c, const char *sql, GError **error)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "catalog: %s",
+                    msg ? msg : sqlite3_errmsg(c->db));
+        sqlite3_free(msg);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static char *
+column_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+static char *
+now_utc(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *base = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+    return g_strdup_printf("%s.%03dZ", base, g_date_time_get_microsecond(now) / 1000);
+}
+
+/* ---------------------------------------------------------------- photos */
+
+PdCatalogPhoto *
+pd_catalog_photo_new(void)
+{
+    PdCatalogPhoto *p = g_new0(PdCatalogPhoto, 1);
+    p->keywords = g_ptr_array_new_with_free_func(g_free);
+    return p;
+}
+
+void
+pd_catalog_photo_free(PdCatalogPhoto *p)
+{
+    if (p == NULL)
+        return;
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
+        if (columns[i].type == COL_TEXT)
+            g_free(G_STRUCT_MEMBER(char *, p, columns[i].offset));
+    g_ptr_array_unref(p->keywords);
+    g_free(p->ingested_at);
+    g_free(p->updated_at);
+    g_free(p);
+}
+
+void
+pd_catalog_rendition_free(PdCatalogRendition *r)
+{
+    if (r == NULL)
+        return;
+    g_free(r->name);
+    g_free(r->sha256);
+    g_free(r);
+}
+
+static void
+change_free(gpointer p)
+{
+    PdCatalogChange *c = p;
+    g_free(c->field);
+    g_free(c->from);
+    g_free(c->to);
+    g_free(c);
+}
+
+void
+pd_catalog_version_free(PdCatalogVersion *v)
+{
+    if (v == NULL)
+        return;
+    g_free(v->at);
+    g_free(v->by_user);
+    g_free(v->by_ingest);
+    g_free(v->original);
+    g_ptr_array_unref(v->changes);
+    g_free(v);
+}
+
+static char *
+keywords_text(const PdCatalogPhoto *p)
+{
+    if (p->keywords->len == 0)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < p->keywords->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "\n" : "", (char *)g_ptr_array_index(p->keywords, i));
+    return g_string_free(s, FALSE);
+}
+
+/* A column's value as text, for comparing versions; newly allocated or NULL. */
+static char *
+value_text(const PdCatalogPhoto *p, const Column *col)
+{
+    switch (col->type) {
+    case COL_TEXT:
+        return g_strdup(G_STRUCT_MEMBER(char *, p, col->offset));
+    case COL_KEYWORDS:
+        return keywords_text(p);
+    default:
+        return NULL;
+    }
+}
+
+static void
+bind_columns(sqlite3_stmt *st, const PdCatalogPhoto *p)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
+        const Column *col = &columns[i];
+        int k = (int)i + 1;
+        switch (col->type) {
+        case COL_TEXT:
+            bind_text(st, k, G_STRUCT_MEMBER(char *, p, col->offset));
+            break;
+        case COL_KEYWORDS: {
+            char *t = keywords_text(p);
+            bind_text(st, k, t);
+            g_free(t);
+            break;
+        }
+        case COL_INT: {
+            int v = G_STRUCT_MEMBER(int, p, col->offset);
+            if (v)
+                sqlite3_bind_int(st, k, v);
+            else
+                sqlite3_bind_null(st, k);
+            break;
+        }
+        case COL_INT64:
+            sqlite3_bind_int64(st, k, G_STRUCT_MEMBER(gint64, p, col->offset));
+            break;
+        case COL_BOOL:
+            sqlite3_bind_int(st, k, G_STRUCT_MEMBER(gboolean, p, col->offset) ? 1 : 0);
+            break;
+        case COL_LAT:
+        case COL_LON:
+            if (p->has_gps)
+                sqlite3_bind_double(st, k, G_STRUCT_MEMBER(double, p, col->offset));
+            else
+                sqlite3_bind_null(st, k);
+            break;
+        case COL_DHASH:
+            if (p->has_dhash)
+                sqlite3_bind_int64(st, k, (sqlite3_int64)p->dhash);
+            else
+                sqlite3_bind_null(st, k);
+            break;
+        }
+    }
+}
+
+static void
+read_columns(sqlite3_stmt *st, PdCatalogPhoto *p)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
+        const Column *col = &columns[i];
+        int k = (int)i;
+        gboolean null = sqlite3_column_type(st, k) == SQLITE_NULL;
+        switch (col->type) {
+        case COL_TEXT:
+            G_STRUCT_MEMBER(char *, p, col->offset) = column_text(st, k);
+            break;
+        case COL_KEYWORDS:
+            if (!null) {
+                g_auto(GStrv) parts =
+                    g_strsplit((const char *)sqlite3_column_text(st, k), "\n", -1);
+                for (int j = 0; parts[j]; j++)
+                    g_ptr_array_add(p->keywords, g_strdup(parts[j]));
+            }
+            break;
+        case COL_INT:
+            G_STRUCT_MEMBER(int, p, col->offset) = sqlite3_column_int(st, k);
+            break;
+        case COL_INT64:
+            G_STRUCT_MEMBER(gint64, p, col->offset) = sqlite3_column_int64(st, k);
+            break;
+        case COL_BOOL:
+            G_STRUCT_MEMBER(gboolean, p, col->offset) = sqlite3_column_int(st, k) != 0;
+            break;
+        case COL_LAT:
+        case COL_LON:
+            if (!null) {
+                p->has_gps = TRUE;
+                G_STRUCT_MEMBER(double, p, col->offset) = sqlite3_column_double(st, k);
+            }
+            break;
+        case COL_DHASH:
+            if (!null) {
+                p->has_dhash = TRUE;
+                p->dhash = (guint64)sqlite3_column_int64(st, k);
+            }
+            break;
+        }
+    }
+}
+
+static void
+build_sql(PdCatalog *c)
+{
+    GString *names = g_string_new(NULL), *marks = g_string_new(NULL), *sets = g_string_new(NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
+        g_string_append_printf(names, "%s%s", i ? ", " : "", columns[i].name);
+        g_string_append_printf(marks, "%s?%zu", i ? ", " : "", i + 1);
+        g_string_append_printf(sets, "%s%s = ?%zu", i ? ", " : "", columns[i].name, i + 1);
+    }
+    gsize n = G_N_ELEMENTS(columns);
+    c->insert_sql = g_strdup_printf("INSERT INTO photos (%s, version, ingested_at, updated_at) "
+                                    "VALUES (%s, 1, ?%zu, ?%zu)",
+                                    names->str, marks->str, n + 1, n + 1);
+    c->update_sql = g_strdup_printf("UPDATE photos SET %s, version = ?%zu, updated_at = ?%zu "
+                                    "WHERE id = ?%zu",
+                                    sets->str, n + 1, n + 2, n + 3);
+    c->select_sql = g_strdup_printf("SELECT %s, id, version, ingested_at, updated_at FROM photos "
+                                    "WHERE id = ?1",
+                                    names->str);
+    g_string_free(names, TRUE);
+    g_string_free(marks, TRUE);
+    g_string_free(sets, TRUE);
+}
+
+/* ---------------------------------------------------------------- open */
+
+static gboolean
+migrate(PdCatalog *c, GError **error)
+{
+    int have = pd_catalog_schema_version(c);
+    int want = (int)G_N_ELEMENTS(migrations);
+    if (have > want) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "catalog: schema version %d is newer than this photodesk knows (%d); "
+                    "use a newer photodesk",
+                    have, want);
+        return FALSE;
+    }
+    if (have < want && c->mode == PD_CATALOG_READ_ONLY) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "catalog: schema version %d needs upgrading to %d; run photodesk ingest or "
+                    "fsck on it first",
+                    have, want);
+        return FALSE;
+    }
+    for (int v = have; v < want; v++) {
+        /* one transaction each: a failed migration leaves the previous version intact */
+        g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+        if (!exec(c, "BEGIN IMMEDIATE", error))
+            return FALSE;
+        if (!exec(c, migrations[v], error) || !exec(c, bump, error)) {
+            exec(c, "ROLLBACK", NULL);
+            g_prefix_error(error, "migration %d: ", v + 1);
+            return FALSE;
+        }
+        if (!exec(c, "COMMIT", error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+PdCatalog *
+pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
+{
+    PdCatalog *c = g_new0(PdCatalog, 1);
+    c->mode = mode;
+    c->statements = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, finalize_statement);
+    int flags = mode == PD_CATALOG_READ_ONLY ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "catalog %s: %s", path,
+                    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        pd_catalog_close(c);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, 10000);
+    gboolean ok = exec(c, "PRAGMA foreign_keys = ON", error);
+    if (ok && mode == PD_CATALOG_READ_WRITE)
+        ok = exec(c, "PRAGMA journal_mode = WAL", error) &&
+             exec(c, "PRAGMA synchronous = FULL", error);
+    ok = ok && migrate(c, error);
+    if (!ok) {
+        g_prefix_error(error, "%s: ", path);
+        pd_catalog_close(c);
+        return NULL;
+    }
+    build_sql(c);
+    return c;
+}
+
+void
+pd_catalog_close(PdCatalog *c)
+{
+    if (c == NULL)
+        return;
+    g_hash_table_unref(c->statements);
+    sqlite3_close_v2(c->db);
+    g_free(c->insert_sql);
+    g_free(c->update_sql);
+    g_free(c->select_sql);
+    g_free(c);
+}
+
+int
+pd_catalog_schema_version(PdCatalog *c)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+gboolean
+pd_catalog_begin(PdCatalog *c, GError **error)
+{
+    /* IMMEDIATE: take the write lock now, not halfway through the batch */
+    return exec(c, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+pd_catalog_commit(PdCatalog *c, GError **error)
+{
+    return exec(c, "COMMIT", error);
+}
+
+void
+pd_catalog_rollback(PdCatalog *c)
+{
+    if (!sqlite3_get_autocommit(c->db))
+        exec(c, "ROLLBACK", NULL);
+}
+
+/* ---------------------------------------------------------------- look-ups */
+
+static gboolean
+find_id(PdCatalog *c, const char *sql, const char *a, const char *b, gint64 *id, GError **error)
+{
+    *id = 0;
+    sqlite3_stmt *st = statement(c, sql, error);
+    if (st == NULL)
+        return FALSE;
+    bind_text(st, 1, a);
+    if (b)
+        bind_text(st, 2, b);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return fail(c, error, "looking up a photo");
+    return TRUE;
+}
+
+gboolean
+pd_catalog_find_original(PdCatalog *c, const char *sha256, gint64 *photo_id, GError **error)
+{
+    return find_id(c, "SELECT photo_id FROM originals WHERE sha256 = ?1", sha256, NULL, photo_id,
+                   error);
+}
+
+gboolean
+pd_catalog_find_same_picture(PdCatalog *c, const PdCatalogPhoto *p, gint64 *photo_id,
+                             GError **error)
+{
+    *photo_id = 0;
+    if (p->source && p->transmission_reference) {
+        if (!find_id(c,
+                     "SELECT id FROM photos WHERE source = ?1 AND transmission_reference = ?2 "
+                     "ORDER BY id LIMIT 1",
+                     p->source, p->transmission_reference, photo_id, error))
+            return FALSE;
+        if (*photo_id)
+            return TRUE;
+    }
+    if (p->image_sha256)
+        return find_id(c, "SELECT id FROM photos WHERE image_sha256 = ?1 ORDER BY id LIMIT 1",
+                       p->image_sha256, NULL, photo_id, error);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static gboolean
+write_keywords(PdCatalog *c, const PdCatalogPhoto *p, GError **error)
+{
+    sqlite3_stmt *del = statement(c, "DELETE FROM photo_keywords WHERE photo_id = ?1", error);
+    if (del == NULL)
+        return FALSE;
+    sqlite3_bind_int64(del, 1, p->id);
+    if (sqlite3_step(del) != SQLITE_DONE)
+        return fail(c, error, "replacing keywords");
+    for (guint i = 0; i < p->keywords->len; i++) {
+        sqlite3_stmt *st = statement(
+            c, "INSERT INTO photo_keywords (photo_id, position, keyword) VALUES (?1, ?2, ?3)",
+            error);
+        if (st == NULL)
+            return FALSE;
+        sqlite3_bind_int64(st, 1, p->id);
+        sqlite3_bind_int(st, 2, (int)i);
+        bind_text(st, 3, g_ptr_array_index(p->keywords, i));
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return fail(c, error, "adding a keyword");
+    }
+    return TRUE;
+}
+
+static gboolean
+add_original(PdCatalog *c, const PdCatalogPhoto *p, const char *file, const char *at,
+             GError **error)
+{
+    sqlite3_stmt *st =
+        statement(c,
+                  "INSERT OR IGNORE INTO originals (sha256, photo_id, ext, bytes, received_at, "
+                  "file) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  error);
+    if (st == NULL)
+        return FALSE;
+    bind_text(st, 1, p->sha256);
+    sqlite3_bind_int64(st, 2, p->id);
+    bind_text(st, 3, p->ext);
+    sqlite3_bind_int64(st, 4, p->bytes);
+    bind_text(st, 5, at);
+    bind_text(st, 6, file);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(c, error, "recording an original");
+    return TRUE;
+}
+
+static gboolean
+add_version(PdCatalog *c, gint64 photo_id, int version, const char *at, const char *by_user,
+            const char *ingest_file, const char *original, gint64 *version_id, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "INSERT INTO versions (photo_id, version, at, by_user, by_ingest, "
+                                 "original_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, photo_id);
+    sqlite3_bind_int(st, 2, version);
+    bind_text(st, 3, at);
+    bind_text(st, 4, by_user);
+    bind_text(st, 5, ingest_file);
+    bind_text(st, 6, original);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(c, error, "recording a version");
+    *version_id = sqlite3_last_insert_rowid(c->db);
+    return TRUE;
+}
+
+gboolean
+pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *ingest_file,
+                     GError **error)
+{
+    g_autofree char *at = now_utc();
+    sqlite3_stmt *st = statement(c, c->insert_sql, error);
+    if (st == NULL)
+        return FALSE;
+    bind_columns(st, p);
+    bind_text(st, (int)G_N_ELEMENTS(columns) + 1, at);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(c, error, "adding a photo");
+    p->id = sqlite3_last_insert_rowid(c->db);
+    p->version = 1;
+    g_free(p->ingested_at);
+    g_free(p->updated_at);
+    p->ingested_at = g_strdup(at);
+    p->updated_at = g_strdup(at);
+    gint64 version_id;
+    return write_keywords(c, p, error) && add_original(c, p, ingest_file, at, error) &&
+           add_version(c, p->id, 1, at, by_user, ingest_file, p->sha256, &version_id, error);
+}
+
+gboolean
+pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
+                        const char *ingest_file, gboolean *changed, GError **error)
+{
+    *changed = FALSE;
+    g_autoptr(PdCatalogPhoto) old = pd_catalog_get_photo(c, p->id, error);
+    if (old == NULL)
+        return FALSE;
+    GPtrArray *changes = g_ptr_array_new_with_free_func(change_free);
+    for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
+        if (!columns[i].versioned)
+            continue;
+        char *from = value_text(old, &columns[i]);
+        char *to = value_text(p, &columns[i]);
+        if (g_strcmp0(from, to) != 0) {
+            PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
+            ch->field = g_strdup(columns[i].name);
+            ch->from = from;
+            ch->to = to;
+            g_ptr_array_add(changes, ch);
+        } else {
+            g_free(from);
+            g_free(to);
+        }
+    }
+    gboolean new_original = g_strcmp0(old->sha256, p->sha256) != 0;
+    if (changes->len == 0 && !new_original) {
+        g_ptr_array_unref(changes);
+        return TRUE;
+    }
+    *changed = TRUE;
+    g_autofree char *at = now_utc();
+    p->version = old->version + 1;
+    sqlite3_stmt *st = statement(c, c->update_sql, error);
+    gboolean ok = st != NULL;
+    if (ok) {
+        bind_columns(st, p);
+        gsize n = G_N_ELEMENTS(columns);
+        sqlite3_bind_int(st, (int)n + 1, p->version);
+        bind_text(st, (int)n + 2, at);
+        sqlite3_bind_int64(st, (int)n + 3, p->id);
+        ok = sqlite3_step(st) == SQLITE_DONE || fail(c, error, "updating a photo");
+    }
+    gint64 version_id = 0;
+    ok = ok && write_keywords(c, p, error) &&
+         (!new_original || add_original(c, p, ingest_file, at, error)) &&
+         add_version(c, p->id, p->version, at, by_user, ingest_file,
+                     new_original ? p->sha256 : NULL, &version_id, error);
+    for (guint i = 0; ok && i < changes->len; i++) {
+        const PdCatalogChange *ch = g_ptr_array_index(changes, i);
+        sqlite3_stmt *cs = statement(c,
+                                     "INSERT INTO version_changes (version_id, field, old_value, "
+                                     "new_value) VALUES (?1, ?2, ?3, ?4)",
+                                     error);
+        ok = cs != NULL;
+        if (ok) {
+            sqlite3_bind_int64(cs, 1, version_id);
+            bind_text(cs, 2, ch->field);
+            bind_text(cs, 3, ch->from);
+            bind_text(cs, 4, ch->to);
+            ok = sqlite3_step(cs) == SQLITE_DONE || fail(c, error, "recording a change");
+        }
+    }
+    g_ptr_array_unref(changes);
+    if (ok) {
+        g_free(p->ingested_at);
+        p->ingested_at = g_strdup(old->ingested_at);
+        g_free(p->updated_at);
+        p->updated_at = g_strdup(at);
+    }
+    return ok;
+}
+
+gboolean
+pd_catalog_set_rendition(PdCatalog *c, gint64 photo_id, const PdCatalogRendition *r, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "INSERT OR REPLACE INTO renditions (photo_id, name, sha256, "
+                                 "width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, photo_id);
+    bind_text(st, 2, r->name);
+    bind_text(st, 3, r->sha256);
+    sqlite3_bind_int(st, 4, r->width);
+    sqlite3_bind_int(st, 5, r->height);
+    sqlite3_bind_int64(st, 6, r->bytes);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(c, error, "recording a rendition");
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+PdCatalogPhoto *
+pd_catalog_get_photo(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = statement(c, c->select_sql, error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
+                    "no photo %" G_GINT64_FORMAT, id);
+        return NULL;
+    }
+    if (r != SQLITE_ROW) {
+        fail(c, error, "reading a photo");
+        return NULL;
+    }
+    PdCatalogPhoto *p = pd_catalog_photo_new();
+    read_columns(st, p);
+    int n = (int)G_N_ELEMENTS(columns);
+    p->id = sqlite3_column_int64(st, n);
+    p->version = sqlite3_column_int(st, n + 1);
+    p->ingested_at = column_text(st, n + 2);
+    p->updated_at = column_text(st, n + 3);
+    sqlite3_reset(st);
+    return p;
+}
+
+GPtrArray *
+pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT name, sha256, width, height, bytes FROM renditions "
+                                 "WHERE photo_id = ?1 ORDER BY CASE name WHEN 'web' THEN 0 "
+                                 "WHEN 'preview' THEN 1 WHEN 'thumb' THEN 2 ELSE 3 END, name",
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_rendition_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogRendition *x = g_new0(PdCatalogRendition, 1);
+        x->name = column_text(st, 0);
+        x->sha256 = column_text(st, 1);
+        x->width = sqlite3_column_int(st, 2);
+        x->height = sqlite3_column_int(st, 3);
+        x->bytes = sqlite3_column_int64(st, 4);
+        g_ptr_array_add(out, x);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        fail(c, error, "reading renditions");
+        return NULL;
+    }
+    return out;
+}
+
+GPtrArray *
+pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT id, version, at, by_user, by_ingest, original_sha256 "
+                                 "FROM versions WHERE photo_id = ?1 ORDER BY version",
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_version_free);
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogVersion *v = g_new0(PdCatalogVersion, 1);
+        gint64 vid = sqlite3_column_int64(st, 0);
+        g_array_append_val(ids, vid);
+        v->version = sqlite3_column_int(st, 1);
+        v->at = column_text(st, 2);
+        v->by_user = column_text(st, 3);
+        v->by_ingest = column_text(st, 4);
+        v->original = column_text(st, 5);
+        v->changes = g_ptr_array_new_with_free_func(change_free);
+        g_ptr_array_add(out, v);
+    }
+    sqlite3_reset(st);
+    gboolean ok = r == SQLITE_DONE || fail(c, error, "reading versions");
+    for (guint i = 0; ok && i < out->len; i++) {
+        PdCatalogVersion *v = g_ptr_array_index(out, i);
+        sqlite3_stmt *cs = statement(c,
+                                     "SELECT field, old_value, new_value FROM version_changes "
+                                     "WHERE version_id = ?1 ORDER BY rowid",
+                                     error);
+        if (cs == NULL) {
+            ok = FALSE;
+            break;
+        }
+        sqlite3_bind_int64(cs, 1, g_array_index(ids, gint64, i));
+        while ((r = sqlite3_step(cs)) == SQLITE_ROW) {
+            PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
+            ch->field = column_text(cs, 0);
+            ch->from = column_text(cs, 1);
+            ch->to = column_text(cs, 2);
+            g_ptr_array_add(v->changes, ch);
+        }
+        sqlite3_reset(cs);
+        ok = r == SQLITE_DONE || fail(c, error, "reading changes");
+    }
+    g_array_unref(ids);
+    if (!ok) {
+        g_ptr_array_unref(out);
+        return NULL;
+    }
+    return out;
+}
+
+gboolean
+pd_catalog_foreach_original(PdCatalog *c, PdCatalogOriginalFunc func, gpointer user_data,
+                            GError **error)
+{
+    sqlite3_stmt *st =
+        statement(c, "SELECT sha256, ext, photo_id FROM originals ORDER BY sha256", error);
+    if (st == NULL)
+        return FALSE;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        func((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+             sqlite3_column_int64(st, 2), user_data);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || fail(c, error, "listing originals");
+}
+
+gboolean
+pd_catalog_foreach_rendition(PdCatalog *c, PdCatalogRenditionFunc func, gpointer user_data,
+                             GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT photo_id, name, sha256, width, height, bytes "
+                                 "FROM renditions ORDER BY photo_id, name",
+                                 error);
+    if (st == NULL)
+        return FALSE;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogRendition x = {(char *)sqlite3_column_text(st, 1),
+                                (char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
+                                sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5)};
+        func(sqlite3_column_int64(st, 0), &x, user_data);
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || fail(c, error, "listing renditions");
+}
+
+GArray *
+pd_catalog_photo_ids(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st = statement(c, "SELECT id FROM photos ORDER BY id", error);
+    if (st == NULL)
+        return NULL;
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(st, 0);
+        g_array_append_val(ids, id);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_array_unref(ids);
+        fail(c, error, "listing photos");
+        return NULL;
+    }
+    return ids;
+}
+
+char *
+pd_catalog_check_integrity(PdCatalog *c, GError **error)
+{
+    GString *report = g_string_new(NULL);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+        g_string_free(report, TRUE);
+        fail(c, error, "integrity check");
+        return NULL;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (line && strcmp(line, "ok") != 0)
+            g_string_append_printf(report, "%s%s", report->len ? "\n" : "", line);
+    }
+    sqlite3_finalize(st);
+    /* The full-text index against its content table. */
+    if (c->mode == PD_CATALOG_READ_WRITE) {
+        char *msg = NULL;
+        if (sqlite3_exec(c->db,
+                         "INSERT INTO photos_fts(photos_fts, rank) VALUES ('integrity-check', 1)",
+                         NULL, NULL, &msg) != SQLITE_OK) {
+            g_string_append_printf(report, "%sfull-text index: %s", report->len ? "\n" : "",
+                                   msg ? msg : "damaged");
+            sqlite3_free(msg);
+        }
+    }
+    if (report->len == 0) {
+        g_string_free(report, TRUE);
+        return NULL;
+    }
+    return g_string_free(report, FALSE);
+}
+
+gint64
+pd_catalog_count_photos(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st = statement(c, "SELECT count(*) FROM photos", error);
+    if (st == NULL)
+        return -1;
+    gint64 n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        fail(c, error, "counting photos");
+    sqlite3_reset(st);
+    return n;
+}

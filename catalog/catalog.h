@@ -1,0 +1,168 @@
+/* catalog.h: the photo catalog (the public interface of catalog/).
+ *
+ * SQLite underneath (WAL mode, numbered migrations, prepared statements), but no SQLite
+ * type crosses this header: a PostgreSQL catalog would be a change inside this module.
+ * Photos keep every field photodesk reads, their keywords, renditions, every original
+ * received for them, and their versions: which fields changed, when, by whom or by
+ * which ingest. A full-text index over the caption fields is kept in step with them.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PD_CATALOG_ERROR (pd_catalog_error_quark())
+GQuark pd_catalog_error_quark(void);
+
+typedef enum {
+    PD_CATALOG_ERROR_OPEN,      /* cannot open or create the catalog file */
+    PD_CATALOG_ERROR_SCHEMA,    /* made by a newer photodesk, or a migration failed */
+    PD_CATALOG_ERROR_FAILED,    /* a statement failed (the message says which and why) */
+    PD_CATALOG_ERROR_BUSY,      /* another process holds the write lock */
+    PD_CATALOG_ERROR_NOT_FOUND, /* no such photo */
+} PdCatalogError;
+
+typedef struct PdCatalog PdCatalog;
+
+/* A photo as the catalog keeps it: a plain value. Strings are UTF-8 or NULL. */
+typedef struct {
+    gint64 id;          /* 0 until added */
+    char *sha256;       /* of the current original */
+    char *image_sha256; /* of its image data without metadata, or NULL */
+    char *format;       /* jpeg, png, webp, tiff, heif */
+    char *ext;          /* of the original's file in the store */
+    gint64 bytes;
+    int width, height, orientation;
+
+    char *caption, *headline, *byline, *credit, *source, *copyright;
+    char *date_created;       /* ISO 8601 as in the photo */
+    char *date_created_utc;   /* the same instant in UTC, when the photo gives an offset */
+    char *date_created_local; /* the photographer's local date: YYYY[-MM[-DD]] */
+    char *city, *province, *country;
+    GPtrArray *keywords; /* of char *; never NULL */
+    char *special_instructions, *transmission_reference, *object_name, *writer;
+    char *make, *model;
+    gboolean has_gps;
+    double gps_lat, gps_lon;
+
+    /* read from the caption */
+    char *caption_body, *photographer, *agency, *distributor, *credit_line;
+    gboolean pool, handout, file_photo;
+    char *restrictions; /* JSON object, as photodesk meta --json prints it */
+    gboolean editorial_only, kill;
+    char *embargo_until;
+    char *slug;
+    gboolean top_pick;
+    char *checks;   /* JSON array */
+    char *warnings; /* JSON array */
+    gboolean damaged;
+
+    gboolean has_dhash;
+    guint64 dhash;
+
+    int version;       /* set by the catalog */
+    char *ingested_at; /* set by the catalog, ISO 8601 UTC */
+    char *updated_at;
+} PdCatalogPhoto;
+
+PdCatalogPhoto *pd_catalog_photo_new(void);
+void pd_catalog_photo_free(PdCatalogPhoto *photo);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogPhoto, pd_catalog_photo_free)
+
+typedef struct {
+    char *name;   /* web, preview, thumb */
+    char *sha256; /* of the original it was made from (its file name in the store) */
+    int width, height;
+    gint64 bytes;
+} PdCatalogRendition;
+
+void pd_catalog_rendition_free(PdCatalogRendition *r);
+
+typedef struct {
+    char *field;
+    char *from, *to; /* NULL: empty */
+} PdCatalogChange;
+
+typedef struct {
+    int version;
+    char *at;           /* ISO 8601 UTC */
+    char *by_user;      /* an editor's name, or NULL */
+    char *by_ingest;    /* the file an ingest read, or NULL */
+    char *original;     /* SHA-256 of the original this version came with, or NULL */
+    GPtrArray *changes; /* of PdCatalogChange *, empty for the first version */
+} PdCatalogVersion;
+
+void pd_catalog_version_free(PdCatalogVersion *v);
+
+typedef enum {
+    PD_CATALOG_READ_WRITE,
+    PD_CATALOG_READ_ONLY,
+} PdCatalogMode;
+
+/* Opens the catalog at @path, creating it and bringing its schema up to date in
+ * read-write mode. One writer at a time; readers do not block it (WAL). */
+PdCatalog *pd_catalog_open(const char *path, PdCatalogMode mode, GError **error);
+void pd_catalog_close(PdCatalog *catalog);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalog, pd_catalog_close)
+
+/* The schema version (number of migrations applied). */
+int pd_catalog_schema_version(PdCatalog *catalog);
+
+/* Transactions: everything between begin and commit lands together or not at all. */
+gboolean pd_catalog_begin(PdCatalog *catalog, GError **error);
+gboolean pd_catalog_commit(PdCatalog *catalog, GError **error);
+void pd_catalog_rollback(PdCatalog *catalog);
+
+/* The photo that has (or had) the original @sha256, or 0. Returns FALSE only on error. */
+gboolean pd_catalog_find_original(PdCatalog *catalog, const char *sha256, gint64 *photo_id,
+                                  GError **error);
+
+/* The photo @photo is a re-transmission of: the same transmission reference from the
+ * same source, or the same image data; 0 when none. */
+gboolean pd_catalog_find_same_picture(PdCatalog *catalog, const PdCatalogPhoto *photo,
+                                      gint64 *photo_id, GError **error);
+
+/* Adds @photo (setting ->id, ->version, ->ingested_at), its keywords, its original and
+ * its first version, recorded as coming from @ingest_file or @by_user. */
+gboolean pd_catalog_add_photo(PdCatalog *catalog, PdCatalogPhoto *photo, const char *by_user,
+                              const char *ingest_file, GError **error);
+
+/* Replaces the stored photo @photo->id with @photo, recording a new version with the
+ * fields that changed (and the new original, if its SHA-256 differs). Sets *@changed
+ * to FALSE, and records nothing, when no field changed. */
+gboolean pd_catalog_update_photo(PdCatalog *catalog, PdCatalogPhoto *photo, const char *by_user,
+                                 const char *ingest_file, gboolean *changed, GError **error);
+
+/* Records (or replaces) rendition @name of photo @photo_id. */
+gboolean pd_catalog_set_rendition(PdCatalog *catalog, gint64 photo_id,
+                                  const PdCatalogRendition *rendition, GError **error);
+
+/* Reads a photo; NULL with PD_CATALOG_ERROR_NOT_FOUND when there is none. */
+PdCatalogPhoto *pd_catalog_get_photo(PdCatalog *catalog, gint64 id, GError **error);
+
+/* The renditions (PdCatalogRendition *) and versions (PdCatalogVersion *, oldest first) of
+ * a photo; NULL on error. */
+GPtrArray *pd_catalog_get_renditions(PdCatalog *catalog, gint64 id, GError **error);
+GPtrArray *pd_catalog_get_versions(PdCatalog *catalog, gint64 id, GError **error);
+
+/* Every original received, and every rendition, for fsck. */
+typedef void (*PdCatalogOriginalFunc)(const char *sha256, const char *ext, gint64 photo_id,
+                                      gpointer user_data);
+typedef void (*PdCatalogRenditionFunc)(gint64 photo_id, const PdCatalogRendition *rendition,
+                                       gpointer user_data);
+gboolean pd_catalog_foreach_original(PdCatalog *catalog, PdCatalogOriginalFunc func,
+                                     gpointer user_data, GError **error);
+gboolean pd_catalog_foreach_rendition(PdCatalog *catalog, PdCatalogRenditionFunc func,
+                                      gpointer user_data, GError **error);
+
+/* All photo ids, in order. */
+GArray *pd_catalog_photo_ids(PdCatalog *catalog, GError **error);
+
+/* SQLite's integrity check and the full-text index's: NULL when all is well, else a
+ * newly allocated report. */
+char *pd_catalog_check_integrity(PdCatalog *catalog, GError **error);
+
+gint64 pd_catalog_count_photos(PdCatalog *catalog, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,158 @@
+/* cmd-ingest.c: photodesk ingest [--jobs N] [--json] [--move] PATH...: photos into the
+ * library. */
+#include "cli/commands.h"
+#include "ingest/ingest.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Set by SIGINT and SIGTERM: start no new file, commit what is done, say so. */
+static volatile int stop_requested;
+
+static void
+on_signal(int sig)
+{
+    stop_requested = 1;
+}
+
+typedef struct {
+    gboolean json;
+    gboolean progress; /* a terminal is watching stderr */
+    gint64 start;
+    gint64 last_draw;
+    gboolean bar_shown;
+} Reporter;
+
+static void
+clear_bar(Reporter *r)
+{
+    if (r->bar_shown) {
+        fputs("\r\033[K", stderr);
+        r->bar_shown = FALSE;
+    }
+}
+
+static void
+draw_bar(Reporter *r, guint done, guint total)
+{
+    gint64 now = g_get_monotonic_time();
+    if (done < total && now - r->last_draw < G_USEC_PER_SEC / 10)
+        return; /* ten updates a second are plenty */
+    r->last_draw = now;
+    double seconds = (double)(now - r->start) / G_USEC_PER_SEC;
+    double rate = seconds > 0 ? done / seconds : 0;
+    enum { WIDTH = 30 };
+    int filled = total ? (int)((double)done / total * WIDTH) : WIDTH;
+    char bar[WIDTH + 1];
+    for (int i = 0; i < WIDTH; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[WIDTH] = 0;
+    char eta[32] = "--:--";
+    if (rate > 0 && done < total) {
+        int left = (int)((total - done) / rate);
+        g_snprintf(eta, sizeof eta, "%d:%02d", left / 60, left % 60);
+    }
+    fprintf(stderr, "\r\033[K[%s] %u/%u files  %.1f photos/s  ETA %s", bar, done, total, rate, eta);
+    fflush(stderr);
+    r->bar_shown = TRUE;
+}
+
+static void
+on_result(const PdIngestResult *res, guint done, guint total, gpointer data)
+{
+    Reporter *r = data;
+    clear_bar(r);
+    if (r->json) {
+        g_autofree char *line = pd_ingest_result_to_json(res);
+        puts(line);
+        fflush(stdout);
+    } else if (res->status == PD_INGEST_REJECTED) {
+        fprintf(stderr, "photodesk ingest: %s: %s\n", res->file, res->error);
+    }
+    if (r->progress)
+        draw_bar(r, done, total);
+}
+
+int
+pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
+{
+    gboolean json = FALSE, move = FALSE;
+    int jobs = 0, quality = 0;
+    double max_mp = 0;
+    GOptionEntry entries[] = {
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Decode workers (default: one per core)", "N"},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+         "One JSON object per file per line: file, status, id, sha256, error", NULL},
+        {"move", 0, 0, G_OPTION_ARG_NONE, &move,
+         "Remove each source file once its photo is safely in the library", NULL},
+        {"quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG quality of the renditions (82)", "Q"},
+        {"max-megapixels", 0, 0, G_OPTION_ARG_DOUBLE, &max_mp,
+         "Refuse photos larger than this, from their header (150)", "MP"},
+        {NULL},
+    };
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("PATH... - take photos (files, folders) into the library");
+    g_option_context_set_summary(
+        context, "Stores each original (by SHA-256, written durably), makes its web, preview "
+                 "and thumb\nrenditions from one decode, and adds it to the catalog. The same "
+                 "file again is a\nduplicate; the same picture re-sent with a new caption "
+                 "updates the photo and keeps\nthe old caption in its history.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    if (!pd_cli_parse(context, "ingest", &argc, &argv))
+        return PD_EXIT_USAGE;
+    if (argc < 2) {
+        fprintf(stderr, "photodesk ingest: no files or folders given\n(run 'photodesk ingest "
+                        "--help' for usage)\n");
+        return PD_EXIT_USAGE;
+    }
+    if (jobs < 0 || quality < 0 || quality > 100 || max_mp < 0) {
+        fprintf(stderr, "photodesk ingest: --jobs, --quality (1-100) and --max-megapixels "
+                        "must be positive\n");
+        return PD_EXIT_USAGE;
+    }
+
+    g_autofree char *library = pd_ingest_library_path(global->library);
+    Reporter reporter = {json, !json && isatty(STDERR_FILENO), g_get_monotonic_time(), 0, FALSE};
+    PdIngestOptions options;
+    pd_ingest_options_init(&options);
+    options.jobs = jobs;
+    options.move = move;
+    if (quality)
+        options.quality = quality;
+    if (max_mp > 0)
+        options.max_megapixels = max_mp;
+    options.report = on_result;
+    options.user_data = &reporter;
+    options.stop = &stop_requested;
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    PdIngestSummary s;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = pd_ingest_files(library, (const char *const *)argv + 1, &options, &s, &error);
+    clear_bar(&reporter);
+    if (!ok) {
+        fprintf(stderr, "photodesk ingest: %s\n", error->message);
+        return PD_EXIT_REJECTED;
+    }
+    double rate = s.seconds > 0 ? (s.added + s.updated + s.duplicate) / s.seconds : 0;
+    FILE *summary_to = json ? stderr : stdout;
+    fprintf(summary_to,
+            "%u files: %u added, %u updated, %u duplicate, %u rejected in %.1f s (%.1f "
+            "photos/s) into %s\n",
+            s.files, s.added, s.updated, s.duplicate, s.rejected, s.seconds, rate, library);
+    if (s.stopped) {
+        guint left = s.files - s.added - s.updated - s.duplicate - s.rejected;
+        fprintf(stderr,
+                "photodesk ingest: stopped; %u files were not ingested (run the same "
+                "command again to finish)\n",
+                left);
+        return PD_EXIT_REJECTED;
+    }
+    return s.rejected ? PD_EXIT_REJECTED : PD_EXIT_OK;
+}

@@ -1,0 +1,409 @@
+/* library.c: where the library is, how a photo's reading becomes a catalog row, and how
+ * a catalogued photo is shown (photodesk show). */
+#include "assets/assets.h"
+#include "catalog/catalog.h"
+#include "ingest/json.h"
+#include "ingest/library.h"
+#include "ingest/text.h"
+
+#include <string.h>
+
+char *
+pd_ingest_library_path(const char *given)
+{
+    if (given && *given)
+        return g_strdup(given);
+    const char *env = g_getenv("PHOTODESK_LIBRARY");
+    if (env && *env)
+        return g_strdup(env);
+    return g_build_filename(g_get_user_data_dir(), "photodesk", NULL);
+}
+
+char *
+pd_ingest_catalog_path(const char *library)
+{
+    return g_build_filename(library, "catalog.db", NULL);
+}
+
+const char *
+pd_ingest_status_name(PdIngestStatus status)
+{
+    switch (status) {
+    case PD_INGEST_ADDED:
+        return "added";
+    case PD_INGEST_DUPLICATE:
+        return "duplicate";
+    case PD_INGEST_UPDATED:
+        return "updated";
+    default:
+        return "rejected";
+    }
+}
+
+char *
+pd_ingest_result_to_json(const PdIngestResult *r)
+{
+    g_autofree char *file = g_utf8_make_valid(r->file, -1);
+    g_autofree char *error = r->error ? g_utf8_make_valid(r->error, -1) : NULL;
+    GString *o = g_string_new("{");
+    pd_json_string(o, "file", file);
+    pd_json_string(o, "status", pd_ingest_status_name(r->status));
+    pd_json_key(o, "id");
+    if (r->id)
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, r->id);
+    else
+        g_string_append(o, "null");
+    pd_json_string(o, "sha256", r->sha256);
+    pd_json_string(o, "error", error);
+    g_string_append_c(o, '}');
+    return g_string_free(o, FALSE);
+}
+
+/* The photographer's local date and the UTC instant of an ISO 8601 date created: a
+ * photo taken at 23:41 in Moscow on 15 April belongs to 15 April, whatever UTC says. */
+static void
+split_date(const char *iso, char **local, char **utc)
+{
+    *local = NULL;
+    *utc = NULL;
+    if (iso == NULL)
+        return;
+    gsize n = strlen(iso);
+    *local = g_strndup(iso, MIN(n, 10));
+    if (n <= 10 || iso[10] != 'T')
+        return;
+    gboolean offset = iso[n - 1] == 'Z' || (n > 6 && (iso[n - 6] == '+' || iso[n - 6] == '-'));
+    if (!offset)
+        return; /* a time without an offset is local time somewhere: no instant */
+    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(iso, NULL);
+    if (t == NULL)
+        return;
+    g_autoptr(GDateTime) u = g_date_time_to_utc(t);
+    *utc = g_date_time_format(u, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+PdCatalogPhoto *
+pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
+{
+    PdCatalogPhoto *p = pd_catalog_photo_new();
+    p->sha256 = g_strdup(sha256);
+    p->image_sha256 = m->image_sha256[0] ? g_strdup(m->image_sha256) : NULL;
+    p->format = g_strdup(pd_format_name(m->format));
+    p->ext = g_strdup(pd_ingest_format_ext(m->format));
+    p->bytes = bytes;
+    p->width = m->width;
+    p->height = m->height;
+    p->orientation = m->orientation;
+    p->caption = g_strdup(m->caption);
+    p->headline = g_strdup(m->headline);
+    p->byline = g_strdup(m->byline);
+    p->credit = g_strdup(m->credit);
+    p->source = g_strdup(m->source);
+    p->copyright = g_strdup(m->copyright);
+    p->date_created = g_strdup(m->date_created);
+    split_date(m->date_created, &p->date_created_local, &p->date_created_utc);
+    p->city = g_strdup(m->city);
+    p->province = g_strdup(m->province);
+    p->country = g_strdup(m->country);
+    for (guint i = 0; i < m->keywords->len; i++)
+        g_ptr_array_add(p->keywords, g_strdup(g_ptr_array_index(m->keywords, i)));
+    p->special_instructions = g_strdup(m->special_instructions);
+    p->transmission_reference = g_strdup(m->transmission_reference);
+    p->object_name = g_strdup(m->object_name);
+    p->writer = g_strdup(m->writer);
+    p->make = g_strdup(m->make);
+    p->model = g_strdup(m->model);
+    p->has_gps = m->has_gps;
+    p->gps_lat = m->gps_lat;
+    p->gps_lon = m->gps_lon;
+
+    const PdCredit *c = &m->credit_parsed;
+    p->caption_body = g_strdup(c->body);
+    p->photographer = g_strdup(c->photographer);
+    p->agency = g_strdup(c->agency);
+    p->distributor = g_strdup(c->distributor);
+    p->credit_line = g_strdup(c->credit_line);
+    p->pool = c->pool;
+    p->handout = c->handout;
+    p->file_photo = c->file_photo;
+
+    GString *r = g_string_new(NULL);
+    pd_json_restrictions(r, &m->restrictions);
+    p->restrictions = g_string_free(r, FALSE);
+    p->editorial_only = m->restrictions.editorial_only;
+    p->kill = m->restrictions.kill;
+    p->embargo_until = g_strdup(m->restrictions.embargo_until);
+    p->slug = g_strdup(m->slug);
+    p->top_pick = m->top_pick;
+    GString *checks = g_string_new(NULL);
+    pd_json_checks(checks, m->checks);
+    p->checks = g_string_free(checks, FALSE);
+    GString *warnings = g_string_new("{");
+    pd_json_strings(warnings, "w", m->warnings);
+    /* keep only the array: "{"w": [...]" */
+    p->warnings = g_strdup(warnings->str + strlen("{\"w\": "));
+    g_string_free(warnings, TRUE);
+    p->damaged = m->damaged;
+    return p;
+}
+
+const char *
+pd_ingest_format_ext(PdFormat format)
+{
+    switch (format) {
+    case PD_FORMAT_JPEG:
+        return "jpg";
+    case PD_FORMAT_PNG:
+        return "png";
+    case PD_FORMAT_WEBP:
+        return "webp";
+    case PD_FORMAT_TIFF:
+        return "tif";
+    case PD_FORMAT_HEIF:
+        return "heic";
+    default:
+        return "bin";
+    }
+}
+
+/* ---------------------------------------------------------------- show */
+
+typedef struct {
+    PdCatalogPhoto *photo;
+    GPtrArray *renditions;
+    GPtrArray *versions;
+    PdStore *store;
+} Shown;
+
+static void
+shown_clear(Shown *s)
+{
+    pd_catalog_photo_free(s->photo);
+    if (s->renditions)
+        g_ptr_array_unref(s->renditions);
+    if (s->versions)
+        g_ptr_array_unref(s->versions);
+    pd_store_close(s->store);
+}
+
+static gboolean
+load_shown(const char *library, gint64 id, Shown *s, GError **error)
+{
+    memset(s, 0, sizeof *s);
+    g_autofree char *path = pd_ingest_catalog_path(library);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN,
+                    "no photo library at %s (ingest some photos first)", library);
+        return FALSE;
+    }
+    g_autoptr(PdCatalog) cat = pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
+    if (cat == NULL)
+        return FALSE;
+    s->photo = pd_catalog_get_photo(cat, id, error);
+    if (s->photo == NULL)
+        return FALSE;
+    s->renditions = pd_catalog_get_renditions(cat, id, error);
+    s->versions = s->renditions ? pd_catalog_get_versions(cat, id, error) : NULL;
+    s->store = s->versions ? pd_store_open(library, error) : NULL;
+    return s->store != NULL;
+}
+
+char *
+pd_ingest_show_json(const char *library, gint64 id, GError **error)
+{
+    Shown s;
+    if (!load_shown(library, id, &s, error)) {
+        shown_clear(&s);
+        return NULL;
+    }
+    const PdCatalogPhoto *p = s.photo;
+    GString *o = g_string_new("{");
+    g_string_append_printf(o, "\"id\": %" G_GINT64_FORMAT, p->id);
+    pd_json_string(o, "sha256", p->sha256);
+    g_autofree char *original = pd_store_original_path(s.store, p->sha256, p->ext);
+    pd_json_string(o, "original", original);
+    pd_json_string(o, "format", p->format);
+    pd_json_key(o, "bytes");
+    g_string_append_printf(o, "%" G_GINT64_FORMAT, p->bytes);
+    pd_json_string(o, "caption", p->caption);
+    pd_json_string(o, "headline", p->headline);
+    pd_json_string(o, "byline", p->byline);
+    pd_json_string(o, "credit", p->credit);
+    pd_json_string(o, "source", p->source);
+    pd_json_string(o, "copyright", p->copyright);
+    pd_json_string(o, "date_created", p->date_created);
+    pd_json_string(o, "date_created_utc", p->date_created_utc);
+    pd_json_string(o, "date_created_local", p->date_created_local);
+    pd_json_string(o, "city", p->city);
+    pd_json_string(o, "province", p->province);
+    pd_json_string(o, "country", p->country);
+    pd_json_strings(o, "keywords", p->keywords);
+    pd_json_string(o, "special_instructions", p->special_instructions);
+    pd_json_string(o, "transmission_reference", p->transmission_reference);
+    pd_json_string(o, "object_name", p->object_name);
+    pd_json_string(o, "writer", p->writer);
+    pd_json_int(o, "width", p->width, p->width > 0);
+    pd_json_int(o, "height", p->height, p->height > 0);
+    pd_json_int(o, "orientation", p->orientation, p->orientation > 0);
+    pd_json_string(o, "make", p->make);
+    pd_json_string(o, "model", p->model);
+    pd_json_degrees(o, "gps_lat", p->gps_lat, p->has_gps);
+    pd_json_degrees(o, "gps_lon", p->gps_lon, p->has_gps);
+    pd_json_key(o, "credit_parsed");
+    g_string_append_c(o, '{');
+    PdCredit c = {
+        p->credit_line != NULL, p->caption_body, p->photographer, p->agency, p->pool, p->handout,
+        p->file_photo,          p->distributor,  p->credit_line,  NULL};
+    pd_json_credit_members(o, &c);
+    g_string_append_c(o, '}');
+    pd_json_raw(o, "restrictions", p->restrictions, "null");
+    pd_json_string(o, "slug", p->slug);
+    pd_json_bool(o, "top_pick", p->top_pick);
+    pd_json_raw(o, "checks", p->checks, "[]");
+    pd_json_raw(o, "warnings", p->warnings, "[]");
+    pd_json_bool(o, "damaged", p->damaged);
+    if (p->has_dhash) {
+        char hash[17];
+        g_snprintf(hash, sizeof hash, "%016" G_GINT64_MODIFIER "x", p->dhash);
+        pd_json_string(o, "dhash", hash);
+    } else {
+        pd_json_string(o, "dhash", NULL);
+    }
+    pd_json_string(o, "ingested_at", p->ingested_at);
+    pd_json_string(o, "updated_at", p->updated_at);
+    pd_json_int(o, "version", p->version, TRUE);
+
+    pd_json_key(o, "renditions");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < s.renditions->len; i++) {
+        const PdCatalogRendition *r = g_ptr_array_index(s.renditions, i);
+        g_autofree char *path = pd_store_rendition_path(s.store, r->name, r->sha256);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_string(o, "name", r->name);
+        pd_json_int(o, "width", r->width, TRUE);
+        pd_json_int(o, "height", r->height, TRUE);
+        pd_json_key(o, "bytes");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, r->bytes);
+        pd_json_string(o, "path", path);
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
+
+    pd_json_key(o, "versions");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < s.versions->len; i++) {
+        const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_int(o, "version", v->version, TRUE);
+        pd_json_string(o, "at", v->at);
+        pd_json_string(o, "user", v->by_user);
+        pd_json_string(o, "ingest", v->by_ingest);
+        pd_json_string(o, "original", v->original);
+        pd_json_key(o, "changes");
+        g_string_append_c(o, '[');
+        for (guint k = 0; k < v->changes->len; k++) {
+            const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
+            g_string_append(o, k ? ", {" : "{");
+            pd_json_string(o, "field", ch->field);
+            pd_json_string(o, "from", ch->from);
+            pd_json_string(o, "to", ch->to);
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]}");
+    }
+    g_string_append(o, "]}");
+    shown_clear(&s);
+    return g_string_free(o, FALSE);
+}
+
+static void
+line(GString *o, const char *label, const char *value)
+{
+    if (value == NULL)
+        return;
+    g_string_append_printf(o, "  %-22s ", label);
+    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (ch == '\n')
+            g_string_append_printf(o, "\n  %-22s ", "");
+        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
+            g_string_append_printf(o, "\\x%02x", ch);
+        else
+            g_string_append_unichar(o, ch);
+    }
+    g_string_append_c(o, '\n');
+}
+
+char *
+pd_ingest_show_text(const char *library, gint64 id, GError **error)
+{
+    Shown s;
+    if (!load_shown(library, id, &s, error)) {
+        shown_clear(&s);
+        return NULL;
+    }
+    const PdCatalogPhoto *p = s.photo;
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(o, "photo %" G_GINT64_FORMAT " (version %d)\n", p->id, p->version);
+    line(o, "Caption", p->caption);
+    line(o, "Headline", p->headline);
+    line(o, "Object name", p->object_name);
+    line(o, "By-line", p->byline);
+    line(o, "Credit", p->credit);
+    line(o, "Source", p->source);
+    line(o, "Credit line", p->credit_line);
+    line(o, "Copyright", p->copyright);
+    line(o, "Date created", p->date_created);
+    line(o, "City", p->city);
+    line(o, "Province/State", p->province);
+    line(o, "Country", p->country);
+    if (p->keywords->len) {
+        GString *k = g_string_new(NULL);
+        for (guint i = 0; i < p->keywords->len; i++)
+            g_string_append_printf(k, "%s%s", i ? ", " : "",
+                                   (char *)g_ptr_array_index(p->keywords, i));
+        line(o, "Keywords", k->str);
+        g_string_free(k, TRUE);
+    }
+    line(o, "Special instructions", p->special_instructions);
+    line(o, "Transmission ref.", p->transmission_reference);
+    line(o, "Slug", p->slug);
+    if (p->kill)
+        line(o, "RESTRICTION", "KILL: do not use this picture");
+    if (p->embargo_until) {
+        g_autofree char *e = g_strdup_printf("EMBARGOED until %s", p->embargo_until);
+        line(o, "RESTRICTION", e);
+    }
+    if (p->editorial_only)
+        line(o, "RESTRICTION", "EDITORIAL USE ONLY");
+    g_autofree char *size = g_strdup_printf("%d x %d %s, %" G_GINT64_FORMAT " bytes", p->width,
+                                            p->height, p->format, p->bytes);
+    line(o, "Image", size);
+    line(o, "SHA-256", p->sha256);
+    g_autofree char *original = pd_store_original_path(s.store, p->sha256, p->ext);
+    line(o, "Original", original);
+    for (guint i = 0; i < s.renditions->len; i++) {
+        const PdCatalogRendition *r = g_ptr_array_index(s.renditions, i);
+        g_autofree char *path = pd_store_rendition_path(s.store, r->name, r->sha256);
+        g_autofree char *label = g_strdup_printf("Rendition %s", r->name);
+        g_autofree char *v = g_strdup_printf("%d x %d, %s", r->width, r->height, path);
+        line(o, label, v);
+    }
+    line(o, "Ingested", p->ingested_at);
+    for (guint i = 0; i < s.versions->len; i++) {
+        const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
+        g_autofree char *label = g_strdup_printf("Version %d", v->version);
+        g_autofree char *what =
+            g_strdup_printf("%s by %s%s", v->at, v->by_user ? v->by_user : "ingest of ",
+                            v->by_user ? "" : (v->by_ingest ? v->by_ingest : "?"));
+        line(o, label, what);
+        for (guint k = 0; k < v->changes->len; k++) {
+            const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
+            g_autofree char *change = g_strdup_printf(
+                "%s: \"%s\" -> \"%s\"", ch->field, ch->from ? ch->from : "", ch->to ? ch->to : "");
+            line(o, "", change);
+        }
+    }
+    shown_clear(&s);
+    return g_string_free(o, FALSE);
+}

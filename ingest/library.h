@@ -1,0 +1,15 @@
+/* library.h: between a photo's reading and the catalog (private to ingest/). */
+#pragma once
+
+#include "catalog/catalog.h"
+#include "ingest/ingest.h"
+
+G_BEGIN_DECLS
+
+/* The catalog row for a photo read as @meta whose file has @sha256 and @bytes. */
+PdCatalogPhoto *pd_ingest_catalog_photo(const PdPhotoMeta *meta, const char *sha256, gint64 bytes);
+
+/* The extension the store gives originals of @format ("jpg", "png", ...). */
+const char *pd_ingest_format_ext(PdFormat format);
+
+G_END_DECLS

@@ -1,0 +1,304 @@
+/* thumbs.c: one decode, three renditions, a difference hash.
+ *
+ * The order of work is chosen for cost: shrink while decoding (a JPEG decoded at 1/2 of
+ * 6000 px costs a quarter of a full decode), resize to the web size while streaming,
+ * keep that in memory, and only then do what needs the whole picture (turning it
+ * upright) or costs per pixel (the ICC conversion): on 2048 px, not 6000. Preview and
+ * thumb are resized from the rendition above them, never from the decode again.
+ */
+#include "thumbs/thumbs.h"
+#include "thumbs/vips-autoptr.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(pd_thumbs_error, pd_thumbs_error)
+
+static const struct {
+    const char *name;
+    int size;
+} sizes[PD_RENDITION_COUNT] = {{"web", 2048}, {"preview", 1280}, {"thumb", 320}};
+
+const char *
+pd_thumbs_rendition_name(int index)
+{
+    g_return_val_if_fail(index >= 0 && index < PD_RENDITION_COUNT, NULL);
+    return sizes[index].name;
+}
+
+int
+pd_thumbs_rendition_size(int index)
+{
+    g_return_val_if_fail(index >= 0 && index < PD_RENDITION_COUNT, 0);
+    return sizes[index].size;
+}
+
+void
+pd_thumbs_options_init(PdThumbsOptions *options)
+{
+    options->quality = PD_THUMBS_DEFAULT_QUALITY;
+    options->max_megapixels = PD_THUMBS_DEFAULT_MAX_MEGAPIXELS;
+}
+
+void
+pd_rendition_set_free(PdRenditionSet *set)
+{
+    if (set == NULL)
+        return;
+    for (int i = 0; i < PD_RENDITION_COUNT; i++)
+        g_clear_pointer(&set->renditions[i].jpeg, g_bytes_unref);
+    g_free(set);
+}
+
+int
+pd_thumbs_hash_distance(guint64 a, guint64 b)
+{
+    return __builtin_popcountll(a ^ b);
+}
+
+/* libvips' error buffer is shared by the process: take it once, right here. */
+static void
+vips_failure(GError **error, PdThumbsError code, const char *what)
+{
+    g_autofree char *msg = g_strdup(vips_error_buffer());
+    vips_error_clear();
+    g_strstrip(msg);
+    g_strdelimit(msg, "\n", ' ');
+    g_set_error(error, PD_THUMBS_ERROR, code, "%s: %s", what,
+                msg[0] ? msg : "libvips gave no reason");
+}
+
+/* TRUE when an ICC profile describes sRGB (its 'desc' tag says so), so converting to
+ * sRGB would change nothing. */
+static gboolean
+profile_is_srgb(const guint8 *p, gsize len)
+{
+    if (len < 132)
+        return FALSE;
+    guint32 count = (guint32)p[128] << 24 | (guint32)p[129] << 16 | (guint32)p[130] << 8 | p[131];
+    for (guint32 i = 0; i < count && 132 + 12 * (gsize)(i + 1) <= len; i++) {
+        const guint8 *t = p + 132 + 12 * i;
+        if (memcmp(t, "desc", 4) != 0)
+            continue;
+        guint32 off = (guint32)t[4] << 24 | (guint32)t[5] << 16 | (guint32)t[6] << 8 | t[7];
+        guint32 size = (guint32)t[8] << 24 | (guint32)t[9] << 16 | (guint32)t[10] << 8 | t[11];
+        if (off > len || size > len - off)
+            return FALSE;
+        /* 'desc' (ASCII, ICC v2) or 'mluc' (UTF-16, v4): look for "sRGB" either way */
+        const guint8 *d = p + off;
+        for (guint32 k = 0; k + 4 <= size; k++)
+            if (memcmp(d + k, "sRGB", 4) == 0)
+                return TRUE;
+        for (guint32 k = 0; k + 8 <= size; k++)
+            if (memcmp(d + k, "\0s\0R\0G\0B", 8) == 0)
+                return TRUE;
+        return FALSE;
+    }
+    return FALSE;
+}
+
+/* Makes @in an 8-bit sRGB (or grey) picture without alpha, converting from its ICC
+ * profile when it has one that is not sRGB. Takes a reference to @in. */
+static VipsImage *
+to_srgb(VipsImage *in, GError **error)
+{
+    g_autoptr(VipsImage) img = g_object_ref(in);
+    VipsInterpretation interp = vips_image_guess_interpretation(img);
+    const void *profile = NULL;
+    size_t profile_len = 0;
+    gboolean has_profile =
+        vips_image_get_typeof(img, VIPS_META_ICC_NAME) &&
+        vips_image_get_blob(img, VIPS_META_ICC_NAME, &profile, &profile_len) == 0;
+
+    if (interp == VIPS_INTERPRETATION_CMYK ||
+        (has_profile && !profile_is_srgb(profile, profile_len))) {
+        VipsImage *out = NULL;
+        /* CMYK without a profile: libvips' built-in CMYK profile stands in */
+        int r = has_profile ? vips_icc_transform(img, &out, "srgb", "embedded", TRUE, "intent",
+                                                 VIPS_INTENT_RELATIVE, NULL)
+                            : vips_icc_transform(img, &out, "srgb", "input_profile", "cmyk",
+                                                 "intent", VIPS_INTENT_RELATIVE, NULL);
+        if (r != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "colour conversion failed");
+            return NULL;
+        }
+        g_object_unref(img);
+        img = out;
+        interp = VIPS_INTERPRETATION_sRGB;
+    }
+    if (vips_image_hasalpha(img)) {
+        VipsImage *out = NULL;
+        VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+        int r = vips_flatten(img, &out, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        if (r != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "flattening failed");
+            return NULL;
+        }
+        g_object_unref(img);
+        img = out;
+    }
+    gboolean grey = interp == VIPS_INTERPRETATION_B_W || interp == VIPS_INTERPRETATION_GREY16;
+    VipsInterpretation want = grey ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+    if (vips_image_get_interpretation(img) != want ||
+        vips_image_get_format(img) != VIPS_FORMAT_UCHAR) {
+        VipsImage *out = NULL;
+        if (vips_colourspace(img, &out, want, NULL) != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "colour conversion failed");
+            return NULL;
+        }
+        g_object_unref(img);
+        img = out;
+        if (vips_image_get_format(img) != VIPS_FORMAT_UCHAR) {
+            if (vips_cast_uchar(img, &out, NULL) != 0) {
+                vips_failure(error, PD_THUMBS_ERROR_DECODE, "conversion to 8 bits failed");
+                return NULL;
+            }
+            g_object_unref(img);
+            img = out;
+        }
+    }
+    return g_steal_pointer(&img);
+}
+
+/* @in shrunk so that its long edge is at most @size (never enlarged), in memory. */
+static VipsImage *
+shrink_to(VipsImage *in, int size, GError **error)
+{
+    int w = vips_image_get_width(in), h = vips_image_get_height(in);
+    int longest = MAX(w, h);
+    VipsImage *out = NULL;
+    if (longest > size) {
+        double scale = (double)size / longest;
+        g_autoptr(VipsImage) resized = NULL;
+        if (vips_resize(in, &resized, scale, NULL) != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "resize failed");
+            return NULL;
+        }
+        out = vips_image_copy_memory(resized);
+    } else {
+        out = vips_image_copy_memory(in);
+    }
+    if (out == NULL)
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "decoding failed");
+    return out;
+}
+
+static GBytes *
+save_jpeg(VipsImage *img, int quality, GError **error)
+{
+    void *buf = NULL;
+    size_t len = 0;
+    if (vips_jpegsave_buffer(img, &buf, &len, "Q", quality, "strip", TRUE, NULL) != 0) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "JPEG encoding failed");
+        return NULL;
+    }
+    return g_bytes_new_with_free_func(buf, len, g_free, buf);
+}
+
+/* Difference hash: the picture in grey at 9 x 8, one bit per pair of neighbours in a
+ * row (left darker than right). */
+static gboolean
+dhash(VipsImage *img, guint64 *out, GError **error)
+{
+    g_autoptr(VipsImage) grey = NULL, small = NULL;
+    if (vips_colourspace(img, &grey, VIPS_INTERPRETATION_B_W, NULL) != 0 ||
+        vips_resize(grey, &small, 9.0 / vips_image_get_width(grey), "vscale",
+                    8.0 / vips_image_get_height(grey), NULL) != 0) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "hashing failed");
+        return FALSE;
+    }
+    size_t n = 0;
+    g_autofree guint8 *px = vips_image_write_to_memory(small, &n);
+    int w = vips_image_get_width(small), h = vips_image_get_height(small);
+    int bands = vips_image_get_bands(small);
+    if (px == NULL || w < 9 || h < 8) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "hashing failed");
+        return FALSE;
+    }
+    guint64 bits = 0;
+    for (int y = 0; y < 8; y++)
+        for (int x = 0; x < 8; x++)
+            bits = bits << 1 | (px[(y * w + x) * bands] < px[(y * w + x + 1) * bands]);
+    *out = bits;
+    return TRUE;
+}
+
+PdRenditionSet *
+pd_thumbs_render(const void *data, gsize len, const PdThumbsOptions *options, GError **error)
+{
+    PdThumbsOptions defaults;
+    if (options == NULL) {
+        pd_thumbs_options_init(&defaults);
+        options = &defaults;
+    }
+
+    /* The header first: refuse what is too large before any pixel is decoded. */
+    g_autoptr(VipsImage) header = vips_image_new_from_buffer(data, len, "", NULL);
+    if (header == NULL) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "not an image libvips can read");
+        return NULL;
+    }
+    int w = vips_image_get_width(header), h = vips_image_get_height(header);
+    double mp = (double)w * h / 1e6;
+    if (mp > options->max_megapixels) {
+        g_set_error(error, PD_THUMBS_ERROR, PD_THUMBS_ERROR_TOO_LARGE,
+                    "%d x %d is %.0f megapixels, over the limit of %.0f", w, h, mp,
+                    options->max_megapixels);
+        return NULL;
+    }
+    const char *loader = NULL;
+    vips_image_get_string(header, VIPS_META_LOADER, &loader);
+    gboolean jpeg = loader && g_str_has_prefix(loader, "jpegload");
+
+    /* JPEG: decode at the largest DCT scale that still covers the web size. */
+    int shrink = 1;
+    int longest = MAX(w, h);
+    for (int s = 8; s >= 2 && jpeg; s /= 2) {
+        if (longest / s >= sizes[PD_RENDITION_WEB].size) {
+            shrink = s;
+            break;
+        }
+    }
+    g_autoptr(VipsImage) decoded =
+        jpeg ? vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                          "fail_on", VIPS_FAIL_ON_TRUNCATED, "shrink", shrink, NULL)
+             : vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                          "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    if (decoded == NULL) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot decode");
+        return NULL;
+    }
+
+    PdRenditionSet *set = g_new0(PdRenditionSet, 1);
+    g_autoptr(VipsImage) web = shrink_to(decoded, sizes[PD_RENDITION_WEB].size, error);
+    g_autoptr(VipsImage) srgb = web ? to_srgb(web, error) : NULL;
+    g_autoptr(VipsImage) upright = NULL;
+    if (srgb && vips_autorot(srgb, &upright, NULL) != 0)
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot rotate");
+    g_autoptr(VipsImage) level = upright ? vips_image_copy_memory(upright) : NULL;
+    if (upright && level == NULL)
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "decoding failed");
+    for (int i = 0; level && i < PD_RENDITION_COUNT; i++) {
+        if (i > 0) {
+            VipsImage *next = shrink_to(level, sizes[i].size, error);
+            g_object_unref(level);
+            level = next;
+            if (level == NULL)
+                break;
+        }
+        PdRendition *r = &set->renditions[i];
+        r->name = sizes[i].name;
+        r->width = vips_image_get_width(level);
+        r->height = vips_image_get_height(level);
+        r->jpeg = save_jpeg(level, options->quality, error);
+        if (r->jpeg == NULL)
+            break;
+        if (i == PD_RENDITION_THUMB && !dhash(level, &set->dhash, error))
+            break;
+    }
+    if (level == NULL || set->renditions[PD_RENDITION_THUMB].jpeg == NULL || (error && *error)) {
+        pd_rendition_set_free(set);
+        return NULL;
+    }
+    return set;
+}

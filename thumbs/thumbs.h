@@ -1,0 +1,68 @@
+/* thumbs.h: renditions of a photo with libvips (the public interface of thumbs/).
+ *
+ * One decode gives three JPEG renditions, each from the one above it:
+ *
+ *   web      2048 px on the long edge
+ *   preview  1280 px
+ *   thumb     320 px
+ *
+ * A JPEG is shrunk while it is decoded (1/2, 1/4 or 1/8, the most that still covers
+ * 2048 px); nothing is upscaled; the result is turned upright by its EXIF orientation
+ * and converted to sRGB from its ICC profile; no metadata is kept in the renditions.
+ * Each photo also gets a 64-bit difference hash of its picture, for finding similar
+ * frames later (never for merging them).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PD_THUMBS_ERROR (pd_thumbs_error_quark())
+GQuark pd_thumbs_error_quark(void);
+
+typedef enum {
+    PD_THUMBS_ERROR_TOO_LARGE, /* more megapixels than allowed (read from the header) */
+    PD_THUMBS_ERROR_DECODE,    /* truncated or corrupt image data */
+} PdThumbsError;
+
+#define PD_THUMBS_DEFAULT_QUALITY        82
+#define PD_THUMBS_DEFAULT_MAX_MEGAPIXELS 150.0
+
+typedef struct {
+    int quality;           /* JPEG quality of the renditions, 1..100 */
+    double max_megapixels; /* refuse larger photos before decoding them */
+} PdThumbsOptions;
+
+enum { PD_RENDITION_WEB, PD_RENDITION_PREVIEW, PD_RENDITION_THUMB, PD_RENDITION_COUNT };
+
+typedef struct {
+    const char *name; /* "web", "preview", "thumb" */
+    int width, height;
+    GBytes *jpeg;
+} PdRendition;
+
+typedef struct {
+    PdRendition renditions[PD_RENDITION_COUNT];
+    guint64 dhash; /* difference hash of the picture, upright */
+} PdRenditionSet;
+
+/* The names and long edges of the renditions, in order. */
+const char *pd_thumbs_rendition_name(int index);
+int pd_thumbs_rendition_size(int index);
+
+/* Sets the defaults. */
+void pd_thumbs_options_init(PdThumbsOptions *options);
+
+/* Decodes @len bytes once and makes the renditions. libvips must have been started
+ * (pd_ingest_init). Returns NULL with @error when the photo is larger than allowed or
+ * its image data is truncated or corrupt. Free with pd_rendition_set_free(). */
+PdRenditionSet *pd_thumbs_render(const void *data, gsize len, const PdThumbsOptions *options,
+                                 GError **error);
+void pd_rendition_set_free(PdRenditionSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdRenditionSet, pd_rendition_set_free)
+
+/* Bits that differ between two difference hashes (0: the same picture to the eye). */
+int pd_thumbs_hash_distance(guint64 a, guint64 b);
+
+G_END_DECLS
