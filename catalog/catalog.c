@@ -221,9 +221,12 @@ static gboolean
 exec(PdCatalog *c, const char *sql, GError **error)
 {
     char *msg = NULL;
-    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "catalog: %s",
-                    msg ? msg : sqlite3_errmsg(c->db));
+    int r = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (r != SQLITE_OK) {
+        gboolean busy = (r & 0xFF) == SQLITE_BUSY || (r & 0xFF) == SQLITE_LOCKED;
+        g_set_error(error, PD_CATALOG_ERROR, busy ? PD_CATALOG_ERROR_BUSY : PD_CATALOG_ERROR_FAILED,
+                    "catalog: %s%s", msg ? msg : sqlite3_errmsg(c->db),
+                    busy ? " (another photodesk is writing to it)" : "");
         sqlite3_free(msg);
         return FALSE;
     }
@@ -531,6 +534,12 @@ pd_catalog_close(PdCatalog *c)
     g_free(c->update_sql);
     g_free(c->select_sql);
     g_free(c);
+}
+
+void
+pd_catalog_set_busy_timeout(PdCatalog *c, int milliseconds)
+{
+    sqlite3_busy_timeout(c->db, milliseconds);
 }
 
 int

@@ -106,6 +106,10 @@ PdCatalog *pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
 void pd_catalog_close(PdCatalog *catalog);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalog, pd_catalog_close)
 
+/* How long a statement waits for another writer's lock before failing with
+ * PD_CATALOG_ERROR_BUSY (default 10 s). */
+void pd_catalog_set_busy_timeout(PdCatalog *catalog, int milliseconds);
+
 /* The schema version (number of migrations applied). */
 int pd_catalog_schema_version(PdCatalog *catalog);
 

@@ -19,6 +19,7 @@
 #include "thumbs/thumbs.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,7 +89,8 @@ reject(Outcome *o, const char *format, ...)
 static guint8 *
 read_whole(const char *path, gsize *len, char **why)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         *why = g_strdup(g_strerror(errno));
         return NULL;
@@ -372,10 +374,14 @@ compare_names(gconstpointer a, gconstpointer b)
     return strcmp(*(const char **)a, *(const char **)b);
 }
 
-/* Files under @dir, sorted, recursively; hidden files and folders are left out. */
+/* Files under @dir, sorted, recursively; hidden files and folders are left out, and so
+ * is the library itself (ingesting a folder that holds it must not eat its own tail). */
 static void
-walk(const char *dir, GPtrArray *files, GPtrArray *unreadable)
+walk(const char *dir, const char *library_real, GPtrArray *files, GPtrArray *unreadable)
 {
+    g_autofree char *real = realpath(dir, NULL);
+    if (real && library_real && strcmp(real, library_real) == 0)
+        return;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
     if (d == NULL) {
@@ -392,7 +398,7 @@ walk(const char *dir, GPtrArray *files, GPtrArray *unreadable)
         char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
         struct stat st;
         if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(path, files, unreadable);
+            walk(path, library_real, files, unreadable);
             g_free(path);
         } else {
             g_ptr_array_add(files, path);
@@ -433,10 +439,11 @@ pd_ingest_files(const char *library, const char *const *paths, const PdIngestOpt
     /* What to ingest: files as given, folders walked. */
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *library_real = realpath(library, NULL);
     for (int i = 0; paths[i]; i++) {
         struct stat st;
         if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-            walk(paths[i], files, missing);
+            walk(paths[i], library_real, files, missing);
         else
             g_ptr_array_add(files, g_strdup(paths[i]));
     }

@@ -1194,7 +1194,8 @@ file_error(int fd, GError **error, PdIngestError code, const char *message)
 PdPhotoMeta *
 pd_ingest_read_file(const char *path, GError **error)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it) */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return file_error(-1, error, PD_INGEST_ERROR_OPEN, g_strerror(errno));
     struct stat st;

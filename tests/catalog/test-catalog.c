@@ -1,0 +1,244 @@
+/* test-catalog.c: the catalog: migrations, photos and their fields, re-transmission
+ * look-ups, versions, renditions, transactions, integrity, a locked database. */
+#include "catalog/catalog.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+static char *
+temp_catalog(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photodesk-catalog-XXXXXX", NULL);
+    return g_build_filename(dir, "catalog.db", NULL);
+}
+
+static PdCatalogPhoto *
+sample(const char *sha, const char *caption)
+{
+    PdCatalogPhoto *p = pd_catalog_photo_new();
+    p->sha256 = g_strdup(sha);
+    p->image_sha256 = g_strdup_printf("image-%s", sha);
+    p->format = g_strdup("jpeg");
+    p->ext = g_strdup("jpg");
+    p->bytes = 123456;
+    p->width = 6000;
+    p->height = 4000;
+    p->orientation = 6;
+    p->caption = g_strdup(caption);
+    p->headline = g_strdup("APTOPIX Russia Orthodox Easter");
+    p->byline = g_strdup("Sergei Karpukhin");
+    p->credit = g_strdup("AP");
+    p->source = g_strdup("Sputnik");
+    p->transmission_reference = g_strdup("XAZ101");
+    p->date_created = g_strdup("2023-04-15T23:41:07+03:00");
+    p->date_created_local = g_strdup("2023-04-15");
+    p->date_created_utc = g_strdup("2023-04-15T20:41:07Z");
+    p->city = g_strdup("Moscow");
+    g_ptr_array_add(p->keywords, g_strdup("Religion"));
+    g_ptr_array_add(p->keywords, g_strdup("Easter"));
+    p->has_gps = TRUE;
+    p->gps_lat = 55.7447;
+    p->gps_lon = 37.6053;
+    p->credit_line = g_strdup("Sergei Karpukhin/Sputnik/Pool via AP");
+    p->pool = TRUE;
+    p->restrictions = g_strdup("{\"kill\": false}");
+    p->checks = g_strdup("[]");
+    p->warnings = g_strdup("[]");
+    p->has_dhash = TRUE;
+    p->dhash = G_GUINT64_CONSTANT(0xF0E1D2C3B4A59687); /* top bit set: stored signed */
+    return p;
+}
+
+static void
+test_open_and_migrate(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    /* read-only needs an existing catalog */
+    g_assert_null(pd_catalog_open(path, PD_CATALOG_READ_ONLY, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN);
+    g_clear_error(&error);
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 1);
+    }
+    {
+        g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 1);
+    }
+    /* a catalog from a newer photodesk is refused, not damaged */
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_assert_null(pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA);
+}
+
+static void
+test_photo_roundtrip(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_autoptr(PdCatalogPhoto) p = sample("aaaa", "Putin attends an Easter service.");
+    g_assert_true(pd_catalog_begin(c, &error));
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
+    g_assert_true(pd_catalog_commit(c, &error));
+    g_assert_cmpint(p->id, ==, 1);
+
+    g_autoptr(PdCatalogPhoto) q = pd_catalog_get_photo(c, p->id, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(q->caption, ==, p->caption);
+    g_assert_cmpstr(q->date_created_local, ==, "2023-04-15");
+    g_assert_cmpint(q->orientation, ==, 6);
+    g_assert_cmpint(q->bytes, ==, 123456);
+    g_assert_cmpuint(q->keywords->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(q->keywords, 1), ==, "Easter");
+    g_assert_true(q->has_gps);
+    g_assert_cmpfloat_with_epsilon(q->gps_lat, 55.7447, 1e-9);
+    g_assert_true(q->pool);
+    g_assert_false(q->handout);
+    g_assert_true(q->has_dhash);
+    g_assert_cmpuint(q->dhash, ==, p->dhash);
+    g_assert_cmpint(q->version, ==, 1);
+    g_assert_nonnull(q->ingested_at);
+
+    gint64 id = 0;
+    g_assert_true(pd_catalog_find_original(c, "aaaa", &id, &error));
+    g_assert_cmpint(id, ==, 1);
+    g_assert_true(pd_catalog_find_original(c, "bbbb", &id, &error));
+    g_assert_cmpint(id, ==, 0);
+
+    g_assert_null(pd_catalog_get_photo(c, 42, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_assert_cmpint(pd_catalog_count_photos(c, &error), ==, 1);
+    g_assert_null(pd_catalog_check_integrity(c, &error));
+    g_assert_no_error(error);
+}
+
+static void
+test_same_picture_and_versions(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_autoptr(PdCatalogPhoto) first = sample("1111", "Putin attends a service, Sunday.");
+    g_assert_true(pd_catalog_add_photo(c, first, NULL, "a.jpg", &error));
+
+    /* same source and transmission reference */
+    g_autoptr(PdCatalogPhoto) again = sample("2222", "Putin attends a service, Saturday.");
+    g_free(again->image_sha256);
+    again->image_sha256 = g_strdup("something else");
+    gint64 id = 0;
+    g_assert_true(pd_catalog_find_same_picture(c, again, &id, &error));
+    g_assert_cmpint(id, ==, first->id);
+    /* the same reference from another source is another picture */
+    g_free(again->source);
+    again->source = g_strdup("Reuters");
+    g_assert_true(pd_catalog_find_same_picture(c, again, &id, &error));
+    g_assert_cmpint(id, ==, 0);
+    /* the same image data, whatever the reference */
+    g_autoptr(PdCatalogPhoto) resent = sample("3333", "Corrected caption.");
+    g_free(resent->transmission_reference);
+    resent->transmission_reference = NULL;
+    g_free(resent->image_sha256);
+    resent->image_sha256 = g_strdup("image-1111");
+    g_assert_true(pd_catalog_find_same_picture(c, resent, &id, &error));
+    g_assert_cmpint(id, ==, first->id);
+
+    /* the update: a new version with what changed, the old caption kept */
+    resent->id = id;
+    g_ptr_array_add(resent->keywords, g_strdup("Orthodox"));
+    gboolean changed = FALSE;
+    g_assert_true(pd_catalog_update_photo(c, resent, NULL, "b.jpg", &changed, &error));
+    g_assert_true(changed);
+    g_assert_cmpint(resent->version, ==, 2);
+    g_autoptr(GPtrArray) versions = pd_catalog_get_versions(c, id, &error);
+    g_assert_cmpuint(versions->len, ==, 2);
+    const PdCatalogVersion *v2 = g_ptr_array_index(versions, 1);
+    g_assert_cmpstr(v2->by_ingest, ==, "b.jpg");
+    g_assert_cmpstr(v2->original, ==, "3333");
+    g_assert_cmpuint(v2->changes->len, ==, 3); /* caption, keywords, transmission ref */
+    const PdCatalogChange *ch = g_ptr_array_index(v2->changes, 0);
+    g_assert_cmpstr(ch->field, ==, "caption");
+    g_assert_cmpstr(ch->from, ==, "Putin attends a service, Sunday.");
+    g_assert_cmpstr(ch->to, ==, "Corrected caption.");
+    /* both originals are known */
+    g_assert_true(pd_catalog_find_original(c, "1111", &id, &error));
+    g_assert_cmpint(id, ==, first->id);
+    g_assert_true(pd_catalog_find_original(c, "3333", &id, &error));
+    g_assert_cmpint(id, ==, first->id);
+
+    /* nothing changed: no version */
+    g_assert_true(pd_catalog_update_photo(c, resent, "editor", NULL, &changed, &error));
+    g_assert_false(changed);
+    g_autoptr(GPtrArray) still = pd_catalog_get_versions(c, resent->id, &error);
+    g_assert_cmpuint(still->len, ==, 2);
+    g_assert_null(pd_catalog_check_integrity(c, &error));
+}
+
+static void
+test_renditions_and_rollback(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_autoptr(PdCatalogPhoto) p = sample("cccc", "A caption.");
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "c.jpg", &error));
+    const char *names[] = {"thumb", "web", "preview"};
+    for (int i = 0; i < 3; i++) {
+        PdCatalogRendition r = {(char *)names[i], "cccc", 100 * (i + 1), 50, 1000};
+        g_assert_true(pd_catalog_set_rendition(c, p->id, &r, &error));
+    }
+    g_autoptr(GPtrArray) rs = pd_catalog_get_renditions(c, p->id, &error);
+    g_assert_cmpuint(rs->len, ==, 3);
+    g_assert_cmpstr(((PdCatalogRendition *)g_ptr_array_index(rs, 0))->name, ==, "web");
+    g_assert_cmpstr(((PdCatalogRendition *)g_ptr_array_index(rs, 2))->name, ==, "thumb");
+
+    /* a rolled-back photo leaves nothing */
+    g_assert_true(pd_catalog_begin(c, &error));
+    g_autoptr(PdCatalogPhoto) gone = sample("dddd", "Never committed.");
+    g_assert_true(pd_catalog_add_photo(c, gone, NULL, "d.jpg", &error));
+    pd_catalog_rollback(c);
+    gint64 id = 1;
+    g_assert_true(pd_catalog_find_original(c, "dddd", &id, &error));
+    g_assert_cmpint(id, ==, 0);
+    g_assert_cmpint(pd_catalog_count_photos(c, &error), ==, 1);
+}
+
+static void
+test_locked(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) a = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_autoptr(PdCatalog) b = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    pd_catalog_set_busy_timeout(b, 50);
+    g_assert_true(pd_catalog_begin(a, &error));
+    g_assert_false(pd_catalog_begin(b, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_BUSY);
+    g_clear_error(&error);
+    /* readers are not blocked by the writer */
+    g_autoptr(PdCatalog) r = pd_catalog_open(path, PD_CATALOG_READ_ONLY, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(pd_catalog_count_photos(r, &error), ==, 0);
+    g_assert_true(pd_catalog_commit(a, &error));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/catalog/open-and-migrate", test_open_and_migrate);
+    g_test_add_func("/catalog/photo-roundtrip", test_photo_roundtrip);
+    g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
+    g_test_add_func("/catalog/renditions-and-rollback", test_renditions_and_rollback);
+    g_test_add_func("/catalog/locked", test_locked);
+    return g_test_run();
+}

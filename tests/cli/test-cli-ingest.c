@@ -1,0 +1,419 @@
+/* test-cli-ingest.c: photodesk ingest, show and fsck end to end, on photos made here:
+ * orientations 1-8, a CMYK JPEG with an ICC profile, duplicates, re-transmissions,
+ * bursts, every kind of bad input, --move, and fsck finding and repairing damage. */
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <vips/vips.h>
+
+typedef struct {
+    int status;
+    char *out, *err;
+} Run;
+
+static char *library; /* a fresh library per test */
+static char *workdir; /* where the test makes its photos */
+
+static Run
+run_args(const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *)g_getenv("PHOTODESK_BIN"));
+    g_ptr_array_add(argv, "--library");
+    g_ptr_array_add(argv, library);
+    for (int i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
+    Run r = {0};
+    int wait = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(workdir, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r.out, &r.err, &wait, &error));
+    g_assert_true(WIFEXITED(wait));
+    r.status = WEXITSTATUS(wait);
+    g_ptr_array_unref(argv);
+    return r;
+}
+
+#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
+
+static void
+run_clear(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* The --json lines of an ingest, by file name. */
+static GHashTable *
+results(const char *out)
+{
+    GHashTable *h =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        if (!*lines[i])
+            continue;
+        g_autoptr(JsonParser) p = json_parser_new();
+        g_assert_true(json_parser_load_from_data(p, lines[i], -1, NULL));
+        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+        g_hash_table_insert(h, g_path_get_basename(json_object_get_string_member(o, "file")),
+                            json_object_ref(o));
+    }
+    return h;
+}
+
+static const char *
+status_of(GHashTable *h, const char *name)
+{
+    JsonObject *o = g_hash_table_lookup(h, name);
+    g_assert_nonnull(o);
+    return json_object_get_string_member(o, "status");
+}
+
+static gint64
+id_of(GHashTable *h, const char *name)
+{
+    JsonObject *o = g_hash_table_lookup(h, name);
+    return json_object_get_null_member(o, "id") ? 0 : json_object_get_int_member(o, "id");
+}
+
+static JsonObject *
+show(gint64 id)
+{
+    g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
+    Run r = RUN("show", "--json", sid);
+    g_assert_cmpint(r.status, ==, 0);
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, r.out, -1, NULL));
+    JsonObject *o = json_object_ref(json_node_get_object(json_parser_get_root(p)));
+    run_clear(&r);
+    return o;
+}
+
+static JsonObject *
+rendition(JsonObject *photo, const char *name)
+{
+    JsonArray *a = json_object_get_array_member(photo, "renditions");
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *r = json_array_get_object_element(a, i);
+        if (strcmp(json_object_get_string_member(r, "name"), name) == 0)
+            return r;
+    }
+    g_assert_not_reached();
+}
+
+/* A photo of distinct content (seeded noise), with optional XMP and orientation. */
+static char *
+make_photo(const char *name, int w, int h, int seed, const char *xmp, int orientation)
+{
+    VipsImage *noise = NULL, *img = NULL;
+    g_assert_cmpint(vips_gaussnoise(&noise, w, h, "sigma", 40.0, "mean", 128.0, "seed", seed, NULL),
+                    ==, 0);
+    VipsImage *bands[3] = {noise, noise, noise};
+    VipsImage *rgb = NULL;
+    g_assert_cmpint(vips_bandjoin(bands, &rgb, 3, NULL), ==, 0);
+    g_assert_cmpint(vips_cast_uchar(rgb, &img, NULL), ==, 0);
+    if (xmp)
+        vips_image_set_blob_copy(img, VIPS_META_XMP_NAME, xmp, strlen(xmp));
+    if (orientation)
+        vips_image_set_int(img, VIPS_META_ORIENTATION, orientation);
+    char *path = g_build_filename(workdir, name, NULL);
+    g_assert_cmpint(vips_jpegsave(img, path, "Q", 85, NULL), ==, 0);
+    g_object_unref(noise);
+    g_object_unref(rgb);
+    g_object_unref(img);
+    return path;
+}
+
+static char *
+xmp_caption(const char *caption, const char *transmission_reference)
+{
+    return g_strdup_printf(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" photoshop:Source=\"AP\" %s%s%s>"
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt>"
+        "</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>",
+        transmission_reference ? "photoshop:TransmissionReference=\"" : "",
+        transmission_reference ? transmission_reference : "", transmission_reference ? "\"" : "",
+        caption);
+}
+
+static guint
+count_files(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return 0;
+    guint n = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        n += g_file_test(path, G_FILE_TEST_IS_DIR) ? count_files(path) : 1;
+    }
+    return n;
+}
+
+static void
+setup(void)
+{
+    workdir = g_dir_make_tmp("photodesk-e2e-XXXXXX", NULL);
+    library = g_build_filename(workdir, "library", NULL);
+}
+
+static void
+teardown(void)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", workdir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_clear_pointer(&workdir, g_free);
+    g_clear_pointer(&library, g_free);
+}
+
+static void
+test_orientations_and_cmyk(void)
+{
+    setup();
+    for (int o = 1; o <= 8; o++) {
+        g_autofree char *name = g_strdup_printf("orient-%d.jpg", o);
+        g_free(make_photo(name, 600, 400, o, NULL, o));
+    }
+    /* CMYK with an ICC profile */
+    {
+        VipsImage *rgb = NULL, *tagged = NULL, *cmyk = NULL;
+        g_assert_cmpint(vips_black(&rgb, 300, 200, "bands", 3, NULL), ==, 0);
+        g_assert_cmpint(vips_copy(rgb, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL),
+                        ==, 0);
+        g_assert_cmpint(vips_icc_export(tagged, &cmyk, "output_profile", "cmyk", NULL), ==, 0);
+        g_autofree char *path = g_build_filename(workdir, "cmyk.jpg", NULL);
+        g_assert_cmpint(vips_jpegsave(cmyk, path, NULL), ==, 0);
+        g_object_unref(rgb);
+        g_object_unref(tagged);
+        g_object_unref(cmyk);
+    }
+    Run r = RUN("ingest", "--json", ".");
+    g_assert_cmpint(r.status, ==, 0);
+    g_autoptr(GHashTable) h = results(r.out);
+    g_assert_cmpuint(g_hash_table_size(h), ==, 9);
+    for (int o = 1; o <= 8; o++) {
+        g_autofree char *name = g_strdup_printf("orient-%d.jpg", o);
+        g_assert_cmpstr(status_of(h, name), ==, "added");
+        g_autoptr(JsonObject) photo = show(id_of(h, name));
+        g_assert_cmpint(json_object_get_int_member(photo, "orientation"), ==, o);
+        JsonObject *web = rendition(photo, "web");
+        gint64 w = json_object_get_int_member(web, "width");
+        gint64 hh = json_object_get_int_member(web, "height");
+        g_assert_cmpint(w, ==, o >= 5 ? 400 : 600);
+        g_assert_cmpint(hh, ==, o >= 5 ? 600 : 400);
+        g_assert_true(
+            g_file_test(json_object_get_string_member(web, "path"), G_FILE_TEST_IS_REGULAR));
+    }
+    g_assert_cmpstr(status_of(h, "cmyk.jpg"), ==, "added");
+    g_autoptr(JsonObject) cmyk = show(id_of(h, "cmyk.jpg"));
+    VipsImage *web = vips_image_new_from_file(
+        json_object_get_string_member(rendition(cmyk, "web"), "path"), NULL);
+    g_assert_cmpint(vips_image_get_bands(web), ==, 3);
+    g_object_unref(web);
+    run_clear(&r);
+
+    /* the same files again: duplicates, same ids, nothing new stored */
+    g_autofree char *store_dir = g_build_filename(library, "originals", NULL);
+    g_autofree char *rend_dir = g_build_filename(library, "renditions", NULL);
+    guint files_before = count_files(store_dir) + count_files(rend_dir);
+    Run again = RUN("ingest", "--json", ".");
+    g_assert_cmpint(again.status, ==, 0);
+    g_autoptr(GHashTable) h2 = results(again.out);
+    g_assert_cmpstr(status_of(h2, "orient-3.jpg"), ==, "duplicate");
+    g_assert_cmpint(id_of(h2, "orient-3.jpg"), ==, id_of(h, "orient-3.jpg"));
+    g_assert_cmpuint(count_files(store_dir) + count_files(rend_dir), ==, files_before);
+    run_clear(&again);
+
+    Run f = RUN("fsck");
+    g_assert_cmpint(f.status, ==, 0);
+    g_assert_nonnull(strstr(f.out, "no problems"));
+    run_clear(&f);
+    teardown();
+}
+
+static void
+test_retransmission_and_burst(void)
+{
+    setup();
+    g_autofree char *x1 = xmp_caption("Putin attends a service, Sunday, April 15, 2023.", NULL);
+    g_autofree char *x2 = xmp_caption("Putin attends a service, Saturday, April 15, 2023.", NULL);
+    g_free(make_photo("first.jpg", 640, 480, 7, x1, 0));
+    Run r1 = RUN("ingest", "--json", "first.jpg");
+    g_assert_cmpint(r1.status, ==, 0);
+    g_autoptr(GHashTable) h1 = results(r1.out);
+    gint64 id = id_of(h1, "first.jpg");
+    run_clear(&r1);
+
+    /* the same picture (same image data) with a corrected caption */
+    g_free(make_photo("corrected.jpg", 640, 480, 7, x2, 0));
+    Run r2 = RUN("ingest", "--json", "corrected.jpg");
+    g_autoptr(GHashTable) h2 = results(r2.out);
+    g_assert_cmpstr(status_of(h2, "corrected.jpg"), ==, "updated");
+    g_assert_cmpint(id_of(h2, "corrected.jpg"), ==, id);
+    run_clear(&r2);
+    g_autoptr(JsonObject) photo = show(id);
+    g_assert_cmpint(json_object_get_int_member(photo, "version"), ==, 2);
+    g_assert_nonnull(strstr(json_object_get_string_member(photo, "caption"), "Saturday"));
+    JsonArray *versions = json_object_get_array_member(photo, "versions");
+    g_assert_cmpuint(json_array_get_length(versions), ==, 2);
+    JsonObject *v2 = json_array_get_object_element(versions, 1);
+    JsonObject *change =
+        json_array_get_object_element(json_object_get_array_member(v2, "changes"), 0);
+    g_assert_cmpstr(json_object_get_string_member(change, "field"), ==, "caption");
+    g_assert_nonnull(strstr(json_object_get_string_member(change, "from"), "Sunday"));
+
+    /* a burst: other frames with the same caption are other photos, never merged */
+    g_free(make_photo("burst-1.jpg", 640, 480, 11, x2, 0));
+    g_free(make_photo("burst-2.jpg", 640, 480, 12, x2, 0));
+    Run r3 = RUN("ingest", "--json", "burst-1.jpg", "burst-2.jpg");
+    g_autoptr(GHashTable) h3 = results(r3.out);
+    g_assert_cmpstr(status_of(h3, "burst-1.jpg"), ==, "added");
+    g_assert_cmpstr(status_of(h3, "burst-2.jpg"), ==, "added");
+    g_assert_cmpint(id_of(h3, "burst-1.jpg"), !=, id_of(h3, "burst-2.jpg"));
+    run_clear(&r3);
+
+    /* the same transmission reference from the same source, re-cropped: an update whose
+     * renditions are made again */
+    g_autofree char *t1 = xmp_caption("A view of the square.", "XAZ101");
+    g_autofree char *t2 = xmp_caption("A view of the square, recropped.", "XAZ101");
+    g_free(make_photo("ref-1.jpg", 640, 480, 21, t1, 0));
+    g_free(make_photo("ref-2.jpg", 500, 480, 22, t2, 0));
+    Run r4 = RUN("ingest", "--json", "ref-1.jpg");
+    g_autoptr(GHashTable) h4 = results(r4.out);
+    run_clear(&r4);
+    Run r5 = RUN("ingest", "--json", "ref-2.jpg");
+    g_autoptr(GHashTable) h5 = results(r5.out);
+    g_assert_cmpstr(status_of(h5, "ref-2.jpg"), ==, "updated");
+    g_assert_cmpint(id_of(h5, "ref-2.jpg"), ==, id_of(h4, "ref-1.jpg"));
+    run_clear(&r5);
+    g_autoptr(JsonObject) recropped = show(id_of(h4, "ref-1.jpg"));
+    g_assert_cmpint(json_object_get_int_member(rendition(recropped, "web"), "width"), ==, 500);
+
+    /* the renditions the update replaced are strays now; fsck sweeps them with --repair */
+    Run f = RUN("fsck", "--grace", "0");
+    g_assert_cmpint(f.status, ==, 1);
+    g_assert_nonnull(strstr(f.out, "stray file renditions/"));
+    run_clear(&f);
+    Run fr = RUN("fsck", "--grace", "0", "--repair");
+    g_assert_cmpint(fr.status, ==, 0);
+    run_clear(&fr);
+    teardown();
+}
+
+static void
+test_bad_input(void)
+{
+    setup();
+    g_free(make_photo("good.jpg", 320, 240, 3, NULL, 0));
+    g_autofree char *big = make_photo("big.jpg", 1000, 1000, 4, NULL, 0);
+    g_autofree char *empty = g_build_filename(workdir, "empty.jpg", NULL);
+    g_autofree char *text = g_build_filename(workdir, "notes.jpg", NULL);
+    g_autofree char *cut = g_build_filename(workdir, "cut.jpg", NULL);
+    g_autofree char *fifo = g_build_filename(workdir, "fifo.jpg", NULL);
+    g_autofree char *dangling = g_build_filename(workdir, "gone.jpg", NULL);
+    g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+    g_assert_true(g_file_set_contents(text, "Caption: not a photo\n", -1, NULL));
+    {
+        g_autofree char *data = NULL;
+        gsize n = 0;
+        g_assert_true(g_file_get_contents(big, &data, &n, NULL));
+        g_assert_true(g_file_set_contents(cut, data, (gssize)(n / 2), NULL));
+    }
+    g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+    g_assert_cmpint(symlink("/nonexistent/photo.jpg", dangling), ==, 0);
+
+    Run r = RUN("ingest", "--json", "--max-megapixels", "0.5", "empty.jpg", "notes.jpg", "good.jpg",
+                "cut.jpg", "big.jpg", "fifo.jpg", "gone.jpg");
+    g_assert_cmpint(r.status, ==, 1);
+    g_autoptr(GHashTable) h = results(r.out);
+    g_assert_cmpstr(status_of(h, "good.jpg"), ==, "added");
+    const char *bad[] = {"empty.jpg", "notes.jpg", "cut.jpg", "big.jpg", "fifo.jpg", "gone.jpg"};
+    const char *why[] = {"empty", "text", "", "megapixels", "regular", "No such file"};
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_cmpstr(status_of(h, bad[i]), ==, "rejected");
+        JsonObject *o = g_hash_table_lookup(h, bad[i]);
+        g_assert_nonnull(strstr(json_object_get_string_member(o, "error"), why[i]));
+        g_assert_true(json_object_get_null_member(o, "id"));
+    }
+    run_clear(&r);
+    /* nothing of the rejected files is in the library: one original, three renditions */
+    g_autofree char *originals = g_build_filename(library, "originals", NULL);
+    g_autofree char *renditions = g_build_filename(library, "renditions", NULL);
+    g_autofree char *tmp = g_build_filename(library, "tmp", NULL);
+    g_assert_cmpuint(count_files(originals), ==, 1);
+    g_assert_cmpuint(count_files(renditions), ==, 3);
+    g_assert_cmpuint(count_files(tmp), ==, 0);
+
+    /* show and fsck with bad arguments */
+    Run s = RUN("show", "99");
+    g_assert_cmpint(s.status, ==, 1);
+    g_assert_nonnull(strstr(s.err, "no photo 99"));
+    run_clear(&s);
+    Run u = RUN("show", "abc");
+    g_assert_cmpint(u.status, ==, 2);
+    run_clear(&u);
+    teardown();
+}
+
+static void
+test_move_and_repair(void)
+{
+    setup();
+    g_autofree char *a = make_photo("a.jpg", 400, 300, 31, NULL, 0);
+    g_autofree char *b = make_photo("b.jpg", 400, 300, 32, NULL, 0);
+    g_autofree char *junk = g_build_filename(workdir, "junk.jpg", NULL);
+    g_assert_true(g_file_set_contents(junk, "junk", -1, NULL));
+    Run r = RUN("ingest", "--move", "--json", "a.jpg", "b.jpg", "junk.jpg");
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_false(g_file_test(a, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(b, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(junk, G_FILE_TEST_EXISTS)); /* rejected files stay */
+    g_autoptr(GHashTable) h = results(r.out);
+    run_clear(&r);
+
+    /* a lost rendition is found, and made again */
+    g_autoptr(JsonObject) photo = show(id_of(h, "a.jpg"));
+    const char *thumb = json_object_get_string_member(rendition(photo, "thumb"), "path");
+    g_assert_cmpint(g_unlink(thumb), ==, 0);
+    Run f = RUN("fsck");
+    g_assert_cmpint(f.status, ==, 1);
+    g_assert_nonnull(strstr(f.out, "thumb rendition missing"));
+    run_clear(&f);
+    Run fr = RUN("fsck", "--repair");
+    g_assert_cmpint(fr.status, ==, 0);
+    g_assert_nonnull(strstr(fr.out, "renditions made again"));
+    run_clear(&fr);
+    g_assert_true(g_file_test(thumb, G_FILE_TEST_IS_REGULAR));
+
+    /* a damaged original is found and cannot be repaired */
+    const char *original = json_object_get_string_member(photo, "original");
+    g_assert_cmpint(chmod(original, 0644), ==, 0);
+    g_assert_true(g_file_set_contents(original, "flipped bits", -1, NULL));
+    Run fc = RUN("fsck", "--repair");
+    g_assert_cmpint(fc.status, ==, 1);
+    g_assert_nonnull(strstr(fc.out, "does not hash to its name"));
+    run_clear(&fc);
+    teardown();
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    if (VIPS_INIT(argv[0]))
+        g_error("libvips failed to start");
+    g_test_add_func("/cli/ingest/orientations-and-cmyk", test_orientations_and_cmyk);
+    g_test_add_func("/cli/ingest/retransmission-and-burst", test_retransmission_and_burst);
+    g_test_add_func("/cli/ingest/bad-input", test_bad_input);
+    g_test_add_func("/cli/ingest/move-and-repair", test_move_and_repair);
+    return g_test_run();
+}
