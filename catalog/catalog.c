@@ -8,9 +8,8 @@
  * Durability: WAL with synchronous=FULL, so a committed photo survives a power cut,
  * not just a crashed process; ingest commits in batches to keep that cheap.
  */
-#include "catalog/catalog.h"
+#include "catalog/catalog-private.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -101,6 +100,51 @@ static const char *const migrations[] = {
     "    city, country, keywords)"
     "  VALUES (new.id, new.caption, new.headline, new.object_name, new.byline, new.credit,"
     "    new.source, new.city, new.country, new.keywords);"
+    "END;",
+
+    /* 2: the index ordered by date created, with the parsed credit, the photodesk
+     * tokenizer (folds Ł, Ø, ß...), and a prefix index for search as you type */
+    "DROP TRIGGER photos_fts_insert;"
+    "DROP TRIGGER photos_fts_delete;"
+    "DROP TRIGGER photos_fts_update;"
+    "DROP TABLE photos_fts;"
+    "ALTER TABLE photos ADD COLUMN date_key INTEGER;"
+    "UPDATE photos SET date_key = pd_date_key(date_created, id);"
+    "CREATE UNIQUE INDEX photos_date_key ON photos(date_key);"
+    "CREATE VIRTUAL TABLE photos_fts USING fts5("
+    "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
+    "  credit_line,"
+    "  content='photos', content_rowid='date_key', prefix='3',"
+    "  tokenize='photodesk');"
+    "INSERT INTO photos_fts(photos_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN"
+    "  UPDATE photos SET date_key = pd_date_key(new.date_created, new.id) WHERE id = new.id;"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords, credit_line)"
+    "  VALUES (pd_date_key(new.date_created, new.id), new.caption, new.headline,"
+    "    new.object_name, new.byline, new.credit, new.source, new.city, new.country,"
+    "    new.keywords, new.credit_line);"
+    "END;"
+    "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords, credit_line)"
+    "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+    "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+    "    old.credit_line);"
+    "END;"
+    "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
+    "  credit, source, city, country, keywords, credit_line, date_created ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords, credit_line)"
+    "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+    "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+    "    old.credit_line);"
+    "  UPDATE photos SET date_key = pd_date_key(new.date_created, new.id) WHERE id = new.id;"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords, credit_line)"
+    "  VALUES (pd_date_key(new.date_created, new.id), new.caption, new.headline,"
+    "    new.object_name, new.byline, new.credit, new.source, new.city, new.country,"
+    "    new.keywords, new.credit_line);"
     "END;",
 };
 
@@ -215,6 +259,18 @@ statement(PdCatalog *c, const char *sql, GError **error)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return st;
+}
+
+sqlite3 *
+pd_catalog_db(PdCatalog *c)
+{
+    return c->db;
+}
+
+sqlite3_stmt *
+pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
+{
+    return statement(c, sql, error);
 }
 
 static gboolean
@@ -509,7 +565,8 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 10000);
-    gboolean ok = exec(c, "PRAGMA foreign_keys = ON", error);
+    gboolean ok =
+        pd_catalog_register_functions(c->db, error) && exec(c, "PRAGMA foreign_keys = ON", error);
     if (ok && mode == PD_CATALOG_READ_WRITE)
         ok = exec(c, "PRAGMA journal_mode = WAL", error) &&
              exec(c, "PRAGMA synchronous = FULL", error);

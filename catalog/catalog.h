@@ -21,6 +21,7 @@ typedef enum {
     PD_CATALOG_ERROR_FAILED,    /* a statement failed (the message says which and why) */
     PD_CATALOG_ERROR_BUSY,      /* another process holds the write lock */
     PD_CATALOG_ERROR_NOT_FOUND, /* no such photo */
+    PD_CATALOG_ERROR_QUERY,     /* a search that cannot be run as asked (the message says why) */
 } PdCatalogError;
 
 typedef struct PdCatalog PdCatalog;
@@ -168,5 +169,76 @@ GArray *pd_catalog_photo_ids(PdCatalog *catalog, GError **error);
 char *pd_catalog_check_integrity(PdCatalog *catalog, GError **error);
 
 gint64 pd_catalog_count_photos(PdCatalog *catalog, GError **error);
+
+/* ---------------------------------------------------------------- search */
+
+/* Turns what an editor types into a full-text expression: words (all must match),
+ * "quoted phrases", -excluded words or phrases, OR between two terms, prefix* (and
+ * NOT before a term, AND ignored). Every term becomes a quoted string, so nothing an
+ * editor types can be an FTS5 operator, a column name or a syntax error; punctuation
+ * inside a term (a-b, don't, caption:x) makes it a phrase of its words.
+ *
+ * Sets *@positive (the terms that must match) and *@excluded (the terms that must not),
+ * either NULL when there is none, both newly allocated. FALSE with
+ * PD_CATALOG_ERROR_QUERY (and a message an editor understands) when the query cannot be
+ * searched as it is, such as one of more than PD_CATALOG_MAX_TERMS terms. */
+#define PD_CATALOG_MAX_TERMS 64
+gboolean pd_catalog_build_query(const char *text, char **positive, char **excluded, GError **error);
+
+typedef enum {
+    PD_SEARCH_SORT_DATE,      /* newest date created first */
+    PD_SEARCH_SORT_ARRIVED,   /* newest ingest first */
+    PD_SEARCH_SORT_RELEVANCE, /* bm25: headline and caption above keywords, above the rest */
+} PdSearchSort;
+
+typedef struct {
+    const char *query;     /* as typed; NULL or empty: every photo (filters still apply) */
+    const char *from, *to; /* YYYY, YYYY-MM or YYYY-MM-DD, on the local date created */
+    gboolean undated;      /* only photos with no date created */
+    const char *credit;    /* Credit, or anywhere in the parsed credit line */
+    const char *byline;    /* By-line, or the photographer in the credit line */
+    const char *source, *city, *country;
+    PdSearchSort sort;
+    int limit;  /* 1..1000; 0 means 50 */
+    int offset; /* >= 0 */
+    gboolean facets;
+} PdSearchRequest;
+
+/* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
+#define PD_SNIPPET_OPEN  "\x02"
+#define PD_SNIPPET_CLOSE "\x03"
+
+typedef struct {
+    gint64 id;
+    char *sha256;
+    char *caption, *headline, *byline, *credit, *source, *credit_line, *distributor;
+    char *photographer, *date_created, *city, *country, *slug, *embargo_until;
+    char *ingested_at;
+    char *snippet; /* the caption with the matched words between the marks, or NULL */
+    char *thumb;   /* SHA-256 naming the thumb rendition's file, or NULL */
+    int width, height;
+    gboolean kill, editorial_only, top_pick;
+} PdSearchHit;
+
+typedef struct {
+    char *value; /* NULL: photos without one */
+    gint64 count;
+} PdFacetCount;
+
+typedef struct {
+    gint64 total;    /* all the photos that match, not only those returned */
+    GPtrArray *hits; /* of PdSearchHit * */
+    /* with facets, for the whole result set (PdFacetCount *, largest first; days newest
+     * first); NULL otherwise */
+    GPtrArray *by_distributor, *by_photographer, *by_day;
+} PdSearchResult;
+
+void pd_search_result_free(PdSearchResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdSearchResult, pd_search_result_free)
+
+/* Searches the catalog. Dates and sort are checked first (PD_CATALOG_ERROR_QUERY, with a
+ * message naming the field); a query never fails on what was typed. */
+PdSearchResult *pd_catalog_search(PdCatalog *catalog, const PdSearchRequest *request,
+                                  GError **error);
 
 G_END_DECLS

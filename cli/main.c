@@ -14,6 +14,7 @@ typedef struct {
 
 static const Command commands[] = {
     {"ingest", pd_cmd_ingest, "take photos (files, folders) into the library"},
+    {"search", pd_cmd_search, "find photos by caption words, date, credit"},
     {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
     {"fsck", pd_cmd_fsck, "check the library (--repair fixes what it can)"},
     {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing"},

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "catalog/catalog.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -216,6 +218,19 @@ gboolean pd_ingest_files(const char *library, const char *const *paths,
  * every field, renditions with their paths, versions with their changes. */
 char *pd_ingest_show_json(const char *library, gint64 id, GError **error);
 char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
+
+/* Searches the library (see PdSearchRequest in catalog/catalog.h) and returns the object
+ * `photodesk search --json` prints: {"total": N, "results": [...]} (and "facets" when asked
+ * for), each result with id, sha256, caption, headline, byline, credit, source,
+ * credit_line, date_created, city, country, width, height, snippet and more. The snippet
+ * marks matched words with PD_SNIPPET_OPEN and PD_SNIPPET_CLOSE. NULL with @error on a
+ * request that cannot be run (bad date, unknown library...). */
+char *pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error);
+
+/* The same search as a table for people; @marks are the strings to put around matched
+ * words (for a terminal, bold on and off). */
+char *pd_ingest_search_text(const char *library, const PdSearchRequest *request,
+                            const char *mark_open, const char *mark_close, GError **error);
 
 /* fsck: every photo's original exists and hashes to its name, every rendition exists,
  * no stray file older than @grace_seconds, the catalog's integrity. With @repair,

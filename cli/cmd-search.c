@@ -1,0 +1,118 @@
+/* cmd-search.c: photodesk search [QUERY] [--from DATE] [--to DATE] ...: find photos. */
+#include "cli/commands.h"
+#include "ingest/ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
+{
+    gboolean json = FALSE, facets = FALSE, undated = FALSE;
+    g_autofree char *from = NULL, *to = NULL, *credit = NULL, *byline = NULL, *source = NULL;
+    g_autofree char *city = NULL, *country = NULL, *sort = NULL;
+    int limit = 50, offset = 0;
+    GOptionEntry entries[] = {
+        {"from", 0, 0, G_OPTION_ARG_STRING, &from, "Taken on or after (local date)",
+         "YYYY[-MM[-DD]]"},
+        {"to", 0, 0, G_OPTION_ARG_STRING, &to, "Taken on or before (local date)", "YYYY[-MM[-DD]]"},
+        {"undated", 0, 0, G_OPTION_ARG_NONE, &undated, "Only photos with no date created", NULL},
+        {"credit", 0, 0, G_OPTION_ARG_STRING, &credit,
+         "Credit, or anywhere in the caption's credit line (AP finds '... via AP')", "S"},
+        {"byline", 0, 0, G_OPTION_ARG_STRING, &byline, "By-line or photographer", "S"},
+        {"source", 0, 0, G_OPTION_ARG_STRING, &source, "Source", "S"},
+        {"city", 0, 0, G_OPTION_ARG_STRING, &city, "City", "S"},
+        {"country", 0, 0, G_OPTION_ARG_STRING, &country, "Country", "S"},
+        {"sort", 0, 0, G_OPTION_ARG_STRING, &sort,
+         "date (newest taken first, the default), arrived (newest ingest first) or relevance",
+         "ORDER"},
+        {"limit", 0, 0, G_OPTION_ARG_INT, &limit, "Results to show (1-1000, default 50)", "N"},
+        {"offset", 0, 0, G_OPTION_ARG_INT, &offset, "Results to skip", "N"},
+        {"facets", 0, 0, G_OPTION_ARG_NONE, &facets,
+         "Also count the results by distributor, photographer and day", NULL},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object: {total, results[, facets]}",
+         NULL},
+        {NULL},
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new("[QUERY] - find photos");
+    g_option_context_set_summary(
+        context,
+        "QUERY: words (all must match), \"a phrase\", -word (must not match), a OR b,\n"
+        "prefix*. Matching ignores case and accents (zurich finds Zürich, lodz finds Łódź)\n"
+        "and English word endings (attends finds attend).");
+    g_option_context_add_main_entries(context, entries, NULL);
+
+    /* "-harbour" is an excluded word, not an option: words with one dash go after "--",
+     * where GOption leaves them alone. */
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_autoptr(GPtrArray) words = g_ptr_array_new();
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i > 0 && a[0] == '-' && a[1] && a[1] != '-' && strcmp(a, "-h") != 0)
+            g_ptr_array_add(words, (gpointer)a);
+        else
+            g_ptr_array_add(args, (gpointer)a);
+    }
+    if (words->len) {
+        gboolean has_separator = FALSE;
+        for (guint i = 0; i < args->len; i++)
+            has_separator |= strcmp(g_ptr_array_index(args, i), "--") == 0;
+        if (!has_separator)
+            g_ptr_array_add(args, "--");
+        for (guint i = 0; i < words->len; i++)
+            g_ptr_array_add(args, g_ptr_array_index(words, i));
+    }
+    int n = (int)args->len;
+    g_ptr_array_add(args, NULL);
+    char **reordered = (char **)args->pdata;
+    if (!pd_cli_parse(context, "search", &n, &reordered))
+        return PD_EXIT_USAGE;
+    argc = n;
+    argv = reordered;
+
+    PdSearchRequest req = {0};
+    g_autofree char *query = argc > 1 ? g_strjoinv(" ", argv + 1) : NULL;
+    req.query = query;
+    req.from = from;
+    req.to = to;
+    req.undated = undated;
+    req.credit = credit;
+    req.byline = byline;
+    req.source = source;
+    req.city = city;
+    req.country = country;
+    req.limit = limit;
+    req.offset = offset;
+    req.facets = facets;
+    if (sort == NULL || strcmp(sort, "date") == 0)
+        req.sort = PD_SEARCH_SORT_DATE;
+    else if (strcmp(sort, "arrived") == 0)
+        req.sort = PD_SEARCH_SORT_ARRIVED;
+    else if (strcmp(sort, "relevance") == 0)
+        req.sort = PD_SEARCH_SORT_RELEVANCE;
+    else {
+        fprintf(stderr, "photodesk search: --sort is date, arrived or relevance, not '%s'\n", sort);
+        return PD_EXIT_USAGE;
+    }
+    if (limit < 1 || limit > 1000 || offset < 0) {
+        fprintf(stderr, "photodesk search: --limit is 1 to 1000 and --offset 0 or more\n");
+        return PD_EXIT_USAGE;
+    }
+
+    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autoptr(GError) error = NULL;
+    gboolean tty = isatty(STDOUT_FILENO);
+    g_autofree char *out = json ? pd_ingest_search_json(library, &req, &error)
+                                : pd_ingest_search_text(library, &req, tty ? "\033[1m" : "[",
+                                                        tty ? "\033[0m" : "]", &error);
+    if (out == NULL) {
+        fprintf(stderr, "photodesk search: %s\n", error->message);
+        return g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY) ? PD_EXIT_USAGE
+                                                                                : PD_EXIT_REJECTED;
+    }
+    fputs(out, stdout);
+    if (json)
+        fputc('\n', stdout);
+    return PD_EXIT_OK;
+}

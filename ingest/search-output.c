@@ -1,0 +1,176 @@
+/* search-output.c: search results as JSON (photodesk search --json, the web API) and as a
+ * table for people. */
+#include "catalog/catalog.h"
+#include "ingest/json.h"
+
+#include <string.h>
+
+static PdCatalog *
+open_catalog(const char *library, GError **error)
+{
+    g_autofree char *path = pd_ingest_catalog_path(library);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN,
+                    "no photo library at %s (ingest some photos first)", library);
+        return NULL;
+    }
+    return pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
+}
+
+static void
+facets_json(GString *o, const char *key, GPtrArray *counts)
+{
+    pd_json_key(o, key);
+    g_string_append_c(o, '[');
+    for (guint i = 0; counts && i < counts->len; i++) {
+        const PdFacetCount *f = g_ptr_array_index(counts, i);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_string(o, "value", f->value);
+        pd_json_key(o, "count");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, f->count);
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
+}
+
+char *
+pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error)
+{
+    g_autoptr(PdCatalog) catalog = open_catalog(library, error);
+    if (catalog == NULL)
+        return NULL;
+    g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
+    if (r == NULL)
+        return NULL;
+    GString *o = g_string_new("{");
+    pd_json_key(o, "total");
+    g_string_append_printf(o, "%" G_GINT64_FORMAT, r->total);
+    pd_json_key(o, "results");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < r->hits->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_key(o, "id");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, h->id);
+        pd_json_string(o, "sha256", h->sha256);
+        pd_json_string(o, "caption", h->caption);
+        pd_json_string(o, "headline", h->headline);
+        pd_json_string(o, "byline", h->byline);
+        pd_json_string(o, "credit", h->credit);
+        pd_json_string(o, "source", h->source);
+        pd_json_string(o, "credit_line", h->credit_line);
+        pd_json_string(o, "distributor", h->distributor);
+        pd_json_string(o, "photographer", h->photographer);
+        pd_json_string(o, "date_created", h->date_created);
+        pd_json_string(o, "city", h->city);
+        pd_json_string(o, "country", h->country);
+        pd_json_string(o, "slug", h->slug);
+        pd_json_int(o, "width", h->width, h->width > 0);
+        pd_json_int(o, "height", h->height, h->height > 0);
+        pd_json_string(o, "snippet", h->snippet);
+        pd_json_bool(o, "kill", h->kill);
+        pd_json_bool(o, "editorial_only", h->editorial_only);
+        pd_json_string(o, "embargo_until", h->embargo_until);
+        pd_json_bool(o, "top_pick", h->top_pick);
+        pd_json_string(o, "ingested_at", h->ingested_at);
+        pd_json_bool(o, "has_thumb", h->thumb != NULL);
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
+    if (request->facets) {
+        pd_json_key(o, "facets");
+        g_string_append_c(o, '{');
+        facets_json(o, "distributor", r->by_distributor);
+        facets_json(o, "photographer", r->by_photographer);
+        facets_json(o, "day", r->by_day);
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, '}');
+    return g_string_free(o, FALSE);
+}
+
+/* @s cut to @width characters (with an ellipsis), newlines as spaces, marks replaced. */
+static void
+append_cell(GString *o, const char *s, int width, const char *mark_open, const char *mark_close)
+{
+    int used = 0;
+    gboolean cut = FALSE;
+    for (const char *p = s ? s : ""; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == 0x02) {
+            g_string_append(o, mark_open);
+            continue;
+        }
+        if (c == 0x03) {
+            g_string_append(o, mark_close);
+            continue;
+        }
+        if (used == width - 1 && p[1]) {
+            cut = TRUE;
+            break;
+        }
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+            c = ' ';
+        g_string_append_unichar(o, c);
+        used++;
+    }
+    if (cut) {
+        g_string_append(o, "\xe2\x80\xa6");
+        g_string_append(o, mark_close[0] && strstr(o->str, mark_open) ? "" : "");
+        used++;
+    }
+    for (; used < width; used++)
+        g_string_append_c(o, ' ');
+}
+
+char *
+pd_ingest_search_text(const char *library, const PdSearchRequest *request, const char *mark_open,
+                      const char *mark_close, GError **error)
+{
+    g_autoptr(PdCatalog) catalog = open_catalog(library, error);
+    if (catalog == NULL)
+        return NULL;
+    g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
+    if (r == NULL)
+        return NULL;
+    GString *o = g_string_new(NULL);
+    if (r->hits->len)
+        g_string_append_printf(o, "%7s  %-10s  %-32s  %s\n", "id", "date", "credit", "caption");
+    for (guint i = 0; i < r->hits->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+        g_string_append_printf(o, "%7" G_GINT64_FORMAT "  ", h->id);
+        g_autofree char *day = h->date_created ? g_strndup(h->date_created, 10) : g_strdup("-");
+        append_cell(o, day, 10, "", "");
+        g_string_append(o, "  ");
+        append_cell(o, h->credit_line ? h->credit_line : h->credit, 32, "", "");
+        g_string_append(o, "  ");
+        if (h->kill)
+            g_string_append(o, "KILLED ");
+        append_cell(o, h->snippet ? h->snippet : h->caption, 90, mark_open, mark_close);
+        g_string_append_c(o, '\n');
+    }
+    int first = request->offset + 1, last = request->offset + (int)r->hits->len;
+    if (r->total == 0)
+        g_string_append(o, "no photos found\n");
+    else
+        g_string_append_printf(o, "%" G_GINT64_FORMAT " photo%s found; showing %d-%d\n", r->total,
+                               r->total == 1 ? "" : "s", first, last);
+    if (request->facets) {
+        const struct {
+            const char *label;
+            GPtrArray *counts;
+        } facets[] = {{"distributor", r->by_distributor},
+                      {"photographer", r->by_photographer},
+                      {"day", r->by_day}};
+        for (gsize f = 0; f < G_N_ELEMENTS(facets); f++) {
+            g_string_append_printf(o, "by %s:", facets[f].label);
+            for (guint i = 0; facets[f].counts && i < MIN(facets[f].counts->len, 10); i++) {
+                const PdFacetCount *c = g_ptr_array_index(facets[f].counts, i);
+                g_string_append_printf(o, " %s (%" G_GINT64_FORMAT ")",
+                                       c->value ? c->value : "none", c->count);
+            }
+            g_string_append_c(o, '\n');
+        }
+    }
+    return g_string_free(o, FALSE);
+}
