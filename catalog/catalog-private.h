@@ -7,18 +7,26 @@
 
 G_BEGIN_DECLS
 
-/* Registers the "photodesk" FTS5 tokenizer and the pd_date_key() SQL function on @db;
- * every connection needs them before it touches the full-text index. */
+/* Registers the "photodesk" FTS5 tokenizer on @db; every connection needs it before it
+ * touches the full-text index. */
 gboolean pd_catalog_register_functions(sqlite3 *db, GError **error);
 
-/* Minutes since 1800-01-01 (plus one; 0 means no date) of the local date and time in
- * the ISO 8601 @iso (YYYY, YYYY-MM, YYYY-MM-DD or with a time; an offset is ignored:
- * the photographer's local time counts). With @end_of_period, the first minute after
- * the year, month or day @iso names. */
-gint64 pd_catalog_date_minutes(const char *iso, gboolean end_of_period);
+/* Days since 1800-01-01, plus one (0: no date), of the local date in the ISO 8601 @iso
+ * (YYYY, YYYY-MM, YYYY-MM-DD, with or without a time; an offset is ignored: the
+ * photographer's local day counts). With @end_of_period, the first day after the year,
+ * month or day @iso names. */
+gint64 pd_catalog_date_day(const char *iso, gboolean end_of_period);
 
-/* The full-text index's rowid for a photo: date in the high bits, id in the low 32. */
-gint64 pd_catalog_date_key(const char *iso, gint64 id);
+/* The full-text index's rowid, the date key: a dated photo's is its day shifted left by
+ * PD_DAY_SHIFT, plus its minute of the day shifted left by PD_MINUTE_SHIFT, plus its place
+ * in the order of arrival within that minute; an undated photo's is minus its id, below
+ * every dated one. */
+#define PD_DAY_SHIFT    20
+#define PD_MINUTE_SHIFT 9
+
+/* The first date key of the local day and minute of @iso (minute 0 when it has no time),
+ * 0 when it has no date. */
+gint64 pd_catalog_date_slot(const char *iso);
 
 /* The connection of @catalog, and its prepared statement for @sql (prepared once, reset,
  * bindings cleared; NULL with @error when it cannot be prepared). */

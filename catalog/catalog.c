@@ -109,43 +109,46 @@ static const char *const migrations[] = {
     "DROP TRIGGER photos_fts_update;"
     "DROP TABLE photos_fts;"
     "ALTER TABLE photos ADD COLUMN date_key INTEGER;"
-    "UPDATE photos SET date_key = pd_date_key(date_created, id);"
-    "CREATE UNIQUE INDEX photos_date_key ON photos(date_key);"
-    "CREATE VIRTUAL TABLE photos_fts USING fts5("
-    "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
-    "  credit_line,"
-    "  content='photos', content_rowid='date_key', prefix='3',"
-    "  tokenize='photodesk');"
-    "INSERT INTO photos_fts(photos_fts) VALUES ('rebuild');"
-    "CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN"
-    "  UPDATE photos SET date_key = pd_date_key(new.date_created, new.id) WHERE id = new.id;"
-    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
-    "    city, country, keywords, credit_line)"
-    "  VALUES (pd_date_key(new.date_created, new.id), new.caption, new.headline,"
-    "    new.object_name, new.byline, new.credit, new.source, new.city, new.country,"
-    "    new.keywords, new.credit_line);"
-    "END;"
-    "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
-    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
-    "    credit, source, city, country, keywords, credit_line)"
-    "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
-    "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
-    "    old.credit_line);"
-    "END;"
-    "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
-    "  credit, source, city, country, keywords, credit_line, date_created ON photos BEGIN"
-    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
-    "    credit, source, city, country, keywords, credit_line)"
-    "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
-    "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
-    "    old.credit_line);"
-    "  UPDATE photos SET date_key = pd_date_key(new.date_created, new.id) WHERE id = new.id;"
-    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
-    "    city, country, keywords, credit_line)"
-    "  VALUES (pd_date_key(new.date_created, new.id), new.caption, new.headline,"
-    "    new.object_name, new.byline, new.credit, new.source, new.city, new.country,"
-    "    new.keywords, new.credit_line);"
-    "END;",
+    "UPDATE photos SET date_key = -id;"
+    "CREATE UNIQUE INDEX photos_date_key ON photos(date_key);",
+};
+
+/* What a migration does after its SQL, in C; then the rest of its SQL. */
+static gboolean assign_date_keys(PdCatalog *c, GError **error);
+
+static const struct {
+    gboolean (*step)(PdCatalog *c, GError **error);
+    const char *sql;
+} migration_ends[G_N_ELEMENTS(migrations)] = {
+    [1] =
+        {assign_date_keys,
+         "CREATE VIRTUAL TABLE photos_fts USING fts5("
+         "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
+         "  credit_line,"
+         "  content='photos', content_rowid='date_key', prefix='3', columnsize=0,"
+         "  tokenize='photodesk');"
+         "INSERT INTO photos_fts(photos_fts) VALUES ('rebuild');"
+         /* New photos are indexed by the catalog in one statement per transaction (see
+          * flush_pending()); changes and deletions by these triggers. */
+         "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
+         "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+         "    credit, source, city, country, keywords, credit_line)"
+         "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+         "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+         "    old.credit_line);"
+         "END;"
+         "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
+         "  credit, source, city, country, keywords, credit_line, date_key ON photos BEGIN"
+         "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+         "    credit, source, city, country, keywords, credit_line)"
+         "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+         "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+         "    old.credit_line);"
+         "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+         "    city, country, keywords, credit_line)"
+         "  VALUES (new.date_key, new.caption, new.headline, new.object_name, new.byline,"
+         "    new.credit, new.source, new.city, new.country, new.keywords, new.credit_line);"
+         "END;"},
 };
 
 typedef enum {
@@ -220,6 +223,7 @@ static const Column columns[] = {
 
 struct PdCatalog {
     sqlite3 *db;
+    gint64 pending;         /* photos added in this transaction, not yet in the full-text index */
     GHashTable *statements; /* SQL text -> sqlite3_stmt *, prepared once */
     char *insert_sql, *update_sql, *select_sql;
     PdCatalogMode mode;
@@ -497,12 +501,14 @@ build_sql(PdCatalog *c)
         g_string_append_printf(sets, "%s%s = ?%zu", i ? ", " : "", columns[i].name, i + 1);
     }
     gsize n = G_N_ELEMENTS(columns);
-    c->insert_sql = g_strdup_printf("INSERT INTO photos (%s, version, ingested_at, updated_at) "
-                                    "VALUES (%s, 1, ?%zu, ?%zu)",
-                                    names->str, marks->str, n + 1, n + 1);
-    c->update_sql = g_strdup_printf("UPDATE photos SET %s, version = ?%zu, updated_at = ?%zu "
-                                    "WHERE id = ?%zu",
-                                    sets->str, n + 1, n + 2, n + 3);
+    /* The id is chosen before the insert, so that the date key (which holds it) goes in
+     * with the row and the index trigger has it. */
+    c->insert_sql = g_strdup_printf("INSERT INTO photos (%s, version, ingested_at, updated_at, "
+                                    "id, date_key) VALUES (%s, 1, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                    names->str, marks->str, n + 1, n + 1, n + 2, n + 3);
+    c->update_sql = g_strdup_printf("UPDATE photos SET %s, version = ?%zu, updated_at = ?%zu, "
+                                    "date_key = ?%zu WHERE id = ?%zu",
+                                    sets->str, n + 1, n + 2, n + 4, n + 3);
     c->select_sql = g_strdup_printf("SELECT %s, id, version, ingested_at, updated_at FROM photos "
                                     "WHERE id = ?1",
                                     names->str);
@@ -537,7 +543,10 @@ migrate(PdCatalog *c, GError **error)
         g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
         if (!exec(c, "BEGIN IMMEDIATE", error))
             return FALSE;
-        if (!exec(c, migrations[v], error) || !exec(c, bump, error)) {
+        gboolean ok = exec(c, migrations[v], error);
+        if (ok && migration_ends[v].step != NULL)
+            ok = migration_ends[v].step(c, error) && exec(c, migration_ends[v].sql, error);
+        if (!ok || !exec(c, bump, error)) {
             exec(c, "ROLLBACK", NULL);
             g_prefix_error(error, "migration %d: ", v + 1);
             return FALSE;
@@ -553,7 +562,8 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
 {
     PdCatalog *c = g_new0(PdCatalog, 1);
     c->mode = mode;
-    c->statements = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, finalize_statement);
+    /* keyed by the SQL text's address: every statement is a constant of this module */
+    c->statements = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_statement);
     int flags = mode == PD_CATALOG_READ_ONLY ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
@@ -571,6 +581,8 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
         ok = exec(c, "PRAGMA journal_mode = WAL", error) &&
              exec(c, "PRAGMA synchronous = FULL", error);
     ok = ok && migrate(c, error);
+    if (ok && mode == PD_CATALOG_READ_WRITE)
+        ok = exec(c, "CREATE TEMP TABLE fts_pending (id INTEGER PRIMARY KEY)", error);
     if (!ok) {
         g_prefix_error(error, "%s: ", path);
         pd_catalog_close(c);
@@ -611,6 +623,99 @@ pd_catalog_schema_version(PdCatalog *c)
     return v;
 }
 
+/* The date key for a photo taken on @iso (see catalog-private.h): the next place in the
+ * order of arrival of its day. Keys stay dense, so the index's rowid deltas stay small:
+ * a key of minutes and ids made the index twice as large. */
+static gboolean
+next_date_key(PdCatalog *c, const char *iso, gint64 id, gint64 *key, GError **error)
+{
+    gint64 slot = pd_catalog_date_slot(iso);
+    if (slot == 0) {
+        *key = -id;
+        return TRUE;
+    }
+    /* the next free key of the minute; when a minute is full, the next after the last of
+     * the day (so one burst of more than 512 photos sorts a little late in its day) */
+    gint64 minute_end = slot + (1 << PD_MINUTE_SHIFT) - 1;
+    gint64 day_end = (((slot >> PD_DAY_SHIFT) + 1) << PD_DAY_SHIFT) - 1;
+    sqlite3_stmt *st =
+        statement(c, "SELECT max(date_key) FROM photos WHERE date_key BETWEEN ?1 AND ?2", error);
+    for (int pass = 0; st != NULL && pass < 2; pass++) {
+        gint64 end = pass == 0 ? minute_end : day_end;
+        sqlite3_bind_int64(st, 1, slot);
+        sqlite3_bind_int64(st, 2, end);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_reset(st);
+            return fail(c, error, "choosing a date key");
+        }
+        gboolean none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+        gint64 max = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (none || max < end) {
+            *key = none ? slot : max + 1;
+            return TRUE;
+        }
+    }
+    if (st != NULL)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                    "catalog: too many photos taken on one day (%s)", iso);
+    return FALSE;
+}
+
+/* Migration 2: the date key of every dated photo, in the order they arrived. */
+static gboolean
+assign_date_keys(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *list = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT id, date_created FROM photos WHERE date_created IS NOT NULL "
+                           "ORDER BY id",
+                           -1, &list, NULL) != SQLITE_OK)
+        return fail(c, error, "listing photos");
+    sqlite3_stmt *set = statement(c, "UPDATE photos SET date_key = ?2 WHERE id = ?1", error);
+    gboolean ok = set != NULL;
+    int rc;
+    while (ok && (rc = sqlite3_step(list)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(list, 0), key;
+        ok = next_date_key(c, (const char *)sqlite3_column_text(list, 1), id, &key, error);
+        if (ok) {
+            sqlite3_bind_int64(set, 1, id);
+            sqlite3_bind_int64(set, 2, key);
+            ok = sqlite3_step(set) == SQLITE_DONE || fail(c, error, "setting a date key");
+            sqlite3_reset(set);
+        }
+    }
+    if (ok && rc != SQLITE_DONE)
+        ok = fail(c, error, "listing photos");
+    sqlite3_finalize(list);
+    return ok;
+}
+
+/* Indexes the photos added in this transaction, in one statement.
+ *
+ * SQLite 3.40's FTS5 writes its pending index data out at every savepoint, and SQLite
+ * opens one around every statement that may fail halfway, which an insert into a
+ * virtual table is. Indexing each new photo on its own therefore wrote one tiny index
+ * segment per photo (and merged them later): two thirds of the cost of a batch. One
+ * INSERT ... SELECT for the batch writes one segment. */
+static gboolean
+flush_pending(PdCatalog *c, GError **error)
+{
+    if (c->pending == 0)
+        return TRUE;
+    if (!exec(c,
+              "INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit,"
+              "  source, city, country, keywords, credit_line)"
+              " SELECT date_key, caption, headline, object_name, byline, credit, source, city,"
+              "  country, keywords, credit_line FROM photos"
+              " WHERE id IN (SELECT id FROM temp.fts_pending) ORDER BY date_key;"
+              "DELETE FROM temp.fts_pending;",
+              error))
+        return FALSE;
+    c->pending = 0;
+    return TRUE;
+}
+
 gboolean
 pd_catalog_begin(PdCatalog *c, GError **error)
 {
@@ -621,7 +726,7 @@ pd_catalog_begin(PdCatalog *c, GError **error)
 gboolean
 pd_catalog_commit(PdCatalog *c, GError **error)
 {
-    return exec(c, "COMMIT", error);
+    return flush_pending(c, error) && exec(c, "COMMIT", error);
 }
 
 void
@@ -629,6 +734,7 @@ pd_catalog_rollback(PdCatalog *c)
 {
     if (!sqlite3_get_autocommit(c->db))
         exec(c, "ROLLBACK", NULL);
+    c->pending = 0;
 }
 
 /* ---------------------------------------------------------------- look-ups */
@@ -682,14 +788,17 @@ pd_catalog_find_same_picture(PdCatalog *c, const PdCatalogPhoto *p, gint64 *phot
 /* ---------------------------------------------------------------- writing */
 
 static gboolean
-write_keywords(PdCatalog *c, const PdCatalogPhoto *p, GError **error)
+write_keywords(PdCatalog *c, const PdCatalogPhoto *p, gboolean replace, GError **error)
 {
-    sqlite3_stmt *del = statement(c, "DELETE FROM photo_keywords WHERE photo_id = ?1", error);
-    if (del == NULL)
+    sqlite3_stmt *del =
+        replace ? statement(c, "DELETE FROM photo_keywords WHERE photo_id = ?1", error) : NULL;
+    if (replace && del == NULL)
         return FALSE;
-    sqlite3_bind_int64(del, 1, p->id);
-    if (sqlite3_step(del) != SQLITE_DONE)
-        return fail(c, error, "replacing keywords");
+    if (del) {
+        sqlite3_bind_int64(del, 1, p->id);
+        if (sqlite3_step(del) != SQLITE_DONE)
+            return fail(c, error, "replacing keywords");
+    }
     for (guint i = 0; i < p->keywords->len; i++) {
         sqlite3_stmt *st = statement(
             c, "INSERT INTO photo_keywords (photo_id, position, keyword) VALUES (?1, ?2, ?3)",
@@ -753,23 +862,76 @@ gboolean
 pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *ingest_file,
                      GError **error)
 {
-    g_autofree char *at = now_utc();
-    sqlite3_stmt *st = statement(c, c->insert_sql, error);
-    if (st == NULL)
+    /* Outside a transaction, one of its own: a photo goes in whole or not at all. Inside
+     * one, a failure leaves it to the caller to roll back (a savepoint here would make
+     * FTS5 flush its pending index data on every photo, a third of the cost of a batch). */
+    gboolean own = sqlite3_get_autocommit(c->db);
+    if (own && !exec(c, "BEGIN IMMEDIATE", error))
         return FALSE;
-    bind_columns(st, p);
-    bind_text(st, (int)G_N_ELEMENTS(columns) + 1, at);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return fail(c, error, "adding a photo");
-    p->id = sqlite3_last_insert_rowid(c->db);
-    p->version = 1;
-    g_free(p->ingested_at);
-    g_free(p->updated_at);
-    p->ingested_at = g_strdup(at);
-    p->updated_at = g_strdup(at);
+    g_autofree char *at = now_utc();
+    gint64 id = 0;
+    sqlite3_stmt *next = statement(c, "SELECT coalesce(max(id), 0) + 1 FROM photos", error);
+    gboolean ok = next != NULL && sqlite3_step(next) == SQLITE_ROW;
+    if (ok)
+        id = sqlite3_column_int64(next, 0);
+    else if (next)
+        fail(c, error, "choosing an id");
+    if (next)
+        sqlite3_reset(next);
+    gint64 key = 0;
+    ok = ok && next_date_key(c, p->date_created, id, &key, error);
+    sqlite3_stmt *st = ok ? statement(c, c->insert_sql, error) : NULL;
+    ok = st != NULL;
+    if (ok) {
+        int n = (int)G_N_ELEMENTS(columns);
+        bind_columns(st, p);
+        bind_text(st, n + 1, at);
+        sqlite3_bind_int64(st, n + 2, id);
+        sqlite3_bind_int64(st, n + 3, key);
+        ok = sqlite3_step(st) == SQLITE_DONE || fail(c, error, "adding a photo");
+    }
+    if (ok) {
+        p->id = id;
+        p->version = 1;
+        g_free(p->ingested_at);
+        g_free(p->updated_at);
+        p->ingested_at = g_strdup(at);
+        p->updated_at = g_strdup(at);
+    }
     gint64 version_id;
-    return write_keywords(c, p, error) && add_original(c, p, ingest_file, at, error) &&
-           add_version(c, p->id, 1, at, by_user, ingest_file, p->sha256, &version_id, error);
+    ok = ok && write_keywords(c, p, FALSE, error) && add_original(c, p, ingest_file, at, error) &&
+         add_version(c, p->id, 1, at, by_user, ingest_file, p->sha256, &version_id, error);
+    if (ok) {
+        sqlite3_stmt *pend = statement(c, "INSERT INTO temp.fts_pending (id) VALUES (?1)", error);
+        ok = pend != NULL;
+        if (ok) {
+            sqlite3_bind_int64(pend, 1, p->id);
+            ok = sqlite3_step(pend) == SQLITE_DONE || fail(c, error, "queueing for the index");
+        }
+        if (ok)
+            c->pending++;
+    }
+    if (!ok) {
+        if (own)
+            pd_catalog_rollback(c);
+        p->id = 0;
+        return FALSE;
+    }
+    return !own || pd_catalog_commit(c, error);
+}
+
+static gint64
+old_date_key(PdCatalog *c, gint64 id)
+{
+    sqlite3_stmt *st = statement(c, "SELECT date_key FROM photos WHERE id = ?1", NULL);
+    gint64 key = -id;
+    if (st == NULL)
+        return key;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        key = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return key;
 }
 
 gboolean
@@ -803,20 +965,36 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
         return TRUE;
     }
     *changed = TRUE;
+    gboolean own = sqlite3_get_autocommit(c->db); /* see pd_catalog_add_photo() */
+    /* the update trigger changes the index: what is still pending must be in it first */
+    if ((own && !exec(c, "BEGIN IMMEDIATE", error)) || !flush_pending(c, error)) {
+        if (own)
+            pd_catalog_rollback(c);
+        g_ptr_array_unref(changes);
+        return FALSE;
+    }
     g_autofree char *at = now_utc();
     p->version = old->version + 1;
-    sqlite3_stmt *st = statement(c, c->update_sql, error);
-    gboolean ok = st != NULL;
+    /* a photo keeps its place unless the minute it was taken changes */
+    gint64 key = 0;
+    gboolean ok = TRUE;
+    if (pd_catalog_date_slot(old->date_created) == pd_catalog_date_slot(p->date_created))
+        key = old_date_key(c, p->id);
+    else
+        ok = next_date_key(c, p->date_created, p->id, &key, error);
+    sqlite3_stmt *st = ok ? statement(c, c->update_sql, error) : NULL;
+    ok = st != NULL;
     if (ok) {
         bind_columns(st, p);
         gsize n = G_N_ELEMENTS(columns);
         sqlite3_bind_int(st, (int)n + 1, p->version);
         bind_text(st, (int)n + 2, at);
         sqlite3_bind_int64(st, (int)n + 3, p->id);
+        sqlite3_bind_int64(st, (int)n + 4, key);
         ok = sqlite3_step(st) == SQLITE_DONE || fail(c, error, "updating a photo");
     }
     gint64 version_id = 0;
-    ok = ok && write_keywords(c, p, error) &&
+    ok = ok && write_keywords(c, p, TRUE, error) &&
          (!new_original || add_original(c, p, ingest_file, at, error)) &&
          add_version(c, p->id, p->version, at, by_user, ingest_file,
                      new_original ? p->sha256 : NULL, &version_id, error);
@@ -836,13 +1014,17 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
         }
     }
     g_ptr_array_unref(changes);
-    if (ok) {
-        g_free(p->ingested_at);
-        p->ingested_at = g_strdup(old->ingested_at);
-        g_free(p->updated_at);
-        p->updated_at = g_strdup(at);
+    if (!ok) {
+        if (own)
+            pd_catalog_rollback(c);
+        p->version = old->version;
+        return FALSE;
     }
-    return ok;
+    g_free(p->ingested_at);
+    p->ingested_at = g_strdup(old->ingested_at);
+    g_free(p->updated_at);
+    p->updated_at = g_strdup(at);
+    return !own || pd_catalog_commit(c, error);
 }
 
 gboolean

@@ -225,9 +225,14 @@ typedef struct {
     gint64 count;
 } PdFacetCount;
 
+/* Matches are counted exactly up to this many (with facets, always): beyond it, counting
+ * would cost more than finding the page, and "more than 10,000" is what an editor needs. */
+#define PD_SEARCH_EXACT_TOTAL 10000
+
 typedef struct {
-    gint64 total;    /* all the photos that match, not only those returned */
-    GPtrArray *hits; /* of PdSearchHit * */
+    gint64 total;         /* the photos that match, not only those returned... */
+    gboolean total_exact; /* ...or, when FALSE, at least that many (PD_SEARCH_EXACT_TOTAL) */
+    GPtrArray *hits;      /* of PdSearchHit * */
     /* with facets, for the whole result set (PdFacetCount *, largest first; days newest
      * first); NULL otherwise */
     GPtrArray *by_distributor, *by_photographer, *by_day;

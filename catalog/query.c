@@ -24,29 +24,65 @@ term_clear(gpointer p)
     g_free(((Term *)p)->text);
 }
 
+static gboolean
+word_char(gunichar c)
+{
+    GUnicodeType type = g_unichar_type(c);
+    return g_unichar_isalnum(c) || type == G_UNICODE_NON_SPACING_MARK ||
+           type == G_UNICODE_SPACING_MARK || type == G_UNICODE_ENCLOSING_MARK;
+}
+
 /* A term that FTS5 would find no word in ("'", "--", "*") is dropped. */
 static gboolean
 has_word(const char *s)
 {
     for (const char *p = s; *p; p = g_utf8_next_char(p))
         if (g_unichar_isalnum(g_utf8_get_char(p)))
-            return TRUE;
+            return TRUE; /* a mark alone makes no word */
     return FALSE;
 }
 
 static void
-append_literal(GString *out, const Term *t)
+append_string(GString *out, const char *text, gsize n)
 {
     g_string_append_c(out, '"');
-    for (const char *p = t->text; *p; p++) {
-        if (*p == '"')
+    for (gsize i = 0; i < n; i++) {
+        if (text[i] == '"')
             g_string_append(out, "\"\"");
         else
-            g_string_append_c(out, *p);
+            g_string_append_c(out, text[i]);
     }
     g_string_append_c(out, '"');
-    if (t->prefix)
-        g_string_append_c(out, '*');
+}
+
+/* A term as FTS5 strings. A prefix is the term searched whole (stemmed, so "cars*" finds
+ * "car" and "firefighte*" finds "firefighters") or its last word as a prefix, not stemmed
+ * (so "tis*" finds "tissue" without becoming "ti*"): ("christ the sav" OR "christ the" +
+ * "sav"*). */
+static void
+append_literal(GString *out, const Term *t)
+{
+    gsize n = strlen(t->text);
+    if (!t->prefix) {
+        append_string(out, t->text, n);
+        return;
+    }
+    /* the last run of letters, marks and digits (has_word() made sure there is one) */
+    const char *end = t->text + n;
+    while (end > t->text && !word_char(g_utf8_get_char(g_utf8_prev_char(end))))
+        end = g_utf8_prev_char(end);
+    const char *last = end;
+    while (last > t->text && word_char(g_utf8_get_char(g_utf8_prev_char(last))))
+        last = g_utf8_prev_char(last);
+    g_string_append_c(out, '(');
+    append_string(out, t->text, n);
+    g_string_append(out, " OR ");
+    if (last > t->text) {
+        append_string(out, t->text, (gsize)(last - t->text));
+        g_string_append(out, " + ");
+    }
+    append_string(out, last, (gsize)(end - last));
+    g_string_append(out, "*)");
 }
 
 static gboolean

@@ -1,10 +1,10 @@
 /* search.c: finding photos by caption, date and credit.
  *
- * The full-text index's rowid is the date key (tokenizer.c): the photographer's local
- * date and time, then the photo id. So the default order, newest first, is the index's
- * own order read backwards, and SQLite streams matches from the index and stops after
- * the page asked for, instead of sorting every match; a date range is a rowid range
- * the index skips to. bench/README.md has the measurements behind this plan.
+ * The full-text index's rowid is the date key (catalog-private.h): the photographer's
+ * local day, then the order of arrival within it. So the default order, newest first, is the
+ * index's own order read backwards, and SQLite streams matches from the index and stops after the
+ * page asked for, instead of sorting every match; a date range is a rowid range the index skips to.
+ * bench/README.md has the measurements behind this plan.
  *
  * Filters (--credit, --byline...) are column filters inside the same full-text
  * expression, so they are diacritic-insensitive and tokenised like the words, and
@@ -59,11 +59,13 @@ static const char *const browse_sql[2][2] = {
      " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
 };
 
+/* The matches, counted up to ?4 (-1: all) */
 static const char *const count_fts_sql =
-    "SELECT count(*) FROM photos_fts WHERE photos_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
+    "SELECT count(*) FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ?1"
+    " AND rowid BETWEEN ?2 AND ?3 LIMIT ?4)";
 static const char *const count_browse_sql[2] = {
-    "SELECT count(*)" BROWSE_WHERE " AND ?1 IS NULL",
-    "SELECT count(*)" BROWSE_WHERE BROWSE_EXCLUDE,
+    "SELECT count(*) FROM (SELECT 1" BROWSE_WHERE " AND ?1 IS NULL LIMIT ?4)",
+    "SELECT count(*) FROM (SELECT 1" BROWSE_WHERE BROWSE_EXCLUDE " LIMIT ?4)",
 };
 
 /* Facets over the whole result set. */
@@ -284,14 +286,17 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
     g_autofree char *match = fts ? g_string_free(expr, FALSE) : (g_string_free(expr, TRUE), NULL);
     const char *bound = fts ? match : excluded; /* ?1 */
 
-    gint64 lo = 0, hi = G_MAXINT64;
+    /* Dates are rowid ranges: dated photos from day << PD_DAY_SHIFT, undated below 0. */
+    gint64 lo = G_MININT64, hi = G_MAXINT64;
     if (req->undated) {
-        hi = (G_GINT64_CONSTANT(1) << 32) - 1;
+        hi = -1;
     } else {
         if (req->from && *req->from)
-            lo = pd_catalog_date_minutes(req->from, FALSE) << 32;
+            lo = pd_catalog_date_day(req->from, FALSE) << PD_DAY_SHIFT;
+        else if (req->to && *req->to)
+            lo = (gint64)1 << PD_DAY_SHIFT; /* a date range leaves out the undated */
         if (req->to && *req->to)
-            hi = (pd_catalog_date_minutes(req->to, TRUE) << 32) - 1;
+            hi = (pd_catalog_date_day(req->to, TRUE) << PD_DAY_SHIFT) - 1;
     }
     int limit = req->limit ? req->limit : 50;
     int browse_kind = excluded ? 1 : 0;
@@ -334,9 +339,13 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
         sqlite3_bind_text(count, 1, bound, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(count, 2, lo);
     sqlite3_bind_int64(count, 3, hi);
+    sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
     if (sqlite3_step(count) == SQLITE_ROW)
         result->total = sqlite3_column_int64(count, 0);
     sqlite3_reset(count);
+    result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
+    if (!result->total_exact)
+        result->total = PD_SEARCH_EXACT_TOTAL;
 
     if (req->facets) {
         int kind = fts ? 0 : 1 + browse_kind;

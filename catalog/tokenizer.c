@@ -7,10 +7,10 @@
  * (English stemming: "attends" finds "attend"), and maps the token offsets back to the
  * original text so that snippets mark the right words.
  *
- * The date key (pd_date_key(date_created, id)) orders the full-text index by when the
- * photos were taken: the index's rowid is the photographer's local date and time in
- * minutes since 1800 in the high bits and the photo id in the low 32, so that "newest
- * first" is the index's own order and a date range is a rowid range.
+ * The date key orders the full-text index by when the photos were taken (see
+ * pd_catalog_date_slot() and catalog.c): the index's rowid is the photographer's local
+ * day and minute, then the order of arrival within the minute, so that "newest first" is
+ * the index's own order and a date range is a rowid range.
  */
 #include "catalog/catalog-private.h"
 
@@ -36,9 +36,12 @@ fold_of(gunichar c)
     return NULL;
 }
 
+/* Two inner tokenizers: one stems (for the index, and for words searched whole), one does
+ * not (for prefixes: the editor typing "tis" wants words starting with "tis", not the
+ * stem "ti" that porter makes of it; see query.c). */
 typedef struct {
-    fts5_tokenizer inner;
-    Fts5Tokenizer *inner_tok;
+    fts5_tokenizer stem, plain;
+    Fts5Tokenizer *stem_tok, *plain_tok;
 } Tokenizer;
 
 typedef struct {
@@ -59,13 +62,18 @@ tokenizer_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
     fts5_api *api = ctx;
     Tokenizer *t = g_new0(Tokenizer, 1);
-    void *inner_ctx = NULL;
-    int rc = api->xFindTokenizer(api, "porter", &inner_ctx, &t->inner);
-    if (rc == SQLITE_OK) {
-        const char *args[] = {"unicode61", "remove_diacritics", "2"};
-        rc = t->inner.xCreate(inner_ctx, args, 3, &t->inner_tok);
-    }
+    void *stem_ctx = NULL, *plain_ctx = NULL;
+    const char *args[] = {"unicode61", "remove_diacritics", "2"};
+    int rc = api->xFindTokenizer(api, "porter", &stem_ctx, &t->stem);
+    if (rc == SQLITE_OK)
+        rc = t->stem.xCreate(stem_ctx, args, 3, &t->stem_tok);
+    if (rc == SQLITE_OK)
+        rc = api->xFindTokenizer(api, "unicode61", &plain_ctx, &t->plain);
+    if (rc == SQLITE_OK)
+        rc = t->plain.xCreate(plain_ctx, args + 1, 2, &t->plain_tok);
     if (rc != SQLITE_OK) {
+        if (t->stem_tok)
+            t->stem.xDelete(t->stem_tok);
         g_free(t);
         return rc;
     }
@@ -77,7 +85,8 @@ static void
 tokenizer_delete(Fts5Tokenizer *tok)
 {
     Tokenizer *t = (Tokenizer *)tok;
-    t->inner.xDelete(t->inner_tok);
+    t->stem.xDelete(t->stem_tok);
+    t->plain.xDelete(t->plain_tok);
     g_free(t);
 }
 
@@ -86,6 +95,9 @@ tokenizer_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, i
                    int (*token)(void *, int, const char *, int, int, int))
 {
     Tokenizer *t = (Tokenizer *)tok;
+    gboolean prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+    fts5_tokenizer *inner = prefix ? &t->plain : &t->stem;
+    Fts5Tokenizer *inner_tok = prefix ? t->plain_tok : t->stem_tok;
     /* Most text has nothing to fold: pass it straight through. */
     gboolean any = FALSE;
     for (int i = 0; i < n && !any; i++) {
@@ -93,7 +105,7 @@ tokenizer_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, i
         any = b == 0xC3 || b == 0xC4 || b == 0xC5 || b == 0xE1;
     }
     if (!any)
-        return t->inner.xTokenize(t->inner_tok, ctx, flags, text, n, token);
+        return inner->xTokenize(inner_tok, ctx, flags, text, n, token);
 
     GString *folded = g_string_sized_new((gsize)n + 16);
     GArray *map = g_array_sized_new(FALSE, FALSE, sizeof(int), (guint)n + 17);
@@ -126,7 +138,7 @@ tokenizer_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, i
     }
     g_array_append_val(map, n);
     Relay r = {ctx, token, (const int *)map->data};
-    int rc = t->inner.xTokenize(t->inner_tok, &r, flags, folded->str, (int)folded->len, relay);
+    int rc = inner->xTokenize(inner_tok, &r, flags, folded->str, (int)folded->len, relay);
     g_string_free(folded, TRUE);
     g_array_unref(map);
     return rc;
@@ -150,7 +162,7 @@ digits(const char *s, int n)
 }
 
 gint64
-pd_catalog_date_minutes(const char *iso, gboolean end_of_period)
+pd_catalog_date_day(const char *iso, gboolean end_of_period)
 {
     if (iso == NULL)
         return 0;
@@ -160,8 +172,6 @@ pd_catalog_date_minutes(const char *iso, gboolean end_of_period)
         return 0;
     int mo = len >= 7 && iso[4] == '-' ? digits(iso + 5, 2) : -1;
     int d = mo > 0 && len >= 10 && iso[7] == '-' ? digits(iso + 8, 2) : -1;
-    int hh = d > 0 && len >= 16 && iso[10] == 'T' ? digits(iso + 11, 2) : -1;
-    int mi = hh >= 0 && iso[13] == ':' ? digits(iso + 14, 2) : -1;
     y = CLAMP(y, 1800, 2999);
     if (mo < 1 || mo > 12) {
         mo = 1;
@@ -174,36 +184,30 @@ pd_catalog_date_minutes(const char *iso, gboolean end_of_period)
             mo = 1;
             y++;
         }
-    } else if (end_of_period) {
-        GDate *g = g_date_new_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y);
-        g_date_add_days(g, 1);
-        y = g_date_get_year(g);
-        mo = g_date_get_month(g);
-        d = g_date_get_day(g);
-        g_date_free(g);
     }
-    if (end_of_period || hh < 0 || hh > 23 || mi < 0 || mi > 59)
-        hh = mi = 0;
     GDate *g = g_date_new_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y);
+    if (end_of_period && len >= 10 && d > 0 && iso[7] == '-')
+        g_date_add_days(g, 1);
     GDate *base = g_date_new_dmy(1, G_DATE_JANUARY, 1800);
     gint64 days = g_date_days_between(base, g);
     g_date_free(g);
     g_date_free(base);
-    /* + 1: minute 0 is for photos without a date */
-    return days * 1440 + hh * 60 + mi + 1;
+    return days + 1; /* 0 is for photos without a date */
 }
 
 gint64
-pd_catalog_date_key(const char *iso, gint64 id)
+pd_catalog_date_slot(const char *iso)
 {
-    return (pd_catalog_date_minutes(iso, FALSE) << 32) | (id & G_GINT64_CONSTANT(0xFFFFFFFF));
-}
-
-static void
-date_key_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    const char *iso = (const char *)sqlite3_value_text(argv[0]);
-    sqlite3_result_int64(ctx, pd_catalog_date_key(iso, sqlite3_value_int64(argv[1])));
+    gint64 day = pd_catalog_date_day(iso, FALSE);
+    if (day == 0)
+        return 0;
+    int minute = 0;
+    if (strlen(iso) >= 16 && iso[10] == 'T' && iso[13] == ':') {
+        int h = digits(iso + 11, 2), m = digits(iso + 14, 2);
+        if (h >= 0 && h < 24 && m >= 0 && m < 60)
+            minute = h * 60 + m;
+    }
+    return (day << PD_DAY_SHIFT) | ((gint64)minute << PD_MINUTE_SHIFT);
 }
 
 gboolean
@@ -220,12 +224,6 @@ pd_catalog_register_functions(sqlite3 *db, GError **error)
         api->xCreateTokenizer(api, "photodesk", api, &photodesk_tokenizer, NULL) != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN,
                     "catalog: this SQLite has no FTS5 full-text search");
-        return FALSE;
-    }
-    if (sqlite3_create_function(db, "pd_date_key", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                date_key_function, NULL, NULL) != SQLITE_OK) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "catalog: %s",
-                    sqlite3_errmsg(db));
         return FALSE;
     }
     return TRUE;

@@ -31,8 +31,8 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
         {"offset", 0, 0, G_OPTION_ARG_INT, &offset, "Results to skip", "N"},
         {"facets", 0, 0, G_OPTION_ARG_NONE, &facets,
          "Also count the results by distributor, photographer and day", NULL},
-        {"json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object: {total, results[, facets]}",
-         NULL},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+         "One JSON object: {total, total_exact, results[, facets]}", NULL},
         {NULL},
     };
     g_autoptr(GOptionContext) context = g_option_context_new("[QUERY] - find photos");

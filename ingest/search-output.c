@@ -45,6 +45,8 @@ pd_ingest_search_json(const char *library, const PdSearchRequest *request, GErro
     GString *o = g_string_new("{");
     pd_json_key(o, "total");
     g_string_append_printf(o, "%" G_GINT64_FORMAT, r->total);
+    pd_json_key(o, "total_exact");
+    g_string_append(o, r->total_exact ? "true" : "false");
     pd_json_key(o, "results");
     g_string_append_c(o, '[');
     for (guint i = 0; i < r->hits->len; i++) {
@@ -89,23 +91,21 @@ pd_ingest_search_json(const char *library, const PdSearchRequest *request, GErro
     return g_string_free(o, FALSE);
 }
 
-/* @s cut to @width characters (with an ellipsis), newlines as spaces, marks replaced. */
+/* @s cut to @width characters (with an ellipsis), newlines as spaces, marks replaced
+ * (and one left open by the cut closed). */
 static void
 append_cell(GString *o, const char *s, int width, const char *mark_open, const char *mark_close)
 {
     int used = 0;
-    gboolean cut = FALSE;
+    gboolean cut = FALSE, open = FALSE;
     for (const char *p = s ? s : ""; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (c == 0x02) {
-            g_string_append(o, mark_open);
+        if (c == 0x02 || c == 0x03) {
+            open = c == 0x02;
+            g_string_append(o, open ? mark_open : mark_close);
             continue;
         }
-        if (c == 0x03) {
-            g_string_append(o, mark_close);
-            continue;
-        }
-        if (used == width - 1 && p[1]) {
+        if (used == width - 1 && *g_utf8_next_char(p)) {
             cut = TRUE;
             break;
         }
@@ -116,9 +116,10 @@ append_cell(GString *o, const char *s, int width, const char *mark_open, const c
     }
     if (cut) {
         g_string_append(o, "\xe2\x80\xa6");
-        g_string_append(o, mark_close[0] && strstr(o->str, mark_open) ? "" : "");
         used++;
     }
+    if (open)
+        g_string_append(o, mark_close);
     for (; used < width; used++)
         g_string_append_c(o, ' ');
 }
@@ -152,8 +153,13 @@ pd_ingest_search_text(const char *library, const PdSearchRequest *request, const
     int first = request->offset + 1, last = request->offset + (int)r->hits->len;
     if (r->total == 0)
         g_string_append(o, "no photos found\n");
+    else if (first > last)
+        g_string_append_printf(o, "%s%" G_GINT64_FORMAT " photo%s found; none after %d\n",
+                               r->total_exact ? "" : "more than ", r->total,
+                               r->total == 1 ? "" : "s", request->offset);
     else
-        g_string_append_printf(o, "%" G_GINT64_FORMAT " photo%s found; showing %d-%d\n", r->total,
+        g_string_append_printf(o, "%s%" G_GINT64_FORMAT " photo%s found; showing %d-%d\n",
+                               r->total_exact ? "" : "more than ", r->total,
                                r->total == 1 ? "" : "s", first, last);
     if (request->facets) {
         const struct {

@@ -9,77 +9,7 @@
 #include <sys/stat.h>
 #include <vips/vips.h>
 
-typedef struct {
-    int status;
-    char *out, *err;
-} Run;
-
-static char *library; /* a fresh library per test */
-static char *workdir; /* where the test makes its photos */
-
-static Run
-run_args(const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (char *)g_getenv("PHOTODESK_BIN"));
-    g_ptr_array_add(argv, "--library");
-    g_ptr_array_add(argv, library);
-    for (int i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (char *)args[i]);
-    g_ptr_array_add(argv, NULL);
-    Run r = {0};
-    int wait = 0;
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_sync(workdir, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r.out, &r.err, &wait, &error));
-    g_assert_true(WIFEXITED(wait));
-    r.status = WEXITSTATUS(wait);
-    g_ptr_array_unref(argv);
-    return r;
-}
-
-#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
-
-static void
-run_clear(Run *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
-/* The --json lines of an ingest, by file name. */
-static GHashTable *
-results(const char *out)
-{
-    GHashTable *h =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
-    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
-    for (int i = 0; lines[i]; i++) {
-        if (!*lines[i])
-            continue;
-        g_autoptr(JsonParser) p = json_parser_new();
-        g_assert_true(json_parser_load_from_data(p, lines[i], -1, NULL));
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
-        g_hash_table_insert(h, g_path_get_basename(json_object_get_string_member(o, "file")),
-                            json_object_ref(o));
-    }
-    return h;
-}
-
-static const char *
-status_of(GHashTable *h, const char *name)
-{
-    JsonObject *o = g_hash_table_lookup(h, name);
-    g_assert_nonnull(o);
-    return json_object_get_string_member(o, "status");
-}
-
-static gint64
-id_of(GHashTable *h, const char *name)
-{
-    JsonObject *o = g_hash_table_lookup(h, name);
-    return json_object_get_null_member(o, "id") ? 0 : json_object_get_int_member(o, "id");
-}
+#include "e2e.h"
 
 static JsonObject *
 show(gint64 id)
@@ -104,29 +34,6 @@ rendition(JsonObject *photo, const char *name)
             return r;
     }
     g_assert_not_reached();
-}
-
-/* A photo of distinct content (seeded noise), with optional XMP and orientation. */
-static char *
-make_photo(const char *name, int w, int h, int seed, const char *xmp, int orientation)
-{
-    VipsImage *noise = NULL, *img = NULL;
-    g_assert_cmpint(vips_gaussnoise(&noise, w, h, "sigma", 40.0, "mean", 128.0, "seed", seed, NULL),
-                    ==, 0);
-    VipsImage *bands[3] = {noise, noise, noise};
-    VipsImage *rgb = NULL;
-    g_assert_cmpint(vips_bandjoin(bands, &rgb, 3, NULL), ==, 0);
-    g_assert_cmpint(vips_cast_uchar(rgb, &img, NULL), ==, 0);
-    if (xmp)
-        vips_image_set_blob_copy(img, VIPS_META_XMP_NAME, xmp, strlen(xmp));
-    if (orientation)
-        vips_image_set_int(img, VIPS_META_ORIENTATION, orientation);
-    char *path = g_build_filename(workdir, name, NULL);
-    g_assert_cmpint(vips_jpegsave(img, path, "Q", 85, NULL), ==, 0);
-    g_object_unref(noise);
-    g_object_unref(rgb);
-    g_object_unref(img);
-    return path;
 }
 
 static char *
@@ -157,22 +64,6 @@ count_files(const char *dir)
         n += g_file_test(path, G_FILE_TEST_IS_DIR) ? count_files(path) : 1;
     }
     return n;
-}
-
-static void
-setup(void)
-{
-    workdir = g_dir_make_tmp("photodesk-e2e-XXXXXX", NULL);
-    library = g_build_filename(workdir, "library", NULL);
-}
-
-static void
-teardown(void)
-{
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", workdir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_clear_pointer(&workdir, g_free);
-    g_clear_pointer(&library, g_free);
 }
 
 static void

@@ -1,0 +1,408 @@
+/* test-search.c: the query builder (the editor's grammar, every hostile input), and
+ * search on catalogs built through the catalog API: order by date and minute, date
+ * ranges, the total counted up to its cap, paging. End-to-end searches over ingested
+ * photos are in tests/cli/test-cli-search.c. */
+#include "catalog/catalog.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *
+temp_catalog(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photodesk-search-XXXXXX", NULL);
+    return g_build_filename(dir, "catalog.db", NULL);
+}
+
+static PdCatalogPhoto *
+photo(int n, const char *caption, const char *date_created)
+{
+    PdCatalogPhoto *p = pd_catalog_photo_new();
+    p->sha256 = g_strdup_printf("%064x", n);
+    p->format = g_strdup("jpeg");
+    p->ext = g_strdup("jpg");
+    p->bytes = 1000;
+    p->width = 600;
+    p->height = 400;
+    p->caption = g_strdup(caption);
+    p->date_created = g_strdup(date_created);
+    if (date_created)
+        p->date_created_local = g_strndup(date_created, 10);
+    p->restrictions = g_strdup("{}");
+    p->checks = g_strdup("[]");
+    p->warnings = g_strdup("[]");
+    return p;
+}
+
+static gint64
+add(PdCatalog *c, int n, const char *caption, const char *date_created)
+{
+    g_autoptr(PdCatalogPhoto) p = photo(n, caption, date_created);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "test", &error));
+    g_assert_no_error(error);
+    return p->id;
+}
+
+/* The ids a search returns, in order, as "3 1 2". */
+static char *
+ids(PdCatalog *c, const PdSearchRequest *req, gint64 *total)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdSearchResult) r = pd_catalog_search(c, req, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(r);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < r->hits->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+        g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? " " : "", h->id);
+    }
+    if (total)
+        *total = r->total;
+    return g_string_free(s, FALSE);
+}
+
+static char *
+query_ids(PdCatalog *c, const char *query)
+{
+    PdSearchRequest req = {.query = query};
+    return ids(c, &req, NULL);
+}
+
+/* ---------------------------------------------------------------- the query builder */
+
+static void
+test_grammar(void)
+{
+    static const struct {
+        const char *typed, *positive, *excluded;
+    } cases[] = {
+        {"putin easter", "\"putin\" AND \"easter\"", NULL},
+        {"\"orthodox easter\" putin", "\"orthodox easter\" AND \"putin\"", NULL},
+        {"easter -putin", "\"easter\"", "\"putin\""},
+        {"easter -\"vladimir putin\" -kremlin", "\"easter\"", "\"vladimir putin\" OR \"kremlin\""},
+        {"easter NOT putin", "\"easter\"", "\"putin\""},
+        {"putin OR biden", "(\"putin\" OR \"biden\")", NULL},
+        {"easter putin OR biden OR xi", "\"easter\" AND (\"putin\" OR \"biden\" OR \"xi\")", NULL},
+        {"easter AND putin", "\"easter\" AND \"putin\"", NULL},
+        {"firef*", "\"firef\"*", NULL},
+        {"\"christ the sav\"*", "\"christ the sav\"*", NULL},
+        {"OR easter OR", "\"easter\"", NULL},
+        {"or and not", "\"or\" AND \"and\" AND \"not\"", NULL},
+        {"-putin", NULL, "\"putin\""},
+        {"  ", NULL, NULL},
+        {"", NULL, NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *pos = NULL, *neg = NULL;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(pd_catalog_build_query(cases[i].typed, &pos, &neg, &error));
+        g_assert_no_error(error);
+        g_assert_cmpstr(pos, ==, cases[i].positive);
+        g_assert_cmpstr(neg, ==, cases[i].excluded);
+    }
+}
+
+/* What an editor may type by accident or an attacker on purpose: each is searched (with
+ * results or none) or refused with PD_CATALOG_ERROR_QUERY, never an SQLite failure. */
+static void
+test_hostile(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    add(c, 1, "Don't cross the A-B line, said the caption: x NEAR(y) OR 1=1", "2023-04-15");
+    add(c, 2, "Russian President Vladimir Putin attends an Orthodox Easter service",
+        "2023-04-15T23:41:00+03:00");
+
+    GString *big = g_string_new(NULL);
+    while (big->len < 10 * 1024)
+        g_string_append(big, "putin ");
+    GString *many_quotes = g_string_new(NULL);
+    for (int i = 0; i < 2000; i++)
+        g_string_append(many_quotes, "\"a ");
+    const char *hostile[] = {
+        "\"",
+        "\"\"",
+        "\"\"\"",
+        "NEAR(",
+        "NEAR(putin easter, 2)",
+        "*",
+        "**",
+        "putin*easter",
+        "a-b",
+        "don't",
+        "caption:x",
+        "{caption}: putin",
+        "caption : putin",
+        "OR",
+        "AND",
+        "NOT",
+        "NOT NOT",
+        "- -",
+        "-",
+        "-\"",
+        "' OR 1=1 --",
+        "'; DROP TABLE photos; --",
+        "^putin",
+        "putin + easter",
+        "(putin",
+        "putin)",
+        "()",
+        "\\",
+        "%",
+        "_",
+        "\xff\xfe",
+        "caf\xc3",
+        "\xe2\x80\x8b",
+        "\xef\xbf\xbd",
+        "\t\n\r",
+        "\x01\x02\x03",
+        "MATCH",
+        "rowid:1",
+        "photos_fts:x",
+        "col:*",
+        "putin* *easter",
+        "\"putin\"* OR",
+        "OR -putin",
+        "ŁÓDŹ*",
+        big->str,
+        many_quotes->str,
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(hostile); i++) {
+        PdSearchRequest req = {.query = hostile[i], .facets = TRUE};
+        g_autoptr(GError) e = NULL;
+        g_autoptr(PdSearchResult) r = pd_catalog_search(c, &req, &e);
+        if (r == NULL) {
+            g_assert_error(e, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY);
+            g_assert_nonnull(strstr(e->message, "words"));
+        }
+    }
+    /* the punctuation words find what they say, and no more */
+    g_autofree char *dont = query_ids(c, "don't");
+    g_assert_cmpstr(dont, ==, "1");
+    g_autofree char *ab = query_ids(c, "a-b");
+    g_assert_cmpstr(ab, ==, "1");
+    g_autofree char *column = query_ids(c, "caption:x");
+    g_assert_cmpstr(column, ==, "1");
+    g_autofree char *inject = query_ids(c, "' OR 1=1 --");
+    g_assert_cmpstr(inject, ==, "1");
+    g_autofree char *near = query_ids(c, "NEAR(putin easter)");
+    g_assert_cmpstr(near, ==, "");
+    /* a NUL ends the query, as it ends a C string: what is before it is searched */
+    char with_nul[] = "putin\0easter";
+    g_autofree char *nul = query_ids(c, with_nul);
+    g_assert_cmpstr(nul, ==, "2");
+    /* a 10 KB query of one repeated word is too many words: a message, not a failure */
+    PdSearchRequest req = {.query = big->str};
+    g_autoptr(PdSearchResult) r = pd_catalog_search(c, &req, &error);
+    g_assert_null(r);
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY);
+    g_string_free(big, TRUE);
+    g_string_free(many_quotes, TRUE);
+    pd_catalog_close(c);
+}
+
+static void
+test_bad_requests(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    const char *bad_dates[] = {"2023-02-30", "2023-13",          "23-04-15",   "2023-4-15",
+                               "yesterday",  "2023-04-15T10:00", "2023/04/15", ""};
+    for (gsize i = 0; i + 1 < G_N_ELEMENTS(bad_dates); i++) {
+        PdSearchRequest req = {.from = bad_dates[i]};
+        g_autoptr(GError) e = NULL;
+        g_assert_null(pd_catalog_search(c, &req, &e));
+        g_assert_error(e, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY);
+        g_assert_nonnull(strstr(e->message, "--from"));
+        g_assert_nonnull(strstr(e->message, bad_dates[i]));
+    }
+    PdSearchRequest too_many = {.limit = 1001};
+    g_assert_null(pd_catalog_search(c, &too_many, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY);
+    pd_catalog_close(c);
+}
+
+/* ---------------------------------------------------------------- order and dates */
+
+static void
+test_order_and_dates(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    /* arriving out of the order they were taken, some the same day */
+    add(c, 1, "harbour noon", "2023-04-15T12:00:00+03:00");                         /* 1 */
+    add(c, 2, "harbour late evening", "2023-04-15T23:41:00+03:00");                 /* 2 */
+    add(c, 3, "harbour morning", "2023-04-15T06:30:00+03:00");                      /* 3 */
+    add(c, 4, "harbour next day just after midnight", "2023-04-16T00:05:00-05:00"); /* 4 */
+    add(c, 5, "harbour the day before", "2023-04-14T23:59:59Z");                    /* 5 */
+    add(c, 6, "harbour date only", "2023-04-15");                                   /* 6 */
+    add(c, 7, "harbour no date", NULL);                                             /* 7 */
+    add(c, 8, "harbour month only", "2022-07");                                     /* 8 */
+    add(c, 9, "harbour noon again, arrived later", "2023-04-15T12:00:30+03:00");    /* 9 */
+
+    /* newest taken first: by day, then minute, then arrival within the minute; the
+     * undated last */
+    g_autofree char *all = query_ids(c, "harbour");
+    g_assert_cmpstr(all, ==, "4 2 9 1 3 6 5 8 7");
+    PdSearchRequest arrived = {.query = "harbour", .sort = PD_SEARCH_SORT_ARRIVED};
+    g_autofree char *by_arrival = ids(c, &arrived, NULL);
+    g_assert_cmpstr(by_arrival, ==, "9 8 7 6 5 4 3 2 1");
+    /* browsing (no words) has the same order */
+    PdSearchRequest browse = {0};
+    g_autofree char *browsed = ids(c, &browse, NULL);
+    g_assert_cmpstr(browsed, ==, "4 2 9 1 3 6 5 8 7");
+
+    /* the local date counts, whatever the time zone */
+    struct {
+        const char *from, *to, *expect;
+    } ranges[] = {
+        {"2023-04-15", "2023-04-15", "2 9 1 3 6"},
+        {"2023-04-16", NULL, "4"},
+        {NULL, "2023-04-14", "5 8"},
+        {"2023-04", "2023-04", "4 2 9 1 3 6 5"},
+        {"2022", "2022", "8"},
+        {"2022-07-01", "2022-07-31", "8"},
+        {"2023", NULL, "4 2 9 1 3 6 5"},
+        {"2024", NULL, ""},
+        {"2023-04-16", "2023-04-15", ""},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(ranges); i++) {
+        PdSearchRequest req = {.query = "harbour", .from = ranges[i].from, .to = ranges[i].to};
+        g_autofree char *got = ids(c, &req, NULL);
+        g_assert_cmpstr(got, ==, ranges[i].expect);
+        req.query = NULL;
+        g_autofree char *browsed_range = ids(c, &req, NULL);
+        g_assert_cmpstr(browsed_range, ==, ranges[i].expect);
+    }
+    PdSearchRequest undated = {.undated = TRUE};
+    g_autofree char *none = ids(c, &undated, NULL);
+    g_assert_cmpstr(none, ==, "7");
+
+    /* a corrected date moves the photo; a corrected caption keeps its place */
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(c, 5, &error);
+    g_assert_no_error(error);
+    g_free(p->date_created);
+    p->date_created = g_strdup("2023-04-17T08:00:00+02:00");
+    gboolean changed = FALSE;
+    g_assert_true(pd_catalog_update_photo(c, p, "editor", NULL, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    g_autoptr(PdCatalogPhoto) q = pd_catalog_get_photo(c, 1, &error);
+    g_free(q->caption);
+    q->caption = g_strdup("harbour at noon, corrected");
+    g_assert_true(pd_catalog_update_photo(c, q, "editor", NULL, &changed, &error));
+    g_autofree char *moved = query_ids(c, "harbour");
+    g_assert_cmpstr(moved, ==, "5 4 2 9 1 3 6 8 7");
+    g_autofree char *corrected = query_ids(c, "corrected");
+    g_assert_cmpstr(corrected, ==, "1");
+    g_autofree char *gone = query_ids(c, "noon -corrected");
+    g_assert_cmpstr(gone, ==, "9");
+    pd_catalog_close(c);
+}
+
+/* More photos taken in one minute than the minute has keys for: all are kept, all on
+ * their day. */
+static void
+test_crowded_minute(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    g_assert_true(pd_catalog_begin(c, &error));
+    add(c, 1, "goal later", "2023-06-10T21:30:00+02:00");
+    for (int i = 0; i < 700; i++)
+        add(c, 100 + i, "goal burst", "2023-06-10T21:14:05+02:00");
+    gint64 next_id = add(c, 2, "goal next day", "2023-06-11T00:00:00+02:00");
+    g_assert_true(pd_catalog_commit(c, &error));
+    gint64 total = 0;
+    PdSearchRequest day = {
+        .query = "goal", .from = "2023-06-10", .to = "2023-06-10", .limit = 1000};
+    g_autofree char *got = ids(c, &day, &total);
+    g_assert_cmpint(total, ==, 701);
+    PdSearchRequest next = {.query = "goal", .from = "2023-06-11"};
+    g_autofree char *next_day = ids(c, &next, &total);
+    g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT, next_id);
+    g_assert_cmpstr(next_day, ==, want);
+    pd_catalog_close(c);
+}
+
+/* ---------------------------------------------------------------- counting and paging */
+
+static void
+test_total_and_paging(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    int n = PD_SEARCH_EXACT_TOTAL + 50;
+    g_assert_true(pd_catalog_begin(c, &error));
+    for (int i = 0; i < n; i++) {
+        g_autofree char *caption =
+            g_strdup_printf("common word photo %d%s", i, i % 100 == 0 ? " rare" : "");
+        g_autoptr(PdCatalogPhoto) p = photo(i + 1, caption, NULL);
+        g_autoptr(GDateTime) t =
+            g_date_time_new_utc(2020, 1, 1 + i / 1000, (i / 60) % 24, i % 60, 0);
+        p->date_created = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+        g_assert_true(pd_catalog_add_photo(c, p, NULL, "test", &error));
+    }
+    g_assert_true(pd_catalog_commit(c, &error));
+
+    /* past the cap, the total is a lower bound and says so */
+    PdSearchRequest req = {.query = "common", .limit = 10};
+    g_autoptr(PdSearchResult) capped = pd_catalog_search(c, &req, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(capped->total, ==, PD_SEARCH_EXACT_TOTAL);
+    g_assert_false(capped->total_exact);
+    g_assert_cmpuint(capped->hits->len, ==, 10);
+    /* with facets, counted in full */
+    req.facets = TRUE;
+    g_autoptr(PdSearchResult) exact = pd_catalog_search(c, &req, &error);
+    g_assert_cmpint(exact->total, ==, n);
+    g_assert_true(exact->total_exact);
+    gint64 by_day = 0;
+    for (guint i = 0; i < exact->by_day->len; i++)
+        by_day += ((PdFacetCount *)g_ptr_array_index(exact->by_day, i))->count;
+    g_assert_cmpint(by_day, ==, n);
+    /* under the cap, exact */
+    PdSearchRequest rare = {.query = "rare"};
+    g_autoptr(PdSearchResult) few = pd_catalog_search(c, &rare, &error);
+    g_assert_cmpint(few->total, ==, (n + 99) / 100);
+    g_assert_true(few->total_exact);
+
+    /* pages follow one another without gaps or repeats */
+    PdSearchRequest all = {.query = "rare", .limit = 1000};
+    g_autofree char *whole = ids(c, &all, NULL);
+    GString *paged = g_string_new(NULL);
+    for (int offset = 0;; offset += 7) {
+        PdSearchRequest page = {.query = "rare", .limit = 7, .offset = offset};
+        g_autofree char *part = ids(c, &page, NULL);
+        if (!*part)
+            break;
+        g_string_append_printf(paged, "%s%s", paged->len ? " " : "", part);
+    }
+    g_assert_cmpstr(paged->str, ==, whole);
+    g_string_free(paged, TRUE);
+    pd_catalog_close(c);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/search/query/grammar", test_grammar);
+    g_test_add_func("/search/query/hostile", test_hostile);
+    g_test_add_func("/search/bad-requests", test_bad_requests);
+    g_test_add_func("/search/order-and-dates", test_order_and_dates);
+    g_test_add_func("/search/crowded-minute", test_crowded_minute);
+    g_test_add_func("/search/total-and-paging", test_total_and_paging);
+    return g_test_run();
+}

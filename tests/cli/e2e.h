@@ -1,0 +1,32 @@
+/* e2e.h: what the end-to-end tests of the photodesk binary share: running it on a fresh
+ * library in a scratch folder, reading its --json lines, making photos to feed it. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+typedef struct {
+    int status;
+    char *out, *err;
+} Run;
+
+extern char *library; /* a fresh library per test (setup()) */
+extern char *workdir; /* where the test makes its photos, and photodesk runs */
+
+/* photodesk --library LIBRARY ARGS..., run in workdir, to its end. */
+Run run_args(const char *const *args);
+#define RUN(...) run_args((const char *const[]){__VA_ARGS__, NULL})
+void run_clear(Run *r);
+
+/* The --json lines of an ingest, by file name; a file's status and id (0: none). */
+GHashTable *results(const char *out);
+const char *status_of(GHashTable *h, const char *name);
+gint64 id_of(GHashTable *h, const char *name);
+
+/* A JPEG of distinct content (seeded noise) in workdir, with optional XMP and
+ * orientation; its path, newly allocated. */
+char *make_photo(const char *name, int w, int h, int seed, const char *xmp, int orientation);
+
+/* A scratch folder and library name for one test, and their removal. */
+void setup(void);
+void teardown(void);

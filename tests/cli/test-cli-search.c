@@ -1,0 +1,359 @@
+/* test-cli-search.c: photodesk search end to end, over photos made here and ingested:
+ * words, phrases, exclusion, OR, prefixes, diacritics, stemming, dates at day edges
+ * across time zones, credit filters, the three orders, snippets, facets, paging,
+ * hostile queries and bad options. */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+/* The photos, by file name: caption, date created, credit, city, country, headline,
+ * keywords. Ingested one by one, in this order. */
+static const struct {
+    const char *file, *caption, *date, *credit, *city, *country, *headline, *keywords;
+} photos[] = {
+    {"putin.jpg",
+     "Russian President Vladimir Putin attends an Orthodox Easter service in the Christ the "
+     "Savior Cathedral in Moscow, Russia, Saturday, April 15, 2023. (Sergei Karpukhin, Sputnik, "
+     "Kremlin Pool Photo via AP)",
+     "2023-04-15T23:41:00+03:00", "AP", "Moscow", "Russia", "APTOPIX Russia Orthodox Easter",
+     "religion"},
+    {"lodz.jpg",
+     "Voters queue at a polling station in \xc5\x81\xc3\xb3\x64\xc5\xba, Poland, October 15, "
+     "2023. REUTERS/Kacper Pempel",
+     "2023-10-15T08:05:00+02:00", "REUTERS", "\xc5\x81\xc3\xb3\x64\xc5\xba", "Poland",
+     "Poland Election", "election"},
+    /* taken on 16 April local time, still 15 April in UTC */
+    {"zurich.jpg",
+     "A tram crosses the Bahnhofstrasse in Z\xc3\xbcrich, Switzerland, April 16, 2023. (Photo "
+     "by Jan Muller/Getty Images)",
+     "2023-04-16T00:10:00+02:00", "Getty Images", "Z\xc3\xbcrich", "Switzerland",
+     "Switzerland Daily Life", "transport"},
+    /* taken on 15 April local time, already 16 April in UTC */
+    {"fire.jpg",
+     "Firefighters attend to a burning car in New York, April 15, 2023. (AP Photo/John "
+     "Minchillo)",
+     "2023-04-15T22:30:00-04:00", "AP", "New York", "United States", "NY Car Fire", "fire"},
+    {"archive.jpg", "An archive picture of the old harbour. EPA-EFE/STR", NULL, "EPA-EFE", NULL,
+     NULL, "Archive Harbour", "archive"},
+    {"eggs.jpg",
+     "Easter eggs painted by children in Kyiv, Ukraine, April 14, 2023. AFP PHOTO / Genya "
+     "SAVILOV",
+     "2023-04-14T10:00:00+03:00", "AFP", "Kyiv", "Ukraine", "Ukraine Easter", "children"},
+    /* the newest, with Easter only among its keywords */
+    {"flowers.jpg", "Spring flowers bloom in a park in Berlin, April 20, 2023. Photo: Jane Roe/dpa",
+     "2023-04-20T09:00:00+02:00", "dpa", "Berlin", "Germany", "Germany Spring", "easter"},
+};
+
+static GHashTable *ids; /* file name -> id, as ingest reported it */
+
+static char *
+xmp_for(gsize i)
+{
+    GString *x =
+        g_string_new("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+                     "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+                     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+                     "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"");
+    g_string_append_printf(x, " photoshop:Credit=\"%s\" photoshop:Headline=\"%s\"",
+                           photos[i].credit, photos[i].headline);
+    if (photos[i].date)
+        g_string_append_printf(x, " photoshop:DateCreated=\"%s\"", photos[i].date);
+    if (photos[i].city)
+        g_string_append_printf(x, " photoshop:City=\"%s\" photoshop:Country=\"%s\"", photos[i].city,
+                               photos[i].country);
+    g_string_append_printf(x,
+                           "><dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li>"
+                           "</rdf:Alt></dc:description><dc:subject><rdf:Bag><rdf:li>%s</rdf:li>"
+                           "</rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>",
+                           photos[i].caption, photos[i].keywords);
+    return g_string_free(x, FALSE);
+}
+
+static void
+ingest_all(void)
+{
+    setup();
+    ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(photos); i++) {
+        g_autofree char *xmp = xmp_for(i);
+        g_autofree char *path = make_photo(photos[i].file, 64, 48, (int)i + 1, xmp, 0);
+        Run r = RUN("ingest", "--json", path);
+        g_assert_cmpint(r.status, ==, 0);
+        GHashTable *h = results(r.out);
+        g_assert_cmpstr(status_of(h, photos[i].file), ==, "added");
+        g_hash_table_insert(ids, g_strdup(photos[i].file),
+                            GSIZE_TO_POINTER((gsize)id_of(h, photos[i].file)));
+        g_hash_table_unref(h);
+        run_clear(&r);
+    }
+}
+
+/* photodesk search --json ARGS: the parsed object (the run must succeed). */
+static JsonObject *
+search_json(const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, "search");
+    g_ptr_array_add(argv, "--json");
+    for (int i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
+    Run r = run_args((const char *const *)argv->pdata);
+    g_ptr_array_unref(argv);
+    if (r.status != 0)
+        g_error("search failed (%d): %s", r.status, r.err);
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, r.out, -1, NULL));
+    JsonObject *o = json_object_ref(json_node_get_object(json_parser_get_root(p)));
+    run_clear(&r);
+    return o;
+}
+
+/* The files a search finds, in order: "putin fire". */
+static char *
+found(const char *const *args)
+{
+    JsonObject *o = search_json(args);
+    JsonArray *a = json_object_get_array_member(o, "results");
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        gint64 id = json_object_get_int_member(json_array_get_object_element(a, i), "id");
+        GHashTableIter it;
+        gpointer name, value;
+        g_hash_table_iter_init(&it, ids);
+        while (g_hash_table_iter_next(&it, &name, &value))
+            if ((gint64)GPOINTER_TO_SIZE(value) == id) {
+                g_autofree char *base = g_strndup(name, strlen(name) - 4);
+                g_string_append_printf(s, "%s%s", s->len ? " " : "", base);
+            }
+    }
+    g_assert_cmpint(json_object_get_int_member(o, "total"), >=, json_array_get_length(a));
+    json_object_unref(o);
+    return g_string_free(s, FALSE);
+}
+
+#define FOUND(...) found((const char *const[]){__VA_ARGS__, NULL})
+
+static void
+expect(char *got, const char *want)
+{
+    g_assert_cmpstr(got, ==, want);
+    g_free(got);
+}
+
+static void
+test_words(void)
+{
+    expect(FOUND("putin easter"), "putin");
+    expect(FOUND("easter"), "flowers putin eggs");
+    expect(FOUND("EASTER Putin"), "putin");
+    expect(FOUND("\"orthodox easter\""), "putin");
+    expect(FOUND("\"easter orthodox\""), "");
+    expect(FOUND("easter -putin"), "flowers eggs");
+    expect(FOUND("easter -\"orthodox easter\""), "flowers eggs");
+    expect(FOUND("putin OR tram"), "zurich putin");
+    expect(FOUND("firef*"), "fire");
+    expect(FOUND("cathed*"), "putin");
+    expect(FOUND("nothingmatchesthis"), "");
+    /* the slug and the headline are searched too */
+    expect(FOUND("aptopix"), "putin");
+}
+
+static void
+test_matching(void)
+{
+    /* diacritics, either way, and letters that do not decompose (Ł) */
+    expect(FOUND("zurich"), "zurich");
+    expect(FOUND("Z\xc3\xbcrich"), "zurich");
+    expect(FOUND("lodz"), "lodz");
+    expect(FOUND("\xc5\x81\xc3\xb3\x64\xc5\xba"), "lodz");
+    expect(FOUND("LODZ"), "lodz");
+    /* English stemming */
+    expect(FOUND("attend"), "putin fire");
+    expect(FOUND("attending"), "putin fire");
+    expect(FOUND("painting"), "eggs");
+    expect(FOUND("voter"), "lodz");
+}
+
+static void
+test_dates(void)
+{
+    /* the photographer's local date counts, not UTC */
+    expect(FOUND("--from", "2023-04-15", "--to", "2023-04-15"), "putin fire");
+    expect(FOUND("--from", "2023-04-16", "--to", "2023-04-16"), "zurich");
+    expect(FOUND("--to", "2023-04-14"), "eggs");
+    expect(FOUND("--from", "2023-04", "--to", "2023-04"), "flowers zurich putin fire eggs");
+    expect(FOUND("--from", "2023-05"), "lodz");
+    expect(FOUND("--from", "2023", "--to", "2023"), "lodz flowers zurich putin fire eggs");
+    expect(FOUND("--from", "2024"), "");
+    expect(FOUND("easter", "--from", "2023-04-15"), "flowers putin");
+    expect(FOUND("--undated"), "archive");
+    expect(FOUND("harbour", "--undated"), "archive");
+}
+
+static void
+test_filters(void)
+{
+    /* --credit finds the credit field and the credit line's agencies */
+    expect(FOUND("--credit", "AP"), "putin fire");
+    expect(FOUND("--credit", "ap"), "putin fire");
+    expect(FOUND("--credit", "Getty Images"), "zurich");
+    expect(FOUND("--credit", "Pool via AP"), "putin");
+    expect(FOUND("--credit", "pool"), "putin");
+    expect(FOUND("--credit", "Sputnik"), "putin");
+    expect(FOUND("--credit", "Reuters"), "lodz");
+    expect(FOUND("easter", "--credit", "AFP"), "eggs");
+    /* --byline finds the photographer named in the credit line */
+    expect(FOUND("--byline", "Karpukhin"), "putin");
+    expect(FOUND("--byline", "Kacper Pempel"), "lodz");
+    expect(FOUND("--byline", "Pempel Kacper"), "");
+    expect(FOUND("--city", "zurich"), "zurich");
+    expect(FOUND("--country", "russia"), "putin");
+    expect(FOUND("--country", "russia", "--city", "berlin"), "");
+    /* a filter with nothing searchable in it matches nothing, and says nothing went wrong */
+    expect(FOUND("--credit", "-"), "");
+}
+
+static void
+test_orders(void)
+{
+    /* arrival: newest ingest first */
+    expect(FOUND("--sort", "arrived"), "flowers eggs archive fire zurich lodz putin");
+    /* date: newest taken first, the undated last */
+    expect(FOUND(NULL), "lodz flowers zurich putin fire eggs archive");
+    /* relevance: Easter in the caption and headline above Easter only among keywords */
+    g_autofree char *ranked = FOUND("easter", "--sort", "relevance");
+    g_assert_true(g_str_has_suffix(ranked, "flowers"));
+    g_assert_true(g_str_has_prefix(ranked, "putin") || g_str_has_prefix(ranked, "eggs"));
+}
+
+static void
+test_snippet_and_fields(void)
+{
+    JsonObject *o = search_json((const char *const[]){"orthodox easter", NULL});
+    g_assert_cmpint(json_object_get_int_member(o, "total"), ==, 1);
+    g_assert_true(json_object_get_boolean_member(o, "total_exact"));
+    JsonObject *h = json_array_get_object_element(json_object_get_array_member(o, "results"), 0);
+    const char *fields[] = {"id",      "sha256", "caption",     "headline",     "byline",
+                            "credit",  "source", "credit_line", "date_created", "city",
+                            "country", "width",  "height",      "snippet"};
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+        g_assert_true(json_object_has_member(h, fields[i]));
+    const char *snippet = json_object_get_string_member(h, "snippet");
+    g_assert_nonnull(strstr(snippet, "\x02Orthodox\x03"));
+    g_assert_nonnull(strstr(snippet, "\x02"
+                                     "Easter\x03"));
+    g_assert_cmpstr(json_object_get_string_member(h, "city"), ==, "Moscow");
+    g_assert_cmpstr(json_object_get_string_member(h, "date_created"), ==,
+                    "2023-04-15T23:41:00+03:00");
+    g_assert_cmpint(json_object_get_int_member(h, "width"), ==, 64);
+    g_assert_nonnull(strstr(json_object_get_string_member(h, "credit_line"), "Karpukhin"));
+    json_object_unref(o);
+
+    /* the table marks the matched words for a reader */
+    Run r = RUN("search", "putin");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "1 photo found"));
+    g_assert_null(strchr(r.out, '\x02'));
+    run_clear(&r);
+}
+
+static void
+test_facets_and_paging(void)
+{
+    JsonObject *o = search_json((const char *const[]){"--facets", "--limit", "2", NULL});
+    g_assert_cmpint(json_object_get_int_member(o, "total"), ==, G_N_ELEMENTS(photos));
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "results")), ==, 2);
+    JsonObject *facets = json_object_get_object_member(o, "facets");
+    g_assert_nonnull(facets);
+    /* every photo is in one count of each facet */
+    const char *names[] = {"distributor", "photographer", "day"};
+    for (gsize f = 0; f < G_N_ELEMENTS(names); f++) {
+        JsonArray *a = json_object_get_array_member(facets, names[f]);
+        gint64 sum = 0;
+        for (guint i = 0; i < json_array_get_length(a); i++)
+            sum += json_object_get_int_member(json_array_get_object_element(a, i), "count");
+        g_assert_cmpint(sum, ==, G_N_ELEMENTS(photos));
+    }
+    /* AP's two photos, on their own days */
+    JsonArray *dist = json_object_get_array_member(facets, "distributor");
+    JsonObject *top = json_array_get_object_element(dist, 0);
+    g_assert_cmpstr(json_object_get_string_member(top, "value"), ==, "AP");
+    g_assert_cmpint(json_object_get_int_member(top, "count"), ==, 2);
+    json_object_unref(o);
+
+    /* pages: three of two, then one, then none */
+    GString *all = g_string_new(NULL);
+    for (int offset = 0; offset < 10; offset += 2) {
+        g_autofree char *off = g_strdup_printf("%d", offset);
+        g_autofree char *page = FOUND("--limit", "2", "--offset", off);
+        if (*page)
+            g_string_append_printf(all, "%s%s", all->len ? " " : "", page);
+        else
+            g_assert_cmpint(offset, >=, (int)G_N_ELEMENTS(photos));
+    }
+    g_assert_cmpstr(all->str, ==, "lodz flowers zurich putin fire eggs archive");
+    g_string_free(all, TRUE);
+}
+
+static void
+test_hostile_and_usage(void)
+{
+    const char *hostile[] = {"\"", "NEAR(",       "*",        "a-b", "don't",  "caption:x",
+                             "OR", "' OR 1=1 --", "\xff\xfe", "-",   "putin)", "{caption}:putin"};
+    for (gsize i = 0; i < G_N_ELEMENTS(hostile); i++) {
+        Run r = RUN("search", "--json", "--", hostile[i]);
+        g_assert_cmpint(r.status, ==, 0);
+        g_autoptr(JsonParser) p = json_parser_new();
+        g_assert_true(json_parser_load_from_data(p, r.out, -1, NULL));
+        run_clear(&r);
+    }
+    /* a query that is a dash-word needs no "--" */
+    expect(FOUND("-putin", "--from", "2023-04-15", "--to", "2023-04-15"), "fire");
+
+    struct {
+        const char *option, *value, *says;
+    } bad[] = {
+        {"--from", "2023-02-30", "--from"}, {"--to", "April", "--to"},
+        {"--sort", "size", "--sort"},       {"--limit", "0", "limit"},
+        {"--limit", "5000", "limit"},       {"--offset", "-1", "offset"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        Run r = RUN("search", bad[i].option, bad[i].value);
+        g_assert_cmpint(r.status, ==, 2);
+        g_assert_nonnull(strstr(r.err, bad[i].says));
+        g_assert_cmpstr(r.out, ==, "");
+        run_clear(&r);
+    }
+    /* a library that does not exist is not made by a search */
+    g_autofree char *saved = library;
+    library = g_build_filename(workdir, "no-such-library", NULL);
+    Run r = RUN("search", "putin");
+    g_assert_cmpint(r.status, !=, 0);
+    g_assert_nonnull(strstr(r.err, "no-such-library"));
+    g_assert_false(g_file_test(library, G_FILE_TEST_EXISTS));
+    run_clear(&r);
+    g_free(library);
+    library = g_steal_pointer(&saved);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    ingest_all();
+    g_test_add_func("/cli/search/words", test_words);
+    g_test_add_func("/cli/search/matching", test_matching);
+    g_test_add_func("/cli/search/dates", test_dates);
+    g_test_add_func("/cli/search/filters", test_filters);
+    g_test_add_func("/cli/search/orders", test_orders);
+    g_test_add_func("/cli/search/snippet-and-fields", test_snippet_and_fields);
+    g_test_add_func("/cli/search/facets-and-paging", test_facets_and_paging);
+    g_test_add_func("/cli/search/hostile-and-usage", test_hostile_and_usage);
+    int status = g_test_run();
+    teardown();
+    g_hash_table_unref(ids);
+    return status;
+}
