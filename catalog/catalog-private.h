@@ -17,20 +17,55 @@ gboolean pd_catalog_register_functions(sqlite3 *db, GError **error);
  * month or day @iso names. */
 gint64 pd_catalog_date_day(const char *iso, gboolean end_of_period);
 
-/* The full-text index's rowid, the date key: a dated photo's is its day shifted left by
- * PD_DAY_SHIFT, plus its minute of the day shifted left by PD_MINUTE_SHIFT, plus its place
- * in the order of arrival within that minute; an undated photo's is minus its id, below
- * every dated one. */
-#define PD_DAY_SHIFT    20
-#define PD_MINUTE_SHIFT 9
-
-/* The first date key of the local day and minute of @iso (minute 0 when it has no time),
- * 0 when it has no date. */
-gint64 pd_catalog_date_slot(const char *iso);
+/* The full-text index's rowid, the date key: a dated photo's is its local day shifted
+ * left by PD_DAY_SHIFT, plus its place in the order of arrival that day; an undated
+ * photo's is minus its id, below every dated one. Search reads the index newest day
+ * first and puts each day's photos in the order they were taken (search.c). */
+#define PD_DAY_SHIFT 20
 
 /* The connection of @catalog, and its prepared statement for @sql (prepared once, reset,
  * bindings cleared; NULL with @error when it cannot be prepared). */
 sqlite3 *pd_catalog_db(PdCatalog *catalog);
 sqlite3_stmt *pd_catalog_statement(PdCatalog *catalog, const char *sql, GError **error);
+
+/* The FTS5 API of @db's SQLite, or NULL. */
+fts5_api *pd_catalog_fts5_api(sqlite3 *db);
+
+/* ---------------------------------------------------------------- queries (query.c) */
+
+/* The full-text index's columns: caption, headline, object_name, byline, credit, source,
+ * city, country, keywords, credit_line; a set of them as bits. */
+#define PD_QUERY_COLUMNS     10
+#define PD_QUERY_ALL_COLUMNS 0x3FFu
+#define PD_QUERY_COLUMN(i)   (1u << (i))
+
+/* A search's words and filters: the FTS5 expression that finds the candidates, and the
+ * check that decides, for queries with phrases, which candidates match. */
+typedef struct PdQuery PdQuery;
+
+PdQuery *pd_query_new(sqlite3 *db, GError **error);
+void pd_query_free(PdQuery *query);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdQuery, pd_query_free)
+
+/* What an editor typed (see query.c for the grammar); FALSE with PD_CATALOG_ERROR_QUERY
+ * past PD_CATALOG_MAX_TERMS words. */
+gboolean pd_query_add_words(PdQuery *query, const char *typed, GError **error);
+/* A filter: @value as a phrase within @columns. */
+gboolean pd_query_add_phrase(PdQuery *query, guint columns, const char *value, GError **error);
+/* TRUE when a filter has nothing searchable in it, so nothing can match. */
+gboolean pd_query_impossible(const PdQuery *query);
+
+/* The FTS5 expression the matches must satisfy, and the one none may (NULL: none). */
+char *pd_query_expression(const PdQuery *query);
+char *pd_query_excluded(const PdQuery *query);
+/* Whether matching the expressions is not enough: pd_check() must confirm each. */
+gboolean pd_query_needs_check(const PdQuery *query);
+/* Whether the row with these column values (PD_QUERY_COLUMNS of them) matches. */
+gboolean pd_query_check(PdQuery *query, sqlite3_value **columns);
+
+/* The SQL function pd_check(QUERY, caption, ..., credit_line): QUERY is a PdQuery bound
+ * with sqlite3_bind_pointer(..., PD_QUERY_POINTER, NULL). */
+#define PD_QUERY_POINTER "photodesk-query"
+void pd_query_check_function(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 G_END_DECLS

@@ -125,7 +125,7 @@ static const struct {
          "CREATE VIRTUAL TABLE photos_fts USING fts5("
          "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
          "  credit_line,"
-         "  content='photos', content_rowid='date_key', prefix='3', columnsize=0,"
+         "  content='photos', content_rowid='date_key', prefix='3', detail=column, columnsize=0,"
          "  tokenize='photodesk');"
          "INSERT INTO photos_fts(photos_fts) VALUES ('rebuild');"
          /* New photos are indexed by the catalog in one statement per transaction (see
@@ -629,37 +629,32 @@ pd_catalog_schema_version(PdCatalog *c)
 static gboolean
 next_date_key(PdCatalog *c, const char *iso, gint64 id, gint64 *key, GError **error)
 {
-    gint64 slot = pd_catalog_date_slot(iso);
-    if (slot == 0) {
+    gint64 day = pd_catalog_date_day(iso, FALSE);
+    if (day == 0) {
         *key = -id;
         return TRUE;
     }
-    /* the next free key of the minute; when a minute is full, the next after the last of
-     * the day (so one burst of more than 512 photos sorts a little late in its day) */
-    gint64 minute_end = slot + (1 << PD_MINUTE_SHIFT) - 1;
-    gint64 day_end = (((slot >> PD_DAY_SHIFT) + 1) << PD_DAY_SHIFT) - 1;
+    gint64 first = day << PD_DAY_SHIFT, last = ((day + 1) << PD_DAY_SHIFT) - 1;
     sqlite3_stmt *st =
         statement(c, "SELECT max(date_key) FROM photos WHERE date_key BETWEEN ?1 AND ?2", error);
-    for (int pass = 0; st != NULL && pass < 2; pass++) {
-        gint64 end = pass == 0 ? minute_end : day_end;
-        sqlite3_bind_int64(st, 1, slot);
-        sqlite3_bind_int64(st, 2, end);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_reset(st);
-            return fail(c, error, "choosing a date key");
-        }
-        gboolean none = sqlite3_column_type(st, 0) == SQLITE_NULL;
-        gint64 max = sqlite3_column_int64(st, 0);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        if (none || max < end) {
-            *key = none ? slot : max + 1;
-            return TRUE;
-        }
+        return fail(c, error, "choosing a date key");
     }
-    if (st != NULL)
+    gboolean none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+    gint64 max = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (!none && max >= last) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
-                    "catalog: too many photos taken on one day (%s)", iso);
-    return FALSE;
+                    "catalog: more than %d photos taken on one day (%s)", 1 << PD_DAY_SHIFT, iso);
+        return FALSE;
+    }
+    *key = none ? first : max + 1;
+    return TRUE;
 }
 
 /* Migration 2: the date key of every dated photo, in the order they arrived. */
@@ -975,10 +970,10 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
     }
     g_autofree char *at = now_utc();
     p->version = old->version + 1;
-    /* a photo keeps its place unless the minute it was taken changes */
+    /* a photo keeps its place unless the day it was taken changes */
     gint64 key = 0;
     gboolean ok = TRUE;
-    if (pd_catalog_date_slot(old->date_created) == pd_catalog_date_slot(p->date_created))
+    if (pd_catalog_date_day(old->date_created, FALSE) == pd_catalog_date_day(p->date_created, FALSE))
         key = old_date_key(c, p->id);
     else
         ok = next_date_key(c, p->date_created, p->id, &key, error);

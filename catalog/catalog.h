@@ -172,18 +172,20 @@ gint64 pd_catalog_count_photos(PdCatalog *catalog, GError **error);
 
 /* ---------------------------------------------------------------- search */
 
-/* Turns what an editor types into a full-text expression: words (all must match),
- * "quoted phrases", -excluded words or phrases, OR between two terms, prefix* (and
- * NOT before a term, AND ignored). Every term becomes a quoted string, so nothing an
- * editor types can be an FTS5 operator, a column name or a syntax error; punctuation
- * inside a term (a-b, don't, caption:x) makes it a phrase of its words.
+/* Turns what an editor types into full-text expressions: words (all must match),
+ * "quoted phrases", -excluded words or phrases, OR between two terms, prefix* (and NOT
+ * before a term, AND ignored). Every word becomes a quoted string, so nothing an editor
+ * types can be an FTS5 operator, a column name or a syntax error; punctuation inside a
+ * term (a-b, don't, caption:x) makes it a phrase of its words.
  *
- * Sets *@positive (the terms that must match) and *@excluded (the terms that must not),
- * either NULL when there is none, both newly allocated. FALSE with
- * PD_CATALOG_ERROR_QUERY (and a message an editor understands) when the query cannot be
- * searched as it is, such as one of more than PD_CATALOG_MAX_TERMS terms. */
+ * Sets *@positive (what must match) and *@excluded (the single words that must not;
+ * excluded phrases are checked after the index), either NULL when there is none, both
+ * newly allocated. FALSE with PD_CATALOG_ERROR_QUERY (and a message an editor
+ * understands) when the query cannot be searched as it is: more than
+ * PD_CATALOG_MAX_TERMS words. */
 #define PD_CATALOG_MAX_TERMS 64
-gboolean pd_catalog_build_query(const char *text, char **positive, char **excluded, GError **error);
+gboolean pd_catalog_build_query(PdCatalog *catalog, const char *text, char **positive,
+                                char **excluded, GError **error);
 
 typedef enum {
     PD_SEARCH_SORT_DATE,      /* newest date created first */
@@ -228,6 +230,9 @@ typedef struct {
 /* Matches are counted exactly up to this many (with facets, always): beyond it, counting
  * would cost more than finding the page, and "more than 10,000" is what an editor needs. */
 #define PD_SEARCH_EXACT_TOTAL 10000
+/* By relevance, the newest this many matches are ranked: a word in half the photos is
+ * not worth ranking all of them. */
+#define PD_SEARCH_RANKED 10000
 
 typedef struct {
     gint64 total;         /* the photos that match, not only those returned... */

@@ -1,109 +1,185 @@
-/* query.c: what an editor types, as an FTS5 expression that cannot go wrong.
+/* query.c: what an editor types, as an FTS5 expression that cannot go wrong, and the
+ * check that makes phrases exact.
  *
  * The editor's grammar is the search engines' one: words must all match, "a phrase"
  * matches in order, -word and -"a phrase" must not match, OR between two terms means
- * either, word* matches words starting so. Everything else is text: each term becomes an
- * FTS5 string literal ("term", with " doubled), which FTS5 tokenises with the index's
- * own tokenizer. So NEAR(, caption:x, ' OR 1=1 --, a lone " or * are words or nothing,
- * never operators, column filters or syntax errors.
+ * either, word* matches words starting so (NOT before a term excludes it, AND is
+ * ignored). Everything else is text: each term is cut into words by the index's own
+ * tokenizer, and each word goes to FTS5 as a string literal. So NEAR(, caption:x,
+ * ' OR 1=1 --, a lone " or * are words or nothing, never operators, column filters or
+ * syntax errors; a-b, don't and caption:x are phrases of their words.
+ *
+ * The index keeps which columns a word is in but not where (detail=column: it is a
+ * third of the size), so FTS5 finds the photos with all the words of a phrase, and
+ * pd_query_check() then looks for the words in order in the photo's text. Queries
+ * without a phrase (most of them) need no check.
+ *
+ * A prefix is the term searched whole (stemmed, so "cars*" finds "car" and
+ * "firefighte*" finds "firefighters") or its last word as the start of a word, not
+ * stemmed (so "tis*" finds "tissue" without becoming porter's "ti*", which the 3-letter
+ * prefix index cannot serve).
  */
 #include "catalog/catalog-private.h"
 
 #include <string.h>
 
+/* The index's columns, in its order (catalog.c, migration 2). */
+static const char *const column_names[PD_QUERY_COLUMNS] = {
+    "caption", "headline", "object_name", "byline",   "credit",
+    "source",  "city",     "country",     "keywords", "credit_line",
+};
+
 typedef struct {
-    char *text;
-    gboolean prefix;
-    gboolean excluded;
-    gboolean or_next; /* an OR follows this term */
-} Term;
+    GPtrArray *pieces; /* the text of each word, as typed (FTS5 tokenises it again) */
+    GPtrArray *stems;  /* each word as the index holds it */
+    char *plain_last;  /* prefix terms: the last word as typed, folded, not stemmed */
+    gboolean prefix, excluded;
+    guint columns; /* where it may match: bit i for column i */
+    int group;     /* terms of one group: any may match; every group must */
+} QueryTerm;
+
+struct PdQuery {
+    fts5_tokenizer tokenizer;
+    Fts5Tokenizer *instance;
+    GPtrArray *terms; /* of QueryTerm * */
+    int groups;
+    guint words; /* in all terms, against PD_CATALOG_MAX_TERMS */
+    gboolean impossible;
+    /* the text of the row being checked, cut into words, by column (NULL: not yet) */
+    GPtrArray *row[PD_QUERY_COLUMNS];
+};
 
 static void
-term_clear(gpointer p)
+term_free(gpointer p)
 {
-    g_free(((Term *)p)->text);
+    QueryTerm *t = p;
+    g_ptr_array_unref(t->pieces);
+    g_ptr_array_unref(t->stems);
+    g_free(t->plain_last);
+    g_free(t);
 }
 
-static gboolean
-word_char(gunichar c)
+PdQuery *
+pd_query_new(sqlite3 *db, GError **error)
 {
-    GUnicodeType type = g_unichar_type(c);
-    return g_unichar_isalnum(c) || type == G_UNICODE_NON_SPACING_MARK ||
-           type == G_UNICODE_SPACING_MARK || type == G_UNICODE_ENCLOSING_MARK;
-}
-
-/* A term that FTS5 would find no word in ("'", "--", "*") is dropped. */
-static gboolean
-has_word(const char *s)
-{
-    for (const char *p = s; *p; p = g_utf8_next_char(p))
-        if (g_unichar_isalnum(g_utf8_get_char(p)))
-            return TRUE; /* a mark alone makes no word */
-    return FALSE;
-}
-
-static void
-append_string(GString *out, const char *text, gsize n)
-{
-    g_string_append_c(out, '"');
-    for (gsize i = 0; i < n; i++) {
-        if (text[i] == '"')
-            g_string_append(out, "\"\"");
-        else
-            g_string_append_c(out, text[i]);
+    PdQuery *q = g_new0(PdQuery, 1);
+    fts5_api *api = pd_catalog_fts5_api(db);
+    void *ctx = NULL;
+    if (api == NULL || api->xFindTokenizer(api, "photodesk", &ctx, &q->tokenizer) != SQLITE_OK ||
+        q->tokenizer.xCreate(ctx, NULL, 0, &q->instance) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                    "search: the photodesk tokenizer is not registered");
+        g_free(q);
+        return NULL;
     }
-    g_string_append_c(out, '"');
+    q->terms = g_ptr_array_new_with_free_func(term_free);
+    return q;
 }
 
-/* A term as FTS5 strings. A prefix is the term searched whole (stemmed, so "cars*" finds
- * "car" and "firefighte*" finds "firefighters") or its last word as a prefix, not stemmed
- * (so "tis*" finds "tissue" without becoming "ti*"): ("christ the sav" OR "christ the" +
- * "sav"*). */
 static void
-append_literal(GString *out, const Term *t)
+forget_row(PdQuery *q)
 {
-    gsize n = strlen(t->text);
-    if (!t->prefix) {
-        append_string(out, t->text, n);
+    for (int i = 0; i < PD_QUERY_COLUMNS; i++)
+        g_clear_pointer(&q->row[i], g_ptr_array_unref);
+}
+
+void
+pd_query_free(PdQuery *q)
+{
+    if (q == NULL)
         return;
-    }
-    /* the last run of letters, marks and digits (has_word() made sure there is one) */
-    const char *end = t->text + n;
-    while (end > t->text && !word_char(g_utf8_get_char(g_utf8_prev_char(end))))
-        end = g_utf8_prev_char(end);
-    const char *last = end;
-    while (last > t->text && word_char(g_utf8_get_char(g_utf8_prev_char(last))))
-        last = g_utf8_prev_char(last);
-    g_string_append_c(out, '(');
-    append_string(out, t->text, n);
-    g_string_append(out, " OR ");
-    if (last > t->text) {
-        append_string(out, t->text, (gsize)(last - t->text));
-        g_string_append(out, " + ");
-    }
-    append_string(out, last, (gsize)(end - last));
-    g_string_append(out, "*)");
+    forget_row(q);
+    q->tokenizer.xDelete(q->instance);
+    g_ptr_array_unref(q->terms);
+    g_free(q);
 }
+
+/* ---------------------------------------------------------------- cutting into words */
+
+typedef struct {
+    const char *text;
+    GPtrArray *stems, *pieces; /* pieces may be NULL */
+    guint limit;               /* stop after this many words */
+} Cut;
+
+static int
+take_word(void *data, int flags, const char *token, int n, int start, int end)
+{
+    Cut *c = data;
+    if (flags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    if (c->stems->len >= c->limit)
+        return SQLITE_DONE;
+    g_ptr_array_add(c->stems, g_strndup(token, (gsize)n));
+    if (c->pieces)
+        g_ptr_array_add(c->pieces, g_strndup(c->text + start, (gsize)(end - start)));
+    return SQLITE_OK;
+}
+
+static void
+cut(PdQuery *q, int flags, const char *text, GPtrArray *stems, GPtrArray *pieces, guint limit)
+{
+    Cut c = {text, stems, pieces, limit};
+    int n = (int)MIN(strlen(text), (gsize)G_MAXINT);
+    q->tokenizer.xTokenize(q->instance, &c, flags, text, n, take_word);
+}
+
+/* Adds @text as a term; FALSE (with @error) past PD_CATALOG_MAX_TERMS words. A term with
+ * no word in it (' or --) is left out. */
+static gboolean
+add_term(PdQuery *q, const char *text, gboolean prefix, gboolean excluded, guint columns,
+         int group, GError **error)
+{
+    QueryTerm *t = g_new0(QueryTerm, 1);
+    t->pieces = g_ptr_array_new_with_free_func(g_free);
+    t->stems = g_ptr_array_new_with_free_func(g_free);
+    t->prefix = prefix;
+    t->excluded = excluded;
+    t->columns = columns;
+    t->group = group;
+    guint room = PD_CATALOG_MAX_TERMS - MIN(q->words, PD_CATALOG_MAX_TERMS);
+    cut(q, FTS5_TOKENIZE_QUERY, text, t->stems, t->pieces, room + 1);
+    if (t->stems->len > room) {
+        term_free(t);
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
+                    "the query has more than %d words; use fewer", PD_CATALOG_MAX_TERMS);
+        return FALSE;
+    }
+    if (t->stems->len == 0) {
+        term_free(t);
+        return TRUE;
+    }
+    if (prefix) {
+        GPtrArray *plain = g_ptr_array_new_with_free_func(g_free);
+        const char *last = g_ptr_array_index(t->pieces, t->pieces->len - 1);
+        cut(q, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, last, plain, NULL, 1);
+        t->plain_last = plain->len ? g_strdup(g_ptr_array_index(plain, 0)) : NULL;
+        g_ptr_array_unref(plain);
+        if (t->plain_last == NULL)
+            t->prefix = FALSE;
+    }
+    q->words += t->stems->len;
+    g_ptr_array_add(q->terms, t);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- the editor's grammar */
 
 static gboolean
 is_space(gunichar c)
 {
-    return g_unichar_isspace(c) || c == 0 || (c < 0x20) || c == 0xFFFD;
+    return g_unichar_isspace(c) || c < 0x20 || c == 0xFFFD;
 }
 
 gboolean
-pd_catalog_build_query(const char *text, char **positive, char **excluded, GError **error)
+pd_query_add_words(PdQuery *q, const char *typed, GError **error)
 {
-    *positive = NULL;
-    *excluded = NULL;
-    if (text == NULL)
+    if (typed == NULL)
         return TRUE;
     /* Bytes that are not UTF-8 become U+FFFD, which separates words like a space. */
-    g_autofree char *clean = g_utf8_make_valid(text, -1);
-    g_autoptr(GArray) terms = g_array_new(FALSE, TRUE, sizeof(Term));
-    g_array_set_clear_func(terms, term_clear);
-
-    gboolean negate_next = FALSE;
+    g_autofree char *clean = g_utf8_make_valid(typed, -1);
+    gboolean negate_next = FALSE, or_pending = FALSE;
+    int last_group = -1; /* the group of the last term that must match */
     const char *p = clean;
     while (*p) {
         gunichar c = g_utf8_get_char(p);
@@ -111,96 +187,290 @@ pd_catalog_build_query(const char *text, char **positive, char **excluded, GErro
             p = g_utf8_next_char(p);
             continue;
         }
-        gboolean negated = negate_next;
+        gboolean excluded = negate_next, prefix = FALSE;
         negate_next = FALSE;
         if (c == '-' && p[1] && !is_space(g_utf8_get_char(p + 1))) {
-            negated = TRUE;
+            excluded = TRUE;
             p++;
         }
-        Term t = {NULL, FALSE, negated, FALSE};
+        g_autofree char *text = NULL;
         if (*p == '"') {
             /* a phrase, to the closing quote or the end */
             const char *start = ++p;
             const char *close = strchr(p, '"');
             const char *end = close ? close : p + strlen(p);
-            t.text = g_strndup(start, (gsize)(end - start));
+            text = g_strndup(start, (gsize)(end - start));
             p = close ? close + 1 : end;
             if (*p == '*') {
-                t.prefix = TRUE;
+                prefix = TRUE;
                 p++;
             }
         } else {
             const char *start = p;
             while (*p && !is_space(g_utf8_get_char(p)))
                 p = g_utf8_next_char(p);
-            t.text = g_strndup(start, (gsize)(p - start));
-            gsize n = strlen(t.text);
-            while (n > 0 && t.text[n - 1] == '*') {
-                t.text[--n] = 0;
-                t.prefix = TRUE;
+            text = g_strndup(start, (gsize)(p - start));
+            gsize n = strlen(text);
+            while (n > 0 && text[n - 1] == '*') {
+                text[--n] = 0;
+                prefix = TRUE;
             }
-            if (!negated && !t.prefix) {
-                if (strcmp(t.text, "OR") == 0) {
-                    if (terms->len)
-                        g_array_index(terms, Term, terms->len - 1).or_next = TRUE;
-                    g_free(t.text);
+            if (!excluded && !prefix) {
+                if (strcmp(text, "OR") == 0) {
+                    or_pending = last_group >= 0;
                     continue;
                 }
-                if (strcmp(t.text, "AND") == 0) {
-                    g_free(t.text);
+                if (strcmp(text, "AND") == 0)
                     continue;
-                }
-                if (strcmp(t.text, "NOT") == 0) {
+                if (strcmp(text, "NOT") == 0) {
                     negate_next = TRUE;
-                    g_free(t.text);
                     continue;
                 }
             }
         }
-        if (!has_word(t.text)) {
-            g_free(t.text);
-            continue;
+        /* OR joins this term to the previous one's group; an OR next to an excluded term
+         * means nothing and is ignored */
+        int group = -1;
+        if (!excluded) {
+            group = or_pending ? last_group : q->groups;
+            or_pending = FALSE;
         }
-        if (terms->len >= PD_CATALOG_MAX_TERMS) {
-            g_free(t.text);
-            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
-                        "the query has more than %d words; use fewer", PD_CATALOG_MAX_TERMS);
+        guint before = q->terms->len;
+        if (!add_term(q, text, prefix, excluded, PD_QUERY_ALL_COLUMNS, group, error))
             return FALSE;
-        }
-        g_array_append_val(terms, t);
-    }
-
-    /* Terms joined by OR form a group; groups must all match. An OR next to an excluded
-     * term means nothing and is ignored. */
-    GString *pos = g_string_new(NULL), *neg = g_string_new(NULL);
-    gboolean in_group = FALSE;
-    for (guint i = 0; i < terms->len; i++) {
-        const Term *t = &g_array_index(terms, Term, i);
-        if (t->excluded) {
-            if (neg->len)
-                g_string_append(neg, " OR ");
-            append_literal(neg, t);
-            continue;
-        }
-        const Term *next = i + 1 < terms->len ? &g_array_index(terms, Term, i + 1) : NULL;
-        gboolean joins = t->or_next && next && !next->excluded;
-        if (!in_group) {
-            if (pos->len)
-                g_string_append(pos, " AND ");
-            if (joins)
-                g_string_append_c(pos, '(');
-        }
-        append_literal(pos, t);
-        if (joins) {
-            g_string_append(pos, " OR ");
-            in_group = TRUE;
-        } else {
-            if (in_group)
-                g_string_append_c(pos, ')');
-            in_group = FALSE;
+        if (!excluded && q->terms->len > before) {
+            if (group == q->groups)
+                q->groups++;
+            last_group = group;
         }
     }
-    *positive = pos->len ? g_string_free(pos, FALSE) : (g_string_free(pos, TRUE), NULL);
-    *excluded = neg->len ? g_string_free(neg, FALSE) : (g_string_free(neg, TRUE), NULL);
     return TRUE;
+}
+
+gboolean
+pd_query_add_phrase(PdQuery *q, guint columns, const char *value, GError **error)
+{
+    if (value == NULL || *value == 0)
+        return TRUE;
+    g_autofree char *clean = g_utf8_make_valid(value, -1);
+    guint before = q->terms->len;
+    if (!add_term(q, clean, FALSE, FALSE, columns, q->groups, error))
+        return FALSE;
+    if (q->terms->len == before)
+        q->impossible = TRUE; /* nothing searchable in it ("--credit -"): it matches nothing */
+    else
+        q->groups++;
+    return TRUE;
+}
+
+gboolean
+pd_query_impossible(const PdQuery *q)
+{
+    return q->impossible;
+}
+
+/* ---------------------------------------------------------------- as FTS5 */
+
+static void
+append_string(GString *out, const char *text)
+{
+    g_string_append_c(out, '"');
+    for (const char *s = text; *s; s++) {
+        if (*s == '"')
+            g_string_append_c(out, '"');
+        g_string_append_c(out, *s);
+    }
+    g_string_append_c(out, '"');
+}
+
+/* All the words of @t, the last perhaps as a prefix. */
+static void
+append_words(GString *out, const QueryTerm *t, gboolean prefix)
+{
+    if (t->pieces->len > 1)
+        g_string_append_c(out, '(');
+    for (guint i = 0; i < t->pieces->len; i++) {
+        if (i)
+            g_string_append(out, " AND ");
+        append_string(out, g_ptr_array_index(t->pieces, i));
+    }
+    if (prefix)
+        g_string_append_c(out, '*');
+    if (t->pieces->len > 1)
+        g_string_append_c(out, ')');
+}
+
+static void
+append_columns(GString *out, guint columns)
+{
+    if (columns == PD_QUERY_ALL_COLUMNS)
+        return;
+    g_string_append_c(out, '{');
+    for (int i = 0, n = 0; i < PD_QUERY_COLUMNS; i++)
+        if (columns & (1u << i))
+            g_string_append_printf(out, "%s%s", n++ ? " " : "", column_names[i]);
+    g_string_append(out, "} : ");
+}
+
+static void
+append_term(GString *out, const QueryTerm *t)
+{
+    append_columns(out, t->columns);
+    if (!t->prefix) {
+        append_words(out, t, FALSE);
+        return;
+    }
+    g_string_append_c(out, '(');
+    append_words(out, t, FALSE);
+    g_string_append(out, " OR ");
+    append_words(out, t, TRUE);
+    g_string_append_c(out, ')');
+}
+
+char *
+pd_query_expression(const PdQuery *q)
+{
+    GString *out = g_string_new(NULL);
+    for (int g = 0; g < q->groups; g++) {
+        guint in_group = 0;
+        for (guint i = 0; i < q->terms->len; i++)
+            in_group += ((QueryTerm *)g_ptr_array_index(q->terms, i))->group == g;
+        if (in_group == 0)
+            continue;
+        if (out->len)
+            g_string_append(out, " AND ");
+        if (in_group > 1)
+            g_string_append_c(out, '(');
+        guint n = 0;
+        for (guint i = 0; i < q->terms->len; i++) {
+            const QueryTerm *t = g_ptr_array_index(q->terms, i);
+            if (t->group != g)
+                continue;
+            if (n++)
+                g_string_append(out, " OR ");
+            append_term(out, t);
+        }
+        if (in_group > 1)
+            g_string_append_c(out, ')');
+    }
+    return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
+char *
+pd_query_excluded(const PdQuery *q)
+{
+    /* Only single words: the index cannot tell a phrase from its words anywhere, so an
+     * excluded phrase is left to the check. */
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < q->terms->len; i++) {
+        const QueryTerm *t = g_ptr_array_index(q->terms, i);
+        if (!t->excluded || t->stems->len > 1)
+            continue;
+        if (out->len)
+            g_string_append(out, " OR ");
+        append_term(out, t);
+    }
+    return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
+gboolean
+pd_query_needs_check(const PdQuery *q)
+{
+    for (guint i = 0; i < q->terms->len; i++)
+        if (((QueryTerm *)g_ptr_array_index(q->terms, i))->stems->len > 1)
+            return TRUE;
+    return FALSE;
+}
+
+/* ---------------------------------------------------------------- the check */
+
+static gboolean
+found_in(const QueryTerm *t, GPtrArray *words)
+{
+    guint n = t->stems->len;
+    for (guint i = 0; i + n <= words->len; i++) {
+        guint k = 0;
+        while (k + 1 < n && strcmp(g_ptr_array_index(words, i + k), g_ptr_array_index(t->stems, k)) == 0)
+            k++;
+        if (k + 1 < n)
+            continue;
+        const char *word = g_ptr_array_index(words, i + k);
+        if (strcmp(word, g_ptr_array_index(t->stems, k)) == 0 ||
+            (t->prefix && g_str_has_prefix(word, t->plain_last)))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+term_matches(PdQuery *q, const QueryTerm *t, sqlite3_value **columns)
+{
+    for (int c = 0; c < PD_QUERY_COLUMNS; c++) {
+        if (!(t->columns & (1u << c)))
+            continue;
+        if (q->row[c] == NULL) {
+            q->row[c] = g_ptr_array_new_with_free_func(g_free);
+            const char *text = (const char *)sqlite3_value_text(columns[c]);
+            if (text)
+                cut(q, FTS5_TOKENIZE_DOCUMENT, text, q->row[c], NULL, G_MAXUINT);
+        }
+        if (found_in(t, q->row[c]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+pd_query_check(PdQuery *q, sqlite3_value **columns)
+{
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < q->terms->len; i++) {
+        const QueryTerm *t = g_ptr_array_index(q->terms, i);
+        if (t->excluded && term_matches(q, t, columns))
+            ok = FALSE;
+    }
+    for (int g = 0; ok && g < q->groups; g++) {
+        gboolean any = FALSE, seen = FALSE;
+        for (guint i = 0; !any && i < q->terms->len; i++) {
+            const QueryTerm *t = g_ptr_array_index(q->terms, i);
+            if (t->group != g)
+                continue;
+            seen = TRUE;
+            any = term_matches(q, t, columns);
+        }
+        ok = any || !seen;
+    }
+    forget_row(q);
+    return ok;
+}
+
+void
+pd_query_check_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    PdQuery *q = sqlite3_value_pointer(argv[0], PD_QUERY_POINTER);
+    if (q == NULL || argc != PD_QUERY_COLUMNS + 1) {
+        sqlite3_result_error(ctx, "pd_check: no query", -1);
+        return;
+    }
+    sqlite3_result_int(ctx, pd_query_check(q, argv + 1));
+}
+
+/* ---------------------------------------------------------------- the public builder */
+
+gboolean
+pd_catalog_build_query(PdCatalog *catalog, const char *text, char **positive, char **excluded,
+                       GError **error)
+{
+    *positive = NULL;
+    *excluded = NULL;
+    PdQuery *q = pd_query_new(pd_catalog_db(catalog), error);
+    if (q == NULL)
+        return FALSE;
+    gboolean ok = pd_query_add_words(q, text, error);
+    if (ok) {
+        *positive = pd_query_expression(q);
+        *excluded = pd_query_excluded(q);
+    }
+    pd_query_free(q);
+    return ok;
 }

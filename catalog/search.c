@@ -30,53 +30,65 @@
  * country, keywords, credit_line). */
 #define BM25 "bm25(photos_fts, 10.0, 10.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0, 1.0)"
 
-#define FTS_FROM                                                                                   \
-    " FROM photos_fts JOIN photos p ON p.date_key = photos_fts.rowid"                              \
-    " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3"
+/* Parameters of every statement below: ?1 the FTS5 expression (or, browsing, the
+ * excluded words' one, or NULL), ?2 and ?3 the date key range, ?4 a limit, ?5 an offset,
+ * ?6 the PdQuery for pd_check(), ?7 whether to call it. */
+#define CHECK(t)                                                                                   \
+    " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, "       \
+    t ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t         \
+    ".credit_line) ELSE 1 END"
+#define FTS_WHERE                                                                                  \
+    " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK("photos_fts")
+#define BROWSE_WHERE " WHERE p.date_key BETWEEN ?2 AND ?3" CHECK("p")
+#define BROWSE_EXCLUDE                                                                             \
+    " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?1))"
 
-static const char *const fts_sql[] = {
-    [PD_SEARCH_SORT_DATE] = "SELECT " HIT_COLUMNS ", " SNIPPET FTS_FROM
-                            " ORDER BY photos_fts.rowid DESC LIMIT ?4 OFFSET ?5",
-    [PD_SEARCH_SORT_ARRIVED] =
-        "SELECT " HIT_COLUMNS ", " SNIPPET FTS_FROM " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
-    [PD_SEARCH_SORT_RELEVANCE] = "SELECT " HIT_COLUMNS ", " SNIPPET FTS_FROM " ORDER BY " BM25
-                                 ", photos_fts.rowid DESC LIMIT ?4 OFFSET ?5",
+/* The page's date keys, in order: [words or browsing]. By date, the index's own order
+ * (newest day first; the page is put in order within its days afterwards); the newest
+ * first by arrival; by relevance among the newest PD_SEARCH_RANKED matches. */
+static const char *const keys_sql[][2] = {
+    [PD_SEARCH_SORT_DATE] = {"SELECT photos_fts.rowid FROM photos_fts" FTS_WHERE
+                             " ORDER BY photos_fts.rowid DESC",
+                             "SELECT p.date_key FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE
+                             " ORDER BY p.date_key DESC"},
+    [PD_SEARCH_SORT_ARRIVED] = {"SELECT photos_fts.rowid FROM photos_fts JOIN photos p ON "
+                                "p.date_key = photos_fts.rowid" FTS_WHERE
+                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
+                                "SELECT p.date_key FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE
+                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
+    [PD_SEARCH_SORT_RELEVANCE] = {"SELECT k FROM (SELECT photos_fts.rowid AS k, " BM25
+                                  " AS score FROM photos_fts" FTS_WHERE
+                                  " ORDER BY photos_fts.rowid DESC LIMIT " G_STRINGIFY(
+                                      PD_SEARCH_RANKED) ") ORDER BY score, k DESC LIMIT ?4 "
+                                                        "OFFSET ?5",
+                                  NULL},
 };
 
-/* No words: the photos in the date range, perhaps without those matching ?1. */
-#define BROWSE_WHERE " FROM photos p WHERE p.date_key BETWEEN ?2 AND ?3"
-#define BROWSE_EXCLUDE                                                                             \
-    " AND p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?1)"
+/* What orders a day's photos: when they were taken, in UTC where the offset is known. */
+static const char *const time_sql =
+    "SELECT coalesce(date_created_utc, date_created) FROM photos WHERE date_key = ?1";
 
-static const char *const browse_sql[2][2] = {
-    {"SELECT " HIT_COLUMNS ", NULL" BROWSE_WHERE " AND ?1 IS NULL"
-     " ORDER BY p.date_key DESC LIMIT ?4 OFFSET ?5",
-     "SELECT " HIT_COLUMNS ", NULL" BROWSE_WHERE " AND ?1 IS NULL"
-     " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
-    {"SELECT " HIT_COLUMNS ", NULL" BROWSE_WHERE BROWSE_EXCLUDE
-     " ORDER BY p.date_key DESC LIMIT ?4 OFFSET ?5",
-     "SELECT " HIT_COLUMNS ", NULL" BROWSE_WHERE BROWSE_EXCLUDE
-     " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
+/* One hit, by date key ?2. */
+static const char *const hit_sql[2] = {
+    "SELECT " HIT_COLUMNS ", " SNIPPET " FROM photos_fts JOIN photos p ON p.date_key = "
+    "photos_fts.rowid WHERE photos_fts MATCH ?1 AND photos_fts.rowid = ?2",
+    "SELECT " HIT_COLUMNS ", NULL FROM photos p WHERE p.date_key = ?2",
 };
 
 /* The matches, counted up to ?4 (-1: all) */
-static const char *const count_fts_sql =
-    "SELECT count(*) FROM (SELECT 1 FROM photos_fts WHERE photos_fts MATCH ?1"
-    " AND rowid BETWEEN ?2 AND ?3 LIMIT ?4)";
-static const char *const count_browse_sql[2] = {
-    "SELECT count(*) FROM (SELECT 1" BROWSE_WHERE " AND ?1 IS NULL LIMIT ?4)",
-    "SELECT count(*) FROM (SELECT 1" BROWSE_WHERE BROWSE_EXCLUDE " LIMIT ?4)",
+static const char *const count_sql[2] = {
+    "SELECT count(*) FROM (SELECT 1 FROM photos_fts" FTS_WHERE " LIMIT ?4)",
+    "SELECT count(*) FROM (SELECT 1 FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE " LIMIT ?4)",
 };
 
 /* Facets over the whole result set. */
 #define FACET(expr, order)                                                                         \
-    "SELECT " expr ", count(*)" FTS_FROM " GROUP BY 1 ORDER BY " order " LIMIT ?4",                \
-        "SELECT " expr ", count(*)" BROWSE_WHERE " AND ?1 IS NULL GROUP BY 1 ORDER BY " order      \
-        " LIMIT ?4",                                                                               \
-        "SELECT " expr ", count(*)" BROWSE_WHERE BROWSE_EXCLUDE " GROUP BY 1 ORDER BY " order      \
-        " LIMIT ?4"
+    "SELECT " expr ", count(*) FROM photos_fts JOIN photos p ON p.date_key = photos_fts.rowid"    \
+    FTS_WHERE " GROUP BY 1 ORDER BY " order " LIMIT ?4",                                          \
+        "SELECT " expr ", count(*) FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE                      \
+        " GROUP BY 1 ORDER BY " order " LIMIT ?4"
 
-static const char *const facet_sql[3][3] = {
+static const char *const facet_sql[3][2] = {
     {FACET("p.distributor", "2 DESC, 1")},
     {FACET("p.photographer", "2 DESC, 1")},
     {FACET("substr(p.date_created_local, 1, 10)", "1 DESC")},
@@ -172,28 +184,6 @@ read_hit(sqlite3_stmt *st)
 
 /* ---------------------------------------------------------------- the request */
 
-/* A filter value as a phrase within @columns: {credit credit_line} : "via ap". */
-static void
-append_filter(GString *expr, const char *columns, const char *value)
-{
-    if (value == NULL || *value == 0)
-        return;
-    g_autofree char *positive = NULL, *excluded = NULL;
-    /* The value is one phrase, whatever it holds: quote it whole. */
-    GString *quoted = g_string_new("\"");
-    g_autofree char *clean = g_utf8_make_valid(value, -1);
-    for (const char *p = clean; *p; p++)
-        g_string_append_c(quoted, *p == '"' ? ' ' : *p);
-    g_string_append_c(quoted, '"');
-    if (!pd_catalog_build_query(quoted->str, &positive, &excluded, NULL) || positive == NULL) {
-        /* nothing searchable in it ("--credit -"): it can match nothing */
-        g_string_append_printf(expr, "%s{%s} : \"\"", expr->len ? " AND " : "", columns);
-    } else {
-        g_string_append_printf(expr, "%s{%s} : (%s)", expr->len ? " AND " : "", columns, positive);
-    }
-    g_string_free(quoted, TRUE);
-}
-
 static gboolean
 valid_date(const char *s)
 {
@@ -209,20 +199,38 @@ valid_date(const char *s)
     return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
-static gboolean
-run_facet(PdCatalog *c, sqlite3 *db, const char *sql, const char *match, gint64 lo, gint64 hi,
-          int limit, GPtrArray **out, GError **error)
+/* The statement for @sql with the request's parameters bound (see above). */
+static sqlite3_stmt *
+prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
+        gboolean check, GError **error)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
-                    sqlite3_errmsg(db));
-        return FALSE;
-    }
+    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    if (st == NULL)
+        return NULL;
     if (match)
         sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, lo);
     sqlite3_bind_int64(st, 3, hi);
+    sqlite3_bind_pointer(st, 6, q, PD_QUERY_POINTER, NULL);
+    sqlite3_bind_int(st, 7, check);
+    return st;
+}
+
+static gboolean
+failed(sqlite3 *db, GError **error)
+{
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
+                sqlite3_errmsg(db));
+    return FALSE;
+}
+
+static gboolean
+run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
+          gboolean check, int limit, GPtrArray **out, GError **error)
+{
+    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, error);
+    if (st == NULL)
+        return FALSE;
     sqlite3_bind_int(st, 4, limit);
     *out = g_ptr_array_new_with_free_func(facet_free);
     int r;
@@ -232,13 +240,67 @@ run_facet(PdCatalog *c, sqlite3 *db, const char *sql, const char *match, gint64 
         f->count = sqlite3_column_int64(st, 1);
         g_ptr_array_add(*out, f);
     }
-    sqlite3_finalize(st);
-    if (r != SQLITE_DONE) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
-                    sqlite3_errmsg(db));
-        return FALSE;
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || failed(pd_catalog_db(c), error);
+}
+
+typedef struct {
+    gint64 key;
+    char *time;
+} Keyed;
+
+static int
+compare_keyed(gconstpointer a, gconstpointer b)
+{
+    const Keyed *x = a, *y = b;
+    gint64 dx = x->key >> PD_DAY_SHIFT, dy = y->key >> PD_DAY_SHIFT;
+    if (dx != dy)
+        return dx < dy ? 1 : -1; /* newest day first */
+    int t = g_strcmp0(y->time, x->time); /* latest first, no time last */
+    if (t)
+        return t;
+    return x->key < y->key ? 1 : x->key > y->key ? -1 : 0;
+}
+
+/* The date keys of the page, newest taken first: the index gives them by day, and by
+ * arrival within a day; read on to the end of the page's last day, and put those in the
+ * order they were taken. */
+static gboolean
+page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int limit,
+             GArray *keys, GError **error)
+{
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(Keyed));
+    gint64 want = (gint64)req->offset + limit, last_day = G_MININT64;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 key = sqlite3_column_int64(st, 0);
+        gint64 day = key >> PD_DAY_SHIFT;
+        if ((gint64)rows->len >= want && day != last_day)
+            break;
+        Keyed k = {key, NULL};
+        g_array_append_val(rows, k);
+        last_day = day;
     }
-    return TRUE;
+    sqlite3_reset(st);
+    gboolean ok = r == SQLITE_ROW || r == SQLITE_DONE || failed(pd_catalog_db(c), error);
+    sqlite3_stmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
+    ok = times != NULL;
+    for (guint i = 0; ok && i < rows->len; i++) {
+        Keyed *k = &g_array_index(rows, Keyed, i);
+        sqlite3_bind_int64(times, 1, k->key);
+        if (sqlite3_step(times) == SQLITE_ROW)
+            k->time = text_at(times, 0);
+        sqlite3_reset(times);
+    }
+    if (ok) {
+        g_array_sort(rows, compare_keyed);
+        for (guint i = (guint)req->offset; i < rows->len && (gint64)i < want; i++)
+            g_array_append_val(keys, g_array_index(rows, Keyed, i).key);
+    }
+    for (guint i = 0; i < rows->len; i++)
+        g_free(g_array_index(rows, Keyed, i).time);
+    g_array_unref(rows);
+    return ok;
 }
 
 PdSearchResult *
@@ -265,26 +327,31 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
         return NULL;
     }
 
-    g_autofree char *positive = NULL, *excluded = NULL;
-    if (!pd_catalog_build_query(req->query, &positive, &excluded, error))
-        return NULL;
-
     /* The words and the filters make one expression. */
-    GString *expr = g_string_new(positive ? positive : "");
-    if (positive && strchr(positive, ' '))
-        g_string_printf(expr, "(%s)", positive);
-    append_filter(expr, "credit credit_line", req->credit);
-    append_filter(expr, "byline credit_line", req->byline);
-    append_filter(expr, "source", req->source);
-    append_filter(expr, "city", req->city);
-    append_filter(expr, "country", req->country);
-    gboolean fts = expr->len > 0;
-    if (fts && excluded) {
-        g_autofree char *with = g_strdup_printf("(%s) NOT (%s)", expr->str, excluded);
-        g_string_assign(expr, with);
-    }
-    g_autofree char *match = fts ? g_string_free(expr, FALSE) : (g_string_free(expr, TRUE), NULL);
-    const char *bound = fts ? match : excluded; /* ?1 */
+    sqlite3 *db = pd_catalog_db(c);
+    g_autoptr(PdQuery) q = pd_query_new(db, error);
+    if (q == NULL || !pd_query_add_words(q, req->query, error) ||
+        !pd_query_add_phrase(q, PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(9), req->credit, error) ||
+        !pd_query_add_phrase(q, PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(9), req->byline, error) ||
+        !pd_query_add_phrase(q, PD_QUERY_COLUMN(5), req->source, error) ||
+        !pd_query_add_phrase(q, PD_QUERY_COLUMN(6), req->city, error) ||
+        !pd_query_add_phrase(q, PD_QUERY_COLUMN(7), req->country, error))
+        return NULL;
+    PdSearchResult *result = g_new0(PdSearchResult, 1);
+    result->hits = g_ptr_array_new_with_free_func(hit_free);
+    result->total_exact = TRUE;
+    if (pd_query_impossible(q))
+        return result;
+    g_autofree char *positive = pd_query_expression(q);
+    g_autofree char *excluded = pd_query_excluded(q);
+    gboolean check = pd_query_needs_check(q);
+    gboolean fts = positive != NULL;
+    g_autofree char *match = NULL;
+    if (fts && excluded)
+        match = g_strdup_printf("(%s) NOT (%s)", positive, excluded);
+    else
+        match = g_strdup(fts ? positive : excluded);
+    int words = fts ? 0 : 1; /* index into the statement tables */
 
     /* Dates are rowid ranges: dated photos from day << PD_DAY_SHIFT, undated below 0. */
     gint64 lo = G_MININT64, hi = G_MAXINT64;
@@ -299,64 +366,65 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
             hi = (pd_catalog_date_day(req->to, TRUE) << PD_DAY_SHIFT) - 1;
     }
     int limit = req->limit ? req->limit : 50;
-    int browse_kind = excluded ? 1 : 0;
     int sort = req->sort;
     if (!fts && sort == PD_SEARCH_SORT_RELEVANCE)
         sort = PD_SEARCH_SORT_DATE; /* nothing to rank by */
 
-    sqlite3 *db = pd_catalog_db(c);
-    const char *sql = fts ? fts_sql[sort] : browse_sql[browse_kind][sort == PD_SEARCH_SORT_ARRIVED];
-    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
-    if (st == NULL)
-        return NULL;
-    if (bound)
-        sqlite3_bind_text(st, 1, bound, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, lo);
-    sqlite3_bind_int64(st, 3, hi);
-    sqlite3_bind_int(st, 4, limit);
-    sqlite3_bind_int(st, 5, req->offset);
-
-    PdSearchResult *result = g_new0(PdSearchResult, 1);
-    result->hits = g_ptr_array_new_with_free_func(hit_free);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(result->hits, read_hit(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
-                    sqlite3_errmsg(db));
-        pd_search_result_free(result);
-        return NULL;
-    }
-
-    sqlite3_stmt *count =
-        pd_catalog_statement(c, fts ? count_fts_sql : count_browse_sql[browse_kind], error);
-    if (count == NULL) {
-        pd_search_result_free(result);
-        return NULL;
-    }
-    if (bound)
-        sqlite3_bind_text(count, 1, bound, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(count, 2, lo);
-    sqlite3_bind_int64(count, 3, hi);
-    sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
-    if (sqlite3_step(count) == SQLITE_ROW)
-        result->total = sqlite3_column_int64(count, 0);
-    sqlite3_reset(count);
-    result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
-    if (!result->total_exact)
-        result->total = PD_SEARCH_EXACT_TOTAL;
-
-    if (req->facets) {
-        int kind = fts ? 0 : 1 + browse_kind;
-        if (!run_facet(c, db, facet_sql[0][kind], bound, lo, hi, 20, &result->by_distributor,
-                       error) ||
-            !run_facet(c, db, facet_sql[1][kind], bound, lo, hi, 20, &result->by_photographer,
-                       error) ||
-            !run_facet(c, db, facet_sql[2][kind], bound, lo, hi, 1000, &result->by_day, error)) {
-            pd_search_result_free(result);
-            return NULL;
+    /* The page's keys, then its photos. */
+    GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
+    sqlite3_stmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, error);
+    gboolean ok = st != NULL;
+    if (ok && sort == PD_SEARCH_SORT_DATE) {
+        ok = page_by_date(c, st, req, limit, keys, error);
+    } else if (ok) {
+        sqlite3_bind_int(st, 4, limit);
+        sqlite3_bind_int(st, 5, req->offset);
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            gint64 key = sqlite3_column_int64(st, 0);
+            g_array_append_val(keys, key);
         }
+        sqlite3_reset(st);
+        ok = r == SQLITE_DONE || failed(db, error);
+    }
+    sqlite3_stmt *hit = ok ? pd_catalog_statement(c, hit_sql[words], error) : NULL;
+    ok = ok && hit != NULL;
+    for (guint i = 0; ok && i < keys->len; i++) {
+        if (fts)
+            sqlite3_bind_text(hit, 1, positive, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(hit, 2, g_array_index(keys, gint64, i));
+        int r = sqlite3_step(hit);
+        if (r == SQLITE_ROW)
+            g_ptr_array_add(result->hits, read_hit(hit));
+        sqlite3_reset(hit);
+        ok = r == SQLITE_ROW || r == SQLITE_DONE || failed(db, error);
+    }
+    g_array_unref(keys);
+
+    /* The total, counted exactly up to a point unless facets count everything anyway. */
+    sqlite3_stmt *count = ok ? prepare(c, count_sql[words], match, lo, hi, q, check, error) : NULL;
+    ok = ok && count != NULL;
+    if (ok) {
+        sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
+        int r = sqlite3_step(count);
+        if (r == SQLITE_ROW)
+            result->total = sqlite3_column_int64(count, 0);
+        sqlite3_reset(count);
+        ok = r == SQLITE_ROW || failed(db, error);
+        result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
+        if (!result->total_exact)
+            result->total = PD_SEARCH_EXACT_TOTAL;
+    }
+    if (ok && req->facets)
+        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, 20,
+                       &result->by_distributor, error) &&
+             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, 20,
+                       &result->by_photographer, error) &&
+             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, 1000, &result->by_day,
+                       error);
+    if (!ok) {
+        pd_search_result_free(result);
+        return NULL;
     }
     return result;
 }

@@ -8,9 +8,9 @@
  * original text so that snippets mark the right words.
  *
  * The date key orders the full-text index by when the photos were taken (see
- * pd_catalog_date_slot() and catalog.c): the index's rowid is the photographer's local
- * day and minute, then the order of arrival within the minute, so that "newest first" is
- * the index's own order and a date range is a rowid range.
+ * pd_catalog_date_day() and catalog.c): the index's rowid is the photographer's local
+ * day, then the order of arrival within the day, so that "newest day first" is the
+ * index's own order and a date range is a rowid range.
  */
 #include "catalog/catalog-private.h"
 
@@ -195,23 +195,8 @@ pd_catalog_date_day(const char *iso, gboolean end_of_period)
     return days + 1; /* 0 is for photos without a date */
 }
 
-gint64
-pd_catalog_date_slot(const char *iso)
-{
-    gint64 day = pd_catalog_date_day(iso, FALSE);
-    if (day == 0)
-        return 0;
-    int minute = 0;
-    if (strlen(iso) >= 16 && iso[10] == 'T' && iso[13] == ':') {
-        int h = digits(iso + 11, 2), m = digits(iso + 14, 2);
-        if (h >= 0 && h < 24 && m >= 0 && m < 60)
-            minute = h * 60 + m;
-    }
-    return (day << PD_DAY_SHIFT) | ((gint64)minute << PD_MINUTE_SHIFT);
-}
-
-gboolean
-pd_catalog_register_functions(sqlite3 *db, GError **error)
+fts5_api *
+pd_catalog_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
@@ -220,10 +205,23 @@ pd_catalog_register_functions(sqlite3 *db, GError **error)
         sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    if (api == NULL || api->iVersion < 2 ||
+    return api != NULL && api->iVersion >= 2 ? api : NULL;
+}
+
+gboolean
+pd_catalog_register_functions(sqlite3 *db, GError **error)
+{
+    fts5_api *api = pd_catalog_fts5_api(db);
+    if (api == NULL ||
         api->xCreateTokenizer(api, "photodesk", api, &photodesk_tokenizer, NULL) != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN,
                     "catalog: this SQLite has no FTS5 full-text search");
+        return FALSE;
+    }
+    if (sqlite3_create_function(db, "pd_check", PD_QUERY_COLUMNS + 1, SQLITE_UTF8, NULL,
+                                pd_query_check_function, NULL, NULL) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "catalog: %s",
+                    sqlite3_errmsg(db));
         return FALSE;
     }
     return TRUE;

@@ -78,29 +78,83 @@ test_grammar(void)
         const char *typed, *positive, *excluded;
     } cases[] = {
         {"putin easter", "\"putin\" AND \"easter\"", NULL},
-        {"\"orthodox easter\" putin", "\"orthodox easter\" AND \"putin\"", NULL},
+        /* a phrase is all its words here, in order after the index (see test_phrases) */
+        {"\"orthodox easter\" putin", "(\"orthodox\" AND \"easter\") AND \"putin\"", NULL},
         {"easter -putin", "\"easter\"", "\"putin\""},
-        {"easter -\"vladimir putin\" -kremlin", "\"easter\"", "\"vladimir putin\" OR \"kremlin\""},
+        /* an excluded phrase is left to the check after the index */
+        {"easter -\"vladimir putin\" -kremlin", "\"easter\"", "\"kremlin\""},
         {"easter NOT putin", "\"easter\"", "\"putin\""},
         {"putin OR biden", "(\"putin\" OR \"biden\")", NULL},
         {"easter putin OR biden OR xi", "\"easter\" AND (\"putin\" OR \"biden\" OR \"xi\")", NULL},
         {"easter AND putin", "\"easter\" AND \"putin\"", NULL},
-        {"firef*", "\"firef\"*", NULL},
-        {"\"christ the sav\"*", "\"christ the sav\"*", NULL},
+        /* a prefix: the word whole (stemmed), or its start (not stemmed) */
+        {"firef*", "(\"firef\" OR \"firef\"*)", NULL},
+        {"\"christ the sav\"*",
+         "((\"christ\" AND \"the\" AND \"sav\") OR (\"christ\" AND \"the\" AND \"sav\"*))", NULL},
         {"OR easter OR", "\"easter\"", NULL},
         {"or and not", "\"or\" AND \"and\" AND \"not\"", NULL},
         {"-putin", NULL, "\"putin\""},
+        /* words are cut as the index cuts them, and typed as typed */
+        {"don't", "(\"don\" AND \"t\")", NULL},
+        {"\xc5\x81\xc3\xb3\x64\xc5\xba", "\"\xc5\x81\xc3\xb3\x64\xc5\xba\"", NULL},
+        {"caption:x", "(\"caption\" AND \"x\")", NULL},
+        {"NEAR(a", "(\"NEAR\" AND \"a\")", NULL},
+        {"' OR 1=1 --", "(\"1\" AND \"1\")", NULL},
         {"  ", NULL, NULL},
         {"", NULL, NULL},
+        {"\"", NULL, NULL},
+        {"* - --", NULL, NULL},
     };
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *pos = NULL, *neg = NULL;
-        g_autoptr(GError) error = NULL;
-        g_assert_true(pd_catalog_build_query(cases[i].typed, &pos, &neg, &error));
+        g_assert_true(pd_catalog_build_query(c, cases[i].typed, &pos, &neg, &error));
         g_assert_no_error(error);
         g_assert_cmpstr(pos, ==, cases[i].positive);
         g_assert_cmpstr(neg, ==, cases[i].excluded);
     }
+    pd_catalog_close(c);
+}
+
+/* Phrases are words in order, in one column; prefixes of phrases too. */
+static void
+test_phrases(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    add(c, 1, "Russian President Vladimir Putin attends an Orthodox Easter service", "2023-04-15");
+    add(c, 2, "An Easter service, orthodox in every way", "2023-04-14");
+    add(c, 3, "Tissues and taxis: the Tisza river", "2023-04-13");
+    static const struct {
+        const char *query, *expect;
+    } cases[] = {
+        {"\"orthodox easter\"", "1"},
+        {"\"easter orthodox\"", ""},
+        {"orthodox easter", "1 2"},
+        {"\"easter service\"", "1 2"},
+        {"-\"orthodox easter\"", "2 3"},
+        {"easter -\"orthodox easter\"", "2"},
+        {"\"orthodox easter\" OR tisza", "1 3"},
+        {"\"president vladimir\" OR \"river tisza\"", "1"},
+        {"\"vladimir put\"*", "1"},
+        {"\"putin vladimir\"*", ""},
+        /* stemmed whole words, plain prefixes */
+        {"attend", "1"},
+        {"attending", "1"},
+        {"tis*", "3"},
+        {"tissue*", "3"},
+        {"servic*", "1 2"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = query_ids(c, cases[i].query);
+        g_assert_cmpstr(got, ==, cases[i].expect);
+    }
+    pd_catalog_close(c);
 }
 
 /* What an editor may type by accident or an attacker on purpose: each is searched (with
@@ -307,17 +361,17 @@ test_order_and_dates(void)
     pd_catalog_close(c);
 }
 
-/* More photos taken in one minute than the minute has keys for: all are kept, all on
- * their day. */
+/* A busy day: the first to arrive, taken last, still comes first; every photo is on its
+ * day, and pages through the day follow the time taken. */
 static void
-test_crowded_minute(void)
+test_busy_day(void)
 {
     g_autofree char *path = temp_catalog();
     g_autoptr(GError) error = NULL;
     PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
     g_assert_no_error(error);
     g_assert_true(pd_catalog_begin(c, &error));
-    add(c, 1, "goal later", "2023-06-10T21:30:00+02:00");
+    gint64 later = add(c, 1, "goal later", "2023-06-10T21:30:00+02:00");
     for (int i = 0; i < 700; i++)
         add(c, 100 + i, "goal burst", "2023-06-10T21:14:05+02:00");
     gint64 next_id = add(c, 2, "goal next day", "2023-06-11T00:00:00+02:00");
@@ -327,6 +381,14 @@ test_crowded_minute(void)
         .query = "goal", .from = "2023-06-10", .to = "2023-06-10", .limit = 1000};
     g_autofree char *got = ids(c, &day, &total);
     g_assert_cmpint(total, ==, 701);
+    g_autofree char *first = g_strdup_printf("%" G_GINT64_FORMAT " ", later);
+    g_assert_true(g_str_has_prefix(got, first));
+    /* the next page starts with the burst */
+    PdSearchRequest second = {
+        .query = "goal", .from = "2023-06-10", .to = "2023-06-10", .limit = 1, .offset = 1};
+    g_autofree char *after = ids(c, &second, NULL);
+    g_autofree char *burst = g_strdup_printf("%" G_GINT64_FORMAT, later + 700); /* the same second: the last to arrive first */
+    g_assert_cmpstr(after, ==, burst);
     PdSearchRequest next = {.query = "goal", .from = "2023-06-11"};
     g_autofree char *next_day = ids(c, &next, &total);
     g_autofree char *want = g_strdup_printf("%" G_GINT64_FORMAT, next_id);
@@ -399,10 +461,11 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/search/query/grammar", test_grammar);
+    g_test_add_func("/search/query/phrases", test_phrases);
     g_test_add_func("/search/query/hostile", test_hostile);
     g_test_add_func("/search/bad-requests", test_bad_requests);
     g_test_add_func("/search/order-and-dates", test_order_and_dates);
-    g_test_add_func("/search/crowded-minute", test_crowded_minute);
+    g_test_add_func("/search/busy-day", test_busy_day);
     g_test_add_func("/search/total-and-paging", test_total_and_paging);
     return g_test_run();
 }
