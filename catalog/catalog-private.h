@@ -63,6 +63,12 @@ gboolean pd_query_needs_check(const PdQuery *query);
 /* Whether the row with these column values (PD_QUERY_COLUMNS of them) matches. */
 gboolean pd_query_check(PdQuery *query, sqlite3_value **columns);
 
+/* @caption with the words the query matched between PD_SNIPPET_OPEN and
+ * PD_SNIPPET_CLOSE, cut to the @words words around most of them (with an ellipsis where
+ * cut); NULL when @caption is. */
+#define PD_SNIPPET_WORDS 24
+char *pd_query_snippet(PdQuery *query, const char *caption, int words);
+
 /* The SQL function pd_check(QUERY, caption, ..., credit_line): QUERY is a PdQuery bound
  * with sqlite3_bind_pointer(..., PD_QUERY_POINTER, NULL). */
 #define PD_QUERY_POINTER "photodesk-query"

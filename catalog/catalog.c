@@ -973,7 +973,8 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
     /* a photo keeps its place unless the day it was taken changes */
     gint64 key = 0;
     gboolean ok = TRUE;
-    if (pd_catalog_date_day(old->date_created, FALSE) == pd_catalog_date_day(p->date_created, FALSE))
+    if (pd_catalog_date_day(old->date_created, FALSE) ==
+        pd_catalog_date_day(p->date_created, FALSE))
         key = old_date_key(c, p->id);
     else
         ok = next_date_key(c, p->date_created, p->id, &key, error);

@@ -99,6 +99,7 @@ pd_query_free(PdQuery *q)
 typedef struct {
     const char *text;
     GPtrArray *stems, *pieces; /* pieces may be NULL */
+    GArray *spans;             /* where each word is in text (int pairs), or NULL */
     guint limit;               /* stop after this many words */
 } Cut;
 
@@ -113,22 +114,33 @@ take_word(void *data, int flags, const char *token, int n, int start, int end)
     g_ptr_array_add(c->stems, g_strndup(token, (gsize)n));
     if (c->pieces)
         g_ptr_array_add(c->pieces, g_strndup(c->text + start, (gsize)(end - start)));
+    if (c->spans) {
+        int span[2] = {start, end};
+        g_array_append_vals(c->spans, span, 2);
+    }
     return SQLITE_OK;
+}
+
+static void
+cut_spans(PdQuery *q, int flags, const char *text, GPtrArray *stems, GPtrArray *pieces,
+          GArray *spans, guint limit)
+{
+    Cut c = {text, stems, pieces, spans, limit};
+    int n = (int)MIN(strlen(text), (gsize)G_MAXINT);
+    q->tokenizer.xTokenize(q->instance, &c, flags, text, n, take_word);
 }
 
 static void
 cut(PdQuery *q, int flags, const char *text, GPtrArray *stems, GPtrArray *pieces, guint limit)
 {
-    Cut c = {text, stems, pieces, limit};
-    int n = (int)MIN(strlen(text), (gsize)G_MAXINT);
-    q->tokenizer.xTokenize(q->instance, &c, flags, text, n, take_word);
+    cut_spans(q, flags, text, stems, pieces, NULL, limit);
 }
 
 /* Adds @text as a term; FALSE (with @error) past PD_CATALOG_MAX_TERMS words. A term with
  * no word in it (' or --) is left out. */
 static gboolean
-add_term(PdQuery *q, const char *text, gboolean prefix, gboolean excluded, guint columns,
-         int group, GError **error)
+add_term(PdQuery *q, const char *text, gboolean prefix, gboolean excluded, guint columns, int group,
+         GError **error)
 {
     QueryTerm *t = g_new0(QueryTerm, 1);
     t->pieces = g_ptr_array_new_with_free_func(g_free);
@@ -390,7 +402,8 @@ found_in(const QueryTerm *t, GPtrArray *words)
     guint n = t->stems->len;
     for (guint i = 0; i + n <= words->len; i++) {
         guint k = 0;
-        while (k + 1 < n && strcmp(g_ptr_array_index(words, i + k), g_ptr_array_index(t->stems, k)) == 0)
+        while (k + 1 < n &&
+               strcmp(g_ptr_array_index(words, i + k), g_ptr_array_index(t->stems, k)) == 0)
             k++;
         if (k + 1 < n)
             continue;
@@ -442,6 +455,79 @@ pd_query_check(PdQuery *q, sqlite3_value **columns)
     }
     forget_row(q);
     return ok;
+}
+
+/* ---------------------------------------------------------------- the snippet */
+
+/* Marks in @marked the words of @words that a term the caption can match covers. */
+static void
+mark_matches(const PdQuery *q, GPtrArray *words, gboolean *marked)
+{
+    for (guint i = 0; i < q->terms->len; i++) {
+        const QueryTerm *t = g_ptr_array_index(q->terms, i);
+        if (t->excluded || !(t->columns & PD_QUERY_COLUMN(0)))
+            continue;
+        guint n = t->stems->len;
+        for (guint w = 0; w + n <= words->len; w++) {
+            guint k = 0;
+            while (k + 1 < n &&
+                   strcmp(g_ptr_array_index(words, w + k), g_ptr_array_index(t->stems, k)) == 0)
+                k++;
+            if (k + 1 < n)
+                continue;
+            const char *word = g_ptr_array_index(words, w + k);
+            if (strcmp(word, g_ptr_array_index(t->stems, k)) == 0 ||
+                (t->prefix && g_str_has_prefix(word, t->plain_last)))
+                for (guint j = 0; j < n; j++)
+                    marked[w + j] = TRUE;
+        }
+    }
+}
+
+char *
+pd_query_snippet(PdQuery *q, const char *caption, int words)
+{
+    if (caption == NULL)
+        return NULL;
+    GPtrArray *stems = g_ptr_array_new_with_free_func(g_free);
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(int));
+    cut_spans(q, FTS5_TOKENIZE_DOCUMENT, caption, stems, NULL, spans, G_MAXUINT);
+    guint n = stems->len;
+    gboolean *marked = g_new0(gboolean, n + 1);
+    mark_matches(q, stems, marked);
+    /* the window of @words words with the most matches, the first of them if tied */
+    guint width = MIN((guint)MAX(words, 1), n), start = 0, best = 0, in = 0;
+    for (guint i = 0; i < n; i++) {
+        in += marked[i];
+        if (i >= width)
+            in -= marked[i - width];
+        if (i + 1 >= width && in > best) {
+            best = in;
+            start = i + 1 - width;
+        }
+    }
+    const int *at = (const int *)spans->data;
+    gsize from = start == 0 || n == 0 ? 0 : (gsize)at[2 * start];
+    gsize to = start + width >= n ? strlen(caption) : (gsize)at[2 * (start + width - 1) + 1];
+    GString *out = g_string_new(from > 0 ? "\xe2\x80\xa6" : "");
+    gsize pos = from;
+    for (guint i = start; i < start + width; i++) {
+        if (!marked[i])
+            continue;
+        gsize s = (gsize)at[2 * i], e = (gsize)at[2 * i + 1];
+        g_string_append_len(out, caption + pos, (gssize)(s - pos));
+        g_string_append(out, PD_SNIPPET_OPEN);
+        g_string_append_len(out, caption + s, (gssize)(e - s));
+        g_string_append(out, PD_SNIPPET_CLOSE);
+        pos = e;
+    }
+    g_string_append_len(out, caption + pos, (gssize)(to - pos));
+    if (to < strlen(caption))
+        g_string_append(out, "\xe2\x80\xa6");
+    g_free(marked);
+    g_array_unref(spans);
+    g_ptr_array_unref(stems);
+    return g_string_free(out, FALSE);
 }
 
 void

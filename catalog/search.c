@@ -22,9 +22,6 @@
     "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND r.name = "           \
     "'thumb')"
 
-/* The snippet: the caption (column 0) with up to 24 words around the matches. */
-#define SNIPPET "snippet(photos_fts, 0, char(2), char(3), '\xe2\x80\xa6', 24)"
-
 /* bm25 column weights: caption and headline 10, keywords 5, the rest 1 (the order of
  * photos_fts's columns: caption, headline, object_name, byline, credit, source, city,
  * country, keywords, credit_line). */
@@ -34,14 +31,15 @@
  * excluded words' one, or NULL), ?2 and ?3 the date key range, ?4 a limit, ?5 an offset,
  * ?6 the PdQuery for pd_check(), ?7 whether to call it. */
 #define CHECK(t)                                                                                   \
-    " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, "       \
-    t ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t         \
+    " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, " t     \
+    ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t           \
     ".credit_line) ELSE 1 END"
 #define FTS_WHERE                                                                                  \
     " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK("photos_fts")
 #define BROWSE_WHERE " WHERE p.date_key BETWEEN ?2 AND ?3" CHECK("p")
 #define BROWSE_EXCLUDE                                                                             \
-    " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH ?1))"
+    " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH "  \
+    "?1))"
 
 /* The page's date keys, in order: [words or browsing]. By date, the index's own order
  * (newest day first; the page is put in order within its days afterwards); the newest
@@ -68,12 +66,8 @@ static const char *const keys_sql[][2] = {
 static const char *const time_sql =
     "SELECT coalesce(date_created_utc, date_created) FROM photos WHERE date_key = ?1";
 
-/* One hit, by date key ?2. */
-static const char *const hit_sql[2] = {
-    "SELECT " HIT_COLUMNS ", " SNIPPET " FROM photos_fts JOIN photos p ON p.date_key = "
-    "photos_fts.rowid WHERE photos_fts MATCH ?1 AND photos_fts.rowid = ?2",
-    "SELECT " HIT_COLUMNS ", NULL FROM photos p WHERE p.date_key = ?2",
-};
+/* One hit, by date key. */
+static const char *const hit_sql = "SELECT " HIT_COLUMNS " FROM photos p WHERE p.date_key = ?1";
 
 /* The matches, counted up to ?4 (-1: all) */
 static const char *const count_sql[2] = {
@@ -83,8 +77,9 @@ static const char *const count_sql[2] = {
 
 /* Facets over the whole result set. */
 #define FACET(expr, order)                                                                         \
-    "SELECT " expr ", count(*) FROM photos_fts JOIN photos p ON p.date_key = photos_fts.rowid"    \
-    FTS_WHERE " GROUP BY 1 ORDER BY " order " LIMIT ?4",                                          \
+    "SELECT " expr                                                                                 \
+    ", count(*) FROM photos_fts JOIN photos p ON p.date_key = photos_fts.rowid" FTS_WHERE          \
+    " GROUP BY 1 ORDER BY " order " LIMIT ?4",                                                     \
         "SELECT " expr ", count(*) FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE                      \
         " GROUP BY 1 ORDER BY " order " LIMIT ?4"
 
@@ -178,7 +173,6 @@ read_hit(sqlite3_stmt *st)
     h->editorial_only = sqlite3_column_int(st, i++) != 0;
     h->top_pick = sqlite3_column_int(st, i++) != 0;
     h->thumb = text_at(st, i++);
-    h->snippet = text_at(st, i++);
     return h;
 }
 
@@ -219,8 +213,7 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
 static gboolean
 failed(sqlite3 *db, GError **error)
 {
-    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
-                sqlite3_errmsg(db));
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s", sqlite3_errmsg(db));
     return FALSE;
 }
 
@@ -255,7 +248,7 @@ compare_keyed(gconstpointer a, gconstpointer b)
     const Keyed *x = a, *y = b;
     gint64 dx = x->key >> PD_DAY_SHIFT, dy = y->key >> PD_DAY_SHIFT;
     if (dx != dy)
-        return dx < dy ? 1 : -1; /* newest day first */
+        return dx < dy ? 1 : -1;         /* newest day first */
     int t = g_strcmp0(y->time, x->time); /* latest first, no time last */
     if (t)
         return t;
@@ -266,8 +259,8 @@ compare_keyed(gconstpointer a, gconstpointer b)
  * arrival within a day; read on to the end of the page's last day, and put those in the
  * order they were taken. */
 static gboolean
-page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int limit,
-             GArray *keys, GError **error)
+page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int limit, GArray *keys,
+             GError **error)
 {
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(Keyed));
     gint64 want = (gint64)req->offset + limit, last_day = G_MININT64;
@@ -387,15 +380,17 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
         sqlite3_reset(st);
         ok = r == SQLITE_DONE || failed(db, error);
     }
-    sqlite3_stmt *hit = ok ? pd_catalog_statement(c, hit_sql[words], error) : NULL;
+    sqlite3_stmt *hit = ok ? pd_catalog_statement(c, hit_sql, error) : NULL;
     ok = ok && hit != NULL;
     for (guint i = 0; ok && i < keys->len; i++) {
-        if (fts)
-            sqlite3_bind_text(hit, 1, positive, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(hit, 2, g_array_index(keys, gint64, i));
+        sqlite3_bind_int64(hit, 1, g_array_index(keys, gint64, i));
         int r = sqlite3_step(hit);
-        if (r == SQLITE_ROW)
-            g_ptr_array_add(result->hits, read_hit(hit));
+        if (r == SQLITE_ROW) {
+            PdSearchHit *h = read_hit(hit);
+            if (fts)
+                h->snippet = pd_query_snippet(q, h->caption, PD_SNIPPET_WORDS);
+            g_ptr_array_add(result->hits, h);
+        }
         sqlite3_reset(hit);
         ok = r == SQLITE_ROW || r == SQLITE_DONE || failed(db, error);
     }
@@ -416,8 +411,8 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
             result->total = PD_SEARCH_EXACT_TOTAL;
     }
     if (ok && req->facets)
-        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, 20,
-                       &result->by_distributor, error) &&
+        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, 20, &result->by_distributor,
+                       error) &&
              run_facet(c, facet_sql[1][words], match, lo, hi, q, check, 20,
                        &result->by_photographer, error) &&
              run_facet(c, facet_sql[2][words], match, lo, hi, q, check, 1000, &result->by_day,

@@ -387,7 +387,8 @@ test_busy_day(void)
     PdSearchRequest second = {
         .query = "goal", .from = "2023-06-10", .to = "2023-06-10", .limit = 1, .offset = 1};
     g_autofree char *after = ids(c, &second, NULL);
-    g_autofree char *burst = g_strdup_printf("%" G_GINT64_FORMAT, later + 700); /* the same second: the last to arrive first */
+    g_autofree char *burst = g_strdup_printf(
+        "%" G_GINT64_FORMAT, later + 700); /* the same second: the last to arrive first */
     g_assert_cmpstr(after, ==, burst);
     PdSearchRequest next = {.query = "goal", .from = "2023-06-11"};
     g_autofree char *next_day = ids(c, &next, &total);
