@@ -27,6 +27,10 @@ gint64 pd_catalog_date_day(const char *iso, gboolean end_of_period);
  * bindings cleared; NULL with @error when it cannot be prepared). */
 sqlite3 *pd_catalog_db(PdCatalog *catalog);
 sqlite3_stmt *pd_catalog_statement(PdCatalog *catalog, const char *sql, GError **error);
+/* Sets @error from the connection's last error ("catalog: @what: ..."); FALSE. */
+gboolean pd_catalog_fail(PdCatalog *catalog, GError **error, const char *what);
+/* Now, UTC, ISO 8601 with milliseconds: "2026-11-28T06:14:37.751Z". */
+char *pd_catalog_now(void);
 
 /* The FTS5 API of @db's SQLite, or NULL. */
 fts5_api *pd_catalog_fts5_api(sqlite3 *db);

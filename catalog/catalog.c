@@ -117,6 +117,22 @@ static const char *const migrations[] = {
     "ALTER TABLE photos ADD COLUMN date_key INTEGER;"
     "UPDATE photos SET date_key = -id;"
     "CREATE UNIQUE INDEX photos_date_key ON photos(date_key);",
+
+    /* 3: the editors who log in to the web UI, and their sessions (tokens and CSRF
+     * tokens stored hashed: a copy of the catalog opens no session) */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('editor', 'admin')),"
+    "  password_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);"
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE INDEX sessions_expiry ON sessions(expires_at);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */
@@ -284,6 +300,12 @@ pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
     return statement(c, sql, error);
 }
 
+gboolean
+pd_catalog_fail(PdCatalog *c, GError **error, const char *what)
+{
+    return fail(c, error, what);
+}
+
 static gboolean
 exec(PdCatalog *c, const char *sql, GError **error)
 {
@@ -316,8 +338,8 @@ column_text(sqlite3_stmt *st, int i)
     return t ? g_strdup((const char *)t) : NULL;
 }
 
-static char *
-now_utc(void)
+char *
+pd_catalog_now(void)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *base = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
@@ -874,7 +896,7 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
     gboolean own = sqlite3_get_autocommit(c->db);
     if (own && !exec(c, "BEGIN IMMEDIATE", error))
         return FALSE;
-    g_autofree char *at = now_utc();
+    g_autofree char *at = pd_catalog_now();
     gint64 id = 0;
     sqlite3_stmt *next = statement(c, "SELECT coalesce(max(id), 0) + 1 FROM photos", error);
     gboolean ok = next != NULL && sqlite3_step(next) == SQLITE_ROW;
@@ -979,7 +1001,7 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
         g_ptr_array_unref(changes);
         return FALSE;
     }
-    g_autofree char *at = now_utc();
+    g_autofree char *at = pd_catalog_now();
     p->version = old->version + 1;
     /* a photo keeps its place unless the day it was taken changes */
     gint64 key = 0;

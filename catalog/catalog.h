@@ -22,6 +22,7 @@ typedef enum {
     PD_CATALOG_ERROR_BUSY,      /* another process holds the write lock */
     PD_CATALOG_ERROR_NOT_FOUND, /* no such photo */
     PD_CATALOG_ERROR_QUERY,     /* a search that cannot be run as asked (the message says why) */
+    PD_CATALOG_ERROR_EXISTS,    /* a user of that name is there already */
 } PdCatalogError;
 
 typedef struct PdCatalog PdCatalog;
@@ -250,5 +251,50 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdSearchResult, pd_search_result_free)
  * message naming the field); a query never fails on what was typed. */
 PdSearchResult *pd_catalog_search(PdCatalog *catalog, const PdSearchRequest *request,
                                   GError **error);
+
+/* ---------------------------------------------------------------- users and sessions */
+
+/* Someone who logs in to the web UI. Names are unique whatever their case. */
+typedef struct {
+    gint64 id;
+    char *name;
+    char *role;          /* "editor" or "admin" */
+    char *password_hash; /* as the password hasher made it (webui: Argon2id) */
+    char *created_at, *password_changed_at;
+} PdCatalogUser;
+
+void pd_catalog_user_free(PdCatalogUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogUser, pd_catalog_user_free)
+
+/* PD_CATALOG_ERROR_EXISTS when the name is taken; the role must be editor or admin. */
+gboolean pd_catalog_add_user(PdCatalog *catalog, const char *name, const char *role,
+                             const char *password_hash, GError **error);
+/* A new password ends every session of the user. PD_CATALOG_ERROR_NOT_FOUND: no user. */
+gboolean pd_catalog_set_password(PdCatalog *catalog, const char *name, const char *password_hash,
+                                 GError **error);
+gboolean pd_catalog_remove_user(PdCatalog *catalog, const char *name, GError **error);
+PdCatalogUser *pd_catalog_get_user(PdCatalog *catalog, const char *name, GError **error);
+/* Every user, by name (PdCatalogUser *). */
+GPtrArray *pd_catalog_list_users(PdCatalog *catalog, GError **error);
+
+/* A logged-in session, found by the hash of its token. */
+typedef struct {
+    gint64 user_id;
+    char *user, *role;
+    char *csrf_hash; /* the hash of the session's CSRF token */
+    char *expires_at;
+} PdCatalogSession;
+
+void pd_catalog_session_free(PdCatalogSession *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogSession, pd_catalog_session_free)
+
+/* Stores a session that ends @lifetime_seconds from now (and forgets those that have
+ * ended). Tokens are given hashed: the catalog never holds one that opens a session. */
+gboolean pd_catalog_add_session(PdCatalog *catalog, const char *token_hash, gint64 user_id,
+                                const char *csrf_hash, gint64 lifetime_seconds, GError **error);
+/* The session, or NULL with PD_CATALOG_ERROR_NOT_FOUND when there is none or it ended. */
+PdCatalogSession *pd_catalog_get_session(PdCatalog *catalog, const char *token_hash,
+                                         GError **error);
+gboolean pd_catalog_remove_session(PdCatalog *catalog, const char *token_hash, GError **error);
 
 G_END_DECLS

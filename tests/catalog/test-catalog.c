@@ -62,12 +62,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 2);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 3);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 2);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 3);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     sqlite3 *db = NULL;
@@ -231,6 +231,60 @@ test_locked(void)
     g_assert_true(pd_catalog_commit(a, &error));
 }
 
+static void
+test_users_and_sessions(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_true(pd_catalog_add_user(c, "anna", "editor", "hash-1", &error));
+    g_assert_true(pd_catalog_add_user(c, "boss", "admin", "hash-2", &error));
+    /* names are unique whatever their case; roles are editor or admin */
+    g_assert_false(pd_catalog_add_user(c, "ANNA", "editor", "x", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS);
+    g_clear_error(&error);
+    g_assert_false(pd_catalog_add_user(c, "carl", "root", "x", &error));
+    g_assert_nonnull(strstr(error->message, "editor or admin"));
+    g_clear_error(&error);
+
+    g_autoptr(PdCatalogUser) anna = pd_catalog_get_user(c, "Anna", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(anna->name, ==, "anna");
+    g_assert_cmpstr(anna->role, ==, "editor");
+    g_assert_cmpstr(anna->password_hash, ==, "hash-1");
+    g_autoptr(GPtrArray) users = pd_catalog_list_users(c, &error);
+    g_assert_cmpuint(users->len, ==, 2);
+    g_assert_cmpstr(((PdCatalogUser *)g_ptr_array_index(users, 1))->name, ==, "boss");
+
+    /* sessions: found by token hash until they end */
+    g_assert_true(pd_catalog_add_session(c, "token-a", anna->id, "csrf-a", 3600, &error));
+    g_assert_true(pd_catalog_add_session(c, "token-old", anna->id, "csrf-o", -1, &error));
+    g_autoptr(PdCatalogSession) s = pd_catalog_get_session(c, "token-a", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(s->user, ==, "anna");
+    g_assert_cmpstr(s->role, ==, "editor");
+    g_assert_cmpstr(s->csrf_hash, ==, "csrf-a");
+    g_assert_null(pd_catalog_get_session(c, "token-old", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_assert_null(pd_catalog_get_session(c, "nonsense", &error));
+    g_clear_error(&error);
+
+    /* a new password ends the sessions; so does removing the user */
+    g_assert_true(pd_catalog_set_password(c, "anna", "hash-3", &error));
+    g_assert_null(pd_catalog_get_session(c, "token-a", &error));
+    g_clear_error(&error);
+    g_assert_true(pd_catalog_add_session(c, "token-b", anna->id, "csrf-b", 3600, &error));
+    g_assert_true(pd_catalog_remove_user(c, "anna", &error));
+    g_assert_null(pd_catalog_get_session(c, "token-b", &error));
+    g_clear_error(&error);
+    g_assert_false(pd_catalog_remove_user(c, "anna", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_assert_false(pd_catalog_set_password(c, "nobody", "x", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,5 +294,6 @@ main(int argc, char **argv)
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
     g_test_add_func("/catalog/renditions-and-rollback", test_renditions_and_rollback);
     g_test_add_func("/catalog/locked", test_locked);
+    g_test_add_func("/catalog/users-and-sessions", test_users_and_sessions);
     return g_test_run();
 }

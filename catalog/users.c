@@ -1,0 +1,256 @@
+/* users.c: the editors who log in to the web UI, and their sessions. */
+#include "catalog/catalog-private.h"
+
+static char *
+text_at(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+/* Runs @st, bound by the caller, to its end; FALSE with @error when it fails. */
+static gboolean
+run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
+}
+
+static gboolean
+valid_role(const char *role, GError **error)
+{
+    if (g_strcmp0(role, "editor") == 0 || g_strcmp0(role, "admin") == 0)
+        return TRUE;
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                "a user's role is editor or admin, not \"%s\"", role ? role : "");
+    return FALSE;
+}
+
+void
+pd_catalog_user_free(PdCatalogUser *u)
+{
+    if (u == NULL)
+        return;
+    g_free(u->name);
+    g_free(u->role);
+    g_free(u->password_hash);
+    g_free(u->created_at);
+    g_free(u->password_changed_at);
+    g_free(u);
+}
+
+gboolean
+pd_catalog_add_user(PdCatalog *c, const char *name, const char *role, const char *password_hash,
+                    GError **error)
+{
+    if (!valid_role(role, error))
+        return FALSE;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?4)",
+        error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, password_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r == SQLITE_CONSTRAINT_UNIQUE) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
+                    "there is a user called \"%s\" already", name);
+        return FALSE;
+    }
+    return r == SQLITE_DONE || pd_catalog_fail(c, error, "adding a user");
+}
+
+/* The number of rows the last statement changed, as a not-found error when none. */
+static gboolean
+changed_user(PdCatalog *c, const char *name, GError **error)
+{
+    if (sqlite3_changes(pd_catalog_db(c)) > 0)
+        return TRUE;
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no user called \"%s\"", name);
+    return FALSE;
+}
+
+gboolean
+pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_hash, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    if (!run(c, st, "changing a password", error) || !changed_user(c, name, error))
+        return FALSE;
+    /* whoever knew the old password is logged out */
+    sqlite3_stmt *end = pd_catalog_statement(
+        c, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)", error);
+    if (end == NULL)
+        return FALSE;
+    sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
+    return run(c, end, "ending sessions", error);
+}
+
+gboolean
+pd_catalog_remove_user(PdCatalog *c, const char *name, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM users WHERE name = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    return run(c, st, "removing a user", error) && changed_user(c, name, error);
+}
+
+static PdCatalogUser *
+read_user(sqlite3_stmt *st)
+{
+    PdCatalogUser *u = g_new0(PdCatalogUser, 1);
+    u->id = sqlite3_column_int64(st, 0);
+    u->name = text_at(st, 1);
+    u->role = text_at(st, 2);
+    u->password_hash = text_at(st, 3);
+    u->created_at = text_at(st, 4);
+    u->password_changed_at = text_at(st, 5);
+    return u;
+}
+
+#define USER_COLUMNS "id, name, role, password_hash, created_at, password_changed_at"
+
+PdCatalogUser *
+pd_catalog_get_user(PdCatalog *c, const char *name, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1", error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    PdCatalogUser *u = r == SQLITE_ROW ? read_user(st) : NULL;
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no user called \"%s\"",
+                    name);
+    else if (r != SQLITE_ROW)
+        pd_catalog_fail(c, error, "reading a user");
+    return u;
+}
+
+GPtrArray *
+pd_catalog_list_users(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "SELECT " USER_COLUMNS " FROM users ORDER BY name", error);
+    if (st == NULL)
+        return NULL;
+    GPtrArray *users = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_user_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(users, read_user(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(users);
+        pd_catalog_fail(c, error, "listing users");
+        return NULL;
+    }
+    return users;
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+void
+pd_catalog_session_free(PdCatalogSession *s)
+{
+    if (s == NULL)
+        return;
+    g_free(s->user);
+    g_free(s->role);
+    g_free(s->csrf_hash);
+    g_free(s->expires_at);
+    g_free(s);
+}
+
+static char *
+utc_after(gint64 seconds)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) then = g_date_time_add_seconds(now, (gdouble)seconds);
+    return g_date_time_format(then, "%Y-%m-%dT%H:%M:%S.000Z");
+}
+
+gboolean
+pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, const char *csrf_hash,
+                       gint64 lifetime_seconds, GError **error)
+{
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_stmt *old =
+        pd_catalog_statement(c, "DELETE FROM sessions WHERE expires_at <= ?1", error);
+    if (old == NULL)
+        return FALSE;
+    sqlite3_bind_text(old, 1, now, -1, SQLITE_TRANSIENT);
+    if (!run(c, old, "forgetting ended sessions", error))
+        return FALSE;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "INSERT INTO sessions (token_hash, user_id, csrf_hash, created_at, expires_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)",
+        error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *expires = utc_after(lifetime_seconds);
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, csrf_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, expires, -1, SQLITE_TRANSIENT);
+    return run(c, st, "adding a session", error);
+}
+
+PdCatalogSession *
+pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "SELECT s.user_id, u.name, u.role, s.csrf_hash, s.expires_at FROM sessions s"
+        " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+        error);
+    if (st == NULL)
+        return NULL;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    PdCatalogSession *s = NULL;
+    if (r == SQLITE_ROW) {
+        s = g_new0(PdCatalogSession, 1);
+        s->user_id = sqlite3_column_int64(st, 0);
+        s->user = text_at(st, 1);
+        s->role = text_at(st, 2);
+        s->csrf_hash = text_at(st, 3);
+        s->expires_at = text_at(st, 4);
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no such session");
+    else if (r != SQLITE_ROW)
+        pd_catalog_fail(c, error, "reading a session");
+    return s;
+}
+
+gboolean
+pd_catalog_remove_session(PdCatalog *c, const char *token_hash, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM sessions WHERE token_hash = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    return run(c, st, "ending a session", error);
+}
