@@ -18,10 +18,11 @@ G_BEGIN_DECLS
 GQuark pd_ingest_error_quark(void);
 
 typedef enum {
-    PD_INGEST_ERROR_OPEN,   /* missing, unreadable, not a regular file */
-    PD_INGEST_ERROR_EMPTY,  /* zero bytes */
-    PD_INGEST_ERROR_FORMAT, /* not one of the formats photodesk opens */
-    PD_INGEST_ERROR_INIT,   /* libvips could not start */
+    PD_INGEST_ERROR_OPEN,    /* missing, unreadable, not a regular file */
+    PD_INGEST_ERROR_EMPTY,   /* zero bytes */
+    PD_INGEST_ERROR_FORMAT,  /* not one of the formats photodesk opens */
+    PD_INGEST_ERROR_INIT,    /* libvips could not start */
+    PD_INGEST_ERROR_INVALID, /* a corrected field that cannot be kept (the message says which) */
 } PdIngestError;
 
 typedef enum {
@@ -219,6 +220,36 @@ gboolean pd_ingest_files(const char *library, const char *const *paths,
 char *pd_ingest_show_json(const char *library, gint64 id, GError **error);
 char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
 
+/* The same object for the web UI from an open catalog, with the URLs of the photo's
+ * files (/photos/ID/NAME?v=SHA256) instead of their paths. */
+char *pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error);
+
+/* {"versions": [...]}: the photo's versions newest first, each with its time, the user or
+ * the ingest that made it, and the fields it changed from what to what. */
+char *pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error);
+
+/* What an editor corrects in a photo: each field NULL to leave it, "" to empty it. */
+typedef struct {
+    const char *caption, *headline, *byline, *credit, *source, *city, *country;
+    const char *special_instructions;
+    gboolean set_keywords;
+    const char *const *keywords; /* with set_keywords: NULL-terminated (NULL: none) */
+} PdCorrection;
+
+/* The longest a corrected field may be, in bytes (the IIM limits, which are shorter,
+ * are checks the editor sees, not refusals). */
+#define PD_CORRECTION_MAX_CAPTION  16000
+#define PD_CORRECTION_MAX_FIELD    1000
+#define PD_CORRECTION_MAX_KEYWORDS 200
+
+/* Corrects photo @id: a new version by @user with the changed fields, the credit chain,
+ * restrictions, slug and checks read again from the new text, the search index in step.
+ * FALSE with PD_INGEST_ERROR_INVALID (naming the field) for text that is not UTF-8,
+ * holds control characters or is too long, or with the catalog's error
+ * (PD_CATALOG_ERROR_NOT_FOUND: no such photo). *@changed: whether anything changed. */
+gboolean pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *correction,
+                           const char *user, gboolean *changed, GError **error);
+
 /* Searches the library (see PdSearchRequest in catalog/catalog.h) and returns the object
  * `photodesk search --json` prints: {"total": N, "results": [...]} (and "facets" when asked
  * for), each result with id, sha256, caption, headline, byline, credit, source,
@@ -226,6 +257,8 @@ char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
  * marks matched words with PD_SNIPPET_OPEN and PD_SNIPPET_CLOSE. NULL with @error on a
  * request that cannot be run (bad date, unknown library...). */
 char *pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error);
+/* The same on an open catalog. */
+char *pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error);
 
 /* The same search as a table for people; @marks are the strings to put around matched
  * words (for a terminal, bold on and off). */

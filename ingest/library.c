@@ -82,6 +82,41 @@ split_date(const char *iso, char **local, char **utc)
     *utc = g_date_time_format(u, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+void
+pd_ingest_apply_caption(PdCatalogPhoto *p, const PdPhotoMeta *m)
+{
+    g_clear_pointer(&p->caption_body, g_free);
+    g_clear_pointer(&p->photographer, g_free);
+    g_clear_pointer(&p->agency, g_free);
+    g_clear_pointer(&p->distributor, g_free);
+    g_clear_pointer(&p->credit_line, g_free);
+    g_clear_pointer(&p->restrictions, g_free);
+    g_clear_pointer(&p->embargo_until, g_free);
+    g_clear_pointer(&p->slug, g_free);
+    g_clear_pointer(&p->checks, g_free);
+    const PdCredit *c = &m->credit_parsed;
+    p->caption_body = g_strdup(c->body);
+    p->photographer = g_strdup(c->photographer);
+    p->agency = g_strdup(c->agency);
+    p->distributor = g_strdup(c->distributor);
+    p->credit_line = g_strdup(c->credit_line);
+    p->pool = c->pool;
+    p->handout = c->handout;
+    p->file_photo = c->file_photo;
+
+    GString *r = g_string_new(NULL);
+    pd_json_restrictions(r, &m->restrictions);
+    p->restrictions = g_string_free(r, FALSE);
+    p->editorial_only = m->restrictions.editorial_only;
+    p->kill = m->restrictions.kill;
+    p->embargo_until = g_strdup(m->restrictions.embargo_until);
+    p->slug = g_strdup(m->slug);
+    p->top_pick = m->top_pick;
+    GString *checks = g_string_new(NULL);
+    pd_json_checks(checks, m->checks);
+    p->checks = g_string_free(checks, FALSE);
+}
+
 PdCatalogPhoto *
 pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
 {
@@ -117,27 +152,7 @@ pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
     p->gps_lat = m->gps_lat;
     p->gps_lon = m->gps_lon;
 
-    const PdCredit *c = &m->credit_parsed;
-    p->caption_body = g_strdup(c->body);
-    p->photographer = g_strdup(c->photographer);
-    p->agency = g_strdup(c->agency);
-    p->distributor = g_strdup(c->distributor);
-    p->credit_line = g_strdup(c->credit_line);
-    p->pool = c->pool;
-    p->handout = c->handout;
-    p->file_photo = c->file_photo;
-
-    GString *r = g_string_new(NULL);
-    pd_json_restrictions(r, &m->restrictions);
-    p->restrictions = g_string_free(r, FALSE);
-    p->editorial_only = m->restrictions.editorial_only;
-    p->kill = m->restrictions.kill;
-    p->embargo_until = g_strdup(m->restrictions.embargo_until);
-    p->slug = g_strdup(m->slug);
-    p->top_pick = m->top_pick;
-    GString *checks = g_string_new(NULL);
-    pd_json_checks(checks, m->checks);
-    p->checks = g_string_free(checks, FALSE);
+    pd_ingest_apply_caption(p, m);
     GString *warnings = g_string_new("{");
     pd_json_strings(warnings, "w", m->warnings);
     /* keep only the array: "{"w": [...]" */
@@ -172,7 +187,8 @@ typedef struct {
     PdCatalogPhoto *photo;
     GPtrArray *renditions;
     GPtrArray *versions;
-    PdStore *store;
+    PdStore *store; /* owned when own_store */
+    gboolean own_store;
 } Shown;
 
 static void
@@ -183,7 +199,19 @@ shown_clear(Shown *s)
         g_ptr_array_unref(s->renditions);
     if (s->versions)
         g_ptr_array_unref(s->versions);
-    pd_store_close(s->store);
+    if (s->own_store)
+        pd_store_close(s->store);
+}
+
+static gboolean
+load_from(PdCatalog *cat, gint64 id, Shown *s, GError **error)
+{
+    s->photo = pd_catalog_get_photo(cat, id, error);
+    if (s->photo == NULL)
+        return FALSE;
+    s->renditions = pd_catalog_get_renditions(cat, id, error);
+    s->versions = s->renditions ? pd_catalog_get_versions(cat, id, error) : NULL;
+    return s->versions != NULL;
 }
 
 static gboolean
@@ -197,31 +225,57 @@ load_shown(const char *library, gint64 id, Shown *s, GError **error)
         return FALSE;
     }
     g_autoptr(PdCatalog) cat = pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
-    if (cat == NULL)
+    if (cat == NULL || !load_from(cat, id, s, error))
         return FALSE;
-    s->photo = pd_catalog_get_photo(cat, id, error);
-    if (s->photo == NULL)
-        return FALSE;
-    s->renditions = pd_catalog_get_renditions(cat, id, error);
-    s->versions = s->renditions ? pd_catalog_get_versions(cat, id, error) : NULL;
-    s->store = s->versions ? pd_store_open(library, error) : NULL;
+    s->store = pd_store_open(library, error);
+    s->own_store = TRUE;
     return s->store != NULL;
 }
 
-char *
-pd_ingest_show_json(const char *library, gint64 id, GError **error)
+static void
+versions_json(GString *o, GPtrArray *versions, gboolean newest_first)
 {
-    Shown s;
-    if (!load_shown(library, id, &s, error)) {
-        shown_clear(&s);
-        return NULL;
+    g_string_append_c(o, '[');
+    for (guint n = 0; n < versions->len; n++) {
+        guint i = newest_first ? versions->len - 1 - n : n;
+        const PdCatalogVersion *v = g_ptr_array_index(versions, i);
+        g_string_append(o, n ? ", {" : "{");
+        pd_json_int(o, "version", v->version, TRUE);
+        pd_json_string(o, "at", v->at);
+        pd_json_string(o, "user", v->by_user);
+        pd_json_string(o, "ingest", v->by_ingest);
+        pd_json_string(o, "original", v->original);
+        pd_json_key(o, "changes");
+        g_string_append_c(o, '[');
+        for (guint k = 0; k < v->changes->len; k++) {
+            const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
+            g_string_append(o, k ? ", {" : "{");
+            pd_json_string(o, "field", ch->field);
+            pd_json_string(o, "from", ch->from);
+            pd_json_string(o, "to", ch->to);
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]}");
     }
-    const PdCatalogPhoto *p = s.photo;
+    g_string_append_c(o, ']');
+}
+
+/* The photo as JSON; with @urls, the web UI's URLs of its files instead of their paths. */
+static char *
+photo_json(const Shown *s, gboolean urls)
+{
+    const PdCatalogPhoto *p = s->photo;
     GString *o = g_string_new("{");
     g_string_append_printf(o, "\"id\": %" G_GINT64_FORMAT, p->id);
     pd_json_string(o, "sha256", p->sha256);
-    g_autofree char *original = pd_store_original_path(s.store, p->sha256, p->ext);
-    pd_json_string(o, "original", original);
+    if (urls) {
+        g_autofree char *url =
+            g_strdup_printf("/photos/%" G_GINT64_FORMAT "/original?v=%s", p->id, p->sha256);
+        pd_json_string(o, "original_url", url);
+    } else {
+        g_autofree char *original = pd_store_original_path(s->store, p->sha256, p->ext);
+        pd_json_string(o, "original", original);
+    }
     pd_json_string(o, "format", p->format);
     pd_json_key(o, "bytes");
     g_string_append_printf(o, "%" G_GINT64_FORMAT, p->bytes);
@@ -275,45 +329,63 @@ pd_ingest_show_json(const char *library, gint64 id, GError **error)
 
     pd_json_key(o, "renditions");
     g_string_append_c(o, '[');
-    for (guint i = 0; i < s.renditions->len; i++) {
-        const PdCatalogRendition *r = g_ptr_array_index(s.renditions, i);
-        g_autofree char *path = pd_store_rendition_path(s.store, r->name, r->sha256);
+    for (guint i = 0; i < s->renditions->len; i++) {
+        const PdCatalogRendition *r = g_ptr_array_index(s->renditions, i);
         g_string_append(o, i ? ", {" : "{");
         pd_json_string(o, "name", r->name);
         pd_json_int(o, "width", r->width, TRUE);
         pd_json_int(o, "height", r->height, TRUE);
         pd_json_key(o, "bytes");
         g_string_append_printf(o, "%" G_GINT64_FORMAT, r->bytes);
-        pd_json_string(o, "path", path);
+        if (urls) {
+            g_autofree char *url =
+                g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", p->id, r->name, r->sha256);
+            pd_json_string(o, "url", url);
+        } else {
+            g_autofree char *path = pd_store_rendition_path(s->store, r->name, r->sha256);
+            pd_json_string(o, "path", path);
+        }
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');
-
     pd_json_key(o, "versions");
-    g_string_append_c(o, '[');
-    for (guint i = 0; i < s.versions->len; i++) {
-        const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
-        g_string_append(o, i ? ", {" : "{");
-        pd_json_int(o, "version", v->version, TRUE);
-        pd_json_string(o, "at", v->at);
-        pd_json_string(o, "user", v->by_user);
-        pd_json_string(o, "ingest", v->by_ingest);
-        pd_json_string(o, "original", v->original);
-        pd_json_key(o, "changes");
-        g_string_append_c(o, '[');
-        for (guint k = 0; k < v->changes->len; k++) {
-            const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
-            g_string_append(o, k ? ", {" : "{");
-            pd_json_string(o, "field", ch->field);
-            pd_json_string(o, "from", ch->from);
-            pd_json_string(o, "to", ch->to);
-            g_string_append_c(o, '}');
-        }
-        g_string_append(o, "]}");
-    }
-    g_string_append(o, "]}");
-    shown_clear(&s);
+    versions_json(o, s->versions, FALSE);
+    g_string_append_c(o, '}');
     return g_string_free(o, FALSE);
+}
+
+char *
+pd_ingest_show_json(const char *library, gint64 id, GError **error)
+{
+    Shown s;
+    char *json = load_shown(library, id, &s, error) ? photo_json(&s, FALSE) : NULL;
+    shown_clear(&s);
+    return json;
+}
+
+char *
+pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error)
+{
+    Shown s = {0};
+    char *json = load_from(catalog, id, &s, error) ? photo_json(&s, TRUE) : NULL;
+    shown_clear(&s);
+    return json;
+}
+
+char *
+pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error)
+{
+    Shown s = {0};
+    char *json = NULL;
+    if (load_from(catalog, id, &s, error)) {
+        GString *o = g_string_new("{");
+        pd_json_key(o, "versions");
+        versions_json(o, s.versions, TRUE);
+        g_string_append_c(o, '}');
+        json = g_string_free(o, FALSE);
+    }
+    shown_clear(&s);
+    return json;
 }
 
 static void

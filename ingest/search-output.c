@@ -37,8 +37,12 @@ char *
 pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error)
 {
     g_autoptr(PdCatalog) catalog = open_catalog(library, error);
-    if (catalog == NULL)
-        return NULL;
+    return catalog ? pd_ingest_search_json_in(catalog, request, error) : NULL;
+}
+
+char *
+pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error)
+{
     g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
     if (r == NULL)
         return NULL;
@@ -76,6 +80,7 @@ pd_ingest_search_json(const char *library, const PdSearchRequest *request, GErro
         pd_json_bool(o, "top_pick", h->top_pick);
         pd_json_string(o, "ingested_at", h->ingested_at);
         pd_json_bool(o, "has_thumb", h->thumb != NULL);
+        pd_json_string(o, "thumb", h->thumb);
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');

@@ -1,0 +1,141 @@
+/* edit.c: an editor's correction of a photo's caption fields (the web UI's PATCH). The
+ * caption is read again as at ingest, so the credit chain, restrictions, slug and
+ * checks follow the new text; the catalog keeps the old text in the photo's history. */
+#include "ingest/caption.h"
+#include "ingest/library.h"
+
+#include <string.h>
+
+/* Whether @value may be stored as field @name; FALSE with @error saying why. */
+static gboolean
+acceptable(const char *name, const char *value, gsize max, GError **error)
+{
+    if (value == NULL)
+        return TRUE;
+    const char *end = NULL;
+    if (!g_utf8_validate(value, -1, &end)) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+                    "%s: not valid UTF-8 (at byte %td)", name, end - value);
+        return FALSE;
+    }
+    gsize n = strlen(value);
+    if (n > max) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+                    "%s: %zu bytes, more than the %zu it may hold", name, n, max);
+        return FALSE;
+    }
+    for (const char *p = value; *p; p++) {
+        guchar c = (guchar)*p;
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+            g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+                        "%s: holds the control character U+%04X", name, c);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* @value trimmed, with CR LF and CR as LF; NULL when it is empty. */
+static char *
+normalised(const char *value)
+{
+    g_autofree char *lf = g_strdup(value);
+    char *w = lf;
+    for (const char *r = value; *r; r++) {
+        if (*r == '\r') {
+            *w++ = '\n';
+            if (r[1] == '\n')
+                r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    char *trimmed = g_strdup(g_strstrip(lf));
+    if (*trimmed == 0)
+        g_clear_pointer(&trimmed, g_free);
+    return trimmed;
+}
+
+static void
+set_field(char **field, const char *value)
+{
+    if (value == NULL)
+        return;
+    g_free(*field);
+    *field = normalised(value);
+}
+
+gboolean
+pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
+                  gboolean *changed, GError **error)
+{
+    *changed = FALSE;
+    const struct {
+        const char *name, *value;
+        gsize max;
+    } fields[] = {
+        {"caption", fix->caption, PD_CORRECTION_MAX_CAPTION},
+        {"headline", fix->headline, PD_CORRECTION_MAX_FIELD},
+        {"byline", fix->byline, PD_CORRECTION_MAX_FIELD},
+        {"credit", fix->credit, PD_CORRECTION_MAX_FIELD},
+        {"source", fix->source, PD_CORRECTION_MAX_FIELD},
+        {"city", fix->city, PD_CORRECTION_MAX_FIELD},
+        {"country", fix->country, PD_CORRECTION_MAX_FIELD},
+        {"special_instructions", fix->special_instructions, PD_CORRECTION_MAX_FIELD},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!acceptable(fields[i].name, fields[i].value, fields[i].max, error))
+            return FALSE;
+    guint keywords = 0;
+    for (; fix->set_keywords && fix->keywords && fix->keywords[keywords]; keywords++)
+        if (!acceptable("keywords", fix->keywords[keywords], PD_CORRECTION_MAX_FIELD, error))
+            return FALSE;
+    if (keywords > PD_CORRECTION_MAX_KEYWORDS) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+                    "keywords: %u of them, more than %d", keywords, PD_CORRECTION_MAX_KEYWORDS);
+        return FALSE;
+    }
+
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
+    if (p == NULL)
+        return FALSE;
+    set_field(&p->caption, fix->caption);
+    set_field(&p->headline, fix->headline);
+    set_field(&p->byline, fix->byline);
+    set_field(&p->credit, fix->credit);
+    set_field(&p->source, fix->source);
+    set_field(&p->city, fix->city);
+    set_field(&p->country, fix->country);
+    set_field(&p->special_instructions, fix->special_instructions);
+    if (fix->set_keywords) {
+        g_ptr_array_set_size(p->keywords, 0);
+        for (guint i = 0; i < keywords; i++) {
+            char *k = normalised(fix->keywords[i]);
+            if (k)
+                g_ptr_array_add(p->keywords, k);
+        }
+    }
+
+    /* Read the caption again, as ingest does, from the fields as they now are. */
+    g_autoptr(PdPhotoMeta) m = pd_photo_meta_new();
+    m->caption = g_strdup(p->caption);
+    m->headline = g_strdup(p->headline);
+    m->byline = g_strdup(p->byline);
+    m->credit = g_strdup(p->credit);
+    m->source = g_strdup(p->source);
+    m->copyright = g_strdup(p->copyright);
+    m->date_created = g_strdup(p->date_created);
+    m->city = g_strdup(p->city);
+    m->province = g_strdup(p->province);
+    m->country = g_strdup(p->country);
+    for (guint i = 0; i < p->keywords->len; i++)
+        g_ptr_array_add(m->keywords, g_strdup(g_ptr_array_index(p->keywords, i)));
+    m->special_instructions = g_strdup(p->special_instructions);
+    m->transmission_reference = g_strdup(p->transmission_reference);
+    m->object_name = g_strdup(p->object_name);
+    m->writer = g_strdup(p->writer);
+    pd_caption_analyse(m);
+    pd_ingest_apply_caption(p, m);
+    return pd_catalog_update_photo(catalog, p, user, NULL, changed, error);
+}
