@@ -1106,6 +1106,36 @@ pd_catalog_get_photo(PdCatalog *c, gint64 id, GError **error)
     return p;
 }
 
+gboolean
+pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, char **sha256, char **ext,
+                    char **format, GError **error)
+{
+    gboolean original = g_strcmp0(name, "original") == 0;
+    sqlite3_stmt *st = statement(
+        c,
+        original ? "SELECT sha256, ext, format FROM photos WHERE id = ?1"
+                 : "SELECT sha256, 'jpg', 'jpeg' FROM renditions WHERE photo_id = ?1 AND name = ?2",
+        error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    if (!original)
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *sha256 = column_text(st, 0);
+        *ext = column_text(st, 1);
+        *format = column_text(st, 2);
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
+                    "photo %" G_GINT64_FORMAT " has no %s", id, name);
+    else if (r != SQLITE_ROW)
+        fail(c, error, "finding a file");
+    return r == SQLITE_ROW;
+}
+
 GPtrArray *
 pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
 {

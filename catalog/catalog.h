@@ -150,6 +150,11 @@ PdCatalogPhoto *pd_catalog_get_photo(PdCatalog *catalog, gint64 id, GError **err
 /* The renditions (PdCatalogRendition *) and versions (PdCatalogVersion *, oldest first) of
  * a photo; NULL on error. */
 GPtrArray *pd_catalog_get_renditions(PdCatalog *catalog, gint64 id, GError **error);
+/* Where photo @id's file @name (web, preview, thumb or original) is filed: its SHA-256
+ * and extension in the store, and its format ("jpeg" for renditions). FALSE with
+ * PD_CATALOG_ERROR_NOT_FOUND when there is no such photo or file. */
+gboolean pd_catalog_get_file(PdCatalog *catalog, gint64 id, const char *name, char **sha256,
+                             char **ext, char **format, GError **error);
 GPtrArray *pd_catalog_get_versions(PdCatalog *catalog, gint64 id, GError **error);
 
 /* Every original received, and every rendition, for fsck. */

@@ -1,0 +1,450 @@
+/* api.c: the JSON API for photos (search, read, correct, history, upload) and their
+ * files. The JSON is what the command line prints (ingest/), so the two never drift. */
+#include "assets/assets.h"
+#include "ingest/ingest.h"
+#include "webui/webui-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *
+arg(Request *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+/* A whole number argument in [lo, hi]; FALSE (after responding 400) when it is not. */
+static gboolean
+int_arg(Request *r, const char *name, int lo, int hi, int *out, enum MHD_Result *result)
+{
+    const char *v = arg(r, name);
+    if (v == NULL)
+        return TRUE;
+    char *end = NULL;
+    gint64 n = g_ascii_strtoll(v, &end, 10);
+    if (end == v || *end || n < lo || n > hi) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "%s must be a whole number from %d to %d", name, lo, hi);
+        return FALSE;
+    }
+    *out = (int)n;
+    return TRUE;
+}
+
+enum MHD_Result
+pd_api_search(Request *r)
+{
+    PdSearchRequest req = {0};
+    req.query = arg(r, "q");
+    req.from = arg(r, "from");
+    req.to = arg(r, "to");
+    req.credit = arg(r, "credit");
+    req.byline = arg(r, "byline");
+    req.source = arg(r, "source");
+    req.city = arg(r, "city");
+    req.country = arg(r, "country");
+    const char *yes[] = {"1", "true", "yes"};
+    for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
+        req.facets = req.facets || g_strcmp0(arg(r, "facets"), yes[i]) == 0;
+        req.undated = req.undated || g_strcmp0(arg(r, "undated"), yes[i]) == 0;
+    }
+    const char *sort = arg(r, "sort");
+    if (sort == NULL || strcmp(sort, "date") == 0)
+        req.sort = PD_SEARCH_SORT_DATE;
+    else if (strcmp(sort, "arrived") == 0)
+        req.sort = PD_SEARCH_SORT_ARRIVED;
+    else if (strcmp(sort, "relevance") == 0)
+        req.sort = PD_SEARCH_SORT_RELEVANCE;
+    else
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "sort is date, arrived or relevance, not \"%s\"", sort);
+    enum MHD_Result result;
+    req.limit = 50;
+    if (!int_arg(r, "limit", 1, 1000, &req.limit, &result) ||
+        !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    char *json = cat ? pd_ingest_search_json_in(cat, &req, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_photo(Request *r, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    char *json = cat ? pd_ingest_photo_json(cat, id, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_history(Request *r, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    char *json = cat ? pd_ingest_history_json(cat, id, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* ---------------------------------------------------------------- corrections */
+
+enum MHD_Result
+pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    PdCorrection fix = {0};
+    struct {
+        const char *name;
+        const char **value;
+    } fields[] = {
+        {"caption", &fix.caption}, {"headline", &fix.headline},
+        {"byline", &fix.byline},   {"credit", &fix.credit},
+        {"source", &fix.source},   {"city", &fix.city},
+        {"country", &fix.country}, {"special_instructions", &fix.special_instructions},
+    };
+    g_autoptr(GPtrArray) keywords = g_ptr_array_new();
+    JsonObjectIter it;
+    const char *name;
+    JsonNode *node;
+    json_object_iter_init(&it, o);
+    while (json_object_iter_next(&it, &name, &node)) {
+        gboolean known = FALSE;
+        for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+            if (strcmp(name, fields[i].name) != 0)
+                continue;
+            known = TRUE;
+            if (JSON_NODE_HOLDS_NULL(node))
+                *fields[i].value = "";
+            else if (json_node_get_value_type(node) == G_TYPE_STRING)
+                *fields[i].value = json_node_get_string(node);
+            else
+                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give a string or null", name);
+        }
+        if (strcmp(name, "keywords") == 0) {
+            known = TRUE;
+            fix.set_keywords = TRUE;
+            if (JSON_NODE_HOLDS_NULL(node))
+                continue;
+            if (!JSON_NODE_HOLDS_ARRAY(node))
+                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                        "keywords: give an array of strings");
+            JsonArray *a = json_node_get_array(node);
+            for (guint i = 0; i < json_array_get_length(a); i++) {
+                JsonNode *k = json_array_get_element(a, i);
+                if (json_node_get_value_type(k) != G_TYPE_STRING)
+                    return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                            "keywords: give an array of strings");
+                g_ptr_array_add(keywords, (gpointer)json_node_get_string(k));
+            }
+        }
+        if (!known)
+            return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                    "%s: not a field an editor corrects (caption, headline, "
+                                    "byline, credit, source, city, country, keywords, "
+                                    "special_instructions)",
+                                    name);
+    }
+    g_ptr_array_add(keywords, NULL);
+    fix.keywords = (const char *const *)keywords->pdata;
+
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    gboolean changed = FALSE;
+    if (cat == NULL || !pd_ingest_correct(cat, id, &fix, session->user, &changed, &error))
+        return pd_respond_gerror(r, error);
+    char *json = pd_ingest_photo_json(cat, id, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static const char *
+content_type(const char *format)
+{
+    static const char *const types[][2] = {
+        {"jpeg", "image/jpeg"}, {"png", "image/png"},   {"webp", "image/webp"},
+        {"tiff", "image/tiff"}, {"heif", "image/heif"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
+        if (g_strcmp0(format, types[i][0]) == 0)
+            return types[i][1];
+    return "application/octet-stream";
+}
+
+#define IMMUTABLE "private, max-age=31536000, immutable"
+
+enum MHD_Result
+pd_api_file(Request *r, gint64 id, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
+    if (cat == NULL || !pd_catalog_get_file(cat, id, name, &sha, &ext, &format, &error))
+        return pd_respond_gerror(r, error);
+    gboolean original = strcmp(name, "original") == 0;
+    g_autofree char *etag =
+        original ? g_strdup_printf("\"%s\"", sha) : g_strdup_printf("\"%s-%s\"", sha, name);
+    if (pd_etag_matches(r, etag))
+        return pd_respond_not_modified(r, etag, IMMUTABLE);
+    g_autofree char *path = original ? pd_store_original_path(pd_server->store, sha, ext)
+                                     : pd_store_rendition_path(pd_server->store, name, sha);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        g_printerr("photodesk serve: photo %" G_GINT64_FORMAT " %s: %s: %s\n", id, name, path,
+                   g_strerror(errno));
+        return pd_respond_error(r, MHD_HTTP_NOT_FOUND,
+                                "photo %" G_GINT64_FORMAT "'s %s is missing (photodesk fsck "
+                                "--repair makes renditions again)",
+                                id, name);
+    }
+    /* sent from the file (sendfile), not through memory */
+    struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+    r->bytes = (guint64)st.st_size;
+    MHD_add_response_header(resp, "Content-Type", content_type(format));
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Cache-Control", IMMUTABLE);
+    if (original) {
+        g_autofree char *disposition = g_strdup_printf(
+            "inline; filename=\"photo-%" G_GINT64_FORMAT ".%s\"", id, ext ? ext : "bin");
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
+    }
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
+/* ---------------------------------------------------------------- uploads */
+
+#define MAX_FILES 1000
+
+struct Upload {
+    char *dir; /* LIBRARY/tmp/upload-XXXXXX */
+    struct MHD_PostProcessor *pp;
+    int fd;                   /* the file being written, or -1 */
+    char *part;               /* its form field and name, to see the next part begin */
+    GPtrArray *paths, *names; /* where each file went, and what it was called */
+    gsize received;
+    char *error; /* the first thing wrong, for the answer */
+};
+
+static void upload_fail(Upload *u, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+upload_fail(Upload *u, const char *format, ...)
+{
+    if (u->error)
+        return;
+    va_list args;
+    va_start(args, format);
+    u->error = g_strdup_vprintf(format, args);
+    va_end(args);
+}
+
+static void
+close_part(Upload *u)
+{
+    if (u->fd >= 0 && close(u->fd) != 0)
+        upload_fail(u, "writing an upload: %s", g_strerror(errno));
+    u->fd = -1;
+}
+
+/* A file name as sent, made safe to write: its last part, without control characters
+ * or separators, at most 200 bytes. */
+static char *
+safe_name(const char *sent)
+{
+    const char *base = sent;
+    for (const char *p = sent; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    g_autofree char *valid = g_utf8_make_valid(base, -1);
+    GString *s = g_string_new(NULL);
+    for (const char *p = valid; *p && s->len < 200; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || c == 0x7F || c == ':')
+            g_string_append_c(s, '_');
+        else
+            g_string_append_unichar(s, c);
+    }
+    if (s->len == 0 || strcmp(s->str, ".") == 0 || strcmp(s->str, "..") == 0)
+        g_string_assign(s, "upload");
+    return g_string_free(s, FALSE);
+}
+
+static enum MHD_Result
+upload_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+            const char *content_type_, const char *transfer_encoding, const char *data,
+            uint64_t off, size_t size)
+{
+    Upload *u = cls;
+    if (filename == NULL || u->error)
+        return MHD_YES; /* a plain form field: nothing to keep */
+    g_autofree char *part = g_strdup_printf("%s\n%s", key ? key : "", filename);
+    if (u->fd < 0 || off == 0 || g_strcmp0(part, u->part) != 0) {
+        close_part(u);
+        if (u->paths->len >= MAX_FILES) {
+            upload_fail(u, "more than %d files in one upload", MAX_FILES);
+            return MHD_YES;
+        }
+        g_autofree char *name = safe_name(filename);
+        g_autofree char *file = g_strdup_printf("%04u-%s", u->paths->len, name);
+        char *path = g_build_filename(u->dir, file, NULL);
+        u->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (u->fd < 0) {
+            upload_fail(u, "saving %s: %s", name, g_strerror(errno));
+            g_free(path);
+            return MHD_YES;
+        }
+        g_ptr_array_add(u->paths, path);
+        g_ptr_array_add(u->names, g_utf8_make_valid(filename, -1));
+        g_free(u->part);
+        u->part = g_steal_pointer(&part);
+    }
+    while (size > 0) {
+        ssize_t w = write(u->fd, data, size);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            upload_fail(u, "saving an upload: %s", g_strerror(errno));
+            return MHD_YES;
+        }
+        data += w;
+        size -= (size_t)w;
+    }
+    return MHD_YES;
+}
+
+gboolean
+pd_upload_begin(Request *r, GError **error)
+{
+    Upload *u = g_new0(Upload, 1);
+    u->fd = -1;
+    u->paths = g_ptr_array_new_with_free_func(g_free);
+    u->names = g_ptr_array_new_with_free_func(g_free);
+    r->upload = u;
+    const char *type = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Content-Type");
+    if (type == NULL || g_ascii_strncasecmp(type, "multipart/form-data", 19) != 0) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_INIT,
+                    "upload photos as multipart/form-data");
+        return FALSE;
+    }
+    u->pp = MHD_create_post_processor(r->connection, 64 * 1024, upload_part, u);
+    if (u->pp == NULL) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_INIT,
+                    "the multipart upload has no boundary");
+        return FALSE;
+    }
+    g_autofree char *tmp = g_build_filename(pd_server->library, "tmp", NULL);
+    g_mkdir_with_parents(tmp, 0700);
+    u->dir = g_build_filename(tmp, "upload-XXXXXX", NULL);
+    if (g_mkdtemp(u->dir) == NULL) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_INIT, "cannot make %s: %s", u->dir,
+                    g_strerror(errno));
+        g_clear_pointer(&u->dir, g_free);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void
+pd_upload_feed(Request *r, const char *data, size_t size)
+{
+    Upload *u = r->upload;
+    u->received += size;
+    if (u->received > r->limit) {
+        r->too_large = TRUE;
+        return;
+    }
+    if (u->error == NULL && MHD_post_process(u->pp, data, size) != MHD_YES)
+        upload_fail(u, "the multipart body is malformed");
+}
+
+void
+pd_upload_free(Upload *u)
+{
+    if (u == NULL)
+        return;
+    close_part(u);
+    if (u->pp)
+        MHD_destroy_post_processor(u->pp);
+    for (guint i = 0; i < u->paths->len; i++)
+        g_unlink(g_ptr_array_index(u->paths, i));
+    if (u->dir)
+        g_rmdir(u->dir);
+    g_ptr_array_unref(u->paths);
+    g_ptr_array_unref(u->names);
+    g_free(u->dir);
+    g_free(u->part);
+    g_free(u->error);
+    g_free(u);
+}
+
+typedef struct {
+    Upload *upload;
+    guint files;
+    char **results; /* the JSON of each file, in the order they were sent */
+} Reported;
+
+static void
+report(const PdIngestResult *result, guint done, guint total, gpointer data)
+{
+    Reported *rep = data;
+    for (guint i = 0; i < rep->files; i++) {
+        if (strcmp(result->file, g_ptr_array_index(rep->upload->paths, i)) != 0)
+            continue;
+        PdIngestResult named = *result;
+        named.file = g_ptr_array_index(rep->upload->names, i);
+        g_free(rep->results[i]);
+        rep->results[i] = pd_ingest_result_to_json(&named);
+    }
+}
+
+enum MHD_Result
+pd_upload_finish(Request *r, const PdCatalogSession *session)
+{
+    Upload *u = r->upload;
+    if (u == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "upload photos as multipart/form-data");
+    close_part(u);
+    if (u->error)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", u->error);
+    if (u->paths->len == 0)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "no file in the upload");
+
+    Reported rep = {u, u->paths->len, g_new0(char *, u->paths->len)};
+    PdIngestOptions opts;
+    pd_ingest_options_init(&opts);
+    opts.report = report;
+    opts.user_data = &rep;
+    PdIngestSummary summary;
+    g_autoptr(GError) error = NULL;
+    g_ptr_array_add(u->paths, NULL);
+    gboolean ok = pd_ingest_files(pd_server->library, (const char *const *)u->paths->pdata, &opts,
+                                  &summary, &error);
+    g_ptr_array_remove_index(u->paths, u->paths->len - 1);
+    GString *o = g_string_new("{\"results\": [");
+    for (guint i = 0; i < u->paths->len; i++) {
+        if (i)
+            g_string_append(o, ", ");
+        g_string_append(o, rep.results[i] ? rep.results[i] : "null");
+        g_free(rep.results[i]);
+    }
+    g_string_append(o, "]}");
+    g_free(rep.results);
+    if (!ok) {
+        g_string_free(o, TRUE);
+        return pd_respond_gerror(r, error);
+    }
+    return pd_respond_json(r, MHD_HTTP_OK, g_string_free(o, FALSE));
+}

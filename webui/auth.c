@@ -1,0 +1,309 @@
+/* auth.c: passwords, logins, sessions and CSRF tokens.
+ *
+ * A login makes a 256-bit random token, sent once in the pd_session cookie (HttpOnly,
+ * SameSite=Strict) and stored only as its SHA-256. The session's CSRF token is derived
+ * from the token (a keyed BLAKE2b), so the server can give it again (GET /api/me)
+ * without storing it; only its hash is kept, and compared in constant time. Failed
+ * logins are counted per account and per address; past the limit the answer is 429
+ * until the window ends, whether the password is right or not.
+ */
+#include "webui/webui-private.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define TOKEN_BYTES 32
+#define COOKIE      "pd_session"
+
+/* Failed logins allowed in a window, per account and per address. */
+#define FAILURE_WINDOW_SECONDS (15 * 60)
+#define FAILURES_PER_ACCOUNT   5
+#define FAILURES_PER_ADDRESS   20
+
+gboolean
+pd_webui_init(GError **error)
+{
+    if (sodium_init() < 0) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_INIT, "libsodium could not start");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+char *
+pd_webui_hash_password(const char *password, GError **error)
+{
+    gsize n = password ? strlen(password) : 0;
+    if (n == 0 || n > PD_PASSWORD_MAX) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_PASSWORD,
+                    n ? "a password is at most %d bytes" : "a password cannot be empty",
+                    PD_PASSWORD_MAX);
+        return NULL;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_PASSWORD,
+                    "out of memory hashing the password");
+        return NULL;
+    }
+    return g_strdup(hash);
+}
+
+gboolean
+pd_webui_check_password(const char *hash, const char *password)
+{
+    if (hash == NULL || password == NULL || strlen(password) > PD_PASSWORD_MAX)
+        return FALSE;
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+static char *
+hex(const unsigned char *bytes, gsize n)
+{
+    char *out = g_malloc(n * 2 + 1);
+    sodium_bin2hex(out, n * 2 + 1, bytes, n);
+    return out;
+}
+
+/* SHA-256 of @text, in hex: what the catalog keeps of a token. */
+static char *
+digest(const char *text)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+    return hex(h, sizeof h);
+}
+
+/* The CSRF token of the session whose token is @token (64 hex digits). */
+static char *
+csrf_of(const char *token)
+{
+    unsigned char key[TOKEN_BYTES], out[TOKEN_BYTES];
+    if (sodium_hex2bin(key, sizeof key, token, strlen(token), NULL, NULL, NULL) != 0)
+        return NULL;
+    static const char label[] = "photodesk csrf";
+    crypto_generichash(out, sizeof out, (const unsigned char *)label, sizeof label - 1, key,
+                       sizeof key);
+    sodium_memzero(key, sizeof key);
+    return hex(out, sizeof out);
+}
+
+/* The session token of the request's cookie, when it is one (64 hex digits). */
+static const char *
+cookie_token(Request *r)
+{
+    const char *t = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, COOKIE);
+    if (t == NULL || strlen(t) != TOKEN_BYTES * 2)
+        return NULL;
+    for (const char *p = t; *p; p++)
+        if (!g_ascii_isxdigit(*p))
+            return NULL;
+    return t;
+}
+
+PdCatalogSession *
+pd_auth_session(Request *r, PdCatalog *catalog)
+{
+    const char *token = cookie_token(r);
+    if (token == NULL)
+        return NULL;
+    g_autofree char *hash = digest(token);
+    return pd_catalog_get_session(catalog, hash, NULL);
+}
+
+gboolean
+pd_auth_csrf_ok(Request *r, const PdCatalogSession *session)
+{
+    const char *given = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "X-CSRF-Token");
+    if (given == NULL || strlen(given) > 256)
+        return FALSE;
+    g_autofree char *hash = digest(given);
+    return strlen(hash) == strlen(session->csrf_hash) &&
+           sodium_memcmp(hash, session->csrf_hash, strlen(hash)) == 0;
+}
+
+/* ---------------------------------------------------------------- throttling */
+
+typedef struct {
+    guint count;
+    gint64 window_start; /* monotonic seconds */
+} Failures;
+
+/* Seconds until @key may try again, 0 when it may now. */
+static gint64
+blocked_for(const char *key, guint limit)
+{
+    gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC, wait = 0;
+    g_mutex_lock(&pd_server->throttle_lock);
+    Failures *f = g_hash_table_lookup(pd_server->failures, key);
+    if (f && now - f->window_start >= FAILURE_WINDOW_SECONDS)
+        g_hash_table_remove(pd_server->failures, key);
+    else if (f && f->count >= limit)
+        wait = FAILURE_WINDOW_SECONDS - (now - f->window_start);
+    g_mutex_unlock(&pd_server->throttle_lock);
+    return wait;
+}
+
+static void
+count_failure(const char *key)
+{
+    gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
+    g_mutex_lock(&pd_server->throttle_lock);
+    Failures *f = g_hash_table_lookup(pd_server->failures, key);
+    if (f == NULL || now - f->window_start >= FAILURE_WINDOW_SECONDS) {
+        f = g_new0(Failures, 1);
+        f->window_start = now;
+        g_hash_table_replace(pd_server->failures, g_strdup(key), f);
+    }
+    f->count++;
+    g_mutex_unlock(&pd_server->throttle_lock);
+}
+
+static void
+forget_failures(const char *key)
+{
+    g_mutex_lock(&pd_server->throttle_lock);
+    g_hash_table_remove(pd_server->failures, key);
+    g_mutex_unlock(&pd_server->throttle_lock);
+}
+
+/* ---------------------------------------------------------------- the routes */
+
+static char *
+user_json(const char *name, const char *role, const char *csrf)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "user");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, name);
+    json_builder_set_member_name(b, "role");
+    json_builder_add_string_value(b, role);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "csrf");
+    json_builder_add_string_value(b, csrf);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    return json_to_string(root, FALSE);
+}
+
+static enum MHD_Result
+too_many(Request *r, gint64 wait)
+{
+    g_autofree char *json = g_strdup_printf(
+        "{\"error\": \"too many failed logins: try again in %" G_GINT64_FORMAT " s\"}", wait);
+    gsize n = strlen(json);
+    r->bytes = n;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_COPY);
+    g_autofree char *after = g_strdup_printf("%" G_GINT64_FORMAT, wait);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Retry-After", after);
+    return pd_respond(r, MHD_HTTP_TOO_MANY_REQUESTS, resp);
+}
+
+/* A hash to check a password against when there is no such user, so that a login takes
+ * as long whether the name exists or not. */
+static const char *
+decoy_hash(void)
+{
+    static gsize done = 0;
+    static char *hash;
+    if (g_once_init_enter(&done)) {
+        hash = pd_webui_hash_password("photodesk decoy password", NULL);
+        g_once_init_leave(&done, 1);
+    }
+    return hash;
+}
+
+enum MHD_Result
+pd_auth_login(Request *r)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    JsonNode *nn = json_object_get_member(o, "username");
+    JsonNode *pn = json_object_get_member(o, "password");
+    if (nn == NULL || pn == NULL || json_node_get_value_type(nn) != G_TYPE_STRING ||
+        json_node_get_value_type(pn) != G_TYPE_STRING)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "give {\"username\": \"...\", \"password\": \"...\"}");
+    const char *name = json_node_get_string(nn), *password = json_node_get_string(pn);
+    g_autofree char *folded = g_utf8_casefold(name, -1);
+    g_autofree char *account = g_strdup_printf("user:%s", folded);
+    g_autofree char *address = g_strdup_printf("address:%s", r->address);
+    gint64 wait =
+        MAX(blocked_for(account, FAILURES_PER_ACCOUNT), blocked_for(address, FAILURES_PER_ADDRESS));
+    if (wait > 0)
+        return too_many(r, wait);
+
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL)
+        return pd_respond_gerror(r, error);
+    g_autoptr(PdCatalogUser) user = pd_catalog_get_user(cat, name, NULL);
+    gboolean ok = pd_webui_check_password(user ? user->password_hash : decoy_hash(), password);
+    if (!ok || user == NULL) {
+        count_failure(account);
+        count_failure(address);
+        return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
+    }
+    forget_failures(account);
+
+    unsigned char raw[TOKEN_BYTES];
+    randombytes_buf(raw, sizeof raw);
+    g_autofree char *token = hex(raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    g_autofree char *csrf = csrf_of(token);
+    g_autofree char *token_hash = digest(token);
+    g_autofree char *csrf_hash = digest(csrf);
+    if (!pd_catalog_add_session(cat, token_hash, user->id, csrf_hash,
+                                pd_server->options.session_seconds, &error))
+        return pd_respond_gerror(r, error);
+    g_free(r->user);
+    r->user = g_strdup(user->name);
+
+    char *json = user_json(user->name, user->role, csrf);
+    gsize n = strlen(json);
+    r->bytes = n;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_FREE);
+    g_autofree char *cookie =
+        g_strdup_printf(COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" G_GINT64_FORMAT,
+                        token, pd_server->options.session_seconds);
+    MHD_add_response_header(resp, "Set-Cookie", cookie);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
+enum MHD_Result
+pd_auth_logout(Request *r, const PdCatalogSession *session)
+{
+    const char *token = cookie_token(r);
+    g_autofree char *hash = digest(token);
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL || !pd_catalog_remove_session(cat, hash, &error))
+        return pd_respond_gerror(r, error);
+    static const char body[] = "{\"logged_out\": true}";
+    r->bytes = sizeof body - 1;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Set-Cookie",
+                            COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
+enum MHD_Result
+pd_auth_me(Request *r, const PdCatalogSession *session)
+{
+    g_autofree char *csrf = csrf_of(cookie_token(r));
+    return pd_respond_json(r, MHD_HTTP_OK, user_json(session->user, session->role, csrf));
+}

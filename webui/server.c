@@ -1,0 +1,660 @@
+/* server.c: the libmicrohttpd daemon, the life of a request, routing, the static files
+ * and the response headers every answer carries. */
+#include "ingest/ingest.h"
+#include "webui/webui-private.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+
+G_DEFINE_QUARK(pd_webui_error, pd_webui_error)
+
+Server *pd_server;
+
+/* The front end may load only itself: no inline script or style, no other origin. */
+#define CSP                                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+void
+pd_webui_options_init(PdServeOptions *o)
+{
+    memset(o, 0, sizeof *o);
+    o->listen = "127.0.0.1:8080";
+    o->connection_limit = 512;
+    o->per_ip_limit = 64;
+    o->timeout_seconds = 60;
+    o->max_body = 1024 * 1024;
+    o->max_upload = (gsize)1024 * 1024 * 1024;
+    o->session_seconds = 12 * 3600;
+}
+
+/* ---------------------------------------------------------------- the catalog */
+
+static void
+close_catalog(gpointer c)
+{
+    pd_catalog_close(c);
+}
+
+static GPrivate thread_catalog = G_PRIVATE_INIT(close_catalog);
+
+PdCatalog *
+pd_server_catalog(GError **error)
+{
+    PdCatalog *c = g_private_get(&thread_catalog);
+    if (c == NULL) {
+        g_autofree char *path = pd_ingest_catalog_path(pd_server->library);
+        c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
+        if (c)
+            g_private_set(&thread_catalog, c);
+    }
+    return c;
+}
+
+/* ---------------------------------------------------------------- responses */
+
+enum MHD_Result
+pd_respond(Request *r, unsigned int status, struct MHD_Response *response)
+{
+    static const char *const headers[][2] = {
+        {"Content-Security-Policy", CSP},
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Cross-Origin-Opener-Policy", "same-origin"},
+        {"Cross-Origin-Resource-Policy", "same-origin"},
+        {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(headers); i++)
+        MHD_add_response_header(response, headers[i][0], headers[i][1]);
+    r->status = (int)status;
+    enum MHD_Result ok = MHD_queue_response(r->connection, status, response);
+    MHD_destroy_response(response);
+    return ok;
+}
+
+/* MHD frees the body with free(): GLib allocates with the system's malloc (since 2.46). */
+enum MHD_Result
+pd_respond_json(Request *r, unsigned int status, char *json)
+{
+    gsize n = strlen(json);
+    r->bytes = n;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return pd_respond(r, status, resp);
+}
+
+enum MHD_Result
+pd_respond_error(Request *r, unsigned int status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    g_autofree char *message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_autofree char *valid = g_utf8_make_valid(message, -1);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "error");
+    json_builder_add_string_value(b, valid);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    return pd_respond_json(r, status, json_to_string(root, FALSE));
+}
+
+enum MHD_Result
+pd_respond_gerror(Request *r, const GError *error)
+{
+    unsigned int status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    if (error->domain == PD_CATALOG_ERROR) {
+        switch (error->code) {
+        case PD_CATALOG_ERROR_NOT_FOUND:
+            status = MHD_HTTP_NOT_FOUND;
+            break;
+        case PD_CATALOG_ERROR_QUERY:
+            status = MHD_HTTP_BAD_REQUEST;
+            break;
+        case PD_CATALOG_ERROR_BUSY:
+            status = MHD_HTTP_SERVICE_UNAVAILABLE;
+            break;
+        default:
+            break;
+        }
+    } else if (error->domain == PD_INGEST_ERROR && error->code == PD_INGEST_ERROR_INVALID) {
+        status = MHD_HTTP_BAD_REQUEST;
+    }
+    if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
+        g_printerr("photodesk serve: %s %s: %s\n", r->method, r->url, error->message);
+    return pd_respond_error(r, status, "%s", error->message);
+}
+
+JsonObject *
+pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
+{
+    *parser = NULL;
+    const char *type = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Content-Type");
+    if (type == NULL || g_ascii_strncasecmp(type, "application/json", 16) != 0) {
+        *result = pd_respond_error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                   "the body must be JSON (Content-Type: application/json)");
+        return NULL;
+    }
+    const char *end = NULL;
+    if (!g_utf8_validate((const char *)r->body->data, (gssize)r->body->len, &end)) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "the body is not UTF-8 (at byte %td)",
+                                   end - (const char *)r->body->data);
+        return NULL;
+    }
+    g_autoptr(GError) error = NULL;
+    JsonParser *p = json_parser_new_immutable();
+    if (!json_parser_load_from_data(p, (const char *)r->body->data, (gssize)r->body->len, &error) ||
+        json_parser_get_root(p) == NULL || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "malformed JSON: %s",
+                                   error ? error->message : "not an object");
+        g_object_unref(p);
+        return NULL;
+    }
+    *parser = p;
+    return json_node_get_object(json_parser_get_root(p));
+}
+
+/* ---------------------------------------------------------------- static files */
+
+typedef struct {
+    const char *path, *resource, *type;
+    GBytes *bytes;
+    char *etag;
+} Asset;
+
+static Asset assets[] = {
+    {"/", "/photodesk/index.html", "text/html; charset=utf-8", NULL, NULL},
+    {"/static/app.js", "/photodesk/app.js", "text/javascript; charset=utf-8", NULL, NULL},
+    {"/static/style.css", "/photodesk/style.css", "text/css; charset=utf-8", NULL, NULL},
+    {"/static/icon.svg", "/photodesk/icon.svg", "image/svg+xml", NULL, NULL},
+};
+
+static gboolean
+load_assets(GError **error)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++) {
+        assets[i].bytes =
+            g_resources_lookup_data(assets[i].resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+        if (assets[i].bytes == NULL)
+            return FALSE;
+        g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
+        assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    }
+    return TRUE;
+}
+
+gboolean
+pd_etag_matches(Request *r, const char *etag)
+{
+    const char *inm =
+        MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (inm == NULL)
+        return FALSE;
+    g_auto(GStrv) tags = g_strsplit(inm, ",", -1);
+    for (int i = 0; tags[i]; i++) {
+        const char *t = g_strstrip(tags[i]);
+        if (g_str_has_prefix(t, "W/"))
+            t += 2;
+        if (strcmp(t, "*") == 0 || strcmp(t, etag) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+enum MHD_Result
+pd_respond_not_modified(Request *r, const char *etag, const char *cache)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Cache-Control", cache);
+    return pd_respond(r, MHD_HTTP_NOT_MODIFIED, resp);
+}
+
+static enum MHD_Result
+serve_asset(Request *r, const Asset *a)
+{
+    if (pd_etag_matches(r, a->etag))
+        return pd_respond_not_modified(r, a->etag, "no-cache");
+    gsize n = 0;
+    const void *data = g_bytes_get_data(a->bytes, &n);
+    r->bytes = n;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Content-Type", a->type);
+    MHD_add_response_header(resp, "ETag", a->etag);
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+/* Parses a photo id: digits only, 1 and up. */
+static gint64
+parse_id(const char *s)
+{
+    if (s == NULL || *s == 0 || strlen(s) > 18)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isdigit(*p))
+            return 0;
+    return g_ascii_strtoll(s, NULL, 10);
+}
+
+static gboolean
+method_is(Request *r, const char *m)
+{
+    return strcmp(r->method, m) == 0;
+}
+
+static enum MHD_Result
+not_allowed(Request *r, const char *allow)
+{
+    g_autofree char *json =
+        g_strdup_printf("{\"error\": \"%s %s: use %s\"}", r->method, r->url, allow);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_COPY);
+    r->bytes = strlen(json);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Allow", allow);
+    return pd_respond(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+}
+
+/* The route a request's path names, before its method or session are looked at. */
+typedef enum {
+    ROUTE_NONE,
+    ROUTE_ASSET,
+    ROUTE_LOGIN,
+    ROUTE_LOGOUT,
+    ROUTE_ME,
+    ROUTE_PHOTOS,
+    ROUTE_PHOTO,
+    ROUTE_HISTORY,
+    ROUTE_FILE,
+} Route;
+
+typedef struct {
+    Route route;
+    const Asset *asset;
+    gint64 id;
+    const char *file; /* thumb, preview, web, original */
+} Match;
+
+static Match
+match(const char *url)
+{
+    Match m = {ROUTE_NONE, NULL, 0, NULL};
+    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
+        if (strcmp(url, assets[i].path) == 0) {
+            m.route = ROUTE_ASSET;
+            m.asset = &assets[i];
+            return m;
+        }
+    if (strcmp(url, "/api/login") == 0)
+        m.route = ROUTE_LOGIN;
+    else if (strcmp(url, "/api/logout") == 0)
+        m.route = ROUTE_LOGOUT;
+    else if (strcmp(url, "/api/me") == 0)
+        m.route = ROUTE_ME;
+    else if (strcmp(url, "/api/photos") == 0)
+        m.route = ROUTE_PHOTOS;
+    if (m.route != ROUTE_NONE)
+        return m;
+    g_auto(GStrv) parts = g_strsplit(url, "/", 6);
+    guint n = g_strv_length(parts);
+    /* "", "api", "photos", ID[, "history"] */
+    if (n >= 4 && n <= 5 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
+        strcmp(parts[2], "photos") == 0 && (m.id = parse_id(parts[3])) > 0) {
+        if (n == 4)
+            m.route = ROUTE_PHOTO;
+        else if (strcmp(parts[4], "history") == 0)
+            m.route = ROUTE_HISTORY;
+        return m;
+    }
+    /* "", "photos", ID, NAME */
+    static const char *const files[] = {"thumb", "preview", "web", "original"};
+    if (n == 4 && parts[0][0] == 0 && strcmp(parts[1], "photos") == 0 &&
+        (m.id = parse_id(parts[2])) > 0) {
+        for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
+            if (strcmp(parts[3], files[i]) == 0) {
+                m.route = ROUTE_FILE;
+                m.file = files[i];
+            }
+    }
+    return m;
+}
+
+/* What the raw request target may not hold: a way out of the path, a NUL, a backslash. */
+static gboolean
+suspicious(const char *raw)
+{
+    if (raw == NULL)
+        return TRUE;
+    g_autofree char *lower = g_ascii_strdown(raw, -1);
+    char *q = strchr(lower, '?');
+    if (q)
+        *q = 0; /* the query is data, not a path */
+    return strstr(lower, "..") || strstr(lower, "%2e%2e") || strstr(lower, "%2e.") ||
+           strstr(lower, ".%2e") || strstr(lower, "%00") || strchr(lower, '\\') ||
+           strstr(lower, "%5c") || strstr(lower, "%2f") || lower[0] != '/';
+}
+
+static gboolean
+changes_state(Request *r)
+{
+    return !method_is(r, "GET") && !method_is(r, "HEAD");
+}
+
+/* Routes a request whose body has arrived. */
+static enum MHD_Result
+dispatch(Request *r)
+{
+    Match m = match(r->url);
+    if (m.route == ROUTE_NONE)
+        return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
+
+    /* the method each route takes */
+    const char *allow = "GET, HEAD";
+    gboolean allowed = method_is(r, "GET") || method_is(r, "HEAD");
+    switch (m.route) {
+    case ROUTE_LOGIN:
+    case ROUTE_LOGOUT:
+        allow = "POST";
+        allowed = method_is(r, "POST");
+        break;
+    case ROUTE_PHOTOS:
+        allow = "GET, HEAD, POST";
+        allowed = allowed || method_is(r, "POST");
+        break;
+    case ROUTE_PHOTO:
+        allow = "GET, HEAD, PATCH";
+        allowed = allowed || method_is(r, "PATCH");
+        break;
+    default:
+        break;
+    }
+    if (!allowed)
+        return not_allowed(r, allow);
+    if (r->too_large)
+        return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
+                                "the request body is larger than the %zu bytes allowed", r->limit);
+    if (m.route == ROUTE_ASSET)
+        return serve_asset(r, m.asset);
+    if (m.route == ROUTE_LOGIN)
+        return pd_auth_login(r);
+
+    /* everything else needs a session; what changes something, its CSRF token too */
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL)
+        return pd_respond_gerror(r, error);
+    g_autoptr(PdCatalogSession) session = pd_auth_session(r, cat);
+    if (session == NULL)
+        return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "log in first");
+    g_free(r->user);
+    r->user = g_strdup(session->user);
+    if (changes_state(r) && !pd_auth_csrf_ok(r, session))
+        return pd_respond_error(r, MHD_HTTP_FORBIDDEN,
+                                "missing or wrong X-CSRF-Token (log in again if this persists)");
+    switch (m.route) {
+    case ROUTE_LOGOUT:
+        return pd_auth_logout(r, session);
+    case ROUTE_ME:
+        return pd_auth_me(r, session);
+    case ROUTE_PHOTOS:
+        return method_is(r, "POST") ? pd_upload_finish(r, session) : pd_api_search(r);
+    case ROUTE_PHOTO:
+        return method_is(r, "PATCH") ? pd_api_correct(r, m.id, session) : pd_api_photo(r, m.id);
+    case ROUTE_HISTORY:
+        return pd_api_history(r, m.id);
+    case ROUTE_FILE:
+        return pd_api_file(r, m.id, m.file);
+    default:
+        return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
+    }
+}
+
+/* The first call for a request, with its headers: what can be answered before its body
+ * is read (a body that will be too large, an upload without a session) is. */
+static enum MHD_Result
+begin(Request *r)
+{
+    r->started = TRUE;
+    gboolean upload = method_is(r, "POST") && strcmp(r->url, "/api/photos") == 0;
+    r->limit = upload ? pd_server->options.max_upload : pd_server->options.max_body;
+    if (suspicious(r->raw_uri))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "a path may not hold \"..\", "
+                                "encoded slashes, backslashes or NUL");
+    const char *length =
+        MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Content-Length");
+    if (length && g_ascii_strtoull(length, NULL, 10) > r->limit)
+        return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
+                                "the request body is larger than the %zu bytes allowed", r->limit);
+    if (!upload)
+        return MHD_YES;
+    /* an upload is refused before it is read, when it would be refused after */
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL)
+        return pd_respond_gerror(r, error);
+    g_autoptr(PdCatalogSession) session = pd_auth_session(r, cat);
+    if (session == NULL)
+        return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "log in first");
+    if (!pd_auth_csrf_ok(r, session))
+        return pd_respond_error(r, MHD_HTTP_FORBIDDEN, "missing or wrong X-CSRF-Token");
+    if (!pd_upload_begin(r, &error))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
+    return MHD_YES;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    Request *r = *con_cls;
+    if (r->status)
+        return MHD_YES; /* answered already (early); the rest of the body is dropped */
+    if (!r->started) {
+        r->connection = connection;
+        r->method = method;
+        r->url = url;
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char host[INET6_ADDRSTRLEN] = "-";
+        if (info && info->client_addr)
+            getnameinfo(info->client_addr,
+                        info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                                 : sizeof(struct sockaddr_in),
+                        host, sizeof host, NULL, 0, NI_NUMERICHOST);
+        r->address = g_strdup(host);
+        return begin(r);
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_large)
+            return MHD_YES;
+        if (r->upload) {
+            pd_upload_feed(r, upload_data, n);
+            return MHD_YES;
+        }
+        if (r->body->len + n > r->limit) {
+            r->too_large = TRUE;
+            return MHD_YES;
+        }
+        g_byte_array_append(r->body, (const guint8 *)upload_data, (guint)n);
+        return MHD_YES;
+    }
+    return dispatch(r);
+}
+
+/* Called with the raw request target before anything else: the request begins here. */
+static void *
+log_uri(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    Request *r = g_new0(Request, 1);
+    r->raw_uri = g_strdup(uri);
+    r->body = g_byte_array_new();
+    r->began = g_get_monotonic_time();
+    return r;
+}
+
+static void
+completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+          enum MHD_RequestTerminationCode toe)
+{
+    Request *r = *con_cls;
+    if (r == NULL)
+        return;
+    FILE *log = pd_server->options.access_log;
+    if (log && r->method) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+        g_autofree char *uri = g_strescape(r->raw_uri ? r->raw_uri : "-", NULL);
+        g_autofree char *line =
+            g_strdup_printf("%s %s %s \"%s %s\" %d %" G_GUINT64_FORMAT " %.1fms%s\n", at,
+                            r->address, r->user ? r->user : "-", r->method, uri, r->status,
+                            r->bytes, (g_get_monotonic_time() - r->began) / 1000.0,
+                            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut off)");
+        g_mutex_lock(&pd_server->log_lock);
+        fputs(line, log);
+        fflush(log);
+        g_mutex_unlock(&pd_server->log_lock);
+    }
+    if (r->upload)
+        pd_upload_free(r->upload);
+    g_byte_array_unref(r->body);
+    g_free(r->raw_uri);
+    g_free(r->address);
+    g_free(r->user);
+    g_free(r);
+    *con_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- the daemon */
+
+static gboolean
+parse_listen(const char *listen, struct sockaddr_storage *addr, socklen_t *len, GError **error)
+{
+    g_autofree char *host = NULL;
+    const char *port = NULL;
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (close && close[1] == ':') {
+            host = g_strndup(listen + 1, (gsize)(close - listen - 1));
+            port = close + 2;
+        }
+    } else {
+        const char *colon = strrchr(listen, ':');
+        if (colon) {
+            host = g_strndup(listen, (gsize)(colon - listen));
+            port = colon + 1;
+        }
+    }
+    if (host == NULL || *port == 0) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
+                    "--listen \"%s\": give HOST:PORT, such as 127.0.0.1:8080", listen);
+        return FALSE;
+    }
+    struct addrinfo hints = {0}, *found = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int rc = getaddrinfo(*host ? host : NULL, port, &hints, &found);
+    if (rc != 0 || found == NULL) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN, "--listen \"%s\": %s", listen,
+                    rc ? gai_strerror(rc) : "no address");
+        return FALSE;
+    }
+    memcpy(addr, found->ai_addr, found->ai_addrlen);
+    *len = found->ai_addrlen;
+    freeaddrinfo(found);
+    return TRUE;
+}
+
+gboolean
+pd_webui_serve(const PdServeOptions *options, GError **error)
+{
+    extern GResource *photodesk_get_resource(void);
+    g_resources_register(photodesk_get_resource());
+    if (!load_assets(error))
+        return FALSE;
+    Server server = {0};
+    server.options = *options;
+    server.library = g_strdup(options->library);
+    g_mutex_init(&server.log_lock);
+    g_mutex_init(&server.throttle_lock);
+    server.failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    pd_server = &server;
+
+    /* the catalog must open (and be migrated) before the first request */
+    g_autofree char *path = pd_ingest_catalog_path(options->library);
+    PdCatalog *check = pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
+    if (check == NULL)
+        return FALSE;
+    pd_catalog_close(check);
+    server.store = pd_store_open(options->library, error);
+    if (server.store == NULL)
+        return FALSE;
+
+    struct sockaddr_storage addr;
+    socklen_t addr_len = 0;
+    if (!parse_listen(options->listen, &addr, &addr_len, error))
+        return FALSE;
+    guint threads = options->threads ? options->threads : g_get_num_processors();
+
+    /* SIGINT and SIGTERM are waited for here, never delivered to a server thread */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)options->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned int)1, MHD_OPTION_END);
+    if (daemon == NULL) {
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
+                    "cannot listen on %s (in use, or not an address of this machine?)",
+                    options->listen);
+        pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+        return FALSE;
+    }
+    const union MHD_DaemonInfo *port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN] = "";
+    getnameinfo((struct sockaddr *)&addr, addr_len, host, sizeof host, NULL, 0, NI_NUMERICHOST);
+    g_autofree char *url =
+        g_strdup_printf(addr.ss_family == AF_INET6 ? "http://[%s]:%u/" : "http://%s:%u/", host,
+                        port ? port->port : 0);
+    if (options->ready)
+        options->ready(url, options->user_data);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    MHD_stop_daemon(daemon);
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    g_hash_table_unref(server.failures);
+    pd_store_close(server.store);
+    g_free(server.library);
+    pd_server = NULL;
+    return TRUE;
+}

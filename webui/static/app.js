@@ -1,0 +1,518 @@
+// photodesk's editor front end: log in, search, read and correct captions, upload.
+//
+// Text from photos reaches the page only through textContent (and the elements made
+// here): never as markup. The server's Content-Security-Policy forbids inline script.
+
+const $ = (id) => document.getElementById(id);
+
+// IIM's limits, in bytes: what fits in the IPTC fields a photo is delivered with.
+const IIM_LIMITS = {
+  caption: 2000, headline: 256, byline: 32, credit: 32, source: 32, city: 32, country: 64,
+  special_instructions: 256, keywords: 64,
+};
+const PAGE = 50;
+
+let me = null; // {user: {name, role}, csrf}
+let search = { params: null, offset: 0, total: 0, exact: true, loading: false, done: false };
+let selected = -1;
+
+// ---------------------------------------------------------------- helpers
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+// A snippet: the caption with the matched words between U+0002 and U+0003.
+function snippet(text) {
+  const frag = document.createDocumentFragment();
+  const parts = String(text).split(/([\u0002\u0003])/);
+  let marked = false;
+  for (const p of parts) {
+    if (p === '\u0002') marked = true;
+    else if (p === '\u0003') marked = false;
+    else if (p) frag.append(marked ? el('mark', { text: p }) : document.createTextNode(p));
+  }
+  return frag;
+}
+
+const bytes = (s) => new TextEncoder().encode(s || '').length;
+
+async function api(method, url, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && me) headers['X-CSRF-Token'] = me.csrf;
+  const res = await fetch(url, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  if (res.status === 401 && url !== '/api/login') {
+    me = null;
+    show('login');
+  }
+  if (!res.ok) {
+    const err = new Error((data && data.error) || `${res.status} ${res.statusText}`);
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}
+
+function show(view) {
+  for (const v of ['login', 'search', 'photo', 'upload']) $(`${v}-view`).hidden = v !== view;
+  $('bar').hidden = view === 'login';
+  if (view === 'login') $('username').focus();
+}
+
+// ---------------------------------------------------------------- login
+
+async function login(ev) {
+  ev.preventDefault();
+  $('login-error').textContent = '';
+  try {
+    me = await api('POST', '/api/login', { username: $('username').value, password: $('password').value });
+    $('password').value = '';
+    $('who').textContent = me.user.name;
+    route();
+  } catch (e) {
+    $('login-error').textContent = e.message;
+  }
+}
+
+async function logout() {
+  try { await api('POST', '/api/logout'); } catch { /* logged out either way */ }
+  me = null;
+  location.hash = '#/';
+  show('login');
+}
+
+// ---------------------------------------------------------------- search
+
+function formParams() {
+  const p = new URLSearchParams();
+  for (const id of ['q', 'from', 'to', 'sort']) if ($(id).value) p.set(id, $(id).value);
+  if ($('distributor').value) p.set('credit', $('distributor').value);
+  return p;
+}
+
+function submitSearch(ev) {
+  ev.preventDefault();
+  const p = formParams();
+  location.hash = `#/search?${p}`;
+}
+
+function fillForm(p) {
+  $('q').value = p.get('q') || '';
+  $('from').value = p.get('from') || '';
+  $('to').value = p.get('to') || '';
+  $('sort').value = p.get('sort') || 'date';
+  const credit = p.get('credit') || '';
+  if (credit && ![...$('distributor').options].some((o) => o.value === credit))
+    $('distributor').append(el('option', { value: credit, text: credit }));
+  $('distributor').value = credit;
+}
+
+async function runSearch(p) {
+  show('search');
+  fillForm(p);
+  search = { params: p, offset: 0, total: 0, exact: true, loading: false, done: false };
+  selected = -1;
+  $('grid').replaceChildren();
+  $('summary').textContent = 'Searching…';
+  await loadMore(true);
+}
+
+async function loadMore(first = false) {
+  if (search.loading || search.done) return;
+  search.loading = true;
+  const p = new URLSearchParams(search.params);
+  p.set('limit', PAGE);
+  p.set('offset', search.offset);
+  if (first) p.set('facets', '1');
+  try {
+    const r = await api('GET', `/api/photos?${p}`);
+    if (first) {
+      search.total = r.total;
+      search.exact = r.total_exact;
+      showFacets(r.facets);
+      $('summary').textContent = r.total === 0 ? 'No photos found.'
+        : `${r.total_exact ? '' : 'More than '}${r.total.toLocaleString()} photo${r.total === 1 ? '' : 's'}`;
+    }
+    for (const hit of r.results) $('grid').append(card(hit, search.offset++));
+    search.done = r.results.length < PAGE;
+    $('more').textContent = search.done ? '' : 'Loading more as you scroll…';
+  } catch (e) {
+    $('summary').textContent = e.message;
+    search.done = true;
+  } finally {
+    search.loading = false;
+  }
+}
+
+function card(hit, index) {
+  const flags = el('div', { class: 'flags' });
+  if (hit.kill) flags.append(el('span', { class: 'badge stop', text: 'KILLED' }));
+  if (hit.embargo_until && new Date(hit.embargo_until) > new Date())
+    flags.append(el('span', { class: 'badge stop', text: 'EMBARGOED' }));
+  if (hit.editorial_only) flags.append(el('span', { class: 'badge', text: 'EDITORIAL ONLY' }));
+  if (hit.top_pick) flags.append(el('span', { class: 'badge', text: 'TOP PICK' }));
+  const img = hit.thumb
+    ? el('img', { src: `/photos/${hit.id}/thumb?v=${hit.thumb}`, alt: '', loading: 'lazy' })
+    : el('span', { text: 'no picture' });
+  const caption = el('p', { class: 'caption' });
+  caption.append(snippet(hit.snippet || hit.caption || hit.headline || ''));
+  const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id },
+    el('div', { class: 'thumb' }, img),
+    el('div', { class: 'text' }, flags, caption,
+      el('div', { class: 'meta' },
+        el('span', { text: hit.credit_line || hit.credit || '' }),
+        el('time', { text: (hit.date_created || '').slice(0, 10) }))));
+  li.addEventListener('click', () => { location.hash = `#/photo/${hit.id}`; });
+  return li;
+}
+
+function showFacets(facets) {
+  const box = $('facets');
+  box.replaceChildren();
+  if (!facets) return;
+  const known = new Set([...$('distributor').options].map((o) => o.value));
+  for (const f of facets.distributor) {
+    if (f.value && !known.has(f.value)) $('distributor').append(el('option', { value: f.value, text: f.value }));
+  }
+  const section = (title, counts, apply) => {
+    if (!counts.length) return;
+    const ul = el('ul');
+    for (const c of counts.slice(0, 12)) {
+      const label = c.value || '(none)';
+      const name = apply && c.value
+        ? el('button', { class: 'link', type: 'button', text: label, onclick: () => apply(c.value) })
+        : el('span', { text: label });
+      ul.append(el('li', {}, name, el('span', { text: c.count.toLocaleString() })));
+    }
+    box.append(el('h2', { text: title }), ul);
+  };
+  section('Distributor', facets.distributor, (v) => { $('distributor').value = v; $('search-form').requestSubmit(); });
+  section('Photographer', facets.photographer, null);
+  section('Day', facets.day, (v) => { $('from').value = v; $('to').value = v; $('search-form').requestSubmit(); });
+}
+
+function select(i) {
+  const cards = $('grid').children;
+  if (!cards.length) return;
+  i = Math.max(0, Math.min(i, cards.length - 1));
+  if (selected >= 0 && cards[selected]) cards[selected].classList.remove('selected');
+  selected = i;
+  cards[i].classList.add('selected');
+  cards[i].focus();
+  cards[i].scrollIntoView({ block: 'nearest' });
+  if (i >= cards.length - 6) loadMore();
+}
+
+function columns() {
+  const cards = $('grid').children;
+  if (cards.length < 2) return 1;
+  const top = cards[0].offsetTop;
+  let n = 0;
+  while (n < cards.length && cards[n].offsetTop === top) n++;
+  return Math.max(1, n);
+}
+
+function keys(ev) {
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+  if (ev.key === '/' && !typing && !$('bar').hidden) {
+    ev.preventDefault();
+    $('q').focus();
+    return;
+  }
+  if ($('search-view').hidden || typing) return;
+  const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns(), ArrowUp: -columns(), j: 1, k: -1 };
+  if (ev.key in moves) {
+    ev.preventDefault();
+    select(selected < 0 ? 0 : selected + moves[ev.key]);
+  } else if (ev.key === 'Enter' && selected >= 0) {
+    const c = $('grid').children[selected];
+    if (c) location.hash = `#/photo/${c.dataset.id}`;
+  }
+}
+
+// ---------------------------------------------------------------- a photo
+
+function restrictions(p) {
+  const box = el('div', { class: 'restrictions', role: 'alert' });
+  const r = p.restrictions || {};
+  if (r.kill) box.append(el('div', { class: 'restriction stop', text: 'KILLED: do not use this photo.' }));
+  if (r.embargo_until) {
+    const until = new Date(r.embargo_until);
+    const active = until > new Date();
+    box.append(el('div', { class: `restriction${active ? ' stop' : ''}`,
+      text: `${active ? 'EMBARGOED until' : 'Embargo ended'} ${until.toUTCString()}` }));
+  }
+  if (r.editorial_only) box.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
+  if (r.mandatory_credit)
+    box.append(el('div', { class: 'restriction', text: `MANDATORY CREDIT${r.mandatory_credit_text ? `: ${r.mandatory_credit_text}` : ''}` }));
+  if (r.no_archive) box.append(el('div', { class: 'restriction', text: 'NO ARCHIVE' }));
+  if (r.no_sales) box.append(el('div', { class: 'restriction', text: 'NO SALES' }));
+  if (r.correction) box.append(el('div', { class: 'restriction', text: r.correction }));
+  for (const o of r.other || []) box.append(el('div', { class: 'restriction', text: o }));
+  return box;
+}
+
+function fields(p) {
+  const dl = el('dl', { class: 'fields' });
+  const add = (label, value) => {
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return;
+    dl.append(el('dt', { text: label }), el('dd', { text: Array.isArray(value) ? value.join('; ') : String(value) }));
+  };
+  const c = p.credit_parsed || {};
+  add('Caption', p.caption);
+  add('Headline', p.headline);
+  add('Slug', p.slug);
+  add('Credit line', c.credit_line);
+  add('Photographer', c.photographer);
+  add('Agency', c.agency);
+  add('Distributor', c.distributor);
+  add('Picture is', [c.pool && 'pool', c.handout && 'handout', c.file_photo && 'file photo'].filter(Boolean));
+  add('By-line', p.byline);
+  add('Credit', p.credit);
+  add('Source', p.source);
+  add('Copyright', p.copyright);
+  add('Date created', p.date_created);
+  add('City', p.city);
+  add('Province', p.province);
+  add('Country', p.country);
+  add('Keywords', p.keywords);
+  add('Special instructions', p.special_instructions);
+  add('Transmission ref.', p.transmission_reference);
+  add('Object name', p.object_name);
+  add('Camera', [p.make, p.model].filter(Boolean).join(' '));
+  add('Image', p.width && p.height ? `${p.width} × ${p.height} ${p.format}, ${p.bytes.toLocaleString()} bytes` : null);
+  add('Ingested', p.ingested_at);
+  add('Version', p.version);
+  return dl;
+}
+
+function editor(p) {
+  const form = el('form', { class: 'editor', id: 'editor' });
+  const inputs = {};
+  const row = (name, label, multiline) => {
+    const value = name === 'keywords' ? (p.keywords || []).join('; ') : (p[name] || '');
+    const input = multiline
+      ? el('textarea', { name, id: `edit-${name}` })
+      : el('input', { name, id: `edit-${name}` });
+    input.value = value;
+    const count = el('span', { class: 'count' });
+    const update = () => {
+      const parts = name === 'keywords' ? input.value.split(';').map((s) => s.trim()) : [input.value];
+      const most = Math.max(0, ...parts.map(bytes));
+      const limit = IIM_LIMITS[name];
+      count.textContent = name === 'keywords' ? `longest ${most} / ${limit} bytes each` : `${most} / ${limit} bytes`;
+      count.classList.toggle('over', most > limit);
+    };
+    input.addEventListener('input', update);
+    update();
+    inputs[name] = input;
+    form.append(el('label', {}, label, input, count));
+  };
+  row('caption', 'Caption', true);
+  row('headline', 'Headline');
+  row('byline', 'By-line');
+  row('credit', 'Credit');
+  row('source', 'Source');
+  row('city', 'City');
+  row('country', 'Country');
+  row('keywords', 'Keywords (separated by ;)');
+  row('special_instructions', 'Special instructions', true);
+  const status = el('span', { role: 'status' });
+  form.append(el('div', { class: 'actions' }, el('button', { type: 'submit', text: 'Save correction' }), status));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const change = {};
+    for (const [name, input] of Object.entries(inputs)) {
+      if (name === 'keywords') {
+        const now = input.value.split(';').map((s) => s.trim()).filter(Boolean);
+        if (now.join('\n') !== (p.keywords || []).join('\n')) change.keywords = now;
+      } else if (input.value !== (p[name] || '')) {
+        change[name] = input.value;
+      }
+    }
+    if (!Object.keys(change).length) {
+      status.className = '';
+      status.textContent = 'Nothing changed.';
+      return;
+    }
+    status.className = '';
+    status.textContent = 'Saving…';
+    try {
+      const updated = await api('PATCH', `/api/photos/${p.id}`, change);
+      await showPhoto(updated.id, updated);
+      const s = document.querySelector('#editor [role=status]');
+      if (s) { s.className = 'saved'; s.textContent = `Saved as version ${updated.version}.`; }
+    } catch (e) {
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  });
+  return form;
+}
+
+// Word differences between two texts, as fragments with <del> and <ins>.
+function diff(from, to) {
+  const a = (from || '').split(/(\s+)/), b = (to || '').split(/(\s+)/);
+  const n = a.length, m = b.length;
+  if (n * m > 4e6) { // too long to compare word by word: show both whole
+    return [el('del', { text: from || '' }), document.createTextNode(' '), el('ins', { text: to || '' })];
+  }
+  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  const push = (tag, text) => {
+    const last = out[out.length - 1];
+    if (last && last.tag === tag) last.text += text; else out.push({ tag, text });
+  };
+  while (i < n && j < m) {
+    if (a[i] === b[j]) { push(null, a[i]); i++; j++; }
+    else if (lcs[i + 1][j] >= lcs[i][j + 1]) push('del', a[i++]);
+    else push('ins', b[j++]);
+  }
+  while (i < n) push('del', a[i++]);
+  while (j < m) push('ins', b[j++]);
+  return out.map((o) => (o.tag ? el(o.tag, { text: o.text }) : document.createTextNode(o.text)));
+}
+
+function history(h) {
+  const ol = el('ol', { class: 'history', id: 'history' });
+  for (const v of h.versions) {
+    const who = v.user ? `by ${v.user}` : v.ingest ? `ingest of ${v.ingest.split('/').pop()}` : '';
+    const li = el('li', {}, el('div', { class: 'when', text: `Version ${v.version}, ${v.at} ${who}` }));
+    for (const c of v.changes) {
+      const d = el('div', { class: 'diff' });
+      d.append(...diff(c.from, c.to));
+      li.append(el('div', { class: 'change' }, el('span', { class: 'field', text: c.field }), d));
+    }
+    if (!v.changes.length) li.append(el('div', { class: 'change', text: 'as received' }));
+    ol.append(li);
+  }
+  return ol;
+}
+
+async function showPhoto(id, known) {
+  show('photo');
+  const view = $('photo-view');
+  try {
+    const p = known || await api('GET', `/api/photos/${id}`);
+    const h = await api('GET', `/api/photos/${id}/history`);
+    const preview = (p.renditions || []).find((r) => r.name === 'preview') || (p.renditions || [])[0];
+    const checks = el('ul', { class: 'checks' });
+    for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
+    for (const w of p.warnings || []) checks.append(el('li', { text: w }));
+    view.replaceChildren(
+      el('div', {},
+        restrictions(p),
+        el('div', { class: 'preview' }, preview ? el('img', { src: preview.url, alt: p.headline || 'the photo', id: 'preview' }) : el('p', { text: 'no picture' })),
+        el('p', {}, el('a', { href: p.original_url, text: 'Original file' }))),
+      el('div', {},
+        checks,
+        el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p)),
+        el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p)),
+        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h))));
+  } catch (e) {
+    view.replaceChildren(el('p', { class: 'error', text: e.message }));
+  }
+}
+
+// ---------------------------------------------------------------- upload
+
+function uploadFiles(files) {
+  for (const f of files) {
+    const bar = el('progress', { max: '100', value: '0' });
+    const result = el('span', { text: 'uploading…' });
+    const name = el('span', { text: f.name });
+    $('uploads').append(el('li', {}, name, bar, result));
+    const form = new FormData();
+    form.append('file', f, f.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/photos');
+    xhr.setRequestHeader('X-CSRF-Token', me.csrf);
+    xhr.upload.addEventListener('progress', (ev) => {
+      if (ev.lengthComputable) bar.value = Math.round((ev.loaded / ev.total) * 100);
+    });
+    xhr.addEventListener('load', () => {
+      bar.value = 100;
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      const r = data && data.results && data.results[0];
+      if (xhr.status !== 200 || !r) {
+        result.className = 'rejected';
+        result.textContent = (data && data.error) || `failed (${xhr.status})`;
+        return;
+      }
+      result.className = r.status;
+      result.replaceChildren();
+      if (r.id) result.append(el('a', { href: `#/photo/${r.id}`, text: `${r.status}: photo ${r.id}` }));
+      else result.textContent = `${r.status}: ${r.error}`;
+    });
+    xhr.addEventListener('error', () => { result.className = 'rejected'; result.textContent = 'the upload failed'; });
+    xhr.send(form);
+  }
+}
+
+function setupUpload() {
+  const drop = $('drop');
+  drop.addEventListener('dragover', (ev) => { ev.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    drop.classList.remove('over');
+    uploadFiles(ev.dataTransfer.files);
+  });
+  $('files').addEventListener('change', () => { uploadFiles($('files').files); $('files').value = ''; });
+}
+
+// ---------------------------------------------------------------- routes
+
+async function route() {
+  if (!me) {
+    try {
+      me = await api('GET', '/api/me');
+      $('who').textContent = me.user.name;
+    } catch {
+      show('login');
+      return;
+    }
+  }
+  const hash = location.hash || '#/';
+  const photo = hash.match(/^#\/photo\/(\d+)$/);
+  if (photo) return showPhoto(photo[1]);
+  if (hash === '#/upload') return show('upload');
+  const q = hash.startsWith('#/search?') ? hash.slice('#/search?'.length) : '';
+  return runSearch(new URLSearchParams(q));
+}
+
+function start() {
+  $('login-form').addEventListener('submit', login);
+  $('logout').addEventListener('click', logout);
+  $('search-form').addEventListener('submit', submitSearch);
+  $('sort').addEventListener('change', () => $('search-form').requestSubmit());
+  $('distributor').addEventListener('change', () => $('search-form').requestSubmit());
+  document.addEventListener('keydown', keys);
+  window.addEventListener('hashchange', route);
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !$('search-view').hidden) loadMore();
+  }).observe($('more'));
+  setupUpload();
+  route();
+}
+
+start();

@@ -1,0 +1,92 @@
+/* webui-private.h: what the files of webui/ share (private to webui/). */
+#pragma once
+
+#include "assets/assets.h"
+#include "catalog/catalog.h"
+#include "webui/webui.h"
+
+#include <json-glib/json-glib.h>
+#include <microhttpd.h>
+
+G_BEGIN_DECLS
+
+typedef struct Upload Upload;
+
+/* One HTTP request, from its first line to its response. */
+typedef struct {
+    struct MHD_Connection *connection;
+    char *raw_uri;      /* as sent, before percent-decoding */
+    const char *method; /* GET, HEAD, POST, PATCH... */
+    const char *url;    /* the path, decoded */
+    char *address;      /* the client's */
+    gboolean started;   /* the handler has seen the headers */
+    GByteArray *body;   /* a JSON body as it arrives */
+    gsize limit;        /* the most body accepted */
+    gboolean too_large;
+    Upload *upload; /* POST /api/photos */
+    gint64 began;   /* monotonic microseconds */
+    int status;     /* of the response sent */
+    guint64 bytes;  /* of the response body */
+    char *user;     /* logged in as, for the log */
+} Request;
+
+/* The server's state, shared by every thread. */
+typedef struct {
+    PdServeOptions options;
+    char *library;
+    PdStore *store;
+    GMutex log_lock;
+    GMutex throttle_lock;
+    GHashTable *failures; /* "user:NAME" or "address:ADDR" -> Failures */
+} Server;
+
+extern Server *pd_server;
+
+/* This thread's connection to the catalog (read-write), opened on first use. */
+PdCatalog *pd_server_catalog(GError **error);
+
+/* ---------------------------------------------------------------- responses (server.c) */
+
+/* Queues @response (taking it) with @status and the security headers. */
+enum MHD_Result pd_respond(Request *r, unsigned int status, struct MHD_Response *response);
+/* A JSON body (taken) with Cache-Control: no-store. */
+enum MHD_Result pd_respond_json(Request *r, unsigned int status, char *json);
+/* {"error": MESSAGE}. */
+enum MHD_Result pd_respond_error(Request *r, unsigned int status, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+/* 304 with @etag and Cache-Control @cache. */
+enum MHD_Result pd_respond_not_modified(Request *r, const char *etag, const char *cache);
+/* Whether the request's If-None-Match names @etag. */
+gboolean pd_etag_matches(Request *r, const char *etag);
+/* An error from a lower layer, with the status its domain and code call for. */
+enum MHD_Result pd_respond_gerror(Request *r, const GError *error);
+
+/* ---------------------------------------------------------------- sessions (auth.c) */
+
+/* The session of the request's cookie, or NULL. */
+PdCatalogSession *pd_auth_session(Request *r, PdCatalog *catalog);
+/* Whether the request carries the CSRF token of its session. */
+gboolean pd_auth_csrf_ok(Request *r, const PdCatalogSession *session);
+/* POST /api/login, /api/logout; GET /api/me. */
+enum MHD_Result pd_auth_login(Request *r);
+enum MHD_Result pd_auth_logout(Request *r, const PdCatalogSession *session);
+enum MHD_Result pd_auth_me(Request *r, const PdCatalogSession *session);
+
+/* ---------------------------------------------------------------- the API (api.c) */
+
+enum MHD_Result pd_api_search(Request *r);
+enum MHD_Result pd_api_photo(Request *r, gint64 id);
+enum MHD_Result pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session);
+enum MHD_Result pd_api_history(Request *r, gint64 id);
+enum MHD_Result pd_api_file(Request *r, gint64 id, const char *name);
+
+/* Uploads: set up on the request's first call, fed its body, answered at its end. */
+gboolean pd_upload_begin(Request *r, GError **error);
+void pd_upload_feed(Request *r, const char *data, size_t size);
+enum MHD_Result pd_upload_finish(Request *r, const PdCatalogSession *session);
+void pd_upload_free(Upload *upload);
+
+/* The body parsed as a JSON object, or NULL after responding 400 (or 415). */
+JsonObject *pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result);
+
+G_END_DECLS
