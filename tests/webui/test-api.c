@@ -1,0 +1,714 @@
+/* test-api.c: the web API against `photodesk serve` started on a free port: logins,
+ * sessions, CSRF, throttling; search, photos, corrections, history, uploads, files with
+ * their ETags; and bad input: traversal, unknown routes, wrong methods, oversized and
+ * malformed bodies. */
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <vips/vips.h>
+
+#include "../cli/e2e.h"
+
+static GPid server;
+static char *host;
+static int port;
+static char *fire; /* "/api/photos/ID" of the photo whose caption is markup */
+
+/* ---------------------------------------------------------------- a small HTTP client */
+
+typedef struct {
+    int status;
+    GHashTable *headers; /* lower-case name -> value */
+    GBytes *body;
+} Reply;
+
+static void
+reply_clear(Reply *r)
+{
+    g_clear_pointer(&r->headers, g_hash_table_unref);
+    g_clear_pointer(&r->body, g_bytes_unref);
+}
+
+static const char *
+header(const Reply *r, const char *name)
+{
+    return g_hash_table_lookup(r->headers, name);
+}
+
+static const char *
+body_text(const Reply *r)
+{
+    return g_bytes_get_data(r->body, NULL);
+}
+
+/* Sends @method @target with @headers ("Name: value\r\n" lines) and @body, on its own
+ * connection, and reads the whole reply. */
+static Reply
+http(const char *method, const char *target, const char *headers, const void *body, gsize len)
+{
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) conn =
+        g_socket_client_connect_to_host(client, host, (guint16)port, NULL, &error);
+    g_assert_no_error(error);
+    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+    g_autofree char *head = g_strdup_printf(
+        "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
+        method, target, host, port, headers ? headers : "", len);
+    g_assert_true(g_output_stream_write_all(out, head, strlen(head), NULL, NULL, &error));
+    if (len)
+        g_output_stream_write_all(out, body, len, NULL, NULL, NULL); /* may be cut off: 413 */
+    GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
+    GByteArray *all = g_byte_array_new();
+    guint8 buf[65536];
+    gssize n;
+    while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0)
+        g_byte_array_append(all, buf, (guint)n);
+    g_byte_array_append(all, (const guint8 *)"", 1);
+    Reply r = {0};
+    r.headers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    const char *text = (const char *)all->data;
+    const char *end = strstr(text, "\r\n\r\n");
+    g_assert_nonnull(end);
+    g_autofree char *head_in = g_strndup(text, (gsize)(end - text));
+    g_auto(GStrv) lines = g_strsplit(head_in, "\r\n", -1);
+    g_assert_true(sscanf(lines[0], "HTTP/1.%*d %d", &r.status) == 1);
+    for (int i = 1; lines[i]; i++) {
+        char *colon = strchr(lines[i], ':');
+        if (!colon)
+            continue;
+        g_autofree char *name = g_ascii_strdown(lines[i], colon - lines[i]);
+        const char *value = colon + 1;
+        while (*value == ' ')
+            value++;
+        if (strcmp(name, "set-cookie") == 0 || !g_hash_table_contains(r.headers, name))
+            g_hash_table_replace(r.headers, g_strdup(name), g_strdup(value));
+    }
+    gsize offset = (gsize)(end + 4 - text);
+    r.body = g_bytes_new(all->data + offset, all->len - offset); /* keeps the final NUL */
+    g_byte_array_unref(all);
+    return r;
+}
+
+static JsonObject *
+json_of(const Reply *r)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    gsize n = 0;
+    const char *data = g_bytes_get_data(r->body, &n);
+    if (!json_parser_load_from_data(p, data, (gssize)n - 1, &error))
+        g_error("not JSON (%s): %s", error->message, data);
+    return json_object_ref(json_node_get_object(json_parser_get_root(p)));
+}
+
+/* A logged-in session: its cookie header line and CSRF token. */
+typedef struct {
+    char *cookie; /* "Cookie: pd_session=...\r\n" */
+    char *csrf;
+} Session;
+
+static Reply
+login_as(const char *user, const char *password)
+{
+    g_autofree char *body =
+        g_strdup_printf("{\"username\": \"%s\", \"password\": \"%s\"}", user, password);
+    return http("POST", "/api/login", "Content-Type: application/json\r\n", body, strlen(body));
+}
+
+static Session
+login(void)
+{
+    Reply r = login_as("anna", "correct horse");
+    g_assert_cmpint(r.status, ==, 200);
+    const char *set = header(&r, "set-cookie");
+    g_assert_nonnull(set);
+    Session s;
+    const char *semi = strchr(set, ';');
+    s.cookie = g_strdup_printf("Cookie: %.*s\r\n", (int)(semi - set), set);
+    JsonObject *o = json_of(&r);
+    s.csrf = g_strdup(json_object_get_string_member(o, "csrf"));
+    json_object_unref(o);
+    reply_clear(&r);
+    return s;
+}
+
+static void
+session_clear(Session *s)
+{
+    g_free(s->cookie);
+    g_free(s->csrf);
+}
+
+/* The session's headers, with its CSRF token when @csrf, and @more. */
+static char *
+with(const Session *s, gboolean csrf, const char *more)
+{
+    return g_strdup_printf("%s%s%s%s%s", s->cookie, csrf ? "X-CSRF-Token: " : "",
+                           csrf ? s->csrf : "", csrf ? "\r\n" : "", more ? more : "");
+}
+
+/* ---------------------------------------------------------------- the server */
+
+static char *
+xmp(const char *caption, const char *date)
+{
+    return g_strdup_printf(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" photoshop:Credit=\"AP\" "
+        "photoshop:DateCreated=\"%s\"><dc:description><rdf:Alt><rdf:li "
+        "xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:description></rdf:Description>"
+        "</rdf:RDF></x:xmpmeta>",
+        date, caption);
+}
+
+static void
+start_server(void)
+{
+    setup();
+    /* two photos, one with a caption that is markup */
+    g_autofree char *x1 = xmp("Russian President Vladimir Putin attends an Orthodox Easter service "
+                              "in Moscow, Russia, Saturday, April 15, 2023. (AP Photo/Alexander "
+                              "Zemlianichenko)",
+                              "2023-04-15T23:41:00+03:00");
+    g_autofree char *x2 = xmp("&lt;img src=x onerror=alert(1)&gt; Firefighters work in Valdemoro, "
+                              "Spain. (AP Photo/Lucia Romero)",
+                              "2024-08-11T14:00:00+02:00");
+    g_autofree char *p1 = make_photo("putin.jpg", 300, 200, 1, x1, 0);
+    g_autofree char *p2 = make_photo("fire.jpg", 300, 200, 2, x2, 0);
+    Run r = RUN("ingest", p1, p2);
+    g_assert_cmpint(r.status, ==, 0);
+    run_clear(&r);
+    /* the password on standard input */
+    g_autofree char *cmd =
+        g_strdup_printf("printf 'correct horse\\n' | '%s' --library '%s' user add anna",
+                        g_getenv("PHOTODESK_BIN"), library);
+    g_assert_cmpint(system(cmd), ==, 0);
+    Run found = RUN("search", "--json", "onerror");
+    g_assert_cmpint(found.status, ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, found.out, -1, NULL));
+    JsonObject *hit = json_array_get_object_element(
+        json_object_get_array_member(json_node_get_object(json_parser_get_root(parser)), "results"),
+        0);
+    fire = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, json_object_get_int_member(hit, "id"));
+    run_clear(&found);
+
+    g_autofree char *log = g_build_filename(workdir, "serve.log", NULL);
+    g_autofree char *script = g_strdup_printf(
+        "exec '%s' --library '%s' serve --listen 127.0.0.1:0 --max-upload 4 > '%s' 2>&1",
+        g_getenv("PHOTODESK_BIN"), library, log);
+    const char *argv[] = {"/bin/sh", "-c", script, NULL};
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &server, &error));
+    /* wait for "photodesk serves LIBRARY at http://127.0.0.1:PORT/" */
+    for (int i = 0; i < 200 && port == 0; i++) {
+        g_usleep(50000);
+        g_autofree char *text = NULL;
+        if (!g_file_get_contents(log, &text, NULL, NULL))
+            continue;
+        const char *at = strstr(text, "http://");
+        if (at && strchr(at, '\n')) {
+            host = g_strdup("127.0.0.1");
+            port = atoi(strrchr(at, ':') + 1);
+        }
+    }
+    g_assert_cmpint(port, >, 0);
+}
+
+static void
+stop_server(void)
+{
+    kill(server, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(server, &status, WNOHANG) == server)
+            break;
+        g_usleep(50000);
+    }
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_autofree char *log = g_build_filename(workdir, "serve.log", NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    /* one access-log line per request, with its status */
+    g_assert_nonnull(strstr(text, "\"GET /api/me\" 401"));
+    g_autofree char *patched = g_strdup_printf("anna \"PATCH %s\" 200", fire);
+    g_assert_nonnull(strstr(text, patched));
+    teardown();
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void
+test_login_and_sessions(void)
+{
+    const char *guarded[] = {"/api/me", "/api/photos", "/api/photos/1", "/api/photos/1/history",
+                             "/photos/1/thumb"};
+    for (gsize i = 0; i < G_N_ELEMENTS(guarded); i++) {
+        Reply r = http("GET", guarded[i], NULL, NULL, 0);
+        g_assert_cmpint(r.status, ==, 401);
+        JsonObject *o = json_of(&r);
+        g_assert_true(json_object_has_member(o, "error"));
+        json_object_unref(o);
+        reply_clear(&r);
+    }
+    Reply wrong = login_as("anna", "wrong");
+    g_assert_cmpint(wrong.status, ==, 401);
+    g_assert_null(header(&wrong, "set-cookie"));
+    reply_clear(&wrong);
+
+    Reply ok = login_as("ANNA", "correct horse"); /* names whatever their case */
+    g_assert_cmpint(ok.status, ==, 200);
+    const char *cookie = header(&ok, "set-cookie");
+    g_assert_true(g_str_has_prefix(cookie, "pd_session="));
+    g_assert_nonnull(strstr(cookie, "HttpOnly"));
+    g_assert_nonnull(strstr(cookie, "SameSite=Strict"));
+    g_assert_nonnull(strstr(cookie, "Path=/"));
+    JsonObject *o = json_of(&ok);
+    g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "user"), "name"),
+                    ==, "anna");
+    g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(o, "user"), "role"),
+                    ==, "editor");
+    json_object_unref(o);
+    reply_clear(&ok);
+
+    /* a new token at each login; /api/me gives the same object as the login */
+    Session a = login(), b = login();
+    g_assert_cmpstr(a.cookie, !=, b.cookie);
+    g_assert_cmpstr(a.csrf, !=, b.csrf);
+    Reply me = http("GET", "/api/me", a.cookie, NULL, 0);
+    g_assert_cmpint(me.status, ==, 200);
+    JsonObject *mo = json_of(&me);
+    g_assert_cmpstr(json_object_get_string_member(mo, "csrf"), ==, a.csrf);
+    json_object_unref(mo);
+    reply_clear(&me);
+
+    /* logging out needs the CSRF token, and ends that session only */
+    Reply no = http("POST", "/api/logout", a.cookie, NULL, 0);
+    g_assert_cmpint(no.status, ==, 403);
+    reply_clear(&no);
+    g_autofree char *h = with(&a, TRUE, NULL);
+    Reply out = http("POST", "/api/logout", h, NULL, 0);
+    g_assert_cmpint(out.status, ==, 200);
+    g_assert_nonnull(strstr(header(&out, "set-cookie"), "Max-Age=0"));
+    reply_clear(&out);
+    Reply gone = http("GET", "/api/me", a.cookie, NULL, 0);
+    g_assert_cmpint(gone.status, ==, 401);
+    reply_clear(&gone);
+    Reply still = http("GET", "/api/me", b.cookie, NULL, 0);
+    g_assert_cmpint(still.status, ==, 200);
+    reply_clear(&still);
+    /* a forged cookie is no session */
+    Reply forged = http("GET", "/api/me", "Cookie: pd_session=00112233\r\n", NULL, 0);
+    g_assert_cmpint(forged.status, ==, 401);
+    reply_clear(&forged);
+    /* bad login bodies */
+    Reply text = http("POST", "/api/login", "Content-Type: text/plain\r\n", "x", 1);
+    g_assert_cmpint(text.status, ==, 415);
+    reply_clear(&text);
+    Reply half = http("POST", "/api/login", "Content-Type: application/json\r\n", "{\"user", 6);
+    g_assert_cmpint(half.status, ==, 400);
+    reply_clear(&half);
+    session_clear(&a);
+    session_clear(&b);
+}
+
+static void
+test_throttle(void)
+{
+    /* a second account, so that anna's stays open for the other tests */
+    g_autofree char *cmd =
+        g_strdup_printf("printf 'pw-of-bob\\n' | '%s' --library '%s' user add bob",
+                        g_getenv("PHOTODESK_BIN"), library);
+    g_assert_cmpint(system(cmd), ==, 0);
+    for (int i = 0; i < 5; i++) {
+        Reply r = login_as("bob", "guess");
+        g_assert_cmpint(r.status, ==, 401);
+        reply_clear(&r);
+    }
+    /* past the limit, even the right password waits */
+    Reply r = login_as("bob", "pw-of-bob");
+    g_assert_cmpint(r.status, ==, 429);
+    g_assert_nonnull(header(&r, "retry-after"));
+    reply_clear(&r);
+}
+
+static void
+test_search_and_photo(void)
+{
+    Session s = login();
+    Reply r = http("GET", "/api/photos?q=putin+easter&limit=10", s.cookie, NULL, 0);
+    g_assert_cmpint(r.status, ==, 200);
+    JsonObject *o = json_of(&r);
+    g_assert_cmpint(json_object_get_int_member(o, "total"), ==, 1);
+    JsonObject *hit = json_array_get_object_element(json_object_get_array_member(o, "results"), 0);
+    gint64 id = json_object_get_int_member(hit, "id");
+    /* the same object the command line prints */
+    Run cli = RUN("search", "--json", "--limit", "10", "putin easter");
+    g_assert_cmpint(cli.status, ==, 0);
+    g_assert_cmpstr(g_strstrip(cli.out), ==, body_text(&r));
+    run_clear(&cli);
+    json_object_unref(o);
+    reply_clear(&r);
+
+    Reply bad = http("GET", "/api/photos?from=2023-02-30", s.cookie, NULL, 0);
+    g_assert_cmpint(bad.status, ==, 400);
+    g_assert_nonnull(strstr(body_text(&bad), "--from"));
+    reply_clear(&bad);
+    Reply limit = http("GET", "/api/photos?limit=0", s.cookie, NULL, 0);
+    g_assert_cmpint(limit.status, ==, 400);
+    reply_clear(&limit);
+
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    Reply p = http("GET", url, s.cookie, NULL, 0);
+    g_assert_cmpint(p.status, ==, 200);
+    g_assert_null(strstr(body_text(&p), library)); /* URLs, not the library's paths */
+    JsonObject *po = json_of(&p);
+    JsonArray *rs = json_object_get_array_member(po, "renditions");
+    g_assert_cmpuint(json_array_get_length(rs), ==, 3);
+    g_autofree char *thumb = NULL;
+    for (guint i = 0; i < 3; i++) {
+        JsonObject *ro = json_array_get_object_element(rs, i);
+        if (strcmp(json_object_get_string_member(ro, "name"), "thumb") == 0)
+            thumb = g_strdup(json_object_get_string_member(ro, "url"));
+    }
+    g_assert_nonnull(thumb);
+    json_object_unref(po);
+    reply_clear(&p);
+
+    /* the file, its ETag, and a 304 for it */
+    Reply f = http("GET", thumb, s.cookie, NULL, 0);
+    g_assert_cmpint(f.status, ==, 200);
+    g_assert_cmpstr(header(&f, "content-type"), ==, "image/jpeg");
+    g_assert_cmpstr(header(&f, "cache-control"), ==, "private, max-age=31536000, immutable");
+    const char *etag = header(&f, "etag");
+    g_assert_true(etag[0] == '"');
+    gsize n = 0;
+    const guint8 *jpeg = g_bytes_get_data(f.body, &n);
+    g_assert_cmpuint(n, >, 100);
+    g_assert_true(jpeg[0] == 0xFF && jpeg[1] == 0xD8);
+    g_autofree char *inm = g_strdup_printf("%sIf-None-Match: %s\r\n", s.cookie, etag);
+    Reply same = http("GET", thumb, inm, NULL, 0);
+    g_assert_cmpint(same.status, ==, 304);
+    g_assert_cmpuint(g_bytes_get_size(same.body), ==, 1); /* the client's NUL: no body */
+    reply_clear(&same);
+    reply_clear(&f);
+    g_autofree char *original = g_strdup_printf("/photos/%" G_GINT64_FORMAT "/original", id);
+    Reply orig = http("GET", original, s.cookie, NULL, 0);
+    g_assert_cmpint(orig.status, ==, 200);
+    g_assert_cmpstr(header(&orig, "content-type"), ==, "image/jpeg");
+    reply_clear(&orig);
+    Reply missing = http("GET", "/photos/999/thumb", s.cookie, NULL, 0);
+    g_assert_cmpint(missing.status, ==, 404);
+    reply_clear(&missing);
+    session_clear(&s);
+}
+
+static void
+test_correct_and_history(void)
+{
+    Session s = login();
+    g_autofree char *history = g_strdup_printf("%s/history", fire);
+    static const char fix[] =
+        "{\"caption\": \"Firefighters battle a brush fire near Valdemoro, Spain, Sunday, Aug. 11, "
+        "2024. (AP Photo/Lucia Romero, File)\", \"keywords\": [\"fire\", \"Spain\"]}";
+    Reply no = http("PATCH", fire, s.cookie, fix, strlen(fix));
+    g_assert_cmpint(no.status, ==, 403);
+    reply_clear(&no);
+    g_autofree char *h = with(&s, TRUE, "Content-Type: application/json\r\n");
+    Reply r = http("PATCH", fire, h, fix, strlen(fix));
+    g_assert_cmpint(r.status, ==, 200);
+    JsonObject *o = json_of(&r);
+    g_assert_cmpint(json_object_get_int_member(o, "version"), ==, 2);
+    /* the trailer read again: a file photo now */
+    JsonObject *credit = json_object_get_object_member(o, "credit_parsed");
+    g_assert_true(json_object_get_boolean_member(credit, "file_photo"));
+    g_assert_cmpstr(json_object_get_string_member(credit, "photographer"), ==, "Lucia Romero");
+    json_object_unref(o);
+    reply_clear(&r);
+
+    /* the search index follows */
+    Reply found = http("GET", "/api/photos?q=battle", s.cookie, NULL, 0);
+    JsonObject *fo = json_of(&found);
+    g_assert_cmpint(json_object_get_int_member(fo, "total"), ==, 1);
+    json_object_unref(fo);
+    reply_clear(&found);
+    Reply old = http("GET", "/api/photos?q=onerror", s.cookie, NULL, 0);
+    JsonObject *oo = json_of(&old);
+    g_assert_cmpint(json_object_get_int_member(oo, "total"), ==, 0);
+    json_object_unref(oo);
+    reply_clear(&old);
+
+    /* the history: newest first, by whom, from what to what */
+    Reply hist = http("GET", history, s.cookie, NULL, 0);
+    g_assert_cmpint(hist.status, ==, 200);
+    JsonObject *ho = json_of(&hist);
+    JsonArray *versions = json_object_get_array_member(ho, "versions");
+    g_assert_cmpuint(json_array_get_length(versions), ==, 2);
+    JsonObject *v2 = json_array_get_object_element(versions, 0);
+    g_assert_cmpint(json_object_get_int_member(v2, "version"), ==, 2);
+    g_assert_cmpstr(json_object_get_string_member(v2, "user"), ==, "anna");
+    JsonArray *changes = json_object_get_array_member(v2, "changes");
+    gboolean caption_changed = FALSE;
+    for (guint i = 0; i < json_array_get_length(changes); i++) {
+        JsonObject *c = json_array_get_object_element(changes, i);
+        if (strcmp(json_object_get_string_member(c, "field"), "caption") == 0) {
+            caption_changed = TRUE;
+            g_assert_nonnull(strstr(json_object_get_string_member(c, "from"), "onerror"));
+            g_assert_nonnull(strstr(json_object_get_string_member(c, "to"), "battle"));
+        }
+    }
+    g_assert_true(caption_changed);
+    json_object_unref(ho);
+    reply_clear(&hist);
+
+    /* what cannot be kept */
+    g_autofree char *big = g_strnfill(20000, 'x');
+    g_autofree char *too_long = g_strdup_printf("{\"caption\": \"%s\"}", big);
+    struct {
+        const char *body;
+        gsize len;
+        int status;
+        const char *says;
+    } bad[] = {
+        {"{\"caption\": \"caf\xc3\"}", 0, 400, "UTF-8"},
+        {too_long, 0, 400, "caption"},
+        {"{\"colour\": \"red\"}", 0, 400, "colour"},
+        {"{\"caption\": 42}", 0, 400, "caption"},
+        {"{\"keywords\": [1]}", 0, 400, "keywords"},
+        {"{\"caption\": \"a\\u0001b\"}", 0, 400, "control"},
+        {"[1, 2]", 0, 400, "JSON"},
+        {"{\"caption\": ", 0, 400, "JSON"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        Reply b = http("PATCH", fire, h, bad[i].body, strlen(bad[i].body));
+        g_assert_cmpint(b.status, ==, bad[i].status);
+        g_assert_nonnull(strstr(body_text(&b), bad[i].says));
+        reply_clear(&b);
+    }
+    Reply unknown = http("PATCH", "/api/photos/999", h, fix, strlen(fix));
+    g_assert_cmpint(unknown.status, ==, 404);
+    reply_clear(&unknown);
+    g_autofree char *plain = with(&s, TRUE, "Content-Type: text/plain\r\n");
+    Reply type = http("PATCH", fire, plain, fix, strlen(fix));
+    g_assert_cmpint(type.status, ==, 415);
+    reply_clear(&type);
+    session_clear(&s);
+}
+
+/* A multipart body of @n files: name and content each. */
+static GByteArray *
+multipart(const char *boundary, const char *const *names, const GBytes *const *contents, int n)
+{
+    GByteArray *b = g_byte_array_new();
+    for (int i = 0; i < n; i++) {
+        g_autofree char *part = g_strdup_printf(
+            "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n",
+            boundary, names[i]);
+        g_byte_array_append(b, (const guint8 *)part, (guint)strlen(part));
+        gsize len = 0;
+        const guint8 *data = g_bytes_get_data((GBytes *)contents[i], &len);
+        g_byte_array_append(b, data, (guint)len);
+        g_byte_array_append(b, (const guint8 *)"\r\n", 2);
+    }
+    g_autofree char *end = g_strdup_printf("--%s--\r\n", boundary);
+    g_byte_array_append(b, (const guint8 *)end, (guint)strlen(end));
+    return b;
+}
+
+static guint
+count_files(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return 0;
+    guint n = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        n += g_file_test(path, G_FILE_TEST_IS_DIR) ? count_files(path) : 1;
+    }
+    return n;
+}
+
+static void
+test_upload(void)
+{
+    Session s = login();
+    g_autofree char *x = xmp("Fans celebrate in Madrid, Spain. (AP Photo/Manu Fernandez)",
+                             "2024-07-14T23:00:00+02:00");
+    g_autofree char *good_path = make_photo("fans.jpg", 400, 300, 7, x, 0);
+    g_autofree char *good = NULL;
+    gsize good_len = 0;
+    g_assert_true(g_file_get_contents(good_path, &good, &good_len, NULL));
+    g_autoptr(GBytes) g = g_bytes_new(good, good_len);
+    g_autoptr(GBytes) text = g_bytes_new_static("this is not a photo", 19);
+    g_autoptr(GBytes) cut = g_bytes_new(good, good_len / 2);
+    const char *names[] = {"fans.jpg", "notes.jpg", "../../cut.jpg"};
+    const GBytes *contents[] = {g, text, cut};
+    g_autofree char *originals = g_build_filename(library, "originals", NULL);
+    guint before = count_files(originals);
+    g_autoptr(GByteArray) body = multipart("XyZzY", names, contents, 3);
+    g_autofree char *h = with(&s, TRUE, "Content-Type: multipart/form-data; boundary=XyZzY\r\n");
+
+    Reply no = http("POST", "/api/photos", s.cookie, body->data, body->len);
+    g_assert_cmpint(no.status, ==, 403);
+    reply_clear(&no);
+    Reply r = http("POST", "/api/photos", h, body->data, body->len);
+    g_assert_cmpint(r.status, ==, 200);
+    JsonObject *o = json_of(&r);
+    JsonArray *results = json_object_get_array_member(o, "results");
+    g_assert_cmpuint(json_array_get_length(results), ==, 3);
+    JsonObject *added = json_array_get_object_element(results, 0);
+    g_assert_cmpstr(json_object_get_string_member(added, "file"), ==, "fans.jpg");
+    g_assert_cmpstr(json_object_get_string_member(added, "status"), ==, "added");
+    gint64 id = json_object_get_int_member(added, "id");
+    for (guint i = 1; i < 3; i++) {
+        JsonObject *rej = json_array_get_object_element(results, i);
+        g_assert_cmpstr(json_object_get_string_member(rej, "status"), ==, "rejected");
+        g_assert_nonnull(json_object_get_string_member(rej, "error"));
+    }
+    g_assert_cmpstr(
+        json_object_get_string_member(json_array_get_object_element(results, 2), "file"), ==,
+        "../../cut.jpg");
+    json_object_unref(o);
+    reply_clear(&r);
+    /* one original more, nothing of the rejected files, nothing left in tmp/ */
+    g_assert_cmpuint(count_files(originals), ==, before + 1);
+    g_autofree char *tmp = g_build_filename(library, "tmp", NULL);
+    g_assert_cmpuint(count_files(tmp), ==, 0);
+    /* and it can be found */
+    Reply found = http("GET", "/api/photos?q=madrid", s.cookie, NULL, 0);
+    JsonObject *fo = json_of(&found);
+    g_assert_cmpint(
+        json_object_get_int_member(
+            json_array_get_object_element(json_object_get_array_member(fo, "results"), 0), "id"),
+        ==, id);
+    json_object_unref(fo);
+    reply_clear(&found);
+
+    /* over --max-upload (4 MB) */
+    g_autofree char *huge = g_malloc0(5 * 1024 * 1024);
+    g_autoptr(GBytes) hb = g_bytes_new_static(huge, 5 * 1024 * 1024);
+    const char *hn[] = {"huge.jpg"};
+    const GBytes *hc[] = {hb};
+    g_autoptr(GByteArray) hbody = multipart("XyZzY", hn, hc, 1);
+    Reply big = http("POST", "/api/photos", h, hbody->data, hbody->len);
+    g_assert_cmpint(big.status, ==, 413);
+    reply_clear(&big);
+    g_assert_cmpuint(count_files(tmp), ==, 0);
+    /* not multipart */
+    g_autofree char *json = with(&s, TRUE, "Content-Type: application/json\r\n");
+    Reply wrong = http("POST", "/api/photos", json, "{}", 2);
+    g_assert_cmpint(wrong.status, ==, 400);
+    reply_clear(&wrong);
+    session_clear(&s);
+}
+
+static void
+test_bad_requests(void)
+{
+    Session s = login();
+    /* never a file outside the library */
+    const char *traversal[] = {"/../etc/passwd",
+                               "/%2e%2e/%2e%2e/etc/passwd",
+                               "/static/..%2f..%2fcatalog.db",
+                               "/photos/1/thumb%00.jpg",
+                               "/photos/1/..\\..\\catalog.db",
+                               "/static/%5c..%5capp.js",
+                               "/photos/1/../../catalog.db",
+                               "/photos/%2e%2e/thumb",
+                               "/static/app.js%00.png"};
+    for (gsize i = 0; i < G_N_ELEMENTS(traversal); i++) {
+        Reply r = http("GET", traversal[i], s.cookie, NULL, 0);
+        g_assert_true(r.status == 400 || r.status == 404);
+        g_assert_null(strstr(body_text(&r), "root:"));
+        g_assert_null(strstr(body_text(&r), "SQLite format"));
+        reply_clear(&r);
+    }
+    const char *unknown[] = {
+        "/nope",          "/api",    "/api/photos/1/nope", "/photos/1/huge", "/photos/0/thumb",
+        "/api/photos/-1", "/static/"};
+    for (gsize i = 0; i < G_N_ELEMENTS(unknown); i++) {
+        Reply r = http("GET", unknown[i], s.cookie, NULL, 0);
+        g_assert_cmpint(r.status, ==, 404);
+        reply_clear(&r);
+    }
+    /* wrong methods, with what is allowed */
+    Reply del = http("DELETE", "/api/photos/1", s.cookie, NULL, 0);
+    g_assert_cmpint(del.status, ==, 405);
+    g_assert_cmpstr(header(&del, "allow"), ==, "GET, HEAD, PATCH");
+    reply_clear(&del);
+    Reply get = http("GET", "/api/login", NULL, NULL, 0);
+    g_assert_cmpint(get.status, ==, 405);
+    reply_clear(&get);
+    /* a JSON body over 1 MB */
+    g_autofree char *big = g_strnfill(2 * 1024 * 1024, ' ');
+    g_autofree char *h = with(&s, TRUE, "Content-Type: application/json\r\n");
+    Reply r = http("PATCH", "/api/photos/1", h, big, strlen(big));
+    g_assert_cmpint(r.status, ==, 413);
+    reply_clear(&r);
+    session_clear(&s);
+}
+
+static void
+test_headers_and_front_end(void)
+{
+    Reply page = http("GET", "/", NULL, NULL, 0);
+    g_assert_cmpint(page.status, ==, 200);
+    const char *csp = header(&page, "content-security-policy");
+    g_assert_nonnull(csp);
+    g_assert_nonnull(strstr(csp, "script-src 'self'"));
+    g_assert_null(strstr(csp, "unsafe-inline"));
+    g_assert_cmpstr(header(&page, "x-content-type-options"), ==, "nosniff");
+    g_assert_cmpstr(header(&page, "x-frame-options"), ==, "DENY");
+    g_assert_nonnull(header(&page, "referrer-policy"));
+    /* no inline script, no event attributes */
+    const char *html = body_text(&page);
+    g_assert_null(strstr(html, "<script>"));
+    g_assert_null(strstr(html, " onclick="));
+    g_assert_null(strstr(html, " onload="));
+    const char *etag = header(&page, "etag");
+    g_autofree char *inm = g_strdup_printf("If-None-Match: %s\r\n", etag);
+    Reply again = http("GET", "/", inm, NULL, 0);
+    g_assert_cmpint(again.status, ==, 304);
+    reply_clear(&again);
+    reply_clear(&page);
+    Reply js = http("GET", "/static/app.js", NULL, NULL, 0);
+    g_assert_cmpint(js.status, ==, 200);
+    g_assert_true(g_str_has_prefix(header(&js, "content-type"), "text/javascript"));
+    /* text from photos goes in as text */
+    g_assert_null(strstr(body_text(&js), "innerHTML"));
+    g_assert_null(strstr(body_text(&js), "insertAdjacentHTML"));
+    reply_clear(&js);
+    Reply head = http("HEAD", "/static/style.css", NULL, NULL, 0);
+    g_assert_cmpint(head.status, ==, 200);
+    reply_clear(&head);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_assert_cmpint(vips_init(argv[0]), ==, 0);
+    start_server();
+    g_test_add_func("/webui/login-and-sessions", test_login_and_sessions);
+    g_test_add_func("/webui/throttle", test_throttle);
+    g_test_add_func("/webui/search-and-photo", test_search_and_photo);
+    g_test_add_func("/webui/correct-and-history", test_correct_and_history);
+    g_test_add_func("/webui/upload", test_upload);
+    g_test_add_func("/webui/bad-requests", test_bad_requests);
+    g_test_add_func("/webui/headers-and-front-end", test_headers_and_front_end);
+    int status = g_test_run();
+    stop_server();
+    return status;
+}
