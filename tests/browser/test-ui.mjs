@@ -1,0 +1,224 @@
+// test-ui.mjs: the editors' web UI in Debian's chromium, headless, driven by Playwright:
+// log in, search, open a photo, correct its caption and see the history, upload a photo
+// and find it, keyboard navigation, log out; and a caption of
+// <img src=x onerror=alert(1)> shows as text and runs nothing on every page.
+//
+// Run by meson test (suite browser) with PHOTODESK_BIN and PHOTODESK_SOURCE_ROOT set;
+// needs `npm ci` in tests/browser and /usr/bin/chromium (./run test installs both).
+// Prints TAP; exits 77 (skipped) when chromium or playwright-core is missing.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const bin = process.env.PHOTODESK_BIN;
+const root = process.env.PHOTODESK_SOURCE_ROOT;
+const chromiumPath = '/usr/bin/chromium';
+const XSS = '<img src=x onerror=alert(1)>';
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('1..0 # SKIP playwright-core is not installed (npm ci in tests/browser)');
+  process.exit(77);
+}
+if (!existsSync(chromiumPath)) {
+  console.log('1..0 # SKIP /usr/bin/chromium is not installed (apt-get install chromium)');
+  process.exit(77);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'photodesk-browser-'));
+const library = join(work, 'library');
+const samples = join(root, 'samples');
+
+function photodesk(args, input) {
+  const r = spawnSync(bin, ['--library', library, ...args], { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`photodesk ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The library: four samples (the fifth is uploaded through the page), one editor.
+photodesk(['ingest', ...['council.jpg', 'correction.jpg', 'checks.jpg', 'handout.png'].map((f) => join(samples, f))]);
+photodesk(['user', 'add', 'editor'], 'desk password\n');
+
+const server = spawn(bin, ['--library', library, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve, reject) => {
+  const lines = createInterface({ input: server.stdout });
+  lines.once('line', (line) => {
+    const m = line.match(/(http:\/\/\S+)/);
+    if (m) resolve(m[1]); else reject(new Error(`unexpected first line: ${line}`));
+    lines.on('line', () => {}); // keep reading the access log
+  });
+  server.once('exit', (code) => reject(new Error(`photodesk serve exited (${code})`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const page = await browser.newPage();
+const problems = [];
+page.on('dialog', async (d) => { problems.push(`a dialog opened: ${d.message()}`); await d.dismiss(); });
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error' && !/401|Unauthorized/.test(m.text())) problems.push(`console: ${m.text()}`); });
+
+let n = 0, failed = 0;
+async function step(name, fn) {
+  n++;
+  try {
+    await fn();
+    console.log(`ok ${n} - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok ${n} - ${name}`);
+    console.log(`# ${String(e.stack || e).split('\n').join('\n# ')}`);
+  }
+}
+function expect(cond, what) { if (!cond) throw new Error(what); }
+
+// Nothing from a caption ran or became an element, on whatever page is showing.
+async function noInjection(where) {
+  const injected = await page.locator('img[src="x"]').count();
+  expect(injected === 0, `${where}: the caption's <img> became an element`);
+  expect(problems.length === 0, `${where}: ${problems.join('; ')}`);
+}
+
+await step('the login page, and a wrong password', async () => {
+  await page.goto(url);
+  await page.locator('#login-view').waitFor();
+  await page.fill('#username', 'editor');
+  await page.fill('#password', 'wrong');
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#login-error', { hasText: 'wrong user name or password' }).waitFor();
+  problems.length = 0; // the 401 of the wrong password is expected
+});
+
+await step('log in and see the newest photos', async () => {
+  await page.fill('#password', 'desk password');
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#search-view').waitFor();
+  await page.locator('#grid .card').first().waitFor();
+  expect(await page.locator('#grid .card').count() === 4, 'four photos');
+  expect((await page.textContent('#who')) === 'editor', 'the user is shown');
+  expect(/4 photos/.test(await page.textContent('#summary')), 'the total is shown');
+  const thumbs = await page.locator('#grid img').evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
+  expect(thumbs.length === 4 && thumbs.every(Boolean), 'the thumbnails load');
+  expect(await page.locator('#facets').textContent().then((t) => t.includes('Distributor')), 'facet counts are shown');
+});
+
+await step('search by caption words, with the words marked', async () => {
+  await page.fill('#q', 'zurich');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 1);
+  const marked = await page.locator('#grid mark').first().textContent();
+  expect(marked === 'Zürich', `the match is marked (${marked})`);
+});
+
+await step('search by date range', async () => {
+  await page.fill('#q', '');
+  await page.fill('#from', '2024-11-01');
+  await page.fill('#to', '2025-01-31');
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction(() => /2 photos/.test(document.querySelector('#summary').textContent));
+  await page.fill('#from', '');
+  await page.fill('#to', '');
+});
+
+await step('open a photo: its restrictions cannot be missed', async () => {
+  await page.goto(`${url}#/search?q=riverton`);
+  await page.locator('#grid .card').first().waitFor();
+  await page.locator('#grid .card').first().click();
+  await page.locator('#photo-view .restrictions').waitFor();
+  const text = await page.locator('#photo-view .restrictions').textContent();
+  expect(text.includes('EDITORIAL USE ONLY'), 'editorial only shown');
+  expect(/MANDATORY CREDIT/.test(text), 'mandatory credit shown');
+  expect(/Embargo ended|EMBARGOED/.test(text), 'the embargo shown');
+  await page.locator('#preview').waitFor();
+  expect(await page.locator('#preview').evaluate((i) => i.complete && i.naturalWidth > 0), 'the preview loads');
+});
+
+await step('correct a caption (to markup), see the history with the difference', async () => {
+  await page.goto(`${url}#/search?q=council`);
+  await page.locator('#grid .card').first().click();
+  await page.locator('#edit-caption').waitFor();
+  await page.fill('#edit-caption', `${XSS} Members of the city council vote on the new budget in Zürich. (AP Photo/Marco Keller)`);
+  const count = await page.locator('#editor .count').first().textContent();
+  expect(/\d+ \/ 2000 bytes/.test(count), `live byte count (${count})`);
+  await page.click('#editor button[type=submit]');
+  await page.locator('#editor .saved', { hasText: 'version 2' }).waitFor();
+  const history = await page.locator('#history').textContent();
+  expect(history.includes('Version 2') && history.includes('by editor'), 'the new version, by whom');
+  expect(await page.locator('#history ins').count() > 0, 'the new words are marked');
+  expect(await page.locator('#history del').count() > 0, 'the old words are marked');
+  expect((await page.locator('#photo-view dl.fields').textContent()).includes(XSS), 'the caption shows as text');
+  await noInjection('photo page');
+});
+
+await step('the markup caption is text in search results too', async () => {
+  await page.goto(`${url}#/search?q=budget`);
+  await page.locator('#grid .card').first().waitFor();
+  expect((await page.locator('#grid .card .caption').first().textContent()).includes(XSS), 'as text');
+  await noInjection('search page');
+  await page.goto(`${url}#/search?q=onerror`);
+  await page.locator('#grid .card').first().waitFor();
+  await noInjection('search for the markup');
+});
+
+await step('keyboard: arrows move through the results, Enter opens, / searches', async () => {
+  await page.goto(`${url}#/search`);
+  await page.locator('#grid .card').nth(3).waitFor();
+  await page.locator('body').click({ position: { x: 5, y: 200 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const selected = await page.locator('#grid .card.selected').getAttribute('data-index');
+  expect(selected === '1', `the second card is selected (${selected})`);
+  const id = await page.locator('#grid .card.selected').getAttribute('data-id');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((want) => location.hash === `#/photo/${want}`, id);
+  await page.locator('#photo-view dl.fields').waitFor();
+  await page.keyboard.press('/');
+  expect(await page.evaluate(() => document.activeElement.id) === 'q', 'the search box has the focus');
+});
+
+await step('upload a photo, see its result, and find it', async () => {
+  await page.goto(`${url}#/upload`);
+  await page.locator('#upload-view').waitFor();
+  await page.setInputFiles('#files', join(samples, 'harbour.jpg'));
+  const link = page.locator('#uploads a', { hasText: 'added' });
+  await link.waitFor();
+  expect(await page.locator('#uploads progress').evaluate((p) => p.value === 100), 'the progress is full');
+  await page.goto(`${url}#/search?q=tromso`);
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 1);
+  // a file that is not a photo comes back rejected, with the reason
+  await page.goto(`${url}#/upload`);
+  await page.setInputFiles('#files', { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo') });
+  await page.locator('#uploads .rejected', { hasText: 'not an image' }).waitFor();
+  await noInjection('upload page');
+});
+
+await step('log out', async () => {
+  await page.click('#logout');
+  await page.locator('#login-view').waitFor();
+  const status = await page.evaluate(() => fetch('/api/me').then((r) => r.status));
+  expect(status === 401, 'the session is gone');
+  problems.length = 0;
+});
+
+await step('nothing from a caption ran, on any page', async () => {
+  expect(problems.length === 0, problems.join('; '));
+});
+
+await browser.close();
+server.kill('SIGTERM');
+await new Promise((resolve) => server.once('exit', resolve));
+const left = existsSync(join(library, 'tmp')) ? readdirSync(join(library, 'tmp')) : [];
+n++;
+if (left.length === 0) console.log(`ok ${n} - the server stopped and left nothing in tmp/`);
+else { failed++; console.log(`not ok ${n} - left in tmp/: ${left.join(', ')}`); }
+rmSync(work, { recursive: true, force: true });
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
