@@ -589,6 +589,13 @@ migrate(PdCatalog *c, GError **error)
 PdCatalog *
 pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
 {
+    /* SQLite counts its memory under one global mutex unless told not to: with a
+     * connection per thread (the web server), that mutex is what the threads wait on */
+    static gsize configured = 0;
+    if (g_once_init_enter(&configured)) {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        g_once_init_leave(&configured, 1);
+    }
     PdCatalog *c = g_new0(PdCatalog, 1);
     c->mode = mode;
     /* keyed by the SQL text's address: every statement is a constant of this module */

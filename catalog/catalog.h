@@ -234,8 +234,8 @@ typedef struct {
 } PdFacetCount;
 
 /* Matches are counted exactly up to this many (with facets, always): beyond it, counting
- * would cost more than finding the page, and "more than 10,000" is what an editor needs. */
-#define PD_SEARCH_EXACT_TOTAL 10000
+ * would cost more than finding the page, and "more than 1,000" is what an editor needs. */
+#define PD_SEARCH_EXACT_TOTAL 1000
 /* By relevance, the newest this many matches are ranked: a word in half the photos is
  * not worth ranking all of them. */
 #define PD_SEARCH_RANKED 10000

@@ -99,7 +99,6 @@ pd_query_free(PdQuery *q)
 typedef struct {
     const char *text;
     GPtrArray *stems, *pieces; /* pieces may be NULL */
-    GArray *spans;             /* where each word is in text (int pairs), or NULL */
     guint limit;               /* stop after this many words */
 } Cut;
 
@@ -114,26 +113,15 @@ take_word(void *data, int flags, const char *token, int n, int start, int end)
     g_ptr_array_add(c->stems, g_strndup(token, (gsize)n));
     if (c->pieces)
         g_ptr_array_add(c->pieces, g_strndup(c->text + start, (gsize)(end - start)));
-    if (c->spans) {
-        int span[2] = {start, end};
-        g_array_append_vals(c->spans, span, 2);
-    }
     return SQLITE_OK;
-}
-
-static void
-cut_spans(PdQuery *q, int flags, const char *text, GPtrArray *stems, GPtrArray *pieces,
-          GArray *spans, guint limit)
-{
-    Cut c = {text, stems, pieces, spans, limit};
-    int n = (int)MIN(strlen(text), (gsize)G_MAXINT);
-    q->tokenizer.xTokenize(q->instance, &c, flags, text, n, take_word);
 }
 
 static void
 cut(PdQuery *q, int flags, const char *text, GPtrArray *stems, GPtrArray *pieces, guint limit)
 {
-    cut_spans(q, flags, text, stems, pieces, NULL, limit);
+    Cut c = {text, stems, pieces, limit};
+    int n = (int)MIN(strlen(text), (gsize)G_MAXINT);
+    q->tokenizer.xTokenize(q->instance, &c, flags, text, n, take_word);
 }
 
 /* Adds @text as a term; FALSE (with @error) past PD_CATALOG_MAX_TERMS words. A term with
@@ -459,29 +447,45 @@ pd_query_check(PdQuery *q, sqlite3_value **columns)
 
 /* ---------------------------------------------------------------- the snippet */
 
-/* Marks in @marked the words of @words that a term the caption can match covers. */
-static void
-mark_matches(const PdQuery *q, GPtrArray *words, gboolean *marked)
+/* The words of the terms a caption can match, one after another: word j of the whole
+ * query is term words[j].term's word words[j].k. */
+typedef struct {
+    const QueryTerm *term;
+    guint k;
+} TermWord;
+
+typedef struct {
+    const PdQuery *q;
+    const TermWord *words;
+    guint n;
+    GArray *spans; /* start, end of each caption word */
+    GArray *masks; /* guint64 per caption word: bit j when it is query word j */
+} Snip;
+
+static int
+snip_word(void *data, int flags, const char *token, int len, int start, int end)
 {
-    for (guint i = 0; i < q->terms->len; i++) {
-        const QueryTerm *t = g_ptr_array_index(q->terms, i);
-        if (t->excluded || !(t->columns & PD_QUERY_COLUMN(0)))
-            continue;
-        guint n = t->stems->len;
-        for (guint w = 0; w + n <= words->len; w++) {
-            guint k = 0;
-            while (k + 1 < n &&
-                   strcmp(g_ptr_array_index(words, w + k), g_ptr_array_index(t->stems, k)) == 0)
-                k++;
-            if (k + 1 < n)
-                continue;
-            const char *word = g_ptr_array_index(words, w + k);
-            if (strcmp(word, g_ptr_array_index(t->stems, k)) == 0 ||
-                (t->prefix && g_str_has_prefix(word, t->plain_last)))
-                for (guint j = 0; j < n; j++)
-                    marked[w + j] = TRUE;
+    Snip *s = data;
+    if (flags & FTS5_TOKEN_COLOCATED)
+        return SQLITE_OK;
+    guint64 mask = 0;
+    for (guint j = 0; j < s->n; j++) {
+        const QueryTerm *t = s->words[j].term;
+        guint k = s->words[j].k;
+        const char *stem = g_ptr_array_index(t->stems, k);
+        gsize sl = strlen(stem);
+        gboolean same = sl == (gsize)len && memcmp(stem, token, sl) == 0;
+        if (!same && t->prefix && k + 1 == t->stems->len) {
+            gsize pl = strlen(t->plain_last);
+            same = pl <= (gsize)len && memcmp(t->plain_last, token, pl) == 0;
         }
+        if (same)
+            mask |= G_GUINT64_CONSTANT(1) << j;
     }
+    int span[2] = {start, end};
+    g_array_append_vals(s->spans, span, 2);
+    g_array_append_val(s->masks, mask);
+    return SQLITE_OK;
 }
 
 char *
@@ -489,12 +493,37 @@ pd_query_snippet(PdQuery *q, const char *caption, int words)
 {
     if (caption == NULL)
         return NULL;
-    GPtrArray *stems = g_ptr_array_new_with_free_func(g_free);
-    GArray *spans = g_array_new(FALSE, FALSE, sizeof(int));
-    cut_spans(q, FTS5_TOKENIZE_DOCUMENT, caption, stems, NULL, spans, G_MAXUINT);
-    guint n = stems->len;
+    /* the query's words that the caption column can hold (at most 64: the query's cap) */
+    TermWord tw[64];
+    guint nw = 0;
+    for (guint i = 0; i < q->terms->len; i++) {
+        const QueryTerm *t = g_ptr_array_index(q->terms, i);
+        if (t->excluded || !(t->columns & PD_QUERY_COLUMN(0)))
+            continue;
+        for (guint k = 0; k < t->stems->len && nw < G_N_ELEMENTS(tw); k++)
+            tw[nw++] = (TermWord){t, k};
+    }
+    Snip s = {q, tw, nw, g_array_new(FALSE, FALSE, sizeof(int)),
+              g_array_new(FALSE, FALSE, sizeof(guint64))};
+    int len = (int)MIN(strlen(caption), (gsize)G_MAXINT);
+    q->tokenizer.xTokenize(q->instance, &s, FTS5_TOKENIZE_DOCUMENT, caption, len, snip_word);
+    guint n = s.masks->len;
+    const guint64 *mask = (const guint64 *)s.masks->data;
     gboolean *marked = g_new0(gboolean, n + 1);
-    mark_matches(q, stems, marked);
+    /* a term matches where its words follow one another */
+    for (guint j = 0; j < nw;) {
+        const QueryTerm *t = tw[j].term;
+        guint tn = t->stems->len;
+        for (guint w = 0; w + tn <= n; w++) {
+            guint k = 0;
+            while (k < tn && (mask[w + k] >> (j + k)) & 1)
+                k++;
+            if (k == tn)
+                for (k = 0; k < tn; k++)
+                    marked[w + k] = TRUE;
+        }
+        j += tn;
+    }
     /* the window of @words words with the most matches, the first of them if tied */
     guint width = MIN((guint)MAX(words, 1), n), start = 0, best = 0, in = 0;
     for (guint i = 0; i < n; i++) {
@@ -506,27 +535,27 @@ pd_query_snippet(PdQuery *q, const char *caption, int words)
             start = i + 1 - width;
         }
     }
-    const int *at = (const int *)spans->data;
+    const int *at = (const int *)s.spans->data;
     gsize from = start == 0 || n == 0 ? 0 : (gsize)at[2 * start];
-    gsize to = start + width >= n ? strlen(caption) : (gsize)at[2 * (start + width - 1) + 1];
+    gsize to = start + width >= n ? (gsize)len : (gsize)at[2 * (start + width - 1) + 1];
     GString *out = g_string_new(from > 0 ? "\xe2\x80\xa6" : "");
     gsize pos = from;
     for (guint i = start; i < start + width; i++) {
         if (!marked[i])
             continue;
-        gsize s = (gsize)at[2 * i], e = (gsize)at[2 * i + 1];
-        g_string_append_len(out, caption + pos, (gssize)(s - pos));
+        gsize b = (gsize)at[2 * i], e = (gsize)at[2 * i + 1];
+        g_string_append_len(out, caption + pos, (gssize)(b - pos));
         g_string_append(out, PD_SNIPPET_OPEN);
-        g_string_append_len(out, caption + s, (gssize)(e - s));
+        g_string_append_len(out, caption + b, (gssize)(e - b));
         g_string_append(out, PD_SNIPPET_CLOSE);
         pos = e;
     }
     g_string_append_len(out, caption + pos, (gssize)(to - pos));
-    if (to < strlen(caption))
+    if (to < (gsize)len)
         g_string_append(out, "\xe2\x80\xa6");
     g_free(marked);
-    g_array_unref(spans);
-    g_ptr_array_unref(stems);
+    g_array_unref(s.spans);
+    g_array_unref(s.masks);
     return g_string_free(out, FALSE);
 }
 

@@ -296,8 +296,8 @@ page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int lim
     return ok;
 }
 
-PdSearchResult *
-pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
+static PdSearchResult *
+search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 {
     /* Check what can be wrong with the request before touching the index. */
     if (req->from && *req->from && !valid_date(req->from)) {
@@ -422,4 +422,18 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
         return NULL;
     }
     return result;
+}
+
+PdSearchResult *
+pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
+{
+    /* One read transaction: the page, the total and the facets from one snapshot, and
+     * SQLite takes its locks once rather than for each of the hundred statements. */
+    sqlite3 *db = pd_catalog_db(c);
+    gboolean own = sqlite3_get_autocommit(db) &&
+                   sqlite3_exec(db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
+    PdSearchResult *r = search_in(c, req, error);
+    if (own)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return r;
 }

@@ -44,6 +44,22 @@ typedef struct {
     Fts5Tokenizer *stem_tok, *plain_tok;
 } Tokenizer;
 
+/* Whether @text holds a letter of folds[] (all of them start with byte C3, C4, C5 or E1
+ * in UTF-8). */
+static gboolean
+needs_folding(const char *text, int n)
+{
+    for (int i = 0; i < n; i++) {
+        guchar b = (guchar)text[i];
+        if (b != 0xC3 && b != 0xC4 && b != 0xC5 && b != 0xE1)
+            continue;
+        gunichar c = g_utf8_get_char_validated(text + i, n - i);
+        if (c != (gunichar)-1 && c != (gunichar)-2 && fold_of(c))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 typedef struct {
     void *ctx;
     int (*token)(void *, int, const char *, int, int, int);
@@ -99,12 +115,7 @@ tokenizer_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, i
     fts5_tokenizer *inner = prefix ? &t->plain : &t->stem;
     Fts5Tokenizer *inner_tok = prefix ? t->plain_tok : t->stem_tok;
     /* Most text has nothing to fold: pass it straight through. */
-    gboolean any = FALSE;
-    for (int i = 0; i < n && !any; i++) {
-        guchar b = (guchar)text[i];
-        any = b == 0xC3 || b == 0xC4 || b == 0xC5 || b == 0xE1;
-    }
-    if (!any)
+    if (!needs_folding(text, n))
         return inner->xTokenize(inner_tok, ctx, flags, text, n, token);
 
     GString *folded = g_string_sized_new((gsize)n + 16);
@@ -112,6 +123,11 @@ tokenizer_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, i
     const char *p = text, *end = text + n;
     while (p < end) {
         int at = (int)(p - text);
+        if ((guchar)*p < 0x80) {
+            g_string_append_c(folded, *p++);
+            g_array_append_val(map, at);
+            continue;
+        }
         gunichar c = g_utf8_get_char_validated(p, end - p);
         const char *next;
         if (c == (gunichar)-1 || c == (gunichar)-2) {

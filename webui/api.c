@@ -189,7 +189,7 @@ pd_api_file(Request *r, gint64 id, const char *name)
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
     g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
-    if (cat == NULL || !pd_catalog_get_file(cat, id, name, &sha, &ext, &format, &error))
+    if (cat == NULL || !pd_cache_file(cat, id, name, arg(r, "v"), &sha, &ext, &format, &error))
         return pd_respond_gerror(r, error);
     gboolean original = strcmp(name, "original") == 0;
     g_autofree char *etag =

@@ -111,7 +111,7 @@ pd_auth_session(Request *r, PdCatalog *catalog)
     if (token == NULL)
         return NULL;
     g_autofree char *hash = digest(token);
-    return pd_catalog_get_session(catalog, hash, NULL);
+    return pd_cache_session(catalog, hash);
 }
 
 gboolean
@@ -288,6 +288,7 @@ pd_auth_logout(Request *r, const PdCatalogSession *session)
     g_autofree char *hash = digest(token);
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
+    pd_cache_forget_session(hash);
     if (cat == NULL || !pd_catalog_remove_session(cat, hash, &error))
         return pd_respond_gerror(r, error);
     static const char body[] = "{\"logged_out\": true}";

@@ -605,6 +605,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     server.store = pd_store_open(options->library, error);
     if (server.store == NULL)
         return FALSE;
+    pd_cache_init();
 
     struct sockaddr_storage addr;
     socklen_t addr_len = 0;
@@ -653,6 +654,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     MHD_stop_daemon(daemon);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     g_hash_table_unref(server.failures);
+    pd_cache_clear();
     pd_store_close(server.store);
     g_free(server.library);
     pd_server = NULL;

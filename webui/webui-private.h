@@ -72,6 +72,18 @@ enum MHD_Result pd_auth_login(Request *r);
 enum MHD_Result pd_auth_logout(Request *r, const PdCatalogSession *session);
 enum MHD_Result pd_auth_me(Request *r, const PdCatalogSession *session);
 
+/* ---------------------------------------------------------------- the cache (cache.c) */
+
+void pd_cache_init(void);
+void pd_cache_clear(void);
+/* The session of @token_hash (newly allocated), from memory or the catalog, or NULL. */
+PdCatalogSession *pd_cache_session(PdCatalog *catalog, const char *token_hash);
+void pd_cache_forget_session(const char *token_hash);
+/* pd_catalog_get_file(), from memory when it was asked lately and, when the request
+ * names the SHA-256 it wants (@want, or NULL), the answer is still that. */
+gboolean pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
+                       char **sha256, char **ext, char **format, GError **error);
+
 /* ---------------------------------------------------------------- the API (api.c) */
 
 enum MHD_Result pd_api_search(Request *r);

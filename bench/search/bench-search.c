@@ -284,7 +284,8 @@ main(int argc, char **argv)
         g_error("%s", error->message);
     if (argc >= 5) {
         GPtrArray *one = g_ptr_array_new(), *from = g_ptr_array_new(), *to = g_ptr_array_new();
-        for (int i = 0; i < 50; i++) {
+        int times = g_getenv("BENCH_TIMES") ? atoi(g_getenv("BENCH_TIMES")) : 50;
+        for (int i = 0; i < times; i++) {
             g_ptr_array_add(one, argv[4]);
             g_ptr_array_add(from, argc == 7 ? argv[5] : NULL);
             g_ptr_array_add(to, argc == 7 ? argv[6] : NULL);

@@ -1,0 +1,155 @@
+/* cache.c: what every request asks the catalog, kept in memory for a few seconds:
+ * sessions (by token hash) and where photos' files are (by id and name). A thumbnail
+ * then costs no query at all.
+ *
+ * A session ended here (logout) leaves the cache at once; one ended from elsewhere
+ * (a new password on the command line, another server) is noticed within
+ * CACHE_SECONDS. A file location is trusted only while the request's ?v= (the
+ * SHA-256 in the URLs the API gives) agrees with it, so a re-sent photo's new files are
+ * never answered with the old ones.
+ */
+#include "webui/webui-private.h"
+
+#include <string.h>
+
+#define CACHE_SECONDS 10
+#define CACHE_MOST    20000 /* entries of each kind; past that the cache starts again */
+
+typedef struct {
+    PdCatalogSession session;
+    gint64 checked; /* monotonic microseconds */
+} CachedSession;
+
+typedef struct {
+    char *sha256, *ext, *format;
+    gint64 checked;
+} CachedFile;
+
+static GMutex lock;
+static GHashTable *sessions; /* token hash -> CachedSession */
+static GHashTable *files;    /* "ID/NAME" -> CachedFile */
+
+static void
+cached_session_free(gpointer p)
+{
+    CachedSession *c = p;
+    g_free(c->session.user);
+    g_free(c->session.role);
+    g_free(c->session.csrf_hash);
+    g_free(c->session.expires_at);
+    g_free(c);
+}
+
+static void
+cached_file_free(gpointer p)
+{
+    CachedFile *c = p;
+    g_free(c->sha256);
+    g_free(c->ext);
+    g_free(c->format);
+    g_free(c);
+}
+
+void
+pd_cache_init(void)
+{
+    sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_session_free);
+    files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_file_free);
+}
+
+void
+pd_cache_clear(void)
+{
+    g_clear_pointer(&sessions, g_hash_table_unref);
+    g_clear_pointer(&files, g_hash_table_unref);
+}
+
+static PdCatalogSession *
+copy_session(const PdCatalogSession *s)
+{
+    PdCatalogSession *c = g_new0(PdCatalogSession, 1);
+    c->user_id = s->user_id;
+    c->user = g_strdup(s->user);
+    c->role = g_strdup(s->role);
+    c->csrf_hash = g_strdup(s->csrf_hash);
+    c->expires_at = g_strdup(s->expires_at);
+    return c;
+}
+
+PdCatalogSession *
+pd_cache_session(PdCatalog *catalog, const char *token_hash)
+{
+    gint64 now = g_get_monotonic_time();
+    PdCatalogSession *found = NULL;
+    g_mutex_lock(&lock);
+    CachedSession *c = g_hash_table_lookup(sessions, token_hash);
+    if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC)
+        found = copy_session(&c->session);
+    g_mutex_unlock(&lock);
+    if (found) {
+        /* still before its end? (the catalog's check, without the query) */
+        g_autoptr(GDateTime) t = g_date_time_new_now_utc();
+        g_autofree char *utc = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.999Z");
+        if (strcmp(found->expires_at, utc) > 0)
+            return found;
+        pd_catalog_session_free(found);
+        pd_cache_forget_session(token_hash);
+        return NULL;
+    }
+    PdCatalogSession *s = pd_catalog_get_session(catalog, token_hash, NULL);
+    if (s == NULL)
+        return NULL;
+    CachedSession *fresh = g_new0(CachedSession, 1);
+    PdCatalogSession *copy = copy_session(s);
+    fresh->session = *copy;
+    g_free(copy);
+    fresh->checked = now;
+    g_mutex_lock(&lock);
+    if (g_hash_table_size(sessions) >= CACHE_MOST)
+        g_hash_table_remove_all(sessions);
+    g_hash_table_replace(sessions, g_strdup(token_hash), fresh);
+    g_mutex_unlock(&lock);
+    return s;
+}
+
+void
+pd_cache_forget_session(const char *token_hash)
+{
+    g_mutex_lock(&lock);
+    g_hash_table_remove(sessions, token_hash);
+    g_mutex_unlock(&lock);
+}
+
+gboolean
+pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want, char **sha256,
+              char **ext, char **format, GError **error)
+{
+    g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s", id, name);
+    gint64 now = g_get_monotonic_time();
+    gboolean hit = FALSE;
+    g_mutex_lock(&lock);
+    CachedFile *c = g_hash_table_lookup(files, key);
+    if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC &&
+        (want == NULL || strcmp(want, c->sha256) == 0)) {
+        *sha256 = g_strdup(c->sha256);
+        *ext = g_strdup(c->ext);
+        *format = g_strdup(c->format);
+        hit = TRUE;
+    }
+    g_mutex_unlock(&lock);
+    if (hit)
+        return TRUE;
+    if (!pd_catalog_get_file(catalog, id, name, sha256, ext, format, error))
+        return FALSE;
+    CachedFile *fresh = g_new0(CachedFile, 1);
+    fresh->sha256 = g_strdup(*sha256);
+    fresh->ext = g_strdup(*ext);
+    fresh->format = g_strdup(*format);
+    fresh->checked = now;
+    g_mutex_lock(&lock);
+    if (g_hash_table_size(files) >= CACHE_MOST)
+        g_hash_table_remove_all(files);
+    g_hash_table_replace(files, g_steal_pointer(&key), fresh);
+    g_mutex_unlock(&lock);
+    return TRUE;
+}
