@@ -168,8 +168,8 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
 
 /* ---------------------------------------------------------------- files */
 
-static const char *
-content_type(const char *format)
+const char *
+pd_content_type(const char *format)
 {
     static const char *const types[][2] = {
         {"jpeg", "image/jpeg"}, {"png", "image/png"},   {"webp", "image/webp"},
@@ -188,23 +188,22 @@ pd_api_file(Request *r, gint64 id, const char *name)
 {
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
-    if (cat == NULL || !pd_cache_file(cat, id, name, arg(r, "v"), &sha, &ext, &format, &error))
+    PdFile f = {0};
+    if (cat == NULL || !pd_cache_file(cat, id, name, arg(r, "v"), &f, &error))
         return pd_respond_gerror(r, error);
-    gboolean original = strcmp(name, "original") == 0;
-    g_autofree char *etag =
-        original ? g_strdup_printf("\"%s\"", sha) : g_strdup_printf("\"%s-%s\"", sha, name);
-    if (pd_etag_matches(r, etag))
-        return pd_respond_not_modified(r, etag, IMMUTABLE);
-    g_autofree char *path = original ? pd_store_original_path(pd_server->store, sha, ext)
-                                     : pd_store_rendition_path(pd_server->store, name, sha);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (pd_etag_matches(r, f.etag)) {
+        enum MHD_Result done = pd_respond_not_modified(r, f.etag, IMMUTABLE);
+        pd_file_clear(&f);
+        return done;
+    }
+    int fd = open(f.path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
-        g_printerr("photodesk serve: photo %" G_GINT64_FORMAT " %s: %s: %s\n", id, name, path,
+        g_printerr("photodesk serve: photo %" G_GINT64_FORMAT " %s: %s: %s\n", id, name, f.path,
                    g_strerror(errno));
+        pd_file_clear(&f);
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND,
                                 "photo %" G_GINT64_FORMAT "'s %s is missing (photodesk fsck "
                                 "--repair makes renditions again)",
@@ -213,14 +212,15 @@ pd_api_file(Request *r, gint64 id, const char *name)
     /* sent from the file (sendfile), not through memory */
     struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
     r->bytes = (guint64)st.st_size;
-    MHD_add_response_header(resp, "Content-Type", content_type(format));
-    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Content-Type", f.type);
+    MHD_add_response_header(resp, "ETag", f.etag);
     MHD_add_response_header(resp, "Cache-Control", IMMUTABLE);
-    if (original) {
+    if (strcmp(name, "original") == 0) {
         g_autofree char *disposition = g_strdup_printf(
-            "inline; filename=\"photo-%" G_GINT64_FORMAT ".%s\"", id, ext ? ext : "bin");
+            "inline; filename=\"photo-%" G_GINT64_FORMAT ".%s\"", id, f.ext ? f.ext : "bin");
         MHD_add_response_header(resp, "Content-Disposition", disposition);
     }
+    pd_file_clear(&f);
     return pd_respond(r, MHD_HTTP_OK, resp);
 }
 

@@ -18,10 +18,11 @@
 typedef struct {
     PdCatalogSession session;
     gint64 checked; /* monotonic microseconds */
+    gint64 ends;    /* the session's end, on the same clock */
 } CachedSession;
 
 typedef struct {
-    char *sha256, *ext, *format;
+    PdFile file;
     gint64 checked;
 } CachedFile;
 
@@ -44,9 +45,7 @@ static void
 cached_file_free(gpointer p)
 {
     CachedFile *c = p;
-    g_free(c->sha256);
-    g_free(c->ext);
-    g_free(c->format);
+    pd_file_clear(&c->file);
     g_free(c);
 }
 
@@ -83,19 +82,11 @@ pd_cache_session(PdCatalog *catalog, const char *token_hash)
     PdCatalogSession *found = NULL;
     g_mutex_lock(&lock);
     CachedSession *c = g_hash_table_lookup(sessions, token_hash);
-    if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC)
+    if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC && now < c->ends)
         found = copy_session(&c->session);
     g_mutex_unlock(&lock);
-    if (found) {
-        /* still before its end? (the catalog's check, without the query) */
-        g_autoptr(GDateTime) t = g_date_time_new_now_utc();
-        g_autofree char *utc = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S.999Z");
-        if (strcmp(found->expires_at, utc) > 0)
-            return found;
-        pd_catalog_session_free(found);
-        pd_cache_forget_session(token_hash);
-        return NULL;
-    }
+    if (found)
+        return found;
     PdCatalogSession *s = pd_catalog_get_session(catalog, token_hash, NULL);
     if (s == NULL)
         return NULL;
@@ -104,6 +95,9 @@ pd_cache_session(PdCatalog *catalog, const char *token_hash)
     fresh->session = *copy;
     g_free(copy);
     fresh->checked = now;
+    g_autoptr(GDateTime) end = g_date_time_new_from_iso8601(s->expires_at, NULL);
+    g_autoptr(GDateTime) utc = g_date_time_new_now_utc();
+    fresh->ends = end ? now + g_date_time_difference(end, utc) : now;
     g_mutex_lock(&lock);
     if (g_hash_table_size(sessions) >= CACHE_MOST)
         g_hash_table_remove_all(sessions);
@@ -121,8 +115,8 @@ pd_cache_forget_session(const char *token_hash)
 }
 
 gboolean
-pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want, char **sha256,
-              char **ext, char **format, GError **error)
+pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want, PdFile *out,
+              GError **error)
 {
     g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s", id, name);
     gint64 now = g_get_monotonic_time();
@@ -130,21 +124,32 @@ pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
     g_mutex_lock(&lock);
     CachedFile *c = g_hash_table_lookup(files, key);
     if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC &&
-        (want == NULL || strcmp(want, c->sha256) == 0)) {
-        *sha256 = g_strdup(c->sha256);
-        *ext = g_strdup(c->ext);
-        *format = g_strdup(c->format);
+        (want == NULL || strcmp(want, c->file.sha256) == 0)) {
+        out->sha256 = g_strdup(c->file.sha256);
+        out->path = g_strdup(c->file.path);
+        out->etag = g_strdup(c->file.etag);
+        out->type = c->file.type;
+        out->ext = g_strdup(c->file.ext);
         hit = TRUE;
     }
     g_mutex_unlock(&lock);
     if (hit)
         return TRUE;
-    if (!pd_catalog_get_file(catalog, id, name, sha256, ext, format, error))
+    g_autofree char *format = NULL;
+    if (!pd_catalog_get_file(catalog, id, name, &out->sha256, &out->ext, &format, error))
         return FALSE;
+    gboolean original = strcmp(name, "original") == 0;
+    out->path = original ? pd_store_original_path(pd_server->store, out->sha256, out->ext)
+                         : pd_store_rendition_path(pd_server->store, name, out->sha256);
+    out->etag = original ? g_strdup_printf("\"%s\"", out->sha256)
+                         : g_strdup_printf("\"%s-%s\"", out->sha256, name);
+    out->type = pd_content_type(format);
     CachedFile *fresh = g_new0(CachedFile, 1);
-    fresh->sha256 = g_strdup(*sha256);
-    fresh->ext = g_strdup(*ext);
-    fresh->format = g_strdup(*format);
+    fresh->file.sha256 = g_strdup(out->sha256);
+    fresh->file.path = g_strdup(out->path);
+    fresh->file.etag = g_strdup(out->etag);
+    fresh->file.type = out->type;
+    fresh->file.ext = g_strdup(out->ext);
     fresh->checked = now;
     g_mutex_lock(&lock);
     if (g_hash_table_size(files) >= CACHE_MOST)
@@ -152,4 +157,13 @@ pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
     g_hash_table_replace(files, g_steal_pointer(&key), fresh);
     g_mutex_unlock(&lock);
     return TRUE;
+}
+
+void
+pd_file_clear(PdFile *f)
+{
+    g_free(f->sha256);
+    g_free(f->path);
+    g_free(f->etag);
+    g_free(f->ext);
 }

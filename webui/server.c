@@ -470,11 +470,11 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         char host[INET6_ADDRSTRLEN] = "-";
-        if (info && info->client_addr)
-            getnameinfo(info->client_addr,
-                        info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                                 : sizeof(struct sockaddr_in),
-                        host, sizeof host, NULL, 0, NI_NUMERICHOST);
+        const struct sockaddr *sa = info ? info->client_addr : NULL;
+        if (sa && sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
+        else if (sa && sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
         r->address = g_strdup(host);
         return begin(r);
     }
@@ -621,7 +621,8 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -630,7 +631,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         (unsigned int)options->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
+        (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned int)1, MHD_OPTION_END);
     if (daemon == NULL) {

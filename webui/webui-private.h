@@ -79,10 +79,19 @@ void pd_cache_clear(void);
 /* The session of @token_hash (newly allocated), from memory or the catalog, or NULL. */
 PdCatalogSession *pd_cache_session(PdCatalog *catalog, const char *token_hash);
 void pd_cache_forget_session(const char *token_hash);
-/* pd_catalog_get_file(), from memory when it was asked lately and, when the request
- * names the SHA-256 it wants (@want, or NULL), the answer is still that. */
+/* Where a photo's file is, and how it is served. */
+typedef struct {
+    char *sha256, *ext, *path, *etag;
+    const char *type; /* Content-Type */
+} PdFile;
+void pd_file_clear(PdFile *file);
+/* The Content-Type of a photo format ("jpeg" -> "image/jpeg"). */
+const char *pd_content_type(const char *format);
+/* Photo @id's file @name, from memory when it was asked lately and, when the request
+ * names the SHA-256 it wants (@want, or NULL), the answer is still that; else from the
+ * catalog (PD_CATALOG_ERROR_NOT_FOUND when there is none). */
 gboolean pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
-                       char **sha256, char **ext, char **format, GError **error);
+                       PdFile *file, GError **error);
 
 /* ---------------------------------------------------------------- the API (api.c) */
 
