@@ -448,20 +448,50 @@ pd_query_check(PdQuery *q, sqlite3_value **columns)
 /* ---------------------------------------------------------------- the snippet */
 
 /* The words of the terms a caption can match, one after another: word j of the whole
- * query is term words[j].term's word words[j].k. */
+ * query is term words[j].term's word words[j].k, as the index holds it (stem), and for
+ * the last word of a prefix term, as typed (plain). */
 typedef struct {
     const QueryTerm *term;
     guint k;
+    const char *stem, *plain;
+    gsize stem_len, plain_len;
 } TermWord;
 
 typedef struct {
     const PdQuery *q;
     const TermWord *words;
     guint n;
-    GArray *spans; /* start, end of each caption word */
-    GArray *masks; /* guint64 per caption word: bit j when it is query word j */
+    char first[256]; /* the first bytes of the words: a caption word starting otherwise is none */
+    GArray *spans;   /* start, end of each caption word */
+    GArray *masks;   /* guint64 per caption word: bit j when it is query word j */
 } Snip;
 
+/* A caption word as the index holds it. Words longer than text[] (no editor types
+ * those) are left unmarked. */
+typedef struct {
+    char text[256];
+    gsize len;
+    gboolean whole, seen;
+} Stem;
+
+static int
+take_stem(void *data, int flags, const char *token, int len, int start, int end)
+{
+    (void)start;
+    (void)end;
+    Stem *stem = data;
+    if ((flags & FTS5_TOKEN_COLOCATED) || stem->seen)
+        return SQLITE_OK;
+    stem->seen = TRUE;
+    stem->whole = len >= 0 && (gsize)len <= sizeof stem->text;
+    stem->len = stem->whole ? (gsize)len : 0;
+    memcpy(stem->text, token, stem->len);
+    return SQLITE_OK;
+}
+
+/* Each caption word as the plain tokenizer cuts it (folded, not stemmed). Porter only
+ * changes a word's ending, so a word whose first letter starts none of the query's words
+ * is not stemmed at all: most of a caption's words. */
 static int
 snip_word(void *data, int flags, const char *token, int len, int start, int end)
 {
@@ -469,18 +499,18 @@ snip_word(void *data, int flags, const char *token, int len, int start, int end)
     if (flags & FTS5_TOKEN_COLOCATED)
         return SQLITE_OK;
     guint64 mask = 0;
-    for (guint j = 0; j < s->n; j++) {
-        const QueryTerm *t = s->words[j].term;
-        guint k = s->words[j].k;
-        const char *stem = g_ptr_array_index(t->stems, k);
-        gsize sl = strlen(stem);
-        gboolean same = sl == (gsize)len && memcmp(stem, token, sl) == 0;
-        if (!same && t->prefix && k + 1 == t->stems->len) {
-            gsize pl = strlen(t->plain_last);
-            same = pl <= (gsize)len && memcmp(t->plain_last, token, pl) == 0;
+    if (len > 0 && s->first[(guchar)token[0]]) {
+        Stem stem = {.whole = FALSE};
+        s->q->tokenizer.xTokenize(s->q->instance, &stem, FTS5_TOKENIZE_DOCUMENT, token, len,
+                                  take_stem);
+        for (guint j = 0; stem.whole && j < s->n; j++) {
+            const TermWord *w = &s->words[j];
+            gboolean same = w->stem_len == stem.len && memcmp(w->stem, stem.text, stem.len) == 0;
+            if (!same && w->plain)
+                same = w->plain_len <= stem.len && memcmp(w->plain, stem.text, w->plain_len) == 0;
+            if (same)
+                mask |= G_GUINT64_CONSTANT(1) << j;
         }
-        if (same)
-            mask |= G_GUINT64_CONSTANT(1) << j;
     }
     int span[2] = {start, end};
     g_array_append_vals(s->spans, span, 2);
@@ -496,17 +526,31 @@ pd_query_snippet(PdQuery *q, const char *caption, int words)
     /* the query's words that the caption column can hold (at most 64: the query's cap) */
     TermWord tw[64];
     guint nw = 0;
+    Snip s = {.q = q, .words = tw};
     for (guint i = 0; i < q->terms->len; i++) {
         const QueryTerm *t = g_ptr_array_index(q->terms, i);
         if (t->excluded || !(t->columns & PD_QUERY_COLUMN(0)))
             continue;
-        for (guint k = 0; k < t->stems->len && nw < G_N_ELEMENTS(tw); k++)
-            tw[nw++] = (TermWord){t, k};
+        for (guint k = 0; k < t->stems->len && nw < G_N_ELEMENTS(tw); k++) {
+            TermWord *w = &tw[nw++];
+            *w = (TermWord){t, k, g_ptr_array_index(t->stems, k), NULL, 0, 0};
+            w->stem_len = strlen(w->stem);
+            if (t->prefix && k + 1 == t->stems->len && t->plain_last) {
+                w->plain = t->plain_last;
+                w->plain_len = strlen(w->plain);
+            }
+            if (w->stem_len)
+                s.first[(guchar)w->stem[0]] = 1;
+            if (w->plain_len)
+                s.first[(guchar)w->plain[0]] = 1;
+        }
     }
-    Snip s = {q, tw, nw, g_array_new(FALSE, FALSE, sizeof(int)),
-              g_array_new(FALSE, FALSE, sizeof(guint64))};
+    s.n = nw;
     int len = (int)MIN(strlen(caption), (gsize)G_MAXINT);
-    q->tokenizer.xTokenize(q->instance, &s, FTS5_TOKENIZE_DOCUMENT, caption, len, snip_word);
+    guint guess = (guint)len / 5 + 8;
+    s.spans = g_array_sized_new(FALSE, FALSE, sizeof(int), 2 * guess);
+    s.masks = g_array_sized_new(FALSE, FALSE, sizeof(guint64), guess);
+    q->tokenizer.xTokenize(q->instance, &s, FTS5_TOKENIZE_PREFIX, caption, len, snip_word);
     guint n = s.masks->len;
     const guint64 *mask = (const guint64 *)s.masks->data;
     gboolean *marked = g_new0(gboolean, n + 1);
@@ -524,7 +568,7 @@ pd_query_snippet(PdQuery *q, const char *caption, int words)
         }
         j += tn;
     }
-    /* the window of @words words with the most matches, the first of them if tied */
+    /* the window of @words words with the most matches, the first of them if tied... */
     guint width = MIN((guint)MAX(words, 1), n), start = 0, best = 0, in = 0;
     for (guint i = 0; i < n; i++) {
         in += marked[i];
@@ -534,6 +578,16 @@ pd_query_snippet(PdQuery *q, const char *caption, int words)
             best = in;
             start = i + 1 - width;
         }
+    }
+    /* ...moved to put its matches in the middle, for the words around them */
+    if (best > 0) {
+        guint first = start, last = start + width - 1;
+        while (!marked[first])
+            first++;
+        while (!marked[last])
+            last--;
+        guint middle = (first + last) / 2, half = width / 2;
+        start = middle > half ? MIN(middle - half, n - width) : 0;
     }
     const int *at = (const int *)s.spans->data;
     gsize from = start == 0 || n == 0 ? 0 : (gsize)at[2 * start];

@@ -46,7 +46,8 @@ pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GEr
     g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
     if (r == NULL)
         return NULL;
-    GString *o = g_string_new("{");
+    GString *o = g_string_sized_new(1024 + 1536 * (gsize)r->hits->len); /* about a hit's size */
+    g_string_append_c(o, '{');
     pd_json_key(o, "total");
     g_string_append_printf(o, "%" G_GINT64_FORMAT, r->total);
     pd_json_key(o, "total_exact");

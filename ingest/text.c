@@ -330,7 +330,16 @@ void
 pd_text_append_json(GString *out, const char *s)
 {
     g_string_append_c(out, '"');
-    for (const guchar *p = (const guchar *)s; *p; p++) {
+    const guchar *p = (const guchar *)s;
+    while (*p) {
+        /* the bytes that go as they are, in one piece */
+        const guchar *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            g_string_append_len(out, (const char *)run, p - run);
+        if (*p == 0)
+            break;
         switch (*p) {
         case '"':
             g_string_append(out, "\\\"");
@@ -354,11 +363,9 @@ pd_text_append_json(GString *out, const char *s)
             g_string_append(out, "\\f");
             break;
         default:
-            if (*p < 0x20)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, (char)*p);
+            g_string_append_printf(out, "\\u%04x", *p);
         }
+        p++;
     }
     g_string_append_c(out, '"');
 }

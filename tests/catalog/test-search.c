@@ -457,6 +457,56 @@ test_total_and_paging(void)
     pd_catalog_close(c);
 }
 
+/* The snippet marks the caption words that matched, as the index matched them: stemmed
+ * words, prefixes as typed, folded letters, phrases only where the words follow one
+ * another, and a long caption cut around its matches. */
+static void
+test_snippets(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    add(c, 1, "Putin attends an Orthodox Easter service in Łódź, attending with the patriarch.",
+        "2023-04-15T23:41:07+03:00");
+    GString *long_caption = g_string_new(NULL);
+    for (int i = 0; i < 80; i++)
+        g_string_append(long_caption, "filler ");
+    g_string_append(long_caption, "Protesters gather near the harbour. ");
+    for (int i = 0; i < 80; i++)
+        g_string_append(long_caption, "filler ");
+    add(c, 2, long_caption->str, "2023-04-16T10:00:00Z");
+    g_string_free(long_caption, TRUE);
+    static const struct {
+        const char *query, *expect;
+    } cases[] = {
+        {"attend", "Putin \002attends\003 an Orthodox Easter service in Łódź, "
+                   "\002attending\003 with the patriarch."},
+        {"lodz orth*", "Putin attends an \002Orthodox\003 Easter service in \002Łódź\003, "
+                       "attending with the patriarch."},
+        {"\"easter service\" patri*", "Putin attends an Orthodox \002Easter\003 \002service\003 "
+                                      "in Łódź, attending with the \002patriarch\003."},
+        {"\"service easter\"", NULL},
+        {"harbour protest",
+         "…filler filler filler filler filler filler filler filler filler filler "
+         "\002Protesters\003 gather near the \002harbour\003. filler filler filler filler filler "
+         "filler filler filler filler…"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        PdSearchRequest req = {.query = cases[i].query};
+        g_autoptr(PdSearchResult) r = pd_catalog_search(c, &req, &error);
+        g_assert_no_error(error);
+        if (cases[i].expect == NULL) {
+            g_assert_cmpuint(r->hits->len, ==, 0);
+            continue;
+        }
+        g_assert_cmpuint(r->hits->len, ==, 1);
+        const PdSearchHit *h = g_ptr_array_index(r->hits, 0);
+        g_assert_cmpstr(h->snippet, ==, cases[i].expect);
+    }
+    pd_catalog_close(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -468,5 +518,6 @@ main(int argc, char **argv)
     g_test_add_func("/search/order-and-dates", test_order_and_dates);
     g_test_add_func("/search/busy-day", test_busy_day);
     g_test_add_func("/search/total-and-paging", test_total_and_paging);
+    g_test_add_func("/search/snippets", test_snippets);
     return g_test_run();
 }
