@@ -133,6 +133,26 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX sessions_user ON sessions(user_id);"
     "CREATE INDEX sessions_expiry ON sessions(expires_at);",
+
+    /* 4: articles, and the photos placed in them with their own caption and credit line
+     * for that use (articles.c) */
+    "CREATE TABLE articles ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  headline TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),"
+    "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX articles_updated ON articles(updated_at);"
+    "CREATE TABLE placements ("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id),"
+    "  position INTEGER NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('lead', 'inline', 'gallery')),"
+    "  caption TEXT NOT NULL, credit_line TEXT NOT NULL,"
+    "  placed_by TEXT NOT NULL, placed_at TEXT NOT NULL,"
+    "  seen_version INTEGER NOT NULL,"
+    "  PRIMARY KEY (article_id, photo_id)) WITHOUT ROWID;"
+    "CREATE INDEX placements_photo ON placements(photo_id);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

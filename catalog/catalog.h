@@ -22,7 +22,9 @@ typedef enum {
     PD_CATALOG_ERROR_BUSY,      /* another process holds the write lock */
     PD_CATALOG_ERROR_NOT_FOUND, /* no such photo */
     PD_CATALOG_ERROR_QUERY,     /* a search that cannot be run as asked (the message says why) */
-    PD_CATALOG_ERROR_EXISTS,    /* a user of that name is there already */
+    PD_CATALOG_ERROR_EXISTS,    /* a user or article of that name, a placement, is there already */
+    PD_CATALOG_ERROR_INVALID,   /* a value the catalog does not take (the message says which) */
+    PD_CATALOG_ERROR_CONFLICT,  /* not allowed in the photo's state: a killed photo placed */
 } PdCatalogError;
 
 typedef struct PdCatalog PdCatalog;
@@ -301,5 +303,75 @@ gboolean pd_catalog_add_session(PdCatalog *catalog, const char *token_hash, gint
 PdCatalogSession *pd_catalog_get_session(PdCatalog *catalog, const char *token_hash,
                                          GError **error);
 gboolean pd_catalog_remove_session(PdCatalog *catalog, const char *token_hash, GError **error);
+
+/* ---------------------------------------------------------------- articles */
+
+/* A story photos are placed in. Slugs are unique whatever their case. */
+typedef struct {
+    gint64 id;
+    char *slug, *headline;
+    char *status; /* "draft" or "published" */
+    char *created_by, *created_at, *updated_at;
+    int photos; /* how many are placed in it */
+} PdCatalogArticle;
+
+void pd_catalog_article_free(PdCatalogArticle *article);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogArticle, pd_catalog_article_free)
+
+/* A photo placed in an article. Its caption and credit line are this use's own: they
+ * start as the photo's caption body and credit line and are then edited for the story;
+ * the photo's own never change with them. */
+typedef struct {
+    gint64 article_id, photo_id;
+    int position;                /* 1, 2, ... in the article's order */
+    char *role;                  /* "lead", "inline" or "gallery" */
+    char *caption, *credit_line; /* for this use */
+    char *placed_by, *placed_at;
+    int seen_version; /* the photo's version when it was placed, or when its changes since
+                         were last acknowledged */
+} PdCatalogPlacement;
+
+void pd_catalog_placement_free(PdCatalogPlacement *placement);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogPlacement, pd_catalog_placement_free)
+
+/* Limits on what an article and a placement hold, in bytes. */
+#define PD_ARTICLE_SLUG_MAX      200
+#define PD_ARTICLE_HEADLINE_MAX  1000
+#define PD_PLACEMENT_CAPTION_MAX 16000
+#define PD_PLACEMENT_CREDIT_MAX  1000
+
+/* A new draft. PD_CATALOG_ERROR_EXISTS when the slug is taken; PD_CATALOG_ERROR_INVALID
+ * when the slug is empty, has control characters or is too long (the message says). */
+PdCatalogArticle *pd_catalog_add_article(PdCatalog *catalog, const char *slug, const char *headline,
+                                         const char *by_user, GError **error);
+/* Changes what is not NULL; status is draft or published. */
+gboolean pd_catalog_update_article(PdCatalog *catalog, gint64 id, const char *slug,
+                                   const char *headline, const char *status, GError **error);
+/* NULL with PD_CATALOG_ERROR_NOT_FOUND when there is none. */
+PdCatalogArticle *pd_catalog_get_article(PdCatalog *catalog, gint64 id, GError **error);
+/* Every article, last changed first (PdCatalogArticle *). */
+GPtrArray *pd_catalog_list_articles(PdCatalog *catalog, GError **error);
+/* The articles photo @photo_id is placed in, last changed first. */
+GPtrArray *pd_catalog_photo_articles(PdCatalog *catalog, gint64 photo_id, GError **error);
+
+/* Article @article_id's placements, in order (PdCatalogPlacement *). */
+GPtrArray *pd_catalog_get_placements(PdCatalog *catalog, gint64 article_id, GError **error);
+PdCatalogPlacement *pd_catalog_get_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
+                                             GError **error);
+
+/* Places @placement->photo_id in @placement->article_id at ->position (0, or past the
+ * end: last), as ->role (NULL: lead when first, else inline), with ->caption and
+ * ->credit_line (NULL: the photo's own), by ->placed_by. Fills in the rest. A killed
+ * photo is refused (PD_CATALOG_ERROR_CONFLICT), a photo placed there already too
+ * (PD_CATALOG_ERROR_EXISTS). */
+gboolean pd_catalog_place_photo(PdCatalog *catalog, PdCatalogPlacement *placement, GError **error);
+
+/* Changes what is not NULL (and the position, when not 0; past the end means last);
+ * with @acknowledge, the photo's changes since it was placed have been seen. */
+gboolean pd_catalog_update_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
+                                     const char *caption, const char *credit_line, const char *role,
+                                     int position, gboolean acknowledge, GError **error);
+gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
+                                     GError **error);
 
 G_END_DECLS

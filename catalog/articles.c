@@ -1,0 +1,617 @@
+/* articles.c: articles, and the photos placed in them.
+ *
+ * A placement keeps its own caption and credit line, copied from the photo when it is
+ * placed and then edited for the story; the photo's own are never touched. Positions run
+ * 1, 2, ... without gaps: every change that moves one moves the others in the same
+ * savepoint. A placement remembers the photo's version it was made with, so that a
+ * correction from the wire afterwards can be shown until an editor acknowledges it. */
+#include "catalog/catalog-private.h"
+
+#include <string.h>
+
+static char *
+text_at(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Runs @st, bound by the caller, to its end; FALSE with @error when it fails. */
+static gboolean
+run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
+}
+
+static gboolean
+exec(PdCatalog *c, const char *sql, const char *what, GError **error)
+{
+    return sqlite3_exec(pd_catalog_db(c), sql, NULL, NULL, NULL) == SQLITE_OK ||
+           pd_catalog_fail(c, error, what);
+}
+
+/* A change of several rows lands whole: a savepoint, inside the caller's transaction
+ * if there is one. */
+static gboolean
+begin(PdCatalog *c, GError **error)
+{
+    return exec(c, "SAVEPOINT articles", "starting a change", error);
+}
+
+static gboolean
+end(PdCatalog *c, gboolean ok, GError **error)
+{
+    if (ok)
+        return exec(c, "RELEASE articles", "saving a change", error);
+    sqlite3_exec(pd_catalog_db(c), "ROLLBACK TO articles; RELEASE articles", NULL, NULL, NULL);
+    return FALSE;
+}
+
+static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+invalid(GError **error, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error_literal(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID, msg);
+    return FALSE;
+}
+
+/* Text a field can hold: UTF-8, at most @max bytes, no control characters but line
+ * breaks and tabs where @lines allows them. */
+static gboolean
+check_text(const char *field, const char *value, gsize max, gboolean lines, GError **error)
+{
+    if (value == NULL)
+        return TRUE;
+    if (!g_utf8_validate(value, -1, NULL))
+        return invalid(error, "%s is not UTF-8 text", field);
+    gsize n = strlen(value);
+    if (n > max)
+        return invalid(error, "%s is %zu bytes long; the most it can be is %zu", field, n, max);
+    for (const guchar *p = (const guchar *)value; *p; p++)
+        if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7F)
+            return invalid(error, "%s holds a control character (byte 0x%02x)", field, *p);
+    return TRUE;
+}
+
+static gboolean
+check_slug(const char *slug, GError **error)
+{
+    if (slug == NULL)
+        return TRUE;
+    if (!check_text("the slug", slug, PD_ARTICLE_SLUG_MAX, FALSE, error))
+        return FALSE;
+    g_autofree char *trimmed = g_strstrip(g_strdup(slug));
+    if (*trimmed == 0)
+        return invalid(error, "an article needs a slug");
+    if (strcmp(trimmed, slug) != 0)
+        return invalid(error, "the slug \"%s\" starts or ends with a space", slug);
+    return TRUE;
+}
+
+static gboolean
+check_role(const char *role, GError **error)
+{
+    if (role == NULL || strcmp(role, "lead") == 0 || strcmp(role, "inline") == 0 ||
+        strcmp(role, "gallery") == 0)
+        return TRUE;
+    return invalid(error, "a photo's role in an article is lead, inline or gallery, not \"%s\"",
+                   role);
+}
+
+static gboolean not_found(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+not_found(GError **error, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error_literal(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, msg);
+    return FALSE;
+}
+
+/* ---------------------------------------------------------------- articles */
+
+void
+pd_catalog_article_free(PdCatalogArticle *a)
+{
+    if (a == NULL)
+        return;
+    g_free(a->slug);
+    g_free(a->headline);
+    g_free(a->status);
+    g_free(a->created_by);
+    g_free(a->created_at);
+    g_free(a->updated_at);
+    g_free(a);
+}
+
+#define ARTICLE_COLUMNS                                                                            \
+    "a.id, a.slug, a.headline, a.status, a.created_by, a.created_at, a.updated_at,"                \
+    " (SELECT count(*) FROM placements p WHERE p.article_id = a.id)"
+
+static PdCatalogArticle *
+read_article(sqlite3_stmt *st)
+{
+    PdCatalogArticle *a = g_new0(PdCatalogArticle, 1);
+    a->id = sqlite3_column_int64(st, 0);
+    a->slug = text_at(st, 1);
+    a->headline = text_at(st, 2);
+    a->status = text_at(st, 3);
+    a->created_by = text_at(st, 4);
+    a->created_at = text_at(st, 5);
+    a->updated_at = text_at(st, 6);
+    a->photos = sqlite3_column_int(st, 7);
+    return a;
+}
+
+static GPtrArray *
+read_articles(PdCatalog *c, sqlite3_stmt *st, GError **error)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_article_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(out, read_article(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        pd_catalog_fail(c, error, "reading articles");
+        return NULL;
+    }
+    return out;
+}
+
+PdCatalogArticle *
+pd_catalog_get_article(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id = ?1", error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    g_autoptr(GPtrArray) found = read_articles(c, st, error);
+    if (found == NULL)
+        return NULL;
+    if (found->len == 0) {
+        not_found(error, "no article %" G_GINT64_FORMAT, id);
+        return NULL;
+    }
+    return g_ptr_array_steal_index(found, 0);
+}
+
+GPtrArray *
+pd_catalog_list_articles(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "SELECT " ARTICLE_COLUMNS " FROM articles a ORDER BY a.updated_at DESC, a.id DESC",
+        error);
+    return st ? read_articles(c, st, error) : NULL;
+}
+
+GPtrArray *
+pd_catalog_photo_articles(PdCatalog *c, gint64 photo_id, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c,
+                             "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id IN"
+                             " (SELECT article_id FROM placements WHERE photo_id = ?1)"
+                             " ORDER BY a.updated_at DESC, a.id DESC",
+                             error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, photo_id);
+    return read_articles(c, st, error);
+}
+
+static gboolean
+slug_taken(PdCatalog *c, int r, const char *slug, GError **error)
+{
+    if (r == SQLITE_CONSTRAINT_UNIQUE) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
+                    "there is an article with the slug \"%s\" already", slug);
+        return FALSE;
+    }
+    return pd_catalog_fail(c, error, "saving an article");
+}
+
+PdCatalogArticle *
+pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, const char *by_user,
+                       GError **error)
+{
+    if (slug == NULL)
+        slug = "";
+    if (!check_slug(slug, error) ||
+        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+        return NULL;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "INSERT INTO articles (slug, headline, created_by, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?4)",
+        error);
+    if (st == NULL)
+        return NULL;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, slug, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        slug_taken(c, r, slug, error);
+        return NULL;
+    }
+    return pd_catalog_get_article(c, sqlite3_last_insert_rowid(pd_catalog_db(c)), error);
+}
+
+/* Marks article @id changed now; FALSE (not found) when there is no such article. */
+static gboolean
+touch(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "UPDATE articles SET updated_at = ?2 WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    if (!run(c, st, "changing an article", error))
+        return FALSE;
+    return sqlite3_changes(pd_catalog_db(c)) > 0 ||
+           not_found(error, "no article %" G_GINT64_FORMAT, id);
+}
+
+gboolean
+pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char *headline,
+                          const char *status, GError **error)
+{
+    if (!check_slug(slug, error) ||
+        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+        return FALSE;
+    if (status && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0)
+        return invalid(error, "an article's status is draft or published, not \"%s\"", status);
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "UPDATE articles SET slug = coalesce(?2, slug), headline = coalesce(?3, headline),"
+        " status = coalesce(?4, status), updated_at = ?5 WHERE id = ?1",
+        error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_int64(st, 1, id);
+    bind_text_or_null(st, 2, slug);
+    bind_text_or_null(st, 3, headline);
+    bind_text_or_null(st, 4, status);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return slug_taken(c, r, slug, error);
+    return sqlite3_changes(pd_catalog_db(c)) > 0 ||
+           not_found(error, "no article %" G_GINT64_FORMAT, id);
+}
+
+/* ---------------------------------------------------------------- placements */
+
+void
+pd_catalog_placement_free(PdCatalogPlacement *p)
+{
+    if (p == NULL)
+        return;
+    g_free(p->role);
+    g_free(p->caption);
+    g_free(p->credit_line);
+    g_free(p->placed_by);
+    g_free(p->placed_at);
+    g_free(p);
+}
+
+#define PLACEMENT_COLUMNS                                                                          \
+    "article_id, photo_id, position, role, caption, credit_line, placed_by, placed_at,"            \
+    " seen_version"
+
+static GPtrArray *
+read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_placement_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogPlacement *p = g_new0(PdCatalogPlacement, 1);
+        p->article_id = sqlite3_column_int64(st, 0);
+        p->photo_id = sqlite3_column_int64(st, 1);
+        p->position = sqlite3_column_int(st, 2);
+        p->role = text_at(st, 3);
+        p->caption = text_at(st, 4);
+        p->credit_line = text_at(st, 5);
+        p->placed_by = text_at(st, 6);
+        p->placed_at = text_at(st, 7);
+        p->seen_version = sqlite3_column_int(st, 8);
+        g_ptr_array_add(out, p);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        pd_catalog_fail(c, error, "reading an article's photos");
+        return NULL;
+    }
+    return out;
+}
+
+GPtrArray *
+pd_catalog_get_placements(PdCatalog *c, gint64 article_id, GError **error)
+{
+    g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, article_id, error);
+    if (a == NULL)
+        return NULL;
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "SELECT " PLACEMENT_COLUMNS " FROM placements"
+                                            " WHERE article_id = ?1 ORDER BY position",
+                                            error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, article_id);
+    return read_placements(c, st, error);
+}
+
+PdCatalogPlacement *
+pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "SELECT " PLACEMENT_COLUMNS " FROM placements"
+                                            " WHERE article_id = ?1 AND photo_id = ?2",
+                                            error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, photo_id);
+    g_autoptr(GPtrArray) found = read_placements(c, st, error);
+    if (found == NULL)
+        return NULL;
+    if (found->len == 0) {
+        not_found(error, "photo %" G_GINT64_FORMAT " is not in article %" G_GINT64_FORMAT, photo_id,
+                  article_id);
+        return NULL;
+    }
+    return g_ptr_array_steal_index(found, 0);
+}
+
+static int
+count_placements(PdCatalog *c, gint64 article_id, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "SELECT count(*) FROM placements WHERE article_id = ?1", error);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, article_id);
+    int r = sqlite3_step(st);
+    int n = r == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    if (n < 0)
+        pd_catalog_fail(c, error, "counting an article's photos");
+    return n;
+}
+
+/* Moves the placements at positions @from..@to (inclusive) by @by. */
+static gboolean
+shift(PdCatalog *c, gint64 article_id, int from, int to, int by, GError **error)
+{
+    if (from > to)
+        return TRUE;
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "UPDATE placements SET position = position + ?4"
+                                            " WHERE article_id = ?1 AND position BETWEEN ?2 AND ?3",
+                                            error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    sqlite3_bind_int(st, 4, by);
+    return run(c, st, "moving an article's photos", error);
+}
+
+/* The photo's state for placing it: its version, whether it is killed, its caption body
+ * and credit line. */
+typedef struct {
+    int version;
+    gboolean kill;
+    char *caption, *credit_line;
+} PhotoState;
+
+static gboolean
+photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c,
+                             "SELECT version, kill, coalesce(caption_body, caption, ''),"
+                             " coalesce(credit_line, credit, byline, '') FROM photos WHERE id = ?1",
+                             error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, photo_id);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        out->version = sqlite3_column_int(st, 0);
+        out->kill = sqlite3_column_int(st, 1) != 0;
+        out->caption = text_at(st, 2);
+        out->credit_line = text_at(st, 3);
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW)
+        return TRUE;
+    if (r == SQLITE_DONE)
+        return not_found(error, "no photo %" G_GINT64_FORMAT, photo_id);
+    return pd_catalog_fail(c, error, "reading a photo");
+}
+
+static gboolean
+place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
+{
+    if (!touch(c, p->article_id, error))
+        return FALSE;
+    PhotoState ph = {0};
+    if (!photo_state(c, p->photo_id, &ph, error))
+        return FALSE;
+    gboolean ok = TRUE;
+    if (ph.kill) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_CONFLICT,
+                    "photo %" G_GINT64_FORMAT " is killed: it cannot be placed in an article",
+                    p->photo_id);
+        ok = FALSE;
+    }
+    int n = ok ? count_placements(c, p->article_id, error) : -1;
+    ok = n >= 0;
+    if (ok && (p->position <= 0 || p->position > n + 1))
+        p->position = n + 1;
+    if (ok && p->role == NULL)
+        p->role = g_strdup(n == 0 ? "lead" : "inline");
+    if (ok && p->caption == NULL)
+        p->caption = g_strdup(ph.caption);
+    if (ok && p->credit_line == NULL)
+        p->credit_line = g_strdup(ph.credit_line);
+    ok = ok && shift(c, p->article_id, p->position, n, 1, error);
+    sqlite3_stmt *st = ok ? pd_catalog_statement(c,
+                                                 "INSERT INTO placements (" PLACEMENT_COLUMNS ")"
+                                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                                 error)
+                          : NULL;
+    if (st) {
+        g_free(p->placed_at);
+        p->placed_at = pd_catalog_now();
+        p->seen_version = ph.version;
+        sqlite3_bind_int64(st, 1, p->article_id);
+        sqlite3_bind_int64(st, 2, p->photo_id);
+        sqlite3_bind_int(st, 3, p->position);
+        sqlite3_bind_text(st, 4, p->role, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, p->caption, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 6, p->credit_line, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, p->placed_by ? p->placed_by : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 8, p->placed_at, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 9, p->seen_version);
+        int r = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (r == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
+                        "photo %" G_GINT64_FORMAT " is in article %" G_GINT64_FORMAT " already",
+                        p->photo_id, p->article_id);
+            ok = FALSE;
+        } else {
+            ok = r == SQLITE_DONE || pd_catalog_fail(c, error, "placing a photo");
+        }
+    }
+    g_free(ph.caption);
+    g_free(ph.credit_line);
+    return ok && st != NULL;
+}
+
+gboolean
+pd_catalog_place_photo(PdCatalog *c, PdCatalogPlacement *p, GError **error)
+{
+    if (!check_role(p->role, error) ||
+        !check_text("the caption", p->caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
+        !check_text("the credit line", p->credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
+        return FALSE;
+    if (!begin(c, error))
+        return FALSE;
+    return end(c, place_in(c, p, error), error);
+}
+
+static gboolean
+update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
+          const char *credit_line, const char *role, int position, gboolean acknowledge,
+          GError **error)
+{
+    g_autoptr(PdCatalogPlacement) old = pd_catalog_get_placement(c, article_id, photo_id, error);
+    if (old == NULL || !touch(c, article_id, error))
+        return FALSE;
+    if (position != 0) {
+        int n = count_placements(c, article_id, error);
+        if (n < 0)
+            return FALSE;
+        if (position < 0 || position > n)
+            position = n;
+        gboolean ok = position < old->position
+                          ? shift(c, article_id, position, old->position - 1, 1, error)
+                          : shift(c, article_id, old->position + 1, position, -1, error);
+        if (!ok)
+            return FALSE;
+    }
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "UPDATE placements SET caption = coalesce(?3, caption),"
+        " credit_line = coalesce(?4, credit_line), role = coalesce(?5, role),"
+        " position = coalesce(?6, position),"
+        " seen_version = CASE WHEN ?7 THEN (SELECT version FROM photos WHERE id = ?2)"
+        "   ELSE seen_version END"
+        " WHERE article_id = ?1 AND photo_id = ?2",
+        error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, photo_id);
+    bind_text_or_null(st, 3, caption);
+    bind_text_or_null(st, 4, credit_line);
+    bind_text_or_null(st, 5, role);
+    if (position != 0)
+        sqlite3_bind_int(st, 6, position);
+    sqlite3_bind_int(st, 7, acknowledge);
+    return run(c, st, "changing a placed photo", error);
+}
+
+gboolean
+pd_catalog_update_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
+                            const char *credit_line, const char *role, int position,
+                            gboolean acknowledge, GError **error)
+{
+    if (!check_role(role, error) ||
+        !check_text("the caption", caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
+        !check_text("the credit line", credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
+        return FALSE;
+    if (!begin(c, error))
+        return FALSE;
+    return end(c,
+               update_in(c, article_id, photo_id, caption, credit_line, role, position, acknowledge,
+                         error),
+               error);
+}
+
+static gboolean
+remove_in(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
+{
+    g_autoptr(PdCatalogPlacement) old = pd_catalog_get_placement(c, article_id, photo_id, error);
+    if (old == NULL || !touch(c, article_id, error))
+        return FALSE;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "DELETE FROM placements WHERE article_id = ?1 AND photo_id = ?2", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, photo_id);
+    return run(c, st, "removing a photo from an article", error) &&
+           shift(c, article_id, old->position + 1, G_MAXINT, -1, error);
+}
+
+gboolean
+pd_catalog_remove_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
+{
+    if (!begin(c, error))
+        return FALSE;
+    return end(c, remove_in(c, article_id, photo_id, error), error);
+}
