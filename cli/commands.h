@@ -26,6 +26,7 @@ int pd_cmd_fsck(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global);
 
 /* Parses @argc/@argv with @context, printing a usage error on failure. Returns FALSE
  * (after printing) when the arguments are wrong. */

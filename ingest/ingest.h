@@ -23,6 +23,7 @@ typedef enum {
     PD_INGEST_ERROR_FORMAT,  /* not one of the formats photodesk opens */
     PD_INGEST_ERROR_INIT,    /* libvips could not start */
     PD_INGEST_ERROR_INVALID, /* a corrected field that cannot be kept (the message says which) */
+    PD_INGEST_ERROR_REFUSED, /* a delivery the wire's rules forbid: a killed photo */
 } PdIngestError;
 
 typedef enum {
@@ -264,6 +265,31 @@ char *pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *reques
  * words (for a terminal, bold on and off). */
 char *pd_ingest_search_text(const char *library, const PdSearchRequest *request,
                             const char *mark_open, const char *mark_close, GError **error);
+
+/* ---------------------------------------------------------------- articles */
+
+/* {"articles": [...]}: every article, last changed first, each with id, slug, headline,
+ * status, created_by, created_at, updated_at and photos (how many are placed). */
+char *pd_ingest_articles_json(PdCatalog *catalog, GError **error);
+
+/* Article @id with its placements in order. Each placement has its own caption and
+ * credit line, role, position, who placed it and when, the photo (id, caption,
+ * credit line, byline, thumb and preview URLs...), what the wire restricts
+ * (kill, editorial_only, mandatory_credit, embargo_until and whether it is still
+ * "embargoed"), and a "notice" when the photo has changed since it was placed: the
+ * versions since then, until an editor acknowledges them; else null. */
+char *pd_ingest_article_json(PdCatalog *catalog, gint64 id, GError **error);
+/* The same for people. */
+char *pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error);
+
+/* Writes article @id's package to @zip_path: the web rendition of each placed photo, in
+ * order, with the placement's caption and credit line and the photo's byline, source,
+ * copyright, date created, city and country embedded as IPTC-IIM and XMP (GPS only with
+ * @gps; nothing else of the photo's metadata), and article.json listing them. The file
+ * appears whole or not at all. PD_INGEST_ERROR_REFUSED when a placed photo is killed or
+ * the article has none. */
+gboolean pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
+                                   const char *zip_path, GError **error);
 
 /* fsck: every photo's original exists and hashes to its name, every rendition exists,
  * no stray file older than @grace_seconds, the catalog's integrity. With @repair,

@@ -20,6 +20,10 @@ void pd_json_strings(GString *out, const char *key, GPtrArray *items);
 /* @json as it is (already JSON), or @fallback when it is NULL. */
 void pd_json_raw(GString *out, const char *key, const char *json, const char *fallback);
 
+/* Versions (PdCatalogVersion *, oldest first in @versions) as an array, each with its
+ * time, user or ingest, original and changes. */
+void pd_json_versions(GString *out, GPtrArray *versions, gboolean newest_first);
+
 void pd_json_credit_members(GString *out, const PdCredit *credit);
 void pd_json_restrictions(GString *out, const PdRestrictions *restrictions);
 void pd_json_checks(GString *out, GPtrArray *checks);

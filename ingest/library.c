@@ -187,7 +187,8 @@ typedef struct {
     PdCatalogPhoto *photo;
     GPtrArray *renditions;
     GPtrArray *versions;
-    PdStore *store; /* owned when own_store */
+    GPtrArray *articles; /* that the photo is placed in */
+    PdStore *store;      /* owned when own_store */
     gboolean own_store;
 } Shown;
 
@@ -199,6 +200,8 @@ shown_clear(Shown *s)
         g_ptr_array_unref(s->renditions);
     if (s->versions)
         g_ptr_array_unref(s->versions);
+    if (s->articles)
+        g_ptr_array_unref(s->articles);
     if (s->own_store)
         pd_store_close(s->store);
 }
@@ -211,7 +214,8 @@ load_from(PdCatalog *cat, gint64 id, Shown *s, GError **error)
         return FALSE;
     s->renditions = pd_catalog_get_renditions(cat, id, error);
     s->versions = s->renditions ? pd_catalog_get_versions(cat, id, error) : NULL;
-    return s->versions != NULL;
+    s->articles = s->versions ? pd_catalog_photo_articles(cat, id, error) : NULL;
+    return s->articles != NULL;
 }
 
 static gboolean
@@ -232,8 +236,8 @@ load_shown(const char *library, gint64 id, Shown *s, GError **error)
     return s->store != NULL;
 }
 
-static void
-versions_json(GString *o, GPtrArray *versions, gboolean newest_first)
+void
+pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first)
 {
     g_string_append_c(o, '[');
     for (guint n = 0; n < versions->len; n++) {
@@ -349,8 +353,18 @@ photo_json(const Shown *s, gboolean urls)
     }
     g_string_append_c(o, ']');
     pd_json_key(o, "versions");
-    versions_json(o, s->versions, FALSE);
-    g_string_append_c(o, '}');
+    pd_json_versions(o, s->versions, FALSE);
+    pd_json_key(o, "articles");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < s->articles->len; i++) {
+        const PdCatalogArticle *a = g_ptr_array_index(s->articles, i);
+        g_string_append_printf(o, "%s{\"id\": %" G_GINT64_FORMAT, i ? ", " : "", a->id);
+        pd_json_string(o, "slug", a->slug);
+        pd_json_string(o, "headline", a->headline);
+        pd_json_string(o, "status", a->status);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}");
     return g_string_free(o, FALSE);
 }
 
@@ -380,7 +394,7 @@ pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error)
     if (load_from(catalog, id, &s, error)) {
         GString *o = g_string_new("{");
         pd_json_key(o, "versions");
-        versions_json(o, s.versions, TRUE);
+        pd_json_versions(o, s.versions, TRUE);
         g_string_append_c(o, '}');
         json = g_string_free(o, FALSE);
     }
@@ -462,6 +476,12 @@ pd_ingest_show_text(const char *library, gint64 id, GError **error)
         line(o, label, v);
     }
     line(o, "Ingested", p->ingested_at);
+    for (guint i = 0; i < s.articles->len; i++) {
+        const PdCatalogArticle *a = g_ptr_array_index(s.articles, i);
+        g_autofree char *what = g_strdup_printf("%" G_GINT64_FORMAT ": %s (%s)%s%s", a->id, a->slug,
+                                                a->status, *a->headline ? ", " : "", a->headline);
+        line(o, "In article", what);
+    }
     for (guint i = 0; i < s.versions->len; i++) {
         const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
         g_autofree char *label = g_strdup_printf("Version %d", v->version);

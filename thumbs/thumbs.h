@@ -24,6 +24,7 @@ GQuark pd_thumbs_error_quark(void);
 typedef enum {
     PD_THUMBS_ERROR_TOO_LARGE, /* more megapixels than allowed (read from the header) */
     PD_THUMBS_ERROR_DECODE,    /* truncated or corrupt image data */
+    PD_THUMBS_ERROR_EMBED,     /* metadata that cannot go into the file (the message says) */
 } PdThumbsError;
 
 #define PD_THUMBS_DEFAULT_QUALITY        82
@@ -61,6 +62,15 @@ PdRenditionSet *pd_thumbs_render(const void *data, gsize len, const PdThumbsOpti
                                  GError **error);
 void pd_rendition_set_free(PdRenditionSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdRenditionSet, pd_rendition_set_free)
+
+/* A delivered JPEG: @jpeg's image data, its JFIF header, colour profile and Adobe
+ * colour marker, with @xmp (an XMP packet) and @irb (a Photoshop image resource list:
+ * the IIM and its digest) as its only other metadata; any EXIF, XMP, Photoshop
+ * resources or comments @jpeg had are left out. The image data is copied, not encoded
+ * again. Either blob may be NULL. NULL with PD_THUMBS_ERROR_DECODE when @jpeg is not a
+ * whole JPEG, PD_THUMBS_ERROR_EMBED when a blob is too large for its segment. */
+GBytes *pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len,
+                             GBytes *irb, GError **error);
 
 /* Bits that differ between two difference hashes (0: the same picture to the eye). */
 int pd_thumbs_hash_distance(guint64 a, guint64 b);

@@ -1,0 +1,233 @@
+/* cmd-article.c: photodesk article new|list|show|set|attach|detach|package: the stories
+ * photos are placed in, and their delivery with captions embedded. */
+#include "catalog/catalog.h"
+#include "cli/commands.h"
+#include "ingest/ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static PdCatalog *
+open_catalog(const char *library, GError **error)
+{
+    if (g_mkdir_with_parents(library, 0755) != 0) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", library,
+                    g_strerror(errno));
+        return NULL;
+    }
+    g_autofree char *path = pd_ingest_catalog_path(library);
+    return pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
+}
+
+/* A positive id from @s, else 0 after saying what is wrong. */
+static gint64
+parse_id(const char *what, const char *s)
+{
+    gint64 id = 0;
+    g_autoptr(GError) error = NULL;
+    if (!g_ascii_string_to_signed(s, 10, 1, G_MAXINT64, &id, &error)) {
+        fprintf(stderr, "photodesk article: %s \"%s\" is not a number\n", what, s);
+        return 0;
+    }
+    return id;
+}
+
+static const char *const usage_text =
+    "photodesk article: give one of\n"
+    "  new SLUG [--headline TEXT]\n"
+    "  list [--json]\n"
+    "  show [--json] ARTICLE\n"
+    "  set ARTICLE [--slug SLUG] [--headline TEXT] [--status draft|published]\n"
+    "  attach ARTICLE PHOTO... [--role lead|inline|gallery] [--caption TEXT] [--position N]\n"
+    "  detach ARTICLE PHOTO...\n"
+    "  package ARTICLE [--output FILE.zip] [--gps]\n";
+
+typedef struct {
+    char *headline, *slug, *status, *role, *caption, *output;
+    int position;
+    gboolean json, gps;
+} Options;
+
+static int
+report(const char *what, GError *error)
+{
+    fprintf(stderr, "photodesk article %s: %s\n", what, error->message);
+    return PD_EXIT_REJECTED;
+}
+
+static int
+attach(PdCatalog *c, gint64 article, char **photos, int n, const Options *o)
+{
+    int status = PD_EXIT_OK;
+    int position = o->position;
+    for (int i = 0; i < n; i++) {
+        gint64 photo = parse_id("the photo", photos[i]);
+        if (photo == 0)
+            return PD_EXIT_USAGE;
+        g_autoptr(GError) error = NULL;
+        PdCatalogPlacement p = {.article_id = article, .photo_id = photo, .position = position};
+        p.role = g_strdup(o->role);
+        p.caption = g_strdup(o->caption);
+        p.placed_by = g_strdup(g_get_user_name());
+        if (pd_catalog_place_photo(c, &p, &error)) {
+            printf("photo %" G_GINT64_FORMAT " placed in article %" G_GINT64_FORMAT
+                   " at %d as %s\n",
+                   photo, article, p.position, p.role);
+            if (position > 0)
+                position = p.position + 1; /* the next one after it */
+        } else {
+            status = report("attach", error);
+        }
+        g_free(p.role);
+        g_free(p.caption);
+        g_free(p.credit_line);
+        g_free(p.placed_by);
+        g_free(p.placed_at);
+    }
+    return status;
+}
+
+static int
+run(PdCatalog *c, const char *library, const char *action, char **args, int n, const Options *o)
+{
+    g_autoptr(GError) error = NULL;
+    if (strcmp(action, "new") == 0) {
+        g_autoptr(PdCatalogArticle) a =
+            pd_catalog_add_article(c, args[0], o->headline, g_get_user_name(), &error);
+        if (a == NULL)
+            return report(action, error);
+        printf("article %" G_GINT64_FORMAT ": %s\n", a->id, a->slug);
+        return PD_EXIT_OK;
+    }
+    if (strcmp(action, "list") == 0) {
+        if (o->json) {
+            g_autofree char *json = pd_ingest_articles_json(c, &error);
+            if (json == NULL)
+                return report(action, error);
+            printf("%s\n", json);
+            return PD_EXIT_OK;
+        }
+        g_autoptr(GPtrArray) all = pd_catalog_list_articles(c, &error);
+        if (all == NULL)
+            return report(action, error);
+        for (guint i = 0; i < all->len; i++) {
+            const PdCatalogArticle *a = g_ptr_array_index(all, i);
+            printf("%6" G_GINT64_FORMAT "  %-9s %2d photo%s  %s  %s\n", a->id, a->status, a->photos,
+                   a->photos == 1 ? " " : "s", a->slug, a->headline);
+        }
+        return PD_EXIT_OK;
+    }
+    gint64 id = parse_id("the article", args[0]);
+    if (id == 0)
+        return PD_EXIT_USAGE;
+    if (strcmp(action, "show") == 0) {
+        g_autofree char *out =
+            o->json ? pd_ingest_article_json(c, id, &error) : pd_ingest_article_text(c, id, &error);
+        if (out == NULL)
+            return report(action, error);
+        fputs(out, stdout);
+        if (o->json)
+            fputc('\n', stdout);
+        return PD_EXIT_OK;
+    }
+    if (strcmp(action, "set") == 0)
+        return pd_catalog_update_article(c, id, o->slug, o->headline, o->status, &error)
+                   ? PD_EXIT_OK
+                   : report(action, error);
+    if (strcmp(action, "attach") == 0)
+        return attach(c, id, args + 1, n - 1, o);
+    if (strcmp(action, "detach") == 0) {
+        int status = PD_EXIT_OK;
+        for (int i = 1; i < n; i++) {
+            gint64 photo = parse_id("the photo", args[i]);
+            if (photo == 0)
+                return PD_EXIT_USAGE;
+            g_autoptr(GError) e = NULL;
+            if (!pd_catalog_remove_placement(c, id, photo, &e))
+                status = report(action, e);
+        }
+        return status;
+    }
+    /* package */
+    g_autofree char *output = g_strdup(o->output);
+    if (output == NULL) {
+        g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, &error);
+        if (a == NULL)
+            return report(action, error);
+        GString *name = g_string_new(NULL);
+        for (const char *p = a->slug; *p; p++)
+            g_string_append_c(name, g_ascii_isalnum(*p) || *p == '-' || *p == '_' ? *p : '-');
+        g_string_append(name, ".zip");
+        output = g_string_free(name, FALSE);
+    }
+    if (g_file_test(output, G_FILE_TEST_EXISTS)) {
+        fprintf(stderr,
+                "photodesk article package: %s exists; remove it or give another name "
+                "with --output\n",
+                output);
+        return PD_EXIT_REJECTED;
+    }
+    if (!pd_ingest_package_article(c, library, id, o->gps, output, &error))
+        return report(action, error);
+    printf("%s\n", output);
+    return PD_EXIT_OK;
+}
+
+int
+pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
+{
+    Options o = {0};
+    GOptionEntry entries[] = {
+        {"headline", 0, 0, G_OPTION_ARG_STRING, &o.headline, "new, set: the article's headline",
+         "TEXT"},
+        {"slug", 0, 0, G_OPTION_ARG_STRING, &o.slug, "set: a new slug", "SLUG"},
+        {"status", 0, 0, G_OPTION_ARG_STRING, &o.status, "set: draft or published", "STATUS"},
+        {"role", 0, 0, G_OPTION_ARG_STRING, &o.role,
+         "attach: lead, inline or gallery (default: lead for the first photo, else inline)",
+         "ROLE"},
+        {"caption", 0, 0, G_OPTION_ARG_STRING, &o.caption,
+         "attach: the caption for this use (default: the photo's, without its credit)", "TEXT"},
+        {"position", 0, 0, G_OPTION_ARG_INT, &o.position,
+         "attach: where in the article, from 1 (default: last)", "N"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+         "package: the zip to write (default: SLUG.zip; never overwritten)", "FILE"},
+        {"gps", 0, 0, G_OPTION_ARG_NONE, &o.gps,
+         "package: embed where the photos were taken (left out by default)", NULL},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "list, show: JSON for programs", NULL},
+        {NULL},
+    };
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("new|list|show|set|attach|detach|package ... - articles and the "
+                             "photos placed in them");
+    g_option_context_set_description(
+        context,
+        "A placed photo has its own caption and credit line for the article, starting from\n"
+        "the photo's; the photo's own are never changed by it. A killed photo cannot be\n"
+        "placed, and an article with one cannot be packaged. The package is a zip of the\n"
+        "photos' web renditions with the caption, credit line, byline, source, copyright,\n"
+        "date, city and country embedded as IPTC-IIM and XMP, and article.json.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    gboolean parsed = pd_cli_parse(context, "article", &argc, &argv);
+    g_autofree char *headline = o.headline, *slug = o.slug, *status = o.status, *role = o.role,
+                    *caption = o.caption, *output = o.output;
+    if (!parsed)
+        return PD_EXIT_USAGE;
+    const char *action = argc > 1 ? argv[1] : "";
+    int n = argc - 2;
+    gboolean fits = (strcmp(action, "list") == 0 && n == 0) ||
+                    ((strcmp(action, "new") == 0 || strcmp(action, "show") == 0 ||
+                      strcmp(action, "set") == 0 || strcmp(action, "package") == 0) &&
+                     n == 1) ||
+                    ((strcmp(action, "attach") == 0 || strcmp(action, "detach") == 0) && n >= 2);
+    if (!fits) {
+        fputs(usage_text, stderr);
+        return PD_EXIT_USAGE;
+    }
+    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) catalog = open_catalog(library, &error);
+    if (catalog == NULL)
+        return report(action, error);
+    return run(catalog, library, action, argv + 2, n, &o);
+}

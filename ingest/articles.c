@@ -1,0 +1,508 @@
+/* articles.c: articles as the web UI and the command line show them, and their
+ * delivery: a zip of the placed photos with the metadata of their use embedded. */
+#include "ingest/embed.h"
+#include "ingest/ingest.h"
+#include "ingest/json.h"
+
+#include "assets/assets.h"
+#include "thumbs/thumbs.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <zip.h>
+
+/* ---------------------------------------------------------------- what the wire restricts */
+
+typedef struct {
+    gboolean kill, editorial_only, mandatory_credit, embargoed;
+    char *mandatory_credit_text; /* or NULL */
+    const char *embargo_until;   /* the photo's */
+} Rules;
+
+static void
+rules_read(const PdCatalogPhoto *p, Rules *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kill = p->kill;
+    r->editorial_only = p->editorial_only;
+    r->embargo_until = p->embargo_until;
+    if (p->embargo_until) {
+        g_autoptr(GDateTime) until = g_date_time_new_from_iso8601(p->embargo_until, NULL);
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        r->embargoed = until == NULL || g_date_time_compare(now, until) < 0;
+    }
+    g_autoptr(JsonParser) parser = json_parser_new();
+    if (p->restrictions && json_parser_load_from_data(parser, p->restrictions, -1, NULL)) {
+        JsonNode *root = json_parser_get_root(parser);
+        if (root && JSON_NODE_HOLDS_OBJECT(root)) {
+            JsonObject *o = json_node_get_object(root);
+            r->mandatory_credit =
+                json_object_get_boolean_member_with_default(o, "mandatory_credit", FALSE);
+            const char *text =
+                json_object_get_string_member_with_default(o, "mandatory_credit_text", NULL);
+            r->mandatory_credit_text = g_strdup(text);
+        }
+    }
+}
+
+static void
+rules_clear(Rules *r)
+{
+    g_free(r->mandatory_credit_text);
+}
+
+static void
+rules_json(GString *o, const Rules *r)
+{
+    pd_json_bool(o, "kill", r->kill);
+    pd_json_bool(o, "editorial_only", r->editorial_only);
+    pd_json_bool(o, "mandatory_credit", r->mandatory_credit);
+    pd_json_string(o, "mandatory_credit_text", r->mandatory_credit_text);
+    pd_json_string(o, "embargo_until", r->embargo_until);
+    pd_json_bool(o, "embargoed", r->embargoed);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void
+article_members(GString *o, const PdCatalogArticle *a)
+{
+    g_string_append_printf(o, "\"id\": %" G_GINT64_FORMAT, a->id);
+    pd_json_string(o, "slug", a->slug);
+    pd_json_string(o, "headline", a->headline);
+    pd_json_string(o, "status", a->status);
+    pd_json_string(o, "created_by", a->created_by);
+    pd_json_string(o, "created_at", a->created_at);
+    pd_json_string(o, "updated_at", a->updated_at);
+    pd_json_int(o, "photos", a->photos, TRUE);
+}
+
+static void
+articles_array(GString *o, GPtrArray *articles)
+{
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < articles->len; i++) {
+        g_string_append(o, i ? ", {" : "{");
+        article_members(o, g_ptr_array_index(articles, i));
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, ']');
+}
+
+char *
+pd_ingest_articles_json(PdCatalog *catalog, GError **error)
+{
+    g_autoptr(GPtrArray) all = pd_catalog_list_articles(catalog, error);
+    if (all == NULL)
+        return NULL;
+    GString *o = g_string_new("{");
+    pd_json_key(o, "articles");
+    articles_array(o, all);
+    g_string_append_c(o, '}');
+    return g_string_free(o, FALSE);
+}
+
+/* The URL of photo @p's rendition @name, or NULL when it has none. */
+static char *
+rendition_url(GPtrArray *renditions, const PdCatalogPhoto *p, const char *name)
+{
+    for (guint i = 0; renditions && i < renditions->len; i++) {
+        const PdCatalogRendition *r = g_ptr_array_index(renditions, i);
+        if (strcmp(r->name, name) == 0)
+            return g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", p->id, name, r->sha256);
+    }
+    return NULL;
+}
+
+/* The versions of the photo after @seen (oldest first), or NULL when there are none. */
+static GPtrArray *
+versions_since(PdCatalog *catalog, gint64 photo_id, int seen, GError **error)
+{
+    GPtrArray *all = pd_catalog_get_versions(catalog, photo_id, error);
+    if (all == NULL)
+        return NULL;
+    guint keep = 0;
+    while (keep < all->len && ((PdCatalogVersion *)g_ptr_array_index(all, keep))->version <= seen)
+        keep++;
+    g_ptr_array_remove_range(all, 0, keep);
+    if (all->len == 0) {
+        g_ptr_array_unref(all);
+        return NULL;
+    }
+    return all;
+}
+
+static gboolean
+placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GError **error)
+{
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, pl->photo_id, error);
+    if (p == NULL)
+        return FALSE;
+    g_autoptr(GPtrArray) renditions = pd_catalog_get_renditions(catalog, p->id, error);
+    if (renditions == NULL)
+        return FALSE;
+    g_autoptr(GError) failed = NULL;
+    g_autoptr(GPtrArray) since = versions_since(catalog, p->id, pl->seen_version, &failed);
+    if (failed) {
+        g_propagate_error(error, g_steal_pointer(&failed));
+        return FALSE;
+    }
+    g_string_append_printf(o, "{\"photo_id\": %" G_GINT64_FORMAT, pl->photo_id);
+    pd_json_int(o, "position", pl->position, TRUE);
+    pd_json_string(o, "role", pl->role);
+    pd_json_string(o, "caption", pl->caption);
+    pd_json_string(o, "credit_line", pl->credit_line);
+    pd_json_string(o, "placed_by", pl->placed_by);
+    pd_json_string(o, "placed_at", pl->placed_at);
+    Rules r;
+    rules_read(p, &r);
+    rules_json(o, &r);
+    rules_clear(&r);
+    pd_json_key(o, "photo");
+    g_string_append_printf(o, "{\"id\": %" G_GINT64_FORMAT, p->id);
+    pd_json_string(o, "sha256", p->sha256);
+    pd_json_string(o, "caption", p->caption);
+    pd_json_string(o, "caption_body", p->caption_body);
+    pd_json_string(o, "headline", p->headline);
+    pd_json_string(o, "byline", p->byline);
+    pd_json_string(o, "credit", p->credit);
+    pd_json_string(o, "source", p->source);
+    pd_json_string(o, "credit_line", p->credit_line);
+    pd_json_string(o, "date_created", p->date_created);
+    pd_json_string(o, "city", p->city);
+    pd_json_string(o, "country", p->country);
+    pd_json_int(o, "width", p->width, p->width > 0);
+    pd_json_int(o, "height", p->height, p->height > 0);
+    pd_json_int(o, "version", p->version, TRUE);
+    g_autofree char *thumb = rendition_url(renditions, p, "thumb");
+    g_autofree char *preview = rendition_url(renditions, p, "preview");
+    pd_json_string(o, "thumb", thumb);
+    pd_json_string(o, "preview", preview);
+    g_string_append_c(o, '}');
+    pd_json_key(o, "notice");
+    if (since) {
+        g_string_append_c(o, '{');
+        pd_json_int(o, "seen_version", pl->seen_version, TRUE);
+        pd_json_int(o, "version", p->version, TRUE);
+        pd_json_key(o, "versions");
+        pd_json_versions(o, since, TRUE);
+        g_string_append_c(o, '}');
+    } else {
+        g_string_append(o, "null");
+    }
+    g_string_append_c(o, '}');
+    return TRUE;
+}
+
+char *
+pd_ingest_article_json(PdCatalog *catalog, gint64 id, GError **error)
+{
+    g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
+    g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
+    if (placements == NULL)
+        return NULL;
+    GString *o = g_string_new("{");
+    article_members(o, a);
+    pd_json_key(o, "placements");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < placements->len; i++) {
+        if (i)
+            g_string_append(o, ", ");
+        if (!placement_json(catalog, o, g_ptr_array_index(placements, i), error)) {
+            g_string_free(o, TRUE);
+            return NULL;
+        }
+    }
+    g_string_append(o, "]}");
+    return g_string_free(o, FALSE);
+}
+
+static void
+line(GString *o, const char *label, const char *value)
+{
+    if (value == NULL || *value == 0)
+        return;
+    g_string_append_printf(o, "  %-14s ", label);
+    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (ch == '\n')
+            g_string_append_printf(o, "\n  %-14s ", "");
+        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
+            g_string_append_printf(o, "\\x%02x", ch);
+        else
+            g_string_append_unichar(o, ch);
+    }
+    g_string_append_c(o, '\n');
+}
+
+char *
+pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error)
+{
+    g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
+    g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
+    if (placements == NULL)
+        return NULL;
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(o, "article %" G_GINT64_FORMAT ": %s (%s)\n", a->id, a->slug, a->status);
+    line(o, "Headline", a->headline);
+    g_autofree char *created = g_strdup_printf("%s by %s", a->created_at, a->created_by);
+    line(o, "Created", created);
+    line(o, "Changed", a->updated_at);
+    if (placements->len == 0)
+        g_string_append(o, "  no photos yet\n");
+    for (guint i = 0; i < placements->len; i++) {
+        const PdCatalogPlacement *pl = g_ptr_array_index(placements, i);
+        g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, pl->photo_id, error);
+        if (p == NULL) {
+            g_string_free(o, TRUE);
+            return NULL;
+        }
+        g_string_append_printf(o, "\n%d. photo %" G_GINT64_FORMAT ", %s\n", pl->position,
+                               pl->photo_id, pl->role);
+        line(o, "Caption", pl->caption);
+        line(o, "Credit line", pl->credit_line);
+        line(o, "By-line", p->byline);
+        g_autofree char *placed = g_strdup_printf("%s by %s", pl->placed_at, pl->placed_by);
+        line(o, "Placed", placed);
+        Rules r;
+        rules_read(p, &r);
+        if (r.kill)
+            line(o, "RESTRICTION", "KILL: the agency has withdrawn this picture; remove it");
+        if (r.embargoed) {
+            g_autofree char *e = g_strdup_printf("EMBARGOED until %s", r.embargo_until);
+            line(o, "RESTRICTION", e);
+        }
+        if (r.editorial_only)
+            line(o, "RESTRICTION", "EDITORIAL USE ONLY");
+        if (r.mandatory_credit) {
+            g_autofree char *m =
+                g_strdup_printf("MANDATORY CREDIT%s%s", r.mandatory_credit_text ? ": " : "",
+                                r.mandatory_credit_text ? r.mandatory_credit_text : "");
+            line(o, "RESTRICTION", m);
+        }
+        rules_clear(&r);
+        if (p->version > pl->seen_version) {
+            g_autofree char *n = g_strdup_printf(
+                "the photo has changed since it was placed (version %d, now %d): see it with "
+                "photodesk show %" G_GINT64_FORMAT,
+                pl->seen_version, p->version, p->id);
+            line(o, "NOTICE", n);
+        }
+    }
+    return g_string_free(o, FALSE);
+}
+
+/* ---------------------------------------------------------------- the package */
+
+/* A file name of safe characters for @slug. */
+static char *
+safe_name(const char *slug)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = slug; *p && s->len < 60; p++)
+        g_string_append_c(s, g_ascii_isalnum(*p) || *p == '-' || *p == '_' ? *p : '-');
+    if (s->len == 0)
+        g_string_append(s, "article");
+    return g_string_free(s, FALSE);
+}
+
+typedef struct {
+    PdCatalogPlacement *placement;
+    PdCatalogPhoto *photo;
+    char *file;   /* its name in the zip */
+    GBytes *jpeg; /* with its metadata */
+} Packed;
+
+static void
+packed_free(gpointer data)
+{
+    Packed *k = data;
+    pd_catalog_photo_free(k->photo);
+    g_free(k->file);
+    if (k->jpeg)
+        g_bytes_unref(k->jpeg);
+    g_free(k);
+}
+
+static gboolean refuse(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+refuse(GError **error, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error_literal(error, PD_INGEST_ERROR, PD_INGEST_ERROR_REFUSED, msg);
+    return FALSE;
+}
+
+/* The placed photo's web rendition with the metadata of this use. */
+static gboolean
+pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error)
+{
+    const PdCatalogPhoto *p = k->photo;
+    g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
+    if (!pd_catalog_get_file(catalog, p->id, "web", &sha, &ext, &format, error)) {
+        g_prefix_error(error,
+                       "photo %" G_GINT64_FORMAT " has no web rendition (photodesk fsck "
+                       "--repair makes it again): ",
+                       p->id);
+        return FALSE;
+    }
+    g_autofree char *path = pd_store_rendition_path(store, "web", sha);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, error))
+        return FALSE;
+    PdEmbedFields f = {
+        .caption = k->placement->caption,
+        .credit_line = k->placement->credit_line,
+        .byline = p->byline,
+        .source = p->source,
+        .copyright = p->copyright,
+        .date_created = p->date_created,
+        .city = p->city,
+        .country = p->country,
+        .has_gps = gps && p->has_gps,
+        .gps_lat = p->gps_lat,
+        .gps_lon = p->gps_lon,
+    };
+    g_autoptr(GBytes) iim = pd_iim_encode(&f);
+    g_autoptr(GBytes) irb = pd_irb_encode(iim);
+    g_autofree char *xmp = pd_xmp_encode(&f);
+    k->jpeg = pd_thumbs_embed_jpeg((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
+    if (k->jpeg == NULL)
+        g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", p->id, path);
+    return k->jpeg != NULL;
+}
+
+static char *
+manifest(const PdCatalogArticle *a, GPtrArray *packed)
+{
+    GString *o = g_string_new("{");
+    pd_json_key(o, "article");
+    g_string_append_c(o, '{');
+    article_members(o, a);
+    g_string_append_c(o, '}');
+    g_autoptr(GDateTime) t = g_date_time_new_now_utc();
+    g_autofree char *now = g_date_time_format_iso8601(t);
+    pd_json_string(o, "packaged_at", now);
+    pd_json_key(o, "photos");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < packed->len; i++) {
+        const Packed *k = g_ptr_array_index(packed, i);
+        const PdCatalogPhoto *p = k->photo;
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_string(o, "file", k->file);
+        pd_json_int(o, "position", k->placement->position, TRUE);
+        pd_json_string(o, "role", k->placement->role);
+        g_string_append_printf(o, ", \"photo_id\": %" G_GINT64_FORMAT, p->id);
+        pd_json_string(o, "sha256", p->sha256);
+        pd_json_string(o, "caption", k->placement->caption);
+        pd_json_string(o, "credit_line", k->placement->credit_line);
+        pd_json_string(o, "byline", p->byline);
+        pd_json_string(o, "credit", p->credit);
+        pd_json_string(o, "source", p->source);
+        pd_json_string(o, "copyright", p->copyright);
+        pd_json_string(o, "date_created", p->date_created);
+        pd_json_string(o, "city", p->city);
+        pd_json_string(o, "country", p->country);
+        Rules r;
+        rules_read(p, &r);
+        rules_json(o, &r);
+        rules_clear(&r);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}\n");
+    return g_string_free(o, FALSE);
+}
+
+static gboolean
+zip_failed(zip_t *z, const char *zip_path, GError **error)
+{
+    g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", zip_path, zip_strerror(z));
+    return FALSE;
+}
+
+static gboolean
+write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **error)
+{
+    int code = 0;
+    zip_t *z = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    if (z == NULL) {
+        zip_error_t e;
+        zip_error_init_with_code(&e, code);
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", zip_path,
+                    zip_error_strerror(&e));
+        zip_error_fini(&e);
+        return FALSE;
+    }
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < packed->len; i++) {
+        const Packed *k = g_ptr_array_index(packed, i);
+        gsize n;
+        const void *data = g_bytes_get_data(k->jpeg, &n);
+        zip_source_t *src = zip_source_buffer(z, data, n, 0);
+        zip_int64_t at = src ? zip_file_add(z, k->file, src, ZIP_FL_ENC_UTF_8) : -1;
+        if (at < 0) {
+            if (src)
+                zip_source_free(src);
+            ok = zip_failed(z, zip_path, error);
+        } else {
+            /* JPEG does not deflate: stored */
+            zip_set_file_compression(z, (zip_uint64_t)at, ZIP_CM_STORE, 0);
+        }
+    }
+    if (ok) {
+        zip_source_t *src = zip_source_buffer(z, json, strlen(json), 0);
+        if (src == NULL || zip_file_add(z, "article.json", src, ZIP_FL_ENC_UTF_8) < 0) {
+            if (src)
+                zip_source_free(src);
+            ok = zip_failed(z, zip_path, error);
+        }
+    }
+    /* libzip writes a temporary file beside @zip_path and renames it when whole */
+    if (ok && zip_close(z) != 0)
+        ok = zip_failed(z, zip_path, error);
+    if (!ok)
+        zip_discard(z);
+    return ok;
+}
+
+gboolean
+pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
+                          const char *zip_path, GError **error)
+{
+    g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
+    g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
+    if (placements == NULL)
+        return FALSE;
+    if (placements->len == 0)
+        return refuse(error, "article %" G_GINT64_FORMAT " (%s) has no photos to deliver", id,
+                      a->slug);
+    g_autoptr(PdStore) store = pd_store_open(library, error);
+    if (store == NULL)
+        return FALSE;
+    g_autofree char *base = safe_name(a->slug);
+    g_autoptr(GPtrArray) packed = g_ptr_array_new_with_free_func(packed_free);
+    for (guint i = 0; i < placements->len; i++) {
+        Packed *k = g_new0(Packed, 1);
+        k->placement = g_ptr_array_index(placements, i);
+        g_ptr_array_add(packed, k);
+        k->photo = pd_catalog_get_photo(catalog, k->placement->photo_id, error);
+        if (k->photo == NULL)
+            return FALSE;
+        if (k->photo->kill)
+            return refuse(error,
+                          "photo %" G_GINT64_FORMAT " is killed: the agency has withdrawn it; "
+                          "remove it from the article before delivering",
+                          k->photo->id);
+        k->file = g_strdup_printf("%02d-%s-%" G_GINT64_FORMAT ".jpg", k->placement->position, base,
+                                  k->photo->id);
+        if (!pack(catalog, store, k, gps, error))
+            return FALSE;
+    }
+    g_autofree char *json = manifest(a, packed);
+    return write_zip(zip_path, packed, json, error);
+}

@@ -1,0 +1,221 @@
+/* embed.c: encoding the IIM, the Photoshop resources that carry it, and the XMP of a
+ * delivered file (see embed.h). */
+#include "ingest/embed.h"
+
+#include "ingest/iim.h"
+
+#include <math.h>
+#include <string.h>
+
+gsize
+pd_utf8_fit(const char *s, gsize max)
+{
+    gsize n = strlen(s);
+    if (n <= max)
+        return n;
+    /* back up over continuation bytes to the start of the character that does not fit */
+    while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+static void
+put(GByteArray *out, guint8 record, guint8 dataset, const char *value, gsize len)
+{
+    guint8 head[5] = {0x1C, record, dataset, (guint8)(len >> 8), (guint8)(len & 0xFF)};
+    g_byte_array_append(out, head, 5);
+    g_byte_array_append(out, (const guint8 *)value, (guint)len);
+}
+
+static void
+put_text(GByteArray *out, guint8 dataset, const char *value, gsize max)
+{
+    if (value == NULL || *value == 0)
+        return;
+    put(out, 2, dataset, value, pd_utf8_fit(value, max));
+}
+
+/* "2023-04-15T23:41:07+03:00" -> "20230415" and "234107+0300"; FALSE when @iso does not
+ * start with a full date. The time is left empty when there is none. */
+static gboolean
+iim_date_time(const char *iso, char date[9], char time[12])
+{
+    date[0] = time[0] = 0;
+    if (iso == NULL || strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-')
+        return FALSE;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !g_ascii_isdigit(iso[i]))
+            return FALSE;
+    g_snprintf(date, 9, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
+    const char *t = iso + 10;
+    if (*t != 'T' || strlen(t) < 9 || t[3] != ':' || t[6] != ':')
+        return TRUE;
+    const char *zone = t + 9;
+    while (*zone == '.' || g_ascii_isdigit(*zone))
+        zone++;
+    char offset[6] = "";
+    if (*zone == 'Z')
+        g_strlcpy(offset, "+0000", sizeof offset);
+    else if ((*zone == '+' || *zone == '-') && strlen(zone) >= 6 && zone[3] == ':')
+        g_snprintf(offset, sizeof offset, "%c%.2s%.2s", zone[0], zone + 1, zone + 4);
+    g_snprintf(time, 12, "%.2s%.2s%.2s%s", t + 1, t + 4, t + 7, offset);
+    return TRUE;
+}
+
+GBytes *
+pd_iim_encode(const PdEmbedFields *f)
+{
+    GByteArray *out = g_byte_array_new();
+    /* in the standard's order: record 1 before 2, datasets ascending */
+    put(out, 1, 0, "\x00\x04", 2); /* envelope record version 4 */
+    put(out, 1, 90, "\x1b%G", 3);  /* the coded character set: UTF-8 */
+    put(out, 2, 0, "\x00\x04", 2); /* application record version 4 */
+    char date[9], time[12];
+    if (iim_date_time(f->date_created, date, time)) {
+        put_text(out, PD_IIM_DATE_CREATED, date, 8);
+        put_text(out, PD_IIM_TIME_CREATED, time, 11);
+    }
+    put_text(out, PD_IIM_BYLINE, f->byline, PD_IIM_BYLINE_MAX);
+    put_text(out, PD_IIM_CITY, f->city, PD_IIM_CITY_MAX);
+    put_text(out, PD_IIM_COUNTRY, f->country, PD_IIM_COUNTRY_MAX);
+    put_text(out, PD_IIM_CREDIT, f->credit_line, PD_IIM_CREDIT_MAX);
+    put_text(out, PD_IIM_SOURCE, f->source, PD_IIM_SOURCE_MAX);
+    put_text(out, PD_IIM_COPYRIGHT, f->copyright, PD_IIM_COPYRIGHT_MAX);
+    put_text(out, PD_IIM_CAPTION, f->caption, PD_IIM_CAPTION_MAX);
+    return g_byte_array_free_to_bytes(out);
+}
+
+static void
+put_resource(GByteArray *out, guint16 id, const guint8 *data, gsize len)
+{
+    guint8 head[12] = {'8',
+                       'B',
+                       'I',
+                       'M',
+                       (guint8)(id >> 8),
+                       (guint8)(id & 0xFF),
+                       0,
+                       0, /* an empty name, padded to an even length */
+                       (guint8)(len >> 24),
+                       (guint8)(len >> 16),
+                       (guint8)(len >> 8),
+                       (guint8)len};
+    g_byte_array_append(out, head, sizeof head);
+    g_byte_array_append(out, data, (guint)len);
+    if (len % 2)
+        g_byte_array_append(out, (const guint8 *)"", 1);
+}
+
+GBytes *
+pd_irb_encode(GBytes *iim)
+{
+    gsize n;
+    const guint8 *data = g_bytes_get_data(iim, &n);
+    guint8 digest[16];
+    gsize digest_len = sizeof digest;
+    GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
+    g_checksum_update(md5, data, (gssize)n);
+    g_checksum_get_digest(md5, digest, &digest_len);
+    g_checksum_free(md5);
+    GByteArray *out = g_byte_array_new();
+    put_resource(out, PD_IRB_IPTC, data, n);
+    put_resource(out, PD_IRB_IPTC_DIGEST, digest, sizeof digest);
+    return g_byte_array_free_to_bytes(out);
+}
+
+/* @s as XML character data: escaped, and without the control characters XML 1.0 has
+ * no place for. */
+static void
+append_xml(GString *out, const char *s)
+{
+    for (const guchar *p = (const guchar *)s; *p; p++) {
+        switch (*p) {
+        case '&':
+            g_string_append(out, "&amp;");
+            break;
+        case '<':
+            g_string_append(out, "&lt;");
+            break;
+        case '>':
+            g_string_append(out, "&gt;");
+            break;
+        case '"':
+            g_string_append(out, "&quot;");
+            break;
+        case '\n':
+            g_string_append(out, "&#xA;");
+            break;
+        case '\r':
+            g_string_append(out, "&#xD;");
+            break;
+        case '\t':
+            g_string_append(out, "&#x9;");
+            break;
+        default:
+            if (*p >= 0x20)
+                g_string_append_c(out, (char)*p);
+        }
+    }
+}
+
+static void
+simple(GString *out, const char *name, const char *value)
+{
+    if (value == NULL || *value == 0)
+        return;
+    g_string_append_printf(out, "   <%s>", name);
+    append_xml(out, value);
+    g_string_append_printf(out, "</%s>\n", name);
+}
+
+static void
+container(GString *out, const char *name, const char *kind, const char *value)
+{
+    if (value == NULL || *value == 0)
+        return;
+    g_string_append_printf(out, "   <%s>\n    <rdf:%s>\n     <rdf:li%s>", name, kind,
+                           strcmp(kind, "Alt") == 0 ? " xml:lang=\"x-default\"" : "");
+    append_xml(out, value);
+    g_string_append_printf(out, "</rdf:li>\n    </rdf:%s>\n   </%s>\n", kind, name);
+}
+
+/* XMP's GPS coordinate: "DDD,MM.mmmmmmK". */
+static char *
+xmp_coordinate(double v, char positive, char negative)
+{
+    char k = v < 0 ? negative : positive;
+    v = fabs(v);
+    int deg = (int)v;
+    return g_strdup_printf("%d,%.6f%c", deg, (v - deg) * 60.0, k);
+}
+
+char *
+pd_xmp_encode(const PdEmbedFields *f)
+{
+    GString *out =
+        g_string_new("<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\" x:xmptk=\"photodesk\">\n"
+                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
+                     "22-rdf-syntax-ns#\">\n"
+                     "  <rdf:Description rdf:about=\"\"\n"
+                     "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                     "    xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"\n"
+                     "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\">\n");
+    container(out, "dc:description", "Alt", f->caption);
+    container(out, "dc:creator", "Seq", f->byline);
+    container(out, "dc:rights", "Alt", f->copyright);
+    simple(out, "photoshop:Credit", f->credit_line);
+    simple(out, "photoshop:Source", f->source);
+    simple(out, "photoshop:DateCreated", f->date_created);
+    simple(out, "photoshop:City", f->city);
+    simple(out, "photoshop:Country", f->country);
+    if (f->has_gps) {
+        g_autofree char *lat = xmp_coordinate(f->gps_lat, 'N', 'S');
+        g_autofree char *lon = xmp_coordinate(f->gps_lon, 'E', 'W');
+        simple(out, "exif:GPSLatitude", lat);
+        simple(out, "exif:GPSLongitude", lon);
+    }
+    g_string_append(out, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n"
+                         "<?xpacket end=\"w\"?>");
+    return g_string_free(out, FALSE);
+}
