@@ -118,7 +118,12 @@ pd_respond_gerror(Request *r, const GError *error)
             status = MHD_HTTP_NOT_FOUND;
             break;
         case PD_CATALOG_ERROR_QUERY:
+        case PD_CATALOG_ERROR_INVALID:
             status = MHD_HTTP_BAD_REQUEST;
+            break;
+        case PD_CATALOG_ERROR_EXISTS:
+        case PD_CATALOG_ERROR_CONFLICT:
+            status = MHD_HTTP_CONFLICT;
             break;
         case PD_CATALOG_ERROR_BUSY:
             status = MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -128,6 +133,8 @@ pd_respond_gerror(Request *r, const GError *error)
         }
     } else if (error->domain == PD_INGEST_ERROR && error->code == PD_INGEST_ERROR_INVALID) {
         status = MHD_HTTP_BAD_REQUEST;
+    } else if (error->domain == PD_INGEST_ERROR && error->code == PD_INGEST_ERROR_REFUSED) {
+        status = MHD_HTTP_CONFLICT;
     }
     if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
         g_printerr("photodesk serve: %s %s: %s\n", r->method, r->url, error->message);
@@ -279,19 +286,25 @@ typedef enum {
     ROUTE_PHOTO,
     ROUTE_HISTORY,
     ROUTE_FILE,
+    ROUTE_ARTICLES,       /* /api/articles */
+    ROUTE_ARTICLE,        /* /api/articles/ID */
+    ROUTE_ARTICLE_PHOTOS, /* /api/articles/ID/photos */
+    ROUTE_PLACEMENT,      /* /api/articles/ID/photos/PHOTO */
+    ROUTE_PACKAGE,        /* /api/articles/ID/package */
 } Route;
 
 typedef struct {
     Route route;
     const Asset *asset;
     gint64 id;
+    gint64 photo;     /* ROUTE_PLACEMENT's */
     const char *file; /* thumb, preview, web, original */
 } Match;
 
 static Match
 match(const char *url)
 {
-    Match m = {ROUTE_NONE, NULL, 0, NULL};
+    Match m = {ROUTE_NONE, NULL, 0, 0, NULL};
     for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
         if (strcmp(url, assets[i].path) == 0) {
             m.route = ROUTE_ASSET;
@@ -306,10 +319,25 @@ match(const char *url)
         m.route = ROUTE_ME;
     else if (strcmp(url, "/api/photos") == 0)
         m.route = ROUTE_PHOTOS;
+    else if (strcmp(url, "/api/articles") == 0)
+        m.route = ROUTE_ARTICLES;
     if (m.route != ROUTE_NONE)
         return m;
-    g_auto(GStrv) parts = g_strsplit(url, "/", 6);
+    g_auto(GStrv) parts = g_strsplit(url, "/", 7);
     guint n = g_strv_length(parts);
+    /* "", "api", "articles", ID[, "photos"[, PHOTO] | "package"] */
+    if (n >= 4 && n <= 6 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
+        strcmp(parts[2], "articles") == 0 && (m.id = parse_id(parts[3])) > 0) {
+        if (n == 4)
+            m.route = ROUTE_ARTICLE;
+        else if (n == 5 && strcmp(parts[4], "photos") == 0)
+            m.route = ROUTE_ARTICLE_PHOTOS;
+        else if (n == 5 && strcmp(parts[4], "package") == 0)
+            m.route = ROUTE_PACKAGE;
+        else if (n == 6 && strcmp(parts[4], "photos") == 0 && (m.photo = parse_id(parts[5])) > 0)
+            m.route = ROUTE_PLACEMENT;
+        return m;
+    }
     /* "", "api", "photos", ID[, "history"] */
     if (n >= 4 && n <= 5 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
         strcmp(parts[2], "photos") == 0 && (m.id = parse_id(parts[3])) > 0) {
@@ -375,8 +403,21 @@ dispatch(Request *r)
         allowed = allowed || method_is(r, "POST");
         break;
     case ROUTE_PHOTO:
+    case ROUTE_ARTICLE:
         allow = "GET, HEAD, PATCH";
         allowed = allowed || method_is(r, "PATCH");
+        break;
+    case ROUTE_ARTICLES:
+        allow = "GET, HEAD, POST";
+        allowed = allowed || method_is(r, "POST");
+        break;
+    case ROUTE_ARTICLE_PHOTOS:
+        allow = "POST";
+        allowed = method_is(r, "POST");
+        break;
+    case ROUTE_PLACEMENT:
+        allow = "PATCH, DELETE";
+        allowed = method_is(r, "PATCH") || method_is(r, "DELETE");
         break;
     default:
         break;
@@ -417,6 +458,17 @@ dispatch(Request *r)
         return pd_api_history(r, m.id);
     case ROUTE_FILE:
         return pd_api_file(r, m.id, m.file);
+    case ROUTE_ARTICLES:
+        return method_is(r, "POST") ? pd_api_article_create(r, session) : pd_api_articles(r);
+    case ROUTE_ARTICLE:
+        return method_is(r, "PATCH") ? pd_api_article_update(r, m.id) : pd_api_article(r, m.id);
+    case ROUTE_ARTICLE_PHOTOS:
+        return pd_api_place(r, m.id, session);
+    case ROUTE_PLACEMENT:
+        return method_is(r, "DELETE") ? pd_api_placement_remove(r, m.id, m.photo)
+                                      : pd_api_placement_update(r, m.id, m.photo);
+    case ROUTE_PACKAGE:
+        return pd_api_package(r, m.id);
     default:
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
     }

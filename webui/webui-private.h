@@ -101,6 +101,16 @@ enum MHD_Result pd_api_correct(Request *r, gint64 id, const PdCatalogSession *se
 enum MHD_Result pd_api_history(Request *r, gint64 id);
 enum MHD_Result pd_api_file(Request *r, gint64 id, const char *name);
 
+/* Articles (articles.c). */
+enum MHD_Result pd_api_articles(Request *r);
+enum MHD_Result pd_api_article(Request *r, gint64 id);
+enum MHD_Result pd_api_article_create(Request *r, const PdCatalogSession *session);
+enum MHD_Result pd_api_article_update(Request *r, gint64 id);
+enum MHD_Result pd_api_place(Request *r, gint64 id, const PdCatalogSession *session);
+enum MHD_Result pd_api_placement_update(Request *r, gint64 id, gint64 photo_id);
+enum MHD_Result pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id);
+enum MHD_Result pd_api_package(Request *r, gint64 id);
+
 /* Uploads: set up on the request's first call, fed its body, answered at its end. */
 gboolean pd_upload_begin(Request *r, GError **error);
 void pd_upload_feed(Request *r, const char *data, size_t size);

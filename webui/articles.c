@@ -1,0 +1,253 @@
+/* articles.c: the JSON API for articles: list and create them, change them, place
+ * photos in them with their own caption and credit line, and download their package.
+ * Every answer that changes an article is the whole article, as GET gives it. */
+#include "ingest/ingest.h"
+#include "webui/webui-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The members of a request body, checked: each is one of @names, and a string (or null,
+ * when @nullable) unless it is @int_name (a whole number) or @bool_name. */
+typedef struct {
+    const char *name;
+    enum { TEXT, NUMBER, FLAG } type;
+    const char *text;
+    gint64 number;
+    gboolean flag, given;
+} Member;
+
+static gboolean
+read_members(Request *r, JsonObject *o, Member *members, gsize n, enum MHD_Result *result)
+{
+    JsonObjectIter it;
+    const char *name;
+    JsonNode *node;
+    json_object_iter_init(&it, o);
+    while (json_object_iter_next(&it, &name, &node)) {
+        Member *m = NULL;
+        for (gsize i = 0; i < n && m == NULL; i++)
+            if (strcmp(members[i].name, name) == 0)
+                m = &members[i];
+        if (m == NULL) {
+            GString *known = g_string_new(NULL);
+            for (gsize i = 0; i < n; i++)
+                g_string_append_printf(known, "%s%s", i ? ", " : "", members[i].name);
+            *result =
+                pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: not one of %s", name, known->str);
+            g_string_free(known, TRUE);
+            return FALSE;
+        }
+        GType t = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
+        gboolean ok = JSON_NODE_HOLDS_NULL(node) || (m->type == TEXT && t == G_TYPE_STRING) ||
+                      (m->type == NUMBER && t == G_TYPE_INT64) ||
+                      (m->type == FLAG && t == G_TYPE_BOOLEAN);
+        if (!ok) {
+            *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give %s", name,
+                                       m->type == TEXT     ? "a string"
+                                       : m->type == NUMBER ? "a whole number"
+                                                           : "true or false");
+            return FALSE;
+        }
+        if (JSON_NODE_HOLDS_NULL(node))
+            continue; /* as if not given */
+        m->given = TRUE;
+        if (m->type == TEXT)
+            m->text = json_node_get_string(node);
+        else if (m->type == NUMBER)
+            m->number = json_node_get_int(node);
+        else
+            m->flag = json_node_get_boolean(node);
+    }
+    return TRUE;
+}
+
+static enum MHD_Result
+respond_article(Request *r, PdCatalog *cat, gint64 id, unsigned int status)
+{
+    g_autoptr(GError) error = NULL;
+    char *json = pd_ingest_article_json(cat, id, &error);
+    return json ? pd_respond_json(r, status, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_articles(Request *r)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    char *json = cat ? pd_ingest_articles_json(cat, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_article(Request *r, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    return cat ? respond_article(r, cat, id, MHD_HTTP_OK) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_article_create(Request *r, const PdCatalogSession *session)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    Member m[] = {{"slug", TEXT}, {"headline", TEXT}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    if (!m[0].given)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "slug: an article needs one");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    g_autoptr(PdCatalogArticle) a =
+        cat ? pd_catalog_add_article(cat, m[0].text, m[1].text, session->user, &error) : NULL;
+    return a ? respond_article(r, cat, a->id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_article_update(Request *r, gint64 id)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    Member m[] = {{"slug", TEXT}, {"headline", TEXT}, {"status", TEXT}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL || !pd_catalog_update_article(cat, id, m[0].text, m[1].text, m[2].text, &error))
+        return pd_respond_gerror(r, error);
+    return respond_article(r, cat, id, MHD_HTTP_OK);
+}
+
+static gboolean
+valid_position(Request *r, const Member *m, enum MHD_Result *result)
+{
+    if (!m->given || (m->number >= 1 && m->number <= 100000))
+        return TRUE;
+    *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "position: from 1 (the first)");
+    return FALSE;
+}
+
+enum MHD_Result
+pd_api_place(Request *r, gint64 id, const PdCatalogSession *session)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    Member m[] = {{"photo_id", NUMBER},
+                  {"role", TEXT},
+                  {"caption", TEXT},
+                  {"credit_line", TEXT},
+                  {"position", NUMBER}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[4], &result))
+        return result;
+    if (!m[0].given || m[0].number < 1)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "photo_id: which photo to place");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL)
+        return pd_respond_gerror(r, error);
+    PdCatalogPlacement p = {
+        .article_id = id, .photo_id = m[0].number, .position = (int)m[4].number};
+    p.role = g_strdup(m[1].text);
+    p.caption = g_strdup(m[2].text);
+    p.credit_line = g_strdup(m[3].text);
+    p.placed_by = g_strdup(session->user);
+    gboolean ok = pd_catalog_place_photo(cat, &p, &error);
+    g_free(p.role);
+    g_free(p.caption);
+    g_free(p.credit_line);
+    g_free(p.placed_by);
+    g_free(p.placed_at);
+    return ok ? respond_article(r, cat, id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_placement_update(Request *r, gint64 id, gint64 photo_id)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    Member m[] = {{"caption", TEXT},
+                  {"credit_line", TEXT},
+                  {"role", TEXT},
+                  {"position", NUMBER},
+                  {"acknowledge", FLAG}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL || !pd_catalog_update_placement(cat, id, photo_id, m[0].text, m[1].text,
+                                                    m[2].text, (int)m[3].number, m[4].flag, &error))
+        return pd_respond_gerror(r, error);
+    return respond_article(r, cat, id, MHD_HTTP_OK);
+}
+
+enum MHD_Result
+pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL || !pd_catalog_remove_placement(cat, id, photo_id, &error))
+        return pd_respond_gerror(r, error);
+    return respond_article(r, cat, id, MHD_HTTP_OK);
+}
+
+/* The package is made in the library's tmp/, opened, unlinked and sent from the open
+ * file: nothing is left behind however the download ends. */
+enum MHD_Result
+pd_api_package(Request *r, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    g_autoptr(PdCatalogArticle) a = cat ? pd_catalog_get_article(cat, id, &error) : NULL;
+    if (a == NULL)
+        return pd_respond_gerror(r, error);
+    const char *gps = MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "gps");
+    gboolean with_gps = g_strcmp0(gps, "1") == 0 || g_strcmp0(gps, "true") == 0;
+    g_autofree char *dir = g_build_filename(pd_server->library, "tmp", "package-XXXXXX", NULL);
+    g_autofree char *tmp = g_path_get_dirname(dir);
+    g_mkdir_with_parents(tmp, 0700);
+    if (g_mkdtemp(dir) == NULL)
+        return pd_respond_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make %s: %s", dir,
+                                g_strerror(errno));
+    g_autofree char *path = g_build_filename(dir, "package.zip", NULL);
+    gboolean ok = pd_ingest_package_article(cat, pd_server->library, id, with_gps, path, &error);
+    int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    g_unlink(path);
+    g_rmdir(dir);
+    if (!ok)
+        return pd_respond_gerror(r, error);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return pd_respond_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "reading the package: %s",
+                                g_strerror(errno));
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+    r->bytes = (guint64)st.st_size;
+    GString *name = g_string_new(NULL);
+    for (const char *p = a->slug; *p; p++)
+        g_string_append_c(name, g_ascii_isalnum(*p) || *p == '-' || *p == '_' ? *p : '-');
+    g_autofree char *disposition = g_strdup_printf("attachment; filename=\"%s.zip\"", name->str);
+    g_string_free(name, TRUE);
+    MHD_add_response_header(resp, "Content-Type", "application/zip");
+    MHD_add_response_header(resp, "Content-Disposition", disposition);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
