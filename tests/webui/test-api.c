@@ -1,6 +1,7 @@
 /* test-api.c: the web API against `photodesk serve` started on a free port: logins,
  * sessions, CSRF, throttling; search, photos, corrections, history, uploads, files with
- * their ETags; and bad input: traversal, unknown routes, wrong methods, oversized and
+ * their ETags; articles, their placements, the wire's rules and the package read back
+ * with exiftool; and bad input: traversal, unknown routes, wrong methods, oversized and
  * malformed bodies. */
 #include <gio/gio.h>
 #include <glib.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <vips/vips.h>
+#include <zip.h>
 
 #include "../cli/e2e.h"
 
@@ -695,6 +697,273 @@ test_headers_and_front_end(void)
     reply_clear(&head);
 }
 
+/* ---------------------------------------------------------------- articles */
+
+static JsonObject *
+placement_of(JsonObject *article, guint i)
+{
+    return json_array_get_object_element(json_object_get_array_member(article, "placements"), i);
+}
+
+/* What the JSON answer of a request holds; its status checked. */
+static JsonObject *
+expect(const char *method, const char *target, const Session *s, const char *body, int status)
+{
+    g_autofree char *headers = with(s, TRUE, body ? "Content-Type: application/json\r\n" : NULL);
+    Reply r = http(method, target, headers, body, body ? strlen(body) : 0);
+    if (r.status != status)
+        g_error("%s %s: %d, not %d: %s", method, target, r.status, status, body_text(&r));
+    JsonObject *o = json_of(&r);
+    reply_clear(&r);
+    return o;
+}
+
+/* The package's entries, by name. */
+static GHashTable *
+unzip(GBytes *zip)
+{
+    GHashTable *entries =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    gsize n;
+    const void *data = g_bytes_get_data(zip, &n);
+    zip_source_t *src = zip_source_buffer_create(data, n - 1, 0, &ze); /* less the NUL */
+    g_assert_nonnull(src);
+    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    g_assert_nonnull(z);
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
+        zip_stat_t st;
+        g_assert_cmpint(zip_stat_index(z, (zip_uint64_t)i, 0, &st), ==, 0);
+        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+        guint8 *buf = g_malloc(st.size + 1);
+        g_assert_cmpint(zip_fread(f, buf, st.size), ==, (zip_int64_t)st.size);
+        buf[st.size] = 0;
+        zip_fclose(f);
+        g_hash_table_insert(entries, g_strdup(st.name), g_bytes_new_take(buf, st.size));
+    }
+    zip_close(z);
+    return entries;
+}
+
+/* exiftool's reading of @jpeg, as a JSON object, or NULL when exiftool is not here. */
+static JsonObject *
+exiftool(GBytes *jpeg)
+{
+    g_autofree char *path = g_build_filename(workdir, "delivered.jpg", NULL);
+    gsize n;
+    const char *data = g_bytes_get_data(jpeg, &n);
+    g_assert_true(g_file_set_contents(path, data, (gssize)n, NULL));
+    const char *argv[] = {"exiftool",
+                          "-j",
+                          "-a",
+                          "-G1",
+                          "-charset",
+                          "iptc=UTF8",
+                          "-CurrentIPTCDigest",
+                          "-IPTCDigest",
+                          "-IPTC:all",
+                          "-XMP:all",
+                          "-GPS:all",
+                          path,
+                          NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &out, NULL, &status, NULL))
+        return NULL;
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+    return json_object_ref(
+        json_array_get_object_element(json_node_get_array(json_parser_get_root(p)), 0));
+}
+
+static void
+test_articles(void)
+{
+    Session s = login();
+    Reply found = http("GET", "/api/photos?q=putin", s.cookie, NULL, 0);
+    JsonObject *fo = json_of(&found);
+    gint64 putin = json_object_get_int_member(
+        json_array_get_object_element(json_object_get_array_member(fo, "results"), 0), "id");
+    json_object_unref(fo);
+    reply_clear(&found);
+    gint64 burning = g_ascii_strtoll(strrchr(fire, '/') + 1, NULL, 10);
+
+    /* creating: CSRF, the slug's rules */
+    const char *create = "{\"slug\": \"russia-easter\", \"headline\": \"Putin at Easter\"}";
+    Reply no_csrf = http("POST", "/api/articles", s.cookie, create, strlen(create));
+    g_assert_cmpint(no_csrf.status, ==, 403);
+    reply_clear(&no_csrf);
+    JsonObject *a = expect("POST", "/api/articles", &s, create, 201);
+    gint64 id = json_object_get_int_member(a, "id");
+    g_assert_cmpstr(json_object_get_string_member(a, "created_by"), ==, "anna");
+    g_assert_cmpstr(json_object_get_string_member(a, "status"), ==, "draft");
+    json_object_unref(a);
+    json_object_unref(expect("POST", "/api/articles", &s, "{\"slug\": \"Russia-Easter\"}", 409));
+    json_object_unref(expect("POST", "/api/articles", &s, "{\"headline\": \"x\"}", 400));
+    json_object_unref(expect("POST", "/api/articles", &s, "{\"slug\": \"a\", \"x\": 1}", 400));
+    json_object_unref(expect("POST", "/api/articles", &s, "{\"slug\": 5}", 400));
+    json_object_unref(expect("POST", "/api/articles", &s, "{\"slug\": ", 400));
+    JsonObject *list = expect("GET", "/api/articles", &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(list, "articles")), ==, 1);
+    json_object_unref(list);
+    g_autofree char *url = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT, id);
+    g_autofree char *photos = g_strdup_printf("%s/photos", url);
+    JsonObject *renamed = expect("PATCH", url, &s, "{\"headline\": \"Easter in Moscow\"}", 200);
+    g_assert_cmpstr(json_object_get_string_member(renamed, "headline"), ==, "Easter in Moscow");
+    json_object_unref(renamed);
+    json_object_unref(expect("PATCH", url, &s, "{\"status\": \"spiked\"}", 400));
+    json_object_unref(expect("GET", "/api/articles/999", &s, NULL, 404));
+
+    /* placing: the photo's caption body and credit line to start with, in order */
+    g_autofree char *place_putin = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", putin);
+    a = expect("POST", photos, &s, place_putin, 201);
+    JsonObject *pl = placement_of(a, 0);
+    g_assert_cmpstr(json_object_get_string_member(pl, "role"), ==, "lead");
+    g_assert_cmpstr(json_object_get_string_member(pl, "caption"), ==,
+                    "Russian President Vladimir Putin attends an Orthodox Easter service in "
+                    "Moscow, Russia, Saturday, April 15, 2023.");
+    g_assert_cmpstr(
+        json_object_get_string_member(pl, "credit_line"), ==,
+        json_object_get_string_member(json_object_get_object_member(pl, "photo"), "credit_line"));
+    g_assert_true(json_object_get_null_member(pl, "notice"));
+    json_object_unref(a);
+    json_object_unref(expect("POST", photos, &s, place_putin, 409));
+    json_object_unref(expect("POST", photos, &s, "{\"photo_id\": 999}", 404));
+    json_object_unref(expect("POST", photos, &s, "{\"photo_id\": \"1\"}", 400));
+    json_object_unref(expect("POST", "/api/articles/999/photos", &s, place_putin, 404));
+    g_autofree char *place_fire = g_strdup_printf(
+        "{\"photo_id\": %" G_GINT64_FORMAT ", \"position\": 1, \"role\": \"gallery\"}", burning);
+    a = expect("POST", photos, &s, place_fire, 201);
+    g_assert_cmpint(json_object_get_int_member(placement_of(a, 0), "photo_id"), ==, burning);
+    g_assert_cmpint(json_object_get_int_member(placement_of(a, 1), "position"), ==, 2);
+    json_object_unref(a);
+
+    /* reordering, the per-use caption; the photo's own caption stays */
+    g_autofree char *putin_in = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, putin);
+    a = expect("PATCH", putin_in, &s, "{\"position\": 1}", 200);
+    g_assert_cmpint(json_object_get_int_member(placement_of(a, 0), "photo_id"), ==, putin);
+    json_object_unref(a);
+    const char *mine = "{\"caption\": \"Vladimir Putin at the Easter service in Moscow.\", "
+                       "\"credit_line\": \"Alexander Zemlianichenko/AP\"}";
+    a = expect("PATCH", putin_in, &s, mine, 200);
+    g_assert_cmpstr(json_object_get_string_member(placement_of(a, 0), "caption"), ==,
+                    "Vladimir Putin at the Easter service in Moscow.");
+    json_object_unref(a);
+    g_autofree char *photo_url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, putin);
+    JsonObject *photo = expect("GET", photo_url, &s, NULL, 200);
+    g_assert_true(g_str_has_prefix(json_object_get_string_member(photo, "caption"),
+                                   "Russian President Vladimir Putin attends"));
+    JsonArray *used = json_object_get_array_member(photo, "articles");
+    g_assert_cmpuint(json_array_get_length(used), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(used, 0), "slug"),
+                    ==, "russia-easter");
+    json_object_unref(photo);
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"role\": \"cover\"}", 400));
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"position\": 0}", 400));
+    g_autofree char *not_in = g_strdup_printf("%s/999", photos);
+    json_object_unref(expect("PATCH", not_in, &s, "{\"role\": \"inline\"}", 404));
+    Reply get_photos = http("GET", photos, s.cookie, NULL, 0);
+    g_assert_cmpint(get_photos.status, ==, 405);
+    reply_clear(&get_photos);
+
+    /* the package: web renditions with the caption as placed, read back by exiftool */
+    g_autofree char *package = g_strdup_printf("%s/package", url);
+    Reply zip = http("GET", package, s.cookie, NULL, 0);
+    g_assert_cmpint(zip.status, ==, 200);
+    g_assert_cmpstr(header(&zip, "content-type"), ==, "application/zip");
+    g_assert_nonnull(strstr(header(&zip, "content-disposition"), "russia-easter.zip"));
+    g_autoptr(GHashTable) entries = unzip(zip.body);
+    reply_clear(&zip);
+    g_assert_cmpuint(g_hash_table_size(entries), ==, 3);
+    GBytes *manifest = g_hash_table_lookup(entries, "article.json");
+    g_assert_nonnull(manifest);
+    g_autoptr(JsonParser) mp = json_parser_new();
+    g_assert_true(json_parser_load_from_data(mp, g_bytes_get_data(manifest, NULL),
+                                             (gssize)g_bytes_get_size(manifest), NULL));
+    JsonArray *listed =
+        json_object_get_array_member(json_node_get_object(json_parser_get_root(mp)), "photos");
+    g_assert_cmpuint(json_array_get_length(listed), ==, 2);
+    JsonObject *first = json_array_get_object_element(listed, 0);
+    g_assert_cmpint(json_object_get_int_member(first, "photo_id"), ==, putin);
+    GBytes *jpeg = g_hash_table_lookup(entries, json_object_get_string_member(first, "file"));
+    g_assert_nonnull(jpeg);
+    g_autoptr(JsonObject) tags = exiftool(jpeg);
+    if (tags == NULL) {
+        g_test_message("exiftool is not installed: the package is not read back");
+    } else {
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Caption-Abstract"), ==,
+                        "Vladimir Putin at the Easter service in Moscow.");
+        g_assert_cmpstr(json_object_get_string_member(tags, "XMP-dc:Description"), ==,
+                        "Vladimir Putin at the Easter service in Moscow.");
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Credit"), ==,
+                        "Alexander Zemlianichenko/AP");
+        g_assert_cmpstr(json_object_get_string_member(tags, "XMP-photoshop:Credit"), ==,
+                        "Alexander Zemlianichenko/AP");
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:CodedCharacterSet"), ==, "UTF8");
+        g_assert_cmpstr(json_object_get_string_member(tags, "Photoshop:IPTCDigest"), ==,
+                        json_object_get_string_member(tags, "File:CurrentIPTCDigest"));
+        GList *names = json_object_get_members(tags);
+        for (GList *l = names; l; l = l->next)
+            g_assert_null(strstr(l->data, "GPS"));
+        g_list_free(names);
+    }
+
+    /* a correction of a placed photo: a notice until acknowledged */
+    const char *fix = "{\"caption\": \"Russian President Vladimir Putin attends an Orthodox Easter "
+                      "service in Moscow, Russia, Sunday, April 16, 2023. (AP Photo/Alexander "
+                      "Zemlianichenko)\"}";
+    json_object_unref(expect("PATCH", photo_url, &s, fix, 200));
+    a = expect("GET", url, &s, NULL, 200);
+    JsonObject *notice = json_object_get_object_member(placement_of(a, 0), "notice");
+    g_assert_nonnull(notice);
+    JsonObject *change = json_array_get_object_element(
+        json_object_get_array_member(
+            json_array_get_object_element(json_object_get_array_member(notice, "versions"), 0),
+            "changes"),
+        0);
+    g_assert_cmpstr(json_object_get_string_member(change, "field"), ==, "caption");
+    g_assert_nonnull(strstr(json_object_get_string_member(change, "to"), "Sunday"));
+    /* the per-use caption is left as the editor made it */
+    g_assert_cmpstr(json_object_get_string_member(placement_of(a, 0), "caption"), ==,
+                    "Vladimir Putin at the Easter service in Moscow.");
+    json_object_unref(a);
+    a = expect("PATCH", putin_in, &s, "{\"acknowledge\": true}", 200);
+    g_assert_true(json_object_get_null_member(placement_of(a, 0), "notice"));
+    json_object_unref(a);
+
+    /* a kill from the wire: flagged where placed, no package, not placed again */
+    json_object_unref(expect(
+        "PATCH", fire, &s, "{\"special_instructions\": \"MANDATORY KILL: image withdrawn\"}", 200));
+    a = expect("GET", url, &s, NULL, 200);
+    g_assert_true(json_object_get_boolean_member(placement_of(a, 1), "kill"));
+    json_object_unref(a);
+    JsonObject *refused = expect("GET", package, &s, NULL, 409);
+    g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "killed"));
+    json_object_unref(refused);
+    JsonObject *other = expect("POST", "/api/articles", &s, "{\"slug\": \"wildfires\"}", 201);
+    g_autofree char *other_photos = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/photos",
+                                                    json_object_get_int_member(other, "id"));
+    json_object_unref(other);
+    g_autofree char *place_killed =
+        g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", burning);
+    refused = expect("POST", other_photos, &s, place_killed, 409);
+    g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "killed"));
+    json_object_unref(refused);
+
+    /* removed: the rest close up, and the package can go */
+    g_autofree char *fire_in = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, burning);
+    a = expect("DELETE", fire_in, &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(a, "placements")), ==, 1);
+    json_object_unref(a);
+    json_object_unref(expect("DELETE", fire_in, &s, NULL, 404));
+    Reply again = http("GET", package, s.cookie, NULL, 0);
+    g_assert_cmpint(again.status, ==, 200);
+    reply_clear(&again);
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -708,6 +977,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/upload", test_upload);
     g_test_add_func("/webui/bad-requests", test_bad_requests);
     g_test_add_func("/webui/headers-and-front-end", test_headers_and_front_end);
+    g_test_add_func("/webui/articles", test_articles);
     int status = g_test_run();
     stop_server();
     return status;

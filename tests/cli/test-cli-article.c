@@ -1,0 +1,218 @@
+/* test-cli-article.c: photodesk article on a library of made photos: new, list, show,
+ * set, attach (the wire's rules: a killed photo is refused), detach, a correction from
+ * the wire shown as a notice, and package: the zip, its article.json, and each photo's
+ * metadata read back by exiftool (caption, credit line and byline as placed, UTF-8,
+ * the IPTC digest current, no GPS). */
+#include "e2e.h"
+
+#include <string.h>
+#include <vips/vips.h>
+#include <zip.h>
+
+static char *
+xmp(const char *caption, const char *creator, const char *instructions)
+{
+    return g_strdup_printf(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:exif=\"http://ns.adobe.com/exif/1.0/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" photoshop:Credit=\"AP\" "
+        "photoshop:City=\"Moscow\" photoshop:Country=\"Russia\" "
+        "photoshop:Instructions=\"%s\" exif:GPSLatitude=\"55,44.7N\" "
+        "exif:GPSLongitude=\"37,36.3E\" photoshop:DateCreated=\"2023-04-15T23:41:00+03:00\">"
+        "<dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>"
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt>"
+        "</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>",
+        instructions, creator, caption);
+}
+
+static JsonObject *
+json_out(const Run *r)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    if (!json_parser_load_from_data(p, r->out, -1, &error))
+        g_error("not JSON (%s): %s", error->message, r->out);
+    return json_object_ref(json_node_get_object(json_parser_get_root(p)));
+}
+
+static JsonObject *
+placement(JsonObject *article, guint i)
+{
+    return json_array_get_object_element(json_object_get_array_member(article, "placements"), i);
+}
+
+static void
+test_article(void)
+{
+    setup();
+    g_autofree char *x1 = xmp("Russian President Vladimir Putin attends an Orthodox Easter "
+                              "service in Moscow, Russia, Saturday, April 15, 2023. (Sergei "
+                              "Karpukhin, Sputnik, Kremlin Pool Photo via AP)",
+                              "Sergei Karpukhin", "");
+    g_autofree char *x2 = xmp("Worshippers light candles in Moscow, Russia. (AP Photo/Alexander "
+                              "Zemlianichenko)",
+                              "Alexander Zemlianichenko", "");
+    g_autofree char *x3 =
+        xmp("A picture that was withdrawn. (AP Photo/Someone)", "Someone", "MANDATORY KILL");
+    g_autofree char *p1 = make_photo("putin.jpg", 640, 427, 11, x1, 0);
+    g_autofree char *p2 = make_photo("candles.jpg", 640, 427, 12, x2, 0);
+    g_autofree char *p3 = make_photo("killed.jpg", 640, 427, 13, x3, 0);
+    Run in = RUN("ingest", "--json", p1, p2, p3);
+    g_assert_cmpint(in.status, ==, 0);
+    g_autoptr(GHashTable) ids = results(in.out);
+    run_clear(&in);
+    g_autofree char *putin = g_strdup_printf("%" G_GINT64_FORMAT, id_of(ids, "putin.jpg"));
+    g_autofree char *candles = g_strdup_printf("%" G_GINT64_FORMAT, id_of(ids, "candles.jpg"));
+    g_autofree char *killed = g_strdup_printf("%" G_GINT64_FORMAT, id_of(ids, "killed.jpg"));
+
+    Run made = RUN("article", "new", "russia-easter", "--headline", "Putin at Easter");
+    g_assert_cmpint(made.status, ==, 0);
+    g_assert_cmpstr(made.out, ==, "article 1: russia-easter\n");
+    run_clear(&made);
+    Run twice = RUN("article", "new", "RUSSIA-EASTER");
+    g_assert_cmpint(twice.status, ==, 1);
+    g_assert_nonnull(strstr(twice.err, "already"));
+    run_clear(&twice);
+    Run usage = RUN("article", "attach", "1");
+    g_assert_cmpint(usage.status, ==, 2);
+    run_clear(&usage);
+
+    /* attach: the killed one is refused, the others placed */
+    Run att = RUN("article", "attach", "1", putin, killed, candles);
+    g_assert_cmpint(att.status, ==, 1);
+    g_assert_nonnull(strstr(att.err, "killed"));
+    g_assert_nonnull(strstr(att.out, "as lead"));
+    run_clear(&att);
+    Run set = RUN("article", "set", "1", "--status", "published");
+    g_assert_cmpint(set.status, ==, 0);
+    run_clear(&set);
+    Run list = RUN("article", "list");
+    g_assert_cmpint(list.status, ==, 0);
+    g_assert_nonnull(strstr(list.out, "published"));
+    g_assert_nonnull(strstr(list.out, "2 photos"));
+    run_clear(&list);
+
+    Run shown = RUN("article", "show", "--json", "1");
+    g_assert_cmpint(shown.status, ==, 0);
+    JsonObject *a = json_out(&shown);
+    run_clear(&shown);
+    g_assert_cmpstr(json_object_get_string_member(placement(a, 0), "caption"), ==,
+                    "Russian President Vladimir Putin attends an Orthodox Easter service in "
+                    "Moscow, Russia, Saturday, April 15, 2023.");
+    const char *credit_line = json_object_get_string_member(placement(a, 0), "credit_line");
+    g_assert_nonnull(strstr(credit_line, "Karpukhin"));
+    g_autofree char *want_credit = g_strdup(credit_line);
+    json_object_unref(a);
+
+    /* show lists the article */
+    Run photo = RUN("show", putin);
+    g_assert_nonnull(strstr(photo.out, "In article"));
+    g_assert_nonnull(strstr(photo.out, "russia-easter"));
+    run_clear(&photo);
+
+    /* a corrected caption from the wire: a notice in the article */
+    g_autofree char *x1b = xmp("Russian President Vladimir Putin attends an Orthodox Easter "
+                               "service in Moscow, Russia, Sunday, April 16, 2023. (Sergei "
+                               "Karpukhin, Sputnik, Kremlin Pool Photo via AP)",
+                               "Sergei Karpukhin", "CORRECTS DATE");
+    g_autofree char *p1b = make_photo("putin-corrected.jpg", 640, 427, 11, x1b, 0);
+    Run again = RUN("ingest", "--json", p1b);
+    g_autoptr(GHashTable) updated = results(again.out);
+    g_assert_cmpstr(status_of(updated, "putin-corrected.jpg"), ==, "updated");
+    run_clear(&again);
+    Run text = RUN("article", "show", "1");
+    g_assert_nonnull(strstr(text.out, "NOTICE"));
+    run_clear(&text);
+
+    /* the package */
+    Run pkg = RUN("article", "package", "1", "--output", "easter.zip");
+    g_assert_cmpint(pkg.status, ==, 0);
+    run_clear(&pkg);
+    Run exists = RUN("article", "package", "1", "--output", "easter.zip");
+    g_assert_cmpint(exists.status, ==, 1); /* never overwritten */
+    g_assert_nonnull(strstr(exists.err, "exists"));
+    run_clear(&exists);
+    g_autofree char *zip_path = g_build_filename(workdir, "easter.zip", NULL);
+    int code = 0;
+    zip_t *z = zip_open(zip_path, ZIP_RDONLY, &code);
+    g_assert_nonnull(z);
+    g_assert_cmpint(zip_get_num_entries(z, 0), ==, 3);
+    g_assert_cmpint(zip_name_locate(z, "article.json", 0), >=, 0);
+    const char *first = zip_get_name(z, 0, 0);
+    g_assert_true(g_str_has_prefix(first, "01-russia-easter-"));
+    zip_stat_t st;
+    g_assert_cmpint(zip_stat_index(z, 0, 0, &st), ==, 0);
+    zip_file_t *f = zip_fopen_index(z, 0, 0);
+    g_autofree char *jpeg = g_malloc(st.size);
+    g_assert_cmpint(zip_fread(f, jpeg, st.size), ==, (zip_int64_t)st.size);
+    zip_fclose(f);
+    zip_close(z);
+    g_autofree char *out = g_build_filename(workdir, "delivered.jpg", NULL);
+    g_assert_true(g_file_set_contents(out, jpeg, (gssize)st.size, NULL));
+
+    const char *argv[] = {"exiftool",
+                          "-j",
+                          "-a",
+                          "-G1",
+                          "-charset",
+                          "iptc=UTF8",
+                          "-CurrentIPTCDigest",
+                          "-IPTCDigest",
+                          "-IPTC:all",
+                          "-XMP:all",
+                          "-EXIF:all",
+                          "-GPS:all",
+                          out,
+                          NULL};
+    g_autofree char *tool = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &tool, NULL, &status, NULL)) {
+        g_test_skip("exiftool is not installed: the package is not read back");
+        teardown();
+        return;
+    }
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, tool, -1, NULL));
+    JsonObject *t = json_array_get_object_element(json_node_get_array(json_parser_get_root(p)), 0);
+    g_assert_cmpstr(json_object_get_string_member(t, "IPTC:Caption-Abstract"), ==,
+                    "Russian President Vladimir Putin attends an Orthodox Easter service in "
+                    "Moscow, Russia, Saturday, April 15, 2023.");
+    g_assert_cmpstr(json_object_get_string_member(t, "XMP-photoshop:Credit"), ==, want_credit);
+    g_assert_true(g_str_has_prefix(want_credit, json_object_get_string_member(t, "IPTC:Credit")));
+    g_assert_cmpstr(json_object_get_string_member(t, "IPTC:By-line"), ==, "Sergei Karpukhin");
+    g_assert_cmpstr(json_object_get_string_member(t, "XMP-dc:Creator"), ==, "Sergei Karpukhin");
+    g_assert_cmpstr(json_object_get_string_member(t, "IPTC:City"), ==, "Moscow");
+    g_assert_cmpstr(json_object_get_string_member(t, "IPTC:CodedCharacterSet"), ==, "UTF8");
+    g_assert_cmpstr(json_object_get_string_member(t, "Photoshop:IPTCDigest"), ==,
+                    json_object_get_string_member(t, "File:CurrentIPTCDigest"));
+    GList *names = json_object_get_members(t);
+    for (GList *l = names; l; l = l->next) {
+        g_assert_null(strstr(l->data, "GPS"));
+        g_assert_false(g_str_has_prefix(l->data, "IFD0:")); /* no EXIF at all */
+    }
+    g_list_free(names);
+
+    /* detach: what is left closes up */
+    Run det = RUN("article", "detach", "1", putin);
+    g_assert_cmpint(det.status, ==, 0);
+    run_clear(&det);
+    Run after = RUN("article", "show", "--json", "1");
+    a = json_out(&after);
+    run_clear(&after);
+    g_assert_cmpint(json_object_get_int_member(placement(a, 0), "position"), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(placement(a, 0), "role"), ==, "inline");
+    json_object_unref(a);
+    teardown();
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_assert_cmpint(vips_init(argv[0]), ==, 0);
+    g_test_add_func("/cli/article", test_article);
+    return g_test_run();
+}
