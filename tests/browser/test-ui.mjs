@@ -1,14 +1,15 @@
 // test-ui.mjs: the editors' web UI in Debian's chromium, headless, driven by Playwright:
 // log in, search, open a photo, correct its caption and see the history, upload a photo
-// and find it, keyboard navigation, log out; and a caption of
-// <img src=x onerror=alert(1)> shows as text and runs nothing on every page.
+// and find it, keyboard navigation, make an article, attach two photos from the search
+// grid, reorder them, edit a per-use caption, download the package, log out; and a
+// caption of <img src=x onerror=alert(1)> shows as text and runs nothing on every page.
 //
 // Run by meson test (suite browser) with PHOTODESK_BIN and PHOTODESK_SOURCE_ROOT set;
 // needs `npm ci` in tests/browser and /usr/bin/chromium (./run test installs both).
 // Prints TAP; exits 77 (skipped) when chromium or playwright-core is missing.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -198,6 +199,87 @@ await step('upload a photo, see its result, and find it', async () => {
   await page.setInputFiles('#files', { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo') });
   await page.locator('#uploads .rejected', { hasText: 'not an image' }).waitFor();
   await noInjection('upload page');
+});
+
+await step('make an article', async () => {
+  await page.goto(`${url}#/articles`);
+  await page.locator('#articles-view').waitFor();
+  await page.fill('#new-slug', 'council-budget');
+  await page.fill('#new-headline', 'Zürich council passes the budget');
+  await page.click('#new-article button[type=submit]');
+  await page.waitForFunction(() => /^#\/article\/\d+$/.test(location.hash));
+  await page.locator('#article-view h1', { hasText: 'council-budget' }).waitFor();
+  await page.goto(`${url}#/articles`);
+  await page.locator('#article-list a', { hasText: 'council-budget' }).waitFor();
+});
+
+let articleUrl = '';
+await step('attach two photos from the search grid', async () => {
+  await page.goto(`${url}#/search?q=council OR valdemoro`);
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 2);
+  await page.locator('#grid .pick-box').nth(0).check();
+  await page.locator('#grid .pick-box').nth(1).check();
+  await page.locator('#picked-count', { hasText: '2 photos chosen' }).waitFor();
+  expect(/#\/search/.test(page.url()), 'choosing does not open the photo');
+  await page.waitForFunction(() => document.querySelector('#picked-article').options.length > 0);
+  await page.selectOption('#picked-article', { label: 'council-budget — Zürich council passes the budget' });
+  await page.click('#picked-attach');
+  const link = page.locator('#picked-status a', { hasText: '2 attached' });
+  await link.waitFor();
+  articleUrl = await link.getAttribute('href');
+  await link.click();
+  await page.waitForFunction(() => document.querySelectorAll('#placements .placement').length === 2);
+  await noInjection('article page');
+  const captions = await page.locator('#placements .placed-caption').evaluateAll((t) => t.map((e) => e.value));
+  expect(captions.some((c) => c.includes(XSS)), 'the markup caption is text in its field');
+  expect(await page.locator('#placements .placement').first().locator('.role').inputValue() === 'lead', 'the first is the lead');
+  expect(await page.locator('#package').count() === 1, 'the package can be downloaded');
+});
+
+await step('reorder the photos by dragging', async () => {
+  const before = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
+  await page.locator('#placements .placement').nth(1).dragTo(page.locator('#placements .placement').nth(0));
+  await page.waitForFunction((first) => document.querySelector('#placements .placement').dataset.id !== first, before[0]);
+  const after = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
+  expect(after[0] === before[1] && after[1] === before[0], `the order is swapped (${before} -> ${after})`);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('#placements .placement').length === 2);
+  const kept = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
+  expect(kept.join() === after.join(), 'the order is kept');
+});
+
+await step('edit a per-use caption; the photo keeps its own', async () => {
+  const first = page.locator('#placements .placement').first();
+  const id = await first.getAttribute('data-id');
+  const own = await page.evaluate((pid) => fetch(`/api/photos/${pid}`).then((r) => r.json()).then((p) => p.caption), id);
+  const mine = 'Zürich councillors vote on the 2025 budget. Ünïcode ✓';
+  await first.locator('.placed-caption').fill(mine);
+  const count = await first.locator('.count').first().textContent();
+  expect(/^\d+ \/ 2000 bytes/.test(count), `live byte count (${count})`);
+  await first.locator('.save').click();
+  await page.locator('#placements .placement').first().locator('.saved', { hasText: 'Saved' }).waitFor();
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('#placements .placement').length === 2);
+  expect(await page.locator('#placements .placed-caption').first().inputValue() === mine, 'the caption is kept');
+  const still = await page.evaluate((pid) => fetch(`/api/photos/${pid}`).then((r) => r.json()).then((p) => p.caption), id);
+  expect(still === own, 'the photo caption is unchanged');
+});
+
+await step('download the package', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#package')]);
+  expect(download.suggestedFilename() === 'council-budget.zip', `the file name (${download.suggestedFilename()})`);
+  const zip = readFileSync(await download.path());
+  expect(zip.length > 1000 && zip.subarray(0, 2).toString() === 'PK', 'a zip');
+  expect(zip.includes(Buffer.from('article.json')), 'with article.json');
+  expect(zip.includes(Buffer.from('Zürich councillors vote on the 2025 budget.')), 'with the caption as placed');
+  await noInjection('article page after the download');
+});
+
+await step('the photo page lists its article and can attach it', async () => {
+  const first = await page.locator('#placements .placement').first().getAttribute('data-id');
+  await page.goto(`${url}#/photo/${first}`);
+  await page.locator('#photo-articles a', { hasText: 'council-budget' }).waitFor();
+  expect(await page.locator('#attach-photo').count() === 1, 'an attach button');
 });
 
 await step('log out', async () => {

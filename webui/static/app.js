@@ -1,4 +1,5 @@
-// photodesk's editor front end: log in, search, read and correct captions, upload.
+// photodesk's editor front end: log in, search, read and correct captions, upload, and
+// place photos in articles.
 //
 // Text from photos reaches the page only through textContent (and the elements made
 // here): never as markup. The server's Content-Security-Policy forbids inline script.
@@ -15,6 +16,7 @@ const PAGE = 50;
 let me = null; // {user: {name, role}, csrf}
 let search = { params: null, offset: 0, total: 0, exact: true, loading: false, done: false };
 let selected = -1;
+const picked = new Set(); // photo ids chosen in the grid, to attach to an article
 
 // ---------------------------------------------------------------- helpers
 
@@ -68,7 +70,8 @@ async function api(method, url, body) {
 }
 
 function show(view) {
-  for (const v of ['login', 'search', 'photo', 'upload']) $(`${v}-view`).hidden = v !== view;
+  for (const v of ['login', 'search', 'photo', 'upload', 'articles', 'article'])
+    $(`${v}-view`).hidden = v !== view;
   $('bar').hidden = view === 'login';
   if (view === 'login') $('username').focus();
 }
@@ -170,8 +173,12 @@ function card(hit, index) {
     : el('span', { text: 'no picture' });
   const caption = el('p', { class: 'caption' });
   caption.append(snippet(hit.snippet || hit.caption || hit.headline || ''));
+  const box = el('input', { type: 'checkbox', class: 'pick-box', 'aria-label': 'choose for an article' });
+  box.checked = picked.has(hit.id);
+  box.addEventListener('click', (ev) => ev.stopPropagation());
+  box.addEventListener('change', () => pick(hit.id, box.checked));
   const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id },
-    el('div', { class: 'thumb' }, img),
+    el('div', { class: 'thumb' }, img, box),
     el('div', { class: 'text' }, flags, caption,
       el('div', { class: 'meta' },
         el('span', { text: hit.credit_line || hit.credit || '' }),
@@ -241,6 +248,9 @@ function keys(ev) {
   } else if (ev.key === 'Enter' && selected >= 0) {
     const c = $('grid').children[selected];
     if (c) location.hash = `#/photo/${c.dataset.id}`;
+  } else if (ev.key === 'x' && selected >= 0) {
+    const box = $('grid').children[selected]?.querySelector('.pick-box');
+    if (box) { box.checked = !box.checked; pick(Number($('grid').children[selected].dataset.id), box.checked); }
   }
 }
 
@@ -425,10 +435,294 @@ async function showPhoto(id, known) {
       el('div', {},
         checks,
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p)),
+        el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), await photoArticles(p)),
         el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p)),
         el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h))));
   } catch (e) {
     view.replaceChildren(el('p', { class: 'error', text: e.message }));
+  }
+}
+
+// ---------------------------------------------------------------- articles
+
+const ROLES = ['lead', 'inline', 'gallery'];
+// IIM's limits for what a placement embeds in the delivered file.
+const PLACED_LIMITS = { caption: 2000, credit_line: 32 };
+
+async function articleOptions(select) {
+  const { articles } = await api('GET', '/api/articles');
+  select.replaceChildren(...articles.map((a) =>
+    el('option', { value: a.id, text: `${a.slug}${a.headline ? ` — ${a.headline}` : ''}` })));
+  return articles;
+}
+
+// Attaches @ids to article @article, one by one; what was refused says why.
+async function attach(article, ids) {
+  const refused = [];
+  let placed = 0;
+  for (const id of ids) {
+    try {
+      await api('POST', `/api/articles/${article}/photos`, { photo_id: id });
+      placed++;
+    } catch (e) {
+      refused.push(`photo ${id}: ${e.message}`);
+    }
+  }
+  return { placed, refused };
+}
+
+function pick(id, on) {
+  if (on) picked.add(id); else picked.delete(id);
+  showPicked();
+}
+
+async function showPicked() {
+  const bar = $('picked');
+  const opening = bar.hidden && picked.size > 0;
+  bar.hidden = picked.size === 0;
+  $('picked-count').textContent = `${picked.size} photo${picked.size === 1 ? '' : 's'} chosen`;
+  if (opening) { // the articles as they are now
+    $('picked-status').textContent = '';
+    try {
+      const articles = await articleOptions($('picked-article'));
+      if (!articles.length) $('picked-status').textContent = 'No articles yet: make one under Articles.';
+    } catch (e) {
+      $('picked-status').textContent = e.message;
+    }
+  }
+}
+
+async function attachPicked() {
+  const article = $('picked-article').value;
+  const status = $('picked-status');
+  if (!article) { status.textContent = 'Choose an article first.'; return; }
+  status.className = '';
+  status.textContent = 'Attaching…';
+  const { placed, refused } = await attach(article, [...picked]);
+  for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
+  picked.clear();
+  $('picked').hidden = false;
+  $('picked-count').textContent = '';
+  status.replaceChildren(
+    el('a', { href: `#/article/${article}`, text: `${placed} attached: open the article` }),
+    refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null);
+}
+
+async function photoArticles(p) {
+  const box = el('div', { class: 'photo-articles' });
+  const used = el('ul', { id: 'photo-articles' });
+  for (const a of p.articles || [])
+    used.append(el('li', {}, el('a', { href: `#/article/${a.id}`, text: a.slug }),
+      el('span', { text: ` ${a.headline || ''} (${a.status})` })));
+  if (!(p.articles || []).length) used.append(el('li', { class: 'muted', text: 'In no article yet.' }));
+  box.append(used);
+  if (p.restrictions && p.restrictions.kill) {
+    box.append(el('p', { class: 'error', text: 'Killed photos cannot be placed in an article.' }));
+    return box;
+  }
+  const select = el('select', { id: 'attach-article', 'aria-label': 'Article' });
+  const status = el('span', { role: 'status' });
+  try {
+    const articles = await articleOptions(select);
+    if (!articles.length) {
+      box.append(el('p', {}, 'No articles yet: ', el('a', { href: '#/articles', text: 'make one' }), '.'));
+      return box;
+    }
+  } catch (e) {
+    box.append(el('p', { class: 'error', text: e.message }));
+    return box;
+  }
+  const button = el('button', { type: 'button', id: 'attach-photo', text: 'Attach' });
+  button.addEventListener('click', async () => {
+    const { placed, refused } = await attach(select.value, [p.id]);
+    status.className = refused.length ? 'error' : 'saved';
+    status.replaceChildren(placed
+      ? el('a', { href: `#/article/${select.value}`, text: 'Attached: open the article' })
+      : document.createTextNode(refused.join('; ')));
+  });
+  box.append(el('div', { class: 'attach' }, el('label', {}, 'Attach to ', select), button, status));
+  return box;
+}
+
+async function showArticles() {
+  show('articles');
+  const body = $('article-list');
+  try {
+    const { articles } = await api('GET', '/api/articles');
+    body.replaceChildren(...articles.map((a) => el('tr', {},
+      el('td', {}, el('a', { href: `#/article/${a.id}`, text: a.slug })),
+      el('td', { text: a.headline }),
+      el('td', { text: a.status }),
+      el('td', { text: String(a.photos) }),
+      el('td', {}, el('time', { text: a.updated_at.slice(0, 16).replace('T', ' ') })))));
+    if (!articles.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No articles yet.' })));
+  } catch (e) {
+    body.replaceChildren(el('tr', {}, el('td', { colspan: '5', class: 'error', text: e.message })));
+  }
+}
+
+async function newArticle(ev) {
+  ev.preventDefault();
+  const status = $('new-article-status');
+  try {
+    const a = await api('POST', '/api/articles', { slug: $('new-slug').value, headline: $('new-headline').value });
+    $('new-slug').value = '';
+    $('new-headline').value = '';
+    location.hash = `#/article/${a.id}`;
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e.message;
+  }
+}
+
+// A text field with its live byte count against the IIM limit of what it embeds.
+function counted(input, limit) {
+  const count = el('span', { class: 'count' });
+  const update = () => {
+    const n = bytes(input.value);
+    count.textContent = `${n} / ${limit} bytes${n > limit ? ': cut in IPTC, whole in XMP' : ''}`;
+    count.classList.toggle('over', n > limit);
+  };
+  input.addEventListener('input', update);
+  update();
+  return count;
+}
+
+function placementFlags(pl) {
+  const flags = el('div', { class: 'restrictions' });
+  if (pl.kill) flags.append(el('div', { class: 'restriction stop', text: 'KILLED: the agency withdrew this photo. Remove it.' }));
+  if (pl.embargoed)
+    flags.append(el('div', { class: 'restriction stop', text: `EMBARGOED until ${new Date(pl.embargo_until).toUTCString()}` }));
+  if (pl.editorial_only) flags.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
+  if (pl.mandatory_credit)
+    flags.append(el('div', { class: 'restriction', text: `MANDATORY CREDIT${pl.mandatory_credit_text ? `: ${pl.mandatory_credit_text}` : ''}` }));
+  return flags;
+}
+
+function placementItem(article, pl, count, rerender) {
+  const url = `/api/articles/${article.id}/photos/${pl.photo_id}`;
+  const status = el('span', { role: 'status' });
+  const change = async (body, done) => {
+    status.className = '';
+    status.textContent = 'Saving…';
+    try {
+      rerender(await api('PATCH', url, body), done);
+    } catch (e) {
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  };
+  const role = el('select', { 'aria-label': 'Role', class: 'role' },
+    ...ROLES.map((r) => el('option', { value: r, text: r })));
+  role.value = pl.role;
+  role.addEventListener('change', () => change({ role: role.value }));
+  const caption = el('textarea', { class: 'placed-caption', 'aria-label': 'Caption for this article' });
+  caption.value = pl.caption;
+  const credit = el('input', { class: 'placed-credit', 'aria-label': 'Credit line for this article' });
+  credit.value = pl.credit_line;
+  const save = el('button', { type: 'button', class: 'save', text: 'Save' });
+  save.addEventListener('click', () => change({ caption: caption.value, credit_line: credit.value },
+    (s) => { s.className = 'saved'; s.textContent = 'Saved.'; }));
+  const up = el('button', { type: 'button', class: 'secondary', text: '↑', 'aria-label': 'Move up', disabled: pl.position === 1 });
+  up.addEventListener('click', () => change({ position: pl.position - 1 }));
+  const down = el('button', { type: 'button', class: 'secondary', text: '↓', 'aria-label': 'Move down', disabled: pl.position === count });
+  down.addEventListener('click', () => change({ position: pl.position + 1 }));
+  const remove = el('button', { type: 'button', class: 'secondary remove', text: 'Remove' });
+  remove.addEventListener('click', async () => {
+    try { rerender(await api('DELETE', url)); } catch (e) { status.className = 'error'; status.textContent = e.message; }
+  });
+
+  const notice = pl.notice ? el('div', { class: 'notice' },
+    el('p', { text: `The photo has changed since it was placed (version ${pl.notice.seen_version}, now ${pl.notice.version}). This caption is as it was; compare:` }),
+    history({ versions: pl.notice.versions }),
+    el('button', { type: 'button', class: 'acknowledge', text: 'Seen: acknowledge', onclick: () => change({ acknowledge: true }) })) : null;
+  const img = pl.photo.thumb ? el('img', { src: pl.photo.thumb, alt: '' }) : el('span', { text: 'no picture' });
+  const li = el('li', { class: `placement${pl.kill ? ' killed' : ''}`, draggable: 'true', 'data-id': pl.photo_id, 'data-position': pl.position },
+    el('div', { class: 'handle', title: 'Drag to reorder', text: `${pl.position}` }),
+    el('a', { class: 'thumb', href: `#/photo/${pl.photo_id}` }, img),
+    el('div', { class: 'body' },
+      placementFlags(pl),
+      notice,
+      el('div', { class: 'row' }, el('label', {}, 'Role ', role),
+        el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${pl.placed_at.slice(0, 16).replace('T', ' ')}` })),
+      el('label', { class: 'field' }, 'Caption', caption, counted(caption, PLACED_LIMITS.caption)),
+      el('label', { class: 'field' }, 'Credit line', credit, counted(credit, PLACED_LIMITS.credit_line)),
+      el('div', { class: 'row' }, save, up, down, remove, status)));
+  li.addEventListener('dragstart', (ev) => {
+    ev.dataTransfer.setData('text/plain', String(pl.photo_id));
+    ev.dataTransfer.effectAllowed = 'move';
+    li.classList.add('dragging');
+  });
+  li.addEventListener('dragend', () => li.classList.remove('dragging'));
+  li.addEventListener('dragover', (ev) => { ev.preventDefault(); li.classList.add('over'); });
+  li.addEventListener('dragleave', () => li.classList.remove('over'));
+  li.addEventListener('drop', async (ev) => {
+    ev.preventDefault();
+    li.classList.remove('over');
+    const moved = ev.dataTransfer.getData('text/plain');
+    if (!moved || moved === String(pl.photo_id)) return;
+    try {
+      rerender(await api('PATCH', `/api/articles/${article.id}/photos/${moved}`, { position: pl.position }));
+    } catch (e) {
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  });
+  return { li, status };
+}
+
+function renderArticle(a) {
+  const view = $('article-view');
+  const headline = el('input', { id: 'article-headline', 'aria-label': 'Headline', maxlength: '1000' });
+  headline.value = a.headline;
+  const state = el('select', { id: 'article-status', 'aria-label': 'Status' },
+    el('option', { value: 'draft', text: 'draft' }), el('option', { value: 'published', text: 'published' }));
+  state.value = a.status;
+  const saved = el('span', { role: 'status' });
+  const save = el('button', { type: 'submit', text: 'Save' });
+  const head = el('form', { class: 'article-head' }, el('label', {}, 'Headline ', headline), el('label', {}, 'Status ', state), save, saved);
+  head.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      renderArticle(await api('PATCH', `/api/articles/${a.id}`, { headline: headline.value, status: state.value }));
+    } catch (e) {
+      saved.className = 'error';
+      saved.textContent = e.message;
+    }
+  });
+  const killed = a.placements.filter((p) => p.kill);
+  const deliver = killed.length
+    ? el('p', { class: 'restriction stop', text: `This article holds ${killed.length} killed photo${killed.length > 1 ? 's' : ''}: remove ${killed.length > 1 ? 'them' : 'it'} before delivering.` })
+    : a.placements.length
+      ? el('a', { id: 'package', class: 'button', href: `/api/articles/${a.id}/package`, download: `${a.slug}.zip`, text: 'Download package' })
+      : el('p', { class: 'muted', text: 'Attach photos from a search or a photo page.' });
+  const list = el('ol', { id: 'placements', class: 'placements' });
+  const rerender = (updated, done) => {
+    renderArticle(updated);
+    if (done) {
+      const s = document.querySelector(`#placements .placement[data-id="${done.id}"] [role=status]`);
+      if (s) done.fn(s);
+    }
+  };
+  for (const pl of a.placements) {
+    const { li } = placementItem(a, pl, a.placements.length,
+      (updated, fn) => rerender(updated, fn ? { id: pl.photo_id, fn } : null));
+    list.append(li);
+  }
+  view.replaceChildren(
+    el('p', {}, el('a', { href: '#/articles', text: '← Articles' })),
+    el('h1', { text: a.slug }),
+    head,
+    el('div', { class: 'deliver' }, deliver),
+    list);
+}
+
+async function showArticle(id) {
+  show('article');
+  try {
+    renderArticle(await api('GET', `/api/articles/${id}`));
+  } catch (e) {
+    $('article-view').replaceChildren(el('p', { class: 'error', text: e.message }));
   }
 }
 
@@ -496,6 +790,9 @@ async function route() {
   const photo = hash.match(/^#\/photo\/(\d+)$/);
   if (photo) return showPhoto(photo[1]);
   if (hash === '#/upload') return show('upload');
+  if (hash === '#/articles') return showArticles();
+  const article = hash.match(/^#\/article\/(\d+)$/);
+  if (article) return showArticle(article[1]);
   const q = hash.startsWith('#/search?') ? hash.slice('#/search?'.length) : '';
   return runSearch(new URLSearchParams(q));
 }
@@ -511,6 +808,13 @@ function start() {
   new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting) && !$('search-view').hidden) loadMore();
   }).observe($('more'));
+  $('new-article').addEventListener('submit', newArticle);
+  $('picked-attach').addEventListener('click', attachPicked);
+  $('picked-clear').addEventListener('click', () => {
+    picked.clear();
+    for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
+    showPicked();
+  });
   setupUpload();
   route();
 }
