@@ -9,13 +9,6 @@
 
 #include <string.h>
 
-static char *
-text_at(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 static void
 bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
@@ -23,15 +16,6 @@ bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, i);
-}
-
-/* Runs @st, bound by the caller, to its end; FALSE with @error when it fails. */
-static gboolean
-run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
-{
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
 }
 
 static gboolean
@@ -58,16 +42,18 @@ end(PdCatalog *c, gboolean ok, GError **error)
     return FALSE;
 }
 
-static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static gboolean refuse(GError **error, PdCatalogError code, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
 
+/* Sets @error to @code with the message; FALSE. */
 static gboolean
-invalid(GError **error, const char *format, ...)
+refuse(GError **error, PdCatalogError code, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
     g_autofree char *msg = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_set_error_literal(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID, msg);
+    g_set_error_literal(error, PD_CATALOG_ERROR, code, msg);
     return FALSE;
 }
 
@@ -79,13 +65,15 @@ check_text(const char *field, const char *value, gsize max, gboolean lines, GErr
     if (value == NULL)
         return TRUE;
     if (!g_utf8_validate(value, -1, NULL))
-        return invalid(error, "%s is not UTF-8 text", field);
+        return refuse(error, PD_CATALOG_ERROR_INVALID, "%s is not UTF-8 text", field);
     gsize n = strlen(value);
     if (n > max)
-        return invalid(error, "%s is %zu bytes long; the most it can be is %zu", field, n, max);
+        return refuse(error, PD_CATALOG_ERROR_INVALID,
+                      "%s is %zu bytes long; the most it can be is %zu", field, n, max);
     for (const guchar *p = (const guchar *)value; *p; p++)
         if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7F)
-            return invalid(error, "%s holds a control character (byte 0x%02x)", field, *p);
+            return refuse(error, PD_CATALOG_ERROR_INVALID,
+                          "%s holds a control character (byte 0x%02x)", field, *p);
     return TRUE;
 }
 
@@ -98,9 +86,10 @@ check_slug(const char *slug, GError **error)
         return FALSE;
     g_autofree char *trimmed = g_strstrip(g_strdup(slug));
     if (*trimmed == 0)
-        return invalid(error, "an article needs a slug");
+        return refuse(error, PD_CATALOG_ERROR_INVALID, "an article needs a slug");
     if (strcmp(trimmed, slug) != 0)
-        return invalid(error, "the slug \"%s\" starts or ends with a space", slug);
+        return refuse(error, PD_CATALOG_ERROR_INVALID,
+                      "the slug \"%s\" starts or ends with a space", slug);
     return TRUE;
 }
 
@@ -110,21 +99,8 @@ check_role(const char *role, GError **error)
     if (role == NULL || strcmp(role, "lead") == 0 || strcmp(role, "inline") == 0 ||
         strcmp(role, "gallery") == 0)
         return TRUE;
-    return invalid(error, "a photo's role in an article is lead, inline or gallery, not \"%s\"",
-                   role);
-}
-
-static gboolean not_found(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-not_found(GError **error, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, msg);
-    return FALSE;
+    return refuse(error, PD_CATALOG_ERROR_INVALID,
+                  "a photo's role in an article is lead, inline or gallery, not \"%s\"", role);
 }
 
 /* ---------------------------------------------------------------- articles */
@@ -152,12 +128,12 @@ read_article(sqlite3_stmt *st)
 {
     PdCatalogArticle *a = g_new0(PdCatalogArticle, 1);
     a->id = sqlite3_column_int64(st, 0);
-    a->slug = text_at(st, 1);
-    a->headline = text_at(st, 2);
-    a->status = text_at(st, 3);
-    a->created_by = text_at(st, 4);
-    a->created_at = text_at(st, 5);
-    a->updated_at = text_at(st, 6);
+    a->slug = pd_catalog_text(st, 1);
+    a->headline = pd_catalog_text(st, 2);
+    a->status = pd_catalog_text(st, 3);
+    a->created_by = pd_catalog_text(st, 4);
+    a->created_at = pd_catalog_text(st, 5);
+    a->updated_at = pd_catalog_text(st, 6);
     a->photos = sqlite3_column_int(st, 7);
     return a;
 }
@@ -190,7 +166,7 @@ pd_catalog_get_article(PdCatalog *c, gint64 id, GError **error)
     if (found == NULL)
         return NULL;
     if (found->len == 0) {
-        not_found(error, "no article %" G_GINT64_FORMAT, id);
+        refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
         return NULL;
     }
     return g_ptr_array_steal_index(found, 0);
@@ -272,10 +248,10 @@ touch(PdCatalog *c, gint64 id, GError **error)
     g_autofree char *now = pd_catalog_now();
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    if (!run(c, st, "changing an article", error))
+    if (!pd_catalog_run(c, st, "changing an article", error))
         return FALSE;
     return sqlite3_changes(pd_catalog_db(c)) > 0 ||
-           not_found(error, "no article %" G_GINT64_FORMAT, id);
+           refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
 }
 
 gboolean
@@ -286,7 +262,8 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
         !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
         return FALSE;
     if (status && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0)
-        return invalid(error, "an article's status is draft or published, not \"%s\"", status);
+        return refuse(error, PD_CATALOG_ERROR_INVALID,
+                      "an article's status is draft or published, not \"%s\"", status);
     sqlite3_stmt *st = pd_catalog_statement(
         c,
         "UPDATE articles SET slug = coalesce(?2, slug), headline = coalesce(?3, headline),"
@@ -305,7 +282,7 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
     if (r != SQLITE_DONE)
         return slug_taken(c, r, slug, error);
     return sqlite3_changes(pd_catalog_db(c)) > 0 ||
-           not_found(error, "no article %" G_GINT64_FORMAT, id);
+           refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
 }
 
 /* ---------------------------------------------------------------- placements */
@@ -337,11 +314,11 @@ read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
         p->article_id = sqlite3_column_int64(st, 0);
         p->photo_id = sqlite3_column_int64(st, 1);
         p->position = sqlite3_column_int(st, 2);
-        p->role = text_at(st, 3);
-        p->caption = text_at(st, 4);
-        p->credit_line = text_at(st, 5);
-        p->placed_by = text_at(st, 6);
-        p->placed_at = text_at(st, 7);
+        p->role = pd_catalog_text(st, 3);
+        p->caption = pd_catalog_text(st, 4);
+        p->credit_line = pd_catalog_text(st, 5);
+        p->placed_by = pd_catalog_text(st, 6);
+        p->placed_at = pd_catalog_text(st, 7);
         p->seen_version = sqlite3_column_int(st, 8);
         g_ptr_array_add(out, p);
     }
@@ -385,8 +362,9 @@ pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GErro
     if (found == NULL)
         return NULL;
     if (found->len == 0) {
-        not_found(error, "photo %" G_GINT64_FORMAT " is not in article %" G_GINT64_FORMAT, photo_id,
-                  article_id);
+        refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
+               "photo %" G_GINT64_FORMAT " is not in article %" G_GINT64_FORMAT, photo_id,
+               article_id);
         return NULL;
     }
     return g_ptr_array_steal_index(found, 0);
@@ -424,7 +402,7 @@ shift(PdCatalog *c, gint64 article_id, int from, int to, int by, GError **error)
     sqlite3_bind_int(st, 2, from);
     sqlite3_bind_int(st, 3, to);
     sqlite3_bind_int(st, 4, by);
-    return run(c, st, "moving an article's photos", error);
+    return pd_catalog_run(c, st, "moving an article's photos", error);
 }
 
 /* The photo's state for placing it: its version, whether it is killed, its caption body
@@ -450,14 +428,14 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
     if (r == SQLITE_ROW) {
         out->version = sqlite3_column_int(st, 0);
         out->kill = sqlite3_column_int(st, 1) != 0;
-        out->caption = text_at(st, 2);
-        out->credit_line = text_at(st, 3);
+        out->caption = pd_catalog_text(st, 2);
+        out->credit_line = pd_catalog_text(st, 3);
     }
     sqlite3_reset(st);
     if (r == SQLITE_ROW)
         return TRUE;
     if (r == SQLITE_DONE)
-        return not_found(error, "no photo %" G_GINT64_FORMAT, photo_id);
+        return refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no photo %" G_GINT64_FORMAT, photo_id);
     return pd_catalog_fail(c, error, "reading a photo");
 }
 
@@ -572,7 +550,7 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
     if (position != 0)
         sqlite3_bind_int(st, 6, position);
     sqlite3_bind_int(st, 7, acknowledge);
-    return run(c, st, "changing a placed photo", error);
+    return pd_catalog_run(c, st, "changing a placed photo", error);
 }
 
 gboolean
@@ -604,7 +582,7 @@ remove_in(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
         return FALSE;
     sqlite3_bind_int64(st, 1, article_id);
     sqlite3_bind_int64(st, 2, photo_id);
-    return run(c, st, "removing a photo from an article", error) &&
+    return pd_catalog_run(c, st, "removing a photo from an article", error) &&
            shift(c, article_id, old->position + 1, G_MAXINT, -1, error);
 }
 

@@ -29,6 +29,11 @@ sqlite3 *pd_catalog_db(PdCatalog *catalog);
 sqlite3_stmt *pd_catalog_statement(PdCatalog *catalog, const char *sql, GError **error);
 /* Sets @error from the connection's last error ("catalog: @what: ..."); FALSE. */
 gboolean pd_catalog_fail(PdCatalog *catalog, GError **error, const char *what);
+/* Column @i of @st's row as a new string, or NULL. */
+char *pd_catalog_text(sqlite3_stmt *st, int i);
+/* Runs @st, bound by the caller, to its end and resets it; FALSE with @error ("catalog:
+ * @what: ...") when it fails. */
+gboolean pd_catalog_run(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
 /* Now, UTC, ISO 8601 with milliseconds: "2026-11-28T06:14:37.751Z". */
 char *pd_catalog_now(void);
 

@@ -351,11 +351,19 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static char *
-column_text(sqlite3_stmt *st, int i)
+char *
+pd_catalog_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? g_strdup((const char *)t) : NULL;
+}
+
+gboolean
+pd_catalog_run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || fail(c, error, what);
 }
 
 char *
@@ -504,7 +512,7 @@ read_columns(sqlite3_stmt *st, PdCatalogPhoto *p)
         gboolean null = sqlite3_column_type(st, k) == SQLITE_NULL;
         switch (col->type) {
         case COL_TEXT:
-            G_STRUCT_MEMBER(char *, p, col->offset) = column_text(st, k);
+            G_STRUCT_MEMBER(char *, p, col->offset) = pd_catalog_text(st, k);
             break;
         case COL_KEYWORDS:
             if (!null) {
@@ -1127,8 +1135,8 @@ pd_catalog_get_photo(PdCatalog *c, gint64 id, GError **error)
     int n = (int)G_N_ELEMENTS(columns);
     p->id = sqlite3_column_int64(st, n);
     p->version = sqlite3_column_int(st, n + 1);
-    p->ingested_at = column_text(st, n + 2);
-    p->updated_at = column_text(st, n + 3);
+    p->ingested_at = pd_catalog_text(st, n + 2);
+    p->updated_at = pd_catalog_text(st, n + 3);
     sqlite3_reset(st);
     return p;
 }
@@ -1150,9 +1158,9 @@ pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, char **sha256, ch
         sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        *sha256 = column_text(st, 0);
-        *ext = column_text(st, 1);
-        *format = column_text(st, 2);
+        *sha256 = pd_catalog_text(st, 0);
+        *ext = pd_catalog_text(st, 1);
+        *format = pd_catalog_text(st, 2);
     }
     sqlite3_reset(st);
     if (r == SQLITE_DONE)
@@ -1178,8 +1186,8 @@ pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         PdCatalogRendition *x = g_new0(PdCatalogRendition, 1);
-        x->name = column_text(st, 0);
-        x->sha256 = column_text(st, 1);
+        x->name = pd_catalog_text(st, 0);
+        x->sha256 = pd_catalog_text(st, 1);
         x->width = sqlite3_column_int(st, 2);
         x->height = sqlite3_column_int(st, 3);
         x->bytes = sqlite3_column_int64(st, 4);
@@ -1212,10 +1220,10 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
         gint64 vid = sqlite3_column_int64(st, 0);
         g_array_append_val(ids, vid);
         v->version = sqlite3_column_int(st, 1);
-        v->at = column_text(st, 2);
-        v->by_user = column_text(st, 3);
-        v->by_ingest = column_text(st, 4);
-        v->original = column_text(st, 5);
+        v->at = pd_catalog_text(st, 2);
+        v->by_user = pd_catalog_text(st, 3);
+        v->by_ingest = pd_catalog_text(st, 4);
+        v->original = pd_catalog_text(st, 5);
         v->changes = g_ptr_array_new_with_free_func(change_free);
         g_ptr_array_add(out, v);
     }
@@ -1234,9 +1242,9 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
         sqlite3_bind_int64(cs, 1, g_array_index(ids, gint64, i));
         while ((r = sqlite3_step(cs)) == SQLITE_ROW) {
             PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
-            ch->field = column_text(cs, 0);
-            ch->from = column_text(cs, 1);
-            ch->to = column_text(cs, 2);
+            ch->field = pd_catalog_text(cs, 0);
+            ch->from = pd_catalog_text(cs, 1);
+            ch->to = pd_catalog_text(cs, 2);
             g_ptr_array_add(v->changes, ch);
         }
         sqlite3_reset(cs);

@@ -139,40 +139,33 @@ pd_search_result_free(PdSearchResult *r)
     g_free(r);
 }
 
-static char *
-text_at(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 static PdSearchHit *
 read_hit(sqlite3_stmt *st)
 {
     PdSearchHit *h = g_new0(PdSearchHit, 1);
     int i = 0;
     h->id = sqlite3_column_int64(st, i++);
-    h->sha256 = text_at(st, i++);
-    h->caption = text_at(st, i++);
-    h->headline = text_at(st, i++);
-    h->byline = text_at(st, i++);
-    h->credit = text_at(st, i++);
-    h->source = text_at(st, i++);
-    h->credit_line = text_at(st, i++);
-    h->distributor = text_at(st, i++);
-    h->photographer = text_at(st, i++);
-    h->date_created = text_at(st, i++);
-    h->city = text_at(st, i++);
-    h->country = text_at(st, i++);
-    h->slug = text_at(st, i++);
-    h->embargo_until = text_at(st, i++);
-    h->ingested_at = text_at(st, i++);
+    h->sha256 = pd_catalog_text(st, i++);
+    h->caption = pd_catalog_text(st, i++);
+    h->headline = pd_catalog_text(st, i++);
+    h->byline = pd_catalog_text(st, i++);
+    h->credit = pd_catalog_text(st, i++);
+    h->source = pd_catalog_text(st, i++);
+    h->credit_line = pd_catalog_text(st, i++);
+    h->distributor = pd_catalog_text(st, i++);
+    h->photographer = pd_catalog_text(st, i++);
+    h->date_created = pd_catalog_text(st, i++);
+    h->city = pd_catalog_text(st, i++);
+    h->country = pd_catalog_text(st, i++);
+    h->slug = pd_catalog_text(st, i++);
+    h->embargo_until = pd_catalog_text(st, i++);
+    h->ingested_at = pd_catalog_text(st, i++);
     h->width = sqlite3_column_int(st, i++);
     h->height = sqlite3_column_int(st, i++);
     h->kill = sqlite3_column_int(st, i++) != 0;
     h->editorial_only = sqlite3_column_int(st, i++) != 0;
     h->top_pick = sqlite3_column_int(st, i++) != 0;
-    h->thumb = text_at(st, i++);
+    h->thumb = pd_catalog_text(st, i++);
     return h;
 }
 
@@ -229,7 +222,7 @@ run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         PdFacetCount *f = g_new0(PdFacetCount, 1);
-        f->value = text_at(st, 0);
+        f->value = pd_catalog_text(st, 0);
         f->count = sqlite3_column_int64(st, 1);
         g_ptr_array_add(*out, f);
     }
@@ -282,7 +275,7 @@ page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int lim
         Keyed *k = &g_array_index(rows, Keyed, i);
         sqlite3_bind_int64(times, 1, k->key);
         if (sqlite3_step(times) == SQLITE_ROW)
-            k->time = text_at(times, 0);
+            k->time = pd_catalog_text(times, 0);
         sqlite3_reset(times);
     }
     if (ok) {

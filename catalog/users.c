@@ -1,22 +1,6 @@
 /* users.c: the editors who log in to the web UI, and their sessions. */
 #include "catalog/catalog-private.h"
 
-static char *
-text_at(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
-/* Runs @st, bound by the caller, to its end; FALSE with @error when it fails. */
-static gboolean
-run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
-{
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
-}
-
 static gboolean
 valid_role(const char *role, GError **error)
 {
@@ -89,7 +73,7 @@ pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_has
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-    if (!run(c, st, "changing a password", error) || !changed_user(c, name, error))
+    if (!pd_catalog_run(c, st, "changing a password", error) || !changed_user(c, name, error))
         return FALSE;
     /* whoever knew the old password is logged out */
     sqlite3_stmt *end = pd_catalog_statement(
@@ -97,7 +81,7 @@ pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_has
     if (end == NULL)
         return FALSE;
     sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
-    return run(c, end, "ending sessions", error);
+    return pd_catalog_run(c, end, "ending sessions", error);
 }
 
 gboolean
@@ -107,7 +91,7 @@ pd_catalog_remove_user(PdCatalog *c, const char *name, GError **error)
     if (st == NULL)
         return FALSE;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    return run(c, st, "removing a user", error) && changed_user(c, name, error);
+    return pd_catalog_run(c, st, "removing a user", error) && changed_user(c, name, error);
 }
 
 static PdCatalogUser *
@@ -115,11 +99,11 @@ read_user(sqlite3_stmt *st)
 {
     PdCatalogUser *u = g_new0(PdCatalogUser, 1);
     u->id = sqlite3_column_int64(st, 0);
-    u->name = text_at(st, 1);
-    u->role = text_at(st, 2);
-    u->password_hash = text_at(st, 3);
-    u->created_at = text_at(st, 4);
-    u->password_changed_at = text_at(st, 5);
+    u->name = pd_catalog_text(st, 1);
+    u->role = pd_catalog_text(st, 2);
+    u->password_hash = pd_catalog_text(st, 3);
+    u->created_at = pd_catalog_text(st, 4);
+    u->password_changed_at = pd_catalog_text(st, 5);
     return u;
 }
 
@@ -196,7 +180,7 @@ pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, con
     if (old == NULL)
         return FALSE;
     sqlite3_bind_text(old, 1, now, -1, SQLITE_TRANSIENT);
-    if (!run(c, old, "forgetting ended sessions", error))
+    if (!pd_catalog_run(c, old, "forgetting ended sessions", error))
         return FALSE;
     sqlite3_stmt *st = pd_catalog_statement(
         c,
@@ -211,7 +195,7 @@ pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, con
     sqlite3_bind_text(st, 3, csrf_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, expires, -1, SQLITE_TRANSIENT);
-    return run(c, st, "adding a session", error);
+    return pd_catalog_run(c, st, "adding a session", error);
 }
 
 PdCatalogSession *
@@ -232,10 +216,10 @@ pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
     if (r == SQLITE_ROW) {
         s = g_new0(PdCatalogSession, 1);
         s->user_id = sqlite3_column_int64(st, 0);
-        s->user = text_at(st, 1);
-        s->role = text_at(st, 2);
-        s->csrf_hash = text_at(st, 3);
-        s->expires_at = text_at(st, 4);
+        s->user = pd_catalog_text(st, 1);
+        s->role = pd_catalog_text(st, 2);
+        s->csrf_hash = pd_catalog_text(st, 3);
+        s->expires_at = pd_catalog_text(st, 4);
     }
     sqlite3_reset(st);
     if (r == SQLITE_DONE)
@@ -252,5 +236,5 @@ pd_catalog_remove_session(PdCatalog *c, const char *token_hash, GError **error)
     if (st == NULL)
         return FALSE;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    return run(c, st, "ending a session", error);
+    return pd_catalog_run(c, st, "ending a session", error);
 }

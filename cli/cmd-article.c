@@ -4,21 +4,8 @@
 #include "cli/commands.h"
 #include "ingest/ingest.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-static PdCatalog *
-open_catalog(const char *library, GError **error)
-{
-    if (g_mkdir_with_parents(library, 0755) != 0) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", library,
-                    g_strerror(errno));
-        return NULL;
-    }
-    g_autofree char *path = pd_ingest_catalog_path(library);
-    return pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
-}
 
 /* A positive id from @s, else 0 after saying what is wrong. */
 static gint64
@@ -155,11 +142,8 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, &error);
         if (a == NULL)
             return report(action, error);
-        GString *name = g_string_new(NULL);
-        for (const char *p = a->slug; *p; p++)
-            g_string_append_c(name, g_ascii_isalnum(*p) || *p == '-' || *p == '_' ? *p : '-');
-        g_string_append(name, ".zip");
-        output = g_string_free(name, FALSE);
+        g_autofree char *name = pd_ingest_safe_name(a->slug);
+        output = g_strdup_printf("%s.zip", name);
     }
     if (g_file_test(output, G_FILE_TEST_EXISTS)) {
         fprintf(stderr,
@@ -226,7 +210,7 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
     }
     g_autofree char *library = pd_ingest_library_path(global->library);
     g_autoptr(GError) error = NULL;
-    g_autoptr(PdCatalog) catalog = open_catalog(library, &error);
+    g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
     if (catalog == NULL)
         return report(action, error);
     return run(catalog, library, action, argv + 2, n, &o);

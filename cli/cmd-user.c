@@ -4,7 +4,6 @@
 #include "ingest/ingest.h"
 #include "webui/webui.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -81,19 +80,6 @@ new_password(const char *name, GError **error)
     return pd_webui_hash_password(line, error);
 }
 
-static PdCatalog *
-open_catalog(const PdGlobalOptions *global, GError **error)
-{
-    g_autofree char *library = pd_ingest_library_path(global->library);
-    if (g_mkdir_with_parents(library, 0755) != 0) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", library,
-                    g_strerror(errno));
-        return NULL;
-    }
-    g_autofree char *path = pd_ingest_catalog_path(library);
-    return pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
-}
-
 int
 pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
 {
@@ -141,7 +127,8 @@ pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
         fprintf(stderr, "photodesk user: %s\n", error->message);
         return PD_EXIT_REJECTED;
     }
-    g_autoptr(PdCatalog) catalog = open_catalog(global, &error);
+    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
     gboolean ok = catalog != NULL;
     if (ok && list) {
         g_autoptr(GPtrArray) users = pd_catalog_list_users(catalog, &error);

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "catalog/catalog.h"
+
 #include <glib.h>
 
 typedef struct {
@@ -27,6 +29,9 @@ int pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global);
+
+/* The catalog of @library (made, with its folder, when there is none yet), read-write. */
+PdCatalog *pd_cli_open_catalog(const char *library, GError **error);
 
 /* Parses @argc/@argv with @context, printing a usage error on failure. Returns FALSE
  * (after printing) when the arguments are wrong. */

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "ingest/ingest.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,18 @@ pd_cli_parse(GOptionContext *context, const char *command, int *argc, char ***ar
         return FALSE;
     }
     return TRUE;
+}
+
+PdCatalog *
+pd_cli_open_catalog(const char *library, GError **error)
+{
+    if (g_mkdir_with_parents(library, 0755) != 0) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", library,
+                    g_strerror(errno));
+        return NULL;
+    }
+    g_autofree char *path = pd_ingest_catalog_path(library);
+    return pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
 }
 
 int

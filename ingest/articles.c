@@ -3,6 +3,7 @@
 #include "ingest/embed.h"
 #include "ingest/ingest.h"
 #include "ingest/json.h"
+#include "ingest/text.h"
 
 #include "assets/assets.h"
 #include "thumbs/thumbs.h"
@@ -220,19 +221,7 @@ pd_ingest_article_json(PdCatalog *catalog, gint64 id, GError **error)
 static void
 line(GString *o, const char *label, const char *value)
 {
-    if (value == NULL || *value == 0)
-        return;
-    g_string_append_printf(o, "  %-14s ", label);
-    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
-        gunichar ch = g_utf8_get_char(p);
-        if (ch == '\n')
-            g_string_append_printf(o, "\n  %-14s ", "");
-        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
-            g_string_append_printf(o, "\\x%02x", ch);
-        else
-            g_string_append_unichar(o, ch);
-    }
-    g_string_append_c(o, '\n');
+    pd_text_append_field(o, 14, label, value);
 }
 
 char *
@@ -294,9 +283,8 @@ pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error)
 
 /* ---------------------------------------------------------------- the package */
 
-/* A file name of safe characters for @slug. */
-static char *
-safe_name(const char *slug)
+char *
+pd_ingest_safe_name(const char *slug)
 {
     GString *s = g_string_new(NULL);
     for (const char *p = slug; *p && s->len < 60; p++)
@@ -484,7 +472,7 @@ pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gb
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;
-    g_autofree char *base = safe_name(a->slug);
+    g_autofree char *base = pd_ingest_safe_name(a->slug);
     g_autoptr(GPtrArray) packed = g_ptr_array_new_with_free_func(packed_free);
     for (guint i = 0; i < placements->len; i++) {
         Packed *k = g_new0(Packed, 1);

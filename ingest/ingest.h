@@ -290,6 +290,9 @@ char *pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error);
  * the article has none. */
 gboolean pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
                                    const char *zip_path, GError **error);
+/* @slug made safe for a file name (letters, digits, '-' and '_'; others become '-'),
+ * at most 60 bytes, "article" when nothing is left. */
+char *pd_ingest_safe_name(const char *slug);
 
 /* fsck: every photo's original exists and hashes to its name, every rendition exists,
  * no stray file older than @grace_seconds, the catalog's integrity. With @repair,

@@ -405,19 +405,7 @@ pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error)
 static void
 line(GString *o, const char *label, const char *value)
 {
-    if (value == NULL)
-        return;
-    g_string_append_printf(o, "  %-22s ", label);
-    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
-        gunichar ch = g_utf8_get_char(p);
-        if (ch == '\n')
-            g_string_append_printf(o, "\n  %-22s ", "");
-        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
-            g_string_append_printf(o, "\\x%02x", ch);
-        else
-            g_string_append_unichar(o, ch);
-    }
-    g_string_append_c(o, '\n');
+    pd_text_append_field(o, 22, label, value);
 }
 
 char *

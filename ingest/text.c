@@ -369,3 +369,21 @@ pd_text_append_json(GString *out, const char *s)
     }
     g_string_append_c(out, '"');
 }
+
+void
+pd_text_append_field(GString *o, int width, const char *label, const char *value)
+{
+    if (value == NULL || *value == 0)
+        return;
+    g_string_append_printf(o, "  %-*s ", width, label);
+    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (ch == '\n')
+            g_string_append_printf(o, "\n  %-*s ", width, "");
+        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
+            g_string_append_printf(o, "\\x%02x", ch);
+        else
+            g_string_append_unichar(o, ch);
+    }
+    g_string_append_c(o, '\n');
+}

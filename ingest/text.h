@@ -53,4 +53,9 @@ char *pd_text_iim_date_time(const char *date, const char *time);
 /* Appends @s to @out as a JSON string literal (with the quotes). @s must be valid UTF-8. */
 void pd_text_append_json(GString *out, const char *s);
 
+/* "  LABEL   VALUE\n" for people: the label padded to @width, a value of several lines
+ * indented under the first, control characters shown as \xNN. Nothing when @value is
+ * NULL or empty. */
+void pd_text_append_field(GString *out, int width, const char *label, const char *value);
+
 G_END_DECLS

@@ -241,11 +241,8 @@ pd_api_package(Request *r, gint64 id)
     }
     struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
     r->bytes = (guint64)st.st_size;
-    GString *name = g_string_new(NULL);
-    for (const char *p = a->slug; *p; p++)
-        g_string_append_c(name, g_ascii_isalnum(*p) || *p == '-' || *p == '_' ? *p : '-');
-    g_autofree char *disposition = g_strdup_printf("attachment; filename=\"%s.zip\"", name->str);
-    g_string_free(name, TRUE);
+    g_autofree char *name = pd_ingest_safe_name(a->slug);
+    g_autofree char *disposition = g_strdup_printf("attachment; filename=\"%s.zip\"", name);
     MHD_add_response_header(resp, "Content-Type", "application/zip");
     MHD_add_response_header(resp, "Content-Disposition", disposition);
     MHD_add_response_header(resp, "Cache-Control", "no-store");

@@ -3,11 +3,11 @@
  * the wire shown as a notice, and package: the zip, its article.json, and each photo's
  * metadata read back by exiftool (caption, credit line and byline as placed, UTF-8,
  * the IPTC digest current, no GPS). */
+#include "delivered.h"
 #include "e2e.h"
 
 #include <string.h>
 #include <vips/vips.h>
-#include <zip.h>
 
 static char *
 xmp(const char *caption, const char *creator, const char *instructions)
@@ -135,48 +135,21 @@ test_article(void)
     g_assert_nonnull(strstr(exists.err, "exists"));
     run_clear(&exists);
     g_autofree char *zip_path = g_build_filename(workdir, "easter.zip", NULL);
-    int code = 0;
-    zip_t *z = zip_open(zip_path, ZIP_RDONLY, &code);
-    g_assert_nonnull(z);
-    g_assert_cmpint(zip_get_num_entries(z, 0), ==, 3);
-    g_assert_cmpint(zip_name_locate(z, "article.json", 0), >=, 0);
-    const char *first = zip_get_name(z, 0, 0);
-    g_assert_true(g_str_has_prefix(first, "01-russia-easter-"));
-    zip_stat_t st;
-    g_assert_cmpint(zip_stat_index(z, 0, 0, &st), ==, 0);
-    zip_file_t *f = zip_fopen_index(z, 0, 0);
-    g_autofree char *jpeg = g_malloc(st.size);
-    g_assert_cmpint(zip_fread(f, jpeg, st.size), ==, (zip_int64_t)st.size);
-    zip_fclose(f);
-    zip_close(z);
-    g_autofree char *out = g_build_filename(workdir, "delivered.jpg", NULL);
-    g_assert_true(g_file_set_contents(out, jpeg, (gssize)st.size, NULL));
-
-    const char *argv[] = {"exiftool",
-                          "-j",
-                          "-a",
-                          "-G1",
-                          "-charset",
-                          "iptc=UTF8",
-                          "-CurrentIPTCDigest",
-                          "-IPTCDigest",
-                          "-IPTC:all",
-                          "-XMP:all",
-                          "-EXIF:all",
-                          "-GPS:all",
-                          out,
-                          NULL};
-    g_autofree char *tool = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &tool, NULL, &status, NULL)) {
+    g_autofree char *zip = NULL;
+    gsize zip_len = 0;
+    g_assert_true(g_file_get_contents(zip_path, &zip, &zip_len, NULL));
+    g_autoptr(GHashTable) entries = delivered_entries(zip, zip_len);
+    g_assert_cmpuint(g_hash_table_size(entries), ==, 3);
+    g_assert_true(g_hash_table_contains(entries, "article.json"));
+    g_autofree char *first = g_strdup_printf("01-russia-easter-%s.jpg", putin);
+    GBytes *jpeg = g_hash_table_lookup(entries, first);
+    g_assert_nonnull(jpeg);
+    g_autoptr(JsonObject) t = delivered_tags(workdir, jpeg);
+    if (t == NULL) {
         g_test_skip("exiftool is not installed: the package is not read back");
         teardown();
         return;
     }
-    g_autoptr(JsonParser) p = json_parser_new();
-    g_assert_true(json_parser_load_from_data(p, tool, -1, NULL));
-    JsonObject *t = json_array_get_object_element(json_node_get_array(json_parser_get_root(p)), 0);
     g_assert_cmpstr(json_object_get_string_member(t, "IPTC:Caption-Abstract"), ==,
                     "Russian President Vladimir Putin attends an Orthodox Easter service in "
                     "Moscow, Russia, Saturday, April 15, 2023.");

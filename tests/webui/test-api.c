@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <vips/vips.h>
-#include <zip.h>
 
+#include "../cli/delivered.h"
 #include "../cli/e2e.h"
 
 static GPid server;
@@ -718,66 +718,6 @@ expect(const char *method, const char *target, const Session *s, const char *bod
     return o;
 }
 
-/* The package's entries, by name. */
-static GHashTable *
-unzip(GBytes *zip)
-{
-    GHashTable *entries =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
-    zip_error_t ze;
-    zip_error_init(&ze);
-    gsize n;
-    const void *data = g_bytes_get_data(zip, &n);
-    zip_source_t *src = zip_source_buffer_create(data, n - 1, 0, &ze); /* less the NUL */
-    g_assert_nonnull(src);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    g_assert_nonnull(z);
-    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
-        zip_stat_t st;
-        g_assert_cmpint(zip_stat_index(z, (zip_uint64_t)i, 0, &st), ==, 0);
-        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
-        guint8 *buf = g_malloc(st.size + 1);
-        g_assert_cmpint(zip_fread(f, buf, st.size), ==, (zip_int64_t)st.size);
-        buf[st.size] = 0;
-        zip_fclose(f);
-        g_hash_table_insert(entries, g_strdup(st.name), g_bytes_new_take(buf, st.size));
-    }
-    zip_close(z);
-    return entries;
-}
-
-/* exiftool's reading of @jpeg, as a JSON object, or NULL when exiftool is not here. */
-static JsonObject *
-exiftool(GBytes *jpeg)
-{
-    g_autofree char *path = g_build_filename(workdir, "delivered.jpg", NULL);
-    gsize n;
-    const char *data = g_bytes_get_data(jpeg, &n);
-    g_assert_true(g_file_set_contents(path, data, (gssize)n, NULL));
-    const char *argv[] = {"exiftool",
-                          "-j",
-                          "-a",
-                          "-G1",
-                          "-charset",
-                          "iptc=UTF8",
-                          "-CurrentIPTCDigest",
-                          "-IPTCDigest",
-                          "-IPTC:all",
-                          "-XMP:all",
-                          "-GPS:all",
-                          path,
-                          NULL};
-    g_autofree char *out = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &out, NULL, &status, NULL))
-        return NULL;
-    g_autoptr(JsonParser) p = json_parser_new();
-    g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
-    return json_object_ref(
-        json_array_get_object_element(json_node_get_array(json_parser_get_root(p)), 0));
-}
-
 static void
 test_articles(void)
 {
@@ -874,7 +814,9 @@ test_articles(void)
     g_assert_cmpint(zip.status, ==, 200);
     g_assert_cmpstr(header(&zip, "content-type"), ==, "application/zip");
     g_assert_nonnull(strstr(header(&zip, "content-disposition"), "russia-easter.zip"));
-    g_autoptr(GHashTable) entries = unzip(zip.body);
+    gsize zip_len = 0;
+    const void *zip_data = g_bytes_get_data(zip.body, &zip_len);
+    g_autoptr(GHashTable) entries = delivered_entries(zip_data, zip_len - 1); /* less the NUL */
     reply_clear(&zip);
     g_assert_cmpuint(g_hash_table_size(entries), ==, 3);
     GBytes *manifest = g_hash_table_lookup(entries, "article.json");
@@ -889,7 +831,7 @@ test_articles(void)
     g_assert_cmpint(json_object_get_int_member(first, "photo_id"), ==, putin);
     GBytes *jpeg = g_hash_table_lookup(entries, json_object_get_string_member(first, "file"));
     g_assert_nonnull(jpeg);
-    g_autoptr(JsonObject) tags = exiftool(jpeg);
+    g_autoptr(JsonObject) tags = delivered_tags(workdir, jpeg);
     if (tags == NULL) {
         g_test_message("exiftool is not installed: the package is not read back");
     } else {
