@@ -168,6 +168,19 @@ test_article(void)
     }
     g_list_free(names);
 
+    /* where the photo was taken, only when asked */
+    Run gps = RUN("article", "package", "1", "--gps", "--output", "easter-gps.zip");
+    g_assert_cmpint(gps.status, ==, 0);
+    run_clear(&gps);
+    g_autofree char *gps_path = g_build_filename(workdir, "easter-gps.zip", NULL);
+    g_autofree char *gps_zip = NULL;
+    gsize gps_len = 0;
+    g_assert_true(g_file_get_contents(gps_path, &gps_zip, &gps_len, NULL));
+    g_autoptr(GHashTable) gps_entries = delivered_entries(gps_zip, gps_len);
+    g_autoptr(JsonObject) located =
+        delivered_tags(workdir, g_hash_table_lookup(gps_entries, first));
+    g_assert_true(json_object_has_member(located, "XMP-exif:GPSLatitude"));
+
     /* detach: what is left closes up */
     Run det = RUN("article", "detach", "1", putin);
     g_assert_cmpint(det.status, ==, 0);

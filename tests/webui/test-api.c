@@ -875,6 +875,30 @@ test_articles(void)
     g_assert_true(json_object_get_null_member(placement_of(a, 0), "notice"));
     json_object_unref(a);
 
+    /* an embargo: placed, and shown until it passes; editorial only and mandatory credit
+     * beside the placement */
+    json_object_unref(expect("PATCH", photo_url, &s,
+                             "{\"special_instructions\": \"EMBARGOED UNTIL 0001 GMT JUNE 5, 2099. "
+                             "EDITORIAL USE ONLY. MANDATORY CREDIT\"}",
+                             200));
+    a = expect("GET", url, &s, NULL, 200);
+    pl = placement_of(a, 0);
+    g_assert_true(json_object_get_boolean_member(pl, "embargoed"));
+    g_assert_cmpstr(json_object_get_string_member(pl, "embargo_until"), ==, "2099-06-05T00:01:00Z");
+    g_assert_true(json_object_get_boolean_member(pl, "editorial_only"));
+    g_assert_true(json_object_get_boolean_member(pl, "mandatory_credit"));
+    json_object_unref(a);
+    json_object_unref(
+        expect("PATCH", photo_url, &s,
+               "{\"special_instructions\": \"EMBARGOED UNTIL 0001 GMT JUNE 5, 2023\"}", 200));
+    a = expect("GET", url, &s, NULL, 200);
+    pl = placement_of(a, 0);
+    g_assert_false(json_object_get_boolean_member(pl, "embargoed")); /* it has passed */
+    g_assert_cmpstr(json_object_get_string_member(pl, "embargo_until"), ==, "2023-06-05T00:01:00Z");
+    g_assert_false(json_object_get_boolean_member(pl, "editorial_only"));
+    json_object_unref(a);
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"acknowledge\": true}", 200));
+
     /* a kill from the wire: flagged where placed, no package, not placed again */
     json_object_unref(expect(
         "PATCH", fire, &s, "{\"special_instructions\": \"MANDATORY KILL: image withdrawn\"}", 200));
