@@ -248,6 +248,22 @@ await step('reorder the photos by dragging', async () => {
   expect(kept.join() === after.join(), 'the order is kept');
 });
 
+await step('an unsaved caption survives a change to another photo', async () => {
+  const second = page.locator('#placements .placement').nth(1);
+  await second.locator('.placed-caption').fill('A draft caption, not saved yet');
+  await second.locator('[role=status]', { hasText: 'Not saved yet' }).waitFor();
+  await page.evaluate(() => { document.querySelector('#placements .placement').dataset.old = '1'; });
+  await page.locator('#placements .placement').first().locator('.role').selectOption('gallery');
+  await page.waitForFunction(() => {
+    const first = document.querySelector('#placements .placement');
+    return first && !first.dataset.old && first.querySelector('.role').value === 'gallery';
+  });
+  const kept = await page.locator('#placements .placed-caption').nth(1).inputValue();
+  expect(kept === 'A draft caption, not saved yet', `the draft is kept (${kept})`);
+  await page.locator('#placements .placement').first().locator('.role').selectOption('lead');
+  await page.waitForFunction(() => document.querySelector('#placements .placement .role').value === 'lead');
+});
+
 await step('edit a per-use caption; the photo keeps its own', async () => {
   const first = page.locator('#placements .placement').first();
   const id = await first.getAttribute('data-id');

@@ -446,6 +446,9 @@ async function showPhoto(id, known) {
 // ---------------------------------------------------------------- articles
 
 const ROLES = ['lead', 'inline', 'gallery'];
+// Edits not saved yet, by photo id, kept while the article is drawn again after another
+// placement changes: {article, caption, credit_line}.
+const drafts = new Map();
 // IIM's limits for what a placement embeds in the delivered file.
 const PLACED_LIMITS = { caption: 2000, credit_line: 32 };
 
@@ -606,7 +609,9 @@ function placementItem(article, pl, count, rerender) {
     status.className = '';
     status.textContent = 'Saving…';
     try {
-      rerender(await api('PATCH', url, body), done);
+      const updated = await api('PATCH', url, body);
+      if ('caption' in body || 'credit_line' in body) drafts.delete(pl.photo_id);
+      rerender(updated, done);
     } catch (e) {
       status.className = 'error';
       status.textContent = e.message;
@@ -617,12 +622,24 @@ function placementItem(article, pl, count, rerender) {
   role.value = pl.role;
   role.addEventListener('change', () => change({ role: role.value }));
   const caption = el('textarea', { class: 'placed-caption', 'aria-label': 'Caption for this article' });
-  caption.value = pl.caption;
   const credit = el('input', { class: 'placed-credit', 'aria-label': 'Credit line for this article' });
-  credit.value = pl.credit_line;
+  const draft = drafts.get(pl.photo_id);
+  const mine = draft && draft.article === article.id ? draft : null;
+  caption.value = mine ? mine.caption : pl.caption;
+  credit.value = mine ? mine.credit_line : pl.credit_line;
+  const keep = () => {
+    if (caption.value === pl.caption && credit.value === pl.credit_line) drafts.delete(pl.photo_id);
+    else drafts.set(pl.photo_id, { article: article.id, caption: caption.value, credit_line: credit.value });
+    status.className = drafts.has(pl.photo_id) ? 'muted' : '';
+    status.textContent = drafts.has(pl.photo_id) ? 'Not saved yet.' : '';
+  };
+  caption.addEventListener('input', keep);
+  credit.addEventListener('input', keep);
   const save = el('button', { type: 'button', class: 'save', text: 'Save' });
-  save.addEventListener('click', () => change({ caption: caption.value, credit_line: credit.value },
-    (s) => { s.className = 'saved'; s.textContent = 'Saved.'; }));
+  save.addEventListener('click', () => {
+    change({ caption: caption.value, credit_line: credit.value },
+      (s) => { s.className = 'saved'; s.textContent = 'Saved.'; });
+  });
   const up = el('button', { type: 'button', class: 'secondary', text: '↑', 'aria-label': 'Move up', disabled: pl.position === 1 });
   up.addEventListener('click', () => change({ position: pl.position - 1 }));
   const down = el('button', { type: 'button', class: 'secondary', text: '↓', 'aria-label': 'Move down', disabled: pl.position === count });
@@ -648,6 +665,7 @@ function placementItem(article, pl, count, rerender) {
       el('label', { class: 'field' }, 'Caption', caption, counted(caption, PLACED_LIMITS.caption)),
       el('label', { class: 'field' }, 'Credit line', credit, counted(credit, PLACED_LIMITS.credit_line)),
       el('div', { class: 'row' }, save, up, down, remove, status)));
+  if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }
   li.addEventListener('dragstart', (ev) => {
     ev.dataTransfer.setData('text/plain', String(pl.photo_id));
     ev.dataTransfer.effectAllowed = 'move';
