@@ -411,7 +411,7 @@ report(const PdIngestResult *result, guint done, guint total, gpointer data)
 }
 
 enum MHD_Result
-pd_upload_finish(Request *r, const PdCatalogSession *session)
+pd_upload_finish(Request *r)
 {
     Upload *u = r->upload;
     if (u == NULL)

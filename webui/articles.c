@@ -210,8 +210,9 @@ pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id)
 /* The package is made in the library's tmp/, opened, unlinked and sent from the open
  * file: nothing is left behind however the download ends. */
 enum MHD_Result
-pd_api_package(Request *r, gint64 id)
+pd_api_package(Request *r)
 {
+    gint64 id = r->work_id;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
     g_autoptr(PdCatalogArticle) a = cat ? pd_catalog_get_article(cat, id, &error) : NULL;

@@ -74,9 +74,47 @@ pd_respond(Request *r, unsigned int status, struct MHD_Response *response)
     for (gsize i = 0; i < G_N_ELEMENTS(headers); i++)
         MHD_add_response_header(response, headers[i][0], headers[i][1]);
     r->status = (int)status;
+    if (r->in_worker) {
+        if (r->ready)
+            MHD_destroy_response(r->ready);
+        r->ready = response;
+        r->ready_status = status;
+        return MHD_YES;
+    }
     enum MHD_Result ok = MHD_queue_response(r->connection, status, response);
     MHD_destroy_response(response);
     return ok;
+}
+
+/* ---------------------------------------------------------------- slow work */
+
+static void
+run_work(gpointer data, gpointer user_data)
+{
+    (void)user_data;
+    Request *r = data;
+    r->in_worker = TRUE;
+    r->work(r);
+    r->in_worker = FALSE;
+    if (r->ready == NULL) {
+        static const char body[] = "{\"error\": \"the work stopped without an answer\"}";
+        r->ready =
+            MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+        r->ready_status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    MHD_resume_connection(r->connection);
+}
+
+/* Runs @work for @r on a worker; the connection waits, suspended, for its answer. */
+static enum MHD_Result
+defer(Request *r, enum MHD_Result (*work)(Request *r), gint64 id)
+{
+    r->work = work;
+    r->work_id = id;
+    MHD_suspend_connection(r->connection);
+    g_thread_pool_push(pd_server->workers, r, NULL);
+    return MHD_YES;
 }
 
 /* MHD frees the body with free(): GLib allocates with the system's malloc (since 2.46). */
@@ -451,7 +489,7 @@ dispatch(Request *r)
     case ROUTE_ME:
         return pd_auth_me(r, session);
     case ROUTE_PHOTOS:
-        return method_is(r, "POST") ? pd_upload_finish(r, session) : pd_api_search(r);
+        return method_is(r, "POST") ? defer(r, pd_upload_finish, 0) : pd_api_search(r);
     case ROUTE_PHOTO:
         return method_is(r, "PATCH") ? pd_api_correct(r, m.id, session) : pd_api_photo(r, m.id);
     case ROUTE_HISTORY:
@@ -468,7 +506,7 @@ dispatch(Request *r)
         return method_is(r, "DELETE") ? pd_api_placement_remove(r, m.id, m.photo)
                                       : pd_api_placement_update(r, m.id, m.photo);
     case ROUTE_PACKAGE:
-        return pd_api_package(r, m.id);
+        return defer(r, pd_api_package, m.id);
     default:
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
     }
@@ -513,6 +551,12 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
        const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
     Request *r = *con_cls;
+    if (r->ready) { /* a worker's answer, now that the connection is back */
+        struct MHD_Response *resp = g_steal_pointer(&r->ready);
+        enum MHD_Result ok = MHD_queue_response(connection, r->ready_status, resp);
+        MHD_destroy_response(resp);
+        return ok;
+    }
     if (r->status)
         return MHD_YES; /* answered already (early); the rest of the body is dropped */
     if (!r->started) {
@@ -584,6 +628,8 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     }
     if (r->upload)
         pd_upload_free(r->upload);
+    if (r->ready) /* the client left before the worker's answer could go */
+        MHD_destroy_response(r->ready);
     g_byte_array_unref(r->body);
     g_free(r->raw_uri);
     g_free(r->address);
@@ -658,6 +704,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     if (server.store == NULL)
         return FALSE;
     pd_cache_init();
+    server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
 
     struct sockaddr_storage addr;
     socklen_t addr_len = 0;
@@ -673,8 +720,8 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned int flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                         MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -690,6 +737,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
                     "cannot listen on %s (in use, or not an address of this machine?)",
                     options->listen);
+        g_thread_pool_free(server.workers, TRUE, FALSE);
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;
     }
@@ -704,6 +752,9 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
 
     int sig = 0;
     sigwait(&stop, &sig);
+    /* the work in hand finishes (its connections resumed) before the daemon stops */
+    g_thread_pool_free(server.workers, FALSE, TRUE);
+    server.workers = NULL;
     MHD_stop_daemon(daemon);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     g_hash_table_unref(server.failures);

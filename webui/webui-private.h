@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 typedef struct Upload Upload;
 
 /* One HTTP request, from its first line to its response. */
-typedef struct {
+typedef struct Request Request;
+struct Request {
     struct MHD_Connection *connection;
     char *raw_uri;      /* as sent, before percent-decoding */
     const char *method; /* GET, HEAD, POST, PATCH... */
@@ -28,7 +29,15 @@ typedef struct {
     int status;     /* of the response sent */
     guint64 bytes;  /* of the response body */
     char *user;     /* logged in as, for the log */
-} Request;
+    /* Slow work (an upload's ingest, a package) runs on a worker thread while the
+     * connection is suspended, so that the polling thread serves the others meanwhile;
+     * its answer waits here until the connection resumes. */
+    enum MHD_Result (*work)(Request *r);
+    gint64 work_id;
+    gboolean in_worker;
+    struct MHD_Response *ready;
+    unsigned int ready_status;
+};
 
 /* The server's state, shared by every thread. */
 typedef struct {
@@ -38,6 +47,7 @@ typedef struct {
     GMutex log_lock;
     GMutex throttle_lock;
     GHashTable *failures; /* "user:NAME" or "address:ADDR" -> Failures */
+    GThreadPool *workers; /* for Request.work */
 } Server;
 
 extern Server *pd_server;
@@ -47,7 +57,8 @@ PdCatalog *pd_server_catalog(GError **error);
 
 /* ---------------------------------------------------------------- responses (server.c) */
 
-/* Queues @response (taking it) with @status and the security headers. */
+/* Queues @response (taking it) with @status and the security headers (on a worker: keeps
+ * it for the polling thread to queue). */
 enum MHD_Result pd_respond(Request *r, unsigned int status, struct MHD_Response *response);
 /* A JSON body (taken) with Cache-Control: no-store. */
 enum MHD_Result pd_respond_json(Request *r, unsigned int status, char *json);
@@ -109,12 +120,12 @@ enum MHD_Result pd_api_article_update(Request *r, gint64 id);
 enum MHD_Result pd_api_place(Request *r, gint64 id, const PdCatalogSession *session);
 enum MHD_Result pd_api_placement_update(Request *r, gint64 id, gint64 photo_id);
 enum MHD_Result pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id);
-enum MHD_Result pd_api_package(Request *r, gint64 id);
+enum MHD_Result pd_api_package(Request *r);
 
 /* Uploads: set up on the request's first call, fed its body, answered at its end. */
 gboolean pd_upload_begin(Request *r, GError **error);
 void pd_upload_feed(Request *r, const char *data, size_t size);
-enum MHD_Result pd_upload_finish(Request *r, const PdCatalogSession *session);
+enum MHD_Result pd_upload_finish(Request *r);
 void pd_upload_free(Upload *upload);
 
 /* The body parsed as a JSON object, or NULL after responding 400 (or 415). */
