@@ -468,7 +468,7 @@ dispatch(Request *r)
     if (m.route == ROUTE_ASSET)
         return serve_asset(r, m.asset);
     if (m.route == ROUTE_LOGIN)
-        return pd_auth_login(r);
+        return defer(r, pd_auth_login, 0); /* Argon2id takes a while: not on a polling thread */
 
     /* everything else needs a session; what changes something, its CSRF token too */
     g_autoptr(GError) error = NULL;
