@@ -418,8 +418,11 @@ function history(h) {
 }
 
 async function showPhoto(id, known) {
-  show('photo');
   const view = $('photo-view');
+  // never the previous photo's page, not even while this one loads
+  if (!known || String(view.dataset.id) !== String(id)) view.replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
+  view.dataset.id = String(id);
+  show('photo');
   try {
     const p = known || await api('GET', `/api/photos/${id}`);
     const h = await api('GET', `/api/photos/${id}/history`);
@@ -427,6 +430,8 @@ async function showPhoto(id, known) {
     const checks = el('ul', { class: 'checks' });
     for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
     for (const w of p.warnings || []) checks.append(el('li', { text: w }));
+    const used = await photoArticles(p);
+    if (view.dataset.id !== String(id)) return; // another photo was asked for meanwhile
     view.replaceChildren(
       el('div', {},
         restrictions(p),
@@ -435,11 +440,11 @@ async function showPhoto(id, known) {
       el('div', {},
         checks,
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p)),
-        el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), await photoArticles(p)),
+        el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
         el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p)),
         el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h))));
   } catch (e) {
-    view.replaceChildren(el('p', { class: 'error', text: e.message }));
+    if (view.dataset.id === String(id)) view.replaceChildren(el('p', { class: 'error', text: e.message }));
   }
 }
 
@@ -736,6 +741,7 @@ function renderArticle(a) {
 }
 
 async function showArticle(id) {
+  $('article-view').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
   show('article');
   try {
     renderArticle(await api('GET', `/api/articles/${id}`));
