@@ -145,7 +145,7 @@ await step('open a photo: its restrictions cannot be missed', async () => {
 await step('correct a caption (to markup), see the history with the difference', async () => {
   await page.goto(`${url}#/search?q=council`);
   await page.locator('#grid .card').first().click();
-  await page.locator('#edit-caption').waitFor();
+  await page.locator('#photo-view dl.fields', { hasText: 'city council' }).waitFor(); // this photo's page
   await page.fill('#edit-caption', `${XSS} Members of the city council vote on the new budget in Zürich. (AP Photo/Marco Keller)`);
   const count = await page.locator('#editor .count').first().textContent();
   expect(/\d+ \/ 2000 bytes/.test(count), `live byte count (${count})`);
