@@ -121,7 +121,11 @@ pd_catalog_article_free(PdCatalogArticle *a)
 
 #define ARTICLE_COLUMNS                                                                            \
     "a.id, a.slug, a.headline, a.status, a.created_by, a.created_at, a.updated_at,"                \
-    " (SELECT count(*) FROM placements p WHERE p.article_id = a.id)"
+    " (SELECT count(*) FROM placements p WHERE p.article_id = a.id),"                              \
+    " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
+    "   WHERE p.article_id = a.id AND f.kill),"                                                    \
+    " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
+    "   WHERE p.article_id = a.id AND f.version > p.seen_version)"
 
 static PdCatalogArticle *
 read_article(sqlite3_stmt *st)
@@ -135,6 +139,8 @@ read_article(sqlite3_stmt *st)
     a->created_at = pd_catalog_text(st, 5);
     a->updated_at = pd_catalog_text(st, 6);
     a->photos = sqlite3_column_int(st, 7);
+    a->killed = sqlite3_column_int(st, 8);
+    a->notices = sqlite3_column_int(st, 9);
     return a;
 }
 

@@ -312,7 +312,9 @@ typedef struct {
     char *slug, *headline;
     char *status; /* "draft" or "published" */
     char *created_by, *created_at, *updated_at;
-    int photos; /* how many are placed in it */
+    int photos;  /* how many are placed in it */
+    int killed;  /* of those, how many the agency has killed since */
+    int notices; /* and how many changed since they were placed, not yet acknowledged */
 } PdCatalogArticle;
 
 void pd_catalog_article_free(PdCatalogArticle *article);

@@ -100,8 +100,13 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
             return report(action, error);
         for (guint i = 0; i < all->len; i++) {
             const PdCatalogArticle *a = g_ptr_array_index(all, i);
-            printf("%6" G_GINT64_FORMAT "  %-9s %2d photo%s  %s  %s\n", a->id, a->status, a->photos,
-                   a->photos == 1 ? " " : "s", a->slug, a->headline);
+            g_autofree char *killed =
+                a->killed ? g_strdup_printf("  [%d killed: remove]", a->killed) : g_strdup("");
+            g_autofree char *changed =
+                a->notices ? g_strdup_printf("  [%d changed since placed]", a->notices)
+                           : g_strdup("");
+            printf("%6" G_GINT64_FORMAT "  %-9s %2d photo%s  %s  %s%s%s\n", a->id, a->status,
+                   a->photos, a->photos == 1 ? " " : "s", a->slug, a->headline, killed, changed);
         }
         return PD_EXIT_OK;
     }

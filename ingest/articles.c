@@ -76,6 +76,8 @@ article_members(GString *o, const PdCatalogArticle *a)
     pd_json_string(o, "created_at", a->created_at);
     pd_json_string(o, "updated_at", a->updated_at);
     pd_json_int(o, "photos", a->photos, TRUE);
+    pd_json_int(o, "killed", a->killed, TRUE);
+    pd_json_int(o, "notices", a->notices, TRUE);
 }
 
 static void

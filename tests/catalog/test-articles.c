@@ -208,12 +208,17 @@ test_placements(void)
     gboolean changed = FALSE;
     g_assert_true(pd_catalog_update_photo(c, photo, NULL, "wire-2.jpg", &changed, &error));
     g_assert_true(changed);
+    g_autoptr(PdCatalogArticle) changed_article = pd_catalog_get_article(c, a->id, &error);
+    g_assert_cmpint(changed_article->notices, ==, 1);
+    g_assert_cmpint(changed_article->killed, ==, 0);
     g_autoptr(PdCatalogPlacement) before = pd_catalog_get_placement(c, a->id, p1, &error);
     g_assert_cmpint(before->seen_version, ==, 1);
     g_assert_cmpstr(before->caption, ==, mine);
     g_assert_true(pd_catalog_update_placement(c, a->id, p1, NULL, NULL, NULL, 0, TRUE, &error));
     g_autoptr(PdCatalogPlacement) after = pd_catalog_get_placement(c, a->id, p1, &error);
     g_assert_cmpint(after->seen_version, ==, 2);
+    g_autoptr(PdCatalogArticle) seen_article = pd_catalog_get_article(c, a->id, &error);
+    g_assert_cmpint(seen_article->notices, ==, 0);
 
     /* the photo's articles */
     g_autoptr(GPtrArray) used = pd_catalog_photo_articles(c, p1, &error);

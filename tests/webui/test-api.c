@@ -905,6 +905,12 @@ test_articles(void)
     a = expect("GET", url, &s, NULL, 200);
     g_assert_true(json_object_get_boolean_member(placement_of(a, 1), "kill"));
     json_object_unref(a);
+    JsonObject *listed_now = expect("GET", "/api/articles", &s, NULL, 200);
+    JsonObject *mine_now =
+        json_array_get_object_element(json_object_get_array_member(listed_now, "articles"), 0);
+    g_assert_cmpint(json_object_get_int_member(mine_now, "killed"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(mine_now, "notices"), ==, 1); /* the kill */
+    json_object_unref(listed_now);
     JsonObject *refused = expect("GET", package, &s, NULL, 409);
     g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "killed"));
     json_object_unref(refused);

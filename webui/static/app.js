@@ -561,7 +561,9 @@ async function showArticles() {
       el('td', {}, el('a', { href: `#/article/${a.id}`, text: a.slug })),
       el('td', { text: a.headline }),
       el('td', { text: a.status }),
-      el('td', { text: String(a.photos) }),
+      el('td', {}, String(a.photos),
+        a.killed ? el('span', { class: 'badge stop', text: `${a.killed} KILLED` }) : null,
+        a.notices ? el('span', { class: 'badge', text: `${a.notices} CHANGED` }) : null),
       el('td', {}, el('time', { text: a.updated_at.slice(0, 16).replace('T', ' ') })))));
     if (!articles.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No articles yet.' })));
   } catch (e) {
