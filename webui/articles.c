@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The members of a request body, checked: each is one of @names, and a string (or null,
- * when @nullable) unless it is @int_name (a whole number) or @bool_name. */
+/* A member a request body may have, of its type; after read_members(), whether it was
+ * given (null counts as not given) and its value. */
 typedef struct {
     const char *name;
     enum { TEXT, NUMBER, FLAG } type;
@@ -21,6 +21,8 @@ typedef struct {
     gboolean flag, given;
 } Member;
 
+/* Reads @o into @members; FALSE after answering 400 for a member that is not one of them
+ * or not of its type. */
 static gboolean
 read_members(Request *r, JsonObject *o, Member *members, gsize n, enum MHD_Result *result)
 {

@@ -419,6 +419,33 @@ changes_state(Request *r)
     return !method_is(r, "GET") && !method_is(r, "HEAD");
 }
 
+/* The request's session, its user noted for the log, and for a request that changes
+ * something its CSRF token checked; NULL after answering 401 or 403 (*@refused). */
+static PdCatalogSession *
+authorize(Request *r, enum MHD_Result *refused)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL) {
+        *refused = pd_respond_gerror(r, error);
+        return NULL;
+    }
+    g_autoptr(PdCatalogSession) session = pd_auth_session(r, cat);
+    if (session == NULL) {
+        *refused = pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "log in first");
+        return NULL;
+    }
+    g_free(r->user);
+    r->user = g_strdup(session->user);
+    if (changes_state(r) && !pd_auth_csrf_ok(r, session)) {
+        *refused = pd_respond_error(r, MHD_HTTP_FORBIDDEN,
+                                    "missing or wrong X-CSRF-Token (log "
+                                    "in again if this persists)");
+        return NULL;
+    }
+    return g_steal_pointer(&session);
+}
+
 /* Routes a request whose body has arrived. */
 static enum MHD_Result
 dispatch(Request *r)
@@ -471,18 +498,10 @@ dispatch(Request *r)
         return defer(r, pd_auth_login, 0); /* Argon2id takes a while: not on a polling thread */
 
     /* everything else needs a session; what changes something, its CSRF token too */
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
-    if (cat == NULL)
-        return pd_respond_gerror(r, error);
-    g_autoptr(PdCatalogSession) session = pd_auth_session(r, cat);
+    enum MHD_Result refused;
+    g_autoptr(PdCatalogSession) session = authorize(r, &refused);
     if (session == NULL)
-        return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "log in first");
-    g_free(r->user);
-    r->user = g_strdup(session->user);
-    if (changes_state(r) && !pd_auth_csrf_ok(r, session))
-        return pd_respond_error(r, MHD_HTTP_FORBIDDEN,
-                                "missing or wrong X-CSRF-Token (log in again if this persists)");
+        return refused;
     switch (m.route) {
     case ROUTE_LOGOUT:
         return pd_auth_logout(r, session);
@@ -532,15 +551,11 @@ begin(Request *r)
     if (!upload)
         return MHD_YES;
     /* an upload is refused before it is read, when it would be refused after */
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
-    if (cat == NULL)
-        return pd_respond_gerror(r, error);
-    g_autoptr(PdCatalogSession) session = pd_auth_session(r, cat);
+    enum MHD_Result refused;
+    g_autoptr(PdCatalogSession) session = authorize(r, &refused);
     if (session == NULL)
-        return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "log in first");
-    if (!pd_auth_csrf_ok(r, session))
-        return pd_respond_error(r, MHD_HTTP_FORBIDDEN, "missing or wrong X-CSRF-Token");
+        return refused;
+    g_autoptr(GError) error = NULL;
     if (!pd_upload_begin(r, &error))
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
     return MHD_YES;

@@ -93,6 +93,21 @@ make_photo(const char *name, int w, int h, int seed, const char *xmp, int orient
     return path;
 }
 
+guint
+count_files(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return 0;
+    guint n = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        n += g_file_test(path, G_FILE_TEST_IS_DIR) ? count_files(path) : 1;
+    }
+    return n;
+}
+
 void
 setup(void)
 {

@@ -27,6 +27,9 @@ gint64 id_of(GHashTable *h, const char *name);
  * orientation; its path, newly allocated. */
 char *make_photo(const char *name, int w, int h, int seed, const char *xmp, int orientation);
 
+/* The files under @dir, in every folder below it (0 when it is not there). */
+guint count_files(const char *dir);
+
 /* A scratch folder and library name for one test, and their removal. */
 void setup(void);
 void teardown(void);
