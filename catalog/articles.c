@@ -18,27 +18,14 @@ bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static gboolean
-exec(PdCatalog *c, const char *sql, const char *what, GError **error)
-{
-    return sqlite3_exec(pd_catalog_db(c), sql, NULL, NULL, NULL) == SQLITE_OK ||
-           pd_catalog_fail(c, error, what);
-}
-
-/* A change of several rows lands whole: a savepoint, inside the caller's transaction
- * if there is one. */
-static gboolean
-begin(PdCatalog *c, GError **error)
-{
-    return exec(c, "SAVEPOINT articles", "starting a change", error);
-}
-
+/* A read-modify-write of several rows lands whole: one write transaction taken before
+ * the first read (a savepoint inside the caller's). */
 static gboolean
 end(PdCatalog *c, gboolean ok, GError **error)
 {
-    if (ok)
-        return exec(c, "RELEASE articles", "saving a change", error);
-    sqlite3_exec(pd_catalog_db(c), "ROLLBACK TO articles; RELEASE articles", NULL, NULL, NULL);
+    if (ok && pd_catalog_commit(c, error))
+        return TRUE;
+    pd_catalog_rollback(c);
     return FALSE;
 }
 
@@ -125,7 +112,9 @@ pd_catalog_article_free(PdCatalogArticle *a)
     " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
     "   WHERE p.article_id = a.id AND f.kill),"                                                    \
     " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
-    "   WHERE p.article_id = a.id AND f.version > p.seen_version)"
+    "   WHERE p.article_id = a.id AND (f.version > p.seen_version"                                 \
+    "     OR f.picture IS NOT p.picture)),"                                                        \
+    " a.version"
 
 static PdCatalogArticle *
 read_article(sqlite3_stmt *st)
@@ -141,6 +130,7 @@ read_article(sqlite3_stmt *st)
     a->photos = sqlite3_column_int(st, 7);
     a->killed = sqlite3_column_int(st, 8);
     a->notices = sqlite3_column_int(st, 9);
+    a->version = sqlite3_column_int(st, 10);
     return a;
 }
 
@@ -260,20 +250,29 @@ touch(PdCatalog *c, gint64 id, GError **error)
            refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
 }
 
-gboolean
-pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char *headline,
-                          const char *status, GError **error)
+/* Refuses a change made from version @expected of something now at @version. */
+static gboolean
+stale(const char *what, gint64 id, int expected, int version, GError **error)
 {
-    if (!check_slug(slug, error) ||
-        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+    if (expected <= 0 || expected == version)
+        return TRUE;
+    return refuse(error, PD_CATALOG_ERROR_STALE,
+                  "%s %" G_GINT64_FORMAT " has changed since version %d (it is at version %d "
+                  "now): see the changes, then save again",
+                  what, id, expected, version);
+}
+
+static gboolean
+update_article_in(PdCatalog *c, gint64 id, const char *slug, const char *headline,
+                  const char *status, int expected_version, GError **error)
+{
+    g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, error);
+    if (a == NULL || !stale("article", id, expected_version, a->version, error))
         return FALSE;
-    if (status && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0)
-        return refuse(error, PD_CATALOG_ERROR_INVALID,
-                      "an article's status is draft or published, not \"%s\"", status);
     sqlite3_stmt *st = pd_catalog_statement(
         c,
         "UPDATE articles SET slug = coalesce(?2, slug), headline = coalesce(?3, headline),"
-        " status = coalesce(?4, status), updated_at = ?5 WHERE id = ?1",
+        " status = coalesce(?4, status), updated_at = ?5, version = version + 1 WHERE id = ?1",
         error);
     if (st == NULL)
         return FALSE;
@@ -287,8 +286,22 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
     sqlite3_reset(st);
     if (r != SQLITE_DONE)
         return slug_taken(c, r, slug, error);
-    return sqlite3_changes(pd_catalog_db(c)) > 0 ||
-           refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
+    return TRUE;
+}
+
+gboolean
+pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char *headline,
+                          const char *status, int expected_version, GError **error)
+{
+    if (!check_slug(slug, error) ||
+        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+        return FALSE;
+    if (status && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0)
+        return refuse(error, PD_CATALOG_ERROR_INVALID,
+                      "an article's status is draft or published, not \"%s\"", status);
+    if (!pd_catalog_begin(c, error))
+        return FALSE;
+    return end(c, update_article_in(c, id, slug, headline, status, expected_version, error), error);
 }
 
 /* ---------------------------------------------------------------- placements */
@@ -303,12 +316,13 @@ pd_catalog_placement_free(PdCatalogPlacement *p)
     g_free(p->credit_line);
     g_free(p->placed_by);
     g_free(p->placed_at);
+    g_free(p->picture);
     g_free(p);
 }
 
 #define PLACEMENT_COLUMNS                                                                          \
     "article_id, photo_id, position, role, caption, credit_line, placed_by, placed_at,"            \
-    " seen_version"
+    " seen_version, version, picture"
 
 static GPtrArray *
 read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
@@ -326,6 +340,8 @@ read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
         p->placed_by = pd_catalog_text(st, 6);
         p->placed_at = pd_catalog_text(st, 7);
         p->seen_version = sqlite3_column_int(st, 8);
+        p->version = sqlite3_column_int(st, 9);
+        p->picture = pd_catalog_text(st, 10);
         g_ptr_array_add(out, p);
     }
     sqlite3_reset(st);
@@ -416,7 +432,7 @@ shift(PdCatalog *c, gint64 article_id, int from, int to, int by, GError **error)
 typedef struct {
     int version;
     gboolean kill;
-    char *caption, *credit_line;
+    char *caption, *credit_line, *picture;
 } PhotoState;
 
 static gboolean
@@ -425,7 +441,8 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
     sqlite3_stmt *st =
         pd_catalog_statement(c,
                              "SELECT version, kill, coalesce(caption_body, caption, ''),"
-                             " coalesce(credit_line, credit, byline, '') FROM photos WHERE id = ?1",
+                             " coalesce(credit_line, credit, byline, ''), picture"
+                             " FROM photos WHERE id = ?1",
                              error);
     if (st == NULL)
         return FALSE;
@@ -436,6 +453,7 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
         out->kill = sqlite3_column_int(st, 1) != 0;
         out->caption = pd_catalog_text(st, 2);
         out->credit_line = pd_catalog_text(st, 3);
+        out->picture = pd_catalog_text(st, 4);
     }
     sqlite3_reset(st);
     if (r == SQLITE_ROW)
@@ -473,13 +491,17 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
     ok = ok && shift(c, p->article_id, p->position, n, 1, error);
     sqlite3_stmt *st = ok ? pd_catalog_statement(c,
                                                  "INSERT INTO placements (" PLACEMENT_COLUMNS ")"
-                                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                                 " 1, ?10)",
                                                  error)
                           : NULL;
     if (st) {
         g_free(p->placed_at);
         p->placed_at = pd_catalog_now();
         p->seen_version = ph.version;
+        p->version = 1;
+        g_free(p->picture);
+        p->picture = g_strdup(ph.picture);
         sqlite3_bind_int64(st, 1, p->article_id);
         sqlite3_bind_int64(st, 2, p->photo_id);
         sqlite3_bind_int(st, 3, p->position);
@@ -489,6 +511,7 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         sqlite3_bind_text(st, 7, p->placed_by ? p->placed_by : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 8, p->placed_at, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 9, p->seen_version);
+        bind_text_or_null(st, 10, p->picture);
         int r = sqlite3_step(st);
         sqlite3_reset(st);
         if (r == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -502,6 +525,7 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
     }
     g_free(ph.caption);
     g_free(ph.credit_line);
+    g_free(ph.picture);
     return ok && st != NULL;
 }
 
@@ -512,7 +536,7 @@ pd_catalog_place_photo(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         !check_text("the caption", p->caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
         !check_text("the credit line", p->credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
         return FALSE;
-    if (!begin(c, error))
+    if (!pd_catalog_begin(c, error))
         return FALSE;
     return end(c, place_in(c, p, error), error);
 }
@@ -520,10 +544,15 @@ pd_catalog_place_photo(PdCatalog *c, PdCatalogPlacement *p, GError **error)
 static gboolean
 update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
           const char *credit_line, const char *role, int position, gboolean acknowledge,
-          GError **error)
+          int expected_version, GError **error)
 {
     g_autoptr(PdCatalogPlacement) old = pd_catalog_get_placement(c, article_id, photo_id, error);
-    if (old == NULL || !touch(c, article_id, error))
+    if (old == NULL)
+        return FALSE;
+    g_autofree char *what =
+        g_strdup_printf("the placement of photo %" G_GINT64_FORMAT " in article", photo_id);
+    if (!stale(what, article_id, expected_version, old->version, error) ||
+        !touch(c, article_id, error))
         return FALSE;
     if (position != 0) {
         int n = count_placements(c, article_id, error);
@@ -537,13 +566,16 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
         if (!ok)
             return FALSE;
     }
+    /* acknowledging: the photo's changes and its picture as they are now have been seen */
     sqlite3_stmt *st = pd_catalog_statement(
         c,
         "UPDATE placements SET caption = coalesce(?3, caption),"
         " credit_line = coalesce(?4, credit_line), role = coalesce(?5, role),"
-        " position = coalesce(?6, position),"
+        " position = coalesce(?6, position), version = version + 1,"
         " seen_version = CASE WHEN ?7 THEN (SELECT version FROM photos WHERE id = ?2)"
-        "   ELSE seen_version END"
+        "   ELSE seen_version END,"
+        " picture = CASE WHEN ?7 THEN (SELECT picture FROM photos WHERE id = ?2)"
+        "   ELSE picture END"
         " WHERE article_id = ?1 AND photo_id = ?2",
         error);
     if (st == NULL)
@@ -562,17 +594,17 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
 gboolean
 pd_catalog_update_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
                             const char *credit_line, const char *role, int position,
-                            gboolean acknowledge, GError **error)
+                            gboolean acknowledge, int expected_version, GError **error)
 {
     if (!check_role(role, error) ||
         !check_text("the caption", caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
         !check_text("the credit line", credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
         return FALSE;
-    if (!begin(c, error))
+    if (!pd_catalog_begin(c, error))
         return FALSE;
     return end(c,
                update_in(c, article_id, photo_id, caption, credit_line, role, position, acknowledge,
-                         error),
+                         expected_version, error),
                error);
 }
 
@@ -595,7 +627,7 @@ remove_in(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
 gboolean
 pd_catalog_remove_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
 {
-    if (!begin(c, error))
+    if (!pd_catalog_begin(c, error))
         return FALSE;
     return end(c, remove_in(c, article_id, photo_id, error), error);
 }

@@ -153,6 +153,38 @@ static const char *const migrations[] = {
     "  seen_version INTEGER NOT NULL,"
     "  PRIMARY KEY (article_id, photo_id)) WITHOUT ROWID;"
     "CREATE INDEX placements_photo ON placements(photo_id);",
+
+    /* 5: pictures and people's edits in a shared catalog.
+     * - Every rendition set a photo has had, by the original it was made from, so that a
+     *   re-send that changes the picture keeps the old one for its history; the photo's
+     *   `picture` names the set it shows, each version the one it showed.
+     * - A change from the wire records the editor whose correction it overwrote, and the
+     *   version who acknowledged that.
+     * - Placements and articles count their own versions (optimistic concurrency), and a
+     *   placement records the picture it was placed (or last acknowledged) with. */
+    "CREATE TABLE renditions_5 ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (photo_id, sha256, name)) WITHOUT ROWID;"
+    "INSERT INTO renditions_5 (photo_id, name, sha256, width, height, bytes)"
+    "  SELECT photo_id, name, sha256, width, height, bytes FROM renditions;"
+    "DROP TABLE renditions;"
+    "ALTER TABLE renditions_5 RENAME TO renditions;"
+    "CREATE INDEX renditions_sha256 ON renditions(sha256);"
+    "ALTER TABLE photos ADD COLUMN picture TEXT;"
+    "UPDATE photos SET picture = (SELECT min(r.sha256) FROM renditions r"
+    "  WHERE r.photo_id = photos.id AND r.name = 'thumb');"
+    "ALTER TABLE versions ADD COLUMN picture TEXT;"
+    "ALTER TABLE versions ADD COLUMN picture_changed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE versions ADD COLUMN seen_by TEXT;"
+    "ALTER TABLE versions ADD COLUMN seen_at TEXT;"
+    "UPDATE versions SET picture = (SELECT picture FROM photos WHERE id = versions.photo_id);"
+    "ALTER TABLE version_changes ADD COLUMN editor TEXT;"
+    "ALTER TABLE placements ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE placements ADD COLUMN picture TEXT;"
+    "UPDATE placements SET picture = (SELECT picture FROM photos WHERE id = placements.photo_id);"
+    "ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */
@@ -262,6 +294,7 @@ static const Column columns[] = {
     {"warnings", COL_TEXT, OFF(warnings), FALSE},
     {"damaged", COL_BOOL, OFF(damaged), FALSE},
     {"dhash", COL_DHASH, OFF(dhash), FALSE},
+    {"picture", COL_TEXT, OFF(picture), FALSE},
 };
 
 struct PdCatalog {
@@ -270,6 +303,8 @@ struct PdCatalog {
     GHashTable *statements; /* SQL text -> sqlite3_stmt *, prepared once */
     char *insert_sql, *update_sql, *select_sql;
     PdCatalogMode mode;
+    int depth;   /* open transactions: 1 the outer one, more its savepoints */
+    int busy_ms; /* how long to wait for another writer */
 };
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -415,6 +450,7 @@ change_free(gpointer p)
     g_free(c->field);
     g_free(c->from);
     g_free(c->to);
+    g_free(c->editor);
     g_free(c);
 }
 
@@ -427,6 +463,9 @@ pd_catalog_version_free(PdCatalogVersion *v)
     g_free(v->by_user);
     g_free(v->by_ingest);
     g_free(v->original);
+    g_free(v->picture);
+    g_free(v->seen_by);
+    g_free(v->seen_at);
     g_ptr_array_unref(v->changes);
     g_free(v);
 }
@@ -638,7 +677,8 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
         return NULL;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, 10000);
+    c->busy_ms = 10000;
+    sqlite3_busy_timeout(c->db, c->busy_ms);
     /* a 64 MiB page cache (the default is 2 MiB): a batch of new photos touches the
      * index's pages many times, and a search reads them again */
     gboolean ok = pd_catalog_register_functions(c->db, error) &&
@@ -676,6 +716,7 @@ pd_catalog_close(PdCatalog *c)
 void
 pd_catalog_set_busy_timeout(PdCatalog *c, int milliseconds)
 {
+    c->busy_ms = milliseconds;
     sqlite3_busy_timeout(c->db, milliseconds);
 }
 
@@ -779,25 +820,82 @@ flush_pending(PdCatalog *c, GError **error)
     return TRUE;
 }
 
+/* Transactions.
+ *
+ * The outer one is BEGIN IMMEDIATE: the write lock is taken before the first read, so
+ * that what a change reads is what it writes over. (A deferred transaction that reads
+ * and then writes must upgrade its read lock; in WAL mode that fails at once with
+ * SQLITE_BUSY when another connection wrote meanwhile, without waiting: the busy
+ * handler cannot help, since the snapshot it read is already stale.) BEGIN IMMEDIATE
+ * waits for the lock through the busy handler; should it still answer busy (a
+ * checkpoint or recovery in another process), it is tried again until the busy timeout
+ * has passed, so a writer that is merely busy is waited for, never reported.
+ *
+ * Inside a transaction, begin opens a savepoint, so that a helper that writes several
+ * rows lands whole or not at all within its caller's transaction. */
 gboolean
 pd_catalog_begin(PdCatalog *c, GError **error)
 {
-    /* IMMEDIATE: take the write lock now, not halfway through the batch */
-    return exec(c, "BEGIN IMMEDIATE", error);
+    if (c->depth > 0) {
+        g_autofree char *sql = g_strdup_printf("SAVEPOINT pd_%d", c->depth);
+        if (!exec(c, sql, error))
+            return FALSE;
+        c->depth++;
+        return TRUE;
+    }
+    gint64 deadline = g_get_monotonic_time() + (gint64)c->busy_ms * 1000;
+    for (int attempt = 0;; attempt++) {
+        g_autoptr(GError) busy = NULL;
+        if (exec(c, "BEGIN IMMEDIATE", &busy)) {
+            c->depth = 1;
+            return TRUE;
+        }
+        if (!g_error_matches(busy, PD_CATALOG_ERROR, PD_CATALOG_ERROR_BUSY) ||
+            g_get_monotonic_time() >= deadline) {
+            g_propagate_error(error, g_steal_pointer(&busy));
+            return FALSE;
+        }
+        g_usleep((gulong)MIN(1000 << MIN(attempt, 5), 20000));
+    }
 }
 
 gboolean
 pd_catalog_commit(PdCatalog *c, GError **error)
 {
-    return flush_pending(c, error) && exec(c, "COMMIT", error);
+    g_return_val_if_fail(c->depth > 0, FALSE);
+    if (c->depth > 1) {
+        g_autofree char *sql = g_strdup_printf("RELEASE pd_%d", c->depth - 1);
+        if (!exec(c, sql, error))
+            return FALSE;
+        c->depth--;
+        return TRUE;
+    }
+    if (!flush_pending(c, error) || !exec(c, "COMMIT", error))
+        return FALSE; /* still open: the caller rolls back */
+    c->depth = 0;
+    return TRUE;
 }
 
 void
 pd_catalog_rollback(PdCatalog *c)
 {
+    if (c->depth > 1) {
+        g_autofree char *sql =
+            g_strdup_printf("ROLLBACK TO pd_%d; RELEASE pd_%d", c->depth - 1, c->depth - 1);
+        exec(c, sql, NULL);
+        c->depth--;
+        return;
+    }
     if (!sqlite3_get_autocommit(c->db))
         exec(c, "ROLLBACK", NULL);
+    c->depth = 0;
     c->pending = 0;
+}
+
+gboolean
+pd_catalog_in_transaction(PdCatalog *c)
+{
+    return c->depth > 0;
 }
 
 /* ---------------------------------------------------------------- look-ups */
@@ -829,23 +927,52 @@ pd_catalog_find_original(PdCatalog *c, const char *sha256, gint64 *photo_id, GEr
 }
 
 gboolean
-pd_catalog_find_same_picture(PdCatalog *c, const PdCatalogPhoto *p, gint64 *photo_id,
-                             GError **error)
+pd_catalog_find_image(PdCatalog *c, const char *image_sha256, gint64 *photo_id, GError **error)
 {
     *photo_id = 0;
-    if (p->source && p->transmission_reference) {
-        if (!find_id(c,
-                     "SELECT id FROM photos WHERE source = ?1 AND transmission_reference = ?2 "
-                     "ORDER BY id LIMIT 1",
-                     p->source, p->transmission_reference, photo_id, error))
-            return FALSE;
-        if (*photo_id)
-            return TRUE;
+    if (image_sha256 == NULL)
+        return TRUE;
+    return find_id(c, "SELECT id FROM photos WHERE image_sha256 = ?1 ORDER BY id LIMIT 1",
+                   image_sha256, NULL, photo_id, error);
+}
+
+GPtrArray *
+pd_catalog_find_reference(PdCatalog *c, const char *source, const char *reference, GError **error)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
+    if (source == NULL || reference == NULL)
+        return out;
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT id FROM photos WHERE source = ?1"
+                                 " AND transmission_reference = ?2 ORDER BY id DESC LIMIT 100",
+                                 error);
+    if (st == NULL) {
+        g_ptr_array_unref(out);
+        return NULL;
     }
-    if (p->image_sha256)
-        return find_id(c, "SELECT id FROM photos WHERE image_sha256 = ?1 ORDER BY id LIMIT 1",
-                       p->image_sha256, NULL, photo_id, error);
-    return TRUE;
+    bind_text(st, 1, source);
+    bind_text(st, 2, reference);
+    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(st, 0);
+        g_array_append_val(ids, id);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        fail(c, error, "looking up a transmission reference");
+        return NULL;
+    }
+    for (guint i = 0; i < ids->len; i++) {
+        PdCatalogPhoto *p = pd_catalog_get_photo(c, g_array_index(ids, gint64, i), error);
+        if (p == NULL) {
+            g_ptr_array_unref(out);
+            return NULL;
+        }
+        g_ptr_array_add(out, p);
+    }
+    return out;
 }
 
 /* ---------------------------------------------------------------- writing */
@@ -899,22 +1026,27 @@ add_original(PdCatalog *c, const PdCatalogPhoto *p, const char *file, const char
     return TRUE;
 }
 
+/* Records version @p->version of photo @p->id, showing the picture @p->picture. */
 static gboolean
-add_version(PdCatalog *c, gint64 photo_id, int version, const char *at, const char *by_user,
-            const char *ingest_file, const char *original, gint64 *version_id, GError **error)
+add_version(PdCatalog *c, const PdCatalogPhoto *p, const char *at, const char *by_user,
+            const char *ingest_file, const char *original, gboolean picture_changed,
+            gint64 *version_id, GError **error)
 {
     sqlite3_stmt *st = statement(c,
                                  "INSERT INTO versions (photo_id, version, at, by_user, by_ingest, "
-                                 "original_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 "original_sha256, picture, picture_changed)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                  error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, photo_id);
-    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_int(st, 2, p->version);
     bind_text(st, 3, at);
     bind_text(st, 4, by_user);
     bind_text(st, 5, ingest_file);
     bind_text(st, 6, original);
+    bind_text(st, 7, p->picture);
+    sqlite3_bind_int(st, 8, picture_changed);
     if (sqlite3_step(st) != SQLITE_DONE)
         return fail(c, error, "recording a version");
     *version_id = sqlite3_last_insert_rowid(c->db);
@@ -928,8 +1060,8 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
     /* Outside a transaction, one of its own: a photo goes in whole or not at all. Inside
      * one, a failure leaves it to the caller to roll back (a savepoint here would make
      * FTS5 flush its pending index data on every photo, a third of the cost of a batch). */
-    gboolean own = sqlite3_get_autocommit(c->db);
-    if (own && !exec(c, "BEGIN IMMEDIATE", error))
+    gboolean own = c->depth == 0;
+    if (own && !pd_catalog_begin(c, error))
         return FALSE;
     g_autofree char *at = pd_catalog_now();
     gint64 id = 0;
@@ -963,7 +1095,7 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
     }
     gint64 version_id;
     ok = ok && write_keywords(c, p, FALSE, error) && add_original(c, p, ingest_file, at, error) &&
-         add_version(c, p->id, 1, at, by_user, ingest_file, p->sha256, &version_id, error);
+         add_version(c, p, at, by_user, ingest_file, p->sha256, FALSE, &version_id, error);
     if (ok) {
         sqlite3_stmt *pend = statement(c, "INSERT INTO temp.fts_pending (id) VALUES (?1)", error);
         ok = pend != NULL;
@@ -974,13 +1106,15 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
         if (ok)
             c->pending++;
     }
+    if (ok && own && !pd_catalog_commit(c, error))
+        ok = FALSE;
     if (!ok) {
         if (own)
             pd_catalog_rollback(c);
         p->id = 0;
         return FALSE;
     }
-    return !own || pd_catalog_commit(c, error);
+    return TRUE;
 }
 
 static gint64
@@ -997,98 +1131,168 @@ old_date_key(PdCatalog *c, gint64 id)
     return key;
 }
 
-gboolean
-pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
-                        const char *ingest_file, gboolean *changed, GError **error)
+/* The editor whose correction of @field the wire is about to overwrite: the user of the
+ * newest version that changed it, when that was an editor's; NULL otherwise. */
+static char *
+corrected_by(PdCatalog *c, gint64 photo_id, const char *field, GError **error)
 {
-    *changed = FALSE;
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT v.by_user FROM version_changes ch"
+                                 " JOIN versions v ON v.id = ch.version_id"
+                                 " WHERE v.photo_id = ?1 AND ch.field = ?2"
+                                 " ORDER BY v.version DESC LIMIT 1",
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, photo_id);
+    bind_text(st, 2, field);
+    int r = sqlite3_step(st);
+    char *user = r == SQLITE_ROW ? pd_catalog_text(st, 0) : NULL;
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        fail(c, error, "reading a field's history");
+    return user;
+}
+
+/* What an update must not lose: derived values the new reading does not have (a re-send
+ * whose picture was not decoded again has no perceptual hash or renditions of its own). */
+static void
+keep_derived(PdCatalogPhoto *p, const PdCatalogPhoto *old)
+{
+    if (!p->has_dhash && old->has_dhash) {
+        p->has_dhash = TRUE;
+        p->dhash = old->dhash;
+    }
+    if (p->image_sha256 == NULL)
+        p->image_sha256 = g_strdup(old->image_sha256);
+    if (p->width <= 0 || p->height <= 0) {
+        p->width = old->width;
+        p->height = old->height;
+    }
+    /* the same image data: the renditions already shown stay the photo's picture */
+    if (p->picture == NULL ||
+        (p->image_sha256 && g_strcmp0(p->image_sha256, old->image_sha256) == 0)) {
+        g_free(p->picture);
+        p->picture = g_strdup(old->picture);
+    }
+}
+
+static gboolean
+update_in(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *ingest_file,
+          gboolean *changed, GError **error)
+{
     g_autoptr(PdCatalogPhoto) old = pd_catalog_get_photo(c, p->id, error);
     if (old == NULL)
         return FALSE;
-    GPtrArray *changes = g_ptr_array_new_with_free_func(change_free);
+    keep_derived(p, old);
+    gboolean picture_changed = g_strcmp0(old->picture, p->picture) != 0 && old->picture != NULL;
+    g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(change_free);
     for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
         if (!columns[i].versioned)
             continue;
         char *from = value_text(old, &columns[i]);
         char *to = value_text(p, &columns[i]);
-        if (g_strcmp0(from, to) != 0) {
-            PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
-            ch->field = g_strdup(columns[i].name);
-            ch->from = from;
-            ch->to = to;
-            g_ptr_array_add(changes, ch);
-        } else {
+        if (g_strcmp0(from, to) == 0) {
             g_free(from);
             g_free(to);
+            continue;
+        }
+        PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
+        ch->field = g_strdup(columns[i].name);
+        ch->from = from;
+        ch->to = to;
+        g_ptr_array_add(changes, ch);
+        /* the wire over an editor's correction: said, so that the desk can see it */
+        if (by_user == NULL) {
+            g_autoptr(GError) failed = NULL;
+            ch->editor = corrected_by(c, p->id, ch->field, &failed);
+            if (failed) {
+                g_propagate_error(error, g_steal_pointer(&failed));
+                return FALSE;
+            }
         }
     }
     gboolean new_original = g_strcmp0(old->sha256, p->sha256) != 0;
-    if (changes->len == 0 && !new_original) {
-        g_ptr_array_unref(changes);
+    if (changes->len == 0 && !new_original && !picture_changed)
         return TRUE;
-    }
     *changed = TRUE;
-    gboolean own = sqlite3_get_autocommit(c->db); /* see pd_catalog_add_photo() */
     /* the update trigger changes the index: what is still pending must be in it first */
-    if ((own && !exec(c, "BEGIN IMMEDIATE", error)) || !flush_pending(c, error)) {
-        if (own)
-            pd_catalog_rollback(c);
-        g_ptr_array_unref(changes);
+    if (!flush_pending(c, error))
         return FALSE;
-    }
     g_autofree char *at = pd_catalog_now();
     p->version = old->version + 1;
     /* a photo keeps its place unless the day it was taken changes */
     gint64 key = 0;
-    gboolean ok = TRUE;
     if (pd_catalog_date_day(old->date_created, FALSE) ==
         pd_catalog_date_day(p->date_created, FALSE))
         key = old_date_key(c, p->id);
-    else
-        ok = next_date_key(c, p->date_created, p->id, &key, error);
-    sqlite3_stmt *st = ok ? statement(c, c->update_sql, error) : NULL;
-    ok = st != NULL;
-    if (ok) {
-        bind_columns(st, p);
-        gsize n = G_N_ELEMENTS(columns);
-        sqlite3_bind_int(st, (int)n + 1, p->version);
-        bind_text(st, (int)n + 2, at);
-        sqlite3_bind_int64(st, (int)n + 3, p->id);
-        sqlite3_bind_int64(st, (int)n + 4, key);
-        ok = sqlite3_step(st) == SQLITE_DONE || fail(c, error, "updating a photo");
-    }
+    else if (!next_date_key(c, p->date_created, p->id, &key, error))
+        return FALSE;
+    sqlite3_stmt *st = statement(c, c->update_sql, error);
+    if (st == NULL)
+        return FALSE;
+    bind_columns(st, p);
+    gsize n = G_N_ELEMENTS(columns);
+    sqlite3_bind_int(st, (int)n + 1, p->version);
+    bind_text(st, (int)n + 2, at);
+    sqlite3_bind_int64(st, (int)n + 3, p->id);
+    sqlite3_bind_int64(st, (int)n + 4, key);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(c, error, "updating a photo");
     gint64 version_id = 0;
-    ok = ok && write_keywords(c, p, TRUE, error) &&
-         (!new_original || add_original(c, p, ingest_file, at, error)) &&
-         add_version(c, p->id, p->version, at, by_user, ingest_file,
-                     new_original ? p->sha256 : NULL, &version_id, error);
-    for (guint i = 0; ok && i < changes->len; i++) {
+    if (!write_keywords(c, p, TRUE, error) ||
+        (new_original && !add_original(c, p, ingest_file, at, error)) ||
+        !add_version(c, p, at, by_user, ingest_file, new_original ? p->sha256 : NULL,
+                     picture_changed, &version_id, error))
+        return FALSE;
+    for (guint i = 0; i < changes->len; i++) {
         const PdCatalogChange *ch = g_ptr_array_index(changes, i);
         sqlite3_stmt *cs = statement(c,
                                      "INSERT INTO version_changes (version_id, field, old_value, "
-                                     "new_value) VALUES (?1, ?2, ?3, ?4)",
+                                     "new_value, editor) VALUES (?1, ?2, ?3, ?4, ?5)",
                                      error);
-        ok = cs != NULL;
-        if (ok) {
-            sqlite3_bind_int64(cs, 1, version_id);
-            bind_text(cs, 2, ch->field);
-            bind_text(cs, 3, ch->from);
-            bind_text(cs, 4, ch->to);
-            ok = sqlite3_step(cs) == SQLITE_DONE || fail(c, error, "recording a change");
-        }
-    }
-    g_ptr_array_unref(changes);
-    if (!ok) {
-        if (own)
-            pd_catalog_rollback(c);
-        p->version = old->version;
-        return FALSE;
+        if (cs == NULL)
+            return FALSE;
+        sqlite3_bind_int64(cs, 1, version_id);
+        bind_text(cs, 2, ch->field);
+        bind_text(cs, 3, ch->from);
+        bind_text(cs, 4, ch->to);
+        bind_text(cs, 5, ch->editor);
+        if (sqlite3_step(cs) != SQLITE_DONE)
+            return fail(c, error, "recording a change");
     }
     g_free(p->ingested_at);
     p->ingested_at = g_strdup(old->ingested_at);
     g_free(p->updated_at);
     p->updated_at = g_strdup(at);
-    return !own || pd_catalog_commit(c, error);
+    return TRUE;
+}
+
+gboolean
+pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
+                        const char *ingest_file, gboolean *changed, GError **error)
+{
+    *changed = FALSE;
+    /* The write lock before the stored photo is read: what is compared is what is
+     * replaced. Inside the caller's transaction, no savepoint (see add_photo). */
+    gboolean own = c->depth == 0;
+    if (own && !pd_catalog_begin(c, error))
+        return FALSE;
+    int version = p->version;
+    if (!update_in(c, p, by_user, ingest_file, changed, error)) {
+        if (own)
+            pd_catalog_rollback(c);
+        p->version = version;
+        *changed = FALSE;
+        return FALSE;
+    }
+    if (own && !pd_catalog_commit(c, error)) {
+        pd_catalog_rollback(c);
+        p->version = version;
+        *changed = FALSE;
+        return FALSE;
+    }
+    return TRUE;
 }
 
 gboolean
@@ -1142,20 +1346,27 @@ pd_catalog_get_photo(PdCatalog *c, gint64 id, GError **error)
 }
 
 gboolean
-pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, char **sha256, char **ext,
-                    char **format, GError **error)
+pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, const char *picture, char **sha256,
+                    char **ext, char **format, GError **error)
 {
     gboolean original = g_strcmp0(name, "original") == 0;
+    /* a rendition of the picture asked for, when the photo has had it; else the current */
     sqlite3_stmt *st = statement(
         c,
         original ? "SELECT sha256, ext, format FROM photos WHERE id = ?1"
-                 : "SELECT sha256, 'jpg', 'jpeg' FROM renditions WHERE photo_id = ?1 AND name = ?2",
+                 : "SELECT r.sha256, 'jpg', 'jpeg' FROM photos p JOIN renditions r"
+                   " ON r.photo_id = p.id AND r.name = ?2"
+                   " AND r.sha256 = coalesce((SELECT x.sha256 FROM renditions x"
+                   "   WHERE x.photo_id = p.id AND x.name = ?2 AND x.sha256 = ?3), p.picture)"
+                   " WHERE p.id = ?1",
         error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int64(st, 1, id);
-    if (!original)
+    if (!original) {
         sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        bind_text(st, 3, picture);
+    }
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         *sha256 = pd_catalog_text(st, 0);
@@ -1171,17 +1382,9 @@ pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, char **sha256, ch
     return r == SQLITE_ROW;
 }
 
-GPtrArray *
-pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
+static GPtrArray *
+read_renditions(PdCatalog *c, sqlite3_stmt *st, GError **error)
 {
-    sqlite3_stmt *st = statement(c,
-                                 "SELECT name, sha256, width, height, bytes FROM renditions "
-                                 "WHERE photo_id = ?1 ORDER BY CASE name WHEN 'web' THEN 0 "
-                                 "WHEN 'preview' THEN 1 WHEN 'thumb' THEN 2 ELSE 3 END, name",
-                                 error);
-    if (st == NULL)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_rendition_free);
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1202,12 +1405,46 @@ pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
     return out;
 }
 
+#define RENDITION_ORDER                                                                            \
+    "CASE r.name WHEN 'web' THEN 0 WHEN 'preview' THEN 1 WHEN 'thumb' THEN 2 ELSE 3 END, r.name"
+
+GPtrArray *
+pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
+                                 " FROM photos p JOIN renditions r"
+                                 " ON r.photo_id = p.id AND r.sha256 = p.picture"
+                                 " WHERE p.id = ?1 ORDER BY " RENDITION_ORDER,
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    return read_renditions(c, st, error);
+}
+
+GPtrArray *
+pd_catalog_get_picture_renditions(PdCatalog *c, gint64 id, const char *picture, GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
+                                 " FROM renditions r WHERE r.photo_id = ?1 AND r.sha256 = ?2"
+                                 " ORDER BY " RENDITION_ORDER,
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, picture);
+    return read_renditions(c, st, error);
+}
+
 GPtrArray *
 pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
 {
     sqlite3_stmt *st = statement(c,
-                                 "SELECT id, version, at, by_user, by_ingest, original_sha256 "
-                                 "FROM versions WHERE photo_id = ?1 ORDER BY version",
+                                 "SELECT id, version, at, by_user, by_ingest, original_sha256,"
+                                 " picture, picture_changed, seen_by, seen_at"
+                                 " FROM versions WHERE photo_id = ?1 ORDER BY version",
                                  error);
     if (st == NULL)
         return NULL;
@@ -1224,6 +1461,10 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
         v->by_user = pd_catalog_text(st, 3);
         v->by_ingest = pd_catalog_text(st, 4);
         v->original = pd_catalog_text(st, 5);
+        v->picture = pd_catalog_text(st, 6);
+        v->picture_changed = sqlite3_column_int(st, 7) != 0;
+        v->seen_by = pd_catalog_text(st, 8);
+        v->seen_at = pd_catalog_text(st, 9);
         v->changes = g_ptr_array_new_with_free_func(change_free);
         g_ptr_array_add(out, v);
     }
@@ -1231,10 +1472,11 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
     gboolean ok = r == SQLITE_DONE || fail(c, error, "reading versions");
     for (guint i = 0; ok && i < out->len; i++) {
         PdCatalogVersion *v = g_ptr_array_index(out, i);
-        sqlite3_stmt *cs = statement(c,
-                                     "SELECT field, old_value, new_value FROM version_changes "
-                                     "WHERE version_id = ?1 ORDER BY rowid",
-                                     error);
+        sqlite3_stmt *cs =
+            statement(c,
+                      "SELECT field, old_value, new_value, editor FROM version_changes "
+                      "WHERE version_id = ?1 ORDER BY rowid",
+                      error);
         if (cs == NULL) {
             ok = FALSE;
             break;
@@ -1245,6 +1487,7 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
             ch->field = pd_catalog_text(cs, 0);
             ch->from = pd_catalog_text(cs, 1);
             ch->to = pd_catalog_text(cs, 2);
+            ch->editor = pd_catalog_text(cs, 3);
             g_ptr_array_add(v->changes, ch);
         }
         sqlite3_reset(cs);
@@ -1256,6 +1499,31 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
         return NULL;
     }
     return out;
+}
+
+gboolean
+pd_catalog_acknowledge_version(PdCatalog *c, gint64 id, int version, const char *by_user,
+                               GError **error)
+{
+    sqlite3_stmt *st = statement(c,
+                                 "UPDATE versions SET seen_by = ?3, seen_at = ?4"
+                                 " WHERE photo_id = ?1 AND version = ?2",
+                                 error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, version);
+    bind_text(st, 3, by_user);
+    bind_text(st, 4, now);
+    if (!pd_catalog_run(c, st, "acknowledging a version", error))
+        return FALSE;
+    if (sqlite3_changes(c->db) == 0) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
+                    "photo %" G_GINT64_FORMAT " has no version %d", id, version);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 gboolean

@@ -25,6 +25,7 @@ typedef enum {
     PD_CATALOG_ERROR_EXISTS,    /* a user or article of that name, a placement, is there already */
     PD_CATALOG_ERROR_INVALID,   /* a value the catalog does not take (the message says which) */
     PD_CATALOG_ERROR_CONFLICT,  /* not allowed in the photo's state: a killed photo placed */
+    PD_CATALOG_ERROR_STALE,     /* changed since the version the editor saw */
 } PdCatalogError;
 
 typedef struct PdCatalog PdCatalog;
@@ -64,6 +65,9 @@ typedef struct {
 
     gboolean has_dhash;
     guint64 dhash;
+    /* the picture shown: the SHA-256 of the original its renditions were made from (their
+     * name in the store); NULL in an update means "the one there is" */
+    char *picture;
 
     int version;       /* set by the catalog */
     char *ingested_at; /* set by the catalog, ISO 8601 UTC */
@@ -86,15 +90,19 @@ void pd_catalog_rendition_free(PdCatalogRendition *r);
 typedef struct {
     char *field;
     char *from, *to; /* NULL: empty */
+    char *editor;    /* a wire change over this editor's correction of the field, or NULL */
 } PdCatalogChange;
 
 typedef struct {
     int version;
-    char *at;           /* ISO 8601 UTC */
-    char *by_user;      /* an editor's name, or NULL */
-    char *by_ingest;    /* the file an ingest read, or NULL */
-    char *original;     /* SHA-256 of the original this version came with, or NULL */
-    GPtrArray *changes; /* of PdCatalogChange *, empty for the first version */
+    char *at;                 /* ISO 8601 UTC */
+    char *by_user;            /* an editor's name, or NULL */
+    char *by_ingest;          /* the file an ingest read, or NULL */
+    char *original;           /* SHA-256 of the original this version came with, or NULL */
+    char *picture;            /* the picture it showed (PdCatalogPhoto.picture), or NULL */
+    gboolean picture_changed; /* a re-send whose pixels differ (a recrop, a retouch) */
+    char *seen_by, *seen_at;  /* who acknowledged that the wire overwrote a correction */
+    GPtrArray *changes;       /* of PdCatalogChange *, empty for the first version */
 } PdCatalogVersion;
 
 void pd_catalog_version_free(PdCatalogVersion *v);
@@ -117,19 +125,33 @@ void pd_catalog_set_busy_timeout(PdCatalog *catalog, int milliseconds);
 /* The schema version (number of migrations applied). */
 int pd_catalog_schema_version(PdCatalog *catalog);
 
-/* Transactions: everything between begin and commit lands together or not at all. */
+/* Transactions: everything between begin and commit lands together or not at all.
+ * Every read-modify-write runs inside one. The outer transaction takes the write lock
+ * before anything is read, waiting for another writer (up to the busy timeout) rather
+ * than failing; PD_CATALOG_ERROR_BUSY only when it is still held after that. Inside an
+ * open transaction, begin opens a savepoint, which commit releases and rollback undoes.
+ * A failed commit leaves the transaction open: roll it back. */
 gboolean pd_catalog_begin(PdCatalog *catalog, GError **error);
 gboolean pd_catalog_commit(PdCatalog *catalog, GError **error);
 void pd_catalog_rollback(PdCatalog *catalog);
+/* Whether a transaction is open on this connection. */
+gboolean pd_catalog_in_transaction(PdCatalog *catalog);
 
 /* The photo that has (or had) the original @sha256, or 0. Returns FALSE only on error. */
 gboolean pd_catalog_find_original(PdCatalog *catalog, const char *sha256, gint64 *photo_id,
                                   GError **error);
 
-/* The photo @photo is a re-transmission of: the same transmission reference from the
- * same source, or the same image data; 0 when none. */
-gboolean pd_catalog_find_same_picture(PdCatalog *catalog, const PdCatalogPhoto *photo,
-                                      gint64 *photo_id, GError **error);
+/* The first photo whose image data (the pixels' bytes without metadata) has @image_sha256,
+ * or 0 (also when @image_sha256 is NULL). FALSE only on error. */
+gboolean pd_catalog_find_image(PdCatalog *catalog, const char *image_sha256, gint64 *photo_id,
+                               GError **error);
+
+/* The photos (PdCatalogPhoto *, newest first, at most 100) sent by @source with the
+ * transmission reference @reference: the candidates a re-send may belong to. Agencies
+ * reuse short references across days and desks, so whether it is the same picture is
+ * for the caller to decide. Empty when either is NULL; NULL on error. */
+GPtrArray *pd_catalog_find_reference(PdCatalog *catalog, const char *source, const char *reference,
+                                     GError **error);
 
 /* Adds @photo (setting ->id, ->version, ->ingested_at), its keywords, its original and
  * its first version, recorded as coming from @ingest_file or @by_user. */
@@ -137,8 +159,13 @@ gboolean pd_catalog_add_photo(PdCatalog *catalog, PdCatalogPhoto *photo, const c
                               const char *ingest_file, GError **error);
 
 /* Replaces the stored photo @photo->id with @photo, recording a new version with the
- * fields that changed (and the new original, if its SHA-256 differs). Sets *@changed
- * to FALSE, and records nothing, when no field changed. */
+ * fields that changed (and the new original, if its SHA-256 differs). Derived values
+ * @photo lacks (perceptual hash, image-data hash, size, picture) keep what was stored.
+ * A new picture whose image data differs makes a version with picture_changed; the old
+ * picture's renditions stay for its history. An update from the wire (@by_user NULL)
+ * that changes a field an editor corrected last records that editor with the change.
+ * The stored photo is read under the write lock (its own transaction, unless one is
+ * open). Sets *@changed to FALSE, and records nothing, when nothing changed. */
 gboolean pd_catalog_update_photo(PdCatalog *catalog, PdCatalogPhoto *photo, const char *by_user,
                                  const char *ingest_file, gboolean *changed, GError **error);
 
@@ -149,17 +176,26 @@ gboolean pd_catalog_set_rendition(PdCatalog *catalog, gint64 photo_id,
 /* Reads a photo; NULL with PD_CATALOG_ERROR_NOT_FOUND when there is none. */
 PdCatalogPhoto *pd_catalog_get_photo(PdCatalog *catalog, gint64 id, GError **error);
 
-/* The renditions (PdCatalogRendition *) and versions (PdCatalogVersion *, oldest first) of
- * a photo; NULL on error. */
+/* The renditions of photo @id's current picture (PdCatalogRendition *: web, preview,
+ * thumb); of one of its pictures, current or past (@picture: a PdCatalogPhoto.picture or
+ * PdCatalogVersion.picture); and its versions (PdCatalogVersion *, oldest first). NULL on
+ * error. */
 GPtrArray *pd_catalog_get_renditions(PdCatalog *catalog, gint64 id, GError **error);
+GPtrArray *pd_catalog_get_picture_renditions(PdCatalog *catalog, gint64 id, const char *picture,
+                                             GError **error);
 /* Where photo @id's file @name (web, preview, thumb or original) is filed: its SHA-256
- * and extension in the store, and its format ("jpeg" for renditions). FALSE with
+ * and extension in the store, and its format ("jpeg" for renditions). A rendition is of
+ * @picture when the photo has had that picture, else of the current one. FALSE with
  * PD_CATALOG_ERROR_NOT_FOUND when there is no such photo or file. */
-gboolean pd_catalog_get_file(PdCatalog *catalog, gint64 id, const char *name, char **sha256,
-                             char **ext, char **format, GError **error);
+gboolean pd_catalog_get_file(PdCatalog *catalog, gint64 id, const char *name, const char *picture,
+                             char **sha256, char **ext, char **format, GError **error);
 GPtrArray *pd_catalog_get_versions(PdCatalog *catalog, gint64 id, GError **error);
+/* Records that @by_user has seen version @version of photo @id (a re-send from the wire
+ * over an editor's correction, kept as the wire sent it). */
+gboolean pd_catalog_acknowledge_version(PdCatalog *catalog, gint64 id, int version,
+                                        const char *by_user, GError **error);
 
-/* Every original received, and every rendition, for fsck. */
+/* Every original received, and every rendition of every picture, for fsck. */
 typedef void (*PdCatalogOriginalFunc)(const char *sha256, const char *ext, gint64 photo_id,
                                       gpointer user_data);
 typedef void (*PdCatalogRenditionFunc)(gint64 photo_id, const PdCatalogRendition *rendition,
@@ -315,6 +351,7 @@ typedef struct {
     int photos;  /* how many are placed in it */
     int killed;  /* of those, how many the agency has killed since */
     int notices; /* and how many changed since they were placed, not yet acknowledged */
+    int version; /* of its own fields (slug, headline, status), 1 and up */
 } PdCatalogArticle;
 
 void pd_catalog_article_free(PdCatalogArticle *article);
@@ -331,6 +368,8 @@ typedef struct {
     char *placed_by, *placed_at;
     int seen_version; /* the photo's version when it was placed, or when its changes since
                          were last acknowledged */
+    char *picture;    /* the photo's picture then (PdCatalogPhoto.picture) */
+    int version;      /* of this placement: 1, and one more at each change of it */
 } PdCatalogPlacement;
 
 void pd_catalog_placement_free(PdCatalogPlacement *placement);
@@ -346,9 +385,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogPlacement, pd_catalog_placement_free)
  * when the slug is empty, has control characters or is too long (the message says). */
 PdCatalogArticle *pd_catalog_add_article(PdCatalog *catalog, const char *slug, const char *headline,
                                          const char *by_user, GError **error);
-/* Changes what is not NULL; status is draft or published. */
+/* Changes what is not NULL; status is draft or published. With @expected_version (0:
+ * whatever it is), PD_CATALOG_ERROR_STALE when the article is at another version. */
 gboolean pd_catalog_update_article(PdCatalog *catalog, gint64 id, const char *slug,
-                                   const char *headline, const char *status, GError **error);
+                                   const char *headline, const char *status, int expected_version,
+                                   GError **error);
 /* NULL with PD_CATALOG_ERROR_NOT_FOUND when there is none. */
 PdCatalogArticle *pd_catalog_get_article(PdCatalog *catalog, gint64 id, GError **error);
 /* Every article, last changed first (PdCatalogArticle *). */
@@ -369,10 +410,13 @@ PdCatalogPlacement *pd_catalog_get_placement(PdCatalog *catalog, gint64 article_
 gboolean pd_catalog_place_photo(PdCatalog *catalog, PdCatalogPlacement *placement, GError **error);
 
 /* Changes what is not NULL (and the position, when not 0; past the end means last);
- * with @acknowledge, the photo's changes since it was placed have been seen. */
+ * with @acknowledge, the photo's changes since it was placed, and its picture as it is
+ * now, have been seen. With @expected_version (0: whatever it is),
+ * PD_CATALOG_ERROR_STALE when the placement is at another version. */
 gboolean pd_catalog_update_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
                                      const char *caption, const char *credit_line, const char *role,
-                                     int position, gboolean acknowledge, GError **error);
+                                     int position, gboolean acknowledge, int expected_version,
+                                     GError **error);
 gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
                                      GError **error);
 

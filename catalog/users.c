@@ -62,8 +62,8 @@ changed_user(PdCatalog *c, const char *name, GError **error)
     return FALSE;
 }
 
-gboolean
-pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_hash, GError **error)
+static gboolean
+set_password_in(PdCatalog *c, const char *name, const char *password_hash, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(
         c, "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1", error);
@@ -82,6 +82,24 @@ pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_has
         return FALSE;
     sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
     return pd_catalog_run(c, end, "ending sessions", error);
+}
+
+/* Runs the write @ok was computed in: commits it, or rolls it back. */
+static gboolean
+finish(PdCatalog *c, gboolean ok, GError **error)
+{
+    if (ok && pd_catalog_commit(c, error))
+        return TRUE;
+    pd_catalog_rollback(c);
+    return FALSE;
+}
+
+gboolean
+pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_hash, GError **error)
+{
+    /* the new password and the end of the old sessions land together */
+    return pd_catalog_begin(c, error) &&
+           finish(c, set_password_in(c, name, password_hash, error), error);
 }
 
 gboolean
@@ -170,9 +188,9 @@ utc_after(gint64 seconds)
     return g_date_time_format(then, "%Y-%m-%dT%H:%M:%S.000Z");
 }
 
-gboolean
-pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, const char *csrf_hash,
-                       gint64 lifetime_seconds, GError **error)
+static gboolean
+add_session_in(PdCatalog *c, const char *token_hash, gint64 user_id, const char *csrf_hash,
+               gint64 lifetime_seconds, GError **error)
 {
     g_autofree char *now = pd_catalog_now();
     sqlite3_stmt *old =
@@ -196,6 +214,15 @@ pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, con
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, expires, -1, SQLITE_TRANSIENT);
     return pd_catalog_run(c, st, "adding a session", error);
+}
+
+gboolean
+pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, const char *csrf_hash,
+                       gint64 lifetime_seconds, GError **error)
+{
+    return pd_catalog_begin(c, error) &&
+           finish(c, add_session_in(c, token_hash, user_id, csrf_hash, lifetime_seconds, error),
+                  error);
 }
 
 PdCatalogSession *

@@ -28,6 +28,7 @@ static const char *const usage_text =
     "  set ARTICLE [--slug SLUG] [--headline TEXT] [--status draft|published]\n"
     "  attach ARTICLE PHOTO... [--role lead|inline|gallery] [--caption TEXT] [--position N]\n"
     "  detach ARTICLE PHOTO...\n"
+    "  ack ARTICLE PHOTO...            (the photos' changes since placed have been seen)\n"
     "  package ARTICLE [--output FILE.zip] [--gps]\n";
 
 typedef struct {
@@ -124,19 +125,23 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         return PD_EXIT_OK;
     }
     if (strcmp(action, "set") == 0)
-        return pd_catalog_update_article(c, id, o->slug, o->headline, o->status, &error)
+        return pd_catalog_update_article(c, id, o->slug, o->headline, o->status, 0, &error)
                    ? PD_EXIT_OK
                    : report(action, error);
     if (strcmp(action, "attach") == 0)
         return attach(c, id, args + 1, n - 1, o);
-    if (strcmp(action, "detach") == 0) {
+    if (strcmp(action, "detach") == 0 || strcmp(action, "ack") == 0) {
+        gboolean detach = strcmp(action, "detach") == 0;
         int status = PD_EXIT_OK;
         for (int i = 1; i < n; i++) {
             gint64 photo = parse_id("the photo", args[i]);
             if (photo == 0)
                 return PD_EXIT_USAGE;
             g_autoptr(GError) e = NULL;
-            if (!pd_catalog_remove_placement(c, id, photo, &e))
+            gboolean ok = detach ? pd_catalog_remove_placement(c, id, photo, &e)
+                                 : pd_catalog_update_placement(c, id, photo, NULL, NULL, NULL, 0,
+                                                               TRUE, 0, &e);
+            if (!ok)
                 status = report(action, e);
         }
         return status;
@@ -187,13 +192,14 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
         {NULL},
     };
     g_autoptr(GOptionContext) context =
-        g_option_context_new("new|list|show|set|attach|detach|package ... - articles and the "
-                             "photos placed in them");
+        g_option_context_new("new|list|show|set|attach|detach|ack|package ... - articles and "
+                             "the photos placed in them");
     g_option_context_set_description(
         context,
         "A placed photo has its own caption and credit line for the article, starting from\n"
         "the photo's; the photo's own are never changed by it. A killed photo cannot be\n"
-        "placed, and an article with one cannot be packaged. The package is a zip of the\n"
+        "placed, and an article with one cannot be packaged; nor one whose photo the wire\n"
+        "re-sent with another picture, until 'ack' says it was seen. The package is a zip of the\n"
         "photos' web renditions with the caption, credit line, byline, source, copyright,\n"
         "date, city and country embedded as IPTC-IIM and XMP, and article.json.");
     g_option_context_add_main_entries(context, entries, NULL);
@@ -208,7 +214,9 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
                     ((strcmp(action, "new") == 0 || strcmp(action, "show") == 0 ||
                       strcmp(action, "set") == 0 || strcmp(action, "package") == 0) &&
                      n == 1) ||
-                    ((strcmp(action, "attach") == 0 || strcmp(action, "detach") == 0) && n >= 2);
+                    ((strcmp(action, "attach") == 0 || strcmp(action, "detach") == 0 ||
+                      strcmp(action, "ack") == 0) &&
+                     n >= 2);
     if (!fits) {
         fputs(usage_text, stderr);
         return PD_EXIT_USAGE;

@@ -70,6 +70,9 @@ on_result(const PdIngestResult *res, guint done, guint total, gpointer data)
         fflush(stdout);
     } else if (res->status == PD_INGEST_REJECTED) {
         fprintf(stderr, "photodesk ingest: %s: %s\n", res->file, res->error);
+    } else if (res->warning) {
+        fprintf(stderr, "photodesk ingest: %s: %s as photo %" G_GINT64_FORMAT ": %s\n", res->file,
+                pd_ingest_status_name(res->status), res->id, res->warning);
     }
     if (r->progress)
         draw_bar(r, done, total);
@@ -84,7 +87,9 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
     GOptionEntry entries[] = {
         {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Decode workers (default: one per core)", "N"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json,
-         "One JSON object per file per line: file, status, id, sha256, error", NULL},
+         "One JSON object per file per line: file, status, id, sha256, error, warning, "
+         "picture_changed",
+         NULL},
         {"move", 0, 0, G_OPTION_ARG_NONE, &move,
          "Remove each source file once its photo is safely in the library", NULL},
         {"quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG quality of the renditions (82)", "Q"},

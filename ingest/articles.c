@@ -78,6 +78,7 @@ article_members(GString *o, const PdCatalogArticle *a)
     pd_json_int(o, "photos", a->photos, TRUE);
     pd_json_int(o, "killed", a->killed, TRUE);
     pd_json_int(o, "notices", a->notices, TRUE);
+    pd_json_int(o, "version", a->version, TRUE);
 }
 
 static void
@@ -112,27 +113,25 @@ rendition_url(GPtrArray *renditions, const PdCatalogPhoto *p, const char *name)
     for (guint i = 0; renditions && i < renditions->len; i++) {
         const PdCatalogRendition *r = g_ptr_array_index(renditions, i);
         if (strcmp(r->name, name) == 0)
-            return g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", p->id, name, r->sha256);
+            return pd_ingest_file_url(p->id, name, r->sha256);
     }
     return NULL;
 }
 
-/* The versions of the photo after @seen (oldest first), or NULL when there are none. */
+/* The versions in @all (oldest first) after @seen, or NULL when there are none. */
 static GPtrArray *
-versions_since(PdCatalog *catalog, gint64 photo_id, int seen, GError **error)
+versions_since(GPtrArray *all, int seen)
 {
-    GPtrArray *all = pd_catalog_get_versions(catalog, photo_id, error);
-    if (all == NULL)
-        return NULL;
-    guint keep = 0;
-    while (keep < all->len && ((PdCatalogVersion *)g_ptr_array_index(all, keep))->version <= seen)
-        keep++;
-    g_ptr_array_remove_range(all, 0, keep);
-    if (all->len == 0) {
-        g_ptr_array_unref(all);
-        return NULL;
+    GPtrArray *since = NULL;
+    for (guint i = 0; i < all->len; i++) {
+        PdCatalogVersion *v = g_ptr_array_index(all, i);
+        if (v->version <= seen)
+            continue;
+        if (since == NULL)
+            since = g_ptr_array_new();
+        g_ptr_array_add(since, v);
     }
-    return all;
+    return since;
 }
 
 static gboolean
@@ -144,13 +143,12 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     g_autoptr(GPtrArray) renditions = pd_catalog_get_renditions(catalog, p->id, error);
     if (renditions == NULL)
         return FALSE;
-    g_autoptr(GError) failed = NULL;
-    g_autoptr(GPtrArray) since = versions_since(catalog, p->id, pl->seen_version, &failed);
-    if (failed) {
-        g_propagate_error(error, g_steal_pointer(&failed));
+    g_autoptr(GPtrArray) all_versions = pd_catalog_get_versions(catalog, p->id, error);
+    if (all_versions == NULL)
         return FALSE;
-    }
+    g_autoptr(GPtrArray) since = versions_since(all_versions, pl->seen_version);
     g_string_append_printf(o, "{\"photo_id\": %" G_GINT64_FORMAT, pl->photo_id);
+    pd_json_int(o, "version", pl->version, TRUE);
     pd_json_int(o, "position", pl->position, TRUE);
     pd_json_string(o, "role", pl->role);
     pd_json_string(o, "caption", pl->caption);
@@ -182,13 +180,30 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_string(o, "thumb", thumb);
     pd_json_string(o, "preview", preview);
     g_string_append_c(o, '}');
+    /* A re-send with another picture: the one placed and the one there is now, side by
+     * side, and no package until an editor has seen them. */
+    gboolean picture_changed = g_strcmp0(pl->picture, p->picture) != 0;
+    pd_json_bool(o, "picture_changed", picture_changed);
+    pd_json_key(o, "placed_picture");
+    if (picture_changed && pl->picture) {
+        g_autofree char *was_thumb = pd_ingest_file_url(p->id, "thumb", pl->picture);
+        g_autofree char *was_preview = pd_ingest_file_url(p->id, "preview", pl->picture);
+        g_string_append_c(o, '{');
+        pd_json_string(o, "thumb", was_thumb);
+        pd_json_string(o, "preview", was_preview);
+        g_string_append_c(o, '}');
+    } else {
+        g_string_append(o, "null");
+    }
+    pd_json_key(o, "wire_resent");
+    pd_json_wire_resent(o, all_versions);
     pd_json_key(o, "notice");
     if (since) {
         g_string_append_c(o, '{');
         pd_json_int(o, "seen_version", pl->seen_version, TRUE);
         pd_json_int(o, "version", p->version, TRUE);
         pd_json_key(o, "versions");
-        pd_json_versions(o, since, TRUE);
+        pd_json_versions(o, since, TRUE, p->id);
         g_string_append_c(o, '}');
     } else {
         g_string_append(o, "null");
@@ -272,6 +287,10 @@ pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error)
             line(o, "RESTRICTION", m);
         }
         rules_clear(&r);
+        if (g_strcmp0(pl->picture, p->picture) != 0)
+            line(o, "NOTICE",
+                 "the wire re-sent this photo with another picture since it was placed: "
+                 "acknowledge it (photodesk article ack) before delivering");
         if (p->version > pl->seen_version) {
             g_autofree char *n = g_strdup_printf(
                 "the photo has changed since it was placed (version %d, now %d): see it with "
@@ -333,7 +352,7 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
 {
     const PdCatalogPhoto *p = k->photo;
     g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
-    if (!pd_catalog_get_file(catalog, p->id, "web", &sha, &ext, &format, error)) {
+    if (!pd_catalog_get_file(catalog, p->id, "web", NULL, &sha, &ext, &format, error)) {
         g_prefix_error(error,
                        "photo %" G_GINT64_FORMAT " has no web rendition (photodesk fsck "
                        "--repair makes it again): ",
@@ -487,6 +506,12 @@ pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gb
             return refuse(error,
                           "photo %" G_GINT64_FORMAT " is killed: the agency has withdrawn it; "
                           "remove it from the article before delivering",
+                          k->photo->id);
+        if (g_strcmp0(k->placement->picture, k->photo->picture) != 0)
+            return refuse(error,
+                          "photo %" G_GINT64_FORMAT " was re-sent with another picture since it "
+                          "was placed: look at the new picture in the article and acknowledge "
+                          "it before delivering",
                           k->photo->id);
         k->file = g_strdup_printf("%02d-%s-%" G_GINT64_FORMAT ".jpg", k->placement->position, base,
                                   k->photo->id);

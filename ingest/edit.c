@@ -66,40 +66,21 @@ set_field(char **field, const char *value)
     *field = normalised(value);
 }
 
-gboolean
-pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
-                  gboolean *changed, GError **error)
+/* The correction, inside the caller's write transaction. */
+static gboolean
+correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix, guint keywords, const char *user,
+           gboolean *changed, GError **error)
 {
-    *changed = FALSE;
-    const struct {
-        const char *name, *value;
-        gsize max;
-    } fields[] = {
-        {"caption", fix->caption, PD_CORRECTION_MAX_CAPTION},
-        {"headline", fix->headline, PD_CORRECTION_MAX_FIELD},
-        {"byline", fix->byline, PD_CORRECTION_MAX_FIELD},
-        {"credit", fix->credit, PD_CORRECTION_MAX_FIELD},
-        {"source", fix->source, PD_CORRECTION_MAX_FIELD},
-        {"city", fix->city, PD_CORRECTION_MAX_FIELD},
-        {"country", fix->country, PD_CORRECTION_MAX_FIELD},
-        {"special_instructions", fix->special_instructions, PD_CORRECTION_MAX_FIELD},
-    };
-    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
-        if (!acceptable(fields[i].name, fields[i].value, fields[i].max, error))
-            return FALSE;
-    guint keywords = 0;
-    for (; fix->set_keywords && fix->keywords && fix->keywords[keywords]; keywords++)
-        if (!acceptable("keywords", fix->keywords[keywords], PD_CORRECTION_MAX_FIELD, error))
-            return FALSE;
-    if (keywords > PD_CORRECTION_MAX_KEYWORDS) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
-                    "keywords: %u of them, more than %d", keywords, PD_CORRECTION_MAX_KEYWORDS);
-        return FALSE;
-    }
-
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
     if (p == NULL)
         return FALSE;
+    if (fix->version > 0 && fix->version != p->version) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE,
+                    "photo %" G_GINT64_FORMAT " has changed since version %d (it is at version "
+                    "%d now): see the changes, then save again",
+                    id, fix->version, p->version);
+        return FALSE;
+    }
     set_field(&p->caption, fix->caption);
     set_field(&p->headline, fix->headline);
     set_field(&p->byline, fix->byline);
@@ -138,4 +119,47 @@ pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const 
     pd_caption_analyse(m);
     pd_ingest_apply_caption(p, m);
     return pd_catalog_update_photo(catalog, p, user, NULL, changed, error);
+}
+
+gboolean
+pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
+                  gboolean *changed, GError **error)
+{
+    *changed = FALSE;
+    const struct {
+        const char *name, *value;
+        gsize max;
+    } fields[] = {
+        {"caption", fix->caption, PD_CORRECTION_MAX_CAPTION},
+        {"headline", fix->headline, PD_CORRECTION_MAX_FIELD},
+        {"byline", fix->byline, PD_CORRECTION_MAX_FIELD},
+        {"credit", fix->credit, PD_CORRECTION_MAX_FIELD},
+        {"source", fix->source, PD_CORRECTION_MAX_FIELD},
+        {"city", fix->city, PD_CORRECTION_MAX_FIELD},
+        {"country", fix->country, PD_CORRECTION_MAX_FIELD},
+        {"special_instructions", fix->special_instructions, PD_CORRECTION_MAX_FIELD},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!acceptable(fields[i].name, fields[i].value, fields[i].max, error))
+            return FALSE;
+    guint keywords = 0;
+    for (; fix->set_keywords && fix->keywords && fix->keywords[keywords]; keywords++)
+        if (!acceptable("keywords", fix->keywords[keywords], PD_CORRECTION_MAX_FIELD, error))
+            return FALSE;
+    if (keywords > PD_CORRECTION_MAX_KEYWORDS) {
+        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+                    "keywords: %u of them, more than %d", keywords, PD_CORRECTION_MAX_KEYWORDS);
+        return FALSE;
+    }
+
+    /* One write transaction from the read to the write: a correction made meanwhile by
+     * someone else is never written over unseen. */
+    if (!pd_catalog_begin(catalog, error))
+        return FALSE;
+    gboolean ok = correct_in(catalog, id, fix, keywords, user, changed, error);
+    if (ok && pd_catalog_commit(catalog, error))
+        return TRUE;
+    pd_catalog_rollback(catalog);
+    *changed = FALSE;
+    return FALSE;
 }

@@ -178,12 +178,16 @@ const char *pd_ingest_status_name(PdIngestStatus status);
 typedef struct {
     const char *file;
     PdIngestStatus status;
-    gint64 id;          /* the photo, 0 when rejected */
-    const char *sha256; /* of the file, NULL when it could not be read */
-    const char *error;  /* why it was rejected, else NULL */
+    gint64 id;                /* the photo, 0 when rejected */
+    const char *sha256;       /* of the file, NULL when it could not be read */
+    const char *error;        /* why it was rejected, else NULL */
+    const char *warning;      /* what an editor should know: a reference shared with another
+                                 picture; else NULL */
+    gboolean picture_changed; /* updated, and the picture is not the one it was */
 } PdIngestResult;
 
-/* One JSON object on one line: file, status, id, sha256, error. Free with g_free(). */
+/* One JSON object on one line: file, status, id, sha256, error, warning, picture_changed.
+ * Free with g_free(). */
 char *pd_ingest_result_to_json(const PdIngestResult *result);
 
 typedef void (*PdIngestReportFunc)(const PdIngestResult *result, guint done, guint total,
@@ -225,12 +229,20 @@ char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
  * files (/photos/ID/NAME?v=SHA256) instead of their paths. */
 char *pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error);
 
+/* The 409 answer to a change made on version @seen of photo @id after it moved on:
+ * {"error": @message, "seen_version", "version", "changed": [{"field", "from" (as it was
+ * at @seen), "to" (as it is), "by" (users, or "wire"), "versions"}], "photo": (as
+ * pd_ingest_photo_json gives it)}. */
+char *pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
+                              GError **error);
+
 /* {"versions": [...]}: the photo's versions newest first, each with its time, the user or
  * the ingest that made it, and the fields it changed from what to what. */
 char *pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error);
 
 /* What an editor corrects in a photo: each field NULL to leave it, "" to empty it. */
 typedef struct {
+    int version; /* the photo's version the editor saw; 0: whatever it is now */
     const char *caption, *headline, *byline, *credit, *source, *city, *country;
     const char *special_instructions;
     gboolean set_keywords;
@@ -243,11 +255,13 @@ typedef struct {
 #define PD_CORRECTION_MAX_FIELD    1000
 #define PD_CORRECTION_MAX_KEYWORDS 200
 
-/* Corrects photo @id: a new version by @user with the changed fields, the credit chain,
- * restrictions, slug and checks read again from the new text, the search index in step.
- * FALSE with PD_INGEST_ERROR_INVALID (naming the field) for text that is not UTF-8,
- * holds control characters or is too long, or with the catalog's error
- * (PD_CATALOG_ERROR_NOT_FOUND: no such photo). *@changed: whether anything changed. */
+/* Corrects photo @id: a new version by @user with the changed fields (only those given),
+ * the credit chain, restrictions, slug and checks read again from the new text, the
+ * search index in step; all in one write transaction. FALSE with
+ * PD_INGEST_ERROR_INVALID (naming the field) for text that is not UTF-8, holds control
+ * characters or is too long, or with the catalog's error: PD_CATALOG_ERROR_NOT_FOUND (no
+ * such photo), PD_CATALOG_ERROR_STALE (the photo is no longer at @correction->version).
+ * *@changed: whether anything changed. */
 gboolean pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *correction,
                            const char *user, gboolean *changed, GError **error);
 

@@ -21,8 +21,21 @@ void pd_json_strings(GString *out, const char *key, GPtrArray *items);
 void pd_json_raw(GString *out, const char *key, const char *json, const char *fallback);
 
 /* Versions (PdCatalogVersion *, oldest first in @versions) as an array, each with its
- * time, user or ingest, original and changes. */
-void pd_json_versions(GString *out, GPtrArray *versions, gboolean newest_first);
+ * time, user or ingest, original, picture and changes; with @urls_of (a photo id, or 0)
+ * the URLs of the thumb and preview of the picture each version showed. */
+void pd_json_versions(GString *out, GPtrArray *versions, gboolean newest_first, gint64 urls_of);
+
+/* The newest version in @versions (oldest first) in which the wire overwrote fields an
+ * editor had corrected, when no editor has worked on the photo since and nobody has
+ * acknowledged it; else NULL. */
+const PdCatalogVersion *pd_ingest_wire_resent(GPtrArray *versions);
+/* That version as {"version", "at", "ingest", "fields": [{"field", "editor",
+ * "corrected", "wire"}]}, or null. */
+void pd_json_wire_resent(GString *out, GPtrArray *versions);
+
+/* The web UI's URL of photo @id's file @name (a rendition of the picture @sha256, or the
+ * original @sha256). Newly allocated. */
+char *pd_ingest_file_url(gint64 id, const char *name, const char *sha256);
 
 void pd_json_credit_members(GString *out, const PdCredit *credit);
 void pd_json_restrictions(GString *out, const PdRestrictions *restrictions);

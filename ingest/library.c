@@ -55,6 +55,9 @@ pd_ingest_result_to_json(const PdIngestResult *r)
         g_string_append(o, "null");
     pd_json_string(o, "sha256", r->sha256);
     pd_json_string(o, "error", error);
+    g_autofree char *warning = r->warning ? g_utf8_make_valid(r->warning, -1) : NULL;
+    pd_json_string(o, "warning", warning);
+    pd_json_bool(o, "picture_changed", r->picture_changed);
     g_string_append_c(o, '}');
     return g_string_free(o, FALSE);
 }
@@ -162,6 +165,19 @@ pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
     return p;
 }
 
+void
+pd_ingest_add_warning(PdCatalogPhoto *p, const char *warning)
+{
+    GString *w = g_string_new(p->warnings ? p->warnings : "[]");
+    g_string_truncate(w, w->len - 1); /* the closing bracket */
+    if (w->len > 1)
+        g_string_append(w, ", ");
+    pd_text_append_json(w, warning);
+    g_string_append_c(w, ']');
+    g_free(p->warnings);
+    p->warnings = g_string_free(w, FALSE);
+}
+
 const char *
 pd_ingest_format_ext(PdFormat format)
 {
@@ -236,8 +252,14 @@ load_shown(const char *library, gint64 id, Shown *s, GError **error)
     return s->store != NULL;
 }
 
+char *
+pd_ingest_file_url(gint64 id, const char *name, const char *sha256)
+{
+    return g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", id, name, sha256);
+}
+
 void
-pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first)
+pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first, gint64 urls_of)
 {
     g_string_append_c(o, '[');
     for (guint n = 0; n < versions->len; n++) {
@@ -249,6 +271,15 @@ pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first)
         pd_json_string(o, "user", v->by_user);
         pd_json_string(o, "ingest", v->by_ingest);
         pd_json_string(o, "original", v->original);
+        pd_json_string(o, "picture", v->picture);
+        pd_json_bool(o, "picture_changed", v->picture_changed);
+        if (urls_of > 0 && v->picture) {
+            g_autofree char *thumb = pd_ingest_file_url(urls_of, "thumb", v->picture);
+            g_autofree char *preview = pd_ingest_file_url(urls_of, "preview", v->picture);
+            pd_json_string(o, "thumb", thumb);
+            pd_json_string(o, "preview", preview);
+        }
+        pd_json_string(o, "seen_by", v->seen_by);
         pd_json_key(o, "changes");
         g_string_append_c(o, '[');
         for (guint k = 0; k < v->changes->len; k++) {
@@ -257,11 +288,54 @@ pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first)
             pd_json_string(o, "field", ch->field);
             pd_json_string(o, "from", ch->from);
             pd_json_string(o, "to", ch->to);
+            pd_json_string(o, "over_correction_by", ch->editor);
             g_string_append_c(o, '}');
         }
         g_string_append(o, "]}");
     }
     g_string_append_c(o, ']');
+}
+
+const PdCatalogVersion *
+pd_ingest_wire_resent(GPtrArray *versions)
+{
+    for (guint n = versions->len; n > 0; n--) {
+        const PdCatalogVersion *v = g_ptr_array_index(versions, n - 1);
+        if (v->by_user)
+            return NULL; /* an editor has worked on it since */
+        for (guint k = 0; k < v->changes->len; k++)
+            if (((PdCatalogChange *)g_ptr_array_index(v->changes, k))->editor)
+                return v->seen_by ? NULL : v;
+    }
+    return NULL;
+}
+
+void
+pd_json_wire_resent(GString *o, GPtrArray *versions)
+{
+    const PdCatalogVersion *v = pd_ingest_wire_resent(versions);
+    if (v == NULL) {
+        g_string_append(o, "null");
+        return;
+    }
+    g_string_append_c(o, '{');
+    pd_json_int(o, "version", v->version, TRUE);
+    pd_json_string(o, "at", v->at);
+    pd_json_string(o, "ingest", v->by_ingest);
+    pd_json_key(o, "fields");
+    g_string_append_c(o, '[');
+    for (guint k = 0; k < v->changes->len; k++) {
+        const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
+        if (ch->editor == NULL)
+            continue;
+        g_string_append(o, o->str[o->len - 1] == '[' ? "{" : ", {");
+        pd_json_string(o, "field", ch->field);
+        pd_json_string(o, "editor", ch->editor);
+        pd_json_string(o, "corrected", ch->from);
+        pd_json_string(o, "wire", ch->to);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}");
 }
 
 /* The photo as JSON; with @urls, the web UI's URLs of its files instead of their paths. */
@@ -330,6 +404,7 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_string(o, "ingested_at", p->ingested_at);
     pd_json_string(o, "updated_at", p->updated_at);
     pd_json_int(o, "version", p->version, TRUE);
+    pd_json_string(o, "picture", p->picture);
 
     pd_json_key(o, "renditions");
     g_string_append_c(o, '[');
@@ -342,8 +417,7 @@ photo_json(const Shown *s, gboolean urls)
         pd_json_key(o, "bytes");
         g_string_append_printf(o, "%" G_GINT64_FORMAT, r->bytes);
         if (urls) {
-            g_autofree char *url =
-                g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", p->id, r->name, r->sha256);
+            g_autofree char *url = pd_ingest_file_url(p->id, r->name, r->sha256);
             pd_json_string(o, "url", url);
         } else {
             g_autofree char *path = pd_store_rendition_path(s->store, r->name, r->sha256);
@@ -352,8 +426,10 @@ photo_json(const Shown *s, gboolean urls)
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');
+    pd_json_key(o, "wire_resent");
+    pd_json_wire_resent(o, s->versions);
     pd_json_key(o, "versions");
-    pd_json_versions(o, s->versions, FALSE);
+    pd_json_versions(o, s->versions, FALSE, urls ? p->id : 0);
     pd_json_key(o, "articles");
     g_string_append_c(o, '[');
     for (guint i = 0; i < s->articles->len; i++) {
@@ -394,12 +470,90 @@ pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error)
     if (load_from(catalog, id, &s, error)) {
         GString *o = g_string_new("{");
         pd_json_key(o, "versions");
-        pd_json_versions(o, s.versions, TRUE);
+        pd_json_versions(o, s.versions, TRUE, id);
         g_string_append_c(o, '}');
         json = g_string_free(o, FALSE);
     }
     shown_clear(&s);
     return json;
+}
+
+/* One field's changes over several versions: what it was, what it is, and who changed it. */
+typedef struct {
+    const char *field, *from, *to;
+    GPtrArray *by; /* of const char *: users, or "wire" */
+    GArray *versions;
+} Moved;
+
+static void
+moved_free(gpointer data)
+{
+    Moved *m = data;
+    g_ptr_array_unref(m->by);
+    g_array_unref(m->versions);
+    g_free(m);
+}
+
+char *
+pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
+                        GError **error)
+{
+    Shown s = {0};
+    if (!load_from(catalog, id, &s, error)) {
+        shown_clear(&s);
+        return NULL;
+    }
+    g_autoptr(GPtrArray) moved = g_ptr_array_new_with_free_func(moved_free);
+    for (guint i = 0; i < s.versions->len; i++) {
+        const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
+        if (v->version <= seen)
+            continue;
+        for (guint k = 0; k < v->changes->len; k++) {
+            const PdCatalogChange *ch = g_ptr_array_index(v->changes, k);
+            Moved *m = NULL;
+            for (guint j = 0; j < moved->len && m == NULL; j++)
+                if (strcmp(((Moved *)g_ptr_array_index(moved, j))->field, ch->field) == 0)
+                    m = g_ptr_array_index(moved, j);
+            if (m == NULL) {
+                m = g_new0(Moved, 1);
+                m->field = ch->field;
+                m->from = ch->from;
+                m->by = g_ptr_array_new();
+                m->versions = g_array_new(FALSE, FALSE, sizeof(int));
+                g_ptr_array_add(moved, m);
+            }
+            m->to = ch->to;
+            const char *who = v->by_user ? v->by_user : "wire";
+            if (!g_ptr_array_find_with_equal_func(m->by, who, g_str_equal, NULL))
+                g_ptr_array_add(m->by, (gpointer)who);
+            g_array_append_val(m->versions, v->version);
+        }
+    }
+    GString *o = g_string_new("{");
+    pd_json_string(o, "error", message);
+    pd_json_int(o, "seen_version", seen, TRUE);
+    pd_json_int(o, "version", s.photo->version, TRUE);
+    pd_json_key(o, "changed");
+    g_string_append_c(o, '[');
+    for (guint j = 0; j < moved->len; j++) {
+        const Moved *m = g_ptr_array_index(moved, j);
+        g_string_append(o, j ? ", {" : "{");
+        pd_json_string(o, "field", m->field);
+        pd_json_string(o, "from", m->from);
+        pd_json_string(o, "to", m->to);
+        pd_json_strings(o, "by", m->by);
+        pd_json_key(o, "versions");
+        g_string_append_c(o, '[');
+        for (guint k = 0; k < m->versions->len; k++)
+            g_string_append_printf(o, "%s%d", k ? ", " : "", g_array_index(m->versions, int, k));
+        g_string_append(o, "]}");
+    }
+    g_string_append_c(o, ']');
+    g_autofree char *photo = photo_json(&s, TRUE);
+    pd_json_raw(o, "photo", photo, "null");
+    g_string_append_c(o, '}');
+    shown_clear(&s);
+    return g_string_free(o, FALSE);
 }
 
 static void

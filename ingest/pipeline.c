@@ -35,6 +35,8 @@ typedef struct {
     gint64 id;
     char *sha256;
     char *error;
+    char *warning;            /* shares a reference with another photo, say */
+    gboolean picture_changed; /* updated with another picture (a recrop, a retouch) */
     PdCatalogPhoto *photo;
     GPtrArray *renditions; /* of PdCatalogRendition *, NULL when the existing ones stand */
     gboolean skipped;      /* not done: the run was stopped */
@@ -57,6 +59,7 @@ outcome_free(Outcome *o)
     g_free(o->path);
     g_free(o->sha256);
     g_free(o->error);
+    g_free(o->warning);
     pd_catalog_photo_free(o->photo);
     if (o->renditions)
         g_ptr_array_unref(o->renditions);
@@ -178,14 +181,11 @@ process(Run *run, PdCatalog *catalog, const char *path)
     PdCatalogPhoto *photo = pd_ingest_catalog_photo(meta, sha, (gint64)len);
     o->photo = photo;
 
-    /* A re-transmission with the same image data keeps its renditions. */
-    gboolean same_image = FALSE;
+    /* A re-send of the same image data keeps the picture there is: nothing to decode.
+     * Anything else is decoded: its perceptual hash decides whether it is a re-send. */
     gint64 same = 0;
-    if (catalog && photo->image_sha256 &&
-        pd_catalog_find_same_picture(catalog, photo, &same, NULL) && same) {
-        g_autoptr(PdCatalogPhoto) stored = pd_catalog_get_photo(catalog, same, NULL);
-        same_image = stored && g_strcmp0(stored->image_sha256, photo->image_sha256) == 0;
-    }
+    gboolean same_image =
+        catalog && pd_catalog_find_image(catalog, photo->image_sha256, &same, NULL) && same;
 
     g_autoptr(PdRenditionSet) set = NULL;
     if (!same_image) {
@@ -196,6 +196,7 @@ process(Run *run, PdCatalog *catalog, const char *path)
         }
         photo->has_dhash = TRUE;
         photo->dhash = set->dhash;
+        photo->picture = g_strdup(sha);
     }
 
     gboolean existed = FALSE;
@@ -291,9 +292,50 @@ report(Writer *w, Outcome *o)
                        g_strerror(errno));
     }
     if (w->run->options->report) {
-        PdIngestResult r = {o->path, o->status, o->id, o->sha256, o->error};
+        PdIngestResult r = {o->path,    o->status,         o->id, o->sha256, o->error,
+                            o->warning, o->picture_changed};
         w->run->options->report(&r, w->done, w->total, w->run->options->user_data);
     }
+}
+
+/* The photo @o is a re-send of, or 0: the same image data, or the same source and
+ * transmission reference with the same photograph (resend.c). A reference shared only
+ * with other pictures leaves a warning naming the first photo that had it. */
+static gboolean
+find_resent(PdCatalog *c, Outcome *o, gint64 *id, GError **error)
+{
+    if (!pd_catalog_find_image(c, o->photo->image_sha256, id, error))
+        return FALSE;
+    if (*id)
+        return TRUE;
+    g_autoptr(GPtrArray) same_ref =
+        pd_catalog_find_reference(c, o->photo->source, o->photo->transmission_reference, error);
+    if (same_ref == NULL)
+        return FALSE;
+    g_autofree char *why_first = NULL;
+    for (guint i = 0; i < same_ref->len; i++) { /* newest first */
+        const PdCatalogPhoto *stored = g_ptr_array_index(same_ref, i);
+        g_autofree char *why = NULL;
+        if (pd_ingest_same_photograph(stored, o->photo, &why)) {
+            *id = stored->id;
+            return TRUE;
+        }
+        g_free(why_first);
+        why_first = g_steal_pointer(&why);
+    }
+    if (same_ref->len == 0)
+        return TRUE;
+    const PdCatalogPhoto *first = g_ptr_array_index(same_ref, same_ref->len - 1);
+    g_autofree char *others = same_ref->len > 1
+                                  ? g_strdup_printf(" (and %u later photos)", same_ref->len - 1)
+                                  : g_strdup("");
+    g_free(o->warning);
+    o->warning = g_strdup_printf("shares the transmission reference %s of %s with photo "
+                                 "%" G_GINT64_FORMAT "%s, but is not a re-send of it: %s",
+                                 o->photo->transmission_reference, o->photo->source, first->id,
+                                 others, why_first);
+    pd_ingest_add_warning(o->photo, o->warning);
+    return TRUE;
 }
 
 static gboolean
@@ -315,14 +357,16 @@ decide(Writer *w, Outcome *o, GError **error)
         o->error = g_strdup("internal: no photo to add");
         return TRUE;
     }
-    if (!pd_catalog_find_same_picture(c, o->photo, &id, error))
+    if (!find_resent(c, o, &id, error))
         return FALSE;
     if (id) {
         o->photo->id = id;
+        g_autoptr(PdCatalogPhoto) before = pd_catalog_get_photo(c, id, error);
         gboolean changed = FALSE;
-        if (!pd_catalog_update_photo(c, o->photo, NULL, o->path, &changed, error))
+        if (before == NULL || !pd_catalog_update_photo(c, o->photo, NULL, o->path, &changed, error))
             return FALSE;
         o->status = changed ? PD_INGEST_UPDATED : PD_INGEST_DUPLICATE;
+        o->picture_changed = g_strcmp0(before->picture, o->photo->picture) != 0;
     } else {
         if (!pd_catalog_add_photo(c, o->photo, NULL, o->path, error))
             return FALSE;
@@ -456,14 +500,9 @@ pd_ingest_files(const char *library, const char *const *paths, const PdIngestOpt
                 g_ptr_array_new_with_free_func((GDestroyNotify)outcome_free)};
     summary->files = w.total;
     for (guint i = 0; i < missing->len; i++) {
-        Outcome o = {g_ptr_array_index(missing, i),
-                     PD_INGEST_REJECTED,
-                     0,
-                     NULL,
-                     (char *)"cannot read the folder",
-                     NULL,
-                     NULL,
-                     FALSE};
+        Outcome o = {.path = g_ptr_array_index(missing, i),
+                     .status = PD_INGEST_REJECTED,
+                     .error = (char *)"cannot read the folder"};
         report(&w, &o);
     }
 

@@ -130,6 +130,16 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
             else
                 return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give a string or null", name);
         }
+        if (strcmp(name, "version") == 0) {
+            known = TRUE;
+            if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64 ||
+                json_node_get_int(node) < 1 || json_node_get_int(node) > G_MAXINT)
+                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                        "version: the photo's version the change was made on, "
+                                        "a whole number from 1");
+            fix.version = (int)json_node_get_int(node);
+            continue;
+        }
         if (strcmp(name, "keywords") == 0) {
             known = TRUE;
             fix.set_keywords = TRUE;
@@ -151,7 +161,7 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
             return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                     "%s: not a field an editor corrects (caption, headline, "
                                     "byline, credit, source, city, country, keywords, "
-                                    "special_instructions)",
+                                    "special_instructions; and the version it was made on)",
                                     name);
     }
     g_ptr_array_add(keywords, NULL);
@@ -160,7 +170,43 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
     gboolean changed = FALSE;
-    if (cat == NULL || !pd_ingest_correct(cat, id, &fix, session->user, &changed, &error))
+    if (cat == NULL || !pd_ingest_correct(cat, id, &fix, session->user, &changed, &error)) {
+        if (g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE))
+            return pd_api_conflict(r, cat, id, fix.version, error->message);
+        return pd_respond_gerror(r, error);
+    }
+    char *json = pd_ingest_photo_json(cat, id, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* 409 for a change made on version @seen of photo @id, which has moved on: the photo as
+ * it is, and what changed since, for the editor to merge or overwrite on purpose. */
+enum MHD_Result
+pd_api_conflict(Request *r, PdCatalog *cat, gint64 id, int seen, const char *message)
+{
+    g_autoptr(GError) error = NULL;
+    char *json = pd_ingest_conflict_json(cat, id, seen, message, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CONFLICT, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    JsonNode *v = json_object_get_member(o, "version");
+    if (json_object_get_size(o) != 1 || v == NULL || !JSON_NODE_HOLDS_VALUE(v) ||
+        json_node_get_value_type(v) != G_TYPE_INT64 || json_node_get_int(v) < 1 ||
+        json_node_get_int(v) > G_MAXINT)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "give {\"version\": N}: the wire's version that was seen");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(&error);
+    if (cat == NULL ||
+        !pd_catalog_acknowledge_version(cat, id, (int)json_node_get_int(v), session->user, &error))
         return pd_respond_gerror(r, error);
     char *json = pd_ingest_photo_json(cat, id, &error);
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);

@@ -76,6 +76,47 @@ respond_article(Request *r, PdCatalog *cat, gint64 id, unsigned int status)
     return json ? pd_respond_json(r, status, json) : pd_respond_gerror(r, error);
 }
 
+/* 409 for a change made on a version of the article or placement that has moved on: the
+ * error and the article as it is now, for the editor to compare with their own text. */
+static enum MHD_Result
+respond_stale(Request *r, PdCatalog *cat, gint64 id, const GError *stale)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *article = pd_ingest_article_json(cat, id, &error);
+    if (article == NULL)
+        return pd_respond_gerror(r, error);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "error");
+    json_builder_add_string_value(b, stale->message);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autofree char *head = json_to_string(root, FALSE);
+    /* {"error": ...} and the article's own JSON, as GET gives it */
+    char *body = g_strdup_printf("%.*s, \"article\": %s}", (int)strlen(head) - 1, head, article);
+    return pd_respond_json(r, MHD_HTTP_CONFLICT, body);
+}
+
+/* An error from changing article @id: 409 with the article when it was stale. */
+static enum MHD_Result
+respond_change_error(Request *r, PdCatalog *cat, gint64 id, const GError *error)
+{
+    if (cat && g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE))
+        return respond_stale(r, cat, id, error);
+    return pd_respond_gerror(r, error);
+}
+
+/* A version given in a body: 1 and up; FALSE after answering 400. */
+static gboolean
+valid_version(Request *r, const Member *m, enum MHD_Result *result)
+{
+    if (!m->given || (m->number >= 1 && m->number <= G_MAXINT))
+        return TRUE;
+    *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                               "version: the version the change was made on, from 1");
+    return FALSE;
+}
+
 enum MHD_Result
 pd_api_articles(Request *r)
 {
@@ -121,13 +162,14 @@ pd_api_article_update(Request *r, gint64 id)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"slug", TEXT}, {"headline", TEXT}, {"status", TEXT}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result))
+    Member m[] = {{"slug", TEXT}, {"headline", TEXT}, {"status", TEXT}, {"version", NUMBER}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_version(r, &m[3], &result))
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    if (cat == NULL || !pd_catalog_update_article(cat, id, m[0].text, m[1].text, m[2].text, &error))
-        return pd_respond_gerror(r, error);
+    if (cat == NULL || !pd_catalog_update_article(cat, id, m[0].text, m[1].text, m[2].text,
+                                                  (int)m[3].number, &error))
+        return respond_change_error(r, cat, id, error);
     return respond_article(r, cat, id, MHD_HTTP_OK);
 }
 
@@ -184,18 +226,17 @@ pd_api_placement_update(Request *r, gint64 id, gint64 photo_id)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"caption", TEXT},
-                  {"credit_line", TEXT},
-                  {"role", TEXT},
-                  {"position", NUMBER},
-                  {"acknowledge", FLAG}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result))
+    Member m[] = {{"caption", TEXT},    {"credit_line", TEXT}, {"role", TEXT},
+                  {"position", NUMBER}, {"acknowledge", FLAG}, {"version", NUMBER}};
+    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result) ||
+        !valid_version(r, &m[5], &result))
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    if (cat == NULL || !pd_catalog_update_placement(cat, id, photo_id, m[0].text, m[1].text,
-                                                    m[2].text, (int)m[3].number, m[4].flag, &error))
-        return pd_respond_gerror(r, error);
+    if (cat == NULL ||
+        !pd_catalog_update_placement(cat, id, photo_id, m[0].text, m[1].text, m[2].text,
+                                     (int)m[3].number, m[4].flag, (int)m[5].number, &error))
+        return respond_change_error(r, cat, id, error);
     return respond_article(r, cat, id, MHD_HTTP_OK);
 }
 

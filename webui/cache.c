@@ -118,7 +118,9 @@ gboolean
 pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want, PdFile *out,
               GError **error)
 {
-    g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s", id, name);
+    /* by what was asked: a past picture's rendition is not the current one */
+    g_autofree char *key =
+        g_strdup_printf("%" G_GINT64_FORMAT "/%s/%s", id, name, want ? want : "");
     gint64 now = g_get_monotonic_time();
     gboolean hit = FALSE;
     g_mutex_lock(&lock);
@@ -136,7 +138,7 @@ pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
     if (hit)
         return TRUE;
     g_autofree char *format = NULL;
-    if (!pd_catalog_get_file(catalog, id, name, &out->sha256, &out->ext, &format, error))
+    if (!pd_catalog_get_file(catalog, id, name, want, &out->sha256, &out->ext, &format, error))
         return FALSE;
     gboolean original = strcmp(name, "original") == 0;
     out->path = original ? pd_store_original_path(pd_server->store, out->sha256, out->ext)

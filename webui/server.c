@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK(pd_webui_error, pd_webui_error)
 
@@ -323,6 +325,7 @@ typedef enum {
     ROUTE_PHOTOS,
     ROUTE_PHOTO,
     ROUTE_HISTORY,
+    ROUTE_ACKNOWLEDGE, /* /api/photos/ID/acknowledge */
     ROUTE_FILE,
     ROUTE_ARTICLES,       /* /api/articles */
     ROUTE_ARTICLE,        /* /api/articles/ID */
@@ -383,6 +386,8 @@ match(const char *url)
             m.route = ROUTE_PHOTO;
         else if (strcmp(parts[4], "history") == 0)
             m.route = ROUTE_HISTORY;
+        else if (strcmp(parts[4], "acknowledge") == 0)
+            m.route = ROUTE_ACKNOWLEDGE;
         return m;
     }
     /* "", "photos", ID, NAME */
@@ -477,6 +482,7 @@ dispatch(Request *r)
         allowed = allowed || method_is(r, "POST");
         break;
     case ROUTE_ARTICLE_PHOTOS:
+    case ROUTE_ACKNOWLEDGE:
         allow = "POST";
         allowed = method_is(r, "POST");
         break;
@@ -513,6 +519,8 @@ dispatch(Request *r)
         return method_is(r, "PATCH") ? pd_api_correct(r, m.id, session) : pd_api_photo(r, m.id);
     case ROUTE_HISTORY:
         return pd_api_history(r, m.id);
+    case ROUTE_ACKNOWLEDGE:
+        return pd_api_acknowledge(r, m.id, session);
     case ROUTE_FILE:
         return pd_api_file(r, m.id, m.file);
     case ROUTE_ARTICLES:
@@ -694,13 +702,51 @@ parse_listen(const char *listen, struct sockaddr_storage *addr, socklen_t *len, 
     return TRUE;
 }
 
+/* The listening socket, bound to @addr: SO_REUSEADDR (a restart need not wait for the
+ * old connections' TIME_WAIT) but never SO_REUSEPORT, so that a second server on an
+ * address in use fails here instead of sharing the port with the first; -1 with @error
+ * naming the address and why. */
+static int
+listen_on(const char *listen_text, const struct sockaddr_storage *addr, socklen_t len,
+          GError **error)
+{
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int yes = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 ||
+        (addr->ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof yes) != 0) ||
+        bind(fd, (const struct sockaddr *)addr, len) != 0 || listen(fd, 128) != 0) {
+        int e = errno;
+        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN, "cannot listen on %s: %s%s",
+                    listen_text, g_strerror(e),
+                    e == EADDRINUSE ? " (another server is there: stop it, or give another "
+                                      "--listen)"
+                                    : "");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 gboolean
 pd_webui_serve(const PdServeOptions *options, GError **error)
 {
+    /* the address first: a server that cannot listen does nothing else */
+    struct sockaddr_storage addr;
+    socklen_t addr_len = 0;
+    if (!parse_listen(options->listen, &addr, &addr_len, error))
+        return FALSE;
+    int listener = listen_on(options->listen, &addr, addr_len, error);
+    if (listener < 0)
+        return FALSE;
+
     extern GResource *photodesk_get_resource(void);
     g_resources_register(photodesk_get_resource());
-    if (!load_assets(error))
+    if (!load_assets(error)) {
+        close(listener);
         return FALSE;
+    }
     Server server = {0};
     server.options = *options;
     server.library = g_strdup(options->library);
@@ -712,19 +758,19 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     /* the catalog must open (and be migrated) before the first request */
     g_autofree char *path = pd_ingest_catalog_path(options->library);
     PdCatalog *check = pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
-    if (check == NULL)
+    if (check == NULL) {
+        close(listener);
         return FALSE;
+    }
     pd_catalog_close(check);
     server.store = pd_store_open(options->library, error);
-    if (server.store == NULL)
+    if (server.store == NULL) {
+        close(listener);
         return FALSE;
+    }
     pd_cache_init();
     server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
 
-    struct sockaddr_storage addr;
-    socklen_t addr_len = 0;
-    if (!parse_listen(options->listen, &addr, &addr_len, error))
-        return FALSE;
     guint threads = options->threads ? options->threads : g_get_num_processors();
 
     /* SIGINT and SIGTERM are waited for here, never delivered to a server thread */
@@ -740,18 +786,17 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, listener,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)options->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned int)1, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (daemon == NULL) {
+        close(listener);
         g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
-                    "cannot listen on %s (in use, or not an address of this machine?)",
-                    options->listen);
+                    "cannot serve on %s: the HTTP server did not start", options->listen);
         g_thread_pool_free(server.workers, TRUE, FALSE);
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;

@@ -98,9 +98,10 @@ typedef struct {
 void pd_file_clear(PdFile *file);
 /* The Content-Type of a photo format ("jpeg" -> "image/jpeg"). */
 const char *pd_content_type(const char *format);
-/* Photo @id's file @name, from memory when it was asked lately and, when the request
- * names the SHA-256 it wants (@want, or NULL), the answer is still that; else from the
- * catalog (PD_CATALOG_ERROR_NOT_FOUND when there is none). */
+/* Photo @id's file @name, from memory when the same was asked lately, else from the
+ * catalog (PD_CATALOG_ERROR_NOT_FOUND when there is none). @want (or NULL) is the ?v= of
+ * the URL: for a rendition, the picture asked for (a past one, from the photo's
+ * history), else the current one. */
 gboolean pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
                        PdFile *file, GError **error);
 
@@ -110,6 +111,12 @@ enum MHD_Result pd_api_search(Request *r);
 enum MHD_Result pd_api_photo(Request *r, gint64 id);
 enum MHD_Result pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session);
 enum MHD_Result pd_api_history(Request *r, gint64 id);
+/* POST /api/photos/ID/acknowledge {"version": N}: the wire's re-send over a correction
+ * has been seen, and is kept as sent. */
+enum MHD_Result pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session);
+/* 409 with the photo as it is and the fields changed since version @seen. */
+enum MHD_Result pd_api_conflict(Request *r, PdCatalog *catalog, gint64 id, int seen,
+                                const char *message);
 enum MHD_Result pd_api_file(Request *r, gint64 id, const char *name);
 
 /* Articles (articles.c). */

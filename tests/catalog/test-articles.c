@@ -98,17 +98,17 @@ test_articles(void)
     g_clear_error(&error);
 
     g_assert_true(pd_catalog_update_article(c, a->id, NULL, "Putin attends Easter service",
-                                            "published", &error));
+                                            "published", 0, &error));
     g_assert_no_error(error);
-    g_assert_false(pd_catalog_update_article(c, a->id, NULL, NULL, "spiked", &error));
+    g_assert_false(pd_catalog_update_article(c, a->id, NULL, NULL, "spiked", 0, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID);
     g_clear_error(&error);
-    g_assert_false(pd_catalog_update_article(c, 999, NULL, "x", NULL, &error));
+    g_assert_false(pd_catalog_update_article(c, 999, NULL, "x", NULL, 0, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
     g_clear_error(&error);
     g_autoptr(PdCatalogArticle) b = pd_catalog_add_article(c, "budget", NULL, "bob", &error);
     g_assert_no_error(error);
-    g_assert_false(pd_catalog_update_article(c, b->id, "RUSSIA-EASTER", NULL, NULL, &error));
+    g_assert_false(pd_catalog_update_article(c, b->id, "RUSSIA-EASTER", NULL, NULL, 0, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS);
     g_clear_error(&error);
 
@@ -172,13 +172,14 @@ test_placements(void)
     g_assert_cmpstr(o2, ==, "3 1 2");
 
     /* moves, both ways and past the end */
-    g_assert_true(pd_catalog_update_placement(c, a->id, p3, NULL, NULL, NULL, 3, FALSE, &error));
+    g_assert_true(pd_catalog_update_placement(c, a->id, p3, NULL, NULL, NULL, 3, FALSE, 0, &error));
     g_autofree char *o3 = order(c, a->id);
     g_assert_cmpstr(o3, ==, "1 2 3");
-    g_assert_true(pd_catalog_update_placement(c, a->id, p2, NULL, NULL, NULL, 1, FALSE, &error));
+    g_assert_true(pd_catalog_update_placement(c, a->id, p2, NULL, NULL, NULL, 1, FALSE, 0, &error));
     g_autofree char *o4 = order(c, a->id);
     g_assert_cmpstr(o4, ==, "2 1 3");
-    g_assert_true(pd_catalog_update_placement(c, a->id, p2, NULL, NULL, NULL, 99, FALSE, &error));
+    g_assert_true(
+        pd_catalog_update_placement(c, a->id, p2, NULL, NULL, NULL, 99, FALSE, 0, &error));
     g_assert_no_error(error);
     g_autofree char *o5 = order(c, a->id);
     g_assert_cmpstr(o5, ==, "1 3 2");
@@ -186,7 +187,7 @@ test_placements(void)
     /* the per-use caption changes; the photo's does not */
     const char *mine = "President Vladimir Putin at the Easter service in Moscow.";
     g_assert_true(pd_catalog_update_placement(c, a->id, p1, mine, "Pool photo via AP", "gallery", 0,
-                                              FALSE, &error));
+                                              FALSE, 0, &error));
     g_autoptr(PdCatalogPlacement) edited = pd_catalog_get_placement(c, a->id, p1, &error);
     g_assert_cmpstr(edited->caption, ==, mine);
     g_assert_cmpstr(edited->credit_line, ==, "Pool photo via AP");
@@ -195,7 +196,8 @@ test_placements(void)
     g_assert_cmpstr(photo->caption_body, ==, "Photo 1 of the day.");
     g_assert_cmpint(photo->version, ==, 1);
     g_autofree char *huge = g_strnfill(PD_PLACEMENT_CAPTION_MAX + 1, 'a');
-    g_assert_false(pd_catalog_update_placement(c, a->id, p1, huge, NULL, NULL, 0, FALSE, &error));
+    g_assert_false(
+        pd_catalog_update_placement(c, a->id, p1, huge, NULL, NULL, 0, FALSE, 0, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID);
     g_clear_error(&error);
 
@@ -214,7 +216,7 @@ test_placements(void)
     g_autoptr(PdCatalogPlacement) before = pd_catalog_get_placement(c, a->id, p1, &error);
     g_assert_cmpint(before->seen_version, ==, 1);
     g_assert_cmpstr(before->caption, ==, mine);
-    g_assert_true(pd_catalog_update_placement(c, a->id, p1, NULL, NULL, NULL, 0, TRUE, &error));
+    g_assert_true(pd_catalog_update_placement(c, a->id, p1, NULL, NULL, NULL, 0, TRUE, 0, &error));
     g_autoptr(PdCatalogPlacement) after = pd_catalog_get_placement(c, a->id, p1, &error);
     g_assert_cmpint(after->seen_version, ==, 2);
     g_autoptr(PdCatalogArticle) seen_article = pd_catalog_get_article(c, a->id, &error);

@@ -47,6 +47,7 @@ sample(const char *sha, const char *caption)
     p->warnings = g_strdup("[]");
     p->has_dhash = TRUE;
     p->dhash = G_GUINT64_CONSTANT(0xF0E1D2C3B4A59687); /* top bit set: stored signed */
+    p->picture = g_strdup(sha);
     return p;
 }
 
@@ -62,12 +63,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 4);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 5);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 4);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 5);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     sqlite3 *db = NULL;
@@ -130,25 +131,24 @@ test_same_picture_and_versions(void)
     g_autoptr(PdCatalogPhoto) first = sample("1111", "Putin attends a service, Sunday.");
     g_assert_true(pd_catalog_add_photo(c, first, NULL, "a.jpg", &error));
 
-    /* same source and transmission reference */
+    /* same source and transmission reference: the candidates (the picture decides) */
     g_autoptr(PdCatalogPhoto) again = sample("2222", "Putin attends a service, Saturday.");
-    g_free(again->image_sha256);
-    again->image_sha256 = g_strdup("something else");
-    gint64 id = 0;
-    g_assert_true(pd_catalog_find_same_picture(c, again, &id, &error));
-    g_assert_cmpint(id, ==, first->id);
+    g_autoptr(GPtrArray) same_ref =
+        pd_catalog_find_reference(c, again->source, again->transmission_reference, &error);
+    g_assert_cmpuint(same_ref->len, ==, 1);
+    g_assert_cmpint(((PdCatalogPhoto *)g_ptr_array_index(same_ref, 0))->id, ==, first->id);
     /* the same reference from another source is another picture */
-    g_free(again->source);
-    again->source = g_strdup("Reuters");
-    g_assert_true(pd_catalog_find_same_picture(c, again, &id, &error));
-    g_assert_cmpint(id, ==, 0);
+    g_autoptr(GPtrArray) other_source =
+        pd_catalog_find_reference(c, "Reuters", again->transmission_reference, &error);
+    g_assert_cmpuint(other_source->len, ==, 0);
     /* the same image data, whatever the reference */
     g_autoptr(PdCatalogPhoto) resent = sample("3333", "Corrected caption.");
     g_free(resent->transmission_reference);
     resent->transmission_reference = NULL;
     g_free(resent->image_sha256);
     resent->image_sha256 = g_strdup("image-1111");
-    g_assert_true(pd_catalog_find_same_picture(c, resent, &id, &error));
+    gint64 id = 0;
+    g_assert_true(pd_catalog_find_image(c, resent->image_sha256, &id, &error));
     g_assert_cmpint(id, ==, first->id);
 
     /* the update: a new version with what changed, the old caption kept */

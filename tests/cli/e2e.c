@@ -93,6 +93,70 @@ make_photo(const char *name, int w, int h, int seed, const char *xmp, int orient
     return path;
 }
 
+VipsImage *
+make_scene(int seed, int w, int h)
+{
+    /* noise on a coarse grid, enlarged smoothly: shapes and gradients, not grain */
+    VipsImage *bands[3];
+    for (int b = 0; b < 3; b++) {
+        VipsImage *coarse = NULL;
+        g_assert_cmpint(vips_gaussnoise(&coarse, 12, 8, "sigma", 60.0, "mean", 128.0, "seed",
+                                        seed * 3 + b, NULL),
+                        ==, 0);
+        VipsImage *big = NULL;
+        g_assert_cmpint(vips_resize(coarse, &big, (double)w / 12, "vscale", (double)h / 8, "kernel",
+                                    VIPS_KERNEL_CUBIC, NULL),
+                        ==, 0);
+        bands[b] = big;
+        g_object_unref(coarse);
+    }
+    VipsImage *joined = NULL, *out = NULL;
+    g_assert_cmpint(vips_bandjoin(bands, &joined, 3, NULL), ==, 0);
+    g_assert_cmpint(vips_cast_uchar(joined, &out, NULL), ==, 0);
+    for (int b = 0; b < 3; b++)
+        g_object_unref(bands[b]);
+    g_object_unref(joined);
+    VipsImage *srgb = NULL;
+    g_assert_cmpint(vips_copy(out, &srgb, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+    g_object_unref(out);
+    return srgb;
+}
+
+char *
+save_scene(VipsImage *img, const char *name, const char *xmp, int quality)
+{
+    VipsImage *copy = NULL;
+    g_assert_cmpint(vips_copy(img, &copy, NULL), ==, 0);
+    if (xmp)
+        vips_image_set_blob_copy(copy, VIPS_META_XMP_NAME, xmp, strlen(xmp));
+    char *path = g_build_filename(workdir, name, NULL);
+    g_assert_cmpint(vips_jpegsave(copy, path, "Q", quality, NULL), ==, 0);
+    g_object_unref(copy);
+    return path;
+}
+
+char *
+wire_xmp(const char *caption, const char *source, const char *reference, const char *date)
+{
+    GString *attrs = g_string_new(NULL);
+    if (source)
+        g_string_append_printf(attrs, " photoshop:Source=\"%s\"", source);
+    if (reference)
+        g_string_append_printf(attrs, " photoshop:TransmissionReference=\"%s\"", reference);
+    if (date)
+        g_string_append_printf(attrs, " photoshop:DateCreated=\"%s\"", date);
+    char *x = g_strdup_printf(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"%s>"
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt>"
+        "</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>",
+        attrs->str, caption);
+    g_string_free(attrs, TRUE);
+    return x;
+}
+
 guint
 count_files(const char *dir)
 {

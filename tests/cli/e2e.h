@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "../../thumbs/vips-autoptr.h"
 
 typedef struct {
     int status;
@@ -26,6 +27,15 @@ gint64 id_of(GHashTable *h, const char *name);
 /* A JPEG of distinct content (seeded noise) in workdir, with optional XMP and
  * orientation; its path, newly allocated. */
 char *make_photo(const char *name, int w, int h, int seed, const char *xmp, int orientation);
+
+/* A picture a perceptual hash sees as a photograph: a smooth random scene of @w x @h
+ * (seeded), sRGB, 8 bits. */
+VipsImage *make_scene(int seed, int w, int h);
+/* @img saved in workdir as a JPEG of @quality with @xmp (or none); its path. */
+char *save_scene(VipsImage *img, const char *name, const char *xmp, int quality);
+/* A wire photo's XMP: the caption and, each when not NULL, the source, transmission
+ * reference and date created. */
+char *wire_xmp(const char *caption, const char *source, const char *reference, const char *date);
 
 /* The files under @dir, in every folder below it (0 when it is not there). */
 guint count_files(const char *dir);
