@@ -102,14 +102,6 @@ io_error(GError **error, int err, const char *what, const char *path)
 }
 
 static gboolean
-make_dirs(const char *path, GError **error)
-{
-    if (g_mkdir_with_parents(path, 0755) != 0)
-        return io_error(error, errno, "cannot create folder", path);
-    return TRUE;
-}
-
-static gboolean
 fsync_dir(const char *dir, GError **error)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -123,14 +115,39 @@ fsync_dir(const char *dir, GError **error)
     return TRUE;
 }
 
+/* Makes the folder @dir and each missing one above it, one level at a time, and fsyncs
+ * the folder that holds each new one: after a power cut, a name linked into a new
+ * folder is reachable from the library (fsyncing only the last folder would leave its
+ * own entry, and its parent's, to chance). */
+static gboolean
+make_durable_dirs(const char *dir, GError **error)
+{
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return TRUE;
+    g_autofree char *parent = g_path_get_dirname(dir);
+    if (strcmp(parent, dir) == 0)
+        return io_error(error, ENOENT, "cannot create folder", dir);
+    if (!make_durable_dirs(parent, error))
+        return FALSE;
+    if (mkdir(dir, 0755) != 0) {
+        if (errno == EEXIST && g_file_test(dir, G_FILE_TEST_IS_DIR))
+            return TRUE; /* another worker made it: it synced the parent */
+        return io_error(error, errno, "cannot create folder", dir);
+    }
+    return fsync_dir(parent, error);
+}
+
 PdStore *
 pd_store_open(const char *library, GError **error)
 {
     g_autofree char *originals = g_build_filename(library, "originals", NULL);
     g_autofree char *renditions = g_build_filename(library, "renditions", NULL);
     g_autofree char *tmp = g_build_filename(library, "tmp", NULL);
-    if (!make_dirs(originals, error) || !make_dirs(renditions, error) || !make_dirs(tmp, error))
+    if (!make_durable_dirs(originals, error) || !make_durable_dirs(renditions, error) ||
+        !make_durable_dirs(tmp, error)) {
+        g_prefix_error(error, "library %s: ", library);
         return NULL;
+    }
     PdStore *store = g_new0(PdStore, 1);
     store->library = g_strdup(library);
     store->tmp = g_steal_pointer(&tmp);
@@ -197,6 +214,16 @@ write_all(int fd, const guint8 *p, gsize len)
     return TRUE;
 }
 
+/* A file the store already had, taken again: it is given the time it was taken, so that
+ * fsck, which leaves young files alone, does not remove it while the ingest that took it
+ * is still committing its row (it may be a file left by an ingest that was killed).
+ * FALSE when it is gone after all (fsck removed it just now): it is to be written. */
+static gboolean
+adopt(const char *final)
+{
+    return utimensat(AT_FDCWD, final, NULL, 0) == 0 || errno != ENOENT;
+}
+
 /* The publish protocol. */
 static gboolean
 publish(PdStore *store, const char *final, const void *data, gsize len, gboolean *existed,
@@ -204,13 +231,13 @@ publish(PdStore *store, const char *final, const void *data, gsize len, gboolean
 {
     if (existed)
         *existed = FALSE;
-    if (g_file_test(final, G_FILE_TEST_EXISTS)) {
+    if (g_file_test(final, G_FILE_TEST_EXISTS) && adopt(final)) {
         if (existed)
             *existed = TRUE;
         return TRUE;
     }
     g_autofree char *dir = g_path_get_dirname(final);
-    if (!make_dirs(dir, error))
+    if (!make_durable_dirs(dir, error))
         return FALSE;
     g_autofree char *tmp = g_build_filename(store->tmp, "put-XXXXXX", NULL);
     int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0644);
@@ -232,6 +259,8 @@ publish(PdStore *store, const char *final, const void *data, gsize len, gboolean
         g_unlink(tmp);
         if (e == EEXIST) {
             /* another worker stored the same bytes first */
+            if (!adopt(final))
+                return io_error(error, ENOENT, "removed while it was published", final);
             if (existed)
                 *existed = TRUE;
             return TRUE;
@@ -262,6 +291,14 @@ pd_store_put_rendition(PdStore *store, const char *name, const char *sha256, con
     g_autofree char *path = pd_store_rendition_path(store, name, sha256);
     g_return_val_if_fail(path != NULL, FALSE);
     return publish(store, path, data, len, NULL, error);
+}
+
+gboolean
+pd_store_has(const PdStore *store, const char *name, const char *sha256, const char *ext)
+{
+    g_autofree char *path = name ? pd_store_rendition_path(store, name, sha256)
+                                 : pd_store_original_path(store, sha256, ext);
+    return path && g_file_test(path, G_FILE_TEST_IS_REGULAR);
 }
 
 gboolean
@@ -367,11 +404,20 @@ pd_store_foreach_file(const PdStore *store, PdStoreFileFunc func, gpointer user_
 }
 
 gboolean
-pd_store_remove(PdStore *store, const char *relpath, GError **error)
+pd_store_remove(PdStore *store, const char *relpath, gint64 min_age_seconds, gboolean *removed,
+                GError **error)
 {
     g_return_val_if_fail(strstr(relpath, "..") == NULL, FALSE);
+    *removed = FALSE;
     g_autofree char *full = g_build_filename(store->library, relpath, NULL);
+    GStatBuf st;
+    if (g_stat(full, &st) != 0)
+        return errno == ENOENT || io_error(error, errno, "cannot read", full);
+    /* taken again since it was found (adopt()): not a stray any more */
+    if (g_get_real_time() / G_USEC_PER_SEC - (gint64)st.st_mtime < min_age_seconds)
+        return TRUE;
     if (g_unlink(full) != 0 && errno != ENOENT)
         return io_error(error, errno, "cannot remove", full);
+    *removed = TRUE;
     return TRUE;
 }

@@ -59,6 +59,10 @@ gboolean pd_store_put_original(PdStore *store, const char *sha256, const char *e
 gboolean pd_store_put_rendition(PdStore *store, const char *name, const char *sha256,
                                 const void *data, gsize len, GError **error);
 
+/* Whether the store holds rendition @name of @sha256, or (@name NULL) the original
+ * @sha256 with extension @ext. */
+gboolean pd_store_has(const PdStore *store, const char *name, const char *sha256, const char *ext);
+
 /* TRUE when the original exists and its bytes hash to @sha256; FALSE with @error
  * (CORRUPT, or IO when it is missing or unreadable) otherwise. */
 gboolean pd_store_verify_original(const PdStore *store, const char *sha256, const char *ext,
@@ -80,8 +84,10 @@ typedef void (*PdStoreFileFunc)(const char *relpath, PdStoreKind kind, const cha
 gboolean pd_store_foreach_file(const PdStore *store, PdStoreFileFunc func, gpointer user_data,
                                GError **error);
 
-/* Removes a file of the store (a stray found by fsck); @relpath as given by
- * pd_store_foreach_file(). */
-gboolean pd_store_remove(PdStore *store, const char *relpath, GError **error);
+/* Removes a file of the store (a stray found by fsck; @relpath as given by
+ * pd_store_foreach_file()) unless it is younger than @min_age_seconds now: an ingest
+ * that takes a stored file again makes it young. *@removed says whether it went. */
+gboolean pd_store_remove(PdStore *store, const char *relpath, gint64 min_age_seconds,
+                         gboolean *removed, GError **error);
 
 G_END_DECLS

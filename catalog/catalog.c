@@ -1563,10 +1563,39 @@ pd_catalog_foreach_rendition(PdCatalog *c, PdCatalogRenditionFunc func, gpointer
     return r == SQLITE_DONE || fail(c, error, "listing renditions");
 }
 
-GArray *
-pd_catalog_photo_ids(PdCatalog *c, GError **error)
+gboolean
+pd_catalog_knows_file(PdCatalog *c, const char *rendition, const char *sha256, gboolean *known,
+                      GError **error)
 {
-    sqlite3_stmt *st = statement(c, "SELECT id FROM photos ORDER BY id", error);
+    sqlite3_stmt *st =
+        rendition ? statement(c, "SELECT 1 FROM renditions WHERE sha256 = ?1 AND name = ?2", error)
+                  : statement(c, "SELECT 1 FROM originals WHERE sha256 = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    bind_text(st, 1, sha256);
+    if (rendition)
+        bind_text(st, 2, rendition);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    *known = r == SQLITE_ROW;
+    return r == SQLITE_ROW || r == SQLITE_DONE || fail(c, error, "looking up a file");
+}
+
+gboolean
+pd_catalog_set_dhash(PdCatalog *c, gint64 id, guint64 dhash, GError **error)
+{
+    sqlite3_stmt *st = statement(c, "UPDATE photos SET dhash = ?2 WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)dhash);
+    return pd_catalog_run(c, st, "recording a perceptual hash", error);
+}
+
+static GArray *
+ids_of(PdCatalog *c, const char *sql, GError **error)
+{
+    sqlite3_stmt *st = statement(c, sql, error);
     if (st == NULL)
         return NULL;
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -1582,6 +1611,18 @@ pd_catalog_photo_ids(PdCatalog *c, GError **error)
         return NULL;
     }
     return ids;
+}
+
+GArray *
+pd_catalog_photo_ids(PdCatalog *c, GError **error)
+{
+    return ids_of(c, "SELECT id FROM photos ORDER BY id", error);
+}
+
+GArray *
+pd_catalog_photos_without_dhash(PdCatalog *c, GError **error)
+{
+    return ids_of(c, "SELECT id FROM photos WHERE dhash IS NULL ORDER BY id", error);
 }
 
 char *

@@ -205,8 +205,17 @@ gboolean pd_catalog_foreach_original(PdCatalog *catalog, PdCatalogOriginalFunc f
 gboolean pd_catalog_foreach_rendition(PdCatalog *catalog, PdCatalogRenditionFunc func,
                                       gpointer user_data, GError **error);
 
-/* All photo ids, in order. */
+/* All photo ids, in order; those without a perceptual hash. */
 GArray *pd_catalog_photo_ids(PdCatalog *catalog, GError **error);
+GArray *pd_catalog_photos_without_dhash(PdCatalog *catalog, GError **error);
+
+/* Sets photo @id's perceptual hash (fsck: one that was lost); no new version. */
+gboolean pd_catalog_set_dhash(PdCatalog *catalog, gint64 id, guint64 dhash, GError **error);
+
+/* Whether the catalog has the original @sha256 (@rendition NULL), or rendition
+ * @rendition of the picture @sha256, as it is now (read again, not from a snapshot). */
+gboolean pd_catalog_knows_file(PdCatalog *catalog, const char *rendition, const char *sha256,
+                               gboolean *known, GError **error);
 
 /* SQLite's integrity check and the full-text index's: NULL when all is well, else a
  * newly allocated report. */

@@ -3,8 +3,11 @@
  * Every original the catalog knows exists and hashes to its name; every rendition it
  * lists exists; no file in the store is unknown to the catalog (older than the grace
  * period: younger ones may belong to an ingest still running); SQLite's and the
- * full-text index's integrity checks pass. --repair makes missing renditions again
- * from the originals and removes strays; a damaged original cannot be repaired. */
+ * full-text index's integrity checks pass; every photo has its perceptual hash.
+ * --repair makes missing renditions again from the originals, computes missing hashes
+ * and removes strays (after asking the catalog again, right before each removal: an
+ * ingest may have committed the file since the catalog was read); a damaged original
+ * cannot be repaired. */
 #include "assets/assets.h"
 #include "catalog/catalog.h"
 #include "ingest/library.h"
@@ -23,8 +26,23 @@ typedef struct {
     int problems;
     GHashTable *originals;  /* sha256 -> ext */
     GHashTable *renditions; /* "name/sha256" */
-    GHashTable *to_rebuild; /* photo ids (as gint64 *) */
+    GHashTable *to_rebuild; /* Picture * */
 } Fsck;
+
+/* A picture whose renditions are missing: photo @id's, made from the original @sha256. */
+typedef struct {
+    gint64 id;
+    char *sha256;
+    int missing;
+} Picture;
+
+static void
+picture_free(gpointer data)
+{
+    Picture *p = data;
+    g_free(p->sha256);
+    g_free(p);
+}
 
 static void G_GNUC_PRINTF(2, 3) say(Fsck *f, const char *format, ...)
 {
@@ -57,9 +75,15 @@ on_rendition(gint64 photo_id, const PdCatalogRendition *r, gpointer data)
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         f->problems++;
         say(f, "photo %" G_GINT64_FORMAT ": %s rendition missing (%s)", photo_id, r->name, path);
-        gint64 *id = g_new(gint64, 1);
-        *id = photo_id;
-        g_hash_table_add(f->to_rebuild, id);
+        g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s", photo_id, r->sha256);
+        Picture *p = g_hash_table_lookup(f->to_rebuild, key);
+        if (p == NULL) {
+            p = g_new0(Picture, 1);
+            p->id = photo_id;
+            p->sha256 = g_strdup(r->sha256);
+            g_hash_table_insert(f->to_rebuild, g_steal_pointer(&key), p);
+        }
+        p->missing++;
     }
 }
 
@@ -78,65 +102,124 @@ on_file(const char *relpath, PdStoreKind kind, const char *rendition, const char
     }
     if (known || age < f->grace)
         return;
-    f->problems++;
-    say(f, "stray file %s (%" G_GINT64_FORMAT " s old, not in the catalog)", relpath, age);
-    if (f->repair) {
-        g_autoptr(GError) error = NULL;
-        if (pd_store_remove(f->store, relpath, &error)) {
-            f->problems--;
-            say(f, "  removed %s", relpath);
-        } else {
-            say(f, "  could not remove it: %s", error->message);
-        }
+    if (!f->repair) {
+        f->problems++;
+        say(f, "stray file %s (%" G_GINT64_FORMAT " s old, not in the catalog)", relpath, age);
+        return;
+    }
+    /* Removed under the catalog's write lock, after asking the catalog again and looking
+     * at the file's age again: an ingest that took the file since the catalog was read
+     * has made it young (the store's adopt()), and cannot commit it meanwhile. */
+    g_autoptr(GError) error = NULL;
+    gboolean now_known = FALSE, removed = FALSE;
+    gboolean ok = pd_catalog_begin(f->catalog, &error);
+    if (ok && sha256)
+        ok = pd_catalog_knows_file(f->catalog, kind == PD_STORE_RENDITION ? rendition : NULL,
+                                   sha256, &now_known, &error);
+    if (ok && !now_known)
+        ok = pd_store_remove(f->store, relpath, f->grace, &removed, &error);
+    if (ok)
+        ok = pd_catalog_commit(f->catalog, &error);
+    if (!ok) {
+        pd_catalog_rollback(f->catalog);
+        f->problems++;
+        say(f, "stray file %s (%" G_GINT64_FORMAT " s old, not in the catalog)", relpath, age);
+        say(f, "  could not remove it: %s", error->message);
+    } else if (removed) {
+        say(f, "stray file %s (%" G_GINT64_FORMAT " s old, not in the catalog)", relpath, age);
+        say(f, "  removed %s", relpath);
     }
 }
 
-static gboolean
-rebuild(Fsck *f, gint64 id)
+/* Decodes the original @sha256 of photo @id (with the extension the store gave it). */
+static PdRenditionSet *
+render_original(Fsck *f, gint64 id, const char *sha256)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(f->catalog, id, &error);
-    if (p == NULL) {
-        say(f, "photo %" G_GINT64_FORMAT ": cannot read it: %s", id, error->message);
-        return FALSE;
+    const char *ext = g_hash_table_lookup(f->originals, sha256);
+    if (ext == NULL) {
+        say(f, "photo %" G_GINT64_FORMAT ": the original %s is not in the catalog", id, sha256);
+        return NULL;
     }
-    g_autofree char *path = pd_store_original_path(f->store, p->sha256, p->ext);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = pd_store_original_path(f->store, sha256, ext);
     g_autofree char *data = NULL;
     gsize len = 0;
     if (!g_file_get_contents(path, &data, &len, &error)) {
         say(f, "photo %" G_GINT64_FORMAT ": cannot read its original: %s", id, error->message);
-        return FALSE;
+        return NULL;
     }
     PdThumbsOptions options;
     pd_thumbs_options_init(&options);
     options.max_megapixels = G_MAXDOUBLE; /* it was accepted once */
-    g_autoptr(PdRenditionSet) set = pd_thumbs_render(data, len, &options, &error);
-    if (set == NULL) {
+    PdRenditionSet *set = pd_thumbs_render(data, len, &options, &error);
+    if (set == NULL)
         say(f, "photo %" G_GINT64_FORMAT ": cannot make renditions: %s", id, error->message);
+    return set;
+}
+
+/* Makes the renditions of picture @pic again, from the original they were made from. */
+static gboolean
+rebuild(Fsck *f, const Picture *pic)
+{
+    g_autoptr(PdRenditionSet) set = render_original(f, pic->id, pic->sha256);
+    if (set == NULL)
         return FALSE;
-    }
+    g_autoptr(GError) error = NULL;
     if (!pd_catalog_begin(f->catalog, &error)) {
-        say(f, "photo %" G_GINT64_FORMAT ": %s", id, error->message);
+        say(f, "photo %" G_GINT64_FORMAT ": %s", pic->id, error->message);
         return FALSE;
     }
     for (int i = 0; i < PD_RENDITION_COUNT; i++) {
         const PdRendition *r = &set->renditions[i];
         gsize n;
         const void *bytes = g_bytes_get_data(r->jpeg, &n);
-        PdCatalogRendition cr = {(char *)r->name, p->sha256, r->width, r->height, (gint64)n};
-        if (!pd_store_put_rendition(f->store, r->name, p->sha256, bytes, n, &error) ||
-            !pd_catalog_set_rendition(f->catalog, id, &cr, &error)) {
+        PdCatalogRendition cr = {(char *)r->name, pic->sha256, r->width, r->height, (gint64)n};
+        if (!pd_store_put_rendition(f->store, r->name, pic->sha256, bytes, n, &error) ||
+            !pd_catalog_set_rendition(f->catalog, pic->id, &cr, &error)) {
             pd_catalog_rollback(f->catalog);
-            say(f, "photo %" G_GINT64_FORMAT ": %s", id, error->message);
+            say(f, "photo %" G_GINT64_FORMAT ": %s", pic->id, error->message);
             return FALSE;
         }
     }
     if (!pd_catalog_commit(f->catalog, &error)) {
         pd_catalog_rollback(f->catalog);
-        say(f, "photo %" G_GINT64_FORMAT ": %s", id, error->message);
+        say(f, "photo %" G_GINT64_FORMAT ": %s", pic->id, error->message);
         return FALSE;
     }
-    say(f, "  photo %" G_GINT64_FORMAT ": renditions made again", id);
+    say(f, "  photo %" G_GINT64_FORMAT ": renditions made again", pic->id);
+    return TRUE;
+}
+
+/* Photos without a perceptual hash (lost by an update before it was kept, or never
+ * made): counted, and with --repair computed again from the picture. */
+static gboolean
+check_hashes(Fsck *f, GError **error)
+{
+    g_autoptr(GArray) ids = pd_catalog_photos_without_dhash(f->catalog, error);
+    if (ids == NULL)
+        return FALSE;
+    for (guint i = 0; i < ids->len; i++) {
+        gint64 id = g_array_index(ids, gint64, i);
+        f->problems++;
+        say(f, "photo %" G_GINT64_FORMAT ": no perceptual hash", id);
+        if (!f->repair)
+            continue;
+        g_autoptr(GError) failed = NULL;
+        g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(f->catalog, id, &failed);
+        const char *picture = p ? (p->picture ? p->picture : p->sha256) : NULL;
+        g_autoptr(PdRenditionSet) set = picture ? render_original(f, id, picture) : NULL;
+        if (set == NULL) {
+            if (failed)
+                say(f, "photo %" G_GINT64_FORMAT ": %s", id, failed->message);
+            continue;
+        }
+        if (!pd_catalog_set_dhash(f->catalog, id, set->dhash, &failed)) {
+            say(f, "photo %" G_GINT64_FORMAT ": %s", id, failed->message);
+            continue;
+        }
+        f->problems--;
+        say(f, "  photo %" G_GINT64_FORMAT ": perceptual hash computed again", id);
+    }
     return TRUE;
 }
 
@@ -168,7 +251,7 @@ pd_ingest_fsck(const char *library, gboolean repair, gint64 grace_seconds, PdFsc
               0,
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-              g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL)};
+              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, picture_free)};
     int result = -1;
     g_autofree char *integrity = NULL;
     if (!pd_catalog_foreach_original(catalog, on_original, &f, error) ||
@@ -185,21 +268,16 @@ pd_ingest_fsck(const char *library, gboolean repair, gint64 grace_seconds, PdFsc
         goto out;
     if (repair) {
         GHashTableIter it;
-        gpointer key;
+        gpointer value;
         g_hash_table_iter_init(&it, f.to_rebuild);
-        while (g_hash_table_iter_next(&it, &key, NULL)) {
-            /* one problem per missing rendition was counted */
-            g_autoptr(GPtrArray) rs = pd_catalog_get_renditions(catalog, *(gint64 *)key, NULL);
-            guint missing = 0;
-            for (guint i = 0; rs && i < rs->len; i++) {
-                const PdCatalogRendition *r = g_ptr_array_index(rs, i);
-                g_autofree char *path = pd_store_rendition_path(store, r->name, r->sha256);
-                missing += !g_file_test(path, G_FILE_TEST_IS_REGULAR);
-            }
-            if (rebuild(&f, *(gint64 *)key))
-                f.problems -= (int)missing;
+        while (g_hash_table_iter_next(&it, NULL, &value)) {
+            const Picture *pic = value;
+            if (rebuild(&f, pic))
+                f.problems -= pic->missing; /* one problem per missing rendition was counted */
         }
     }
+    if (!check_hashes(&f, error))
+        goto out;
     result = f.problems;
 out:
     g_hash_table_unref(f.originals);

@@ -357,6 +357,20 @@ decide(Writer *w, Outcome *o, GError **error)
         o->error = g_strdup("internal: no photo to add");
         return TRUE;
     }
+    /* Under the write lock, the files are still there: fsck --repair removes strays only
+     * under that lock too, so a file it took between the worker and this commit (an old
+     * file adopted again, a young one with --grace 0) is seen here, never committed. */
+    gboolean whole = pd_store_has(w->run->store, NULL, o->sha256, o->photo->ext);
+    for (guint i = 0; whole && o->renditions && i < o->renditions->len; i++) {
+        const PdCatalogRendition *r = g_ptr_array_index(o->renditions, i);
+        whole = pd_store_has(w->run->store, r->name, r->sha256, NULL);
+    }
+    if (!whole) {
+        o->status = PD_INGEST_REJECTED;
+        o->error = g_strdup("its files were removed from the library while it was ingested "
+                            "(photodesk fsck --repair at the same time?): ingest it again");
+        return TRUE;
+    }
     if (!find_resent(c, o, &id, error))
         return FALSE;
     if (id) {

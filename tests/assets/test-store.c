@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 
 static char *
 temp_library(void)
@@ -104,7 +106,9 @@ test_publish(void)
     g_assert_cmpuint(c.renditions, ==, 1);
     g_assert_cmpuint(c.temporaries, ==, 1);
     g_assert_cmpuint(c.unknown, ==, 1);
-    g_assert_true(pd_store_remove(store, "tmp/put-leftover", &error));
+    gboolean removed = FALSE;
+    g_assert_true(pd_store_remove(store, "tmp/put-leftover", 0, &removed, &error));
+    g_assert_true(removed);
     g_assert_false(g_file_test(stray, G_FILE_TEST_EXISTS));
 
     /* a damaged original is found */
@@ -116,6 +120,40 @@ test_publish(void)
     g_assert_false(pd_store_verify_original(store, sha, "jpg", &error));
     g_assert_error(error, PD_ASSETS_ERROR, PD_ASSETS_ERROR_IO);
     g_assert_nonnull(strstr(error->message, sha));
+    remove_tree(lib);
+}
+
+/* A file the store already had, taken again (left there by an ingest that was killed
+ * before its commit), is made young: fsck, which removes only old strays, and only
+ * files still old when it removes them, never takes it from under the ingest. */
+static void
+test_adopted_is_young(void)
+{
+    g_autofree char *lib = g_dir_make_tmp("pd-store-XXXXXX", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdStore) store = pd_store_open(lib, &error);
+    const char *data = "a photo left behind";
+    char sha[PD_SHA256_HEX];
+    pd_assets_sha256(data, strlen(data), sha);
+    gboolean existed = TRUE;
+    g_assert_true(pd_store_put_original(store, sha, "jpg", data, strlen(data), &existed, &error));
+    g_assert_false(existed);
+    g_autofree char *path = pd_store_original_path(store, sha, "jpg");
+    /* the folders of a new prefix were made, each level */
+    g_autofree char *prefix = g_path_get_dirname(path);
+    g_assert_true(g_file_test(prefix, G_FILE_TEST_IS_DIR));
+    struct utimbuf old = {time(NULL) - 7200, time(NULL) - 7200};
+    g_assert_cmpint(utime(path, &old), ==, 0);
+    g_autofree char *rel = g_strdup(path + strlen(lib) + 1);
+    gboolean removed = TRUE;
+    g_assert_true(pd_store_put_original(store, sha, "jpg", data, strlen(data), &existed, &error));
+    g_assert_true(existed);
+    GStatBuf st;
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    g_assert_cmpint(time(NULL) - st.st_mtime, <, 60);
+    g_assert_true(pd_store_remove(store, rel, 3600, &removed, &error));
+    g_assert_false(removed);
+    g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
     remove_tree(lib);
 }
 
@@ -136,6 +174,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/assets/sha256", test_sha256);
     g_test_add_func("/assets/publish", test_publish);
+    g_test_add_func("/assets/adopted-is-young", test_adopted_is_young);
     g_test_add_func("/assets/unusable-library", test_unusable_library);
     return g_test_run();
 }

@@ -5,8 +5,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <utime.h>
 #include <vips/vips.h>
 
 #include "e2e.h"
@@ -407,6 +411,150 @@ test_move_and_repair(void)
     teardown();
 }
 
+/* The path photodesk files an original of @path's bytes under, in the library. */
+static char *
+store_path(const char *path)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    g_autofree char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)data, len);
+    g_autofree char *name = g_strdup_printf("%s.jpg", sha);
+    char a[3] = {sha[0], sha[1], 0}, b[3] = {sha[2], sha[3], 0};
+    return g_build_filename(library, "originals", a, b, name, NULL);
+}
+
+/* Puts a copy of @path in the store as a killed ingest leaves it: the original written,
+ * its row never committed, two hours ago. */
+static void
+leave_behind(const char *path)
+{
+    g_autofree char *dest = store_path(path);
+    g_autofree char *dir = g_path_get_dirname(dest);
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(dest, data, (gssize)len, NULL));
+    struct utimbuf old = {time(NULL) - 7200, time(NULL) - 7200};
+    g_assert_cmpint(utime(dest, &old), ==, 0);
+}
+
+/* An original left behind by a killed ingest, then taken by the next one, is never
+ * removed by fsck --repair, even one that read the catalog before the ingest committed. */
+static void
+test_fsck_beside_ingest(void)
+{
+    setup();
+    g_autofree char *seed = make_photo("seed.jpg", 200, 150, 99, NULL, 0);
+    Run first = RUN("ingest", seed);
+    g_assert_cmpint(first.status, ==, 0);
+    run_clear(&first);
+    enum { N = 40 };
+    g_autofree char *in = g_build_filename(workdir, "wire", NULL);
+    g_assert_cmpint(g_mkdir(in, 0755), ==, 0);
+    for (int i = 0; i < N; i++) {
+        g_autofree char *name = g_strdup_printf("wire/frame-%02d.jpg", i);
+        g_autofree char *path = make_photo(name, 480, 320, 200 + i, NULL, 0);
+        leave_behind(path);
+    }
+    /* an old stray as fsck sees it, alone */
+    Run look = RUN("fsck", "--grace", "600");
+    g_assert_cmpint(look.status, ==, 1);
+    g_assert_nonnull(strstr(look.out, "stray file originals/"));
+    run_clear(&look);
+
+    /* the ingest takes them again while fsck --repair runs over and over */
+    g_autofree char *script =
+        g_strdup_printf("exec '%s' --library '%s' ingest --jobs 1 --json "
+                        "'%s' > '%s/ingest.out' 2> '%s/ingest.err'",
+                        g_getenv("PHOTODESK_BIN"), library, in, workdir, workdir);
+    const char *argv[] = {"/bin/sh", "-c", script, NULL};
+    GPid ingest = 0;
+    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &ingest, NULL));
+    int status = 0, sweeps = 0;
+    while (waitpid(ingest, &status, WNOHANG) == 0) {
+        Run sweep = RUN("fsck", "--repair", "--grace", "600");
+        run_clear(&sweep);
+        sweeps++;
+    }
+    g_assert_true(WIFEXITED(status));
+    g_test_message("%d fsck --repair runs beside the ingest", sweeps);
+    g_autofree char *out = NULL;
+    g_autofree char *out_path = g_build_filename(workdir, "ingest.out", NULL);
+    g_assert_true(g_file_get_contents(out_path, &out, NULL, NULL));
+    /* whatever fsck removed before the ingest took it was written again, or the file
+     * was refused to be ingested again: never a photo without its original */
+    g_autoptr(GHashTable) h = results(out);
+    guint refused = 0;
+    for (int i = 0; i < N; i++) {
+        g_autofree char *name = g_strdup_printf("frame-%02d.jpg", i);
+        const char *st = status_of(h, name);
+        if (strcmp(st, "rejected") == 0) {
+            refused++;
+            continue;
+        }
+        g_assert_cmpstr(st, ==, "added");
+        g_autofree char *rel = g_strdup_printf("wire/frame-%02d.jpg", i);
+        g_autofree char *path = g_build_filename(workdir, rel, NULL);
+        g_autofree char *stored = store_path(path);
+        g_assert_true(g_file_test(stored, G_FILE_TEST_IS_REGULAR));
+    }
+    g_test_message("%u of %d refused (removed by fsck while ingested)", refused, N);
+    Run check = RUN("fsck", "--grace", "600");
+    g_assert_cmpint(check.status, ==, 0);
+    run_clear(&check);
+    teardown();
+}
+
+/* A photo whose perceptual hash was lost (an update used to write nothing over it) gets
+ * it back from fsck --repair; an update never loses it again. */
+static void
+test_fsck_fills_hash(void)
+{
+    setup();
+    g_autoptr(VipsImage) scene = make_scene(5, 900, 600);
+    g_autofree char *x1 = wire_xmp("A market in Lagos. (AP Photo/Sunday Alamba)", "AP", "LAG101",
+                                   "2024-02-01T10:00:00+01:00");
+    g_autofree char *x2 = wire_xmp("A market in Lagos, Nigeria. (AP Photo/Sunday Alamba)", "AP",
+                                   "LAG101", "2024-02-01T10:00:00+01:00");
+    g_autofree char *p1 = save_scene(scene, "market.jpg", x1, 85);
+    g_autofree char *p2 = save_scene(scene, "market-corrected.jpg", x2, 85);
+    Run r = RUN("ingest", "--json", p1);
+    g_autoptr(GHashTable) h = results(r.out);
+    gint64 id = id_of(h, "market.jpg");
+    run_clear(&r);
+    g_autoptr(JsonObject) before = show(id);
+    g_autofree char *dhash = g_strdup(json_object_get_string_member(before, "dhash"));
+    g_assert_nonnull(dhash);
+    /* the same image data with a new caption: the hash stays */
+    Run r2 = RUN("ingest", "--json", p2);
+    g_autoptr(GHashTable) h2 = results(r2.out);
+    g_assert_cmpstr(status_of(h2, "market-corrected.jpg"), ==, "updated");
+    run_clear(&r2);
+    g_autoptr(JsonObject) after = show(id);
+    g_assert_cmpstr(json_object_get_string_member(after, "dhash"), ==, dhash);
+
+    /* lost, as earlier versions of photodesk lost it */
+    g_autofree char *db_path = g_build_filename(library, "catalog.db", NULL);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE photos SET dhash = NULL", NULL, NULL, NULL), ==,
+                    SQLITE_OK);
+    sqlite3_close(db);
+    Run f = RUN("fsck");
+    g_assert_cmpint(f.status, ==, 1);
+    g_assert_nonnull(strstr(f.out, "no perceptual hash"));
+    run_clear(&f);
+    Run fr = RUN("fsck", "--repair");
+    g_assert_cmpint(fr.status, ==, 0);
+    run_clear(&fr);
+    g_autoptr(JsonObject) repaired = show(id);
+    g_assert_cmpstr(json_object_get_string_member(repaired, "dhash"), ==, dhash);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -418,5 +566,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/ingest/resend-table", test_resend_table);
     g_test_add_func("/cli/ingest/bad-input", test_bad_input);
     g_test_add_func("/cli/ingest/move-and-repair", test_move_and_repair);
+    g_test_add_func("/cli/ingest/fsck-beside-ingest", test_fsck_beside_ingest);
+    g_test_add_func("/cli/ingest/fsck-fills-hash", test_fsck_fills_hash);
     return g_test_run();
 }
