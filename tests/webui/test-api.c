@@ -14,145 +14,16 @@
 
 #include "../cli/delivered.h"
 #include "../cli/e2e.h"
-
-static GPid server;
-static char *host;
-static int port;
-static char *fire; /* "/api/photos/ID" of the photo whose caption is markup */
-
-/* ---------------------------------------------------------------- a small HTTP client */
-
-typedef struct {
-    int status;
-    GHashTable *headers; /* lower-case name -> value */
-    GBytes *body;
-} Reply;
-
-static void
-reply_clear(Reply *r)
-{
-    g_clear_pointer(&r->headers, g_hash_table_unref);
-    g_clear_pointer(&r->body, g_bytes_unref);
-}
-
-static const char *
-header(const Reply *r, const char *name)
-{
-    return g_hash_table_lookup(r->headers, name);
-}
-
-static const char *
-body_text(const Reply *r)
-{
-    return g_bytes_get_data(r->body, NULL);
-}
-
-/* Sends @method @target with @headers ("Name: value\r\n" lines) and @body, on its own
- * connection, and reads the whole reply. */
-static Reply
-http(const char *method, const char *target, const char *headers, const void *body, gsize len)
-{
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) conn =
-        g_socket_client_connect_to_host(client, host, (guint16)port, NULL, &error);
-    g_assert_no_error(error);
-    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-    g_autofree char *head = g_strdup_printf(
-        "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
-        method, target, host, port, headers ? headers : "", len);
-    g_assert_true(g_output_stream_write_all(out, head, strlen(head), NULL, NULL, &error));
-    if (len)
-        g_output_stream_write_all(out, body, len, NULL, NULL, NULL); /* may be cut off: 413 */
-    GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
-    GByteArray *all = g_byte_array_new();
-    guint8 buf[65536];
-    gssize n;
-    while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0)
-        g_byte_array_append(all, buf, (guint)n);
-    g_byte_array_append(all, (const guint8 *)"", 1);
-    Reply r = {0};
-    r.headers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    const char *text = (const char *)all->data;
-    const char *end = strstr(text, "\r\n\r\n");
-    g_assert_nonnull(end);
-    g_autofree char *head_in = g_strndup(text, (gsize)(end - text));
-    g_auto(GStrv) lines = g_strsplit(head_in, "\r\n", -1);
-    g_assert_true(sscanf(lines[0], "HTTP/1.%*d %d", &r.status) == 1);
-    for (int i = 1; lines[i]; i++) {
-        char *colon = strchr(lines[i], ':');
-        if (!colon)
-            continue;
-        g_autofree char *name = g_ascii_strdown(lines[i], colon - lines[i]);
-        const char *value = colon + 1;
-        while (*value == ' ')
-            value++;
-        if (strcmp(name, "set-cookie") == 0 || !g_hash_table_contains(r.headers, name))
-            g_hash_table_replace(r.headers, g_strdup(name), g_strdup(value));
-    }
-    gsize offset = (gsize)(end + 4 - text);
-    r.body = g_bytes_new(all->data + offset, all->len - offset); /* keeps the final NUL */
-    g_byte_array_unref(all);
-    return r;
-}
-
-static JsonObject *
-json_of(const Reply *r)
-{
-    g_autoptr(JsonParser) p = json_parser_new();
-    g_autoptr(GError) error = NULL;
-    gsize n = 0;
-    const char *data = g_bytes_get_data(r->body, &n);
-    if (!json_parser_load_from_data(p, data, (gssize)n - 1, &error))
-        g_error("not JSON (%s): %s", error->message, data);
-    return json_object_ref(json_node_get_object(json_parser_get_root(p)));
-}
-
-/* A logged-in session: its cookie header line and CSRF token. */
-typedef struct {
-    char *cookie; /* "Cookie: pd_session=...\r\n" */
-    char *csrf;
-} Session;
-
-static Reply
-login_as(const char *user, const char *password)
-{
-    g_autofree char *body =
-        g_strdup_printf("{\"username\": \"%s\", \"password\": \"%s\"}", user, password);
-    return http("POST", "/api/login", "Content-Type: application/json\r\n", body, strlen(body));
-}
+#include "http.h"
 
 static Session
 login(void)
 {
-    Reply r = login_as("anna", "correct horse");
-    g_assert_cmpint(r.status, ==, 200);
-    const char *set = header(&r, "set-cookie");
-    g_assert_nonnull(set);
-    Session s;
-    const char *semi = strchr(set, ';');
-    s.cookie = g_strdup_printf("Cookie: %.*s\r\n", (int)(semi - set), set);
-    JsonObject *o = json_of(&r);
-    s.csrf = g_strdup(json_object_get_string_member(o, "csrf"));
-    json_object_unref(o);
-    reply_clear(&r);
-    return s;
+    return login_user("anna", "correct horse");
 }
 
-static void
-session_clear(Session *s)
-{
-    g_free(s->cookie);
-    g_free(s->csrf);
-}
-
-/* The session's headers, with its CSRF token when @csrf, and @more. */
-static char *
-with(const Session *s, gboolean csrf, const char *more)
-{
-    return g_strdup_printf("%s%s%s%s%s", s->cookie, csrf ? "X-CSRF-Token: " : "",
-                           csrf ? s->csrf : "", csrf ? "\r\n" : "", more ? more : "");
-}
+static Served server;
+static char *fire; /* "/api/photos/ID" of the photo whose caption is markup */
 
 /* ---------------------------------------------------------------- the server */
 
@@ -187,11 +58,7 @@ start_server(void)
     Run r = RUN("ingest", p1, p2);
     g_assert_cmpint(r.status, ==, 0);
     run_clear(&r);
-    /* the password on standard input */
-    g_autofree char *cmd =
-        g_strdup_printf("printf 'correct horse\\n' | '%s' --library '%s' user add anna",
-                        g_getenv("PHOTODESK_BIN"), library);
-    g_assert_cmpint(system(cmd), ==, 0);
+    add_user("anna", "correct horse");
     Run found = RUN("search", "--json", "onerror");
     g_assert_cmpint(found.status, ==, 0);
     g_autoptr(JsonParser) parser = json_parser_new();
@@ -202,44 +69,15 @@ start_server(void)
     fire = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, json_object_get_int_member(hit, "id"));
     run_clear(&found);
 
-    g_autofree char *log = g_build_filename(workdir, "serve.log", NULL);
-    g_autofree char *script = g_strdup_printf(
-        "exec '%s' --library '%s' serve --listen 127.0.0.1:0 --max-upload 4 > '%s' 2>&1",
-        g_getenv("PHOTODESK_BIN"), library, log);
-    const char *argv[] = {"/bin/sh", "-c", script, NULL};
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &server, &error));
-    /* wait for "photodesk serves LIBRARY at http://127.0.0.1:PORT/" */
-    for (int i = 0; i < 200 && port == 0; i++) {
-        g_usleep(50000);
-        g_autofree char *text = NULL;
-        if (!g_file_get_contents(log, &text, NULL, NULL))
-            continue;
-        const char *at = strstr(text, "http://");
-        if (at && strchr(at, '\n')) {
-            host = g_strdup("127.0.0.1");
-            port = atoi(strrchr(at, ':') + 1);
-        }
-    }
-    g_assert_cmpint(port, >, 0);
+    server = serve_start((const char *const[]){"--max-upload", "4", NULL});
 }
 
 static void
 stop_server(void)
 {
-    kill(server, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 100; i++) {
-        if (waitpid(server, &status, WNOHANG) == server)
-            break;
-        g_usleep(50000);
-    }
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
-    g_autofree char *log = g_build_filename(workdir, "serve.log", NULL);
+    serve_stop(&server);
     g_autofree char *text = NULL;
-    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_true(g_file_get_contents(server.log, &text, NULL, NULL));
     /* one access-log line per request, with its status */
     g_assert_nonnull(strstr(text, "\"GET /api/me\" 401"));
     g_autofree char *patched = g_strdup_printf("anna \"PATCH %s\" 200", fire);
@@ -921,6 +759,302 @@ test_articles(void)
     session_clear(&s);
 }
 
+/* ---------------------------------------------------------------- editors at once */
+
+/* A field of a change list ("changed" of a 409, "fields" of a notice). */
+static JsonObject *
+change_of(JsonArray *changes, const char *field)
+{
+    for (guint i = 0; i < json_array_get_length(changes); i++) {
+        JsonObject *c = json_array_get_object_element(changes, i);
+        if (strcmp(json_object_get_string_member(c, "field"), field) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Ingests @path with the command line (beside the running server); its id. */
+static gint64
+ingest_cli(const char *path, const char *status)
+{
+    Run r = RUN("ingest", "--json", path);
+    g_assert_cmpint(r.status, ==, 0);
+    g_autoptr(GHashTable) h = results(r.out);
+    g_autofree char *name = g_path_get_basename(path);
+    g_assert_cmpstr(status_of(h, name), ==, status);
+    gint64 id = id_of(h, name);
+    run_clear(&r);
+    return id;
+}
+
+static void
+test_stale_version(void)
+{
+    Session s = login();
+    add_user("carl", "pw-of-carl"); /* bob was throttled */
+    Session bob = login_user("carl", "pw-of-carl");
+    g_autoptr(VipsImage) scene = make_scene(41, 900, 600);
+    g_autofree char *x = wire_xmp("A farmer harvests wheat near Kyiv, Ukraine, Tuesday, July 9, "
+                                  "2024. (AP Photo/Efrem Lukatsky)",
+                                  "AP", "KYV201", "2024-07-09T10:12:00+03:00");
+    g_autofree char *path = save_scene(scene, "wheat.jpg", x, 85);
+    gint64 id = ingest_cli(path, "added");
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    JsonObject *p = expect("GET", url, &s, NULL, 200);
+    g_assert_cmpint(json_object_get_int_member(p, "version"), ==, 1);
+    json_object_unref(p);
+
+    /* anna saves the headline on version 1; bob's caption made on version 1 is refused,
+     * with the photo as it is and what changed since */
+    p = expect("PATCH", url, &s, "{\"version\": 1, \"headline\": \"Ukraine Harvest\"}", 200);
+    g_assert_cmpint(json_object_get_int_member(p, "version"), ==, 2);
+    json_object_unref(p);
+    JsonObject *c = expect("PATCH", url, &bob,
+                           "{\"version\": 1, \"caption\": \"A farmer harvests wheat.\"}", 409);
+    g_assert_nonnull(strstr(json_object_get_string_member(c, "error"), "version 1"));
+    g_assert_cmpint(json_object_get_int_member(c, "seen_version"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(c, "version"), ==, 2);
+    JsonObject *moved = change_of(json_object_get_array_member(c, "changed"), "headline");
+    g_assert_nonnull(moved);
+    g_assert_true(json_object_get_null_member(moved, "from"));
+    g_assert_cmpstr(json_object_get_string_member(moved, "to"), ==, "Ukraine Harvest");
+    g_assert_cmpstr(json_array_get_string_element(json_object_get_array_member(moved, "by"), 0), ==,
+                    "anna");
+    JsonObject *now = json_object_get_object_member(c, "photo");
+    g_assert_cmpint(json_object_get_int_member(now, "version"), ==, 2);
+    g_assert_null(change_of(json_object_get_array_member(c, "changed"), "caption"));
+    json_object_unref(c);
+    /* bob merges on purpose, on version 2: only the field sent changes */
+    p = expect("PATCH", url, &bob, "{\"version\": 2, \"caption\": \"A farmer harvests wheat.\"}",
+               200);
+    g_assert_cmpstr(json_object_get_string_member(p, "headline"), ==, "Ukraine Harvest");
+    g_assert_cmpstr(json_object_get_string_member(p, "caption"), ==, "A farmer harvests wheat.");
+    json_object_unref(p);
+    json_object_unref(expect("PATCH", url, &s, "{\"version\": 0, \"city\": \"Kyiv\"}", 400));
+    json_object_unref(expect("PATCH", url, &s, "{\"version\": \"3\", \"city\": \"Kyiv\"}", 400));
+    json_object_unref(expect("PATCH", "/api/photos/9999", &s, "{\"version\": 1}", 404));
+
+    /* articles and placements carry their versions too */
+    JsonObject *a = expect("POST", "/api/articles", &s, "{\"slug\": \"harvest\"}", 201);
+    gint64 article = json_object_get_int_member(a, "id");
+    g_assert_cmpint(json_object_get_int_member(a, "version"), ==, 1);
+    json_object_unref(a);
+    g_autofree char *aurl = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT, article);
+    json_object_unref(expect("PATCH", aurl, &s, "{\"version\": 1, \"headline\": \"Wheat\"}", 200));
+    JsonObject *stale =
+        expect("PATCH", aurl, &bob, "{\"version\": 1, \"headline\": \"Grain\"}", 409);
+    g_assert_cmpstr(
+        json_object_get_string_member(json_object_get_object_member(stale, "article"), "headline"),
+        ==, "Wheat");
+    json_object_unref(stale);
+    g_autofree char *photos = g_strdup_printf("%s/photos", aurl);
+    g_autofree char *place = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", id);
+    a = expect("POST", photos, &s, place, 201);
+    g_assert_cmpint(
+        json_object_get_int_member(
+            json_array_get_object_element(json_object_get_array_member(a, "placements"), 0),
+            "version"),
+        ==, 1);
+    json_object_unref(a);
+    g_autofree char *purl = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, id);
+    json_object_unref(expect("PATCH", purl, &s, "{\"version\": 1, \"caption\": \"Wheat.\"}", 200));
+    stale = expect("PATCH", purl, &bob, "{\"version\": 1, \"caption\": \"Grain.\"}", 409);
+    JsonObject *pl = json_array_get_object_element(
+        json_object_get_array_member(json_object_get_object_member(stale, "article"), "placements"),
+        0);
+    g_assert_cmpstr(json_object_get_string_member(pl, "caption"), ==, "Wheat.");
+    g_assert_cmpint(json_object_get_int_member(pl, "version"), ==, 2);
+    json_object_unref(stale);
+    json_object_unref(
+        expect("PATCH", purl, &bob, "{\"version\": 2, \"caption\": \"Grain.\"}", 200));
+    session_clear(&s);
+    session_clear(&bob);
+}
+
+/* The wire re-sends a photo an editor corrected: kept as the wire sent it, and the photo
+ * and its articles say so, with the editor's text to apply again. */
+static void
+test_wire_after_correction(void)
+{
+    Session s = login();
+    g_autoptr(VipsImage) scene = make_scene(42, 900, 600);
+    const char *wire_text = "Flood waters cover a street in Valencia, Spain, Wednesday, Oct. 30, "
+                            "2024. (AP Photo/Alberto Saiz)";
+    g_autofree char *x1 = wire_xmp(wire_text, "AP", "VAL301", "2024-10-30T09:00:00+01:00");
+    g_autofree char *p1 = save_scene(scene, "flood.jpg", x1, 85);
+    gint64 id = ingest_cli(p1, "added");
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    JsonObject *a = expect("POST", "/api/articles", &s, "{\"slug\": \"valencia-floods\"}", 201);
+    g_autofree char *aurl =
+        g_strdup_printf("/api/articles/%" G_GINT64_FORMAT, json_object_get_int_member(a, "id"));
+    json_object_unref(a);
+    g_autofree char *photos = g_strdup_printf("%s/photos", aurl);
+    g_autofree char *place = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", id);
+    json_object_unref(expect("POST", photos, &s, place, 201));
+
+    const char *fixed = "Flood waters cover a street in Paiporta, near Valencia, Spain, Wednesday, "
+                        "Oct. 30, 2024. (AP Photo/Alberto Saiz)";
+    g_autofree char *fix = g_strdup_printf("{\"version\": 1, \"caption\": \"%s\"}", fixed);
+    JsonObject *p = expect("PATCH", url, &s, fix, 200);
+    g_assert_true(json_object_get_null_member(p, "wire_resent"));
+    json_object_unref(p);
+
+    /* the agency sends it again, the same picture with its own new text */
+    const char *resent = "Flood waters cover a street in Valencia, Spain, Wednesday, Oct. 30, "
+                         "2024. Rescue teams searched for survivors. (AP Photo/Alberto Saiz)";
+    g_autofree char *x2 = wire_xmp(resent, "AP", "VAL301", "2024-10-30T09:00:00+01:00");
+    g_autofree char *p2 = save_scene(scene, "flood-resent.jpg", x2, 85);
+    g_assert_cmpint(ingest_cli(p2, "updated"), ==, id);
+    p = expect("GET", url, &s, NULL, 200);
+    g_assert_cmpstr(json_object_get_string_member(p, "caption"), ==, resent); /* as sent */
+    JsonObject *notice = json_object_get_object_member(p, "wire_resent");
+    g_assert_nonnull(notice);
+    g_assert_cmpint(json_object_get_int_member(notice, "version"), ==, 3);
+    JsonObject *f = change_of(json_object_get_array_member(notice, "fields"), "caption");
+    g_assert_cmpstr(json_object_get_string_member(f, "editor"), ==, "anna");
+    g_assert_cmpstr(json_object_get_string_member(f, "corrected"), ==, fixed);
+    g_assert_cmpstr(json_object_get_string_member(f, "wire"), ==, resent);
+    json_object_unref(p);
+    a = expect("GET", aurl, &s, NULL, 200);
+    JsonObject *pl =
+        json_array_get_object_element(json_object_get_array_member(a, "placements"), 0);
+    g_assert_nonnull(json_object_get_object_member(pl, "wire_resent"));
+    json_object_unref(a);
+
+    /* seen, and kept as the wire sent it */
+    json_object_unref(expect("POST", "/api/photos/999/acknowledge", &s, "{\"version\": 3}", 404));
+    g_autofree char *ack = g_strdup_printf("%s/acknowledge", url);
+    json_object_unref(expect("POST", ack, &s, "{\"version\": \"3\"}", 400));
+    p = expect("POST", ack, &s, "{\"version\": 3}", 200);
+    g_assert_true(json_object_get_null_member(p, "wire_resent"));
+    json_object_unref(p);
+
+    /* a second re-send over a second correction; this time applied again in one PATCH */
+    json_object_unref(expect("PATCH", url, &s, "{\"version\": 3, \"city\": \"Paiporta\"}", 200));
+    g_autofree char *x3 = wire_xmp(resent, "AP", "VAL301", "2024-10-30T09:00:00+01:00");
+    g_autofree char *p3 = save_scene(scene, "flood-third.jpg", x3, 85);
+    /* the very bytes sent before are a duplicate: nothing changes */
+    g_assert_cmpint(ingest_cli(p3, "duplicate"), ==, id);
+    /* encoded again: a re-send, whose city (none) is the wire's over anna's */
+    g_autofree char *p4 = save_scene(scene, "flood-fourth.jpg", x3, 90);
+    g_assert_cmpint(ingest_cli(p4, "updated"), ==, id);
+    p = expect("GET", url, &s, NULL, 200);
+    notice = json_object_get_object_member(p, "wire_resent");
+    g_assert_nonnull(notice);
+    f = change_of(json_object_get_array_member(notice, "fields"), "city");
+    g_assert_nonnull(f);
+    g_assert_cmpstr(json_object_get_string_member(f, "corrected"), ==, "Paiporta");
+    gint64 v = json_object_get_int_member(p, "version");
+    json_object_unref(p);
+    g_autofree char *again =
+        g_strdup_printf("{\"version\": %" G_GINT64_FORMAT ", \"city\": \"Paiporta\"}", v);
+    p = expect("PATCH", url, &s, again, 200);
+    g_assert_cmpstr(json_object_get_string_member(p, "city"), ==, "Paiporta");
+    g_assert_true(json_object_get_null_member(p, "wire_resent"));
+    json_object_unref(p);
+    session_clear(&s);
+}
+
+/* A placed photo re-sent with another picture: the article shows both, and the package
+ * waits until an editor has seen the new one. */
+static void
+test_picture_changed_in_article(void)
+{
+    Session s = login();
+    g_autoptr(VipsImage) scene = make_scene(43, 1200, 800);
+    g_autofree char *x = wire_xmp("Crowds gather in Tahrir Square, Cairo. (AP Photo/Amr Nabil)",
+                                  "AP", "CAI401", "2024-03-01T18:30:00+02:00");
+    g_autofree char *p1 = save_scene(scene, "tahrir.jpg", x, 85);
+    gint64 id = ingest_cli(p1, "added");
+    JsonObject *a = expect("POST", "/api/articles", &s, "{\"slug\": \"cairo\"}", 201);
+    g_autofree char *aurl =
+        g_strdup_printf("/api/articles/%" G_GINT64_FORMAT, json_object_get_int_member(a, "id"));
+    json_object_unref(a);
+    g_autofree char *photos = g_strdup_printf("%s/photos", aurl);
+    g_autofree char *place = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", id);
+    json_object_unref(expect("POST", photos, &s, place, 201));
+    g_autofree char *package = g_strdup_printf("%s/package", aurl);
+    Reply ok = http("GET", package, s.cookie, NULL, 0);
+    g_assert_cmpint(ok.status, ==, 200);
+    reply_clear(&ok);
+
+    /* recropped by the agency */
+    g_autoptr(VipsImage) recrop = NULL;
+    g_assert_cmpint(vips_extract_area(scene, &recrop, 40, 30, 1120, 740, NULL), ==, 0);
+    g_autofree char *p2 = save_scene(recrop, "tahrir-recrop.jpg", x, 85);
+    g_assert_cmpint(ingest_cli(p2, "updated"), ==, id);
+    a = expect("GET", aurl, &s, NULL, 200);
+    JsonObject *pl =
+        json_array_get_object_element(json_object_get_array_member(a, "placements"), 0);
+    g_assert_true(json_object_get_boolean_member(pl, "picture_changed"));
+    JsonObject *was = json_object_get_object_member(pl, "placed_picture");
+    g_autofree char *was_thumb = g_strdup(json_object_get_string_member(was, "thumb"));
+    g_autofree char *now_thumb = g_strdup(
+        json_object_get_string_member(json_object_get_object_member(pl, "photo"), "thumb"));
+    g_assert_cmpstr(was_thumb, !=, now_thumb);
+    g_assert_cmpint(
+        json_object_get_int_member(
+            json_array_get_object_element(json_object_get_array_member(a, "placements"), 0),
+            "position"),
+        ==, 1);
+    json_object_unref(a);
+    /* both pictures are served: the old one by its own URL */
+    Reply old = http("GET", was_thumb, s.cookie, NULL, 0);
+    Reply cur = http("GET", now_thumb, s.cookie, NULL, 0);
+    g_assert_cmpint(old.status, ==, 200);
+    g_assert_cmpint(cur.status, ==, 200);
+    g_assert_false(g_bytes_equal(old.body, cur.body));
+    reply_clear(&old);
+    reply_clear(&cur);
+    /* the history shows the versions' pictures */
+    g_autofree char *history = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT "/history", id);
+    JsonObject *h = expect("GET", history, &s, NULL, 200);
+    JsonObject *newest =
+        json_array_get_object_element(json_object_get_array_member(h, "versions"), 0);
+    g_assert_true(json_object_get_boolean_member(newest, "picture_changed"));
+    g_assert_cmpstr(json_object_get_string_member(newest, "thumb"), ==, now_thumb);
+    json_object_unref(h);
+
+    JsonObject *refused = expect("GET", package, &s, NULL, 409);
+    g_autofree char *named = g_strdup_printf("photo %" G_GINT64_FORMAT, id);
+    g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), named));
+    g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "picture"));
+    json_object_unref(refused);
+    g_autofree char *purl = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, id);
+    a = expect("PATCH", purl, &s, "{\"acknowledge\": true}", 200);
+    pl = json_array_get_object_element(json_object_get_array_member(a, "placements"), 0);
+    g_assert_false(json_object_get_boolean_member(pl, "picture_changed"));
+    json_object_unref(a);
+    Reply delivered = http("GET", package, s.cookie, NULL, 0);
+    g_assert_cmpint(delivered.status, ==, 200);
+    reply_clear(&delivered);
+    session_clear(&s);
+}
+
+/* A second server on the address of the first refuses to start, and says why. */
+static void
+test_port_in_use(void)
+{
+    g_autofree char *address = g_strdup_printf("127.0.0.1:%d", server.port);
+    g_autofree char *other = g_build_filename(workdir, "other-library", NULL);
+    const char *argv[] = {
+        g_getenv("PHOTODESK_BIN"), "--library", other, "serve", "--listen", address, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    int wait = 0;
+    g_assert_true(g_spawn_sync(workdir, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &wait, NULL));
+    g_assert_true(WIFEXITED(wait));
+    g_assert_cmpint(WEXITSTATUS(wait), ==, 1);
+    g_assert_cmpstr(out, ==, "");
+    g_assert_nonnull(strstr(err, address));
+    g_assert_nonnull(strstr(err, "in use"));
+    g_assert_cmpint(g_strv_length(g_strsplit(g_strstrip(err), "\n", -1)), ==, 1);
+    /* the first still answers, for its own library */
+    Reply me = http("GET", "/api/me", NULL, NULL, 0);
+    g_assert_cmpint(me.status, ==, 401);
+    reply_clear(&me);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -935,6 +1069,10 @@ main(int argc, char **argv)
     g_test_add_func("/webui/bad-requests", test_bad_requests);
     g_test_add_func("/webui/headers-and-front-end", test_headers_and_front_end);
     g_test_add_func("/webui/articles", test_articles);
+    g_test_add_func("/webui/stale-version", test_stale_version);
+    g_test_add_func("/webui/wire-after-correction", test_wire_after_correction);
+    g_test_add_func("/webui/picture-changed-in-article", test_picture_changed_in_article);
+    g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
     return status;
