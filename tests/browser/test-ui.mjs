@@ -9,7 +9,7 @@
 // Prints TAP; exits 77 (skipped) when chromium or playwright-core is missing.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +44,7 @@ function photodesk(args, input) {
 // The library: four samples (the fifth is uploaded through the page), one editor.
 photodesk(['ingest', ...['council.jpg', 'correction.jpg', 'checks.jpg', 'handout.png'].map((f) => join(samples, f))]);
 photodesk(['user', 'add', 'editor'], 'desk password\n');
+photodesk(['user', 'add', 'second'], 'second password\n');
 
 const server = spawn(bin, ['--library', library, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
@@ -65,7 +66,9 @@ const page = await browser.newPage();
 const problems = [];
 page.on('dialog', async (d) => { problems.push(`a dialog opened: ${d.message()}`); await d.dismiss(); });
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error' && !/401|Unauthorized/.test(m.text())) problems.push(`console: ${m.text()}`); });
+// 401 (logged out) and 409 (a change made on a version that moved on) are answers the
+// page handles; the browser logs them all the same
+page.on('console', (m) => { if (m.type() === 'error' && !/401|Unauthorized|409|Conflict/.test(m.text())) problems.push(`console: ${m.text()}`); });
 
 let n = 0, failed = 0;
 async function step(name, fn) {
@@ -296,6 +299,73 @@ await step('the photo page lists its article and can attach it', async () => {
   await page.goto(`${url}#/photo/${first}`);
   await page.locator('#photo-articles a', { hasText: 'council-budget' }).waitFor();
   expect(await page.locator('#attach-photo').count() === 1, 'an attach button');
+});
+
+await step('two editors on one photo: a change elsewhere merges, a clash shows both', async () => {
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  page2.on('pageerror', (e) => problems.push(`second page error: ${e.message}`));
+  await page2.goto(url);
+  await page2.fill('#username', 'second');
+  await page2.fill('#password', 'second password');
+  await page2.click('#login-form button[type=submit]');
+  await page2.locator('#search-view').waitFor();
+  const id = await page.evaluate(() => fetch('/api/photos?q=valdemoro').then((r) => r.json()).then((r) => r.results[0].id));
+  for (const p of [page, page2]) {
+    await p.goto(`${url}#/photo/${id}`);
+    await p.locator('#photo-view dl.fields', { hasText: 'Valdemoro' }).waitFor();
+  }
+  // the first editor saves a headline; the second, on the old version, a caption: no clash
+  await page.fill('#edit-headline', 'Spain Wildfire');
+  await page.click('#editor button[type=submit]');
+  await page.locator('#editor .saved').waitFor();
+  const caption2 = 'Firefighters work to contain a brush fire near Valdemoro, Spain, Sunday, Aug. 11, 2024. REUTERS/Lucía Romero';
+  await page2.fill('#edit-caption', caption2);
+  await page2.click('#editor button[type=submit]');
+  await page2.locator('#editor .saved', { hasText: 'meanwhile' }).waitFor();
+  expect(await page2.inputValue('#edit-headline') === 'Spain Wildfire', 'the other change is in the form');
+  // now the first, on the version before the second's caption, changes the caption too
+  const caption1 = 'Firefighters battle a brush fire near Valdemoro, Spain. REUTERS/Lucía Romero';
+  await page.fill('#edit-caption', caption1);
+  await page.click('#editor button[type=submit]');
+  await page.locator('#editor .conflict').waitFor();
+  expect(await page.inputValue('#edit-caption') === caption1, 'the editor\'s own text is kept');
+  const theirs = await page.locator('#editor .theirs .text').first().textContent();
+  expect(theirs === caption2, `theirs is shown beside it (${theirs})`);
+  await page.screenshot({ path: join(work, 'conflict.png'), fullPage: true });
+  // saved over theirs, on purpose
+  await page.click('#editor button[type=submit]');
+  await page.locator('#editor .saved').waitFor();
+  const now = await page.evaluate((pid) => fetch(`/api/photos/${pid}`).then((r) => r.json()), id);
+  expect(now.caption === caption1 && now.headline === 'Spain Wildfire', 'both changes are there');
+  const last = now.versions[now.versions.length - 1];
+  expect(last.user === 'editor', 'the history names who saved last');
+  await other.close();
+});
+
+await step('the wire re-sends a corrected photo: the page says so, the correction applies again', async () => {
+  // the council photo, corrected earlier on this page, sent again with the wire's own text
+  const original = readFileSync(join(samples, 'council.jpg'));
+  const from = Buffer.from('vote on the new budget');
+  const at = original.indexOf(from);
+  expect(at > 0, 'the sample holds its caption');
+  const resent = Buffer.from(original);
+  Buffer.from('vote on the new tariff').copy(resent, at);
+  writeFileSync(join(work, 'council-resent.jpg'), resent);
+  const out = photodesk(['ingest', '--json', join(work, 'council-resent.jpg')]);
+  expect(JSON.parse(out).status === 'updated', `a re-send (${out})`);
+  const id = JSON.parse(out).id;
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#photo-view .wire-resent').waitFor();
+  const notice = await page.locator('#photo-view .wire-resent').textContent();
+  expect(notice.includes('after editor') && notice.includes('tariff'), `the notice (${notice})`);
+  expect((await page.inputValue('#edit-caption')).includes('tariff'), 'the wire\'s text is the photo\'s now');
+  await noInjection('photo page with the wire notice');
+  await page.click('#apply-again');
+  await page.locator('#editor .saved').waitFor();
+  expect(await page.locator('#photo-view .wire-resent').count() === 0, 'the notice is gone');
+  expect(!/\bnull\b/.test(await page.locator('#editor').textContent()), 'no stray "null" in the editor');
+  expect((await page.inputValue('#edit-caption')).includes(XSS), 'the correction is back');
 });
 
 await step('log out', async () => {

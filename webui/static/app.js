@@ -64,6 +64,7 @@ async function api(method, url, body) {
   if (!res.ok) {
     const err = new Error((data && data.error) || `${res.status} ${res.statusText}`);
     err.status = res.status;
+    err.data = data; // a 409 carries what is there now
     throw err;
   }
   return data;
@@ -310,15 +311,28 @@ function fields(p) {
   return dl;
 }
 
-function editor(p) {
+const EDITED = ['caption', 'headline', 'byline', 'credit', 'source', 'city', 'country', 'keywords', 'special_instructions'];
+const LABELS = {
+  caption: 'Caption', headline: 'Headline', byline: 'By-line', credit: 'Credit', source: 'Source',
+  city: 'City', country: 'Country', keywords: 'Keywords', special_instructions: 'Special instructions',
+};
+
+// A field's value as the editor's input holds it (keywords one string, ; between them).
+const asInput = (p, name) => (name === 'keywords' ? (p.keywords || []).join('; ') : (p[name] || ''));
+// A change's value ("from"/"to" of the history: keywords one a line) as the input holds it.
+const changeAsInput = (name, v) => (name === 'keywords' ? (v || '').split('\n').join('; ') : (v || ''));
+
+// The caption editor for photo @p. @mine: the editor's own text to keep in the inputs
+// (after a conflict); @conflict: the 409's answer, to show the other changes beside them.
+function editor(p, mine = null, conflict = null) {
   const form = el('form', { class: 'editor', id: 'editor' });
   const inputs = {};
+  const theirs = new Map(((conflict && conflict.changed) || []).map((c) => [c.field, c]));
   const row = (name, label, multiline) => {
-    const value = name === 'keywords' ? (p.keywords || []).join('; ') : (p[name] || '');
     const input = multiline
       ? el('textarea', { name, id: `edit-${name}` })
       : el('input', { name, id: `edit-${name}` });
-    input.value = value;
+    input.value = mine && name in mine ? mine[name] : asInput(p, name);
     const count = el('span', { class: 'count' });
     const update = () => {
       const parts = name === 'keywords' ? input.value.split(';').map((s) => s.trim()) : [input.value];
@@ -330,7 +344,17 @@ function editor(p) {
     input.addEventListener('input', update);
     update();
     inputs[name] = input;
-    form.append(el('label', {}, label, input, count));
+    const other = theirs.get(name);
+    // someone else changed this field since the editor's version: theirs beside the editor's own
+    const beside = other && mine && name in mine ? el('div', { class: 'theirs' },
+      el('span', { class: 'who', text: `${other.by.join(', ')} changed it meanwhile to:` }),
+      el('div', { class: 'text', text: changeAsInput(name, other.to) || '(empty)' }),
+      el('button', {
+        type: 'button', class: 'secondary', text: 'Use theirs',
+        onclick: () => { input.value = changeAsInput(name, other.to); update(); },
+      })) : null;
+    form.append(el('label', { class: beside ? 'clash' : null }, label, input, count));
+    if (beside) form.append(beside);
   };
   row('caption', 'Caption', true);
   row('headline', 'Headline');
@@ -342,9 +366,18 @@ function editor(p) {
   row('keywords', 'Keywords (separated by ;)');
   row('special_instructions', 'Special instructions', true);
   const status = el('span', { role: 'status' });
+  if (conflict) {
+    const clashes = Object.keys(mine || {}).filter((f) => theirs.has(f));
+    form.prepend(el('div', { class: 'conflict', role: 'alert' },
+      el('p', { text: `This photo changed while you were editing it (you had version ${conflict.seen_version}, it is at ${conflict.version} now).` }),
+      el('p', {
+        text: clashes.length
+          ? 'Your text is kept in the fields; theirs is shown beside it. Take theirs, merge them, or save yours over theirs on purpose.'
+          : 'Their changes are in the fields; yours are kept.',
+      })));
+  }
   form.append(el('div', { class: 'actions' }, el('button', { type: 'submit', text: 'Save correction' }), status));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  const changes = () => {
     const change = {};
     for (const [name, input] of Object.entries(inputs)) {
       if (name === 'keywords') {
@@ -354,6 +387,11 @@ function editor(p) {
         change[name] = input.value;
       }
     }
+    return change;
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const change = changes();
     if (!Object.keys(change).length) {
       status.className = '';
       status.textContent = 'Nothing changed.';
@@ -361,17 +399,86 @@ function editor(p) {
     }
     status.className = '';
     status.textContent = 'Saving…';
+    await saveCorrection(p, change, status);
+  });
+  return form;
+}
+
+// Saves @change, made on photo @p's version. When the photo moved on meanwhile (409): if
+// nobody else touched the fields changed here, saved again on the new version, saying
+// so; else the editor sees both and decides.
+async function saveCorrection(p, change, status) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(change)) inputs[k] = k === 'keywords' ? v.join('; ') : v;
+  try {
+    const updated = await api('PATCH', `/api/photos/${p.id}`, { ...change, version: p.version });
+    await showPhoto(updated.id, updated);
+    const s = document.querySelector('#editor [role=status]');
+    if (s) { s.className = 'saved'; s.textContent = `Saved as version ${updated.version}.`; }
+  } catch (e) {
+    if (e.status !== 409 || !e.data || !e.data.photo) {
+      status.className = 'error';
+      status.textContent = e.message;
+      return;
+    }
+    const c = e.data;
+    const clashes = Object.keys(change).filter((f) => c.changed.some((x) => x.field === f));
+    if (!clashes.length) {
+      const others = c.changed.map((x) => `${x.by.join(', ')} changed ${LABELS[x.field] || x.field}`);
+      try {
+        const updated = await api('PATCH', `/api/photos/${p.id}`, { ...change, version: c.version });
+        await showPhoto(updated.id, updated);
+        const s = document.querySelector('#editor [role=status]');
+        if (s) { s.className = 'saved'; s.textContent = `Saved as version ${updated.version}, after ${others.join('; ')} meanwhile.`; }
+        return;
+      } catch (again) {
+        if (again.status !== 409 || !again.data || !again.data.photo) {
+          status.className = 'error';
+          status.textContent = again.message;
+          return;
+        }
+        return showPhoto(p.id, again.data.photo, { mine: inputs, conflict: again.data });
+      }
+    }
+    await showPhoto(p.id, c.photo, { mine: inputs, conflict: c });
+  }
+}
+
+// The wire re-sent the photo over an editor's correction: both texts, and the two ways on.
+function wireResent(p) {
+  const w = p.wire_resent;
+  if (!w) return null;
+  const editors = [...new Set(w.fields.map((f) => f.editor))].join(', ');
+  const box = el('div', { class: 'notice wire-resent', role: 'alert' },
+    el('p', { text: `The wire re-sent this photo after ${editors}'s correction (version ${w.version}, ${w.at.slice(0, 16).replace('T', ' ')} UTC). It is shown as the wire sent it.` }));
+  const dl = el('dl', { class: 'fields' });
+  for (const f of w.fields) {
+    dl.append(el('dt', { text: LABELS[f.field] || f.field }),
+      el('dd', {}, el('div', {}, el('strong', { text: `${f.editor}: ` }), document.createTextNode(changeAsInput(f.field, f.corrected) || '(empty)')),
+        el('div', {}, el('strong', { text: 'The wire: ' }), document.createTextNode(changeAsInput(f.field, f.wire) || '(empty)'))));
+  }
+  const status = el('span', { role: 'status' });
+  const again = el('button', { type: 'button', id: 'apply-again', text: 'Apply the correction again' });
+  again.addEventListener('click', async () => {
+    const change = {};
+    for (const f of w.fields) {
+      change[f.field] = f.field === 'keywords' ? (f.corrected || '').split('\n').filter(Boolean) : (f.corrected || '');
+    }
+    status.className = '';
+    status.textContent = 'Saving…';
+    await saveCorrection(p, change, status);
+  });
+  const keep = el('button', { type: 'button', class: 'secondary', id: 'keep-wire', text: "Keep the wire's" });
+  keep.addEventListener('click', async () => {
     try {
-      const updated = await api('PATCH', `/api/photos/${p.id}`, change);
-      await showPhoto(updated.id, updated);
-      const s = document.querySelector('#editor [role=status]');
-      if (s) { s.className = 'saved'; s.textContent = `Saved as version ${updated.version}.`; }
+      await showPhoto(p.id, await api('POST', `/api/photos/${p.id}/acknowledge`, { version: w.version }));
     } catch (e) {
       status.className = 'error';
       status.textContent = e.message;
     }
   });
-  return form;
+  box.append(dl, el('div', { class: 'actions' }, again, keep, status));
+  return box;
 }
 
 // Word differences between two texts, as fragments with <del> and <ins>.
@@ -401,23 +508,31 @@ function diff(from, to) {
   return out.map((o) => (o.tag ? el(o.tag, { text: o.text }) : document.createTextNode(o.text)));
 }
 
-function history(h) {
-  const ol = el('ol', { class: 'history', id: 'history' });
-  for (const v of h.versions) {
+// The versions of @h, newest first; @id for the photo page's own list.
+function history(h, id = null) {
+  const ol = el('ol', { class: 'history', id });
+  h.versions.forEach((v, i) => {
     const who = v.user ? `by ${v.user}` : v.ingest ? `ingest of ${v.ingest.split('/').pop()}` : '';
     const li = el('li', {}, el('div', { class: 'when', text: `Version ${v.version}, ${v.at} ${who}` }));
+    const before = h.versions[i + 1];
+    if (v.picture_changed && v.thumb) {
+      li.append(el('div', { class: 'pictures' },
+        before && before.thumb ? el('figure', {}, el('img', { src: before.thumb, alt: `the picture of version ${before.version}` }), el('figcaption', { text: 'before' })) : null,
+        el('figure', {}, el('img', { src: v.thumb, alt: `the picture of version ${v.version}` }), el('figcaption', { text: 'new picture' }))));
+    }
     for (const c of v.changes) {
       const d = el('div', { class: 'diff' });
       d.append(...diff(c.from, c.to));
-      li.append(el('div', { class: 'change' }, el('span', { class: 'field', text: c.field }), d));
+      li.append(el('div', { class: 'change' },
+        el('span', { class: 'field', text: c.over_correction_by ? `${c.field} (over ${c.over_correction_by}'s correction)` : c.field }), d));
     }
-    if (!v.changes.length) li.append(el('div', { class: 'change', text: 'as received' }));
+    if (!v.changes.length && !v.picture_changed) li.append(el('div', { class: 'change', text: 'as received' }));
     ol.append(li);
-  }
+  });
   return ol;
 }
 
-async function showPhoto(id, known) {
+async function showPhoto(id, known, { mine = null, conflict = null } = {}) {
   const view = $('photo-view');
   // never the previous photo's page, not even while this one loads
   if (!known || String(view.dataset.id) !== String(id)) view.replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
@@ -438,11 +553,12 @@ async function showPhoto(id, known) {
         el('div', { class: 'preview' }, preview ? el('img', { src: preview.url, alt: p.headline || 'the photo', id: 'preview' }) : el('p', { text: 'no picture' })),
         el('p', {}, el('a', { href: p.original_url, text: 'Original file' }))),
       el('div', {},
+        wireResent(p),
         checks,
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p)),
         el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
-        el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p)),
-        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h))));
+        el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, mine, conflict)),
+        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'))));
   } catch (e) {
     if (view.dataset.id === String(id)) view.replaceChildren(el('p', { class: 'error', text: e.message }));
   }
@@ -609,6 +725,23 @@ function placementFlags(pl) {
   return flags;
 }
 
+// A placement someone else changed while this editor had it open: shown as it is now,
+// the editor's unsaved text kept (drafts), both side by side until saved.
+const clashed = new Set();
+
+// The answer to a change of an article made on a version that moved on: the article as it
+// is now, drawn again; @id's placement (or the head) says what happened.
+function staleArticle(e, rerender, id) {
+  if (e.status !== 409 || !e.data || !e.data.article) return false;
+  if (id) clashed.add(id);
+  rerender(e.data.article, (s) => {
+    s.className = 'error';
+    s.textContent = 'Someone else changed this meanwhile: it is shown as it is now'
+      + (id && drafts.has(id) ? ', with your text kept: save again to put yours over theirs.' : '.');
+  });
+  return true;
+}
+
 function placementItem(article, pl, count, rerender) {
   const url = `/api/articles/${article.id}/photos/${pl.photo_id}`;
   const status = el('span', { role: 'status' });
@@ -616,10 +749,11 @@ function placementItem(article, pl, count, rerender) {
     status.className = '';
     status.textContent = 'Saving…';
     try {
-      const updated = await api('PATCH', url, body);
-      if ('caption' in body || 'credit_line' in body) drafts.delete(pl.photo_id);
+      const updated = await api('PATCH', url, { ...body, version: pl.version });
+      if ('caption' in body || 'credit_line' in body) { drafts.delete(pl.photo_id); clashed.delete(pl.photo_id); }
       rerender(updated, done);
     } catch (e) {
+      if (staleArticle(e, rerender, pl.photo_id)) return;
       status.className = 'error';
       status.textContent = e.message;
     }
@@ -656,6 +790,31 @@ function placementItem(article, pl, count, rerender) {
     try { rerender(await api('DELETE', url)); } catch (e) { status.className = 'error'; status.textContent = e.message; }
   });
 
+  const theirs = clashed.has(pl.photo_id) && mine && (mine.caption !== pl.caption || mine.credit_line !== pl.credit_line)
+    ? el('div', { class: 'theirs' },
+      el('span', { class: 'who', text: 'Saved meanwhile by someone else:' }),
+      el('div', { class: 'text', text: pl.caption }),
+      el('div', { class: 'text', text: pl.credit_line }),
+      el('button', {
+        type: 'button', class: 'secondary', text: 'Use theirs',
+        onclick: () => {
+          caption.value = pl.caption;
+          credit.value = pl.credit_line;
+          clashed.delete(pl.photo_id);
+          keep();
+          theirs.remove();
+        },
+      })) : null;
+  const picture = pl.picture_changed && pl.placed_picture ? el('div', { class: 'notice picture-changed' },
+    el('p', { text: 'The wire re-sent this photo with another picture. The package waits until an editor has looked at it.' }),
+    el('div', { class: 'pictures' },
+      el('figure', {}, el('img', { src: pl.placed_picture.thumb, alt: 'the picture as placed' }), el('figcaption', { text: 'as placed' })),
+      el('figure', {}, el('img', { src: pl.photo.thumb, alt: 'the picture the wire sent since' }), el('figcaption', { text: 'sent since' }))),
+    el('button', { type: 'button', class: 'use-new-picture', text: 'Seen: use the new picture', onclick: () => change({ acknowledge: true }) })) : null;
+  const resent = pl.wire_resent ? el('div', { class: 'notice' },
+    el('p', {},
+      `The wire re-sent this photo after ${[...new Set(pl.wire_resent.fields.map((f) => f.editor))].join(', ')}'s correction. `,
+      el('a', { href: `#/photo/${pl.photo_id}`, text: "Open the photo to apply the correction again or keep the wire's." }))) : null;
   const notice = pl.notice ? el('div', { class: 'notice' },
     el('p', { text: `The photo has changed since it was placed (version ${pl.notice.seen_version}, now ${pl.notice.version}). This caption is as it was; compare:` }),
     history({ versions: pl.notice.versions }),
@@ -666,11 +825,14 @@ function placementItem(article, pl, count, rerender) {
     el('a', { class: 'thumb', href: `#/photo/${pl.photo_id}` }, img),
     el('div', { class: 'body' },
       placementFlags(pl),
+      picture,
+      resent,
       notice,
       el('div', { class: 'row' }, el('label', {}, 'Role ', role),
         el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${pl.placed_at.slice(0, 16).replace('T', ' ')}` })),
       el('label', { class: 'field' }, 'Caption', caption, counted(caption, PLACED_LIMITS.caption)),
       el('label', { class: 'field' }, 'Credit line', credit, counted(credit, PLACED_LIMITS.credit_line)),
+      theirs,
       el('div', { class: 'row' }, save, up, down, remove, status)));
   if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }
   li.addEventListener('dragstart', (ev) => {
@@ -686,9 +848,12 @@ function placementItem(article, pl, count, rerender) {
     li.classList.remove('over');
     const moved = ev.dataTransfer.getData('text/plain');
     if (!moved || moved === String(pl.photo_id)) return;
+    const other = article.placements.find((x) => String(x.photo_id) === moved);
     try {
-      rerender(await api('PATCH', `/api/articles/${article.id}/photos/${moved}`, { position: pl.position }));
+      rerender(await api('PATCH', `/api/articles/${article.id}/photos/${moved}`,
+        { position: pl.position, version: other ? other.version : undefined }));
     } catch (e) {
+      if (staleArticle(e, rerender, null)) return;
       status.className = 'error';
       status.textContent = e.message;
     }
@@ -708,16 +873,31 @@ function renderArticle(a) {
   const head = el('form', { class: 'article-head' }, el('label', {}, 'Headline ', headline), el('label', {}, 'Status ', state), save, saved);
   head.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    const typed = { headline: headline.value, status: state.value };
     try {
-      renderArticle(await api('PATCH', `/api/articles/${a.id}`, { headline: headline.value, status: state.value }));
+      renderArticle(await api('PATCH', `/api/articles/${a.id}`, { ...typed, version: a.version }));
     } catch (e) {
+      if (e.status === 409 && e.data && e.data.article) {
+        // someone saved the article meanwhile: theirs shown, this editor's kept in the form
+        const now = e.data.article;
+        renderArticle(now);
+        $('article-headline').value = typed.headline;
+        $('article-status').value = typed.status;
+        const s = document.querySelector('.article-head [role=status]');
+        s.className = 'error';
+        s.textContent = `Changed meanwhile to "${now.headline}" (${now.status}). Yours is in the form: save again to put it over theirs.`;
+        return;
+      }
       saved.className = 'error';
       saved.textContent = e.message;
     }
   });
   const killed = a.placements.filter((p) => p.kill);
+  const repictured = a.placements.filter((p) => p.picture_changed);
   const deliver = killed.length
     ? el('p', { class: 'restriction stop', text: `This article holds ${killed.length} killed photo${killed.length > 1 ? 's' : ''}: remove ${killed.length > 1 ? 'them' : 'it'} before delivering.` })
+    : repictured.length
+      ? el('p', { class: 'restriction', id: 'package-waits', text: `The wire re-sent ${repictured.map((p) => `photo ${p.photo_id}`).join(', ')} with another picture: look at ${repictured.length > 1 ? 'them' : 'it'} below before delivering.` })
     : a.placements.length
       ? el('a', { id: 'package', class: 'button', href: `/api/articles/${a.id}/package`, download: `${a.slug}.zip`, text: 'Download package' })
       : el('p', { class: 'muted', text: 'Attach photos from a search or a photo page.' });
