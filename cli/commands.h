@@ -24,6 +24,7 @@ int pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_credit(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_show(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_fsck(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global);

@@ -17,6 +17,7 @@ static const Command commands[] = {
     {"ingest", pd_cmd_ingest, "take photos (files, folders) into the library"},
     {"search", pd_cmd_search, "find photos by caption words, date, credit"},
     {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
+    {"edit", pd_cmd_edit, "correct a photo's caption fields (a new version, by you)"},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},
     {"user", pd_cmd_user, "add, list, remove the web UI's users; change a password"},

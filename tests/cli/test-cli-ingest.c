@@ -555,6 +555,67 @@ test_fsck_fills_hash(void)
     teardown();
 }
 
+/* photodesk edit: a correction from the command line, by the path the web UI takes. */
+static void
+test_edit(void)
+{
+    setup();
+    g_autofree char *x = wire_xmp("Dockers unload a ship in Hamburg. (AP Photo/Markus Schreiber)",
+                                  "AP", "HAM501", "2024-09-02T08:00:00+02:00");
+    g_autofree char *path = make_photo("dock.jpg", 400, 300, 61, x, 0);
+    Run r = RUN("ingest", "--json", path);
+    g_autoptr(GHashTable) h = results(r.out);
+    gint64 id = id_of(h, "dock.jpg");
+    run_clear(&r);
+    g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
+
+    Run e = RUN("edit", sid, "--version", "1", "--headline", "Germany Port", "--city", "Hamburg");
+    g_assert_cmpint(e.status, ==, 0);
+    g_assert_nonnull(strstr(e.out, "version 2"));
+    run_clear(&e);
+    /* made on version 1, now at 2: refused, and what changed is listed */
+    Run stale = RUN("edit", sid, "--version", "1", "--city", "Altona");
+    g_assert_cmpint(stale.status, ==, 1);
+    g_assert_nonnull(strstr(stale.err, "version 1"));
+    g_assert_nonnull(strstr(stale.err, "headline"));
+    g_assert_nonnull(strstr(stale.err, "Germany Port"));
+    run_clear(&stale);
+    /* the fields not given are left as they are; keywords split at ; */
+    Run k = RUN("edit", sid, "--json", "--keywords", "port; shipping ;trade");
+    g_assert_cmpint(k.status, ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, k.out, -1, NULL));
+    JsonObject *photo = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpstr(json_object_get_string_member(photo, "city"), ==, "Hamburg");
+    g_assert_cmpstr(json_object_get_string_member(photo, "headline"), ==, "Germany Port");
+    JsonArray *kw = json_object_get_array_member(photo, "keywords");
+    g_assert_cmpuint(json_array_get_length(kw), ==, 3);
+    g_assert_cmpstr(json_array_get_string_element(kw, 1), ==, "shipping");
+    JsonArray *versions = json_object_get_array_member(photo, "versions");
+    JsonObject *last = json_array_get_object_element(versions, 2);
+    g_assert_cmpstr(json_object_get_string_member(last, "user"), ==, g_get_user_name());
+    run_clear(&k);
+    /* bad input: the field named, and why; nothing changed */
+    Run bad = RUN("edit", sid, "--city", "Ham\x01burg");
+    g_assert_cmpint(bad.status, ==, 1);
+    g_assert_nonnull(strstr(bad.err, "city"));
+    g_assert_nonnull(strstr(bad.err, "control character"));
+    run_clear(&bad);
+    Run none = RUN("edit", sid);
+    g_assert_cmpint(none.status, ==, 2);
+    run_clear(&none);
+    Run missing = RUN("edit", "999", "--city", "Kiel");
+    g_assert_cmpint(missing.status, ==, 1);
+    g_assert_nonnull(strstr(missing.err, "no photo 999"));
+    run_clear(&missing);
+    g_autofree char *long_city = g_strnfill(1200, 'x');
+    Run too_long = RUN("edit", sid, "--city", long_city);
+    g_assert_cmpint(too_long.status, ==, 1);
+    g_assert_nonnull(strstr(too_long.err, "city"));
+    run_clear(&too_long);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -568,5 +629,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/ingest/move-and-repair", test_move_and_repair);
     g_test_add_func("/cli/ingest/fsck-beside-ingest", test_fsck_beside_ingest);
     g_test_add_func("/cli/ingest/fsck-fills-hash", test_fsck_fills_hash);
+    g_test_add_func("/cli/ingest/edit", test_edit);
     return g_test_run();
 }
