@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* Opens (creating) the catalog at @path with its schema brought up to version @schema
+ * only, not to the newest: for the tests of migrations, which fill a catalog as an
+ * earlier photodesk left it and open it again with pd_catalog_open(). Only the
+ * connection (pd_catalog_db()) is for use: the rest of the API speaks the newest schema. */
+PdCatalog *pd_catalog_open_schema(const char *path, int schema, GError **error);
+
 /* Registers the "photodesk" FTS5 tokenizer on @db; every connection needs it before it
  * touches the full-text index. */
 gboolean pd_catalog_register_functions(sqlite3 *db, GError **error);

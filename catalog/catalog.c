@@ -615,11 +615,11 @@ build_sql(PdCatalog *c)
 
 /* ---------------------------------------------------------------- open */
 
+/* Brings the schema up to version @want (every migration there is: the newest). */
 static gboolean
-migrate(PdCatalog *c, GError **error)
+migrate(PdCatalog *c, int want, GError **error)
 {
     int have = pd_catalog_schema_version(c);
-    int want = (int)G_N_ELEMENTS(migrations);
     if (have > want) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
                     "catalog: schema version %d is newer than this photodesk knows (%d); "
@@ -634,11 +634,18 @@ migrate(PdCatalog *c, GError **error)
                     have, want);
         return FALSE;
     }
-    for (int v = have; v < want; v++) {
-        /* one transaction each: a failed migration leaves the previous version intact */
-        g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+    while (have < want) {
+        /* One transaction each: a failed migration leaves the previous version intact.
+         * The version is read again under the write lock: two photodesks opening a new
+         * catalog at once (a server and an ingest) must not both run a migration. */
         if (!exec(c, "BEGIN IMMEDIATE", error))
             return FALSE;
+        int v = pd_catalog_schema_version(c);
+        if (v >= want) {
+            exec(c, "COMMIT", NULL);
+            break;
+        }
+        g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
         gboolean ok = exec(c, migrations[v], error);
         if (ok && migration_ends[v].step != NULL)
             ok = migration_ends[v].step(c, error) && exec(c, migration_ends[v].sql, error);
@@ -649,12 +656,13 @@ migrate(PdCatalog *c, GError **error)
         }
         if (!exec(c, "COMMIT", error))
             return FALSE;
+        have = v + 1;
     }
     return TRUE;
 }
 
-PdCatalog *
-pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
+static PdCatalog *
+open_at(const char *path, PdCatalogMode mode, int schema, GError **error)
 {
     /* SQLite counts its memory under one global mutex unless told not to: with a
      * connection per thread (the web server), that mutex is what the threads wait on */
@@ -688,7 +696,7 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
     if (ok && mode == PD_CATALOG_READ_WRITE)
         ok = exec(c, "PRAGMA journal_mode = WAL", error) &&
              exec(c, "PRAGMA synchronous = FULL", error);
-    ok = ok && migrate(c, error);
+    ok = ok && migrate(c, schema, error);
     if (ok && mode == PD_CATALOG_READ_WRITE)
         ok = exec(c, "CREATE TEMP TABLE fts_pending (id INTEGER PRIMARY KEY)", error);
     if (!ok) {
@@ -698,6 +706,19 @@ pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
     }
     build_sql(c);
     return c;
+}
+
+PdCatalog *
+pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
+{
+    return open_at(path, mode, (int)G_N_ELEMENTS(migrations), error);
+}
+
+PdCatalog *
+pd_catalog_open_schema(const char *path, int schema, GError **error)
+{
+    g_return_val_if_fail(schema >= 0 && schema <= (int)G_N_ELEMENTS(migrations), NULL);
+    return open_at(path, PD_CATALOG_READ_WRITE, schema, error);
 }
 
 void
