@@ -18,17 +18,6 @@ bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-/* A read-modify-write of several rows lands whole: one write transaction taken before
- * the first read (a savepoint inside the caller's). */
-static gboolean
-end(PdCatalog *c, gboolean ok, GError **error)
-{
-    if (ok && pd_catalog_commit(c, error))
-        return TRUE;
-    pd_catalog_rollback(c);
-    return FALSE;
-}
-
 static gboolean refuse(GError **error, PdCatalogError code, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
@@ -301,7 +290,8 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
                       "an article's status is draft or published, not \"%s\"", status);
     if (!pd_catalog_begin(c, error))
         return FALSE;
-    return end(c, update_article_in(c, id, slug, headline, status, expected_version, error), error);
+    return pd_catalog_finish(
+        c, update_article_in(c, id, slug, headline, status, expected_version, error), error);
 }
 
 /* ---------------------------------------------------------------- placements */
@@ -538,7 +528,7 @@ pd_catalog_place_photo(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         return FALSE;
     if (!pd_catalog_begin(c, error))
         return FALSE;
-    return end(c, place_in(c, p, error), error);
+    return pd_catalog_finish(c, place_in(c, p, error), error);
 }
 
 static gboolean
@@ -602,10 +592,10 @@ pd_catalog_update_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, co
         return FALSE;
     if (!pd_catalog_begin(c, error))
         return FALSE;
-    return end(c,
-               update_in(c, article_id, photo_id, caption, credit_line, role, position, acknowledge,
-                         expected_version, error),
-               error);
+    return pd_catalog_finish(c,
+                             update_in(c, article_id, photo_id, caption, credit_line, role,
+                                       position, acknowledge, expected_version, error),
+                             error);
 }
 
 static gboolean
@@ -629,5 +619,5 @@ pd_catalog_remove_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GE
 {
     if (!pd_catalog_begin(c, error))
         return FALSE;
-    return end(c, remove_in(c, article_id, photo_id, error), error);
+    return pd_catalog_finish(c, remove_in(c, article_id, photo_id, error), error);
 }

@@ -914,12 +914,41 @@ pd_catalog_rollback(PdCatalog *c)
 }
 
 gboolean
+pd_catalog_finish(PdCatalog *c, gboolean ok, GError **error)
+{
+    if (ok && pd_catalog_commit(c, error))
+        return TRUE;
+    pd_catalog_rollback(c);
+    return FALSE;
+}
+
+gboolean
 pd_catalog_in_transaction(PdCatalog *c)
 {
     return c->depth > 0;
 }
 
 /* ---------------------------------------------------------------- look-ups */
+
+/* The ids @st (prepared and bound) gives, in its order; NULL with @error ("catalog: @what")
+ * when it fails. */
+static GArray *
+ids_of(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+{
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(st, 0);
+        g_array_append_val(ids, id);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_array_unref(ids);
+        fail(c, error, what);
+        return NULL;
+    }
+    return ids;
+}
 
 static gboolean
 find_id(PdCatalog *c, const char *sql, const char *a, const char *b, gint64 *id, GError **error)
@@ -973,16 +1002,9 @@ pd_catalog_find_reference(PdCatalog *c, const char *source, const char *referenc
     }
     bind_text(st, 1, source);
     bind_text(st, 2, reference);
-    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64(st, 0);
-        g_array_append_val(ids, id);
-    }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    g_autoptr(GArray) ids = ids_of(c, st, "looking up a transmission reference", error);
+    if (ids == NULL) {
         g_ptr_array_unref(out);
-        fail(c, error, "looking up a transmission reference");
         return NULL;
     }
     for (guint i = 0; i < ids->len; i++) {
@@ -1613,37 +1635,18 @@ pd_catalog_set_dhash(PdCatalog *c, gint64 id, guint64 dhash, GError **error)
     return pd_catalog_run(c, st, "recording a perceptual hash", error);
 }
 
-static GArray *
-ids_of(PdCatalog *c, const char *sql, GError **error)
-{
-    sqlite3_stmt *st = statement(c, sql, error);
-    if (st == NULL)
-        return NULL;
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64(st, 0);
-        g_array_append_val(ids, id);
-    }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        g_array_unref(ids);
-        fail(c, error, "listing photos");
-        return NULL;
-    }
-    return ids;
-}
-
 GArray *
 pd_catalog_photo_ids(PdCatalog *c, GError **error)
 {
-    return ids_of(c, "SELECT id FROM photos ORDER BY id", error);
+    sqlite3_stmt *st = statement(c, "SELECT id FROM photos ORDER BY id", error);
+    return st ? ids_of(c, st, "listing photos", error) : NULL;
 }
 
 GArray *
 pd_catalog_photos_without_dhash(PdCatalog *c, GError **error)
 {
-    return ids_of(c, "SELECT id FROM photos WHERE dhash IS NULL ORDER BY id", error);
+    sqlite3_stmt *st = statement(c, "SELECT id FROM photos WHERE dhash IS NULL ORDER BY id", error);
+    return st ? ids_of(c, st, "listing photos", error) : NULL;
 }
 
 char *

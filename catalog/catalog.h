@@ -134,6 +134,9 @@ int pd_catalog_schema_version(PdCatalog *catalog);
 gboolean pd_catalog_begin(PdCatalog *catalog, GError **error);
 gboolean pd_catalog_commit(PdCatalog *catalog, GError **error);
 void pd_catalog_rollback(PdCatalog *catalog);
+/* Ends the transaction (or savepoint) a write ran in: commits it when @ok, else (or when
+ * the commit fails) rolls it back. TRUE when it was committed. */
+gboolean pd_catalog_finish(PdCatalog *catalog, gboolean ok, GError **error);
 /* Whether a transaction is open on this connection. */
 gboolean pd_catalog_in_transaction(PdCatalog *catalog);
 

@@ -84,22 +84,12 @@ set_password_in(PdCatalog *c, const char *name, const char *password_hash, GErro
     return pd_catalog_run(c, end, "ending sessions", error);
 }
 
-/* Runs the write @ok was computed in: commits it, or rolls it back. */
-static gboolean
-finish(PdCatalog *c, gboolean ok, GError **error)
-{
-    if (ok && pd_catalog_commit(c, error))
-        return TRUE;
-    pd_catalog_rollback(c);
-    return FALSE;
-}
-
 gboolean
 pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_hash, GError **error)
 {
     /* the new password and the end of the old sessions land together */
     return pd_catalog_begin(c, error) &&
-           finish(c, set_password_in(c, name, password_hash, error), error);
+           pd_catalog_finish(c, set_password_in(c, name, password_hash, error), error);
 }
 
 gboolean
@@ -221,8 +211,9 @@ pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, con
                        gint64 lifetime_seconds, GError **error)
 {
     return pd_catalog_begin(c, error) &&
-           finish(c, add_session_in(c, token_hash, user_id, csrf_hash, lifetime_seconds, error),
-                  error);
+           pd_catalog_finish(
+               c, add_session_in(c, token_hash, user_id, csrf_hash, lifetime_seconds, error),
+               error);
 }
 
 PdCatalogSession *

@@ -156,10 +156,9 @@ pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const 
      * someone else is never written over unseen. */
     if (!pd_catalog_begin(catalog, error))
         return FALSE;
-    gboolean ok = correct_in(catalog, id, fix, keywords, user, changed, error);
-    if (ok && pd_catalog_commit(catalog, error))
+    if (pd_catalog_finish(catalog, correct_in(catalog, id, fix, keywords, user, changed, error),
+                          error))
         return TRUE;
-    pd_catalog_rollback(catalog);
     *changed = FALSE;
     return FALSE;
 }

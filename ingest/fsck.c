@@ -118,10 +118,8 @@ on_file(const char *relpath, PdStoreKind kind, const char *rendition, const char
                                    sha256, &now_known, &error);
     if (ok && !now_known)
         ok = pd_store_remove(f->store, relpath, f->grace, &removed, &error);
-    if (ok)
-        ok = pd_catalog_commit(f->catalog, &error);
+    ok = pd_catalog_finish(f->catalog, ok, &error);
     if (!ok) {
-        pd_catalog_rollback(f->catalog);
         f->problems++;
         say(f, "stray file %s (%" G_GINT64_FORMAT " s old, not in the catalog)", relpath, age);
         say(f, "  could not remove it: %s", error->message);
