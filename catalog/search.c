@@ -19,8 +19,8 @@
     "p.id, p.sha256, p.caption, p.headline, p.byline, p.credit, p.source, p.credit_line, "         \
     "p.distributor, p.photographer, p.date_created, p.city, p.country, p.slug, "                   \
     "p.embargo_until, p.ingested_at, p.width, p.height, p.kill, p.editorial_only, "                \
-    "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND r.name = "           \
-    "'thumb')"
+    "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND "                    \
+    "r.sha256 = p.picture AND r.name = 'thumb')"
 
 /* bm25 column weights: caption and headline 10, keywords 5, the rest 1 (the order of
  * photos_fts's columns: caption, headline, object_name, byline, credit, source, city,

@@ -307,6 +307,23 @@ test_resend_table(void)
     g_assert_nonnull(web);
     g_assert_cmpint(vips_image_get_width(web), ==, 1128);
     g_assert_cmpint(json_object_get_int_member(rendition(photo, "web"), "width"), ==, 1200);
+    /* search shows the picture it has now */
+    Run found = RUN("search", "--json", "putin");
+    g_autoptr(JsonParser) fp = json_parser_new();
+    g_assert_true(json_parser_load_from_data(fp, found.out, -1, NULL));
+    JsonArray *hits =
+        json_object_get_array_member(json_node_get_object(json_parser_get_root(fp)), "results");
+    gboolean seen = FALSE;
+    for (guint i = 0; i < json_array_get_length(hits); i++) {
+        JsonObject *hit = json_array_get_object_element(hits, i);
+        if (json_object_get_int_member(hit, "id") != id)
+            continue;
+        seen = TRUE;
+        g_assert_cmpstr(json_object_get_string_member(hit, "thumb"), ==,
+                        json_object_get_string_member(photo, "picture"));
+    }
+    g_assert_true(seen);
+    run_clear(&found);
     /* nothing stray: every picture's renditions belong to the catalog */
     Run f = RUN("fsck", "--grace", "0");
     g_assert_cmpint(f.status, ==, 0);
