@@ -163,6 +163,7 @@ pd_respond_gerror(Request *r, const GError *error)
             break;
         case PD_CATALOG_ERROR_EXISTS:
         case PD_CATALOG_ERROR_CONFLICT:
+        case PD_CATALOG_ERROR_STALE:
             status = MHD_HTTP_CONFLICT;
             break;
         case PD_CATALOG_ERROR_BUSY:
