@@ -238,11 +238,77 @@ test_placements(void)
     g_clear_error(&error);
 }
 
+typedef struct {
+    char *path;
+    gboolean started;
+    GMutex lock;
+    GCond cond;
+} Writer;
+
+/* Another photodesk that holds the write lock for a while and commits a change. */
+static gpointer
+hold_the_lock(gpointer data)
+{
+    Writer *w = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(w->path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_true(pd_catalog_begin(c, &error));
+    g_assert_true(pd_catalog_update_article(c, 1, NULL, "Busy elsewhere", NULL, 0, &error));
+    g_mutex_lock(&w->lock);
+    w->started = TRUE;
+    g_cond_signal(&w->cond);
+    g_mutex_unlock(&w->lock);
+    g_usleep(300 * 1000);
+    g_assert_true(pd_catalog_commit(c, &error));
+    return NULL;
+}
+
+/* A placement changed while another connection writes is waited for, not refused: the
+ * change takes the write lock before it reads (a deferred transaction that read first
+ * could only fail once the other committed, without waiting). */
+static void
+test_waits_for_writer(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photodesk-articles-XXXXXX", NULL);
+    Writer w = {g_build_filename(dir, "catalog.db", NULL), FALSE};
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(w.path, PD_CATALOG_READ_WRITE, &error);
+    g_autoptr(PdCatalogArticle) a = pd_catalog_add_article(c, "one", NULL, "anna", &error);
+    g_autoptr(PdCatalogArticle) b = pd_catalog_add_article(c, "two", NULL, "bob", &error);
+    gint64 photo = add_photo(c, 1, FALSE);
+    g_assert_cmpint(place(c, b->id, photo, 0, &error), ==, 1);
+    /* the placement is read once, so that the connection has a snapshot to be stale */
+    g_autoptr(PdCatalogPlacement) before = pd_catalog_get_placement(c, b->id, photo, &error);
+
+    GThread *t = g_thread_new("writer", hold_the_lock, &w);
+    g_mutex_lock(&w.lock);
+    while (!w.started)
+        g_cond_wait(&w.cond, &w.lock);
+    g_mutex_unlock(&w.lock);
+    gint64 start = g_get_monotonic_time();
+    g_assert_true(pd_catalog_update_placement(c, b->id, photo, "Waited for.", NULL, NULL, 0, FALSE,
+                                              before->version, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(g_get_monotonic_time() - start, >=, 100 * 1000); /* it did wait */
+    g_thread_join(t);
+    g_autoptr(PdCatalogArticle) other = pd_catalog_get_article(c, a->id, &error);
+    g_assert_cmpstr(other->headline, ==, "Busy elsewhere");
+    g_autoptr(PdCatalogPlacement) after = pd_catalog_get_placement(c, b->id, photo, &error);
+    g_assert_cmpstr(after->caption, ==, "Waited for.");
+    g_assert_cmpint(after->version, ==, before->version + 1);
+    g_mutex_clear(&w.lock);
+    g_cond_clear(&w.cond);
+    g_free(w.path);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/articles/articles", test_articles);
     g_test_add_func("/articles/placements", test_placements);
+    g_test_add_func("/articles/waits-for-writer", test_waits_for_writer);
     return g_test_run();
 }
