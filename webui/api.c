@@ -281,7 +281,8 @@ struct Upload {
     char *part;               /* its form field and name, to see the next part begin */
     GPtrArray *paths, *names; /* where each file went, and what it was called */
     gsize received;
-    char *error; /* the first thing wrong, for the answer */
+    char *error;   /* the first thing wrong, for the answer */
+    gboolean full; /* it was that the disk is full: 507, not the client's fault */
 };
 
 static void upload_fail(Upload *u, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -300,8 +301,10 @@ upload_fail(Upload *u, const char *format, ...)
 static void
 close_part(Upload *u)
 {
-    if (u->fd >= 0 && close(u->fd) != 0)
+    if (u->fd >= 0 && close(u->fd) != 0) {
+        u->full = errno == ENOSPC || errno == EDQUOT;
         upload_fail(u, "writing an upload: %s", g_strerror(errno));
+    }
     u->fd = -1;
 }
 
@@ -362,6 +365,7 @@ upload_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *fil
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
+            u->full = errno == ENOSPC || errno == EDQUOT;
             upload_fail(u, "saving an upload: %s", g_strerror(errno));
             return MHD_YES;
         }
@@ -464,7 +468,8 @@ pd_upload_finish(Request *r)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "upload photos as multipart/form-data");
     close_part(u);
     if (u->error)
-        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", u->error);
+        return pd_respond_error(r, u->full ? MHD_HTTP_INSUFFICIENT_STORAGE : MHD_HTTP_BAD_REQUEST,
+                                "%s", u->error);
     if (u->paths->len == 0)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "no file in the upload");
 

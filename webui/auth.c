@@ -132,41 +132,97 @@ typedef struct {
     gint64 window_start; /* monotonic seconds */
 } Failures;
 
-/* Seconds until @key may try again, 0 when it may now. */
+/* The table keeps at most this many keys; when full, the keys that block nobody are
+ * dropped (a flood of new names must not grow memory, nor unblock an account). */
+#define FAILURES_MOST 10000
+
+/* Keys are fixed-size: "u" or "a" and the SHA-256 of the folded name or the address. */
+static char *
+throttle_key(char kind, const char *what)
+{
+    g_autofree char *h = digest(what);
+    return g_strdup_printf("%c%s", kind, h);
+}
+
+static gboolean
+expired(gpointer key, gpointer value, gpointer now)
+{
+    const Failures *f = value;
+    return *(gint64 *)now - f->window_start >= FAILURE_WINDOW_SECONDS;
+}
+
+static gboolean
+blocks_nobody(gpointer key, gpointer value, gpointer now)
+{
+    const Failures *f = value;
+    return expired(key, value, now) || f->count < FAILURES_PER_ACCOUNT;
+}
+
+/* Room for two more keys in the table, by forgetting what no longer counts (caller holds
+ * the lock; before any record is taken, since it frees records). */
+static void
+make_room(gint64 now)
+{
+    GHashTable *t = pd_server->failures;
+    if (g_hash_table_size(t) + 2 > FAILURES_MOST)
+        g_hash_table_foreach_remove(t, expired, &now);
+    if (g_hash_table_size(t) + 2 > FAILURES_MOST)
+        g_hash_table_foreach_remove(t, blocks_nobody, &now);
+}
+
+/* @key's record, made when there is none (caller holds the lock, made room). */
+static Failures *
+record_of(const char *key, gint64 now)
+{
+    GHashTable *t = pd_server->failures;
+    Failures *f = g_hash_table_lookup(t, key);
+    if (f && now - f->window_start >= FAILURE_WINDOW_SECONDS) {
+        f->count = 0;
+        f->window_start = now;
+    }
+    if (f)
+        return f;
+    f = g_new0(Failures, 1);
+    f->window_start = now;
+    g_hash_table_replace(t, g_strdup(key), f);
+    return f;
+}
+
+/* Takes a try for the account and the address, counted as failed until the password
+ * proves right (release()): seconds to wait when either has no try left, else 0. The
+ * check and the count are one step, so that tries in parallel cannot check more
+ * passwords than the limit. */
 static gint64
-blocked_for(const char *key, guint limit)
+take_try(const char *account, const char *address)
 {
     gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC, wait = 0;
     g_mutex_lock(&pd_server->throttle_lock);
-    Failures *f = g_hash_table_lookup(pd_server->failures, key);
-    if (f && now - f->window_start >= FAILURE_WINDOW_SECONDS)
-        g_hash_table_remove(pd_server->failures, key);
-    else if (f && f->count >= limit)
-        wait = FAILURE_WINDOW_SECONDS - (now - f->window_start);
-    g_mutex_unlock(&pd_server->throttle_lock);
-    return wait;
-}
-
-static void
-count_failure(const char *key)
-{
-    gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
-    g_mutex_lock(&pd_server->throttle_lock);
-    Failures *f = g_hash_table_lookup(pd_server->failures, key);
-    if (f == NULL || now - f->window_start >= FAILURE_WINDOW_SECONDS) {
-        f = g_new0(Failures, 1);
-        f->window_start = now;
-        g_hash_table_replace(pd_server->failures, g_strdup(key), f);
+    make_room(now);
+    /* the address first: a blocked address adds no record for the names it tries */
+    Failures *b = record_of(address, now);
+    if (b->count >= FAILURES_PER_ADDRESS)
+        wait = FAILURE_WINDOW_SECONDS - (now - b->window_start);
+    Failures *a = wait ? NULL : record_of(account, now);
+    if (a && a->count >= FAILURES_PER_ACCOUNT)
+        wait = FAILURE_WINDOW_SECONDS - (now - a->window_start);
+    if (wait == 0) {
+        a->count++;
+        b->count++;
     }
-    f->count++;
     g_mutex_unlock(&pd_server->throttle_lock);
+    return MAX(wait, 0);
 }
 
+/* The password was right: the account's failures are forgotten, the address's try
+ * given back. */
 static void
-forget_failures(const char *key)
+release(const char *account, const char *address)
 {
     g_mutex_lock(&pd_server->throttle_lock);
-    g_hash_table_remove(pd_server->failures, key);
+    g_hash_table_remove(pd_server->failures, account);
+    Failures *b = g_hash_table_lookup(pd_server->failures, address);
+    if (b && b->count > 0)
+        b->count--;
     g_mutex_unlock(&pd_server->throttle_lock);
 }
 
@@ -234,11 +290,14 @@ pd_auth_login(Request *r)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "give {\"username\": \"...\", \"password\": \"...\"}");
     const char *name = json_node_get_string(nn), *password = json_node_get_string(pn);
+    if (strlen(name) > PD_USER_NAME_MAX || strlen(password) > PD_PASSWORD_MAX)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "a user name is at most %d bytes, a password at most %d",
+                                PD_USER_NAME_MAX, PD_PASSWORD_MAX);
     g_autofree char *folded = g_utf8_casefold(name, -1);
-    g_autofree char *account = g_strdup_printf("user:%s", folded);
-    g_autofree char *address = g_strdup_printf("address:%s", r->address);
-    gint64 wait =
-        MAX(blocked_for(account, FAILURES_PER_ACCOUNT), blocked_for(address, FAILURES_PER_ADDRESS));
+    g_autofree char *account = throttle_key('u', folded);
+    g_autofree char *address = throttle_key('a', r->address);
+    gint64 wait = take_try(account, address);
     if (wait > 0)
         return too_many(r, wait);
 
@@ -248,12 +307,9 @@ pd_auth_login(Request *r)
         return pd_respond_gerror(r, error);
     g_autoptr(PdCatalogUser) user = pd_catalog_get_user(cat, name, NULL);
     gboolean ok = pd_webui_check_password(user ? user->password_hash : decoy_hash(), password);
-    if (!ok || user == NULL) {
-        count_failure(account);
-        count_failure(address);
+    if (!ok || user == NULL)
         return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
-    }
-    forget_failures(account);
+    release(account, address);
 
     unsigned char raw[TOKEN_BYTES];
     randombytes_buf(raw, sizeof raw);

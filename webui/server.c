@@ -115,7 +115,8 @@ defer(Request *r, enum MHD_Result (*work)(Request *r), gint64 id)
     r->work = work;
     r->work_id = id;
     MHD_suspend_connection(r->connection);
-    g_thread_pool_push(pd_server->workers, r, NULL);
+    /* logins on their own pool: an upload or a package never makes one wait */
+    g_thread_pool_push(work == pd_auth_login ? pd_server->logins : pd_server->workers, r, NULL);
     return MHD_YES;
 }
 
@@ -131,13 +132,10 @@ pd_respond_json(Request *r, unsigned int status, char *json)
     return pd_respond(r, status, resp);
 }
 
-enum MHD_Result
-pd_respond_error(Request *r, unsigned int status, const char *format, ...)
+/* The body of an error answer: {"error": MESSAGE}, MESSAGE made valid UTF-8 and escaped. */
+static char *
+error_json(const char *message)
 {
-    va_list args;
-    va_start(args, format);
-    g_autofree char *message = g_strdup_vprintf(format, args);
-    va_end(args);
     g_autofree char *valid = g_utf8_make_valid(message, -1);
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -145,7 +143,17 @@ pd_respond_error(Request *r, unsigned int status, const char *format, ...)
     json_builder_add_string_value(b, valid);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
-    return pd_respond_json(r, status, json_to_string(root, FALSE));
+    return json_to_string(root, FALSE);
+}
+
+enum MHD_Result
+pd_respond_error(Request *r, unsigned int status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    g_autofree char *message = g_strdup_vprintf(format, args);
+    va_end(args);
+    return pd_respond_json(r, status, error_json(message));
 }
 
 enum MHD_Result
@@ -182,6 +190,40 @@ pd_respond_gerror(Request *r, const GError *error)
     return pd_respond_error(r, status, "%s", error->message);
 }
 
+/* Why the JSON text @b (@n bytes) is not given to the parser, or NULL when it may be:
+ * json-glib parses recursively, so nesting is counted first (past PD_JSON_MAX_DEPTH a
+ * stack would be at risk); a NUL, raw or as \u0000, would cut a string short behind the
+ * checks of what it holds. */
+static const char *
+json_refused(const char *b, gsize n)
+{
+    if (n == 0)
+        return "the body is empty: send a JSON object";
+    int depth = 0;
+    gboolean in_string = FALSE;
+    for (gsize i = 0; i < n; i++) {
+        char c = b[i];
+        if (in_string) {
+            if (c == '"') {
+                in_string = FALSE;
+            } else if (c == '\\' && i + 1 < n) {
+                if (b[i + 1] == 'u' && i + 5 < n && b[i + 2] == '0' && b[i + 3] == '0' &&
+                    b[i + 4] == '0' && b[i + 5] == '0')
+                    return "a string holds \\u0000 (NUL), which no field may hold";
+                i++; /* the escaped character */
+            }
+        } else if (c == '"') {
+            in_string = TRUE;
+        } else if (c == '[' || c == '{') {
+            if (++depth > PD_JSON_MAX_DEPTH)
+                return "the JSON is nested deeper than " G_STRINGIFY(PD_JSON_MAX_DEPTH) " levels";
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return NULL;
+}
+
 JsonObject *
 pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
 {
@@ -192,10 +234,19 @@ pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
                                    "the body must be JSON (Content-Type: application/json)");
         return NULL;
     }
+    if (r->body->len && memchr(r->body->data, 0, r->body->len)) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "the body holds a NUL byte");
+        return NULL;
+    }
     const char *end = NULL;
-    if (!g_utf8_validate((const char *)r->body->data, (gssize)r->body->len, &end)) {
+    if (!g_utf8_validate_len((const char *)r->body->data, r->body->len, &end)) {
         *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "the body is not UTF-8 (at byte %td)",
                                    end - (const char *)r->body->data);
+        return NULL;
+    }
+    const char *refused = json_refused((const char *)r->body->data, r->body->len);
+    if (refused) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", refused);
         return NULL;
     }
     g_autoptr(GError) error = NULL;
@@ -306,12 +357,14 @@ method_is(Request *r, const char *m)
 static enum MHD_Result
 not_allowed(Request *r, const char *allow)
 {
-    g_autofree char *json =
-        g_strdup_printf("{\"error\": \"%s %s: use %s\"}", r->method, r->url, allow);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_COPY);
+    /* the method and path are the client's: escaped like any text */
+    g_autofree char *message = g_strdup_printf("%s %s: use %s", r->method, r->url, allow);
+    char *json = error_json(message);
     r->bytes = strlen(json);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "Allow", allow);
     return pd_respond(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
 }
@@ -452,50 +505,53 @@ authorize(Request *r, enum MHD_Result *refused)
     return g_steal_pointer(&session);
 }
 
-/* Routes a request whose body has arrived. */
-static enum MHD_Result
-dispatch(Request *r)
+/* Whether @route takes the request's method; *@allow: the methods it takes. */
+static gboolean
+method_allowed(Request *r, Route route, const char **allow)
 {
-    Match m = match(r->url);
-    if (m.route == ROUTE_NONE)
-        return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
-
-    /* the method each route takes */
-    const char *allow = "GET, HEAD";
+    const char *takes = "GET, HEAD";
     gboolean allowed = method_is(r, "GET") || method_is(r, "HEAD");
-    switch (m.route) {
+    switch (route) {
     case ROUTE_LOGIN:
     case ROUTE_LOGOUT:
-        allow = "POST";
+        takes = "POST";
         allowed = method_is(r, "POST");
         break;
     case ROUTE_PHOTOS:
-        allow = "GET, HEAD, POST";
+        takes = "GET, HEAD, POST";
         allowed = allowed || method_is(r, "POST");
         break;
     case ROUTE_PHOTO:
     case ROUTE_ARTICLE:
-        allow = "GET, HEAD, PATCH";
+        takes = "GET, HEAD, PATCH";
         allowed = allowed || method_is(r, "PATCH");
         break;
     case ROUTE_ARTICLES:
-        allow = "GET, HEAD, POST";
+        takes = "GET, HEAD, POST";
         allowed = allowed || method_is(r, "POST");
         break;
     case ROUTE_ARTICLE_PHOTOS:
     case ROUTE_ACKNOWLEDGE:
-        allow = "POST";
+        takes = "POST";
         allowed = method_is(r, "POST");
         break;
     case ROUTE_PLACEMENT:
-        allow = "PATCH, DELETE";
+        takes = "PATCH, DELETE";
         allowed = method_is(r, "PATCH") || method_is(r, "DELETE");
         break;
     default:
         break;
     }
-    if (!allowed)
-        return not_allowed(r, allow);
+    *allow = takes;
+    return allowed;
+}
+
+/* Routes a request whose body has arrived (its route, method and session were checked
+ * when it began: begin()). */
+static enum MHD_Result
+dispatch(Request *r)
+{
+    Match m = match(r->url);
     if (r->too_large)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
@@ -504,11 +560,9 @@ dispatch(Request *r)
     if (m.route == ROUTE_LOGIN)
         return defer(r, pd_auth_login, 0); /* Argon2id takes a while: not on a polling thread */
 
-    /* everything else needs a session; what changes something, its CSRF token too */
-    enum MHD_Result refused;
-    g_autoptr(PdCatalogSession) session = authorize(r, &refused);
-    if (session == NULL)
-        return refused;
+    /* everything else needs a session, checked when the request began (begin()) */
+    const PdCatalogSession *session = r->session;
+    g_return_val_if_fail(session != NULL, MHD_NO);
     switch (m.route) {
     case ROUTE_LOGOUT:
         return pd_auth_logout(r, session);
@@ -541,29 +595,49 @@ dispatch(Request *r)
 }
 
 /* The first call for a request, with its headers: what can be answered before its body
- * is read (a body that will be too large, an upload without a session) is. */
+ * is read is answered now. A body that will be too large; a request that is both
+ * Content-Length and Transfer-Encoding (two framings: behind a proxy that reads the
+ * other one, a way to smuggle a second request); and for every route but the login and
+ * the static files, a request without a session (or without its CSRF token): nobody who
+ * has not logged in makes the server buffer a body. */
 static enum MHD_Result
 begin(Request *r)
 {
     r->started = TRUE;
-    gboolean upload = method_is(r, "POST") && strcmp(r->url, "/api/photos") == 0;
-    r->limit = upload ? pd_server->options.max_upload : pd_server->options.max_body;
+    Match m = match(r->url);
+    gboolean upload = m.route == ROUTE_PHOTOS && method_is(r, "POST");
+    r->limit = upload                   ? pd_server->options.max_upload
+               : m.route == ROUTE_LOGIN ? PD_LOGIN_BODY_MAX
+                                        : pd_server->options.max_body;
     if (suspicious(r->raw_uri))
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "a path may not hold \"..\", "
                                 "encoded slashes, backslashes or NUL");
     const char *length =
         MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Content-Length");
+    const char *chunked =
+        MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (length && chunked)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "a request has either Content-Length or Transfer-Encoding, not "
+                                "both");
     if (length && g_ascii_strtoull(length, NULL, 10) > r->limit)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
+    /* the route and its method first (no secret), then the session */
+    if (m.route == ROUTE_NONE)
+        return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
+    const char *allow = NULL;
+    if (!method_allowed(r, m.route, &allow))
+        return not_allowed(r, allow);
+    if (m.route == ROUTE_ASSET || m.route == ROUTE_LOGIN)
+        return MHD_YES;
+    enum MHD_Result refused;
+    r->session = authorize(r, &refused);
+    if (r->session == NULL)
+        return refused;
     if (!upload)
         return MHD_YES;
-    /* an upload is refused before it is read, when it would be refused after */
-    enum MHD_Result refused;
-    g_autoptr(PdCatalogSession) session = authorize(r, &refused);
-    if (session == NULL)
-        return refused;
     g_autoptr(GError) error = NULL;
     if (!pd_upload_begin(r, &error))
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
@@ -639,11 +713,13 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     if (log && r->method) {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
         g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+        /* the client's words, escaped: a method or target cannot forge a log line */
         g_autofree char *uri = g_strescape(r->raw_uri ? r->raw_uri : "-", NULL);
+        g_autofree char *method = g_strescape(r->method, NULL);
         g_autofree char *line =
             g_strdup_printf("%s %s %s \"%s %s\" %d %" G_GUINT64_FORMAT " %.1fms%s\n", at,
-                            r->address, r->user ? r->user : "-", r->method, uri, r->status,
-                            r->bytes, (g_get_monotonic_time() - r->began) / 1000.0,
+                            r->address, r->user ? r->user : "-", method, uri, r->status, r->bytes,
+                            (g_get_monotonic_time() - r->began) / 1000.0,
                             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut off)");
         g_mutex_lock(&pd_server->log_lock);
         fputs(line, log);
@@ -652,6 +728,7 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     }
     if (r->upload)
         pd_upload_free(r->upload);
+    pd_catalog_session_free(r->session);
     if (r->ready) /* the client left before the worker's answer could go */
         MHD_destroy_response(r->ready);
     g_byte_array_unref(r->body);
@@ -771,6 +848,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     }
     pd_cache_init();
     server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
+    server.logins = g_thread_pool_new(run_work, NULL, PD_LOGIN_THREADS, FALSE, NULL);
 
     guint threads = options->threads ? options->threads : g_get_num_processors();
 
@@ -799,6 +877,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
                     "cannot serve on %s: the HTTP server did not start", options->listen);
         g_thread_pool_free(server.workers, TRUE, FALSE);
+        g_thread_pool_free(server.logins, TRUE, FALSE);
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;
     }
@@ -815,7 +894,8 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     sigwait(&stop, &sig);
     /* the work in hand finishes (its connections resumed) before the daemon stops */
     g_thread_pool_free(server.workers, FALSE, TRUE);
-    server.workers = NULL;
+    g_thread_pool_free(server.logins, FALSE, TRUE);
+    server.workers = server.logins = NULL;
     MHD_stop_daemon(daemon);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     g_hash_table_unref(server.failures);

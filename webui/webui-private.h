@@ -12,6 +12,14 @@ G_BEGIN_DECLS
 
 typedef struct Upload Upload;
 
+/* Limits on what a request may hold (besides PdServeOptions'): JSON nested at most this
+ * deep (json-glib parses recursively), a login's body, a user name. */
+#define PD_JSON_MAX_DEPTH 32
+#define PD_LOGIN_BODY_MAX 4096
+#define PD_USER_NAME_MAX  256
+/* Threads checking passwords: each Argon2id check takes ~64 MiB and a few tens of ms. */
+#define PD_LOGIN_THREADS 2
+
 /* One HTTP request, from its first line to its response. */
 typedef struct Request Request;
 struct Request {
@@ -24,11 +32,12 @@ struct Request {
     GByteArray *body;   /* a JSON body as it arrives */
     gsize limit;        /* the most body accepted */
     gboolean too_large;
-    Upload *upload; /* POST /api/photos */
-    gint64 began;   /* monotonic microseconds */
-    int status;     /* of the response sent */
-    guint64 bytes;  /* of the response body */
-    char *user;     /* logged in as, for the log */
+    Upload *upload;            /* POST /api/photos */
+    gint64 began;              /* monotonic microseconds */
+    int status;                /* of the response sent */
+    guint64 bytes;             /* of the response body */
+    char *user;                /* logged in as, for the log */
+    PdCatalogSession *session; /* checked when the request began; NULL for the login */
     /* Slow work (an upload's ingest, a package) runs on a worker thread while the
      * connection is suspended, so that the polling thread serves the others meanwhile;
      * its answer waits here until the connection resumes. */
@@ -47,7 +56,8 @@ typedef struct {
     GMutex log_lock;
     GMutex throttle_lock;
     GHashTable *failures; /* "user:NAME" or "address:ADDR" -> Failures */
-    GThreadPool *workers; /* for Request.work */
+    GThreadPool *workers; /* for Request.work: uploads, packages */
+    GThreadPool *logins;  /* for logins (Argon2id): PD_LOGIN_THREADS of them */
 } Server;
 
 extern Server *pd_server;
