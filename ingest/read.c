@@ -62,6 +62,20 @@ find_loader(PdFormat format)
     return t ? t : vips_type_find("VipsOperation", loader_name[format]);
 }
 
+/* libvips opens only what photodesk reads: every loader is blocked inside libvips, then
+ * the five photodesk supports are let through; whatever bytes reach any libvips call,
+ * no other decoder (GIF, SVG, PDF, FITS...) ever runs on them. */
+static void
+allow_only_photo_loaders(void)
+{
+    static const char *const allowed[] = {"VipsForeignLoadJpeg", "VipsForeignLoadPng",
+                                          "VipsForeignLoadWebp", "VipsForeignLoadTiff",
+                                          "VipsForeignLoadHeif"};
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    for (gsize i = 0; i < G_N_ELEMENTS(allowed); i++)
+        vips_operation_block_set(allowed[i], FALSE);
+}
+
 /* The HEIF loader is a libvips module whose decoder libraries take milliseconds to
  * initialise; it is loaded when the first HEIF file arrives. */
 static GType
@@ -77,8 +91,8 @@ heif_loader(void)
             if (heif) {
                 g_module_make_resident(heif);
                 type = find_loader(PD_FORMAT_HEIF);
-                /* the new loader must obey the block on untrusted loaders too */
-                vips_block_untrusted_set(TRUE);
+                /* what the module brought obeys the blocks too */
+                allow_only_photo_loaders();
             }
         }
 #endif
@@ -114,15 +128,14 @@ pd_ingest_init(const char *argv0, GError **error)
     else
         g_unsetenv("VIPSHOME");
     if (r != 0) {
+        g_autofree char *why = vips_error_buffer_copy();
         g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INIT, "libvips failed to start: %s",
-                    vips_error_buffer());
-        vips_error_clear();
+                    why);
         g_once_init_leave(&once, 1);
         return FALSE;
     }
-    /* Photos come from outside: only the loaders libvips itself considers safe for
-     * untrusted input; photodesk calls those by name anyway. */
-    vips_block_untrusted_set(TRUE);
+    /* Photos come from outside: only the five loaders photodesk uses may run. */
+    allow_only_photo_loaders();
     /* A photo is read once; the operation cache would only hold on to its buffer. */
     vips_cache_set_max(0);
     /* Parallelism is one photo per worker; libvips' own threads add little. */
@@ -1142,8 +1155,8 @@ read_input(const Input *in, PdFormat format, gboolean *need_more)
         image = src.jpeg_probe ? load_header(format, src.jpeg_probe->data, src.jpeg_probe->len)
                                : load_header(format, in->d, in->n);
         if (image == NULL) {
-            g_autofree char *msg = g_strdup(vips_error_buffer());
-            vips_error_clear();
+            /* copied and cleared under libvips' lock: other workers write to it too */
+            g_autofree char *msg = vips_error_buffer_copy();
             g_strstrip(msg);
             g_strdelimit(msg, "\n", ' ');
             pd_meta_warn(meta, TRUE, "%s header unreadable: %s", pd_format_name(format),

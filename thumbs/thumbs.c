@@ -56,12 +56,12 @@ pd_thumbs_hash_distance(guint64 a, guint64 b)
     return __builtin_popcountll(a ^ b);
 }
 
-/* libvips' error buffer is shared by the process: take it once, right here. */
+/* libvips' error buffer is shared by the process: taken once, right here, copied and
+ * cleared under libvips' own lock (other workers append to it meanwhile). */
 static void
 vips_failure(GError **error, PdThumbsError code, const char *what)
 {
-    g_autofree char *msg = g_strdup(vips_error_buffer());
-    vips_error_clear();
+    g_autofree char *msg = vips_error_buffer_copy();
     g_strstrip(msg);
     g_strdelimit(msg, "\n", ' ');
     g_set_error(error, PD_THUMBS_ERROR, code, "%s: %s", what,

@@ -4,6 +4,7 @@
  * blocks built byte by byte and spliced in, so each rule is tested on exactly the
  * layout it is about. */
 #include "ingest/ingest.h"
+#include "thumbs/thumbs.h"
 
 #include <string.h>
 #include <vips/vips.h>
@@ -662,6 +663,34 @@ test_text_output_controls(void)
     g_assert_nonnull(strstr(text, "\\x1b[2J"));
 }
 
+/* GIF bytes reach no decoder, whatever the entry point: photodesk's sniffing refuses
+ * them, and inside libvips every loader but the five photodesk reads is blocked. */
+static void
+test_gif_blocked(void)
+{
+    static const guint8 gif[] = {'G',  'I',  'F',  '8',  '9',  'a',  0x01, 0x00, 0x01, 0x00, 0x80,
+                                 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x21, 0xF9, 0x04,
+                                 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
+    g_autoptr(GError) error = NULL;
+    g_assert_null(pd_ingest_read_buffer(gif, sizeof gif, &error));
+    g_assert_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_FORMAT);
+    g_clear_error(&error);
+    VipsImage *direct = vips_image_new_from_buffer(gif, sizeof gif, "", NULL);
+    g_assert_null(direct);
+    g_autofree char *why = vips_error_buffer_copy();
+    g_test_message("libvips: %s", why);
+    g_assert_null(pd_thumbs_render(gif, sizeof gif, NULL, &error));
+    g_assert_nonnull(error);
+    /* the five still open */
+    g_autoptr(GBytes) jpeg = base_image("jpeg");
+    gsize n = 0;
+    const void *data = g_bytes_get_data(jpeg, &n);
+    VipsImage *ok = vips_image_new_from_buffer(data, n, "", NULL);
+    g_assert_nonnull(ok);
+    g_object_unref(ok);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -684,5 +713,6 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/png-empty-exif-profile", test_png_empty_exif_profile);
     g_test_add_func("/ingest/read/json-output", test_json_output);
     g_test_add_func("/ingest/read/text-output-controls", test_text_output_controls);
+    g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     return g_test_run();
 }
