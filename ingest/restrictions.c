@@ -224,6 +224,17 @@ credit_text(const char *piece, const char *at)
     return g_steal_pointer(&rest);
 }
 
+/* @needle (ASCII, upper case) in @hay, whatever its case; NULL when it is not there. */
+static const char *
+find_ascii_caseless(const char *hay, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (g_ascii_strncasecmp(p, needle, n) == 0)
+            return p;
+    return NULL;
+}
+
 static void
 read_piece(PdRestrictions *r, const char *piece)
 {
@@ -235,11 +246,13 @@ read_piece(PdRestrictions *r, const char *piece)
         r->editorial_only = TRUE;
         known = TRUE;
     }
-    const char *mc = strstr(upper, "MANDATORY CREDIT");
-    if (mc) {
+    if (strstr(upper, "MANDATORY CREDIT")) {
         r->mandatory_credit = TRUE;
-        if (r->mandatory_credit_text == NULL)
-            r->mandatory_credit_text = credit_text(piece, piece + (mc - upper));
+        /* found again in the piece itself: upper case is not always as many bytes
+         * ("ﬁ" is "FI"), so an offset into @upper is not one into @piece */
+        const char *mc = find_ascii_caseless(piece, "MANDATORY CREDIT");
+        if (r->mandatory_credit_text == NULL && mc)
+            r->mandatory_credit_text = credit_text(piece, mc);
         known = TRUE;
     }
     /* Reuters writes NARCH (and NARCH30: not after 30 days) */

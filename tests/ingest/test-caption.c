@@ -387,6 +387,27 @@ test_hostile(void)
     }
 }
 
+/* A mandatory credit after letters whose capitals are not as many bytes (the ligature
+ * "ﬁ" is "FI", "ı" is "I"): the credit's text is read from where the words are, whole,
+ * not from where they are in the capitals. Found by fuzz-caption. */
+static void
+test_mandatory_credit_after_ligatures(void)
+{
+    static const char *const inputs[] = {
+        "\xef\xac\x81le \xef\xac\x81le \xef\xac\x81le MANDATORY CREDIT: Photo \xc3\xa9quipe",
+        "\xc4\xb1\xc4\xb1\xc4\xb1\xc4\xb1 Mandatory Credit \"AP Photo / Kır\"",
+        "stra\xc3\x9f\x65 MANDATORY CREDIT Sputnik",
+    };
+    const char *const expected[] = {"Photo \xc3\xa9quipe", "AP Photo / Kır", "Sputnik"};
+    for (gsize i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        PdRestrictions r = {0};
+        pd_restrictions_add_text(&r, inputs[i]);
+        g_assert_true(r.mandatory_credit);
+        g_assert_cmpstr(r.mandatory_credit_text, ==, expected[i]);
+        pd_restrictions_clear(&r);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -400,5 +421,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/caption/disagreement", test_disagreement);
     g_test_add_func("/ingest/caption/slug", test_slug);
     g_test_add_func("/ingest/caption/hostile", test_hostile);
+    g_test_add_func("/ingest/caption/mandatory-credit-after-ligatures",
+                    test_mandatory_credit_after_ligatures);
     return g_test_run();
 }
