@@ -1481,17 +1481,11 @@ pd_catalog_get_picture_renditions(PdCatalog *c, gint64 id, const char *picture, 
     return read_renditions(c, st, error);
 }
 
-GPtrArray *
-pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
+/* Reads the versions @st gives (id, version, at, by_user, by_ingest, original_sha256,
+ * picture, picture_changed, seen_by, seen_at), then their changes; @st is bound. */
+static GPtrArray *
+read_versions(PdCatalog *c, sqlite3_stmt *st, GError **error)
 {
-    sqlite3_stmt *st = statement(c,
-                                 "SELECT id, version, at, by_user, by_ingest, original_sha256,"
-                                 " picture, picture_changed, seen_by, seen_at"
-                                 " FROM versions WHERE photo_id = ?1 ORDER BY version",
-                                 error);
-    if (st == NULL)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_version_free);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     int r;
@@ -1542,6 +1536,38 @@ pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
         return NULL;
     }
     return out;
+}
+
+#define VERSION_COLUMNS                                                                            \
+    "id, version, at, by_user, by_ingest, original_sha256, picture, picture_changed, seen_by,"     \
+    " seen_at"
+
+GPtrArray *
+pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = statement(
+        c, "SELECT " VERSION_COLUMNS " FROM versions WHERE photo_id = ?1 ORDER BY version", error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    return read_versions(c, st, error);
+}
+
+GPtrArray *
+pd_catalog_get_versions_page(PdCatalog *c, gint64 id, int before, int limit, GError **error)
+{
+    /* the newest @limit before @before, given oldest first like every version list */
+    sqlite3_stmt *st = statement(c,
+                                 "SELECT * FROM (SELECT " VERSION_COLUMNS
+                                 " FROM versions WHERE photo_id = ?1 AND version < ?2"
+                                 " ORDER BY version DESC LIMIT ?3) ORDER BY version",
+                                 error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, before > 0 ? before : G_MAXINT);
+    sqlite3_bind_int(st, 3, limit);
+    return read_versions(c, st, error);
 }
 
 gboolean

@@ -193,6 +193,10 @@ GPtrArray *pd_catalog_get_picture_renditions(PdCatalog *catalog, gint64 id, cons
 gboolean pd_catalog_get_file(PdCatalog *catalog, gint64 id, const char *name, const char *picture,
                              char **sha256, char **ext, char **format, GError **error);
 GPtrArray *pd_catalog_get_versions(PdCatalog *catalog, gint64 id, GError **error);
+/* A page of them: the newest @limit versions before @before (0: the newest there are),
+ * oldest first. */
+GPtrArray *pd_catalog_get_versions_page(PdCatalog *catalog, gint64 id, int before, int limit,
+                                        GError **error);
 /* Records that @by_user has seen version @version of photo @id (a re-send from the wire
  * over an editor's correction, kept as the wire sent it). */
 gboolean pd_catalog_acknowledge_version(PdCatalog *catalog, gint64 id, int version,

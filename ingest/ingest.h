@@ -226,7 +226,9 @@ char *pd_ingest_show_json(const char *library, gint64 id, GError **error);
 char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
 
 /* The same object for the web UI from an open catalog, with the URLs of the photo's
- * files (/photos/ID/NAME?v=SHA256) instead of their paths. */
+ * files (/photos/ID/NAME?v=SHA256) instead of their paths, and only its newest
+ * PD_PHOTO_VERSIONS versions ("versions_total" says how many there are). */
+#define PD_PHOTO_VERSIONS 20
 char *pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error);
 
 /* The 409 answer to a change made on version @seen of photo @id after it moved on:
@@ -236,9 +238,12 @@ char *pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error);
 char *pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
                               GError **error);
 
-/* {"versions": [...]}: the photo's versions newest first, each with its time, the user or
- * the ingest that made it, and the fields it changed from what to what. */
-char *pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error);
+/* {"versions": [...], "total", "next_before"}: the photo's versions newest first, the
+ * newest @limit of those before version @before (0: all of the newest), each with its
+ * time, the user or the ingest that made it, its picture and the fields it changed from
+ * what to what; "next_before" is the @before of the next page, null at the first
+ * version. */
+char *pd_ingest_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error);
 
 /* What an editor corrects in a photo: each field NULL to leave it, "" to empty it. */
 typedef struct {

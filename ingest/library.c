@@ -222,14 +222,18 @@ shown_clear(Shown *s)
         pd_store_close(s->store);
 }
 
+/* Photo @id with its renditions, articles and versions: the newest @versions of them, or
+ * (0) every one. */
 static gboolean
-load_from(PdCatalog *cat, gint64 id, Shown *s, GError **error)
+load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
 {
     s->photo = pd_catalog_get_photo(cat, id, error);
     if (s->photo == NULL)
         return FALSE;
     s->renditions = pd_catalog_get_renditions(cat, id, error);
-    s->versions = s->renditions ? pd_catalog_get_versions(cat, id, error) : NULL;
+    s->versions = !s->renditions ? NULL
+                  : versions     ? pd_catalog_get_versions_page(cat, id, 0, versions, error)
+                                 : pd_catalog_get_versions(cat, id, error);
     s->articles = s->versions ? pd_catalog_photo_articles(cat, id, error) : NULL;
     return s->articles != NULL;
 }
@@ -245,7 +249,7 @@ load_shown(const char *library, gint64 id, Shown *s, GError **error)
         return FALSE;
     }
     g_autoptr(PdCatalog) cat = pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
-    if (cat == NULL || !load_from(cat, id, s, error))
+    if (cat == NULL || !load_from(cat, id, 0, s, error))
         return FALSE;
     s->store = pd_store_open(library, error);
     s->own_store = TRUE;
@@ -428,6 +432,8 @@ photo_json(const Shown *s, gboolean urls)
     g_string_append_c(o, ']');
     pd_json_key(o, "wire_resent");
     pd_json_wire_resent(o, s->versions);
+    /* on the web, the newest versions only (GET .../history pages through the rest) */
+    pd_json_int(o, "versions_total", p->version, TRUE);
     pd_json_key(o, "versions");
     pd_json_versions(o, s->versions, FALSE, urls ? p->id : 0);
     pd_json_key(o, "articles");
@@ -457,25 +463,29 @@ char *
 pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error)
 {
     Shown s = {0};
-    char *json = load_from(catalog, id, &s, error) ? photo_json(&s, TRUE) : NULL;
+    char *json = load_from(catalog, id, PD_PHOTO_VERSIONS, &s, error) ? photo_json(&s, TRUE) : NULL;
     shown_clear(&s);
     return json;
 }
 
 char *
-pd_ingest_history_json(PdCatalog *catalog, gint64 id, GError **error)
+pd_ingest_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error)
 {
-    Shown s = {0};
-    char *json = NULL;
-    if (load_from(catalog, id, &s, error)) {
-        GString *o = g_string_new("{");
-        pd_json_key(o, "versions");
-        pd_json_versions(o, s.versions, TRUE, id);
-        g_string_append_c(o, '}');
-        json = g_string_free(o, FALSE);
-    }
-    shown_clear(&s);
-    return json;
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
+    if (p == NULL)
+        return NULL;
+    g_autoptr(GPtrArray) versions = pd_catalog_get_versions_page(catalog, id, before, limit, error);
+    if (versions == NULL)
+        return NULL;
+    GString *o = g_string_new("{");
+    pd_json_key(o, "versions");
+    pd_json_versions(o, versions, TRUE, id);
+    pd_json_int(o, "total", p->version, TRUE);
+    /* versions run 1, 2, ...: the oldest given says whether there are older ones */
+    int oldest = versions->len ? ((PdCatalogVersion *)g_ptr_array_index(versions, 0))->version : 1;
+    pd_json_int(o, "next_before", oldest, oldest > 1);
+    g_string_append_c(o, '}');
+    return g_string_free(o, FALSE);
 }
 
 /* One field's changes over several versions: what it was, what it is, and who changed it. */
@@ -499,7 +509,7 @@ pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *mes
                         GError **error)
 {
     Shown s = {0};
-    if (!load_from(catalog, id, &s, error)) {
+    if (!load_from(catalog, id, 0, &s, error)) {
         shown_clear(&s);
         return NULL;
     }

@@ -86,9 +86,14 @@ pd_api_photo(Request *r, gint64 id)
 enum MHD_Result
 pd_api_history(Request *r, gint64 id)
 {
+    enum MHD_Result result;
+    int limit = 50, before = 0;
+    if (!int_arg(r, "limit", 1, 500, &limit, &result) ||
+        !int_arg(r, "before", 1, G_MAXINT, &before, &result))
+        return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    char *json = cat ? pd_ingest_history_json(cat, id, &error) : NULL;
+    char *json = cat ? pd_ingest_history_json(cat, id, before, limit, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 

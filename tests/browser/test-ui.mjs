@@ -368,6 +368,28 @@ await step('the wire re-sends a corrected photo: the page says so, the correctio
   expect((await page.inputValue('#edit-caption')).includes(XSS), 'the correction is back');
 });
 
+await step('a long history pages: the newest first, older ones on demand', async () => {
+  const id = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((r) => r.results[0].id));
+  await page.evaluate(async (pid) => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    for (let i = 0; i < 60; i++) {
+      await fetch(`/api/photos/${pid}`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ headline: `Norway Fishing ${i}` }),
+      });
+    }
+  }, id);
+  await page.goto(`${url}#/articles`);
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#older-versions').waitFor();
+  expect(await page.locator('#history > li').count() === 50, 'the newest 50 versions');
+  await page.click('#older-versions');
+  await page.waitForFunction(() => document.querySelectorAll('#history > li').length === 61);
+  expect(await page.locator('#older-versions').count() === 0, 'no more to show');
+  expect((await page.locator('#history > li').last().textContent()).includes('Version 1,'), 'down to the first');
+});
+
 await step('log out', async () => {
   await page.click('#logout');
   await page.locator('#login-view').waitFor();

@@ -95,6 +95,21 @@ get(const char *url)
     return o;
 }
 
+/* Every version of the photo, oldest first (from its history, which pages). */
+static GPtrArray *
+all_versions(void)
+{
+    g_autofree char *url =
+        g_strdup_printf("/api/photos/%" G_GINT64_FORMAT "/history?limit=500", photo_id);
+    g_autoptr(JsonObject) h = get(url);
+    g_assert_true(json_object_get_null_member(h, "next_before"));
+    JsonArray *vs = json_object_get_array_member(h, "versions");
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+    for (guint i = json_array_get_length(vs); i > 0; i--)
+        g_ptr_array_add(out, json_object_ref(json_array_get_object_element(vs, i - 1)));
+    return out;
+}
+
 static void
 run_editors(GThreadFunc func, Editor *editors, int rounds)
 {
@@ -133,9 +148,10 @@ test_own_fields(void)
     }
     g_assert_cmpint(json_object_get_int_member(after, "version"), ==, version + saved);
     /* each version: its user's field alone */
-    JsonArray *versions = json_object_get_array_member(after, "versions");
-    for (guint v = (guint)version; v < json_array_get_length(versions); v++) {
-        JsonObject *o = json_array_get_object_element(versions, v);
+    g_autoptr(GPtrArray) versions = all_versions();
+    g_assert_cmpuint(versions->len, ==, (guint)(version + saved));
+    for (guint v = (guint)version; v < versions->len; v++) {
+        JsonObject *o = g_ptr_array_index(versions, v);
         const char *user = json_object_get_string_member(o, "user");
         int who = -1;
         for (int i = 0; i < EDITORS; i++)
@@ -150,6 +166,48 @@ test_own_fields(void)
     }
     for (int i = 0; i < EDITORS; i++)
         editor_clear(&editors[i]);
+}
+
+/* A photo edited hundreds of times: its answer carries the newest versions, its history
+ * pages through every one. */
+static void
+test_history_pages(void)
+{
+    g_autofree char *url = photo_url();
+    g_autoptr(JsonObject) photo = get(url);
+    gint64 total = json_object_get_int_member(photo, "version");
+    g_assert_cmpint(total, >, 100);
+    g_assert_cmpint(json_object_get_int_member(photo, "versions_total"), ==, total);
+    JsonArray *inline_versions = json_object_get_array_member(photo, "versions");
+    g_assert_cmpuint(json_array_get_length(inline_versions), ==, 20);
+    g_assert_cmpint(
+        json_object_get_int_member(json_array_get_object_element(inline_versions, 19), "version"),
+        ==, total);
+    gint64 before = 0, seen = 0, expect = total;
+    for (int page = 0; page < 100; page++) {
+        g_autofree char *target =
+            before ? g_strdup_printf("%s/history?limit=37&before=%" G_GINT64_FORMAT, url, before)
+                   : g_strdup_printf("%s/history?limit=37", url);
+        g_autoptr(JsonObject) h = get(target);
+        g_assert_cmpint(json_object_get_int_member(h, "total"), ==, total);
+        JsonArray *vs = json_object_get_array_member(h, "versions");
+        g_assert_cmpuint(json_array_get_length(vs), <=, 37);
+        for (guint i = 0; i < json_array_get_length(vs); i++) /* newest first, none missed */
+            g_assert_cmpint(
+                json_object_get_int_member(json_array_get_object_element(vs, i), "version"), ==,
+                expect--);
+        seen += json_array_get_length(vs);
+        if (json_object_get_null_member(h, "next_before"))
+            break;
+        before = json_object_get_int_member(h, "next_before");
+    }
+    g_assert_cmpint(seen, ==, total);
+    g_autofree char *bad = g_strdup_printf("%s/history?limit=501", url);
+    Session s = login_user("anna", "pw-anna");
+    Reply r = http("GET", bad, s.cookie, NULL, 0);
+    g_assert_cmpint(r.status, ==, 400);
+    reply_clear(&r);
+    session_clear(&s);
 }
 
 /* ---------------------------------------------------------------- one field, with versions */
@@ -212,10 +270,11 @@ test_same_field_with_versions(void)
     g_test_message("%d saved, %d refused as stale", saved, conflicts);
     g_assert_cmpint(saved, >, 0);
     g_assert_cmpint(json_object_get_int_member(after, "version"), ==, version + saved);
-    JsonArray *versions = json_object_get_array_member(after, "versions");
+    g_autoptr(GPtrArray) versions = all_versions();
+    g_assert_cmpuint(versions->len, ==, (guint)(version + saved));
     const char *previous = json_object_get_string_member(before, "caption");
-    for (guint v = (guint)version; v < json_array_get_length(versions); v++) {
-        JsonObject *o = json_array_get_object_element(versions, v);
+    for (guint v = (guint)version; v < versions->len; v++) {
+        JsonObject *o = g_ptr_array_index(versions, v);
         JsonObject *c =
             json_array_get_object_element(json_object_get_array_member(o, "changes"), 0);
         g_assert_cmpstr(json_object_get_string_member(c, "field"), ==, "caption");
@@ -421,6 +480,7 @@ main(int argc, char **argv)
     start_desk();
     g_test_add_func("/concurrency/own-fields", test_own_fields);
     g_test_add_func("/concurrency/same-field-with-versions", test_same_field_with_versions);
+    g_test_add_func("/concurrency/history-pages", test_history_pages);
     g_test_add_func("/concurrency/articles-while-ingesting", test_articles_while_ingesting);
     int status = g_test_run();
     serve_stop(&server);

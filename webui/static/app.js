@@ -532,6 +532,23 @@ function history(h, id = null) {
   return ol;
 }
 
+// A button for the versions before the page of history shown, when there are some.
+function olderVersions(id, h) {
+  if (!h.next_before) return null;
+  const button = el('button', { type: 'button', class: 'secondary', id: 'older-versions', text: `Older versions (${h.next_before - 1} more)` });
+  button.addEventListener('click', async () => {
+    try {
+      const older = await api('GET', `/api/photos/${id}/history?before=${h.next_before}`);
+      $('history').append(...history(older).children);
+      const next = olderVersions(id, older);
+      if (next) button.replaceWith(next); else button.remove();
+    } catch (e) {
+      button.replaceWith(el('p', { class: 'error', text: e.message }));
+    }
+  });
+  return button;
+}
+
 async function showPhoto(id, known, { mine = null, conflict = null } = {}) {
   const view = $('photo-view');
   // never the previous photo's page, not even while this one loads
@@ -558,7 +575,7 @@ async function showPhoto(id, known, { mine = null, conflict = null } = {}) {
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p)),
         el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
         el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, mine, conflict)),
-        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'))));
+        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'), olderVersions(p.id, h))));
   } catch (e) {
     if (view.dataset.id === String(id)) view.replaceChildren(el('p', { class: 'error', text: e.message }));
   }
