@@ -26,6 +26,19 @@ rss_kib(void)
     return g_ascii_strtoll(at + strlen("VmRSS:"), NULL, 10);
 }
 
+/* Whether resident memory says what the server keeps: not under AddressSanitizer, which
+ * holds freed memory back in its quarantine (the server is built as the test is). */
+static gboolean
+memory_is_measured(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    g_test_message("memory not compared: AddressSanitizer keeps freed memory in quarantine");
+    return FALSE;
+#else
+    return TRUE;
+#endif
+}
+
 static void
 alive(void)
 {
@@ -167,7 +180,8 @@ test_anonymous_bodies(void)
     g_test_message("resident memory %" G_GINT64_FORMAT " KiB before, %" G_GINT64_FORMAT
                    " KiB after %d anonymous 1 MB bodies",
                    before, after, N);
-    g_assert_cmpint(after - before, <, 4 * 1024);
+    if (memory_is_measured())
+        g_assert_cmpint(after - before, <, 4 * 1024);
     alive();
 }
 
@@ -238,7 +252,8 @@ test_name_flood(void)
     g_test_message("resident memory %" G_GINT64_FORMAT " KiB before, %" G_GINT64_FORMAT
                    " KiB after 3,030 failed logins with new or enormous names",
                    before, after);
-    g_assert_cmpint(after - before, <, 16 * 1024);
+    if (memory_is_measured())
+        g_assert_cmpint(after - before, <, 16 * 1024);
     alive();
 }
 
