@@ -109,6 +109,8 @@ typedef struct {
     char image_sha256[65];
 
     gboolean damaged;    /* some structure was broken; what could be read is here */
+    char *image_damage;  /* the image data cannot be the picture the header describes (a
+                            size it could never hold): why; else NULL. Not ingested. */
     GPtrArray *warnings; /* of char *: what was odd, damaged or repaired */
 } PdPhotoMeta;
 

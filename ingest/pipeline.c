@@ -162,6 +162,10 @@ process(Run *run, PdCatalog *catalog, const char *path)
         reject(o, "%s", error->message);
         return o;
     }
+    if (meta->image_damage) {
+        reject(o, "%s", meta->image_damage);
+        return o;
+    }
 
     /* The same bytes again: nothing to do (the writer confirms). */
     gint64 known = 0;

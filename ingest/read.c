@@ -585,6 +585,26 @@ has_end_marker(const Input *in, gsize from, gsize *end_of_image)
     return FALSE;
 }
 
+/* Whether @bytes of Huffman-coded image data can hold a picture of @w x @h: every 8 x 8
+ * block of luminance takes at least one bit (its DC difference, even in a progressive
+ * file's first scan), so fewer bytes than an eighth of the blocks is a header that lies
+ * about the size, or data cut and closed with an end marker. libjpeg fills what is
+ * missing with grey and only warns; the picture would be stored at a size it never had. */
+static void
+check_scan_size(PdPhotoMeta *meta, int w, int h, gsize bytes)
+{
+    guint64 blocks = (guint64)((w + 7) / 8) * (guint64)((h + 7) / 8);
+    if ((guint64)bytes * 8 >= blocks)
+        return;
+    g_free(meta->image_damage);
+    meta->image_damage = g_strdup_printf(
+        "JPEG: %zu bytes of image data cannot hold %d x %d pixels (not even one bit for each "
+        "of its %" G_GUINT64_FORMAT " blocks): the header lies about the size, or the data was "
+        "cut short",
+        bytes, w, h, blocks);
+    pd_meta_warn(meta, TRUE, "%s", meta->image_damage);
+}
+
 static void
 walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
 {
@@ -688,6 +708,7 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
         } else if (is_sof(m) && plen >= 5 && src->sof_width == 0) {
             src->sof_height = be16(p + 1);
             src->sof_width = be16(p + 3);
+            src->sof_huffman = m <= 0xC7;
         } else if (m == 0xDA) {
             scan = TRUE;
         }
@@ -702,6 +723,9 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
         pd_meta_warn(meta, TRUE,
                      "JPEG: file is truncated inside the image data (no end of "
                      "image marker)");
+    if (scan && src->sof_huffman && src->sof_width > 0 && src->sof_height > 0)
+        check_scan_size(meta, src->sof_width, src->sof_height,
+                        (end_of_image > pos ? end_of_image : in->size) - pos);
     if (scan && end_of_image > pos && src->jpeg_probe) {
         /* The picture without its metadata: the structural segments and the scan. A
          * re-transmission with a corrected caption has the same; see PdPhotoMeta. */
@@ -1313,6 +1337,7 @@ pd_photo_meta_free(PdPhotoMeta *meta)
                         &meta->model};
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(*strings[i]);
+    g_free(meta->image_damage);
     g_ptr_array_unref(meta->keywords);
     g_ptr_array_unref(meta->warnings);
     g_ptr_array_unref(meta->checks);

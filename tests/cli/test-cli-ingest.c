@@ -353,14 +353,33 @@ test_bad_input(void)
     }
     g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
     g_assert_cmpint(symlink("/nonexistent/photo.jpg", dangling), ==, 0);
+    /* a small JPEG whose header claims 12000 x 12000 */
+    g_autofree char *small = make_photo("small.jpg", 200, 100, 5, NULL, 0);
+    {
+        g_autofree char *data = NULL;
+        gsize n = 0;
+        g_assert_true(g_file_get_contents(small, &data, &n, NULL));
+        for (gsize i = 2; i + 9 < n; i++) {
+            if ((guint8)data[i] == 0xFF && (guint8)data[i + 1] == 0xC0) {
+                data[i + 5] = data[i + 7] = (char)(12000 >> 8);
+                data[i + 6] = data[i + 8] = (char)(12000 & 0xFF);
+                break;
+            }
+        }
+        g_autofree char *liar = g_build_filename(workdir, "liar.jpg", NULL);
+        g_assert_true(g_file_set_contents(liar, data, (gssize)n, NULL));
+        g_unlink(small);
+    }
 
     Run r = RUN("ingest", "--json", "--max-megapixels", "0.5", "empty.jpg", "notes.jpg", "good.jpg",
-                "cut.jpg", "big.jpg", "fifo.jpg", "gone.jpg");
+                "cut.jpg", "big.jpg", "fifo.jpg", "gone.jpg", "liar.jpg");
     g_assert_cmpint(r.status, ==, 1);
     g_autoptr(GHashTable) h = results(r.out);
     g_assert_cmpstr(status_of(h, "good.jpg"), ==, "added");
-    const char *bad[] = {"empty.jpg", "notes.jpg", "cut.jpg", "big.jpg", "fifo.jpg", "gone.jpg"};
-    const char *why[] = {"empty", "text", "", "megapixels", "regular", "No such file"};
+    const char *bad[] = {"empty.jpg", "notes.jpg", "cut.jpg", "big.jpg",
+                         "fifo.jpg",  "gone.jpg",  "liar.jpg"};
+    const char *why[] = {
+        "empty", "text", "", "megapixels", "regular", "No such file", "cannot hold 12000 x 12000"};
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_assert_cmpstr(status_of(h, bad[i]), ==, "rejected");
         JsonObject *o = g_hash_table_lookup(h, bad[i]);

@@ -691,6 +691,40 @@ test_gif_blocked(void)
     g_object_unref(ok);
 }
 
+/* A JPEG whose SOF claims far more pixels than its data can hold: damaged, and the
+ * reason kept for ingest to refuse it; the same file with its true size is whole. */
+static void
+test_lying_size(void)
+{
+    VipsImage *noise = NULL, *img = NULL;
+    g_assert_cmpint(vips_gaussnoise(&noise, 200, 100, "seed", 3, NULL), ==, 0);
+    g_assert_cmpint(vips_cast_uchar(noise, &img, NULL), ==, 0);
+    void *buf = NULL;
+    size_t len = 0;
+    g_assert_cmpint(vips_jpegsave_buffer(img, &buf, &len, NULL), ==, 0);
+    g_object_unref(noise);
+    g_object_unref(img);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdPhotoMeta) whole = pd_ingest_read_buffer(buf, len, &error);
+    g_assert_null(whole->image_damage);
+    g_assert_false(whole->damaged);
+    guint8 *d = buf;
+    for (size_t i = 2; i + 9 < len; i++) {
+        if (d[i] == 0xFF && d[i + 1] == 0xC0) { /* SOF0: length, precision, height, width */
+            d[i + 5] = 12000 >> 8;
+            d[i + 6] = 12000 & 0xFF;
+            d[i + 7] = 12000 >> 8;
+            d[i + 8] = 12000 & 0xFF;
+            break;
+        }
+    }
+    g_autoptr(PdPhotoMeta) liar = pd_ingest_read_buffer(buf, len, &error);
+    g_assert_nonnull(liar->image_damage);
+    g_assert_nonnull(strstr(liar->image_damage, "12000 x 12000"));
+    g_assert_true(liar->damaged);
+    g_free(buf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -714,5 +748,6 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/json-output", test_json_output);
     g_test_add_func("/ingest/read/text-output-controls", test_text_output_controls);
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
+    g_test_add_func("/ingest/read/lying-size", test_lying_size);
     return g_test_run();
 }
