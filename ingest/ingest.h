@@ -109,8 +109,9 @@ typedef struct {
     char image_sha256[65];
 
     gboolean damaged;    /* some structure was broken; what could be read is here */
-    char *image_damage;  /* the image data cannot be the picture the header describes (a
-                            size it could never hold): why; else NULL. Not ingested. */
+    char *refusal;       /* why photodesk will not take this file though it could read it:
+                            image data that cannot hold the size its header claims,
+                            metadata that inflates past the per-file budget; else NULL */
     GPtrArray *warnings; /* of char *: what was odd, damaged or repaired */
 } PdPhotoMeta;
 

@@ -162,8 +162,8 @@ process(Run *run, PdCatalog *catalog, const char *path)
         reject(o, "%s", error->message);
         return o;
     }
-    if (meta->image_damage) {
-        reject(o, "%s", meta->image_damage);
+    if (meta->refusal) {
+        reject(o, "%s", meta->refusal);
         return o;
     }
 

@@ -596,13 +596,13 @@ check_scan_size(PdPhotoMeta *meta, int w, int h, gsize bytes)
     guint64 blocks = (guint64)((w + 7) / 8) * (guint64)((h + 7) / 8);
     if ((guint64)bytes * 8 >= blocks)
         return;
-    g_free(meta->image_damage);
-    meta->image_damage = g_strdup_printf(
+    g_free(meta->refusal);
+    meta->refusal = g_strdup_printf(
         "JPEG: %zu bytes of image data cannot hold %d x %d pixels (not even one bit for each "
         "of its %" G_GUINT64_FORMAT " blocks): the header lies about the size, or the data was "
         "cut short",
         bytes, w, h, blocks);
-    pd_meta_warn(meta, TRUE, "%s", meta->image_damage);
+    pd_meta_warn(meta, TRUE, "%s", meta->refusal);
 }
 
 static void
@@ -739,12 +739,18 @@ walk_jpeg(PdSources *src, PdPhotoMeta *meta, const Input *in)
 
 /* ---------------------------------------------------------------- PNG */
 
-#define MAX_INFLATE (64u * 1024u * 1024u)
+/* What a file's compressed metadata may inflate to, all its chunks together: a budget
+ * per file, not per chunk (a PNG of a hundred chunks of 64 MiB each cost half a minute
+ * of CPU). XMP, the largest metadata there is, is at most 16 MiB, 32 as hex digits. */
+#define MAX_INFLATE_FILE (64u * 1024u * 1024u)
 
-/* zlib-inflates @len bytes; NULL (and a warning) on error or past MAX_INFLATE. */
+/* zlib-inflates @len bytes; NULL (and a warning) on error. Past the file's budget
+ * (src->inflated), the file is refused (meta->refusal). */
 static GBytes *
-inflate_zlib(PdPhotoMeta *meta, const char *what, const guint8 *data, gsize len)
+inflate_zlib(PdSources *src, PdPhotoMeta *meta, const char *what, const guint8 *data, gsize len)
 {
+    if (meta->refusal)
+        return NULL; /* over budget already: nothing more is inflated */
     g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
     GByteArray *out = g_byte_array_new();
     guint8 buf[16384];
@@ -757,15 +763,19 @@ inflate_zlib(PdPhotoMeta *meta, const char *what, const guint8 *data, gsize len)
                                 G_CONVERTER_INPUT_AT_END, &read, &written, &error);
         in_off += read;
         g_byte_array_append(out, buf, (guint)written);
-        if (r == G_CONVERTER_ERROR) {
-            pd_meta_warn(meta, TRUE, "PNG: %s: compressed data is damaged (%s)", what,
-                         error->message);
+        src->inflated += written;
+        if (src->inflated > MAX_INFLATE_FILE) {
+            meta->refusal = g_strdup_printf(
+                "PNG: its compressed metadata inflates to more than %u MiB in all (a "
+                "decompression bomb?): not read",
+                MAX_INFLATE_FILE >> 20);
+            pd_meta_warn(meta, TRUE, "%s", meta->refusal);
             g_byte_array_unref(out);
             return NULL;
         }
-        if (out->len > MAX_INFLATE) {
-            pd_meta_warn(meta, FALSE, "PNG: %s inflates past %u bytes (not read)", what,
-                         MAX_INFLATE);
+        if (r == G_CONVERTER_ERROR) {
+            pd_meta_warn(meta, TRUE, "PNG: %s: compressed data is damaged (%s)", what,
+                         error->message);
             g_byte_array_unref(out);
             return NULL;
         }
@@ -869,8 +879,8 @@ read_png_text(PdSources *src, PdPhotoMeta *meta, const char *type, const guint8 
     g_autofree char *key = g_strndup((const char *)p, (gsize)(nul - p));
     gboolean raw_profile = g_str_has_prefix(key, "Raw profile type ");
     gboolean xmp = strcmp(key, "XML:com.adobe.xmp") == 0;
-    if (!raw_profile && !xmp)
-        return;
+    /* Every compressed text is inflated, whatever its keyword, to count it against the
+     * file's budget: libpng inflates them all when libvips reads the header. */
     const guint8 *t = nul + 1;
     gsize tlen = n - (gsize)(t - p);
     gboolean compressed = FALSE;
@@ -897,13 +907,17 @@ read_png_text(PdSources *src, PdPhotoMeta *meta, const char *type, const guint8 
             t = z + 1;
         }
     }
+    if (!raw_profile && !xmp && !compressed)
+        return;
     g_autoptr(GBytes) inflated = NULL;
     if (compressed) {
-        inflated = inflate_zlib(meta, key, t, tlen);
+        inflated = inflate_zlib(src, meta, key, t, tlen);
         if (inflated == NULL)
             return;
         t = g_bytes_get_data(inflated, &tlen);
     }
+    if (!raw_profile && !xmp)
+        return;
     if (xmp)
         read_xmp(src, meta, t, tlen);
     else
@@ -1175,7 +1189,8 @@ read_input(const Input *in, PdFormat format, gboolean *need_more)
      * metadata, see PdSources.jpeg_probe), unless the container is already known to be
      * broken. */
     VipsImage *image = NULL;
-    if (!src.broken) {
+    /* nor a file being refused: libpng would inflate its text chunks all over again */
+    if (!src.broken && meta->refusal == NULL) {
         image = src.jpeg_probe ? load_header(format, src.jpeg_probe->data, src.jpeg_probe->len)
                                : load_header(format, in->d, in->n);
         if (image == NULL) {
@@ -1337,7 +1352,7 @@ pd_photo_meta_free(PdPhotoMeta *meta)
                         &meta->model};
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(*strings[i]);
-    g_free(meta->image_damage);
+    g_free(meta->refusal);
     g_ptr_array_unref(meta->keywords);
     g_ptr_array_unref(meta->warnings);
     g_ptr_array_unref(meta->checks);

@@ -41,6 +41,7 @@ typedef struct {
     gboolean need_more;        /* the JPEG head read so far ends inside its segments */
     int sof_width, sof_height; /* from the container, for when libvips cannot read it */
     gboolean sof_huffman;      /* the JPEG's data is Huffman-coded (SOF0-7), not arithmetic */
+    gsize inflated;            /* bytes of compressed metadata inflated so far (PNG) */
 
     /* JPEG: the file's structure without its APPn and COM segments (SOI up to the scan
      * header). libvips' header read on this costs a tenth of what it costs on the whole

@@ -4,6 +4,8 @@
  * blocks built byte by byte and spliced in, so each rule is tested on exactly the
  * layout it is about. */
 #include "ingest/ingest.h"
+
+#include <gio/gio.h>
 #include "thumbs/thumbs.h"
 
 #include <string.h>
@@ -584,6 +586,78 @@ test_png_raw_profile_and_itxt(void)
     g_assert_cmpstr(m->credit, ==, "AP");
 }
 
+/* zlib-compressed @len bytes of @c. */
+static GBytes *
+deflated(char c, gsize len)
+{
+    g_autoptr(GZlibCompressor) z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+    g_autofree char *plain = g_malloc(len);
+    memset(plain, c, len);
+    GByteArray *out = g_byte_array_new();
+    guint8 buf[65536];
+    gsize in = 0;
+    for (;;) {
+        gsize read = 0, written = 0;
+        GConverterResult r =
+            g_converter_convert(G_CONVERTER(z), plain + in, len - in, buf, sizeof buf,
+                                G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+        in += read;
+        g_byte_array_append(out, buf, (guint)written);
+        g_assert_cmpint(r, !=, G_CONVERTER_ERROR);
+        if (r == G_CONVERTER_FINISHED)
+            break;
+    }
+    return g_byte_array_free_to_bytes(out);
+}
+
+/* A PNG of many compressed text chunks, each small and inflating to 12 MiB: refused once
+ * the file's inflate budget (64 MiB, all chunks together) is spent, reading no more. */
+static void
+test_png_text_bomb(void)
+{
+    g_autoptr(GBytes) base = base_image("png");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    g_autoptr(GByteArray) png = g_byte_array_new();
+    g_byte_array_append(png, b, 33);
+    g_autoptr(GBytes) z = deflated('0', 12 * 1024 * 1024);
+    gsize zlen;
+    const guint8 *zd = g_bytes_get_data(z, &zlen);
+    static const char key[] = "Raw profile type iptc";
+    g_autoptr(GByteArray) chunk = g_byte_array_new();
+    g_byte_array_append(chunk, (const guint8 *)key, sizeof key); /* with its NUL */
+    g_byte_array_append(chunk, (const guint8 *)"", 1);           /* method: deflate */
+    g_byte_array_append(chunk, zd, (guint)zlen);
+    for (int i = 0; i < 100; i++)
+        png_chunk(png, "zTXt", chunk->data, chunk->len);
+    g_byte_array_append(png, b + 33, (guint)(n - 33));
+    g_test_message("%u bytes of PNG inflate to %d MiB", png->len, 100 * 12);
+    g_autoptr(PdPhotoMeta) m = read_ok(png);
+    g_assert_nonnull(m->refusal);
+    g_assert_nonnull(strstr(m->refusal, "64 MiB"));
+    g_assert_true(m->damaged);
+    /* a few chunks under the budget are read as they are */
+    g_autoptr(GByteArray) fine = g_byte_array_new();
+    g_byte_array_append(fine, b, 33);
+    for (int i = 0; i < 4; i++)
+        png_chunk(fine, "zTXt", chunk->data, chunk->len);
+    g_byte_array_append(fine, b + 33, (guint)(n - 33));
+    g_autoptr(PdPhotoMeta) ok = read_ok(fine);
+    g_assert_null(ok->refusal);
+    /* whatever the keyword: libpng would inflate them all */
+    g_autoptr(GByteArray) comments = g_byte_array_new();
+    g_byte_array_append(comments, b, 33);
+    g_autoptr(GByteArray) comment = g_byte_array_new();
+    g_byte_array_append(comment, (const guint8 *)"Comment", 8);
+    g_byte_array_append(comment, (const guint8 *)"", 1);
+    g_byte_array_append(comment, zd, (guint)zlen);
+    for (int i = 0; i < 100; i++)
+        png_chunk(comments, "zTXt", comment->data, comment->len);
+    g_byte_array_append(comments, b + 33, (guint)(n - 33));
+    g_autoptr(PdPhotoMeta) c = read_ok(comments);
+    g_assert_nonnull(c->refusal);
+}
+
 static void
 test_png_chunk_past_end(void)
 {
@@ -706,7 +780,7 @@ test_lying_size(void)
     g_object_unref(img);
     g_autoptr(GError) error = NULL;
     g_autoptr(PdPhotoMeta) whole = pd_ingest_read_buffer(buf, len, &error);
-    g_assert_null(whole->image_damage);
+    g_assert_null(whole->refusal);
     g_assert_false(whole->damaged);
     guint8 *d = buf;
     for (size_t i = 2; i + 9 < len; i++) {
@@ -719,8 +793,8 @@ test_lying_size(void)
         }
     }
     g_autoptr(PdPhotoMeta) liar = pd_ingest_read_buffer(buf, len, &error);
-    g_assert_nonnull(liar->image_damage);
-    g_assert_nonnull(strstr(liar->image_damage, "12000 x 12000"));
+    g_assert_nonnull(liar->refusal);
+    g_assert_nonnull(strstr(liar->refusal, "12000 x 12000"));
     g_assert_true(liar->damaged);
     g_free(buf);
 }
@@ -749,5 +823,6 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/text-output-controls", test_text_output_controls);
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
+    g_test_add_func("/ingest/read/png-text-bomb", test_png_text_bomb);
     return g_test_run();
 }
