@@ -297,16 +297,22 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
 /* ---------------------------------------------------------------- placements */
 
 void
+pd_catalog_placement_clear(PdCatalogPlacement *p)
+{
+    g_clear_pointer(&p->role, g_free);
+    g_clear_pointer(&p->caption, g_free);
+    g_clear_pointer(&p->credit_line, g_free);
+    g_clear_pointer(&p->placed_by, g_free);
+    g_clear_pointer(&p->placed_at, g_free);
+    g_clear_pointer(&p->picture, g_free);
+}
+
+void
 pd_catalog_placement_free(PdCatalogPlacement *p)
 {
     if (p == NULL)
         return;
-    g_free(p->role);
-    g_free(p->caption);
-    g_free(p->credit_line);
-    g_free(p->placed_by);
-    g_free(p->placed_at);
-    g_free(p->picture);
+    pd_catalog_placement_clear(p);
     g_free(p);
 }
 

@@ -389,6 +389,8 @@ typedef struct {
 } PdCatalogPlacement;
 
 void pd_catalog_placement_free(PdCatalogPlacement *placement);
+/* Frees what a placement holds, not the placement (one on the stack). */
+void pd_catalog_placement_clear(PdCatalogPlacement *placement);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogPlacement, pd_catalog_placement_free)
 
 /* Limits on what an article and a placement hold, in bytes. */

@@ -67,11 +67,7 @@ attach(PdCatalog *c, gint64 article, char **photos, int n, const Options *o)
         } else {
             status = report("attach", error);
         }
-        g_free(p.role);
-        g_free(p.caption);
-        g_free(p.credit_line);
-        g_free(p.placed_by);
-        g_free(p.placed_at);
+        pd_catalog_placement_clear(&p);
     }
     return status;
 }

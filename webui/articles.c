@@ -210,11 +210,7 @@ pd_api_place(Request *r, gint64 id, const PdCatalogSession *session)
     p.credit_line = g_strdup(m[3].text);
     p.placed_by = g_strdup(session->user);
     gboolean ok = pd_catalog_place_photo(cat, &p, &error);
-    g_free(p.role);
-    g_free(p.caption);
-    g_free(p.credit_line);
-    g_free(p.placed_by);
-    g_free(p.placed_at);
+    pd_catalog_placement_clear(&p);
     return ok ? respond_article(r, cat, id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
 }
 

@@ -46,11 +46,7 @@ place(PdCatalog *c, gint64 article, gint64 photo, int position, GError **error)
     p.placed_by = g_strdup("anna");
     gboolean ok = pd_catalog_place_photo(c, &p, error);
     gint64 at = ok ? p.position : 0;
-    g_free(p.role);
-    g_free(p.caption);
-    g_free(p.credit_line);
-    g_free(p.placed_by);
-    g_free(p.placed_at);
+    pd_catalog_placement_clear(&p);
     return at;
 }
 

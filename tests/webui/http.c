@@ -54,6 +54,14 @@ serve_stop(Served *s)
             break;
         g_usleep(50000);
     }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* what the server said last: a sanitizer's report, a crash */
+        g_autofree char *log = NULL;
+        if (g_file_get_contents(s->log, &log, NULL, NULL)) {
+            gsize n = strlen(log);
+            g_printerr("%s\n", log + (n > 8000 ? n - 8000 : 0));
+        }
+    }
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
 }

@@ -1048,7 +1048,8 @@ test_port_in_use(void)
     g_assert_cmpstr(out, ==, "");
     g_assert_nonnull(strstr(err, address));
     g_assert_nonnull(strstr(err, "in use"));
-    g_assert_cmpint(g_strv_length(g_strsplit(g_strstrip(err), "\n", -1)), ==, 1);
+    g_auto(GStrv) lines = g_strsplit(g_strstrip(err), "\n", -1);
+    g_assert_cmpint(g_strv_length(lines), ==, 1);
     /* the first still answers, for its own library */
     Reply me = http("GET", "/api/me", NULL, NULL, 0);
     g_assert_cmpint(me.status, ==, 401);
