@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,8 +29,8 @@ pd_webui_options_init(PdServeOptions *o)
 {
     memset(o, 0, sizeof *o);
     o->listen = "127.0.0.1:8080";
-    o->connection_limit = 512;
-    o->per_ip_limit = 64;
+    o->connection_limit = 2048;
+    o->per_ip_limit = 256; /* a newsroom behind one NAT is one address */
     o->timeout_seconds = 60;
     o->max_body = 1024 * 1024;
     o->max_upload = (gsize)1024 * 1024 * 1024;
@@ -604,6 +605,7 @@ static enum MHD_Result
 begin(Request *r)
 {
     r->started = TRUE;
+    pd_deadline_phase(r->connection, PD_DEADLINE_BODY);
     Match m = match(r->url);
     gboolean upload = m.route == ROUTE_PHOTOS && method_is(r, "POST");
     r->limit = upload                   ? pd_server->options.max_upload
@@ -675,6 +677,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        pd_deadline_body(connection, n);
         if (r->too_large)
             return MHD_YES;
         if (r->upload) {
@@ -688,6 +691,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
         g_byte_array_append(r->body, (const guint8 *)upload_data, (guint)n);
         return MHD_YES;
     }
+    pd_deadline_phase(connection, PD_DEADLINE_ANSWER);
     return dispatch(r);
 }
 
@@ -709,6 +713,7 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     Request *r = *con_cls;
     if (r == NULL)
         return;
+    pd_deadline_phase(connection, PD_DEADLINE_HEADERS); /* the next request, if any */
     FILE *log = pd_server->options.access_log;
     if (log && r->method) {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -807,6 +812,29 @@ listen_on(const char *listen_text, const struct sockaddr_storage *addr, socklen_
     return fd;
 }
 
+/* Room for @connections sockets (and the files the server opens besides): the soft
+ * limit on open files raised towards the hard one; the connections it has room for. */
+static guint
+room_for(guint connections)
+{
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0)
+        return connections;
+    rlim_t want = (rlim_t)connections + 256;
+    if (files.rlim_cur < want && files.rlim_cur != RLIM_INFINITY) {
+        files.rlim_cur = files.rlim_max == RLIM_INFINITY ? want : MIN(want, files.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &files);
+        getrlimit(RLIMIT_NOFILE, &files);
+    }
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < want) {
+        guint fit = files.rlim_cur > 512 ? (guint)(files.rlim_cur - 256) : 256;
+        g_printerr("photodesk serve: room for %u connections only (open files limited to %lu)\n",
+                   fit, (unsigned long)files.rlim_cur);
+        return fit;
+    }
+    return connections;
+}
+
 gboolean
 pd_webui_serve(const PdServeOptions *options, GError **error)
 {
@@ -847,10 +875,12 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         return FALSE;
     }
     pd_cache_init();
+    pd_deadline_start();
     server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
     server.logins = g_thread_pool_new(run_work, NULL, PD_LOGIN_THREADS, FALSE, NULL);
 
     guint threads = options->threads ? options->threads : g_get_num_processors();
+    guint connections = room_for(options->connection_limit);
 
     /* SIGINT and SIGTERM are waited for here, never delivered to a server thread */
     sigset_t stop;
@@ -867,17 +897,19 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, listener,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)options->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned int)connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        pd_deadline_notify, NULL, MHD_OPTION_END);
     if (daemon == NULL) {
         close(listener);
         g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
                     "cannot serve on %s: the HTTP server did not start", options->listen);
         g_thread_pool_free(server.workers, TRUE, FALSE);
         g_thread_pool_free(server.logins, TRUE, FALSE);
+        pd_deadline_stop();
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;
     }
@@ -897,6 +929,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     g_thread_pool_free(server.logins, FALSE, TRUE);
     server.workers = server.logins = NULL;
     MHD_stop_daemon(daemon);
+    pd_deadline_stop();
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     g_hash_table_unref(server.failures);
     pd_cache_clear();

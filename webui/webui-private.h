@@ -17,6 +17,12 @@ typedef struct Upload Upload;
 #define PD_JSON_MAX_DEPTH 32
 #define PD_LOGIN_BODY_MAX 4096
 #define PD_USER_NAME_MAX  256
+/* Deadlines (deadline.c): a request's headers within PD_HEADER_SECONDS of the connection
+ * (or of its previous answer); its body at PD_BODY_MIN_RATE bytes a second or better
+ * after PD_BODY_GRACE_SECONDS. */
+#define PD_HEADER_SECONDS     10
+#define PD_BODY_GRACE_SECONDS 10
+#define PD_BODY_MIN_RATE      4096
 /* Threads checking passwords: each Argon2id check takes ~64 MiB and a few tens of ms. */
 #define PD_LOGIN_THREADS 2
 
@@ -64,6 +70,24 @@ extern Server *pd_server;
 
 /* This thread's connection to the catalog (read-write), opened on first use. */
 PdCatalog *pd_server_catalog(GError **error);
+
+/* ---------------------------------------------------------------- deadlines (deadline.c) */
+
+typedef enum {
+    PD_DEADLINE_HEADERS, /* waiting for a request's headers */
+    PD_DEADLINE_BODY,    /* the headers are in, the body arrives */
+    PD_DEADLINE_ANSWER,  /* the request is being answered */
+} PdDeadlinePhase;
+
+/* The watchdog thread, from the server's start to its stop. */
+void pd_deadline_start(void);
+void pd_deadline_stop(void);
+/* libmicrohttpd's MHD_OPTION_NOTIFY_CONNECTION: a connection opened or closed. */
+void pd_deadline_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code);
+/* Where the connection's request is, and how much of its body has arrived. */
+void pd_deadline_phase(struct MHD_Connection *connection, PdDeadlinePhase phase);
+void pd_deadline_body(struct MHD_Connection *connection, gsize bytes);
 
 /* ---------------------------------------------------------------- responses (server.c) */
 

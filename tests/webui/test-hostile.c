@@ -4,7 +4,12 @@
  * and with enormous names. The server must answer each with a clear 4xx, stay alive, and
  * keep its memory bounded. On a server of its own: the throttling tested here blocks
  * its address. */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <gio/gio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -257,6 +262,93 @@ test_name_flood(void)
     alive();
 }
 
+/* ---------------------------------------------------------------- slow clients */
+
+typedef struct {
+    GArray *fds; /* int */
+    volatile int stop;
+    int closed; /* connections the server ended */
+} Slow;
+
+/* A connection from @source (another loopback address) that has sent a request line and
+ * half a header, or -1 when it was refused. */
+static int
+slow_connection(const char *source)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(fd, >=, 0);
+    struct sockaddr_in from = {.sin_family = AF_INET};
+    inet_pton(AF_INET, source, &from.sin_addr);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&from, sizeof from), ==, 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((guint16)server.port)};
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+        close(fd);
+        return -1;
+    }
+    static const char start[] = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    if (send(fd, start, sizeof start - 1, MSG_NOSIGNAL) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* One more byte of the header on every connection, every second: never idle, never done. */
+static gpointer
+dribble(gpointer data)
+{
+    Slow *slow = data;
+    while (!slow->stop) {
+        for (guint i = 0; i < slow->fds->len; i++) {
+            int *fd = &g_array_index(slow->fds, int, i);
+            if (*fd >= 0 && send(*fd, "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) {
+                close(*fd);
+                *fd = -1;
+                g_atomic_int_inc(&slow->closed);
+            }
+        }
+        g_usleep(G_USEC_PER_SEC);
+    }
+    return NULL;
+}
+
+/* 540 connections from nine addresses that send a header byte a second: the server keeps
+ * answering a fresh client at once, and ends each slow one at its deadline. */
+static void
+test_slowloris(void)
+{
+    Slow slow = {g_array_new(FALSE, FALSE, sizeof(int)), 0, 0};
+    for (int a = 2; a <= 10; a++) {
+        g_autofree char *source = g_strdup_printf("127.0.0.%d", a);
+        for (int i = 0; i < 60; i++) {
+            int fd = slow_connection(source);
+            g_array_append_val(slow.fds, fd);
+        }
+    }
+    GThread *t = g_thread_new("slow", dribble, &slow);
+    g_usleep(2 * G_USEC_PER_SEC); /* the attack settled */
+    for (int i = 0; i < 3; i++) {
+        gint64 start = g_get_monotonic_time();
+        Reply r = http("GET", "/", NULL, NULL, 0);
+        gint64 took = g_get_monotonic_time() - start;
+        g_assert_cmpint(r.status, ==, 200);
+        reply_clear(&r);
+        g_test_message("a fresh client served in %.1f ms beside %u slow connections", took / 1000.0,
+                       slow.fds->len);
+        g_assert_cmpint(took, <, G_USEC_PER_SEC);
+    }
+    /* the deadline: every slow connection is ended, none lives past it for long */
+    for (int i = 0; i < 20 && g_atomic_int_get(&slow.closed) < (int)slow.fds->len; i++)
+        g_usleep(G_USEC_PER_SEC);
+    slow.stop = 1;
+    g_thread_join(t);
+    g_test_message("%d of %u slow connections ended by the server", slow.closed, slow.fds->len);
+    g_assert_cmpint(slow.closed, ==, (int)slow.fds->len);
+    g_array_unref(slow.fds);
+    alive();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -279,6 +371,7 @@ main(int argc, char **argv)
     g_test_add_func("/hostile/anonymous-bodies", test_anonymous_bodies);
     g_test_add_func("/hostile/parallel-tries", test_parallel_tries);
     g_test_add_func("/hostile/name-flood", test_name_flood);
+    g_test_add_func("/hostile/slowloris", test_slowloris);
     int status = g_test_run();
     serve_stop(&server);
     teardown();
