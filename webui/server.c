@@ -191,40 +191,6 @@ pd_respond_gerror(Request *r, const GError *error)
     return pd_respond_error(r, status, "%s", error->message);
 }
 
-/* Why the JSON text @b (@n bytes) is not given to the parser, or NULL when it may be:
- * json-glib parses recursively, so nesting is counted first (past PD_JSON_MAX_DEPTH a
- * stack would be at risk); a NUL, raw or as \u0000, would cut a string short behind the
- * checks of what it holds. */
-static const char *
-json_refused(const char *b, gsize n)
-{
-    if (n == 0)
-        return "the body is empty: send a JSON object";
-    int depth = 0;
-    gboolean in_string = FALSE;
-    for (gsize i = 0; i < n; i++) {
-        char c = b[i];
-        if (in_string) {
-            if (c == '"') {
-                in_string = FALSE;
-            } else if (c == '\\' && i + 1 < n) {
-                if (b[i + 1] == 'u' && i + 5 < n && b[i + 2] == '0' && b[i + 3] == '0' &&
-                    b[i + 4] == '0' && b[i + 5] == '0')
-                    return "a string holds \\u0000 (NUL), which no field may hold";
-                i++; /* the escaped character */
-            }
-        } else if (c == '"') {
-            in_string = TRUE;
-        } else if (c == '[' || c == '{') {
-            if (++depth > PD_JSON_MAX_DEPTH)
-                return "the JSON is nested deeper than " G_STRINGIFY(PD_JSON_MAX_DEPTH) " levels";
-        } else if (c == ']' || c == '}') {
-            depth--;
-        }
-    }
-    return NULL;
-}
-
 JsonObject *
 pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
 {
@@ -235,32 +201,11 @@ pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
                                    "the body must be JSON (Content-Type: application/json)");
         return NULL;
     }
-    if (r->body->len && memchr(r->body->data, 0, r->body->len)) {
-        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "the body holds a NUL byte");
-        return NULL;
-    }
-    const char *end = NULL;
-    if (!g_utf8_validate_len((const char *)r->body->data, r->body->len, &end)) {
-        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "the body is not UTF-8 (at byte %td)",
-                                   end - (const char *)r->body->data);
-        return NULL;
-    }
-    const char *refused = json_refused((const char *)r->body->data, r->body->len);
-    if (refused) {
-        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", refused);
-        return NULL;
-    }
-    g_autoptr(GError) error = NULL;
-    JsonParser *p = json_parser_new_immutable();
-    if (!json_parser_load_from_data(p, (const char *)r->body->data, (gssize)r->body->len, &error) ||
-        json_parser_get_root(p) == NULL || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
-        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "malformed JSON: %s",
-                                   error ? error->message : "not an object");
-        g_object_unref(p);
-        return NULL;
-    }
-    *parser = p;
-    return json_node_get_object(json_parser_get_root(p));
+    g_autofree char *why = NULL;
+    JsonObject *o = pd_json_body_object((const char *)r->body->data, r->body->len, parser, &why);
+    if (o == NULL)
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", why);
+    return o;
 }
 
 /* ---------------------------------------------------------------- static files */
@@ -337,16 +282,23 @@ serve_asset(Request *r, const Asset *a)
 
 /* ---------------------------------------------------------------- routing */
 
-/* Parses a photo id: digits only, 1 and up. */
-static gint64
-parse_id(const char *s)
+/* The page's static file @url names, or NULL. */
+static const Asset *
+asset_of(const char *url)
 {
-    if (s == NULL || *s == 0 || strlen(s) > 18)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!g_ascii_isdigit(*p))
-            return 0;
-    return g_ascii_strtoll(s, NULL, 10);
+    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
+        if (strcmp(url, assets[i].path) == 0)
+            return &assets[i];
+    return NULL;
+}
+
+/* The route of @url: one of the page's static files, or the API's (request.c). */
+static PdMatch
+match(const char *url)
+{
+    if (asset_of(url))
+        return (PdMatch){PD_ROUTE_ASSET, 0, 0, NULL};
+    return pd_route_match(url);
 }
 
 static gboolean
@@ -368,109 +320,6 @@ not_allowed(Request *r, const char *allow)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "Allow", allow);
     return pd_respond(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
-}
-
-/* The route a request's path names, before its method or session are looked at. */
-typedef enum {
-    ROUTE_NONE,
-    ROUTE_ASSET,
-    ROUTE_LOGIN,
-    ROUTE_LOGOUT,
-    ROUTE_ME,
-    ROUTE_PHOTOS,
-    ROUTE_PHOTO,
-    ROUTE_HISTORY,
-    ROUTE_ACKNOWLEDGE, /* /api/photos/ID/acknowledge */
-    ROUTE_FILE,
-    ROUTE_ARTICLES,       /* /api/articles */
-    ROUTE_ARTICLE,        /* /api/articles/ID */
-    ROUTE_ARTICLE_PHOTOS, /* /api/articles/ID/photos */
-    ROUTE_PLACEMENT,      /* /api/articles/ID/photos/PHOTO */
-    ROUTE_PACKAGE,        /* /api/articles/ID/package */
-} Route;
-
-typedef struct {
-    Route route;
-    const Asset *asset;
-    gint64 id;
-    gint64 photo;     /* ROUTE_PLACEMENT's */
-    const char *file; /* thumb, preview, web, original */
-} Match;
-
-static Match
-match(const char *url)
-{
-    Match m = {ROUTE_NONE, NULL, 0, 0, NULL};
-    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
-        if (strcmp(url, assets[i].path) == 0) {
-            m.route = ROUTE_ASSET;
-            m.asset = &assets[i];
-            return m;
-        }
-    if (strcmp(url, "/api/login") == 0)
-        m.route = ROUTE_LOGIN;
-    else if (strcmp(url, "/api/logout") == 0)
-        m.route = ROUTE_LOGOUT;
-    else if (strcmp(url, "/api/me") == 0)
-        m.route = ROUTE_ME;
-    else if (strcmp(url, "/api/photos") == 0)
-        m.route = ROUTE_PHOTOS;
-    else if (strcmp(url, "/api/articles") == 0)
-        m.route = ROUTE_ARTICLES;
-    if (m.route != ROUTE_NONE)
-        return m;
-    g_auto(GStrv) parts = g_strsplit(url, "/", 7);
-    guint n = g_strv_length(parts);
-    /* "", "api", "articles", ID[, "photos"[, PHOTO] | "package"] */
-    if (n >= 4 && n <= 6 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
-        strcmp(parts[2], "articles") == 0 && (m.id = parse_id(parts[3])) > 0) {
-        if (n == 4)
-            m.route = ROUTE_ARTICLE;
-        else if (n == 5 && strcmp(parts[4], "photos") == 0)
-            m.route = ROUTE_ARTICLE_PHOTOS;
-        else if (n == 5 && strcmp(parts[4], "package") == 0)
-            m.route = ROUTE_PACKAGE;
-        else if (n == 6 && strcmp(parts[4], "photos") == 0 && (m.photo = parse_id(parts[5])) > 0)
-            m.route = ROUTE_PLACEMENT;
-        return m;
-    }
-    /* "", "api", "photos", ID[, "history"] */
-    if (n >= 4 && n <= 5 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
-        strcmp(parts[2], "photos") == 0 && (m.id = parse_id(parts[3])) > 0) {
-        if (n == 4)
-            m.route = ROUTE_PHOTO;
-        else if (strcmp(parts[4], "history") == 0)
-            m.route = ROUTE_HISTORY;
-        else if (strcmp(parts[4], "acknowledge") == 0)
-            m.route = ROUTE_ACKNOWLEDGE;
-        return m;
-    }
-    /* "", "photos", ID, NAME */
-    static const char *const files[] = {"thumb", "preview", "web", "original"};
-    if (n == 4 && parts[0][0] == 0 && strcmp(parts[1], "photos") == 0 &&
-        (m.id = parse_id(parts[2])) > 0) {
-        for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
-            if (strcmp(parts[3], files[i]) == 0) {
-                m.route = ROUTE_FILE;
-                m.file = files[i];
-            }
-    }
-    return m;
-}
-
-/* What the raw request target may not hold: a way out of the path, a NUL, a backslash. */
-static gboolean
-suspicious(const char *raw)
-{
-    if (raw == NULL)
-        return TRUE;
-    g_autofree char *lower = g_ascii_strdown(raw, -1);
-    char *q = strchr(lower, '?');
-    if (q)
-        *q = 0; /* the query is data, not a path */
-    return strstr(lower, "..") || strstr(lower, "%2e%2e") || strstr(lower, "%2e.") ||
-           strstr(lower, ".%2e") || strstr(lower, "%00") || strchr(lower, '\\') ||
-           strstr(lower, "%5c") || strstr(lower, "%2f") || lower[0] != '/';
 }
 
 static gboolean
@@ -506,89 +355,48 @@ authorize(Request *r, enum MHD_Result *refused)
     return g_steal_pointer(&session);
 }
 
-/* Whether @route takes the request's method; *@allow: the methods it takes. */
-static gboolean
-method_allowed(Request *r, Route route, const char **allow)
-{
-    const char *takes = "GET, HEAD";
-    gboolean allowed = method_is(r, "GET") || method_is(r, "HEAD");
-    switch (route) {
-    case ROUTE_LOGIN:
-    case ROUTE_LOGOUT:
-        takes = "POST";
-        allowed = method_is(r, "POST");
-        break;
-    case ROUTE_PHOTOS:
-        takes = "GET, HEAD, POST";
-        allowed = allowed || method_is(r, "POST");
-        break;
-    case ROUTE_PHOTO:
-    case ROUTE_ARTICLE:
-        takes = "GET, HEAD, PATCH";
-        allowed = allowed || method_is(r, "PATCH");
-        break;
-    case ROUTE_ARTICLES:
-        takes = "GET, HEAD, POST";
-        allowed = allowed || method_is(r, "POST");
-        break;
-    case ROUTE_ARTICLE_PHOTOS:
-    case ROUTE_ACKNOWLEDGE:
-        takes = "POST";
-        allowed = method_is(r, "POST");
-        break;
-    case ROUTE_PLACEMENT:
-        takes = "PATCH, DELETE";
-        allowed = method_is(r, "PATCH") || method_is(r, "DELETE");
-        break;
-    default:
-        break;
-    }
-    *allow = takes;
-    return allowed;
-}
-
 /* Routes a request whose body has arrived (its route, method and session were checked
  * when it began: begin()). */
 static enum MHD_Result
 dispatch(Request *r)
 {
-    Match m = match(r->url);
+    PdMatch m = match(r->url);
     if (r->too_large)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
-    if (m.route == ROUTE_ASSET)
-        return serve_asset(r, m.asset);
-    if (m.route == ROUTE_LOGIN)
+    if (m.route == PD_ROUTE_ASSET)
+        return serve_asset(r, asset_of(r->url));
+    if (m.route == PD_ROUTE_LOGIN)
         return defer(r, pd_auth_login, 0); /* Argon2id takes a while: not on a polling thread */
 
     /* everything else needs a session, checked when the request began (begin()) */
     const PdCatalogSession *session = r->session;
     g_return_val_if_fail(session != NULL, MHD_NO);
     switch (m.route) {
-    case ROUTE_LOGOUT:
+    case PD_ROUTE_LOGOUT:
         return pd_auth_logout(r, session);
-    case ROUTE_ME:
+    case PD_ROUTE_ME:
         return pd_auth_me(r, session);
-    case ROUTE_PHOTOS:
+    case PD_ROUTE_PHOTOS:
         return method_is(r, "POST") ? defer(r, pd_upload_finish, 0) : pd_api_search(r);
-    case ROUTE_PHOTO:
+    case PD_ROUTE_PHOTO:
         return method_is(r, "PATCH") ? pd_api_correct(r, m.id, session) : pd_api_photo(r, m.id);
-    case ROUTE_HISTORY:
+    case PD_ROUTE_HISTORY:
         return pd_api_history(r, m.id);
-    case ROUTE_ACKNOWLEDGE:
+    case PD_ROUTE_ACKNOWLEDGE:
         return pd_api_acknowledge(r, m.id, session);
-    case ROUTE_FILE:
+    case PD_ROUTE_FILE:
         return pd_api_file(r, m.id, m.file);
-    case ROUTE_ARTICLES:
+    case PD_ROUTE_ARTICLES:
         return method_is(r, "POST") ? pd_api_article_create(r, session) : pd_api_articles(r);
-    case ROUTE_ARTICLE:
+    case PD_ROUTE_ARTICLE:
         return method_is(r, "PATCH") ? pd_api_article_update(r, m.id) : pd_api_article(r, m.id);
-    case ROUTE_ARTICLE_PHOTOS:
+    case PD_ROUTE_ARTICLE_PHOTOS:
         return pd_api_place(r, m.id, session);
-    case ROUTE_PLACEMENT:
+    case PD_ROUTE_PLACEMENT:
         return method_is(r, "DELETE") ? pd_api_placement_remove(r, m.id, m.photo)
                                       : pd_api_placement_update(r, m.id, m.photo);
-    case ROUTE_PACKAGE:
+    case PD_ROUTE_PACKAGE:
         return defer(r, pd_api_package, m.id);
     default:
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
@@ -606,12 +414,12 @@ begin(Request *r)
 {
     r->started = TRUE;
     pd_deadline_phase(r->connection, PD_DEADLINE_BODY);
-    Match m = match(r->url);
-    gboolean upload = m.route == ROUTE_PHOTOS && method_is(r, "POST");
-    r->limit = upload                   ? pd_server->options.max_upload
-               : m.route == ROUTE_LOGIN ? PD_LOGIN_BODY_MAX
-                                        : pd_server->options.max_body;
-    if (suspicious(r->raw_uri))
+    PdMatch m = match(r->url);
+    gboolean upload = m.route == PD_ROUTE_PHOTOS && method_is(r, "POST");
+    r->limit = upload                      ? pd_server->options.max_upload
+               : m.route == PD_ROUTE_LOGIN ? PD_LOGIN_BODY_MAX
+                                           : pd_server->options.max_body;
+    if (pd_request_target_suspicious(r->raw_uri))
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "a path may not hold \"..\", "
                                 "encoded slashes, backslashes or NUL");
@@ -627,12 +435,12 @@ begin(Request *r)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
     /* the route and its method first (no secret), then the session */
-    if (m.route == ROUTE_NONE)
+    if (m.route == PD_ROUTE_NONE)
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
     const char *allow = NULL;
-    if (!method_allowed(r, m.route, &allow))
+    if (!pd_route_method_allowed(m.route, r->method, &allow))
         return not_allowed(r, allow);
-    if (m.route == ROUTE_ASSET || m.route == ROUTE_LOGIN)
+    if (m.route == PD_ROUTE_ASSET || m.route == PD_ROUTE_LOGIN)
         return MHD_YES;
     enum MHD_Result refused;
     r->session = authorize(r, &refused);

@@ -3,6 +3,7 @@
 
 #include "assets/assets.h"
 #include "catalog/catalog.h"
+#include "webui/request.h"
 #include "webui/webui.h"
 
 #include <json-glib/json-glib.h>
