@@ -38,6 +38,7 @@ pd_thumbs_options_init(PdThumbsOptions *options)
 {
     options->quality = PD_THUMBS_DEFAULT_QUALITY;
     options->max_megapixels = PD_THUMBS_DEFAULT_MAX_MEGAPIXELS;
+    options->seconds = PD_THUMBS_DEFAULT_SECONDS;
 }
 
 void
@@ -132,9 +133,51 @@ to_srgb(VipsImage *in, GError **error)
     return g_steal_pointer(&img);
 }
 
+/* The time a photo's decoding may take: past @deadline (monotonic µs), libvips is told to
+ * stop computing. */
+typedef struct {
+    gint64 deadline;
+    double seconds;
+    gboolean late;
+} Budget;
+
+static void
+on_eval(VipsImage *image, VipsProgress *progress, gpointer data)
+{
+    Budget *b = data;
+    if (!b->late && g_get_monotonic_time() > b->deadline) {
+        b->late = TRUE;
+        vips_image_set_kill(image, TRUE);
+    }
+}
+
+/* @in computed into memory within @b's deadline; NULL when it could not be (late or
+ * damaged: the caller says which). */
+static VipsImage *
+copy_in_time(VipsImage *in, Budget *b)
+{
+    vips_image_set_progress(in, TRUE);
+    gulong handler = g_signal_connect(in, "eval", G_CALLBACK(on_eval), b);
+    VipsImage *out = b->late ? NULL : vips_image_copy_memory(in);
+    g_signal_handler_disconnect(in, handler);
+    return out;
+}
+
+static void
+decode_failure(const Budget *b, GError **error, const char *what)
+{
+    if (b->late) {
+        vips_error_clear();
+        g_set_error(error, PD_THUMBS_ERROR, PD_THUMBS_ERROR_TOO_SLOW,
+                    "decoding took longer than %.0f s, the time a photo may take", b->seconds);
+        return;
+    }
+    vips_failure(error, PD_THUMBS_ERROR_DECODE, what);
+}
+
 /* @in shrunk so that its long edge is at most @size (never enlarged), in memory. */
 static VipsImage *
-shrink_to(VipsImage *in, int size, GError **error)
+shrink_to(VipsImage *in, int size, Budget *b, GError **error)
 {
     int w = vips_image_get_width(in), h = vips_image_get_height(in);
     int longest = MAX(w, h);
@@ -146,12 +189,12 @@ shrink_to(VipsImage *in, int size, GError **error)
             vips_failure(error, PD_THUMBS_ERROR_DECODE, "resize failed");
             return NULL;
         }
-        out = vips_image_copy_memory(resized);
+        out = copy_in_time(resized, b);
     } else {
-        out = vips_image_copy_memory(in);
+        out = copy_in_time(in, b);
     }
     if (out == NULL)
-        vips_failure(error, PD_THUMBS_ERROR_DECODE, "decoding failed");
+        decode_failure(b, error, "decoding failed");
     return out;
 }
 
@@ -242,17 +285,19 @@ pd_thumbs_render(const void *data, gsize len, const PdThumbsOptions *options, GE
     }
 
     PdRenditionSet *set = g_new0(PdRenditionSet, 1);
-    g_autoptr(VipsImage) web = shrink_to(decoded, sizes[PD_RENDITION_WEB].size, error);
+    Budget budget = {g_get_monotonic_time() + (gint64)(options->seconds * G_USEC_PER_SEC),
+                     options->seconds, FALSE};
+    g_autoptr(VipsImage) web = shrink_to(decoded, sizes[PD_RENDITION_WEB].size, &budget, error);
     g_autoptr(VipsImage) srgb = web ? to_srgb(web, error) : NULL;
     g_autoptr(VipsImage) upright = NULL;
     if (srgb && vips_autorot(srgb, &upright, NULL) != 0)
         vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot rotate");
-    g_autoptr(VipsImage) level = upright ? vips_image_copy_memory(upright) : NULL;
+    g_autoptr(VipsImage) level = upright ? copy_in_time(upright, &budget) : NULL;
     if (upright && level == NULL)
-        vips_failure(error, PD_THUMBS_ERROR_DECODE, "decoding failed");
+        decode_failure(&budget, error, "decoding failed");
     for (int i = 0; level && i < PD_RENDITION_COUNT; i++) {
         if (i > 0) {
-            VipsImage *next = shrink_to(level, sizes[i].size, error);
+            VipsImage *next = shrink_to(level, sizes[i].size, &budget, error);
             g_object_unref(level);
             level = next;
             if (level == NULL)

@@ -25,14 +25,19 @@ typedef enum {
     PD_THUMBS_ERROR_TOO_LARGE, /* more megapixels than allowed (read from the header) */
     PD_THUMBS_ERROR_DECODE,    /* truncated or corrupt image data */
     PD_THUMBS_ERROR_EMBED,     /* metadata that cannot go into the file (the message says) */
+    PD_THUMBS_ERROR_TOO_SLOW,  /* decoding took longer than the time a photo may take */
 } PdThumbsError;
 
 #define PD_THUMBS_DEFAULT_QUALITY        82
 #define PD_THUMBS_DEFAULT_MAX_MEGAPIXELS 150.0
+/* A 150-megapixel TIFF decodes in a few seconds: a photo that takes ten times that is
+ * built to waste the server's time. */
+#define PD_THUMBS_DEFAULT_SECONDS 60.0
 
 typedef struct {
     int quality;           /* JPEG quality of the renditions, 1..100 */
     double max_megapixels; /* refuse larger photos before decoding them */
+    double seconds;        /* the time decoding one photo may take; past it, refused */
 } PdThumbsOptions;
 
 enum { PD_RENDITION_WEB, PD_RENDITION_PREVIEW, PD_RENDITION_THUMB, PD_RENDITION_COUNT };

@@ -207,6 +207,21 @@ test_refusals(void)
     g_autoptr(GError) e3 = NULL;
     g_assert_null(pd_thumbs_render("not an image", 12, NULL, &e3));
     g_assert_error(e3, PD_THUMBS_ERROR, PD_THUMBS_ERROR_DECODE);
+
+    /* past the time a photo may take: libvips stops, the photo is refused */
+    g_autoptr(VipsImage) large = picture(6000, 4000, 3);
+    g_autoptr(GBytes) slow = jpeg_of(large, 0);
+    pd_thumbs_options_init(&opt);
+    opt.seconds = 1e-6;
+    g_autoptr(GError) e4 = NULL;
+    g_assert_null(render(slow, &opt, &e4));
+    g_assert_error(e4, PD_THUMBS_ERROR, PD_THUMBS_ERROR_TOO_SLOW);
+    g_assert_nonnull(strstr(e4->message, "longer than"));
+    pd_thumbs_options_init(&opt);
+    g_autoptr(GError) e5 = NULL;
+    PdRenditionSet *in_time = render(slow, &opt, &e5);
+    g_assert_no_error(e5);
+    pd_rendition_set_free(in_time);
 }
 
 int
