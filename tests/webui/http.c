@@ -14,8 +14,12 @@ static int port;
 Served
 serve_start(const char *const *args)
 {
+    static int started;
     Served s = {0};
-    s.log = g_build_filename(workdir, "serve.log", NULL);
+    /* each server its own log: a test may start a second one */
+    g_autofree char *name =
+        started++ ? g_strdup_printf("serve-%d.log", started) : g_strdup("serve.log");
+    s.log = g_build_filename(workdir, name, NULL);
     GString *more = g_string_new(NULL);
     for (int i = 0; args && args[i]; i++)
         g_string_append_printf(more, " '%s'", args[i]);
@@ -38,10 +42,16 @@ serve_start(const char *const *args)
             s.port = atoi(strrchr(at, ':') + 1);
     }
     g_assert_cmpint(s.port, >, 0);
+    serve_use(&s);
+    return s;
+}
+
+void
+serve_use(const Served *s)
+{
     g_free(host);
     host = g_strdup("127.0.0.1");
-    port = s.port;
-    return s;
+    port = s->port;
 }
 
 void

@@ -16,6 +16,8 @@ typedef struct {
 /* Starts `photodesk --library LIBRARY serve --listen 127.0.0.1:0 ARGS...` in workdir and
  * waits for the address it prints; the client's requests go to it. */
 Served serve_start(const char *const *args);
+/* The server the client's requests go to (serve_start() makes it the one it started). */
+void serve_use(const Served *served);
 /* SIGTERM, and its exit status checked (0). The log stays for the caller to read. */
 void serve_stop(Served *served);
 

@@ -262,6 +262,169 @@ test_name_flood(void)
     alive();
 }
 
+/* ---------------------------------------------------------------- uploads */
+
+/* CRC-32 as PNG wants it. */
+static guint32
+crc32_of(const guint8 *p, gsize n)
+{
+    guint32 c = 0xFFFFFFFFu;
+    for (gsize i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* A small PNG whose hundred zTXt chunks each inflate to 12 MiB. */
+static GByteArray *
+png_bomb(void)
+{
+    VipsImage *black = NULL;
+    g_assert_cmpint(vips_black(&black, 16, 16, NULL), ==, 0);
+    void *buf = NULL;
+    size_t len = 0;
+    g_assert_cmpint(vips_pngsave_buffer(black, &buf, &len, NULL), ==, 0);
+    g_object_unref(black);
+    gsize plain_len = 12 * 1024 * 1024;
+    g_autofree char *plain = g_malloc0(plain_len);
+    g_autoptr(GZlibCompressor) z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+    g_autoptr(GByteArray) packed = g_byte_array_new();
+    guint8 out[65536];
+    gsize in = 0;
+    for (;;) {
+        gsize read = 0, written = 0;
+        GConverterResult r =
+            g_converter_convert(G_CONVERTER(z), plain + in, plain_len - in, out, sizeof out,
+                                G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+        in += read;
+        g_byte_array_append(packed, out, (guint)written);
+        if (r == G_CONVERTER_FINISHED)
+            break;
+    }
+    GByteArray *png = g_byte_array_new();
+    g_byte_array_append(png, buf, 33); /* signature and IHDR */
+    for (int i = 0; i < 100; i++) {
+        g_autoptr(GByteArray) chunk = g_byte_array_new();
+        g_byte_array_append(chunk, (const guint8 *)"zTXtComment\0\0", 13);
+        g_byte_array_append(chunk, packed->data, packed->len);
+        guint32 n = chunk->len - 4;
+        guint8 be[4] = {(guint8)(n >> 24), (guint8)(n >> 16), (guint8)(n >> 8), (guint8)n};
+        g_byte_array_append(png, be, 4);
+        g_byte_array_append(png, chunk->data, chunk->len);
+        guint32 c = crc32_of(chunk->data, chunk->len);
+        guint8 cb[4] = {(guint8)(c >> 24), (guint8)(c >> 16), (guint8)(c >> 8), (guint8)c};
+        g_byte_array_append(png, cb, 4);
+    }
+    g_byte_array_append(png, (guint8 *)buf + 33, (guint)(len - 33));
+    g_free(buf);
+    return png;
+}
+
+/* A multipart body of one file. */
+static GByteArray *
+multipart_of(const char *name, const guint8 *data, gsize len)
+{
+    g_autofree char *head = g_strdup_printf(
+        "--B0UNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n",
+        name);
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)head, (guint)strlen(head));
+    g_byte_array_append(b, data, (guint)len);
+    g_byte_array_append(b, (const guint8 *)"\r\n--B0UNDARY--\r\n", 16);
+    return b;
+}
+
+typedef struct {
+    const char *headers;
+    GByteArray *body;
+    int status;
+    char *answer;
+} Upload;
+
+static gpointer
+upload(gpointer data)
+{
+    Upload *u = data;
+    Reply r = http("POST", "/api/photos", u->headers, u->body->data, u->body->len);
+    u->status = r.status;
+    u->answer = g_strdup(body_text(&r));
+    reply_clear(&r);
+    return NULL;
+}
+
+/* Two uploads of a PNG text bomb at once: each refused within the file's inflate budget,
+ * and a login meanwhile answered on its own threads. */
+static void
+test_png_bomb_upload(void)
+{
+    Session s = login_user("anna", "pw-anna");
+    g_autofree char *h = with(&s, TRUE, "Content-Type: multipart/form-data; boundary=B0UNDARY\r\n");
+    g_autoptr(GByteArray) bomb = png_bomb();
+    g_test_message("a PNG of %u bytes that inflates to 1,200 MiB", bomb->len);
+    g_autoptr(GByteArray) body = multipart_of("bomb.png", bomb->data, bomb->len);
+    Upload ups[2] = {{h, body, 0, NULL}, {h, body, 0, NULL}};
+    GThread *t[2];
+    for (int i = 0; i < 2; i++)
+        t[i] = g_thread_new("upload", upload, &ups[i]);
+    Session meanwhile = login_user("anna", "pw-anna"); /* asserts 200 */
+    session_clear(&meanwhile);
+    for (int i = 0; i < 2; i++) {
+        g_thread_join(t[i]);
+        g_assert_cmpint(ups[i].status, ==, 200);
+        g_assert_nonnull(strstr(ups[i].answer, "\"rejected\""));
+        g_assert_nonnull(strstr(ups[i].answer, "64 MiB"));
+        g_free(ups[i].answer);
+    }
+    session_clear(&s);
+}
+
+/* An upload to a library whose disk is full answers 507, and leaves nothing behind. */
+static void
+test_full_disk(void)
+{
+    g_autofree char *mountpoint = g_build_filename(workdir, "small-disk", NULL);
+    g_assert_cmpint(g_mkdir(mountpoint, 0755), ==, 0);
+    g_autofree char *cmd =
+        g_strdup_printf("mount -t tmpfs -o size=4m tmpfs '%s' 2>/dev/null", mountpoint);
+    if (system(cmd) != 0) {
+        g_test_skip("cannot mount a small tmpfs here (not root?): the full disk is not tried");
+        return;
+    }
+    char *first_library = library;
+    library = g_build_filename(mountpoint, "library", NULL);
+    add_user("anna", "pw-anna");
+    Served small = serve_start(NULL);
+    /* the disk filled but for a little */
+    g_autofree char *filler = g_build_filename(mountpoint, "filler", NULL);
+    g_autofree char *fill = g_strdup_printf("head -c 3900k /dev/zero > '%s' 2>/dev/null", filler);
+    g_assert_cmpint(system(fill), ==, 0);
+    Session s = login_user("anna", "pw-anna");
+    g_autofree char *h = with(&s, TRUE, "Content-Type: multipart/form-data; boundary=B0UNDARY\r\n");
+    g_autofree char *photo = make_photo("big-noise.jpg", 900, 900, 7, NULL, 0);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(photo, &data, &len, NULL));
+    g_autoptr(GByteArray) body = multipart_of("big-noise.jpg", (guint8 *)data, len);
+    Reply r = http("POST", "/api/photos", h, body->data, body->len);
+    g_test_message("%d %s", r.status, body_text(&r));
+    g_assert_cmpint(r.status, ==, 507);
+    g_assert_nonnull(strstr(body_text(&r), "No space left"));
+    reply_clear(&r);
+    session_clear(&s);
+    serve_stop(&small);
+    serve_use(&server);
+    g_autofree char *tmp = g_build_filename(library, "tmp", NULL);
+    g_autofree char *leftovers = g_strdup_printf("find '%s' -type f | grep -q .", tmp);
+    g_assert_cmpint(system(leftovers), !=, 0); /* nothing left in tmp/ */
+    g_free(library);
+    library = first_library;
+    g_autofree char *unmount = g_strdup_printf("umount '%s'", mountpoint);
+    g_assert_cmpint(system(unmount), ==, 0);
+}
+
 /* ---------------------------------------------------------------- slow clients */
 
 typedef struct {
@@ -369,9 +532,12 @@ main(int argc, char **argv)
     g_test_add_func("/hostile/two-framings", test_two_framings);
     g_test_add_func("/hostile/odd-method", test_odd_method);
     g_test_add_func("/hostile/anonymous-bodies", test_anonymous_bodies);
+    g_test_add_func("/hostile/png-bomb-upload", test_png_bomb_upload);
+    g_test_add_func("/hostile/full-disk", test_full_disk);
+    g_test_add_func("/hostile/slowloris", test_slowloris);
+    /* last: they leave 127.0.0.1 unable to log in for the window */
     g_test_add_func("/hostile/parallel-tries", test_parallel_tries);
     g_test_add_func("/hostile/name-flood", test_name_flood);
-    g_test_add_func("/hostile/slowloris", test_slowloris);
     int status = g_test_run();
     serve_stop(&server);
     teardown();
