@@ -10,7 +10,7 @@
 typedef struct {
     GPid pid;
     int port;
-    char *log; /* its standard output and error */
+    char *log; /* its standard output and error (the caller frees it) */
 } Served;
 
 /* Starts `photodesk --library LIBRARY serve --listen 127.0.0.1:0 ARGS...` in workdir and

@@ -82,6 +82,7 @@ stop_server(void)
     g_assert_nonnull(strstr(text, "\"GET /api/me\" 401"));
     g_autofree char *patched = g_strdup_printf("anna \"PATCH %s\" 200", fire);
     g_assert_nonnull(strstr(text, patched));
+    g_free(server.log);
     teardown();
 }
 

@@ -488,6 +488,7 @@ main(int argc, char **argv)
     g_assert_true(g_file_get_contents(server.log, &log, NULL, NULL));
     g_assert_null(strstr(log, "\" 500 "));
     g_assert_null(strstr(log, "\" 503 "));
+    g_free(server.log);
     teardown();
     return status;
 }

@@ -415,6 +415,7 @@ test_full_disk(void)
     reply_clear(&r);
     session_clear(&s);
     serve_stop(&small);
+    g_free(small.log);
     serve_use(&server);
     g_autofree char *tmp = g_build_filename(library, "tmp", NULL);
     g_autofree char *leftovers = g_strdup_printf("find '%s' -type f | grep -q .", tmp);
@@ -540,6 +541,7 @@ main(int argc, char **argv)
     g_test_add_func("/hostile/name-flood", test_name_flood);
     int status = g_test_run();
     serve_stop(&server);
+    g_free(server.log);
     teardown();
     return status;
 }
