@@ -99,6 +99,17 @@ pd_api_history(Request *r, gint64 id)
 
 /* ---------------------------------------------------------------- corrections */
 
+/* A version number given in a body: a whole number from 1; 0 when @node is not one. */
+static int
+version_of(JsonNode *node)
+{
+    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
+        json_node_get_value_type(node) != G_TYPE_INT64 || json_node_get_int(node) < 1 ||
+        json_node_get_int(node) > G_MAXINT)
+        return 0;
+    return (int)json_node_get_int(node);
+}
+
 enum MHD_Result
 pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
 {
@@ -137,12 +148,11 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
         }
         if (strcmp(name, "version") == 0) {
             known = TRUE;
-            if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64 ||
-                json_node_get_int(node) < 1 || json_node_get_int(node) > G_MAXINT)
+            fix.version = version_of(node);
+            if (fix.version == 0)
                 return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                         "version: the photo's version the change was made on, "
                                         "a whole number from 1");
-            fix.version = (int)json_node_get_int(node);
             continue;
         }
         if (strcmp(name, "keywords") == 0) {
@@ -202,16 +212,13 @@ pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    JsonNode *v = json_object_get_member(o, "version");
-    if (json_object_get_size(o) != 1 || v == NULL || !JSON_NODE_HOLDS_VALUE(v) ||
-        json_node_get_value_type(v) != G_TYPE_INT64 || json_node_get_int(v) < 1 ||
-        json_node_get_int(v) > G_MAXINT)
+    int version = version_of(json_object_get_member(o, "version"));
+    if (json_object_get_size(o) != 1 || version == 0)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "give {\"version\": N}: the wire's version that was seen");
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    if (cat == NULL ||
-        !pd_catalog_acknowledge_version(cat, id, (int)json_node_get_int(v), session->user, &error))
+    if (cat == NULL || !pd_catalog_acknowledge_version(cat, id, version, session->user, &error))
         return pd_respond_gerror(r, error);
     char *json = pd_ingest_photo_json(cat, id, &error);
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
