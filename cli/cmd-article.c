@@ -32,10 +32,23 @@ static const char *const usage_text =
     "  package ARTICLE [--output FILE.zip] [--gps]\n";
 
 typedef struct {
-    char *headline, *slug, *status, *role, *caption, *output;
+    char *headline, *slug, *status, *role, *caption, *output; /* GOption's, ours to free */
     int position;
     gboolean json, gps;
 } Options;
+
+static void
+options_clear(Options *o)
+{
+    g_free(o->headline);
+    g_free(o->slug);
+    g_free(o->status);
+    g_free(o->role);
+    g_free(o->caption);
+    g_free(o->output);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
 static int
 report(const char *what, GError *error)
@@ -167,7 +180,7 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
 int
 pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
 {
-    Options o = {0};
+    g_auto(Options) o = {0};
     GOptionEntry entries[] = {
         {"headline", 0, 0, G_OPTION_ARG_STRING, &o.headline, "new, set: the article's headline",
          "TEXT"},
@@ -200,8 +213,6 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
         "date, city and country embedded as IPTC-IIM and XMP, and article.json.");
     g_option_context_add_main_entries(context, entries, NULL);
     gboolean parsed = pd_cli_parse(context, "article", &argc, &argv);
-    g_autofree char *headline = o.headline, *slug = o.slug, *status = o.status, *role = o.role,
-                    *caption = o.caption, *output = o.output;
     if (!parsed)
         return PD_EXIT_USAGE;
     const char *action = argc > 1 ? argv[1] : "";

@@ -58,8 +58,10 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
 {
     int version = 0, acknowledge = 0;
     gboolean json = FALSE;
-    char *caption = NULL, *headline = NULL, *byline = NULL, *credit = NULL, *source = NULL,
-         *city = NULL, *country = NULL, *keywords = NULL, *instructions = NULL;
+    /* GOption gives them; ours to free */
+    g_autofree char *caption = NULL, *headline = NULL, *byline = NULL, *credit = NULL;
+    g_autofree char *source = NULL, *city = NULL, *country = NULL, *keywords = NULL;
+    g_autofree char *instructions = NULL;
     GOptionEntry entries[] = {
         {"version", 0, 0, G_OPTION_ARG_INT, &version,
          "The photo's version the correction was made on: refused if it moved on since", "N"},
@@ -88,9 +90,6 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
                  "what changed is listed (exit status 1).");
     g_option_context_add_main_entries(context, entries, NULL);
     gboolean parsed = pd_cli_parse(context, "edit", &argc, &argv);
-    g_autofree char *o_caption = caption, *o_headline = headline, *o_byline = byline,
-                    *o_credit = credit, *o_source = source, *o_city = city, *o_country = country,
-                    *o_keywords = keywords, *o_instructions = instructions;
     if (!parsed)
         return PD_EXIT_USAGE;
     char *end = NULL;

@@ -17,7 +17,7 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
 {
     PdServeOptions o;
     pd_webui_options_init(&o);
-    char *listen = NULL;
+    g_autofree char *listen = NULL; /* GOption gives it; ours to free */
     int threads = 0, connections = (int)o.connection_limit, per_ip = (int)o.per_ip_limit;
     int timeout = (int)o.timeout_seconds, upload_mb = (int)(o.max_upload >> 20);
     int session_hours = (int)(o.session_seconds / 3600);
@@ -49,7 +49,6 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
     g_option_context_add_main_entries(context, entries, NULL);
     if (!pd_cli_parse(context, "serve", &argc, &argv))
         return PD_EXIT_USAGE;
-    g_autofree char *listen_owned = listen;
     if (argc != 1 || threads < 0 || threads > 256 || connections < 1 || per_ip < 1 || timeout < 1 ||
         upload_mb < 1 || upload_mb > 1024 * 1024 || session_hours < 1) {
         fprintf(stderr, "photodesk serve: no arguments, and the numbers must be positive "

@@ -83,7 +83,7 @@ new_password(const char *name, GError **error)
 int
 pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
 {
-    char *role = NULL;
+    g_autofree char *role = NULL; /* GOption gives it; ours to free */
     gboolean json = FALSE;
     GOptionEntry entries[] = {
         {"role", 0, 0, G_OPTION_ARG_STRING, &role, "add: editor (the default) or admin", "ROLE"},
@@ -98,7 +98,6 @@ pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
     g_option_context_add_main_entries(context, entries, NULL);
     if (!pd_cli_parse(context, "user", &argc, &argv))
         return PD_EXIT_USAGE;
-    g_autofree char *role_owned = role;
     const char *action = argc > 1 ? argv[1] : "";
     gboolean list = strcmp(action, "list") == 0;
     gboolean named = strcmp(action, "add") == 0 || strcmp(action, "passwd") == 0 ||

@@ -123,6 +123,7 @@ check_migrated(const char *path, int from)
     if (from >= 3) {
         g_autoptr(PdCatalogUser) u = pd_catalog_get_user(c, "anna", &error);
         g_assert_no_error(error);
+        g_assert_cmpstr(u->role, ==, "editor");
         g_autoptr(PdCatalogSession) s = pd_catalog_get_session(c, "token-hash", &error);
         g_assert_no_error(error);
         g_assert_cmpstr(s->user, ==, "anna");

@@ -455,7 +455,6 @@ start_desk(void)
     }
     for (int a = 0; a < 2; a++) {
         g_autofree char *slug = g_strdup_printf("story-%d", a);
-        g_autofree char *id_text = NULL;
         Run r = RUN("article", "new", slug);
         g_assert_cmpint(r.status, ==, 0);
         articles[a] = g_ascii_strtoll(r.out + strlen("article "), NULL, 10);
