@@ -3,7 +3,7 @@
 #include "ingest/embed.h"
 #include "ingest/ingest.h"
 #include "ingest/json.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include "assets/assets.h"
 #include "thumbs/thumbs.h"

@@ -17,7 +17,7 @@
  * agency first for Reuters' "via" form) that depends on the distributor.
  */
 #include "ingest/caption.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * credit, fields too long for IIM, a caption in capitals). */
 #include "ingest/caption.h"
 #include "ingest/sources.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,22 +2,11 @@
  * delivered file (see embed.h). */
 #include "ingest/embed.h"
 
+#include "base/base.h"
 #include "ingest/iim.h"
 
 #include <math.h>
 #include <string.h>
-
-gsize
-pd_utf8_fit(const char *s, gsize max)
-{
-    gsize n = strlen(s);
-    if (n <= max)
-        return n;
-    /* back up over continuation bytes to the start of the character that does not fit */
-    while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
 
 static void
 put(GByteArray *out, guint8 record, guint8 dataset, const char *value, gsize len)
@@ -32,7 +21,7 @@ put_text(GByteArray *out, guint8 dataset, const char *value, gsize max)
 {
     if (value == NULL || *value == 0)
         return;
-    put(out, 2, dataset, value, pd_utf8_fit(value, max));
+    put(out, 2, dataset, value, pd_text_fit(value, max));
 }
 
 /* "2023-04-15T23:41:07+03:00" -> "20230415" and "234107+0300"; FALSE when @iso does not

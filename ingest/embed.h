@@ -41,7 +41,4 @@ GBytes *pd_irb_encode(GBytes *iim);
 /* An XMP packet (UTF-8, with its xpacket wrapper) holding the fields that are set. */
 char *pd_xmp_encode(const PdEmbedFields *fields);
 
-/* The longest start of @s (UTF-8) that fits in @max bytes without cutting a character. */
-gsize pd_utf8_fit(const char *s, gsize max);
-
 G_END_DECLS

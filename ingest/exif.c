@@ -6,7 +6,7 @@
  * Value conversions follow exiftool's, which the conformance corpus records.
  */
 #include "ingest/exif.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <libexif/exif-data.h>
 #include <math.h>

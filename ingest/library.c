@@ -4,7 +4,7 @@
 #include "catalog/catalog.h"
 #include "ingest/json.h"
 #include "ingest/library.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <string.h>
 
@@ -172,7 +172,7 @@ pd_ingest_add_warning(PdCatalogPhoto *p, const char *warning)
     g_string_truncate(w, w->len - 1); /* the closing bracket */
     if (w->len > 1)
         g_string_append(w, ", ");
-    pd_text_append_json(w, warning);
+    pd_json_quote(w, warning);
     g_string_append_c(w, ']');
     g_free(p->warnings);
     p->warnings = g_string_free(w, FALSE);

@@ -2,79 +2,9 @@
  * people). The JSON field names and order are those of ../shared/corpus/expected.jsonl. */
 #include "ingest/ingest.h"
 #include "ingest/json.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <string.h>
-
-void
-pd_json_key(GString *out, const char *key)
-{
-    char last = out->len ? out->str[out->len - 1] : '{';
-    if (last != '{' && last != '[')
-        g_string_append(out, ", ");
-    pd_text_append_json(out, key);
-    g_string_append(out, ": ");
-}
-
-void
-pd_json_string(GString *out, const char *key, const char *value)
-{
-    pd_json_key(out, key);
-    if (value)
-        pd_text_append_json(out, value);
-    else
-        g_string_append(out, "null");
-}
-
-void
-pd_json_int(GString *out, const char *key, int value, gboolean present)
-{
-    pd_json_key(out, key);
-    if (present)
-        g_string_append_printf(out, "%d", value);
-    else
-        g_string_append(out, "null");
-}
-
-/* Degrees with at most 7 decimals, as short as they can be written. */
-void
-pd_json_degrees(GString *out, const char *key, double value, gboolean present)
-{
-    pd_json_key(out, key);
-    if (!present) {
-        g_string_append(out, "null");
-        return;
-    }
-    char buf[64];
-    g_ascii_formatd(buf, sizeof buf, "%.7f", value);
-    gsize n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0')
-        n--;
-    if (n > 0 && buf[n - 1] == '.')
-        n++; /* keep one zero: 7.0 */
-    buf[n] = '\0';
-    g_string_append(out, buf);
-}
-
-void
-pd_json_strings(GString *out, const char *key, GPtrArray *items)
-{
-    pd_json_key(out, key);
-    g_string_append_c(out, '[');
-    for (guint i = 0; i < items->len; i++) {
-        if (i)
-            g_string_append(out, ", ");
-        pd_text_append_json(out, g_ptr_array_index(items, i));
-    }
-    g_string_append_c(out, ']');
-}
-
-void
-pd_json_bool(GString *out, const char *key, gboolean value)
-{
-    pd_json_key(out, key);
-    g_string_append(out, value ? "true" : "false");
-}
 
 void
 pd_json_credit_members(GString *out, const PdCredit *c)
@@ -106,7 +36,7 @@ pd_json_restrictions(GString *out, const PdRestrictions *r)
     for (guint i = 0; r->other && i < r->other->len; i++) {
         if (i)
             g_string_append(out, ", ");
-        pd_text_append_json(out, g_ptr_array_index(r->other, i));
+        pd_json_quote(out, g_ptr_array_index(r->other, i));
     }
     g_string_append(out, "]}");
 }
@@ -124,13 +54,6 @@ pd_json_checks(GString *out, GPtrArray *checks)
         g_string_append_c(out, '}');
     }
     g_string_append_c(out, ']');
-}
-
-void
-pd_json_raw(GString *out, const char *key, const char *json, const char *fallback)
-{
-    pd_json_key(out, key);
-    g_string_append(out, json ? json : fallback);
 }
 
 char *

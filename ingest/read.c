@@ -13,7 +13,7 @@
 #include "assets/assets.h"
 #include "ingest/ingest.h"
 #include "ingest/sources.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
  */
 #include "ingest/caption.h"
 #include "ingest/sources.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <math.h>
 #include <stddef.h>

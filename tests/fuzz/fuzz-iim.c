@@ -5,7 +5,7 @@
  * undefined behaviour (UBSan), every dataset within the input, text decoding of every
  * value gives valid UTF-8. */
 #include "ingest/iim.h"
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * standard's limits at character boundaries), the Photoshop resources with the IIM's
  * digest, the XMP (full text, escaped), and the JPEG with them as its only metadata.
  * Each is read back with photodesk's own parsers and reader. */
+#include "base/base.h"
 #include "ingest/embed.h"
 #include "ingest/iim.h"
 #include "ingest/ingest.h"
@@ -80,9 +81,9 @@ test_limits(void)
     g_assert_cmpuint(strlen(byline), <=, 32);
     g_assert_true(g_utf8_validate(byline, -1, NULL));
     g_assert_true(g_str_has_prefix(f.byline, byline));
-    g_assert_cmpuint(pd_utf8_fit("abc", 2), ==, 2);
-    g_assert_cmpuint(pd_utf8_fit("aé", 2), ==, 1);
-    g_assert_cmpuint(pd_utf8_fit("", 0), ==, 0);
+    g_assert_cmpuint(pd_text_fit("abc", 2), ==, 2);
+    g_assert_cmpuint(pd_text_fit("aé", 2), ==, 1);
+    g_assert_cmpuint(pd_text_fit("", 0), ==, 0);
     g_string_free(s, TRUE);
 }
 

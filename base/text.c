@@ -5,7 +5,7 @@
  * UTF-8 tool, and EXIF ASCII written as UTF-8 as MWG recommends); anything else is
  * Windows-1252, the code page wire photo software of the 1990s and 2000s used.
  */
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <string.h>
 
@@ -324,50 +324,16 @@ pd_text_iim_date_time(const char *date, const char *time)
     return g_string_free(out, FALSE);
 }
 
-/* ---------------------------------------------------------------- JSON */
-
-void
-pd_text_append_json(GString *out, const char *s)
+gsize
+pd_text_fit(const char *s, gsize max)
 {
-    g_string_append_c(out, '"');
-    const guchar *p = (const guchar *)s;
-    while (*p) {
-        /* the bytes that go as they are, in one piece */
-        const guchar *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            g_string_append_len(out, (const char *)run, p - run);
-        if (*p == 0)
-            break;
-        switch (*p) {
-        case '"':
-            g_string_append(out, "\\\"");
-            break;
-        case '\\':
-            g_string_append(out, "\\\\");
-            break;
-        case '\n':
-            g_string_append(out, "\\n");
-            break;
-        case '\r':
-            g_string_append(out, "\\r");
-            break;
-        case '\t':
-            g_string_append(out, "\\t");
-            break;
-        case '\b':
-            g_string_append(out, "\\b");
-            break;
-        case '\f':
-            g_string_append(out, "\\f");
-            break;
-        default:
-            g_string_append_printf(out, "\\u%04x", *p);
-        }
-        p++;
-    }
-    g_string_append_c(out, '"');
+    gsize n = strlen(s);
+    if (n <= max)
+        return n;
+    /* back up over continuation bytes to the start of the character that does not fit */
+    while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
 }
 
 void

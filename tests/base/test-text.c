@@ -1,5 +1,5 @@
 /* test-text.c: charset decisions, normalisation and date shapes. */
-#include "ingest/text.h"
+#include "base/base.h"
 
 #include <string.h>
 
@@ -117,7 +117,7 @@ static void
 test_json(void)
 {
     GString *s = g_string_new(NULL);
-    pd_text_append_json(s, "a \"quote\"\\ \n\t\x01 \xc3\xbc");
+    pd_json_quote(s, "a \"quote\"\\ \n\t\x01 \xc3\xbc");
     g_assert_cmpstr(s->str, ==, "\"a \\\"quote\\\"\\\\ \\n\\t\\u0001 \xc3\xbc\"");
     g_string_free(s, TRUE);
 }
@@ -126,12 +126,12 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/ingest/text/utf8-multibyte", test_utf8_multibyte);
-    g_test_add_func("/ingest/text/cp1252", test_cp1252);
-    g_test_add_func("/ingest/text/decode-choice", test_decode_choice);
-    g_test_add_func("/ingest/text/normalise", test_normalise);
-    g_test_add_func("/ingest/text/iso-date", test_iso_date);
-    g_test_add_func("/ingest/text/iim-date-time", test_iim_date_time);
-    g_test_add_func("/ingest/text/json", test_json);
+    g_test_add_func("/base/text/utf8-multibyte", test_utf8_multibyte);
+    g_test_add_func("/base/text/cp1252", test_cp1252);
+    g_test_add_func("/base/text/decode-choice", test_decode_choice);
+    g_test_add_func("/base/text/normalise", test_normalise);
+    g_test_add_func("/base/text/iso-date", test_iso_date);
+    g_test_add_func("/base/text/iim-date-time", test_iim_date_time);
+    g_test_add_func("/base/text/json", test_json);
     return g_test_run();
 }
