@@ -154,10 +154,16 @@ char *pd_text_iso_date(const char *s);
  * repairing the separators exactly as exiftool does. Returns a newly allocated string. */
 char *pd_text_iim_date_time(const char *date, const char *time);
 
+/* @s for a terminal: control characters from a photo (an ESC could rewrite the screen)
+ * shown as \xNN instead of being sent, a tab as a space, a line end as @newline. */
+void pd_text_append_visible(GString *out, const char *s, const char *newline);
+
 /* "  LABEL   VALUE\n" for people: the label padded to @width, a value of several lines
  * indented under the first, control characters shown as \xNN. Nothing when @value is
  * NULL or empty. */
 void pd_text_append_field(GString *out, int width, const char *label, const char *value);
+/* Every field of @text that is set, so, with the table's labels. */
+void pd_text_append_photo_text(GString *out, int width, const PdPhotoText *text);
 
 /* ---------------------------------------------------------------- JSON */
 

@@ -337,19 +337,48 @@ pd_text_fit(const char *s, gsize max)
 }
 
 void
+pd_text_append_visible(GString *out, const char *s, const char *newline)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (ch == '\n')
+            g_string_append(out, newline);
+        else if (ch == '\t')
+            g_string_append_c(out, ' ');
+        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
+            g_string_append_printf(out, "\\x%02x", ch);
+        else
+            g_string_append_unichar(out, ch);
+    }
+}
+
+void
 pd_text_append_field(GString *o, int width, const char *label, const char *value)
 {
     if (value == NULL || *value == 0)
         return;
     g_string_append_printf(o, "  %-*s ", width, label);
-    for (const char *p = value; *p; p = g_utf8_next_char(p)) {
-        gunichar ch = g_utf8_get_char(p);
-        if (ch == '\n')
-            g_string_append_printf(o, "\n  %-*s ", width, "");
-        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
-            g_string_append_printf(o, "\\x%02x", ch);
-        else
-            g_string_append_unichar(o, ch);
-    }
+    g_autofree char *indent = g_strdup_printf("\n  %-*s ", width, "");
+    pd_text_append_visible(o, value, indent);
     g_string_append_c(o, '\n');
+}
+
+void
+pd_text_append_photo_text(GString *out, int width, const PdPhotoText *text)
+{
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++) {
+        const PdPhotoField *f = &fields[i];
+        if (!(f->flags & PD_FIELD_LIST)) {
+            pd_text_append_field(out, width, f->label, pd_photo_text_get(text, f));
+            continue;
+        }
+        GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, text, f->offset);
+        g_autoptr(GString) joined = g_string_new(NULL);
+        for (guint k = 0; list && k < list->len; k++)
+            g_string_append_printf(joined, "%s%s", k ? ", " : "",
+                                   (const char *)g_ptr_array_index(list, k));
+        pd_text_append_field(out, width, f->label, joined->str);
+    }
 }

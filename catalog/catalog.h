@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "base/base.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -40,14 +42,9 @@ typedef struct {
     gint64 bytes;
     int width, height, orientation;
 
-    char *caption, *headline, *byline, *credit, *source, *copyright;
-    char *date_created;       /* ISO 8601 as in the photo */
+    PD_PHOTO_TEXT_MEMBERS;    /* the fields (base.h), by name and as photo->text */
     char *date_created_utc;   /* the same instant in UTC, when the photo gives an offset */
     char *date_created_local; /* the photographer's local date: YYYY[-MM[-DD]] */
-    char *city, *province, *country;
-    GPtrArray *keywords; /* of char *; never NULL */
-    char *special_instructions, *transmission_reference, *object_name, *writer;
-    char *make, *model;
     gboolean has_gps;
     double gps_lat, gps_lon;
 

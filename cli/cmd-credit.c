@@ -49,12 +49,15 @@ pd_cmd_credit(int argc, char **argv, const PdGlobalOptions *global)
 
     PdCredit credit;
     PdRestrictions restrictions = {0};
-    pd_ingest_parse_credit(text, &credit, &restrictions);
-    g_autofree char *out = json ? pd_credit_to_json(&credit, &restrictions)
-                                : pd_credit_to_text(&credit, &restrictions);
-    fputs(out, stdout);
-    if (json)
-        fputc('\n', stdout);
+    pd_caption_read_credit(text, &credit, &restrictions);
+    if (json) {
+        g_autofree char *out = pd_credit_to_json(&credit, &restrictions);
+        printf("%s\n", out);
+    } else {
+        g_autoptr(GString) out = g_string_new(NULL);
+        pd_credit_append_text(out, &credit, TRUE, &restrictions);
+        fputs(out->str, stdout);
+    }
     pd_credit_clear(&credit);
     pd_restrictions_clear(&restrictions);
     return fflush(stdout) == 0 ? PD_EXIT_OK : PD_EXIT_REJECTED;

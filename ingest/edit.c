@@ -1,7 +1,7 @@
 /* edit.c: an editor's correction of a photo's caption fields (the web UI's PATCH). The
  * caption is read again as at ingest, so the credit chain, restrictions, slug and
  * checks follow the new text; the catalog keeps the old text in the photo's history. */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 #include "ingest/library.h"
 
 #include <string.h>
@@ -99,25 +99,10 @@ correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix, guint keyword
     }
 
     /* Read the caption again, as ingest does, from the fields as they now are. */
-    g_autoptr(PdPhotoMeta) m = pd_photo_meta_new();
-    m->caption = g_strdup(p->caption);
-    m->headline = g_strdup(p->headline);
-    m->byline = g_strdup(p->byline);
-    m->credit = g_strdup(p->credit);
-    m->source = g_strdup(p->source);
-    m->copyright = g_strdup(p->copyright);
-    m->date_created = g_strdup(p->date_created);
-    m->city = g_strdup(p->city);
-    m->province = g_strdup(p->province);
-    m->country = g_strdup(p->country);
-    for (guint i = 0; i < p->keywords->len; i++)
-        g_ptr_array_add(m->keywords, g_strdup(g_ptr_array_index(p->keywords, i)));
-    m->special_instructions = g_strdup(p->special_instructions);
-    m->transmission_reference = g_strdup(p->transmission_reference);
-    m->object_name = g_strdup(p->object_name);
-    m->writer = g_strdup(p->writer);
-    pd_caption_analyse(m);
-    pd_ingest_apply_caption(p, m);
+    PdCaption reading = {0};
+    pd_caption_read(&p->text, &reading);
+    pd_ingest_apply_caption(p, &reading);
+    pd_caption_clear(&reading);
     return pd_catalog_update_photo(catalog, p, user, NULL, changed, error);
 }
 

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "base/base.h"
+#include "caption/caption.h"
 #include "catalog/catalog.h"
 
 #include <glib.h>
@@ -35,61 +37,10 @@ typedef enum {
     PD_FORMAT_HEIF, /* HEIC, HEIF and AVIF: ISO base media files read by libheif */
 } PdFormat;
 
-/* The credit chain read from the end of a caption. */
-typedef struct {
-    gboolean found; /* the caption ends in a credit photodesk recognised */
-    char *body;     /* the caption without the credit, what follows it, and FILE PHOTO: */
-    char *photographer;
-    char *agency; /* where the picture came from, when not the distributor */
-    gboolean pool;
-    gboolean handout;
-    gboolean file_photo;
-    char *distributor; /* AP, Reuters, AFP, Getty Images, EPA, EPA-EFE, dpa, ... */
-    char *credit_line; /* house style: Photographer/Agency via Distributor */
-    char *tail;        /* text after the credit (restrictions, editors' notes), or NULL */
-} PdCredit;
-
-/* What the special instructions and editors' notes restrict. */
-typedef struct {
-    gboolean editorial_only;
-    gboolean mandatory_credit;
-    char *mandatory_credit_text; /* the credit to print, when given */
-    gboolean no_archive;
-    gboolean no_sales;
-    char *embargo_until; /* ISO 8601 UTC ("2023-06-05T00:01:00Z"), when a time is given */
-    gboolean kill;
-    char *correction; /* "CORRECTS DATE ...", "REFILED ..." */
-    GPtrArray *other; /* of char *: instructions that are none of the above, kept */
-} PdRestrictions;
-
-/* A problem an editor should look at before publishing. */
-typedef struct {
-    char *code;    /* weekday_mismatch, date_far_from_created, no_credit, caption_too_long,
-                      field_too_long, all_caps, double_encoded */
-    char *field;   /* the field it is about ("caption", "byline", ...) */
-    char *message; /* for a person */
-} PdCheck;
-
 /* What photodesk knows about one photo. A plain value: every string is valid UTF-8,
- * normalised (LF line ends, trimmed) and NULL when absent. */
+ * normalised (LF line ends, trimmed) and NULL when absent; keywords is never NULL. */
 typedef struct {
-    char *caption;
-    char *headline;
-    char *byline; /* several creators joined with "; " */
-    char *credit;
-    char *source;
-    char *copyright;
-    char *date_created; /* ISO 8601 at the precision of the source */
-    char *city;
-    char *province;
-    char *country;
-    GPtrArray *keywords; /* of char *, in file order; never NULL */
-    char *special_instructions;
-    char *transmission_reference;
-    char *object_name;
-    char *writer;
-    char *make;
-    char *model;
+    PD_PHOTO_TEXT_MEMBERS; /* the fields, by name and as meta->text */
 
     PdFormat format;
     int width, height; /* stored size of the primary image, 0 when unknown */
@@ -97,11 +48,7 @@ typedef struct {
     gboolean has_gps;
     double gps_lat, gps_lon; /* signed decimal degrees, rounded to 7 places */
 
-    PdCredit credit_parsed; /* the caption's credit trailer */
-    PdRestrictions restrictions;
-    char *slug;        /* "Russia Orthodox Easter" */
-    gboolean top_pick; /* APTOPIX, TOPSHOT, TPX IMAGES OF THE DAY */
-    GPtrArray *checks; /* of PdCheck * */
+    PdCaption reading; /* the caption read as an editor reads it (caption/) */
 
     /* SHA-256 of the picture without its metadata (JPEG: every segment but APPn and COM,
      * and the scan), to recognise a re-transmission whose caption was corrected; empty
@@ -136,20 +83,6 @@ const char *pd_format_name(PdFormat format);
 PdPhotoMeta *pd_photo_meta_new(void);
 void pd_photo_meta_free(PdPhotoMeta *meta);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdPhotoMeta, pd_photo_meta_free)
-
-/* Reads the credit trailer of @caption (and the restrictions in the text after it into
- * @restrictions, when not NULL). Fills @credit, which the caller clears with
- * pd_credit_clear(). */
-void pd_ingest_parse_credit(const char *caption, PdCredit *credit, PdRestrictions *restrictions);
-void pd_credit_clear(PdCredit *credit);
-void pd_restrictions_clear(PdRestrictions *restrictions);
-
-/* The credit as a JSON object ({"body": ..., "credit_line": ...}), and with
- * @restrictions (may be NULL) as its "restrictions" member. Free with g_free(). */
-char *pd_credit_to_json(const PdCredit *credit, const PdRestrictions *restrictions);
-
-/* The credit as an aligned listing for people. Free with g_free(). */
-char *pd_credit_to_text(const PdCredit *credit, const PdRestrictions *restrictions);
 
 /* One JSON object on one line (no newline) with @file and the fields of
  * ../shared/corpus/expected.jsonl, plus "warnings" and "damaged". Free with g_free(). */

@@ -23,8 +23,4 @@ void pd_json_wire_resent(GString *out, GPtrArray *versions);
  * original @sha256). Newly allocated. */
 char *pd_ingest_file_url(gint64 id, const char *name, const char *sha256);
 
-void pd_json_credit_members(GString *out, const PdCredit *credit);
-void pd_json_restrictions(GString *out, const PdRestrictions *restrictions);
-void pd_json_checks(GString *out, GPtrArray *checks);
-
 G_END_DECLS

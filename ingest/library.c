@@ -86,7 +86,7 @@ split_date(const char *iso, char **local, char **utc)
 }
 
 void
-pd_ingest_apply_caption(PdCatalogPhoto *p, const PdPhotoMeta *m)
+pd_ingest_apply_caption(PdCatalogPhoto *p, const PdCaption *reading)
 {
     g_clear_pointer(&p->caption_body, g_free);
     g_clear_pointer(&p->photographer, g_free);
@@ -97,7 +97,7 @@ pd_ingest_apply_caption(PdCatalogPhoto *p, const PdPhotoMeta *m)
     g_clear_pointer(&p->embargo_until, g_free);
     g_clear_pointer(&p->slug, g_free);
     g_clear_pointer(&p->checks, g_free);
-    const PdCredit *c = &m->credit_parsed;
+    const PdCredit *c = &reading->credit;
     p->caption_body = g_strdup(c->body);
     p->photographer = g_strdup(c->photographer);
     p->agency = g_strdup(c->agency);
@@ -107,17 +107,18 @@ pd_ingest_apply_caption(PdCatalogPhoto *p, const PdPhotoMeta *m)
     p->handout = c->handout;
     p->file_photo = c->file_photo;
 
-    GString *r = g_string_new(NULL);
-    pd_json_restrictions(r, &m->restrictions);
-    p->restrictions = g_string_free(r, FALSE);
-    p->editorial_only = m->restrictions.editorial_only;
-    p->kill = m->restrictions.kill;
-    p->embargo_until = g_strdup(m->restrictions.embargo_until);
-    p->slug = g_strdup(m->slug);
-    p->top_pick = m->top_pick;
-    GString *checks = g_string_new(NULL);
-    pd_json_checks(checks, m->checks);
-    p->checks = g_string_free(checks, FALSE);
+    const PdRestrictions *r = &reading->restrictions;
+    GString *json = g_string_new(NULL);
+    pd_json_restrictions(json, NULL, r);
+    p->restrictions = g_string_free(json, FALSE);
+    p->editorial_only = r->editorial_only;
+    p->kill = r->kill;
+    p->embargo_until = g_strdup(r->embargo_until);
+    p->slug = g_strdup(reading->slug);
+    p->top_pick = reading->top_pick;
+    json = g_string_new(NULL);
+    pd_json_checks(json, NULL, reading->checks);
+    p->checks = g_string_free(json, FALSE);
 }
 
 PdCatalogPhoto *
@@ -155,7 +156,7 @@ pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
     p->gps_lat = m->gps_lat;
     p->gps_lon = m->gps_lon;
 
-    pd_ingest_apply_caption(p, m);
+    pd_ingest_apply_caption(p, &m->reading);
     GString *warnings = g_string_new("{");
     pd_json_strings(warnings, "w", m->warnings);
     /* keep only the array: "{"w": [...]" */

@@ -1309,23 +1309,12 @@ pd_ingest_read_file(const char *path, GError **error)
     return meta;
 }
 
-static void
-check_free(gpointer p)
-{
-    PdCheck *c = p;
-    g_free(c->code);
-    g_free(c->field);
-    g_free(c->message);
-    g_free(c);
-}
-
 PdPhotoMeta *
 pd_photo_meta_new(void)
 {
     PdPhotoMeta *meta = g_new0(PdPhotoMeta, 1);
-    meta->keywords = g_ptr_array_new_with_free_func(g_free);
+    pd_photo_text_init(&meta->text);
     meta->warnings = g_ptr_array_new_with_free_func(g_free);
-    meta->checks = g_ptr_array_new_with_free_func(check_free);
     return meta;
 }
 
@@ -1334,30 +1323,9 @@ pd_photo_meta_free(PdPhotoMeta *meta)
 {
     if (meta == NULL)
         return;
-    char **strings[] = {&meta->caption,
-                        &meta->headline,
-                        &meta->byline,
-                        &meta->credit,
-                        &meta->source,
-                        &meta->copyright,
-                        &meta->date_created,
-                        &meta->city,
-                        &meta->province,
-                        &meta->country,
-                        &meta->special_instructions,
-                        &meta->transmission_reference,
-                        &meta->object_name,
-                        &meta->writer,
-                        &meta->make,
-                        &meta->model};
-    for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
-        g_free(*strings[i]);
+    pd_photo_text_clear(&meta->text);
+    pd_caption_clear(&meta->reading);
     g_free(meta->refusal);
-    g_ptr_array_unref(meta->keywords);
     g_ptr_array_unref(meta->warnings);
-    g_ptr_array_unref(meta->checks);
-    pd_credit_clear(&meta->credit_parsed);
-    pd_restrictions_clear(&meta->restrictions);
-    g_free(meta->slug);
     g_free(meta);
 }

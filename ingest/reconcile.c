@@ -12,7 +12,7 @@
  *   3. An IIM value cut at its dataset's length limit is recovered from the XMP text it
  *      is the start of.
  */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 #include "ingest/sources.h"
 #include "base/base.h"
 
@@ -491,5 +491,7 @@ pd_reconcile(const PdSources *src, PdPhotoMeta *meta)
         meta->model = pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "tiff:Model")));
 
     reconcile_gps(src, meta);
-    pd_caption_analyse(meta);
+    pd_caption_read(&meta->text, &meta->reading);
+    for (guint i = 0; i < meta->reading.warnings->len; i++)
+        g_ptr_array_add(meta->warnings, g_strdup(g_ptr_array_index(meta->reading.warnings, i)));
 }

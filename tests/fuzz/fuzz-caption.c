@@ -6,7 +6,7 @@
  * its last line, when there are several, is also read as special instructions.
  * Properties checked: no memory error or undefined behaviour, every string produced is
  * valid UTF-8, and the body is never longer than the caption. */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,15 +35,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree char *raw = g_strndup((const char *)data, size);
     g_autofree char *text = g_utf8_make_valid(raw, -1);
 
-    PdPhotoMeta *m = pd_photo_meta_new();
+    struct {
+        PD_PHOTO_TEXT_MEMBERS;
+        PdCaption reading;
+    } photo = {0}, *m = &photo;
+    pd_photo_text_init(&m->text);
     const char *nl = strrchr(text, '\n');
     m->caption = nl ? g_strndup(text, (gsize)(nl - text)) : g_strdup(text);
     m->special_instructions = nl ? g_strdup(nl + 1) : NULL;
     m->headline = g_strdup(m->caption);
     m->date_created = g_strdup("2023-04-15T23:41:07+03:00");
-    pd_caption_analyse(m);
+    pd_caption_read(&m->text, &m->reading);
 
-    const PdCredit *c = &m->credit_parsed;
+    const PdCredit *c = &m->reading.credit;
     valid(c->body);
     valid(c->photographer);
     valid(c->agency);
@@ -53,18 +57,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz-caption: body longer than the caption\n");
         abort();
     }
-    valid(m->restrictions.mandatory_credit_text);
-    valid(m->restrictions.embargo_until);
-    valid(m->restrictions.correction);
-    for (guint i = 0; m->restrictions.other && i < m->restrictions.other->len; i++)
-        valid(g_ptr_array_index(m->restrictions.other, i));
-    for (guint i = 0; i < m->checks->len; i++)
-        valid(((PdCheck *)g_ptr_array_index(m->checks, i))->message);
-    for (guint i = 0; i < m->warnings->len; i++)
-        valid(g_ptr_array_index(m->warnings, i));
-    char *json = pd_photo_meta_to_json(m, "fuzz");
-    valid(json);
-    g_free(json);
-    pd_photo_meta_free(m);
+    valid(m->reading.restrictions.mandatory_credit_text);
+    valid(m->reading.restrictions.embargo_until);
+    valid(m->reading.restrictions.correction);
+    for (guint i = 0; m->reading.restrictions.other && i < m->reading.restrictions.other->len; i++)
+        valid(g_ptr_array_index(m->reading.restrictions.other, i));
+    for (guint i = 0; i < m->reading.checks->len; i++)
+        valid(((PdCheck *)g_ptr_array_index(m->reading.checks, i))->message);
+    for (guint i = 0; i < m->reading.warnings->len; i++)
+        valid(g_ptr_array_index(m->reading.warnings, i));
+    GString *json = g_string_new("{");
+    pd_json_photo_text(json, &m->text);
+    pd_json_caption(json, &m->reading);
+    g_string_append_c(json, '}');
+    valid(json->str);
+    g_string_free(json, TRUE);
+    pd_photo_text_clear(&m->text);
+    pd_caption_clear(&m->reading);
     return 0;
 }

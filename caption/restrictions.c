@@ -6,7 +6,7 @@
  * against the restrictions photodesk knows; a piece that matches none is kept as it is
  * in ->other, never dropped.
  */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * markers for pool, handout and file pictures, and an order (photographer first, or
  * agency first for Reuters' "via" form) that depends on the distributor.
  */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 #include "base/base.h"
 
 #include <string.h>
@@ -802,7 +802,7 @@ make_credit_line(const PdCredit *c)
 }
 
 void
-pd_ingest_parse_credit(const char *caption, PdCredit *c, PdRestrictions *restrictions)
+pd_caption_read_credit(const char *caption, PdCredit *c, PdRestrictions *restrictions)
 {
     memset(c, 0, sizeof *c);
     g_autofree char *text = g_strdup(caption ? caption : "");

@@ -2,12 +2,16 @@
  * (repaired), slug and top pick, where the credit trailer and the IPTC fields disagree,
  * and the checks to look at before publishing (dates that contradict each other, no
  * credit, fields too long for IIM, a caption in capitals). */
-#include "ingest/caption.h"
-#include "ingest/sources.h"
-#include "base/base.h"
+#include "caption/caption.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* What is read (text) and where the reading goes (out). */
+typedef struct {
+    PdPhotoText *text;
+    PdCaption *out;
+} Reader;
 
 /* ---------------------------------------------------------------- double-encoded UTF-8 */
 
@@ -34,11 +38,11 @@ pd_caption_repair_double_utf8(const char *s)
     return g_strndup((const char *)bytes->data, bytes->len);
 }
 
-static void add_check(PdPhotoMeta *m, const char *code, const char *field, const char *format, ...)
+static void add_check(Reader *m, const char *code, const char *field, const char *format, ...)
     G_GNUC_PRINTF(4, 5);
 
 static void
-add_check(PdPhotoMeta *m, const char *code, const char *field, const char *format, ...)
+add_check(Reader *m, const char *code, const char *field, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
@@ -47,52 +51,48 @@ add_check(PdPhotoMeta *m, const char *code, const char *field, const char *forma
     c->field = g_strdup(field);
     c->message = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_ptr_array_add(m->checks, c);
+    g_ptr_array_add(m->out->checks, c);
 }
 
-static const struct {
-    const char *name, *label;
-    gsize offset;
-} text_fields[] = {
-    {"caption", "Caption", G_STRUCT_OFFSET(PdPhotoMeta, caption)},
-    {"headline", "Headline", G_STRUCT_OFFSET(PdPhotoMeta, headline)},
-    {"byline", "By-line", G_STRUCT_OFFSET(PdPhotoMeta, byline)},
-    {"credit", "Credit", G_STRUCT_OFFSET(PdPhotoMeta, credit)},
-    {"source", "Source", G_STRUCT_OFFSET(PdPhotoMeta, source)},
-    {"copyright", "Copyright", G_STRUCT_OFFSET(PdPhotoMeta, copyright)},
-    {"city", "City", G_STRUCT_OFFSET(PdPhotoMeta, city)},
-    {"province", "Province/State", G_STRUCT_OFFSET(PdPhotoMeta, province)},
-    {"country", "Country", G_STRUCT_OFFSET(PdPhotoMeta, country)},
-    {"special_instructions", "Special instructions",
-     G_STRUCT_OFFSET(PdPhotoMeta, special_instructions)},
-    {"object_name", "Object name", G_STRUCT_OFFSET(PdPhotoMeta, object_name)},
-    {"writer", "Caption writer", G_STRUCT_OFFSET(PdPhotoMeta, writer)},
-};
+static void add_warning(Reader *m, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 static void
-repair_fields(PdPhotoMeta *m)
+add_warning(Reader *m, const char *format, ...)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(text_fields); i++) {
-        char **slot = G_STRUCT_MEMBER_P(m, text_fields[i].offset);
+    va_list ap;
+    va_start(ap, format);
+    g_ptr_array_add(m->out->warnings, g_strdup_vprintf(format, ap));
+    va_end(ap);
+}
+
+static void
+repair_fields(Reader *m)
+{
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++) {
+        if (fields[i].flags & PD_FIELD_LIST)
+            continue;
+        char **slot = pd_photo_text_string(m->text, &fields[i]);
         char *fixed = pd_caption_repair_double_utf8(*slot);
         if (fixed == NULL)
             continue;
         g_autofree char *shown = g_utf8_substring(*slot, 0, MIN(g_utf8_strlen(*slot, -1), 40));
-        g_autofree char *label = g_strdup(text_fields[i].label);
-        add_check(m, "double_encoded", text_fields[i].name,
+        g_autofree char *label = g_strdup(fields[i].label);
+        add_check(m, "double_encoded", fields[i].name,
                   "%s was double-encoded UTF-8 (\"%s\"); photodesk repaired it.", label, shown);
         g_free(*slot);
         *slot = fixed;
     }
-    for (guint k = 0; k < m->keywords->len; k++) {
-        char *fixed = pd_caption_repair_double_utf8(g_ptr_array_index(m->keywords, k));
+    for (guint k = 0; k < m->text->keywords->len; k++) {
+        char *fixed = pd_caption_repair_double_utf8(g_ptr_array_index(m->text->keywords, k));
         if (fixed == NULL)
             continue;
         add_check(m, "double_encoded", "keywords",
                   "keyword \"%s\" was double-encoded UTF-8; repaired",
-                  (char *)g_ptr_array_index(m->keywords, k));
-        g_free(g_ptr_array_index(m->keywords, k));
-        g_ptr_array_index(m->keywords, k) = fixed;
+                  (char *)g_ptr_array_index(m->text->keywords, k));
+        g_free(g_ptr_array_index(m->text->keywords, k));
+        g_ptr_array_index(m->text->keywords, k) = fixed;
     }
 }
 
@@ -123,27 +123,27 @@ strip_top(const char *s, gboolean *top)
 }
 
 static void
-read_slug(PdPhotoMeta *m)
+read_slug(Reader *m)
 {
     gboolean headline_top = FALSE, name_top = FALSE;
-    g_autofree char *headline = strip_top(m->headline, &headline_top);
-    g_autofree char *name = strip_top(m->object_name, &name_top);
-    m->top_pick = headline_top || name_top;
-    if (m->caption &&
-        (g_str_has_prefix(m->caption, "TOPSHOT - ") || strstr(m->caption, "TPX IMAGES OF THE DAY")))
-        m->top_pick = TRUE;
-    if (m->headline && strstr(m->headline, "TPX IMAGES OF THE DAY"))
-        m->top_pick = TRUE;
-    for (guint k = 0; k < m->keywords->len; k++)
-        if (strcmp(g_ptr_array_index(m->keywords, k), "TPX IMAGES OF THE DAY") == 0 ||
-            strcmp(g_ptr_array_index(m->keywords, k), "APTOPIX") == 0 ||
-            strcmp(g_ptr_array_index(m->keywords, k), "TOPSHOT") == 0)
-            m->top_pick = TRUE;
+    g_autofree char *headline = strip_top(m->text->headline, &headline_top);
+    g_autofree char *name = strip_top(m->text->object_name, &name_top);
+    m->out->top_pick = headline_top || name_top;
+    if (m->text->caption && (g_str_has_prefix(m->text->caption, "TOPSHOT - ") ||
+                             strstr(m->text->caption, "TPX IMAGES OF THE DAY")))
+        m->out->top_pick = TRUE;
+    if (m->text->headline && strstr(m->text->headline, "TPX IMAGES OF THE DAY"))
+        m->out->top_pick = TRUE;
+    for (guint k = 0; k < m->text->keywords->len; k++)
+        if (strcmp(g_ptr_array_index(m->text->keywords, k), "TPX IMAGES OF THE DAY") == 0 ||
+            strcmp(g_ptr_array_index(m->text->keywords, k), "APTOPIX") == 0 ||
+            strcmp(g_ptr_array_index(m->text->keywords, k), "TOPSHOT") == 0)
+            m->out->top_pick = TRUE;
     /* AP's object name is the slug; a headline is one only when it carries the marker */
     if (name)
-        m->slug = g_steal_pointer(&name);
+        m->out->slug = g_steal_pointer(&name);
     else if (headline_top)
-        m->slug = g_steal_pointer(&headline);
+        m->out->slug = g_steal_pointer(&headline);
 }
 
 /* ---------------------------------------------------------------- disagreement */
@@ -212,26 +212,26 @@ same_distributor(const char *a, const char *b)
 }
 
 static void
-compare_with_fields(PdPhotoMeta *m)
+compare_with_fields(Reader *m)
 {
-    const PdCredit *c = &m->credit_parsed;
+    const PdCredit *c = &m->out->credit;
     if (!c->found)
         return;
-    if (c->photographer && m->byline && !same_name(c->photographer, m->byline) &&
-        !(c->agency && same_name(c->agency, m->byline)))
-        pd_meta_warn(m, FALSE, "The caption credits %s, but By-line says %s.", c->photographer,
-                     m->byline);
+    if (c->photographer && m->text->byline && !same_name(c->photographer, m->text->byline) &&
+        !(c->agency && same_name(c->agency, m->text->byline)))
+        add_warning(m, "The caption credits %s, but By-line says %s.", c->photographer,
+                    m->text->byline);
     const struct {
         const char *label, *value;
-    } fields[] = {{"Credit", m->credit}, {"Source", m->source}};
+    } fields[] = {{"Credit", m->text->credit}, {"Source", m->text->source}};
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
         if (fields[i].value == NULL || c->distributor == NULL)
             continue;
         const char *named = names_distributor(fields[i].value);
         if (named && !same_distributor(named, c->distributor) &&
             !(c->agency && same_distributor(named, c->agency)))
-            pd_meta_warn(m, FALSE, "The caption's credit (%s) says %s, but %s says %s.",
-                         c->credit_line, c->distributor, fields[i].label, fields[i].value);
+            add_warning(m, "The caption's credit (%s) says %s, but %s says %s.", c->credit_line,
+                        c->distributor, fields[i].label, fields[i].value);
     }
 }
 
@@ -342,7 +342,7 @@ free_dates(GArray *dates)
 }
 
 static void
-check_dates(PdPhotoMeta *m, const char *body)
+check_dates(Reader *m, const char *body)
 {
     GArray *dates = find_dates(body);
     const CaptionDate *picture = NULL;
@@ -371,12 +371,12 @@ check_dates(PdPhotoMeta *m, const char *body)
      * camera or the agency recorded it (local time). */
     /* A file picture's caption keeps the date it was taken; the photo may carry the date
      * of its new transmission. */
-    if (picture && !m->credit_parsed.file_photo && m->date_created &&
-        strlen(m->date_created) >= 10 &&
+    if (picture && !m->out->credit.file_photo && m->text->date_created &&
+        strlen(m->text->date_created) >= 10 &&
         g_date_valid_dmy((GDateDay)picture->day, (GDateMonth)picture->month,
                          (GDateYear)picture->year)) {
-        int y = atoi(m->date_created), mo = atoi(m->date_created + 5),
-            dd = atoi(m->date_created + 8);
+        int y = atoi(m->text->date_created), mo = atoi(m->text->date_created + 5),
+            dd = atoi(m->text->date_created + 8);
         if (g_date_valid_dmy((GDateDay)dd, (GDateMonth)mo, (GDateYear)y)) {
             GDate *a = g_date_new_dmy((GDateDay)picture->day, (GDateMonth)picture->month,
                                       (GDateYear)picture->year);
@@ -386,7 +386,7 @@ check_dates(PdPhotoMeta *m, const char *body)
                 add_check(m, "date_far_from_created", "caption",
                           "The caption dates the picture %s, but it was taken on %.10s (%d days "
                           "apart).",
-                          picture->text, m->date_created, days);
+                          picture->text, m->text->date_created, days);
             g_date_free(a);
             g_date_free(b);
         }
@@ -396,32 +396,47 @@ check_dates(PdPhotoMeta *m, const char *body)
 
 /* ---------------------------------------------------------------- the other checks */
 
+/* What systems that read IIM will cut: the fields an editor can correct, longer than
+ * their dataset holds. */
 static void
-check_lengths(PdPhotoMeta *m)
+check_lengths(Reader *m)
 {
-    if (m->caption && strlen(m->caption) > 2000)
-        add_check(m, "caption_too_long", "caption",
-                  "The caption is %zu bytes; IPTC-IIM holds 2000, so systems that read IIM "
-                  "will cut it.",
-                  strlen(m->caption));
-    const struct {
-        const char *field, *label, *value;
-    } limited[] = {
-        {"byline", "By-line", m->byline},
-        {"credit", "Credit", m->credit},
-        {"source", "Source", m->source},
-        {"city", "City", m->city},
-    };
-    for (gsize i = 0; i < G_N_ELEMENTS(limited); i++)
-        if (limited[i].value && strlen(limited[i].value) > 32)
-            add_check(m, "field_too_long", limited[i].field,
-                      "%s is %zu bytes; IPTC-IIM holds 32, so systems that read IIM will cut "
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++) {
+        const PdPhotoField *f = &fields[i];
+        if (!(f->flags & PD_FIELD_EDITABLE) || f->iim_max == 0)
+            continue;
+        if (f->flags & PD_FIELD_LIST) {
+            GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, m->text, f->offset);
+            for (guint k = 0; list && k < list->len; k++) {
+                const char *v = g_ptr_array_index(list, k);
+                if (strlen(v) > f->iim_max)
+                    add_check(m, "field_too_long", f->name,
+                              "%s \"%s\" is %zu bytes; IPTC-IIM holds %u, so systems that "
+                              "read IIM will cut it.",
+                              f->label, v, strlen(v), f->iim_max);
+            }
+            continue;
+        }
+        const char *v = pd_photo_text_get(m->text, f);
+        if (v == NULL || strlen(v) <= f->iim_max)
+            continue;
+        if (strcmp(f->name, "caption") == 0)
+            add_check(m, "caption_too_long", f->name,
+                      "The caption is %zu bytes; IPTC-IIM holds %u, so systems that read IIM "
+                      "will cut it.",
+                      strlen(v), f->iim_max);
+        else
+            add_check(m, "field_too_long", f->name,
+                      "%s is %zu bytes; IPTC-IIM holds %u, so systems that read IIM will cut "
                       "it.",
-                      limited[i].label, strlen(limited[i].value));
+                      f->label, strlen(v), f->iim_max);
+    }
 }
 
 static void
-check_capitals(PdPhotoMeta *m, const char *body)
+check_capitals(Reader *m, const char *body)
 {
     guint letters = 0, upper = 0;
     for (const char *p = body; *p; p = g_utf8_next_char(p)) {
@@ -439,40 +454,69 @@ check_capitals(PdPhotoMeta *m, const char *body)
 
 /* AP corrections lead the caption: "CORRECTS DATE TO SUNDAY, AUG. 11: Firefighters..." */
 static void
-read_caption_correction(PdPhotoMeta *m)
+read_caption_correction(Reader *m)
 {
     static const char *const leads[] = {"CORRECTS ", "CORRECTION ",    "REFILED ",
                                         "REFILE ",   "RETRANSMITTED ", "CLARIFIES "};
-    if (m->caption == NULL || m->restrictions.correction)
+    if (m->text->caption == NULL || m->out->restrictions.correction)
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(leads); i++) {
-        if (g_str_has_prefix(m->caption, leads[i])) {
-            const char *colon = strchr(m->caption, ':');
-            const char *end = colon ? colon : m->caption + strlen(m->caption);
-            if (end - m->caption > 200) /* keep it a note, cut between characters */
-                end = g_utf8_find_prev_char(m->caption, m->caption + 201);
-            m->restrictions.correction = g_strndup(m->caption, (gsize)(end - m->caption));
+        if (g_str_has_prefix(m->text->caption, leads[i])) {
+            const char *colon = strchr(m->text->caption, ':');
+            const char *end = colon ? colon : m->text->caption + strlen(m->text->caption);
+            if (end - m->text->caption > 200) /* keep it a note, cut between characters */
+                end = g_utf8_find_prev_char(m->text->caption, m->text->caption + 201);
+            m->out->restrictions.correction =
+                g_strndup(m->text->caption, (gsize)(end - m->text->caption));
             return;
         }
     }
 }
 
-void
-pd_caption_analyse(PdPhotoMeta *m)
+static void
+check_free(gpointer data)
 {
+    PdCheck *c = data;
+    g_free(c->code);
+    g_free(c->field);
+    g_free(c->message);
+    g_free(c);
+}
+
+void
+pd_caption_read(PdPhotoText *text, PdCaption *out)
+{
+    memset(out, 0, sizeof *out);
+    out->checks = g_ptr_array_new_with_free_func(check_free);
+    out->warnings = g_ptr_array_new_with_free_func(g_free);
+    Reader reader = {text, out};
+    Reader *m = &reader;
+
     repair_fields(m);
-    pd_ingest_parse_credit(m->caption, &m->credit_parsed, &m->restrictions);
-    pd_restrictions_add_text(&m->restrictions, m->special_instructions);
+    pd_caption_read_credit(m->text->caption, &m->out->credit, &m->out->restrictions);
+    pd_restrictions_add_text(&m->out->restrictions, m->text->special_instructions);
     read_caption_correction(m);
     read_slug(m);
     compare_with_fields(m);
 
-    const char *body = m->credit_parsed.body ? m->credit_parsed.body : "";
+    const char *body = m->out->credit.body ? m->out->credit.body : "";
     check_dates(m, body);
-    if (!m->credit_parsed.found && m->byline == NULL && m->credit == NULL && m->source == NULL)
+    if (!m->out->credit.found && m->text->byline == NULL && m->text->credit == NULL &&
+        m->text->source == NULL)
         add_check(m, "no_credit", NULL,
                   "No credit: the caption has no credit line and By-line, Credit and Source "
                   "are empty.");
     check_lengths(m);
     check_capitals(m, body);
+}
+
+void
+pd_caption_clear(PdCaption *c)
+{
+    pd_credit_clear(&c->credit);
+    pd_restrictions_clear(&c->restrictions);
+    g_clear_pointer(&c->slug, g_free);
+    c->top_pick = FALSE;
+    g_clear_pointer(&c->checks, g_ptr_array_unref);
+    g_clear_pointer(&c->warnings, g_ptr_array_unref);
 }

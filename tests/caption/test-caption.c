@@ -1,6 +1,6 @@
 /* test-caption.c: credit trailers beyond the shared examples, restrictions, slug and
  * top pick, and every caption check. */
-#include "ingest/caption.h"
+#include "caption/caption.h"
 
 #include <string.h>
 
@@ -72,7 +72,7 @@ test_conventions(void)
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         const Case *k = &cases[i];
         PdCredit c;
-        pd_ingest_parse_credit(k->caption, &c, NULL);
+        pd_caption_read_credit(k->caption, &c, NULL);
         g_test_message("%s", k->caption);
         g_assert_cmpstr(c.body, ==, k->body);
         g_assert_cmpstr(c.photographer, ==, k->photographer);
@@ -92,7 +92,7 @@ test_afp_restriction_tail(void)
 {
     PdCredit c;
     PdRestrictions r = {0};
-    pd_ingest_parse_credit(
+    pd_caption_read_credit(
         "A meeting in Kyiv. (Photo by Handout / UKRAINIAN PRESIDENTIAL PRESS SERVICE / AFP) / "
         "RESTRICTED TO EDITORIAL USE - MANDATORY CREDIT \"AFP PHOTO / UKRAINIAN PRESIDENTIAL "
         "PRESS SERVICE\" - NO MARKETING NO ADVERTISING CAMPAIGNS - DISTRIBUTED AS A SERVICE TO "
@@ -201,20 +201,42 @@ test_double_encoding(void)
     g_assert_null(pd_caption_repair_double_utf8(NULL));
 }
 
-static PdPhotoMeta *
+/* A photo's text and what is read from it. */
+typedef struct {
+    PD_PHOTO_TEXT_MEMBERS;
+    PdCaption reading;
+} Photo;
+
+static Photo *
 meta_with(const char *caption, const char *date_created)
 {
-    PdPhotoMeta *m = pd_photo_meta_new();
+    Photo *m = g_new0(Photo, 1);
+    pd_photo_text_init(&m->text);
     m->caption = g_strdup(caption);
     m->date_created = g_strdup(date_created);
     return m;
 }
 
-static gboolean
-has_check(const PdPhotoMeta *m, const char *code)
+static void
+photo_free(Photo *m)
 {
-    for (guint i = 0; i < m->checks->len; i++)
-        if (strcmp(((PdCheck *)g_ptr_array_index(m->checks, i))->code, code) == 0)
+    pd_photo_text_clear(&m->text);
+    pd_caption_clear(&m->reading);
+    g_free(m);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Photo, photo_free)
+
+static void
+read_caption(Photo *m)
+{
+    pd_caption_read(&m->text, &m->reading);
+}
+
+static gboolean
+has_check(const Photo *m, const char *code)
+{
+    for (guint i = 0; i < m->reading.checks->len; i++)
+        if (strcmp(((PdCheck *)g_ptr_array_index(m->reading.checks, i))->code, code) == 0)
             return TRUE;
     return FALSE;
 }
@@ -229,121 +251,128 @@ test_checks(void)
 {
     /* a clean caption: no checks */
     g_autofree char *good = g_strdup_printf(putin, "Saturday, April 15, 2023");
-    g_autoptr(PdPhotoMeta) ok = meta_with(good, "2023-04-15T23:41:07+03:00");
+    g_autoptr(Photo) ok = meta_with(good, "2023-04-15T23:41:07+03:00");
     ok->byline = g_strdup("Sergei Karpukhin");
     ok->credit = g_strdup("AP");
-    pd_caption_analyse(ok);
-    g_assert_cmpuint(ok->checks->len, ==, 0);
-    g_assert_cmpuint(ok->warnings->len, ==, 0);
-    g_assert_cmpstr(ok->credit_parsed.credit_line, ==, "Sergei Karpukhin/Sputnik/Pool via AP");
+    read_caption(ok);
+    g_assert_cmpuint(ok->reading.checks->len, ==, 0);
+    g_assert_cmpuint(ok->reading.warnings->len, ==, 0);
+    g_assert_cmpstr(ok->reading.credit.credit_line, ==, "Sergei Karpukhin/Sputnik/Pool via AP");
 
     /* weekday and date disagree */
     g_autofree char *wrong = g_strdup_printf(putin, "Sunday, April 15, 2023");
-    g_autoptr(PdPhotoMeta) wd = meta_with(wrong, "2023-04-15");
-    pd_caption_analyse(wd);
+    g_autoptr(Photo) wd = meta_with(wrong, "2023-04-15");
+    read_caption(wd);
     g_assert_true(has_check(wd, "weekday_mismatch"));
 
     /* caption date far from the date created */
-    g_autoptr(PdPhotoMeta) far = meta_with(good, "2023-04-18T10:00:00");
-    pd_caption_analyse(far);
+    g_autoptr(Photo) far = meta_with(good, "2023-04-18T10:00:00");
+    read_caption(far);
     g_assert_true(has_check(far, "date_far_from_created"));
     /* a day apart (a photo at 23:41 captioned with the next day's date) is fine */
-    g_autoptr(PdPhotoMeta) near = meta_with(good, "2023-04-16T00:20:00");
-    pd_caption_analyse(near);
+    g_autoptr(Photo) near = meta_with(good, "2023-04-16T00:20:00");
+    read_caption(near);
     g_assert_false(has_check(near, "date_far_from_created"));
 
     /* no credit at all */
-    g_autoptr(PdPhotoMeta) none = meta_with("Crowds gather in the square.", NULL);
-    pd_caption_analyse(none);
+    g_autoptr(Photo) none = meta_with("Crowds gather in the square.", NULL);
+    read_caption(none);
     g_assert_true(has_check(none, "no_credit"));
 
     /* too long for IIM */
     GString *longer = g_string_new(NULL);
     while (longer->len <= 2000)
         g_string_append(longer, "Protesters march through the city centre. ");
-    g_autoptr(PdPhotoMeta) big = meta_with(longer->str, NULL);
+    g_autoptr(Photo) big = meta_with(longer->str, NULL);
     g_string_free(longer, TRUE);
     big->byline = g_strdup("Firstname Very-Long-Family-Name-Here Jr.");
     big->city = g_strdup("Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch");
-    pd_caption_analyse(big);
+    read_caption(big);
     g_assert_true(has_check(big, "caption_too_long"));
     g_assert_true(has_check(big, "field_too_long"));
+    /* every field an editor corrects has its IIM limit checked, keywords each */
+    g_autoptr(Photo) head = meta_with("Caption. (AP Photo/John Doe)", NULL);
+    head->headline = g_strnfill(257, 'h');
+    g_ptr_array_add(head->keywords, g_strnfill(65, 'k'));
+    read_caption(head);
+    g_assert_cmpuint(head->reading.checks->len, ==, 2);
+    g_assert_true(has_check(head, "field_too_long"));
 
     /* in capitals */
-    g_autoptr(PdPhotoMeta) caps = meta_with(
+    g_autoptr(Photo) caps = meta_with(
         "FIREFIGHTERS BATTLE A BLAZE AT A WAREHOUSE IN HOUSTON. (AP Photo/John Doe)", NULL);
-    pd_caption_analyse(caps);
+    read_caption(caps);
     g_assert_true(has_check(caps, "all_caps"));
 
     /* double-encoded UTF-8: repaired and reported */
-    g_autoptr(PdPhotoMeta) dbl =
+    g_autoptr(Photo) dbl =
         meta_with("A view of Z\xc3\x83\xc2\xbcrich. (AP Photo/John Doe)", NULL);
     dbl->city = g_strdup("Z\xc3\x83\xc2\xbcrich");
-    pd_caption_analyse(dbl);
+    read_caption(dbl);
     g_assert_true(has_check(dbl, "double_encoded"));
     g_assert_cmpstr(dbl->city, ==, "Z\xc3\xbcrich");
-    g_assert_cmpstr(dbl->credit_parsed.body, ==, "A view of Z\xc3\xbcrich.");
+    g_assert_cmpstr(dbl->reading.credit.body, ==, "A view of Z\xc3\xbcrich.");
 
     /* a long correction lead is cut between characters, not inside one */
     GString *lead = g_string_new("CORRECTS ");
     while (lead->len < 250)
         g_string_append(lead, "\xc3\xa9");
     g_string_append(lead, ": caption");
-    g_autoptr(PdPhotoMeta) corr = meta_with(lead->str, NULL);
+    g_autoptr(Photo) corr = meta_with(lead->str, NULL);
     g_string_free(lead, TRUE);
-    pd_caption_analyse(corr);
-    g_assert_nonnull(corr->restrictions.correction);
-    g_assert_true(g_utf8_validate(corr->restrictions.correction, -1, NULL));
+    read_caption(corr);
+    g_assert_nonnull(corr->reading.restrictions.correction);
+    g_assert_true(g_utf8_validate(corr->reading.restrictions.correction, -1, NULL));
 }
 
 static void
 test_disagreement(void)
 {
     g_autofree char *caption = g_strdup_printf(putin, "Saturday, April 15, 2023");
-    g_autoptr(PdPhotoMeta) m = meta_with(caption, NULL);
+    g_autoptr(Photo) m = meta_with(caption, NULL);
     m->byline = g_strdup("Ivan Petrov");
     m->credit = g_strdup("REUTERS");
-    pd_caption_analyse(m);
-    g_assert_cmpuint(m->warnings->len, ==, 2);
-    g_assert_nonnull(strstr(g_ptr_array_index(m->warnings, 0), "Ivan Petrov"));
-    g_assert_nonnull(strstr(g_ptr_array_index(m->warnings, 1), "REUTERS"));
+    read_caption(m);
+    g_assert_cmpuint(m->reading.warnings->len, ==, 2);
+    g_assert_nonnull(strstr(g_ptr_array_index(m->reading.warnings, 0), "Ivan Petrov"));
+    g_assert_nonnull(strstr(g_ptr_array_index(m->reading.warnings, 1), "REUTERS"));
 
     /* capitals and an agency name in Credit are not disagreements */
-    g_autoptr(PdPhotoMeta) same = meta_with(caption, NULL);
+    g_autoptr(Photo) same = meta_with(caption, NULL);
     same->byline = g_strdup("SERGEI KARPUKHIN");
     same->credit = g_strdup("Sputnik");
     same->source = g_strdup("AP");
-    pd_caption_analyse(same);
-    g_assert_cmpuint(same->warnings->len, ==, 0);
+    read_caption(same);
+    g_assert_cmpuint(same->reading.warnings->len, ==, 0);
 }
 
 static void
 test_slug(void)
 {
-    g_autoptr(PdPhotoMeta) a = meta_with("Caption.", NULL);
+    g_autoptr(Photo) a = meta_with("Caption.", NULL);
     a->headline = g_strdup("APTOPIX Russia Orthodox Easter");
-    pd_caption_analyse(a);
-    g_assert_true(a->top_pick);
-    g_assert_cmpstr(a->slug, ==, "Russia Orthodox Easter");
+    read_caption(a);
+    g_assert_true(a->reading.top_pick);
+    g_assert_cmpstr(a->reading.slug, ==, "Russia Orthodox Easter");
 
-    g_autoptr(PdPhotoMeta) b = meta_with("Caption.", NULL);
+    g_autoptr(Photo) b = meta_with("Caption.", NULL);
     b->headline = g_strdup("Putin attends Easter service");
     b->object_name = g_strdup("APTOPIX Russia Orthodox Easter");
-    pd_caption_analyse(b);
-    g_assert_true(b->top_pick);
-    g_assert_cmpstr(b->slug, ==, "Russia Orthodox Easter");
+    read_caption(b);
+    g_assert_true(b->reading.top_pick);
+    g_assert_cmpstr(b->reading.slug, ==, "Russia Orthodox Easter");
 
-    g_autoptr(PdPhotoMeta) c = meta_with("TOPSHOT - Smoke rises. (Photo by STR / AFP)", NULL);
-    pd_caption_analyse(c);
-    g_assert_true(c->top_pick);
-    g_assert_null(c->slug);
+    g_autoptr(Photo) c = meta_with("TOPSHOT - Smoke rises. (Photo by STR / AFP)", NULL);
+    read_caption(c);
+    g_assert_true(c->reading.top_pick);
+    g_assert_null(c->reading.slug);
 
-    g_autoptr(PdPhotoMeta) d = meta_with("Caption.", NULL);
+    g_autoptr(Photo) d = meta_with("Caption.", NULL);
     d->headline = g_strdup("Russia Orthodox Easter");
     d->object_name = g_strdup("Russia Orthodox Easter");
-    pd_caption_analyse(d);
-    g_assert_false(d->top_pick);
-    g_assert_cmpstr(d->slug, ==, "Russia Orthodox Easter");
+    read_caption(d);
+    g_assert_false(d->reading.top_pick);
+    g_assert_cmpstr(d->reading.slug, ==, "Russia Orthodox Easter");
 }
 
 /* Inputs the fuzzer found, and their relatives: each must parse without reading or
@@ -378,7 +407,7 @@ test_hostile(void)
     for (gsize i = 0; i < G_N_ELEMENTS(inputs); i++) {
         PdCredit c;
         PdRestrictions r = {0};
-        pd_ingest_parse_credit(inputs[i], &c, &r);
+        pd_caption_read_credit(inputs[i], &c, &r);
         pd_restrictions_add_text(&r, inputs[i]);
         g_assert_nonnull(c.body);
         g_assert_cmpuint(strlen(c.body), <=, strlen(inputs[i]));
@@ -412,16 +441,16 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/ingest/caption/conventions", test_conventions);
-    g_test_add_func("/ingest/caption/afp-restriction-tail", test_afp_restriction_tail);
-    g_test_add_func("/ingest/caption/restrictions", test_restrictions);
-    g_test_add_func("/ingest/caption/title-case", test_title_case);
-    g_test_add_func("/ingest/caption/double-encoding", test_double_encoding);
-    g_test_add_func("/ingest/caption/checks", test_checks);
-    g_test_add_func("/ingest/caption/disagreement", test_disagreement);
-    g_test_add_func("/ingest/caption/slug", test_slug);
-    g_test_add_func("/ingest/caption/hostile", test_hostile);
-    g_test_add_func("/ingest/caption/mandatory-credit-after-ligatures",
+    g_test_add_func("/caption/conventions", test_conventions);
+    g_test_add_func("/caption/afp-restriction-tail", test_afp_restriction_tail);
+    g_test_add_func("/caption/restrictions", test_restrictions);
+    g_test_add_func("/caption/title-case", test_title_case);
+    g_test_add_func("/caption/double-encoding", test_double_encoding);
+    g_test_add_func("/caption/checks", test_checks);
+    g_test_add_func("/caption/disagreement", test_disagreement);
+    g_test_add_func("/caption/slug", test_slug);
+    g_test_add_func("/caption/hostile", test_hostile);
+    g_test_add_func("/caption/mandatory-credit-after-ligatures",
                     test_mandatory_credit_after_ligatures);
     return g_test_run();
 }

@@ -1,0 +1,122 @@
+/* caption.h: the caption read as an editor reads it (the public interface of caption/).
+ *
+ * Text in, a reading out; no file formats, no catalog.
+ *
+ * - The credit trailer: the full credit chain agencies put at the end of the caption,
+ *   because IIM By-line and Credit hold 32 bytes ("(Sergei Karpukhin, Sputnik, Kremlin
+ *   Pool Photo via AP)", "REUTERS/Name/File Photo", "(Photo by NAME / POOL / AFP)").
+ * - Restrictions: special instructions, editors' notes and the text after an AFP credit,
+ *   read into flags (editorial use only, mandatory credit, embargo, kill...).
+ * - Slug and top pick, and the checks an editor wants before publishing.
+ */
+#pragma once
+
+#include "base/base.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The credit chain read from the end of a caption. */
+typedef struct {
+    gboolean found; /* the caption ends in a credit photodesk recognised */
+    char *body;     /* the caption without the credit, what follows it, and FILE PHOTO: */
+    char *photographer;
+    char *agency; /* where the picture came from, when not the distributor */
+    gboolean pool;
+    gboolean handout;
+    gboolean file_photo;
+    char *distributor; /* AP, Reuters, AFP, Getty Images, EPA, EPA-EFE, dpa, ... */
+    char *credit_line; /* house style: Photographer/Agency via Distributor */
+    char *tail;        /* text after the credit (restrictions, editors' notes), or NULL */
+} PdCredit;
+
+/* What the special instructions and editors' notes restrict. */
+typedef struct {
+    gboolean editorial_only;
+    gboolean mandatory_credit;
+    char *mandatory_credit_text; /* the credit to print, when given */
+    gboolean no_archive;
+    gboolean no_sales;
+    char *embargo_until; /* ISO 8601 UTC ("2023-06-05T00:01:00Z"), when a time is given */
+    gboolean kill;
+    char *correction; /* "CORRECTS DATE ...", "REFILED ..." */
+    GPtrArray *other; /* of char *: instructions that are none of the above, kept */
+} PdRestrictions;
+
+/* A problem an editor should look at before publishing. */
+typedef struct {
+    char *code;    /* weekday_mismatch, date_far_from_created, date_invalid, no_credit,
+                      caption_too_long, field_too_long, all_caps, double_encoded */
+    char *field;   /* the field it is about ("caption", "byline", ...) */
+    char *message; /* for a person */
+} PdCheck;
+
+/* Everything photodesk reads from a photo's text beyond its fields: a plain value. */
+typedef struct {
+    PdCredit credit; /* the caption's credit trailer */
+    PdRestrictions restrictions;
+    char *slug;          /* "Russia Orthodox Easter" */
+    gboolean top_pick;   /* APTOPIX, TOPSHOT, TPX IMAGES OF THE DAY */
+    GPtrArray *checks;   /* of PdCheck *; never NULL after pd_caption_read() */
+    GPtrArray *warnings; /* of char *: where the trailer and the fields disagree */
+} PdCaption;
+
+/* Reads @text as an editor would into @out (which the caller clears with
+ * pd_caption_clear()): the credit trailer, the restrictions of the text after it and of
+ * the special instructions, a correction the caption leads with, slug and top pick,
+ * where the trailer and By-line, Credit or Source disagree, and the checks. Text that
+ * was double-encoded UTF-8 is repaired in @text (with a check saying so). */
+void pd_caption_read(PdPhotoText *text, PdCaption *out);
+void pd_caption_clear(PdCaption *caption);
+
+/* Reads the credit trailer of @caption (and the restrictions in the text after it into
+ * @restrictions, when not NULL). Fills @credit, which the caller clears with
+ * pd_credit_clear(). */
+void pd_caption_read_credit(const char *caption, PdCredit *credit, PdRestrictions *restrictions);
+void pd_credit_clear(PdCredit *credit);
+void pd_restrictions_clear(PdRestrictions *restrictions);
+
+/* Parses the restriction text @text (special instructions, an editors' note) into
+ * @out, adding to what is there. */
+void pd_restrictions_add_text(PdRestrictions *out, const char *text);
+
+/* Title case for names the agencies write in capitals ("Kirill KUDRYAVTSEV" ->
+ * "Kirill Kudryavtsev"); with @keep_acronyms, AFP, EPA, TASS and their like stay. Words
+ * already in mixed case are left alone. Returns a newly allocated string. */
+char *pd_caption_title_case(const char *s, gboolean keep_acronyms);
+
+/* Repairs UTF-8 that was decoded as Windows-1252 and encoded again ("ZÃ¼rich" ->
+ * "Zürich"). Returns the repaired string, newly allocated, or NULL when @s is not
+ * double-encoded. */
+char *pd_caption_repair_double_utf8(const char *s);
+
+/* ---------------------------------------------------------------- output */
+
+/* The credit's members (body, photographer, agency, pool, handout, file_photo,
+ * distributor, credit_line) into the open JSON object @out. */
+void pd_json_credit_members(GString *out, const PdCredit *credit);
+/* The restrictions as a JSON object member @key ({"editorial_only", "mandatory_credit",
+ * "mandatory_credit_text", "no_archive", "no_sales", "embargo_until", "kill",
+ * "correction", "other"}). */
+void pd_json_restrictions(GString *out, const char *key, const PdRestrictions *restrictions);
+/* The checks (PdCheck *) as a JSON array member @key of {"code", "field", "message"}. */
+void pd_json_checks(GString *out, const char *key, GPtrArray *checks);
+
+/* The credit as a JSON object ({"body": ..., "credit_line": ...}), and with
+ * @restrictions (may be NULL) as its "restrictions" member. Free with g_free(). */
+char *pd_credit_to_json(const PdCredit *credit, const PdRestrictions *restrictions);
+
+/* The credit (with @with_body, the caption's body too) and the restrictions (may be
+ * NULL) as an aligned listing for people, appended to @out. */
+void pd_credit_append_text(GString *out, const PdCredit *credit, gboolean with_body,
+                           const PdRestrictions *restrictions);
+
+/* The reading as members of the open JSON object @out: "credit_parsed" (the credit's
+ * members), "restrictions", "slug", "top_pick", "checks". */
+void pd_json_caption(GString *out, const PdCaption *caption);
+/* The reading for people (credit without the body, restrictions, slug, top pick,
+ * checks), appended to @out. */
+void pd_caption_append_text(GString *out, const PdCaption *caption);
+
+G_END_DECLS
