@@ -33,7 +33,7 @@ typedef enum {
 typedef struct PdCatalog PdCatalog;
 
 /* A photo as the catalog keeps it: a plain value. Strings are UTF-8 or NULL. */
-typedef struct {
+typedef struct PdCatalogPhoto {
     gint64 id;          /* 0 until added */
     char *sha256;       /* of the current original */
     char *image_sha256; /* of its image data without metadata, or NULL */

@@ -2,6 +2,7 @@
  * photos are placed in, and their delivery with captions embedded. */
 #include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <stdio.h>
@@ -99,7 +100,7 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
     }
     if (strcmp(action, "list") == 0) {
         if (o->json) {
-            g_autofree char *json = pd_ingest_articles_json(c, &error);
+            g_autofree char *json = pd_desk_articles_json(c, &error);
             if (json == NULL)
                 return report(action, error);
             printf("%s\n", json);
@@ -125,7 +126,7 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         return PD_EXIT_USAGE;
     if (strcmp(action, "show") == 0) {
         g_autofree char *out =
-            o->json ? pd_ingest_article_json(c, id, &error) : pd_ingest_article_text(c, id, &error);
+            o->json ? pd_desk_article_json(c, id, &error) : pd_desk_article_text(c, id, &error);
         if (out == NULL)
             return report(action, error);
         fputs(out, stdout);
@@ -161,7 +162,7 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, &error);
         if (a == NULL)
             return report(action, error);
-        g_autofree char *name = pd_ingest_safe_name(a->slug);
+        g_autofree char *name = pd_desk_safe_name(a->slug);
         output = g_strdup_printf("%s.zip", name);
     }
     if (g_file_test(output, G_FILE_TEST_EXISTS)) {
@@ -171,7 +172,7 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
                 output);
         return PD_EXIT_REJECTED;
     }
-    if (!pd_ingest_package_article(c, library, id, o->gps, output, &error))
+    if (!pd_desk_package_article(c, library, id, o->gps, output, &error))
         return report(action, error);
     printf("%s\n", output);
     return PD_EXIT_OK;
@@ -228,7 +229,7 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
         fputs(usage_text, stderr);
         return PD_EXIT_USAGE;
     }
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
     g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
     if (catalog == NULL)

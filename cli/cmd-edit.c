@@ -2,6 +2,7 @@
  * from the command line, by the same path as the web UI's (one write transaction, only
  * the fields given, refused when the photo moved on past --version). */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <json-glib/json-glib.h>
@@ -15,7 +16,7 @@ text_of(const char *value, gboolean *read_stdin, GError **error)
     if (value == NULL || strcmp(value, "-") != 0)
         return g_strdup(value);
     if (*read_stdin) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID,
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
                     "only one field can be read from standard input");
         return NULL;
     }
@@ -53,29 +54,90 @@ print_conflict(const char *json)
     }
 }
 
+/* The options a field table (base.h) gives: --NAME for each field an editor corrects. */
+typedef struct {
+    GArray *entries;  /* of GOptionEntry, ending in an empty one */
+    GPtrArray *names; /* the option names and descriptions, owned */
+    char **values;    /* per field of the table: what GOption gave, ours to free */
+    guint n_fields;
+} FieldOptions;
+
+static void
+field_options_init(FieldOptions *o)
+{
+    const PdPhotoField *fields = pd_photo_fields(&o->n_fields);
+    o->entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+    o->names = g_ptr_array_new_with_free_func(g_free);
+    o->values = g_new0(char *, o->n_fields);
+    for (guint i = 0; i < o->n_fields; i++) {
+        const PdPhotoField *f = &fields[i];
+        if (!(f->flags & PD_FIELD_EDITABLE))
+            continue;
+        char *name = g_strdelimit(g_strdup(f->name), "_", '-');
+        char *what = (f->flags & PD_FIELD_LIST)
+                         ? g_strdup_printf("%s, separated by ;", f->label)
+                         : g_strdup_printf("%s (- reads it from standard input)", f->label);
+        g_ptr_array_add(o->names, name);
+        g_ptr_array_add(o->names, what);
+        GOptionEntry e = {name, 0, 0, G_OPTION_ARG_STRING, &o->values[i], what, "TEXT"};
+        g_array_append_val(o->entries, e);
+    }
+}
+
+static void
+field_options_clear(FieldOptions *o)
+{
+    if (o->entries == NULL)
+        return;
+    for (guint i = 0; i < o->n_fields; i++)
+        g_free(o->values[i]);
+    g_free(o->values);
+    g_array_unref(o->entries);
+    g_ptr_array_unref(o->names);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(FieldOptions, field_options_clear)
+
+/* The correction the options give: FALSE with @error when two read standard input. The
+ * strings made are kept in @strings, the lists in @lists. */
+static gboolean
+correction_of(const FieldOptions *o, PdCorrection *fix, GPtrArray *strings, GPtrArray *lists,
+              GError **error)
+{
+    gboolean from_stdin = FALSE;
+    const PdPhotoField *fields = pd_photo_fields(NULL);
+    for (guint i = 0; i < o->n_fields; i++) {
+        const PdPhotoField *f = &fields[i];
+        if (o->values[i] == NULL)
+            continue;
+        if (f->flags & PD_FIELD_LIST) {
+            GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+            g_ptr_array_add(lists, list);
+            g_auto(GStrv) parts = g_strsplit(o->values[i], ";", -1);
+            for (int k = 0; parts[k]; k++)
+                if (*g_strstrip(parts[k]))
+                    g_ptr_array_add(list, g_strdup(parts[k]));
+            G_STRUCT_MEMBER(GPtrArray *, &fix->text, f->offset) = list;
+            continue;
+        }
+        char *text = text_of(o->values[i], &from_stdin, error);
+        if (text == NULL)
+            return FALSE;
+        g_ptr_array_add(strings, text);
+        *pd_photo_text_string(&fix->text, f) = text;
+    }
+    return TRUE;
+}
+
 int
 pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
 {
     int version = 0, acknowledge = 0;
     gboolean json = FALSE;
     /* GOption gives them; ours to free */
-    g_autofree char *caption = NULL, *headline = NULL, *byline = NULL, *credit = NULL;
-    g_autofree char *source = NULL, *city = NULL, *country = NULL, *keywords = NULL;
-    g_autofree char *instructions = NULL;
     GOptionEntry entries[] = {
         {"version", 0, 0, G_OPTION_ARG_INT, &version,
          "The photo's version the correction was made on: refused if it moved on since", "N"},
-        {"caption", 0, 0, G_OPTION_ARG_STRING, &caption,
-         "The caption (- reads it from standard input)", "TEXT"},
-        {"headline", 0, 0, G_OPTION_ARG_STRING, &headline, "The headline", "TEXT"},
-        {"byline", 0, 0, G_OPTION_ARG_STRING, &byline, "The by-line", "TEXT"},
-        {"credit", 0, 0, G_OPTION_ARG_STRING, &credit, "The credit", "TEXT"},
-        {"source", 0, 0, G_OPTION_ARG_STRING, &source, "The source", "TEXT"},
-        {"city", 0, 0, G_OPTION_ARG_STRING, &city, "The city", "TEXT"},
-        {"country", 0, 0, G_OPTION_ARG_STRING, &country, "The country", "TEXT"},
-        {"keywords", 0, 0, G_OPTION_ARG_STRING, &keywords, "The keywords, separated by ;", "TEXT"},
-        {"special-instructions", 0, 0, G_OPTION_ARG_STRING, &instructions,
-         "The special instructions (restrictions, embargo, kill)", "TEXT"},
         {"acknowledge", 0, 0, G_OPTION_ARG_INT, &acknowledge,
          "The wire's re-send VERSION over a correction was seen: keep it as sent", "VERSION"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "The photo afterwards, as show --json prints it",
@@ -89,6 +151,10 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
                  "again. With --version, a photo changed since that version is left alone and\n"
                  "what changed is listed (exit status 1).");
     g_option_context_add_main_entries(context, entries, NULL);
+    g_auto(FieldOptions) fields = {0};
+    field_options_init(&fields);
+    g_option_context_add_main_entries(context, (const GOptionEntry *)(void *)fields.entries->data,
+                                      NULL);
     gboolean parsed = pd_cli_parse(context, "edit", &argc, &argv);
     if (!parsed)
         return PD_EXIT_USAGE;
@@ -99,42 +165,24 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
                         "(run 'photodesk edit --help' for usage)\n");
         return PD_EXIT_USAGE;
     }
-    gboolean any = caption || headline || byline || credit || source || city || country ||
-                   keywords || instructions;
+    gboolean any = FALSE;
+    for (guint i = 0; i < fields.n_fields; i++)
+        any = any || fields.values[i] != NULL;
     if (!any && !acknowledge) {
         fprintf(stderr, "photodesk edit: nothing to change: give a field, such as --caption\n");
         return PD_EXIT_USAGE;
     }
 
     g_autoptr(GError) error = NULL;
-    gboolean from_stdin = FALSE;
-    g_autofree char *caption_text = text_of(caption, &from_stdin, &error);
-    g_autofree char *instructions_text = error ? NULL : text_of(instructions, &from_stdin, &error);
-    if (error) {
+    PdCorrection fix = {.version = version};
+    g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    if (!correction_of(&fields, &fix, strings, lists, &error)) {
         fprintf(stderr, "photodesk edit: %s\n", error->message);
         return PD_EXIT_USAGE;
     }
-    g_auto(GStrv) keyword_list = NULL;
-    if (keywords) {
-        keyword_list = g_strsplit(keywords, ";", -1);
-        for (int i = 0; keyword_list[i]; i++)
-            g_strstrip(keyword_list[i]);
-    }
-    PdCorrection fix = {
-        .version = version,
-        .caption = caption_text,
-        .headline = headline,
-        .byline = byline,
-        .credit = credit,
-        .source = source,
-        .city = city,
-        .country = country,
-        .special_instructions = instructions_text,
-        .set_keywords = keywords != NULL,
-        .keywords = (const char *const *)keyword_list,
-    };
 
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
     if (catalog == NULL) {
         fprintf(stderr, "photodesk edit: %s\n", error->message);
@@ -146,11 +194,11 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_REJECTED;
     }
     gboolean changed = FALSE;
-    if (any && !pd_ingest_correct(catalog, id, &fix, user, &changed, &error)) {
+    if (any && !pd_desk_correct(catalog, id, &fix, user, &changed, &error)) {
         fprintf(stderr, "photodesk edit: %s\n", error->message);
         if (g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE)) {
             g_autofree char *conflict =
-                pd_ingest_conflict_json(catalog, id, version, error->message, NULL);
+                pd_desk_conflict_json(catalog, id, version, error->message, NULL);
             if (conflict && json)
                 printf("%s\n", conflict);
             else if (conflict)
@@ -159,7 +207,7 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_REJECTED;
     }
     if (json) {
-        g_autofree char *out = pd_ingest_show_json(library, id, &error);
+        g_autofree char *out = pd_desk_show_json(library, id, &error);
         if (out == NULL) {
             fprintf(stderr, "photodesk edit: %s\n", error->message);
             return PD_EXIT_REJECTED;

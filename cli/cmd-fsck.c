@@ -1,5 +1,6 @@
 /* cmd-fsck.c: photodesk fsck [--repair] [--grace SECONDS]: is the library whole? */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <stdio.h>
@@ -36,9 +37,9 @@ pd_cmd_fsck(int argc, char **argv, const PdGlobalOptions *global)
         fprintf(stderr, "photodesk fsck: takes no arguments (and --grace must be positive)\n");
         return PD_EXIT_USAGE;
     }
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
-    int problems = pd_ingest_fsck(library, repair, grace, print_line, NULL, &error);
+    int problems = pd_desk_fsck(library, repair, grace, print_line, NULL, &error);
     if (problems < 0) {
         fprintf(stderr, "photodesk fsck: %s\n", error->message);
         return PD_EXIT_REJECTED;

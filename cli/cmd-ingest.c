@@ -1,6 +1,7 @@
 /* cmd-ingest.c: photodesk ingest [--jobs N] [--json] [--move] PATH...: photos into the
  * library. */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <signal.h>
@@ -118,7 +119,7 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_USAGE;
     }
 
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     Reporter reporter = {json, !json && isatty(STDERR_FILENO), g_get_monotonic_time(), 0, FALSE};
     PdIngestOptions options;
     pd_ingest_options_init(&options);
@@ -139,7 +140,9 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
 
     PdIngestSummary s;
     g_autoptr(GError) error = NULL;
-    gboolean ok = pd_ingest_files(library, (const char *const *)argv + 1, &options, &s, &error);
+    g_autofree char *catalog = pd_desk_catalog_path(library);
+    gboolean ok =
+        pd_ingest_files(library, catalog, (const char *const *)argv + 1, &options, &s, &error);
     clear_bar(&reporter);
     if (!ok) {
         fprintf(stderr, "photodesk ingest: %s\n", error->message);

@@ -1,5 +1,6 @@
 /* cmd-search.c: photodesk search [QUERY] [--from DATE] [--to DATE] ...: find photos. */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <stdio.h>
@@ -100,12 +101,12 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_USAGE;
     }
 
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
     gboolean tty = isatty(STDOUT_FILENO);
-    g_autofree char *out = json ? pd_ingest_search_json(library, &req, &error)
-                                : pd_ingest_search_text(library, &req, tty ? "\033[1m" : "[",
-                                                        tty ? "\033[0m" : "]", &error);
+    g_autofree char *out = json ? pd_desk_search_json(library, &req, &error)
+                                : pd_desk_search_text(library, &req, tty ? "\033[1m" : "[",
+                                                      tty ? "\033[0m" : "]", &error);
     if (out == NULL) {
         fprintf(stderr, "photodesk search: %s\n", error->message);
         return g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY) ? PD_EXIT_USAGE

@@ -1,5 +1,6 @@
 /* cmd-serve.c: photodesk serve: the editors' web UI on this library. */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui.h"
 
@@ -55,7 +56,7 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
                         "(run 'photodesk serve --help')\n");
         return PD_EXIT_USAGE;
     }
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
     if (g_mkdir_with_parents(library, 0755) != 0 || !pd_webui_init(&error)) {
         fprintf(stderr, "photodesk serve: %s: %s\n", library,

@@ -1,5 +1,6 @@
 /* cmd-show.c: photodesk show [--json] ID: one photo, every field, renditions, versions. */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <stdio.h>
@@ -23,10 +24,10 @@ pd_cmd_show(int argc, char **argv, const PdGlobalOptions *global)
         fprintf(stderr, "photodesk show: give one photo id (a number)\n");
         return PD_EXIT_USAGE;
     }
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
     g_autofree char *out =
-        json ? pd_ingest_show_json(library, id, &error) : pd_ingest_show_text(library, id, &error);
+        json ? pd_desk_show_json(library, id, &error) : pd_desk_show_text(library, id, &error);
     if (out == NULL) {
         fprintf(stderr, "photodesk show: %s\n", error->message);
         return PD_EXIT_REJECTED;

@@ -1,6 +1,7 @@
 /* cmd-user.c: photodesk user add|passwd|list|remove: who may log in to the web UI. */
 #include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui.h"
 
@@ -126,7 +127,7 @@ pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
         fprintf(stderr, "photodesk user: %s\n", error->message);
         return PD_EXIT_REJECTED;
     }
-    g_autofree char *library = pd_ingest_library_path(global->library);
+    g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
     gboolean ok = catalog != NULL;
     if (ok && list) {

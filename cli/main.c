@@ -1,5 +1,6 @@
 /* main.c: photodesk's entry point: global options, then one subcommand, git-style. */
 #include "cli/commands.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <errno.h>
@@ -59,11 +60,11 @@ PdCatalog *
 pd_cli_open_catalog(const char *library, GError **error)
 {
     if (g_mkdir_with_parents(library, 0755) != 0) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", library,
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY, "%s: %s", library,
                     g_strerror(errno));
         return NULL;
     }
-    g_autofree char *path = pd_ingest_catalog_path(library);
+    g_autofree char *path = pd_desk_catalog_path(library);
     return pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
 }
 

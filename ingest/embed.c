@@ -1,6 +1,6 @@
 /* embed.c: encoding the IIM, the Photoshop resources that carry it, and the XMP of a
- * delivered file (see embed.h). */
-#include "ingest/embed.h"
+ * delivered file, each field as the table of base.h says (see ingest.h). */
+#include "ingest/ingest.h"
 
 #include "base/base.h"
 #include "ingest/iim.h"
@@ -51,26 +51,45 @@ iim_date_time(const char *iso, char date[9], char time[12])
     return TRUE;
 }
 
+static int
+by_dataset(gconstpointer a, gconstpointer b)
+{
+    const PdPhotoField *x = *(const PdPhotoField *const *)a, *y = *(const PdPhotoField *const *)b;
+    return (int)x->iim - (int)y->iim;
+}
+
 GBytes *
-pd_iim_encode(const PdEmbedFields *f)
+pd_ingest_encode_iim(const PdPhotoText *text)
 {
     GByteArray *out = g_byte_array_new();
     /* in the standard's order: record 1 before 2, datasets ascending */
     put(out, 1, 0, "\x00\x04", 2); /* envelope record version 4 */
     put(out, 1, 90, "\x1b%G", 3);  /* the coded character set: UTF-8 */
     put(out, 2, 0, "\x00\x04", 2); /* application record version 4 */
-    char date[9], time[12];
-    if (iim_date_time(f->date_created, date, time)) {
-        put_text(out, PD_IIM_DATE_CREATED, date, 8);
-        put_text(out, PD_IIM_TIME_CREATED, time, 11);
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    g_autoptr(GPtrArray) order = g_ptr_array_new();
+    for (guint i = 0; i < n; i++)
+        if (fields[i].iim)
+            g_ptr_array_add(order, (gpointer)&fields[i]);
+    g_ptr_array_sort(order, by_dataset);
+    for (guint i = 0; i < order->len; i++) {
+        const PdPhotoField *f = g_ptr_array_index(order, i);
+        if (f->flags & PD_FIELD_LIST) {
+            GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, text, f->offset);
+            for (guint k = 0; list && k < list->len; k++)
+                put_text(out, f->iim, g_ptr_array_index(list, k), f->iim_max);
+        } else if (f->iim == PD_IIM_DATE_CREATED) {
+            /* ISO 8601 becomes 2:55 and 2:60 */
+            char date[9], time[12];
+            if (iim_date_time(pd_photo_text_get(text, f), date, time)) {
+                put_text(out, PD_IIM_DATE_CREATED, date, 8);
+                put_text(out, PD_IIM_TIME_CREATED, time, 11);
+            }
+        } else {
+            put_text(out, f->iim, pd_photo_text_get(text, f), f->iim_max);
+        }
     }
-    put_text(out, PD_IIM_BYLINE, f->byline, PD_IIM_BYLINE_MAX);
-    put_text(out, PD_IIM_CITY, f->city, PD_IIM_CITY_MAX);
-    put_text(out, PD_IIM_COUNTRY, f->country, PD_IIM_COUNTRY_MAX);
-    put_text(out, PD_IIM_CREDIT, f->credit_line, PD_IIM_CREDIT_MAX);
-    put_text(out, PD_IIM_SOURCE, f->source, PD_IIM_SOURCE_MAX);
-    put_text(out, PD_IIM_COPYRIGHT, f->copyright, PD_IIM_COPYRIGHT_MAX);
-    put_text(out, PD_IIM_CAPTION, f->caption, PD_IIM_CAPTION_MAX);
     return g_byte_array_free_to_bytes(out);
 }
 
@@ -96,7 +115,7 @@ put_resource(GByteArray *out, guint16 id, const guint8 *data, gsize len)
 }
 
 GBytes *
-pd_irb_encode(GBytes *iim)
+pd_ingest_encode_irb(GBytes *iim)
 {
     gsize n;
     const guint8 *data = g_bytes_get_data(iim, &n);
@@ -157,15 +176,20 @@ simple(GString *out, const char *name, const char *value)
     g_string_append_printf(out, "</%s>\n", name);
 }
 
+/* A property that holds a list (rdf:Alt, Seq or Bag) of @values. */
 static void
-container(GString *out, const char *name, const char *kind, const char *value)
+container(GString *out, const char *name, const char *kind, const char *const *values, guint n)
 {
-    if (value == NULL || *value == 0)
+    if (n == 0)
         return;
-    g_string_append_printf(out, "   <%s>\n    <rdf:%s>\n     <rdf:li%s>", name, kind,
-                           strcmp(kind, "Alt") == 0 ? " xml:lang=\"x-default\"" : "");
-    append_xml(out, value);
-    g_string_append_printf(out, "</rdf:li>\n    </rdf:%s>\n   </%s>\n", kind, name);
+    g_string_append_printf(out, "   <%s>\n    <rdf:%s>\n", name, kind);
+    for (guint i = 0; i < n; i++) {
+        g_string_append_printf(out, "     <rdf:li%s>",
+                               strcmp(kind, "Alt") == 0 ? " xml:lang=\"x-default\"" : "");
+        append_xml(out, values[i]);
+        g_string_append(out, "</rdf:li>\n");
+    }
+    g_string_append_printf(out, "    </rdf:%s>\n   </%s>\n", kind, name);
 }
 
 /* XMP's GPS coordinate: "DDD,MM.mmmmmmK". */
@@ -179,7 +203,7 @@ xmp_coordinate(double v, char positive, char negative)
 }
 
 char *
-pd_xmp_encode(const PdEmbedFields *f)
+pd_ingest_encode_xmp(const PdPhotoText *text, gboolean has_gps, double lat, double lon)
 {
     GString *out =
         g_string_new("<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
@@ -189,20 +213,37 @@ pd_xmp_encode(const PdEmbedFields *f)
                      "  <rdf:Description rdf:about=\"\"\n"
                      "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
                      "    xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"\n"
+                     "    xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\"\n"
                      "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\">\n");
-    container(out, "dc:description", "Alt", f->caption);
-    container(out, "dc:creator", "Seq", f->byline);
-    container(out, "dc:rights", "Alt", f->copyright);
-    simple(out, "photoshop:Credit", f->credit_line);
-    simple(out, "photoshop:Source", f->source);
-    simple(out, "photoshop:DateCreated", f->date_created);
-    simple(out, "photoshop:City", f->city);
-    simple(out, "photoshop:Country", f->country);
-    if (f->has_gps) {
-        g_autofree char *lat = xmp_coordinate(f->gps_lat, 'N', 'S');
-        g_autofree char *lon = xmp_coordinate(f->gps_lon, 'E', 'W');
-        simple(out, "exif:GPSLatitude", lat);
-        simple(out, "exif:GPSLongitude", lon);
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++) {
+        const PdPhotoField *f = &fields[i];
+        if (f->xmp == NULL)
+            continue;
+        const char *kind = (f->flags & PD_FIELD_XMP_ALT)   ? "Alt"
+                           : (f->flags & PD_FIELD_XMP_SEQ) ? "Seq"
+                           : (f->flags & PD_FIELD_XMP_BAG) ? "Bag"
+                                                           : NULL;
+        if (f->flags & PD_FIELD_LIST) {
+            GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, text, f->offset);
+            if (list)
+                container(out, f->xmp, kind, (const char *const *)list->pdata, list->len);
+            continue;
+        }
+        const char *value = pd_photo_text_get(text, f);
+        if (value == NULL || *value == 0)
+            continue;
+        if (kind)
+            container(out, f->xmp, kind, &value, 1);
+        else
+            simple(out, f->xmp, value);
+    }
+    if (has_gps) {
+        g_autofree char *la = xmp_coordinate(lat, 'N', 'S');
+        g_autofree char *lo = xmp_coordinate(lon, 'E', 'W');
+        simple(out, "exif:GPSLatitude", la);
+        simple(out, "exif:GPSLongitude", lo);
     }
     g_string_append(out, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n"
                          "<?xpacket end=\"w\"?>");

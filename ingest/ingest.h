@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 #include "caption/caption.h"
-#include "catalog/catalog.h"
 
 #include <glib.h>
 
@@ -20,12 +19,10 @@ G_BEGIN_DECLS
 GQuark pd_ingest_error_quark(void);
 
 typedef enum {
-    PD_INGEST_ERROR_OPEN,    /* missing, unreadable, not a regular file */
-    PD_INGEST_ERROR_EMPTY,   /* zero bytes */
-    PD_INGEST_ERROR_FORMAT,  /* not one of the formats photodesk opens */
-    PD_INGEST_ERROR_INIT,    /* libvips could not start */
-    PD_INGEST_ERROR_INVALID, /* a corrected field that cannot be kept (the message says which) */
-    PD_INGEST_ERROR_REFUSED, /* a delivery the wire's rules forbid: a killed photo */
+    PD_INGEST_ERROR_OPEN,   /* missing, unreadable, not a regular file */
+    PD_INGEST_ERROR_EMPTY,  /* zero bytes */
+    PD_INGEST_ERROR_FORMAT, /* not one of the formats photodesk opens */
+    PD_INGEST_ERROR_INIT,   /* libvips could not start */
 } PdIngestError;
 
 typedef enum {
@@ -91,14 +88,7 @@ char *pd_photo_meta_to_json(const PdPhotoMeta *meta, const char *file);
 /* An aligned listing for people, one field a line, ending in a newline. */
 char *pd_photo_meta_to_text(const PdPhotoMeta *meta, const char *file);
 
-/* ---------------------------------------------------------------- the library */
-
-/* The library folder: @given (--library), else $PHOTODESK_LIBRARY, else
- * $XDG_DATA_HOME/photodesk (~/.local/share/photodesk). Newly allocated. */
-char *pd_ingest_library_path(const char *given);
-
-/* The catalog file of a library. Newly allocated. */
-char *pd_ingest_catalog_path(const char *library);
+/* ---------------------------------------------------------------- ingesting */
 
 typedef enum {
     PD_INGEST_ADDED,
@@ -153,109 +143,34 @@ void pd_ingest_options_init(PdIngestOptions *options);
  * then is it reported. Returns FALSE, with @error, when the library cannot be used at
  * all (the files reported before that are in it); a file that cannot be ingested is
  * reported as rejected and the rest go on. */
-gboolean pd_ingest_files(const char *library, const char *const *paths,
+gboolean pd_ingest_files(const char *library, const char *catalog, const char *const *paths,
                          const PdIngestOptions *options, PdIngestSummary *summary, GError **error);
 
-/* The JSON object (and the aligned listing) `photodesk show` prints for photo @id:
- * every field, renditions with their paths, versions with their changes. */
-char *pd_ingest_show_json(const char *library, gint64 id, GError **error);
-char *pd_ingest_show_text(const char *library, gint64 id, GError **error);
+/* ---------------------------------------------------------------- the catalog row */
 
-/* The same object for the web UI from an open catalog, with the URLs of the photo's
- * files (/photos/ID/NAME?v=SHA256) instead of their paths, and only its newest
- * PD_PHOTO_VERSIONS versions ("versions_total" says how many there are). */
-#define PD_PHOTO_VERSIONS 20
-char *pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error);
+/* A catalog row (catalog/catalog.h), named here without its definition: a photo's
+ * reading is what becomes one. */
+typedef struct PdCatalogPhoto PdCatalogPhoto;
 
-/* The 409 answer to a change made on version @seen of photo @id after it moved on:
- * {"error": @message, "seen_version", "version", "changed": [{"field", "from" (as it was
- * at @seen), "to" (as it is), "by" (users, or "wire"), "versions"}], "photo": (as
- * pd_ingest_photo_json gives it)}. */
-char *pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
-                              GError **error);
+/* The catalog row for a photo read as @meta whose file has @sha256 and @bytes. Free
+ * with pd_catalog_photo_free(). */
+PdCatalogPhoto *pd_ingest_photo_row(const PdPhotoMeta *meta, const char *sha256, gint64 bytes);
 
-/* {"versions": [...], "total", "next_before"}: the photo's versions newest first, the
- * newest @limit of those before version @before (0: all of the newest), each with its
- * time, the user or the ingest that made it, its picture and the fields it changed from
- * what to what; "next_before" is the @before of the next page, null at the first
- * version. */
-char *pd_ingest_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error);
+/* Sets what @photo's row keeps of a caption's @reading: the credit chain, restrictions,
+ * slug, top pick and checks (replacing what was there). */
+void pd_ingest_apply_caption(PdCatalogPhoto *photo, const PdCaption *reading);
 
-/* What an editor corrects in a photo: each field NULL to leave it, "" to empty it. */
-typedef struct {
-    int version; /* the photo's version the editor saw; 0: whatever it is now */
-    const char *caption, *headline, *byline, *credit, *source, *city, *country;
-    const char *special_instructions;
-    gboolean set_keywords;
-    const char *const *keywords; /* with set_keywords: NULL-terminated (NULL: none) */
-} PdCorrection;
+/* ---------------------------------------------------------------- delivery */
 
-/* The longest a corrected field may be, in bytes (the IIM limits, which are shorter,
- * are checks the editor sees, not refusals). */
-#define PD_CORRECTION_MAX_CAPTION  16000
-#define PD_CORRECTION_MAX_FIELD    1000
-#define PD_CORRECTION_MAX_KEYWORDS 200
-
-/* Corrects photo @id: a new version by @user with the changed fields (only those given),
- * the credit chain, restrictions, slug and checks read again from the new text, the
- * search index in step; all in one write transaction. FALSE with
- * PD_INGEST_ERROR_INVALID (naming the field) for text that is not UTF-8, holds control
- * characters or is too long, or with the catalog's error: PD_CATALOG_ERROR_NOT_FOUND (no
- * such photo), PD_CATALOG_ERROR_STALE (the photo is no longer at @correction->version).
- * *@changed: whether anything changed. */
-gboolean pd_ingest_correct(PdCatalog *catalog, gint64 id, const PdCorrection *correction,
-                           const char *user, gboolean *changed, GError **error);
-
-/* Searches the library (see PdSearchRequest in catalog/catalog.h) and returns the object
- * `photodesk search --json` prints: {"total": N, "results": [...]} (and "facets" when asked
- * for), each result with id, sha256, caption, headline, byline, credit, source,
- * credit_line, date_created, city, country, width, height, snippet and more. The snippet
- * marks matched words with PD_SNIPPET_OPEN and PD_SNIPPET_CLOSE. NULL with @error on a
- * request that cannot be run (bad date, unknown library...). */
-char *pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error);
-/* The same on an open catalog. */
-char *pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error);
-
-/* The same search as a table for people; @marks are the strings to put around matched
- * words (for a terminal, bold on and off). */
-char *pd_ingest_search_text(const char *library, const PdSearchRequest *request,
-                            const char *mark_open, const char *mark_close, GError **error);
-
-/* ---------------------------------------------------------------- articles */
-
-/* {"articles": [...]}: every article, last changed first, each with id, slug, headline,
- * status, created_by, created_at, updated_at and photos (how many are placed). */
-char *pd_ingest_articles_json(PdCatalog *catalog, GError **error);
-
-/* Article @id with its placements in order. Each placement has its own caption and
- * credit line, role, position, who placed it and when, the photo (id, caption,
- * credit line, byline, thumb and preview URLs...), what the wire restricts
- * (kill, editorial_only, mandatory_credit, embargo_until and whether it is still
- * "embargoed"), and a "notice" when the photo has changed since it was placed: the
- * versions since then, until an editor acknowledges them; else null. */
-char *pd_ingest_article_json(PdCatalog *catalog, gint64 id, GError **error);
-/* The same for people. */
-char *pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error);
-
-/* Writes article @id's package to @zip_path: the web rendition of each placed photo, in
- * order, with the placement's caption and credit line and the photo's byline, source,
- * copyright, date created, city and country embedded as IPTC-IIM and XMP (GPS only with
- * @gps; nothing else of the photo's metadata), and article.json listing them. The file
- * appears whole or not at all. PD_INGEST_ERROR_REFUSED when a placed photo is killed or
- * the article has none. */
-gboolean pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
-                                   const char *zip_path, GError **error);
-/* @slug made safe for a file name (letters, digits, '-' and '_'; others become '-'),
- * at most 60 bytes, "article" when nothing is left. */
-char *pd_ingest_safe_name(const char *slug);
-
-/* fsck: every photo's original exists and hashes to its name, every rendition exists,
- * no stray file older than @grace_seconds, the catalog's integrity. With @repair,
- * missing renditions are made again and strays removed. @report gets one line per
- * problem (and per repair). Returns the number of problems left, or -1 with @error
- * when the library cannot be checked. */
-typedef void (*PdFsckReportFunc)(const char *line, gpointer user_data);
-int pd_ingest_fsck(const char *library, gboolean repair, gint64 grace_seconds,
-                   PdFsckReportFunc report, gpointer user_data, GError **error);
+/* The IPTC-IIM and XMP photodesk writes into a delivered file: each field of @text that
+ * is set, IIM (UTF-8, declared with 1:90 ESC % G) cut to the standard's limits at a
+ * character boundary, XMP with the whole text, both as the field table (base.h) says. */
+/* The IIM block: 1:90, 2:00 record version 4, then the fields, datasets ascending. */
+GBytes *pd_ingest_encode_iim(const PdPhotoText *text);
+/* A Photoshop image resource list holding @iim (0x0404) and its MD5 digest (0x0425), so
+ * that readers see IIM and XMP in step. */
+GBytes *pd_ingest_encode_irb(GBytes *iim);
+/* An XMP packet (UTF-8, with its xpacket wrapper); GPS only with @has_gps. */
+char *pd_ingest_encode_xmp(const PdPhotoText *text, gboolean has_gps, double lat, double lon);
 
 G_END_DECLS

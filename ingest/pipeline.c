@@ -15,7 +15,7 @@
  */
 #include "assets/assets.h"
 #include "catalog/catalog.h"
-#include "ingest/library.h"
+#include "ingest/row.h"
 #include "thumbs/thumbs.h"
 
 #include <errno.h>
@@ -182,7 +182,7 @@ process(Run *run, PdCatalog *catalog, const char *path)
         return o;
     }
 
-    PdCatalogPhoto *photo = pd_ingest_catalog_photo(meta, sha, (gint64)len);
+    PdCatalogPhoto *photo = pd_ingest_photo_row(meta, sha, (gint64)len);
     o->photo = photo;
 
     /* A re-send of the same image data keeps the picture there is: nothing to decode.
@@ -469,8 +469,8 @@ walk(const char *dir, const char *library_real, GPtrArray *files, GPtrArray *unr
 }
 
 gboolean
-pd_ingest_files(const char *library, const char *const *paths, const PdIngestOptions *options,
-                PdIngestSummary *summary, GError **error)
+pd_ingest_files(const char *library, const char *catalog_path, const char *const *paths,
+                const PdIngestOptions *options, PdIngestSummary *summary, GError **error)
 {
     PdIngestOptions defaults;
     if (options == NULL) {
@@ -486,7 +486,7 @@ pd_ingest_files(const char *library, const char *const *paths, const PdIngestOpt
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;
-    Run run = {options, store, pd_ingest_catalog_path(library), NULL, NULL, {0}};
+    Run run = {options, store, g_strdup(catalog_path), NULL, NULL, {0}};
     pd_thumbs_options_init(&run.thumbs);
     if (options->quality > 0)
         run.thumbs.quality = options->quality;

@@ -17,7 +17,7 @@
  *   carries the same time (or one corrected by hours or days: a time zone, a wrong day).
  *
  * The thresholds come from the measurements in bench/README.md ("resend"). */
-#include "ingest/library.h"
+#include "ingest/row.h"
 #include "thumbs/thumbs.h"
 
 #include <math.h>

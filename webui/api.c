@@ -1,6 +1,7 @@
 /* api.c: the JSON API for photos (search, read, correct, history, upload) and their
  * files. The JSON is what the command line prints (ingest/), so the two never drift. */
 #include "assets/assets.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui-private.h"
 
@@ -70,7 +71,7 @@ pd_api_search(Request *r)
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    char *json = cat ? pd_ingest_search_json_in(cat, &req, &error) : NULL;
+    char *json = cat ? pd_desk_search_json_in(cat, &req, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -79,7 +80,7 @@ pd_api_photo(Request *r, gint64 id)
 {
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    char *json = cat ? pd_ingest_photo_json(cat, id, &error) : NULL;
+    char *json = cat ? pd_desk_photo_json(cat, id, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -93,7 +94,7 @@ pd_api_history(Request *r, gint64 id)
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    char *json = cat ? pd_ingest_history_json(cat, id, before, limit, &error) : NULL;
+    char *json = cat ? pd_desk_history_json(cat, id, before, limit, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -118,36 +119,16 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
+    /* The fields as the table names them; the desk says which an editor may correct.
+     * The strings stay the parser's. */
     PdCorrection fix = {0};
-    struct {
-        const char *name;
-        const char **value;
-    } fields[] = {
-        {"caption", &fix.caption}, {"headline", &fix.headline},
-        {"byline", &fix.byline},   {"credit", &fix.credit},
-        {"source", &fix.source},   {"city", &fix.city},
-        {"country", &fix.country}, {"special_instructions", &fix.special_instructions},
-    };
-    g_autoptr(GPtrArray) keywords = g_ptr_array_new();
+    g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     JsonObjectIter it;
     const char *name;
     JsonNode *node;
     json_object_iter_init(&it, o);
     while (json_object_iter_next(&it, &name, &node)) {
-        gboolean known = FALSE;
-        for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
-            if (strcmp(name, fields[i].name) != 0)
-                continue;
-            known = TRUE;
-            if (JSON_NODE_HOLDS_NULL(node))
-                *fields[i].value = "";
-            else if (json_node_get_value_type(node) == G_TYPE_STRING)
-                *fields[i].value = json_node_get_string(node);
-            else
-                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give a string or null", name);
-        }
         if (strcmp(name, "version") == 0) {
-            known = TRUE;
             fix.version = version_of(node);
             if (fix.version == 0)
                 return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
@@ -155,42 +136,48 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
                                         "a whole number from 1");
             continue;
         }
-        if (strcmp(name, "keywords") == 0) {
-            known = TRUE;
-            fix.set_keywords = TRUE;
-            if (JSON_NODE_HOLDS_NULL(node))
-                continue;
-            if (!JSON_NODE_HOLDS_ARRAY(node))
-                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                        "keywords: give an array of strings");
-            JsonArray *a = json_node_get_array(node);
-            for (guint i = 0; i < json_array_get_length(a); i++) {
-                JsonNode *k = json_array_get_element(a, i);
-                if (json_node_get_value_type(k) != G_TYPE_STRING)
-                    return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                            "keywords: give an array of strings");
-                g_ptr_array_add(keywords, (gpointer)json_node_get_string(k));
-            }
-        }
-        if (!known)
+        const PdPhotoField *f = pd_photo_field_find(name);
+        if (f == NULL || !(f->flags & PD_FIELD_EDITABLE))
             return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                    "%s: not a field an editor corrects (caption, headline, "
-                                    "byline, credit, source, city, country, keywords, "
-                                    "special_instructions; and the version it was made on)",
+                                    "%s: not a field an editor corrects (see GET /api/fields; "
+                                    "and the version it was made on)",
                                     name);
+        if (!(f->flags & PD_FIELD_LIST)) {
+            char **slot = pd_photo_text_string(&fix.text, f);
+            if (JSON_NODE_HOLDS_NULL(node))
+                *slot = "";
+            else if (json_node_get_value_type(node) == G_TYPE_STRING)
+                *slot = (char *)json_node_get_string(node);
+            else
+                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give a string or null", name);
+            continue;
+        }
+        GPtrArray *list = g_ptr_array_new();
+        g_ptr_array_add(lists, list);
+        G_STRUCT_MEMBER(GPtrArray *, &fix.text, f->offset) = list;
+        if (JSON_NODE_HOLDS_NULL(node))
+            continue;
+        if (!JSON_NODE_HOLDS_ARRAY(node))
+            return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give an array of strings", name);
+        JsonArray *a = json_node_get_array(node);
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            JsonNode *k = json_array_get_element(a, i);
+            if (json_node_get_value_type(k) != G_TYPE_STRING)
+                return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give an array of strings",
+                                        name);
+            g_ptr_array_add(list, (gpointer)json_node_get_string(k));
+        }
     }
-    g_ptr_array_add(keywords, NULL);
-    fix.keywords = (const char *const *)keywords->pdata;
 
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
     gboolean changed = FALSE;
-    if (cat == NULL || !pd_ingest_correct(cat, id, &fix, session->user, &changed, &error)) {
+    if (cat == NULL || !pd_desk_correct(cat, id, &fix, session->user, &changed, &error)) {
         if (g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE))
             return pd_api_conflict(r, cat, id, fix.version, error->message);
         return pd_respond_gerror(r, error);
     }
-    char *json = pd_ingest_photo_json(cat, id, &error);
+    char *json = pd_desk_photo_json(cat, id, &error);
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -200,7 +187,7 @@ enum MHD_Result
 pd_api_conflict(Request *r, PdCatalog *cat, gint64 id, int seen, const char *message)
 {
     g_autoptr(GError) error = NULL;
-    char *json = pd_ingest_conflict_json(cat, id, seen, message, &error);
+    char *json = pd_desk_conflict_json(cat, id, seen, message, &error);
     return json ? pd_respond_json(r, MHD_HTTP_CONFLICT, json) : pd_respond_gerror(r, error);
 }
 
@@ -220,7 +207,7 @@ pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
     PdCatalog *cat = pd_server_catalog(&error);
     if (cat == NULL || !pd_catalog_acknowledge_version(cat, id, version, session->user, &error))
         return pd_respond_gerror(r, error);
-    char *json = pd_ingest_photo_json(cat, id, &error);
+    char *json = pd_desk_photo_json(cat, id, &error);
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -493,8 +480,8 @@ pd_upload_finish(Request *r)
     PdIngestSummary summary;
     g_autoptr(GError) error = NULL;
     g_ptr_array_add(u->paths, NULL);
-    gboolean ok = pd_ingest_files(pd_server->library, (const char *const *)u->paths->pdata, &opts,
-                                  &summary, &error);
+    gboolean ok = pd_ingest_files(pd_server->library, pd_server->catalog_path,
+                                  (const char *const *)u->paths->pdata, &opts, &summary, &error);
     g_ptr_array_remove_index(u->paths, u->paths->len - 1);
     GString *o = g_string_new("{\"results\": [");
     for (guint i = 0; i < u->paths->len; i++) {

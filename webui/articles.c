@@ -1,6 +1,7 @@
 /* articles.c: the JSON API for articles: list and create them, change them, place
  * photos in them with their own caption and credit line, and download their package.
  * Every answer that changes an article is the whole article, as GET gives it. */
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui-private.h"
 
@@ -72,7 +73,7 @@ static enum MHD_Result
 respond_article(Request *r, PdCatalog *cat, gint64 id, unsigned int status)
 {
     g_autoptr(GError) error = NULL;
-    char *json = pd_ingest_article_json(cat, id, &error);
+    char *json = pd_desk_article_json(cat, id, &error);
     return json ? pd_respond_json(r, status, json) : pd_respond_gerror(r, error);
 }
 
@@ -82,7 +83,7 @@ static enum MHD_Result
 respond_stale(Request *r, PdCatalog *cat, gint64 id, const GError *stale)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *article = pd_ingest_article_json(cat, id, &error);
+    g_autofree char *article = pd_desk_article_json(cat, id, &error);
     if (article == NULL)
         return pd_respond_gerror(r, error);
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -122,7 +123,7 @@ pd_api_articles(Request *r)
 {
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(&error);
-    char *json = cat ? pd_ingest_articles_json(cat, &error) : NULL;
+    char *json = cat ? pd_desk_articles_json(cat, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
@@ -266,7 +267,7 @@ pd_api_package(Request *r)
         return pd_respond_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make %s: %s", dir,
                                 g_strerror(errno));
     g_autofree char *path = g_build_filename(dir, "package.zip", NULL);
-    gboolean ok = pd_ingest_package_article(cat, pd_server->library, id, with_gps, path, &error);
+    gboolean ok = pd_desk_package_article(cat, pd_server->library, id, with_gps, path, &error);
     int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     g_unlink(path);
     g_rmdir(dir);
@@ -281,7 +282,7 @@ pd_api_package(Request *r)
     }
     struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
     r->bytes = (guint64)st.st_size;
-    g_autofree char *name = pd_ingest_safe_name(a->slug);
+    g_autofree char *name = pd_desk_safe_name(a->slug);
     g_autofree char *disposition = g_strdup_printf("attachment; filename=\"%s.zip\"", name);
     MHD_add_response_header(resp, "Content-Type", "application/zip");
     MHD_add_response_header(resp, "Content-Disposition", disposition);

@@ -1,5 +1,6 @@
 /* server.c: the libmicrohttpd daemon, the life of a request, routing, the static files
  * and the response headers every answer carries. */
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui-private.h"
 
@@ -52,8 +53,7 @@ pd_server_catalog(GError **error)
 {
     PdCatalog *c = g_private_get(&thread_catalog);
     if (c == NULL) {
-        g_autofree char *path = pd_ingest_catalog_path(pd_server->library);
-        c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
+        c = pd_catalog_open(pd_server->catalog_path, PD_CATALOG_READ_WRITE, error);
         if (c)
             g_private_set(&thread_catalog, c);
     }
@@ -181,9 +181,9 @@ pd_respond_gerror(Request *r, const GError *error)
         default:
             break;
         }
-    } else if (error->domain == PD_INGEST_ERROR && error->code == PD_INGEST_ERROR_INVALID) {
+    } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_INVALID) {
         status = MHD_HTTP_BAD_REQUEST;
-    } else if (error->domain == PD_INGEST_ERROR && error->code == PD_INGEST_ERROR_REFUSED) {
+    } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_REFUSED) {
         status = MHD_HTTP_CONFLICT;
     }
     if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
@@ -664,14 +664,14 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     Server server = {0};
     server.options = *options;
     server.library = g_strdup(options->library);
+    server.catalog_path = pd_desk_catalog_path(options->library);
     g_mutex_init(&server.log_lock);
     g_mutex_init(&server.throttle_lock);
     server.failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pd_server = &server;
 
     /* the catalog must open (and be migrated) before the first request */
-    g_autofree char *path = pd_ingest_catalog_path(options->library);
-    PdCatalog *check = pd_catalog_open(path, PD_CATALOG_READ_WRITE, error);
+    PdCatalog *check = pd_catalog_open(server.catalog_path, PD_CATALOG_READ_WRITE, error);
     if (check == NULL) {
         close(listener);
         return FALSE;
@@ -743,6 +743,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pd_cache_clear();
     pd_store_close(server.store);
     g_free(server.library);
+    g_free(server.catalog_path);
     pd_server = NULL;
     return TRUE;
 }

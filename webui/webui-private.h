@@ -59,6 +59,7 @@ struct Request {
 typedef struct {
     PdServeOptions options;
     char *library;
+    char *catalog_path;
     PdStore *store;
     GMutex log_lock;
     GMutex throttle_lock;

@@ -5,9 +5,9 @@
  * The input is lines: caption, headline, byline, credit, city, special instructions,
  * then keywords, one a line; an empty line leaves its field alone, a line "-" empties
  * it. Properties checked: no memory error or undefined behaviour; a correction is kept
- * or refused with PD_INGEST_ERROR_INVALID (never a catalog failure); what is kept is
+ * or refused with PD_DESK_ERROR_INVALID (never a catalog failure); what is kept is
  * valid UTF-8 and can be searched for without error. */
-#include "catalog/catalog.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <glib/gstdio.h>
@@ -72,21 +72,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree char *text = g_strndup((const char *)data, size);
     g_auto(GStrv) lines = g_strsplit(text, "\n", 64);
     guint n = g_strv_length(lines);
+    /* the strings are borrowed from @lines: nothing in the correction is freed */
     PdCorrection fix = {0};
-    fix.caption = field(lines, n, 0);
-    fix.headline = field(lines, n, 1);
-    fix.byline = field(lines, n, 2);
-    fix.credit = field(lines, n, 3);
-    fix.city = field(lines, n, 4);
-    fix.special_instructions = field(lines, n, 5);
-    if (n > 6) {
-        fix.set_keywords = TRUE;
-        fix.keywords = (const char *const *)lines + 6;
-    }
+    fix.text.caption = (char *)field(lines, n, 0);
+    fix.text.headline = (char *)field(lines, n, 1);
+    fix.text.byline = (char *)field(lines, n, 2);
+    fix.text.credit = (char *)field(lines, n, 3);
+    fix.text.city = (char *)field(lines, n, 4);
+    fix.text.special_instructions = (char *)field(lines, n, 5);
+    g_autoptr(GPtrArray) keywords = g_ptr_array_new();
+    for (guint i = 6; i < n; i++)
+        g_ptr_array_add(keywords, lines[i]);
+    if (n > 6)
+        fix.text.keywords = keywords;
     GError *error = NULL;
     gboolean changed = FALSE;
-    if (!pd_ingest_correct(c, id, &fix, "fuzz", &changed, &error)) {
-        if (!g_error_matches(error, PD_INGEST_ERROR, PD_INGEST_ERROR_INVALID)) {
+    if (!pd_desk_correct(c, id, &fix, "fuzz", &changed, &error)) {
+        if (!g_error_matches(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID)) {
             fprintf(stderr, "fuzz-correct: %s\n", error->message);
             abort();
         }

@@ -3,7 +3,7 @@
  * the caption encoded as IIM and XMP (ingest/embed.c). Properties checked: no memory
  * error or undefined behaviour; a JPEG refused is refused with an error; one accepted
  * starts with SOI, holds the XMP given, and keeps the input's image data whole. */
-#include "ingest/embed.h"
+#include "ingest/ingest.h"
 #include "thumbs/thumbs.h"
 
 #include <stdint.h>
@@ -17,19 +17,16 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autofree char *caption = g_utf8_make_valid((const char *)data, (gssize)MIN(size, 300));
-    PdEmbedFields f = {
+    PdPhotoText f = {
         .caption = caption,
-        .credit_line = caption,
+        .credit = caption,
         .byline = "Sergei Karpukhin",
         .date_created = caption,
         .city = caption,
-        .has_gps = size % 2,
-        .gps_lat = -33.9,
-        .gps_lon = 151.2,
     };
-    g_autoptr(GBytes) iim = pd_iim_encode(&f);
-    g_autoptr(GBytes) irb = pd_irb_encode(iim);
-    g_autofree char *xmp = pd_xmp_encode(&f);
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&f);
+    g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
+    g_autofree char *xmp = pd_ingest_encode_xmp(&f, size % 2, -33.9, 151.2);
     GError *error = NULL;
     GBytes *out = pd_thumbs_embed_jpeg(data, size, xmp, strlen(xmp), irb, &error);
     if (out == NULL) {

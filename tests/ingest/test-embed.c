@@ -3,7 +3,6 @@
  * digest, the XMP (full text, escaped), and the JPEG with them as its only metadata.
  * Each is read back with photodesk's own parsers and reader. */
 #include "base/base.h"
-#include "ingest/embed.h"
 #include "ingest/iim.h"
 #include "ingest/ingest.h"
 #include "ingest/xmp.h"
@@ -13,10 +12,10 @@
 #include <string.h>
 #include <vips/vips.h>
 
-static const PdEmbedFields fields = {
+static const PdPhotoText fields = {
     .caption = "Russian President Vladimir Putin attends an Orthodox Easter service in the "
                "Christ the Savior Cathedral in Moscow, Russia, <Saturday> & \"night\".",
-    .credit_line = "Sergei Karpukhin/Sputnik/Pool via AP",
+    .credit = "Sergei Karpukhin/Sputnik/Pool via AP",
     .byline = "Sergei Karpukhin",
     .source = "Sputnik",
     .copyright = "© 2023 Sputnik",
@@ -36,7 +35,7 @@ dataset(const PdIimBlock *b, guint8 record, guint8 number)
 static void
 test_iim(void)
 {
-    g_autoptr(GBytes) iim = pd_iim_encode(&fields);
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&fields);
     gsize n;
     const guint8 *data = g_bytes_get_data(iim, &n);
     g_autoptr(PdIimBlock) b = pd_iim_parse(data, n);
@@ -69,8 +68,8 @@ test_limits(void)
     GString *s = g_string_new(NULL);
     while (s->len < 2100)
         g_string_append(s, "€");
-    PdEmbedFields f = {.caption = s->str, .byline = "Łukasz Głowala-Wiśniewski-Żółtowski"};
-    g_autoptr(GBytes) iim = pd_iim_encode(&f);
+    PdPhotoText f = {.caption = s->str, .byline = "Łukasz Głowala-Wiśniewski-Żółtowski"};
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&f);
     gsize n;
     const guint8 *data = g_bytes_get_data(iim, &n);
     g_autoptr(PdIimBlock) b = pd_iim_parse(data, n);
@@ -115,8 +114,8 @@ check_resource(guint16 id, const guint8 *data, gsize len, gpointer user_data)
 static void
 test_irb(void)
 {
-    g_autoptr(GBytes) iim = pd_iim_encode(&fields);
-    g_autoptr(GBytes) irb = pd_irb_encode(iim);
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&fields);
+    g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     Resources r = {iim};
     gsize n;
     const guint8 *data = g_bytes_get_data(irb, &n);
@@ -129,12 +128,9 @@ test_irb(void)
 static void
 test_xmp(void)
 {
-    PdEmbedFields f = fields;
+    PdPhotoText f = fields;
     f.caption = "Line one\nline two & <three> \"quoted\"\x01";
-    f.has_gps = TRUE;
-    f.gps_lat = 55.7447;
-    f.gps_lon = -37.6056;
-    g_autofree char *packet = pd_xmp_encode(&f);
+    g_autofree char *packet = pd_ingest_encode_xmp(&f, TRUE, 55.7447, -37.6056);
     g_autoptr(PdXmp) xmp = pd_xmp_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(pd_xmp_parse(xmp, packet, strlen(packet), &error));
@@ -153,7 +149,7 @@ test_xmp(void)
     g_assert_cmpstr(pd_xmp_get_text(xmp, "exif:GPSLatitude"), ==, "55,44.682000N");
     g_assert_cmpstr(pd_xmp_get_text(xmp, "exif:GPSLongitude"), ==, "37,36.336000W");
     /* no GPS unless asked */
-    g_autofree char *without = pd_xmp_encode(&fields);
+    g_autofree char *without = pd_ingest_encode_xmp(&fields, FALSE, 0, 0);
     g_assert_null(strstr(without, "GPS"));
 }
 
@@ -194,14 +190,19 @@ test_jpeg(void)
     g_assert_nonnull(before);
     g_assert_true(before->has_gps); /* the source does carry GPS */
 
-    PdEmbedFields f = fields;
+    PdPhotoText f = fields;
+    /* a list field goes as one dataset (and one rdf:li) per value */
+    g_autoptr(GPtrArray) keywords = g_ptr_array_new();
+    g_ptr_array_add(keywords, "Easter");
+    g_ptr_array_add(keywords, "Orthodox");
+    f.keywords = keywords;
     GString *long_caption = g_string_new(fields.caption);
     while (long_caption->len < 2500)
         g_string_append(long_caption, " The service lasted into the night.");
     f.caption = long_caption->str;
-    g_autoptr(GBytes) iim = pd_iim_encode(&f);
-    g_autoptr(GBytes) irb = pd_irb_encode(iim);
-    g_autofree char *xmp = pd_xmp_encode(&f);
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&f);
+    g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
+    g_autofree char *xmp = pd_ingest_encode_xmp(&f, FALSE, 0, 0);
     g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) out = pd_thumbs_embed_jpeg(data, n, xmp, strlen(xmp), irb, &error);
     g_assert_no_error(error);
@@ -217,9 +218,10 @@ test_jpeg(void)
     g_assert_cmpstr(after->credit, ==, "Sergei Karpukhin/Sputnik/Pool via AP");
     g_assert_cmpstr(after->byline, ==, "Sergei Karpukhin");
     g_assert_cmpstr(after->source, ==, "Sputnik");
+    g_assert_cmpuint(after->keywords->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(after->keywords, 1), ==, "Orthodox");
     g_assert_cmpstr(after->city, ==, "Moscow");
     g_assert_false(after->has_gps);
-    g_assert_cmpuint(after->keywords->len, ==, 0);
     g_assert_nonnull(memmem(data, n, "secret", 6)); /* as the source had them... */
     g_assert_nonnull(memmem(data, n, "someone", 7));
     g_assert_null(memmem(o, m, "secret", 6)); /* ...and the delivered file does not */

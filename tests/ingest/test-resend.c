@@ -2,7 +2,7 @@
  * its re-send (pd_ingest_same_photograph), one rule at a time. The pictures are given as
  * their perceptual hashes and sizes; bench/README.md has the measurements the distance
  * and aspect limits come from. */
-#include "ingest/library.h"
+#include "ingest/row.h"
 
 #include <string.h>
 

@@ -1,16 +1,15 @@
 /* search-output.c: search results as JSON (photodesk search --json, the web API) and as a
  * table for people. */
-#include "catalog/catalog.h"
-#include "ingest/json.h"
+#include "desk/desk.h"
 
 #include <string.h>
 
 static PdCatalog *
 open_catalog(const char *library, GError **error)
 {
-    g_autofree char *path = pd_ingest_catalog_path(library);
+    g_autofree char *path = pd_desk_catalog_path(library);
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN,
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
                     "no photo library at %s (ingest some photos first)", library);
         return NULL;
     }
@@ -34,14 +33,14 @@ facets_json(GString *o, const char *key, GPtrArray *counts)
 }
 
 char *
-pd_ingest_search_json(const char *library, const PdSearchRequest *request, GError **error)
+pd_desk_search_json(const char *library, const PdSearchRequest *request, GError **error)
 {
     g_autoptr(PdCatalog) catalog = open_catalog(library, error);
-    return catalog ? pd_ingest_search_json_in(catalog, request, error) : NULL;
+    return catalog ? pd_desk_search_json_in(catalog, request, error) : NULL;
 }
 
 char *
-pd_ingest_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error)
+pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error)
 {
     g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
     if (r == NULL)
@@ -131,8 +130,8 @@ append_cell(GString *o, const char *s, int width, const char *mark_open, const c
 }
 
 char *
-pd_ingest_search_text(const char *library, const PdSearchRequest *request, const char *mark_open,
-                      const char *mark_close, GError **error)
+pd_desk_search_text(const char *library, const PdSearchRequest *request, const char *mark_open,
+                    const char *mark_close, GError **error)
 {
     g_autoptr(PdCatalog) catalog = open_catalog(library, error);
     if (catalog == NULL)

@@ -1,9 +1,7 @@
 /* articles.c: articles as the web UI and the command line show them, and their
  * delivery: a zip of the placed photos with the metadata of their use embedded. */
-#include "ingest/embed.h"
+#include "desk/desk-private.h"
 #include "ingest/ingest.h"
-#include "ingest/json.h"
-#include "base/base.h"
 
 #include "assets/assets.h"
 #include "thumbs/thumbs.h"
@@ -94,7 +92,7 @@ articles_array(GString *o, GPtrArray *articles)
 }
 
 char *
-pd_ingest_articles_json(PdCatalog *catalog, GError **error)
+pd_desk_articles_json(PdCatalog *catalog, GError **error)
 {
     g_autoptr(GPtrArray) all = pd_catalog_list_articles(catalog, error);
     if (all == NULL)
@@ -113,7 +111,7 @@ rendition_url(GPtrArray *renditions, const PdCatalogPhoto *p, const char *name)
     for (guint i = 0; renditions && i < renditions->len; i++) {
         const PdCatalogRendition *r = g_ptr_array_index(renditions, i);
         if (strcmp(r->name, name) == 0)
-            return pd_ingest_file_url(p->id, name, r->sha256);
+            return pd_desk_file_url(p->id, name, r->sha256);
     }
     return NULL;
 }
@@ -186,8 +184,8 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_bool(o, "picture_changed", picture_changed);
     pd_json_key(o, "placed_picture");
     if (picture_changed && pl->picture) {
-        g_autofree char *was_thumb = pd_ingest_file_url(p->id, "thumb", pl->picture);
-        g_autofree char *was_preview = pd_ingest_file_url(p->id, "preview", pl->picture);
+        g_autofree char *was_thumb = pd_desk_file_url(p->id, "thumb", pl->picture);
+        g_autofree char *was_preview = pd_desk_file_url(p->id, "preview", pl->picture);
         g_string_append_c(o, '{');
         pd_json_string(o, "thumb", was_thumb);
         pd_json_string(o, "preview", was_preview);
@@ -213,7 +211,7 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
 }
 
 char *
-pd_ingest_article_json(PdCatalog *catalog, gint64 id, GError **error)
+pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error)
 {
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
@@ -242,7 +240,7 @@ line(GString *o, const char *label, const char *value)
 }
 
 char *
-pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error)
+pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error)
 {
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
@@ -305,7 +303,7 @@ pd_ingest_article_text(PdCatalog *catalog, gint64 id, GError **error)
 /* ---------------------------------------------------------------- the package */
 
 char *
-pd_ingest_safe_name(const char *slug)
+pd_desk_safe_name(const char *slug)
 {
     GString *s = g_string_new(NULL);
     for (const char *p = slug; *p && s->len < 60; p++)
@@ -342,7 +340,7 @@ refuse(GError **error, const char *format, ...)
     va_start(ap, format);
     g_autofree char *msg = g_strdup_vprintf(format, ap);
     va_end(ap);
-    g_set_error_literal(error, PD_INGEST_ERROR, PD_INGEST_ERROR_REFUSED, msg);
+    g_set_error_literal(error, PD_DESK_ERROR, PD_DESK_ERROR_REFUSED, msg);
     return FALSE;
 }
 
@@ -364,22 +362,21 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
     gsize len = 0;
     if (!g_file_get_contents(path, &data, &len, error))
         return FALSE;
-    PdEmbedFields f = {
+    /* This use's caption and credit line, and of the photo's own fields only those that
+     * travel with it (borrowed: nothing here is freed) */
+    PdPhotoText t = {
         .caption = k->placement->caption,
-        .credit_line = k->placement->credit_line,
+        .credit = k->placement->credit_line,
         .byline = p->byline,
         .source = p->source,
         .copyright = p->copyright,
         .date_created = p->date_created,
         .city = p->city,
         .country = p->country,
-        .has_gps = gps && p->has_gps,
-        .gps_lat = p->gps_lat,
-        .gps_lon = p->gps_lon,
     };
-    g_autoptr(GBytes) iim = pd_iim_encode(&f);
-    g_autoptr(GBytes) irb = pd_irb_encode(iim);
-    g_autofree char *xmp = pd_xmp_encode(&f);
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&t);
+    g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
+    g_autofree char *xmp = pd_ingest_encode_xmp(&t, gps && p->has_gps, p->gps_lat, p->gps_lon);
     k->jpeg = pd_thumbs_embed_jpeg((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
     if (k->jpeg == NULL)
         g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", p->id, path);
@@ -430,7 +427,8 @@ manifest(const PdCatalogArticle *a, GPtrArray *packed)
 static gboolean
 zip_failed(zip_t *z, const char *zip_path, GError **error)
 {
-    g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", zip_path, zip_strerror(z));
+    g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY, "%s: %s", zip_path,
+                zip_strerror(z));
     return FALSE;
 }
 
@@ -442,7 +440,7 @@ write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **er
     if (z == NULL) {
         zip_error_t e;
         zip_error_init_with_code(&e, code);
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "%s: %s", zip_path,
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY, "%s: %s", zip_path,
                     zip_error_strerror(&e));
         zip_error_fini(&e);
         return FALSE;
@@ -480,8 +478,8 @@ write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **er
 }
 
 gboolean
-pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
-                          const char *zip_path, GError **error)
+pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
+                        const char *zip_path, GError **error)
 {
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
@@ -493,7 +491,7 @@ pd_ingest_package_article(PdCatalog *catalog, const char *library, gint64 id, gb
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;
-    g_autofree char *base = pd_ingest_safe_name(a->slug);
+    g_autofree char *base = pd_desk_safe_name(a->slug);
     g_autoptr(GPtrArray) packed = g_ptr_array_new_with_free_func(packed_free);
     for (guint i = 0; i < placements->len; i++) {
         Packed *k = g_new0(Packed, 1);

@@ -1,202 +1,11 @@
-/* library.c: where the library is, how a photo's reading becomes a catalog row, and how
- * a catalogued photo is shown (photodesk show). */
+/* photo.c: a catalogued photo as photodesk show and the web UI show it: every field,
+ * its renditions, the articles it is placed in, its versions with their changes, and
+ * what the wire changed over an editor's correction. */
+#include "desk/desk-private.h"
+
 #include "assets/assets.h"
-#include "catalog/catalog.h"
-#include "ingest/json.h"
-#include "ingest/library.h"
-#include "base/base.h"
 
 #include <string.h>
-
-char *
-pd_ingest_library_path(const char *given)
-{
-    if (given && *given)
-        return g_strdup(given);
-    const char *env = g_getenv("PHOTODESK_LIBRARY");
-    if (env && *env)
-        return g_strdup(env);
-    return g_build_filename(g_get_user_data_dir(), "photodesk", NULL);
-}
-
-char *
-pd_ingest_catalog_path(const char *library)
-{
-    return g_build_filename(library, "catalog.db", NULL);
-}
-
-const char *
-pd_ingest_status_name(PdIngestStatus status)
-{
-    switch (status) {
-    case PD_INGEST_ADDED:
-        return "added";
-    case PD_INGEST_DUPLICATE:
-        return "duplicate";
-    case PD_INGEST_UPDATED:
-        return "updated";
-    default:
-        return "rejected";
-    }
-}
-
-char *
-pd_ingest_result_to_json(const PdIngestResult *r)
-{
-    g_autofree char *file = g_utf8_make_valid(r->file, -1);
-    g_autofree char *error = r->error ? g_utf8_make_valid(r->error, -1) : NULL;
-    GString *o = g_string_new("{");
-    pd_json_string(o, "file", file);
-    pd_json_string(o, "status", pd_ingest_status_name(r->status));
-    pd_json_key(o, "id");
-    if (r->id)
-        g_string_append_printf(o, "%" G_GINT64_FORMAT, r->id);
-    else
-        g_string_append(o, "null");
-    pd_json_string(o, "sha256", r->sha256);
-    pd_json_string(o, "error", error);
-    g_autofree char *warning = r->warning ? g_utf8_make_valid(r->warning, -1) : NULL;
-    pd_json_string(o, "warning", warning);
-    pd_json_bool(o, "picture_changed", r->picture_changed);
-    g_string_append_c(o, '}');
-    return g_string_free(o, FALSE);
-}
-
-/* The photographer's local date and the UTC instant of an ISO 8601 date created: a
- * photo taken at 23:41 in Moscow on 15 April belongs to 15 April, whatever UTC says. */
-static void
-split_date(const char *iso, char **local, char **utc)
-{
-    *local = NULL;
-    *utc = NULL;
-    if (iso == NULL)
-        return;
-    gsize n = strlen(iso);
-    *local = g_strndup(iso, MIN(n, 10));
-    if (n <= 10 || iso[10] != 'T')
-        return;
-    gboolean offset = iso[n - 1] == 'Z' || (n > 6 && (iso[n - 6] == '+' || iso[n - 6] == '-'));
-    if (!offset)
-        return; /* a time without an offset is local time somewhere: no instant */
-    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(iso, NULL);
-    if (t == NULL)
-        return;
-    g_autoptr(GDateTime) u = g_date_time_to_utc(t);
-    *utc = g_date_time_format(u, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-void
-pd_ingest_apply_caption(PdCatalogPhoto *p, const PdCaption *reading)
-{
-    g_clear_pointer(&p->caption_body, g_free);
-    g_clear_pointer(&p->photographer, g_free);
-    g_clear_pointer(&p->agency, g_free);
-    g_clear_pointer(&p->distributor, g_free);
-    g_clear_pointer(&p->credit_line, g_free);
-    g_clear_pointer(&p->restrictions, g_free);
-    g_clear_pointer(&p->embargo_until, g_free);
-    g_clear_pointer(&p->slug, g_free);
-    g_clear_pointer(&p->checks, g_free);
-    const PdCredit *c = &reading->credit;
-    p->caption_body = g_strdup(c->body);
-    p->photographer = g_strdup(c->photographer);
-    p->agency = g_strdup(c->agency);
-    p->distributor = g_strdup(c->distributor);
-    p->credit_line = g_strdup(c->credit_line);
-    p->pool = c->pool;
-    p->handout = c->handout;
-    p->file_photo = c->file_photo;
-
-    const PdRestrictions *r = &reading->restrictions;
-    GString *json = g_string_new(NULL);
-    pd_json_restrictions(json, NULL, r);
-    p->restrictions = g_string_free(json, FALSE);
-    p->editorial_only = r->editorial_only;
-    p->kill = r->kill;
-    p->embargo_until = g_strdup(r->embargo_until);
-    p->slug = g_strdup(reading->slug);
-    p->top_pick = reading->top_pick;
-    json = g_string_new(NULL);
-    pd_json_checks(json, NULL, reading->checks);
-    p->checks = g_string_free(json, FALSE);
-}
-
-PdCatalogPhoto *
-pd_ingest_catalog_photo(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
-{
-    PdCatalogPhoto *p = pd_catalog_photo_new();
-    p->sha256 = g_strdup(sha256);
-    p->image_sha256 = m->image_sha256[0] ? g_strdup(m->image_sha256) : NULL;
-    p->format = g_strdup(pd_format_name(m->format));
-    p->ext = g_strdup(pd_ingest_format_ext(m->format));
-    p->bytes = bytes;
-    p->width = m->width;
-    p->height = m->height;
-    p->orientation = m->orientation;
-    p->caption = g_strdup(m->caption);
-    p->headline = g_strdup(m->headline);
-    p->byline = g_strdup(m->byline);
-    p->credit = g_strdup(m->credit);
-    p->source = g_strdup(m->source);
-    p->copyright = g_strdup(m->copyright);
-    p->date_created = g_strdup(m->date_created);
-    split_date(m->date_created, &p->date_created_local, &p->date_created_utc);
-    p->city = g_strdup(m->city);
-    p->province = g_strdup(m->province);
-    p->country = g_strdup(m->country);
-    for (guint i = 0; i < m->keywords->len; i++)
-        g_ptr_array_add(p->keywords, g_strdup(g_ptr_array_index(m->keywords, i)));
-    p->special_instructions = g_strdup(m->special_instructions);
-    p->transmission_reference = g_strdup(m->transmission_reference);
-    p->object_name = g_strdup(m->object_name);
-    p->writer = g_strdup(m->writer);
-    p->make = g_strdup(m->make);
-    p->model = g_strdup(m->model);
-    p->has_gps = m->has_gps;
-    p->gps_lat = m->gps_lat;
-    p->gps_lon = m->gps_lon;
-
-    pd_ingest_apply_caption(p, &m->reading);
-    GString *warnings = g_string_new("{");
-    pd_json_strings(warnings, "w", m->warnings);
-    /* keep only the array: "{"w": [...]" */
-    p->warnings = g_strdup(warnings->str + strlen("{\"w\": "));
-    g_string_free(warnings, TRUE);
-    p->damaged = m->damaged;
-    return p;
-}
-
-void
-pd_ingest_add_warning(PdCatalogPhoto *p, const char *warning)
-{
-    GString *w = g_string_new(p->warnings ? p->warnings : "[]");
-    g_string_truncate(w, w->len - 1); /* the closing bracket */
-    if (w->len > 1)
-        g_string_append(w, ", ");
-    pd_json_quote(w, warning);
-    g_string_append_c(w, ']');
-    g_free(p->warnings);
-    p->warnings = g_string_free(w, FALSE);
-}
-
-const char *
-pd_ingest_format_ext(PdFormat format)
-{
-    switch (format) {
-    case PD_FORMAT_JPEG:
-        return "jpg";
-    case PD_FORMAT_PNG:
-        return "png";
-    case PD_FORMAT_WEBP:
-        return "webp";
-    case PD_FORMAT_TIFF:
-        return "tif";
-    case PD_FORMAT_HEIF:
-        return "heic";
-    default:
-        return "bin";
-    }
-}
 
 /* ---------------------------------------------------------------- show */
 
@@ -243,9 +52,9 @@ static gboolean
 load_shown(const char *library, gint64 id, Shown *s, GError **error)
 {
     memset(s, 0, sizeof *s);
-    g_autofree char *path = pd_ingest_catalog_path(library);
+    g_autofree char *path = pd_desk_catalog_path(library);
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN,
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
                     "no photo library at %s (ingest some photos first)", library);
         return FALSE;
     }
@@ -258,7 +67,7 @@ load_shown(const char *library, gint64 id, Shown *s, GError **error)
 }
 
 char *
-pd_ingest_file_url(gint64 id, const char *name, const char *sha256)
+pd_desk_file_url(gint64 id, const char *name, const char *sha256)
 {
     return g_strdup_printf("/photos/%" G_GINT64_FORMAT "/%s?v=%s", id, name, sha256);
 }
@@ -279,8 +88,8 @@ pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first, gint64 
         pd_json_string(o, "picture", v->picture);
         pd_json_bool(o, "picture_changed", v->picture_changed);
         if (urls_of > 0 && v->picture) {
-            g_autofree char *thumb = pd_ingest_file_url(urls_of, "thumb", v->picture);
-            g_autofree char *preview = pd_ingest_file_url(urls_of, "preview", v->picture);
+            g_autofree char *thumb = pd_desk_file_url(urls_of, "thumb", v->picture);
+            g_autofree char *preview = pd_desk_file_url(urls_of, "preview", v->picture);
             pd_json_string(o, "thumb", thumb);
             pd_json_string(o, "preview", preview);
         }
@@ -302,7 +111,7 @@ pd_json_versions(GString *o, GPtrArray *versions, gboolean newest_first, gint64 
 }
 
 const PdCatalogVersion *
-pd_ingest_wire_resent(GPtrArray *versions)
+pd_desk_wire_resent(GPtrArray *versions)
 {
     for (guint n = versions->len; n > 0; n--) {
         const PdCatalogVersion *v = g_ptr_array_index(versions, n - 1);
@@ -318,7 +127,7 @@ pd_ingest_wire_resent(GPtrArray *versions)
 void
 pd_json_wire_resent(GString *o, GPtrArray *versions)
 {
-    const PdCatalogVersion *v = pd_ingest_wire_resent(versions);
+    const PdCatalogVersion *v = pd_desk_wire_resent(versions);
     if (v == NULL) {
         g_string_append(o, "null");
         return;
@@ -362,28 +171,12 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_string(o, "format", p->format);
     pd_json_key(o, "bytes");
     g_string_append_printf(o, "%" G_GINT64_FORMAT, p->bytes);
-    pd_json_string(o, "caption", p->caption);
-    pd_json_string(o, "headline", p->headline);
-    pd_json_string(o, "byline", p->byline);
-    pd_json_string(o, "credit", p->credit);
-    pd_json_string(o, "source", p->source);
-    pd_json_string(o, "copyright", p->copyright);
-    pd_json_string(o, "date_created", p->date_created);
+    pd_json_photo_text(o, &p->text);
     pd_json_string(o, "date_created_utc", p->date_created_utc);
     pd_json_string(o, "date_created_local", p->date_created_local);
-    pd_json_string(o, "city", p->city);
-    pd_json_string(o, "province", p->province);
-    pd_json_string(o, "country", p->country);
-    pd_json_strings(o, "keywords", p->keywords);
-    pd_json_string(o, "special_instructions", p->special_instructions);
-    pd_json_string(o, "transmission_reference", p->transmission_reference);
-    pd_json_string(o, "object_name", p->object_name);
-    pd_json_string(o, "writer", p->writer);
     pd_json_int(o, "width", p->width, p->width > 0);
     pd_json_int(o, "height", p->height, p->height > 0);
     pd_json_int(o, "orientation", p->orientation, p->orientation > 0);
-    pd_json_string(o, "make", p->make);
-    pd_json_string(o, "model", p->model);
     pd_json_degrees(o, "gps_lat", p->gps_lat, p->has_gps);
     pd_json_degrees(o, "gps_lon", p->gps_lon, p->has_gps);
     pd_json_key(o, "credit_parsed");
@@ -422,7 +215,7 @@ photo_json(const Shown *s, gboolean urls)
         pd_json_key(o, "bytes");
         g_string_append_printf(o, "%" G_GINT64_FORMAT, r->bytes);
         if (urls) {
-            g_autofree char *url = pd_ingest_file_url(p->id, r->name, r->sha256);
+            g_autofree char *url = pd_desk_file_url(p->id, r->name, r->sha256);
             pd_json_string(o, "url", url);
         } else {
             g_autofree char *path = pd_store_rendition_path(s->store, r->name, r->sha256);
@@ -452,7 +245,7 @@ photo_json(const Shown *s, gboolean urls)
 }
 
 char *
-pd_ingest_show_json(const char *library, gint64 id, GError **error)
+pd_desk_show_json(const char *library, gint64 id, GError **error)
 {
     Shown s;
     char *json = load_shown(library, id, &s, error) ? photo_json(&s, FALSE) : NULL;
@@ -461,7 +254,7 @@ pd_ingest_show_json(const char *library, gint64 id, GError **error)
 }
 
 char *
-pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error)
+pd_desk_photo_json(PdCatalog *catalog, gint64 id, GError **error)
 {
     Shown s = {0};
     char *json = load_from(catalog, id, PD_PHOTO_VERSIONS, &s, error) ? photo_json(&s, TRUE) : NULL;
@@ -470,7 +263,7 @@ pd_ingest_photo_json(PdCatalog *catalog, gint64 id, GError **error)
 }
 
 char *
-pd_ingest_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error)
+pd_desk_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error)
 {
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
     if (p == NULL)
@@ -506,8 +299,7 @@ moved_free(gpointer data)
 }
 
 char *
-pd_ingest_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
-                        GError **error)
+pd_desk_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message, GError **error)
 {
     Shown s = {0};
     if (!load_from(catalog, id, 0, &s, error)) {
@@ -574,7 +366,7 @@ line(GString *o, const char *label, const char *value)
 }
 
 char *
-pd_ingest_show_text(const char *library, gint64 id, GError **error)
+pd_desk_show_text(const char *library, gint64 id, GError **error)
 {
     Shown s;
     if (!load_shown(library, id, &s, error)) {

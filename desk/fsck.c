@@ -9,8 +9,8 @@
  * ingest may have committed the file since the catalog was read); a damaged original
  * cannot be repaired. */
 #include "assets/assets.h"
-#include "catalog/catalog.h"
-#include "ingest/library.h"
+#include "desk/desk.h"
+#include "ingest/ingest.h"
 #include "thumbs/thumbs.h"
 
 #include <errno.h>
@@ -222,12 +222,12 @@ check_hashes(Fsck *f, GError **error)
 }
 
 int
-pd_ingest_fsck(const char *library, gboolean repair, gint64 grace_seconds, PdFsckReportFunc report,
-               gpointer user_data, GError **error)
+pd_desk_fsck(const char *library, gboolean repair, gint64 grace_seconds, PdFsckReportFunc report,
+             gpointer user_data, GError **error)
 {
-    g_autofree char *catalog_path = pd_ingest_catalog_path(library);
+    g_autofree char *catalog_path = pd_desk_catalog_path(library);
     if (!g_file_test(catalog_path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, "no photo library at %s",
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY, "no photo library at %s",
                     library);
         return -1;
     }

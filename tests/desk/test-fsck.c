@@ -4,6 +4,7 @@
  * inside fsck's report callback, at the moment fsck has read the catalog and not yet
  * walked the store, so the race is the same at every run. */
 #include "assets/assets.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 
 #include <glib/gstdio.h>
@@ -51,7 +52,8 @@ on_report(const char *line, gpointer data)
     const char *paths[] = {race->late, NULL};
     PdIngestSummary s;
     g_autoptr(GError) error = NULL;
-    g_assert_true(pd_ingest_files(race->library, paths, NULL, &s, &error));
+    g_autofree char *catalog = pd_desk_catalog_path(race->library);
+    g_assert_true(pd_ingest_files(race->library, catalog, paths, NULL, &s, &error));
     g_assert_cmpuint(s.added, ==, 1);
 }
 
@@ -60,12 +62,13 @@ test_adopted_original_kept(void)
 {
     g_autofree char *dir = g_dir_make_tmp("pd-fsck-XXXXXX", NULL);
     g_autofree char *library = g_build_filename(dir, "library", NULL);
+    g_autofree char *catalog = pd_desk_catalog_path(library);
     g_autofree char *first = make_jpeg(dir, "first.jpg", 1);
     g_autofree char *late = make_jpeg(dir, "late.jpg", 2);
     const char *paths[] = {first, NULL};
     PdIngestSummary s;
     g_autoptr(GError) error = NULL;
-    g_assert_true(pd_ingest_files(library, paths, NULL, &s, &error));
+    g_assert_true(pd_ingest_files(library, catalog, paths, NULL, &s, &error));
     g_assert_cmpuint(s.added, ==, 1);
 
     g_autoptr(PdStore) store = pd_store_open(library, &error);
@@ -89,7 +92,7 @@ test_adopted_original_kept(void)
     g_assert_cmpint(utime(late_stored, &old), ==, 0);
 
     Race race = {library, late, FALSE};
-    int left = pd_ingest_fsck(library, TRUE, 600, on_report, &race, &error);
+    int left = pd_desk_fsck(library, TRUE, 600, on_report, &race, &error);
     g_assert_no_error(error);
     g_assert_true(race.done);
     g_assert_cmpint(left, ==, 1); /* the damaged original, which cannot be repaired */
@@ -109,6 +112,6 @@ main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     if (!pd_ingest_init(argv[0], &error))
         g_error("%s", error->message);
-    g_test_add_func("/ingest/fsck/adopted-original-kept", test_adopted_original_kept);
+    g_test_add_func("/desk/fsck/adopted-original-kept", test_adopted_original_kept);
     return g_test_run();
 }

@@ -1,17 +1,10 @@
-/* library.h: between a photo's reading and the catalog (private to ingest/). */
+/* row.h: between a photo's reading and the catalog (private to ingest/). */
 #pragma once
 
 #include "catalog/catalog.h"
 #include "ingest/ingest.h"
 
 G_BEGIN_DECLS
-
-/* The catalog row for a photo read as @meta whose file has @sha256 and @bytes. */
-PdCatalogPhoto *pd_ingest_catalog_photo(const PdPhotoMeta *meta, const char *sha256, gint64 bytes);
-
-/* Sets what @photo's row keeps of a caption's @reading: the credit chain, restrictions,
- * slug, top pick and checks (replacing what was there). */
-void pd_ingest_apply_caption(PdCatalogPhoto *photo, const PdCaption *reading);
 
 /* How far a re-send may be from the photo it re-sends (resend.c, measured in
  * bench/README.md): bits of the 64-bit perceptual hash, relative difference of aspect,

@@ -1,0 +1,139 @@
+/* desk.h: what the command line and the web UI both do (the public interface of desk/).
+ *
+ * Show a photo with its history, correct it, search, arrange articles and deliver their
+ * package, check the library (fsck), and find the library. cli/ and webui/ call these;
+ * neither formats a photo itself. Everything a person reads comes from here as JSON (for
+ * programs and the web UI) or as an aligned listing (for a terminal).
+ */
+#pragma once
+
+#include "base/base.h"
+#include "catalog/catalog.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PD_DESK_ERROR (pd_desk_error_quark())
+GQuark pd_desk_error_quark(void);
+
+typedef enum {
+    PD_DESK_ERROR_NO_LIBRARY, /* no library at the path given */
+    PD_DESK_ERROR_INVALID,    /* a corrected field that cannot be kept (the message says which) */
+    PD_DESK_ERROR_REFUSED,    /* a delivery the wire's rules forbid: a killed photo */
+} PdDeskError;
+
+/* ---------------------------------------------------------------- the library */
+
+/* The library folder: @given (--library), else $PHOTODESK_LIBRARY, else
+ * $XDG_DATA_HOME/photodesk (~/.local/share/photodesk). Newly allocated. */
+char *pd_desk_library_path(const char *given);
+
+/* The catalog file of a library. Newly allocated. */
+char *pd_desk_catalog_path(const char *library);
+
+/* ---------------------------------------------------------------- photos */
+
+/* The JSON object (and the aligned listing) `photodesk show` prints for photo @id:
+ * every field, renditions with their paths, versions with their changes. */
+char *pd_desk_show_json(const char *library, gint64 id, GError **error);
+char *pd_desk_show_text(const char *library, gint64 id, GError **error);
+
+/* The same object for the web UI from an open catalog, with the URLs of the photo's
+ * files (/photos/ID/NAME?v=SHA256) instead of their paths, and only its newest
+ * PD_PHOTO_VERSIONS versions ("versions_total" says how many there are). */
+#define PD_PHOTO_VERSIONS 20
+char *pd_desk_photo_json(PdCatalog *catalog, gint64 id, GError **error);
+
+/* The 409 answer to a change made on version @seen of photo @id after it moved on:
+ * {"error": @message, "seen_version", "version", "changed": [{"field", "from" (as it was
+ * at @seen), "to" (as it is), "by" (users, or "wire"), "versions"}], "photo": (as
+ * pd_desk_photo_json gives it)}. */
+char *pd_desk_conflict_json(PdCatalog *catalog, gint64 id, int seen, const char *message,
+                            GError **error);
+
+/* {"versions": [...], "total", "next_before"}: the photo's versions newest first, the
+ * newest @limit of those before version @before (0: all of the newest), each with its
+ * time, the user or the ingest that made it, its picture and the fields it changed from
+ * what to what; "next_before" is the @before of the next page, null at the first
+ * version. */
+char *pd_desk_history_json(PdCatalog *catalog, gint64 id, int before, int limit, GError **error);
+
+/* What an editor corrects in a photo: the fields of @text an editor may correct
+ * (PD_FIELD_EDITABLE), borrowed for the call. A field left NULL keeps its value, ""
+ * empties it; keywords NULL keeps them, an empty array removes them. */
+typedef struct {
+    int version; /* the photo's version the editor saw; 0: whatever it is now */
+    PdPhotoText text;
+} PdCorrection;
+
+/* The longest a corrected field may be, in bytes (the IIM limits, which are shorter,
+ * are checks the editor sees, not refusals). */
+#define PD_CORRECTION_MAX_CAPTION  16000
+#define PD_CORRECTION_MAX_FIELD    1000
+#define PD_CORRECTION_MAX_KEYWORDS 200
+
+/* Corrects photo @id: a new version by @user with the changed fields (only those given),
+ * the credit chain, restrictions, slug and checks read again from the new text, the
+ * search index in step; all in one write transaction. FALSE with
+ * PD_DESK_ERROR_INVALID (naming the field) for text that is not UTF-8, holds control
+ * characters or is too long, or is not one an editor corrects, or with the catalog's error:
+ * PD_CATALOG_ERROR_NOT_FOUND (no such photo), PD_CATALOG_ERROR_STALE (the photo is no longer at
+ * @correction->version).
+ * *@changed: whether anything changed. */
+gboolean pd_desk_correct(PdCatalog *catalog, gint64 id, const PdCorrection *correction,
+                         const char *user, gboolean *changed, GError **error);
+
+/* Searches the library (see PdSearchRequest in catalog/catalog.h) and returns the object
+ * `photodesk search --json` prints: {"total": N, "results": [...]} (and "facets" when asked
+ * for), each result with id, sha256, caption, headline, byline, credit, source,
+ * credit_line, date_created, city, country, width, height, snippet and more. The snippet
+ * marks matched words with PD_SNIPPET_OPEN and PD_SNIPPET_CLOSE. NULL with @error on a
+ * request that cannot be run (bad date, unknown library...). */
+char *pd_desk_search_json(const char *library, const PdSearchRequest *request, GError **error);
+/* The same on an open catalog. */
+char *pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error);
+
+/* The same search as a table for people; @marks are the strings to put around matched
+ * words (for a terminal, bold on and off). */
+char *pd_desk_search_text(const char *library, const PdSearchRequest *request,
+                          const char *mark_open, const char *mark_close, GError **error);
+
+/* ---------------------------------------------------------------- articles */
+
+/* {"articles": [...]}: every article, last changed first, each with id, slug, headline,
+ * status, created_by, created_at, updated_at and photos (how many are placed). */
+char *pd_desk_articles_json(PdCatalog *catalog, GError **error);
+
+/* Article @id with its placements in order. Each placement has its own caption and
+ * credit line, role, position, who placed it and when, the photo (id, caption,
+ * credit line, byline, thumb and preview URLs...), what the wire restricts
+ * (kill, editorial_only, mandatory_credit, embargo_until and whether it is still
+ * "embargoed"), and a "notice" when the photo has changed since it was placed: the
+ * versions since then, until an editor acknowledges them; else null. */
+char *pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error);
+/* The same for people. */
+char *pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error);
+
+/* Writes article @id's package to @zip_path: the web rendition of each placed photo, in
+ * order, with the placement's caption and credit line and the photo's byline, source,
+ * copyright, date created, city and country embedded as IPTC-IIM and XMP (GPS only with
+ * @gps; nothing else of the photo's metadata), and article.json listing them. The file
+ * appears whole or not at all. PD_DESK_ERROR_REFUSED when a placed photo is killed or
+ * the article has none. */
+gboolean pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
+                                 const char *zip_path, GError **error);
+/* @slug made safe for a file name (letters, digits, '-' and '_'; others become '-'),
+ * at most 60 bytes, "article" when nothing is left. */
+char *pd_desk_safe_name(const char *slug);
+
+/* fsck: every photo's original exists and hashes to its name, every rendition exists,
+ * no stray file older than @grace_seconds, the catalog's integrity. With @repair,
+ * missing renditions are made again and strays removed. @report gets one line per
+ * problem (and per repair). Returns the number of problems left, or -1 with @error
+ * when the library cannot be checked. */
+typedef void (*PdFsckReportFunc)(const char *line, gpointer user_data);
+int pd_desk_fsck(const char *library, gboolean repair, gint64 grace_seconds,
+                 PdFsckReportFunc report, gpointer user_data, GError **error);
+
+G_END_DECLS
