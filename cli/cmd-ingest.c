@@ -4,18 +4,31 @@
 #include "desk/desk.h"
 #include "ingest/ingest.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-/* Set by SIGINT and SIGTERM: start no new file, commit what is done, say so. */
-static volatile int stop_requested;
+/* SIGINT and SIGTERM: start no new file, commit what is done, say so. The signals are
+ * blocked in every thread and taken by this one, which cancels the ingest. */
+typedef struct {
+    GCancellable *cancellable;
+    gint done; /* atomic: the ingest is over, stop listening */
+    sigset_t signals;
+} SignalWatch;
 
-static void
-on_signal(int sig)
+static gpointer
+watch_signals(gpointer data)
 {
-    stop_requested = 1;
+    SignalWatch *w = data;
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    while (!g_atomic_int_get(&w->done)) {
+        if (sigtimedwait(&w->signals, NULL, &tick) > 0)
+            g_cancellable_cancel(w->cancellable);
+    }
+    return NULL;
 }
 
 typedef struct {
@@ -121,28 +134,34 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
 
     g_autofree char *library = pd_desk_library_path(global->library);
     Reporter reporter = {json, !json && isatty(STDERR_FILENO), g_get_monotonic_time(), 0, FALSE};
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
     PdIngestOptions options;
     pd_ingest_options_init(&options);
-    options.jobs = jobs;
+    options.queue.jobs = jobs;
     options.move = move;
     if (quality)
-        options.quality = quality;
+        options.queue.quality = quality;
     if (max_mp > 0)
-        options.max_megapixels = max_mp;
+        options.queue.max_megapixels = max_mp;
     options.report = on_result;
     options.user_data = &reporter;
-    options.stop = &stop_requested;
+    options.cancellable = cancellable;
 
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* blocked before the queue's threads start, so that they inherit it */
+    SignalWatch watch = {cancellable, 0};
+    sigemptyset(&watch.signals);
+    sigaddset(&watch.signals, SIGINT);
+    sigaddset(&watch.signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &watch.signals, NULL);
+    GThread *watcher = g_thread_new("photodesk-signals", watch_signals, &watch);
 
     PdIngestSummary s;
     g_autoptr(GError) error = NULL;
     g_autofree char *catalog = pd_desk_catalog_path(library);
     gboolean ok =
         pd_ingest_files(library, catalog, (const char *const *)argv + 1, &options, &s, &error);
+    g_atomic_int_set(&watch.done, 1);
+    g_thread_join(watcher);
     clear_bar(&reporter);
     if (!ok) {
         fprintf(stderr, "photodesk ingest: %s\n", error->message);

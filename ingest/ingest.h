@@ -11,6 +11,7 @@
 #include "base/base.h"
 #include "caption/caption.h"
 
+#include <gio/gio.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -110,24 +111,69 @@ typedef struct {
     const char *warning;      /* what an editor should know: a reference shared with another
                                  picture; else NULL */
     gboolean picture_changed; /* updated, and the picture is not the one it was */
+    gboolean skipped;         /* rejected: its task was cancelled before it was started */
+    gboolean catalog_failed;  /* rejected: the catalog could not be written (the error says
+                                 why: a full disk, a catalog locked for too long) */
 } PdIngestResult;
 
 /* One JSON object on one line: file, status, id, sha256, error, warning, picture_changed.
  * Free with g_free(). */
 char *pd_ingest_result_to_json(const PdIngestResult *result);
 
+/* ---------------------------------------------------------------- the ingest queue */
+
+/* One queue per process: long-lived decode workers (one photo each, libvips' own
+ * threading at 1) and one catalog writer, which commits in batches. The CLI's ingest,
+ * the server's uploads and hot folders all feed the same one. */
+typedef struct PdIngestQueue PdIngestQueue;
+
+typedef struct {
+    int jobs;              /* decode workers; 0: one per core */
+    int quality;           /* JPEG quality of the renditions */
+    double max_megapixels; /* refuse larger photos from their header */
+    guint batch;           /* photos per catalog transaction */
+} PdIngestQueueOptions;
+
+void pd_ingest_queue_options_init(PdIngestQueueOptions *options);
+
+/* Called on the writer's thread once a file's photo is committed, or the file rejected. */
+typedef void (*PdIngestQueueFunc)(const PdIngestResult *result, gpointer user_data);
+
+/* What files are added for: who hears of them, and how. The caller keeps it alive until
+ * every file added with it is reported. */
+typedef struct {
+    PdIngestQueueFunc report;
+    gpointer user_data;
+    gboolean move;             /* remove each source file once its photo is committed */
+    GCancellable *cancellable; /* once cancelled, its files not yet started are reported
+                                  as skipped; may be NULL */
+} PdIngestTask;
+
+/* Starts the workers and the writer for the library at @library with its catalog at
+ * @catalog (opened, and migrated, before this returns). NULL with @error when either
+ * cannot be used. */
+PdIngestQueue *pd_ingest_queue_new(const char *library, const char *catalog,
+                                   const PdIngestQueueOptions *options, GError **error);
+
+/* Adds the file at @path (a file; folders are for the caller to walk) for @task. Every
+ * file added is reported exactly once. */
+void pd_ingest_queue_add(PdIngestQueue *queue, const char *path, PdIngestTask *task);
+
+/* Finishes every file added (reporting each), then stops the threads and frees @queue. */
+void pd_ingest_queue_free(PdIngestQueue *queue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdIngestQueue, pd_ingest_queue_free)
+
+/* ---------------------------------------------------------------- ingesting files */
+
 typedef void (*PdIngestReportFunc)(const PdIngestResult *result, guint done, guint total,
                                    gpointer user_data);
 
 typedef struct {
-    int jobs;              /* decode workers; 0: one per core */
-    gboolean move;         /* remove each source file once its photo is committed */
-    int quality;           /* JPEG quality of the renditions */
-    double max_megapixels; /* refuse larger photos from their header */
-    guint batch;           /* photos per catalog transaction */
+    PdIngestQueueOptions queue;
+    gboolean move; /* remove each source file once its photo is committed */
     PdIngestReportFunc report;
     gpointer user_data;
-    const volatile int *stop; /* when it becomes non-zero, start no new file */
+    GCancellable *cancellable; /* once cancelled, start no new file; may be NULL */
 } PdIngestOptions;
 
 typedef struct {
@@ -138,11 +184,17 @@ typedef struct {
 
 void pd_ingest_options_init(PdIngestOptions *options);
 
-/* Ingests files and folders (recursively) into the library: each photo's original is
- * stored (durably) and its renditions made, then its row committed in a batch; only
- * then is it reported. Returns FALSE, with @error, when the library cannot be used at
- * all (the files reported before that are in it); a file that cannot be ingested is
- * reported as rejected and the rest go on. */
+/* The files at @paths, folders walked (recursively, sorted, hidden names and the
+ * library itself left out); a folder that cannot be read goes into @unreadable. */
+GPtrArray *pd_ingest_list_files(const char *const *paths, const char *library,
+                                GPtrArray *unreadable);
+
+/* Ingests files and folders into the library through a queue of its own: each photo's
+ * original is stored (durably) and its renditions made, then its row committed in a
+ * batch; only then is it reported. Returns FALSE, with @error, when the library cannot
+ * be used at all, or stops there when its catalog cannot be written (the files reported
+ * before that are in it); a file that cannot be ingested is reported as rejected and
+ * the rest go on. */
 gboolean pd_ingest_files(const char *library, const char *catalog, const char *const *paths,
                          const PdIngestOptions *options, PdIngestSummary *summary, GError **error);
 

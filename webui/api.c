@@ -439,16 +439,22 @@ pd_upload_free(Upload *u)
     g_free(u);
 }
 
+/* An upload's files in the server's one ingest queue: the request waits (on its own
+ * connection's thread) until each is reported. */
 typedef struct {
     Upload *upload;
-    guint files;
+    guint files, reported;
     char **results; /* the JSON of each file, in the order they were sent */
+    char *failure;  /* why the catalog could not be written, if it could not */
+    GMutex lock;
+    GCond all_reported;
 } Reported;
 
 static void
-report(const PdIngestResult *result, guint done, guint total, gpointer data)
+report(const PdIngestResult *result, gpointer data)
 {
     Reported *rep = data;
+    g_mutex_lock(&rep->lock);
     for (guint i = 0; i < rep->files; i++) {
         if (strcmp(result->file, g_ptr_array_index(rep->upload->paths, i)) != 0)
             continue;
@@ -457,6 +463,11 @@ report(const PdIngestResult *result, guint done, guint total, gpointer data)
         g_free(rep->results[i]);
         rep->results[i] = pd_ingest_result_to_json(&named);
     }
+    if (result->catalog_failed && rep->failure == NULL)
+        rep->failure = g_strdup(result->error);
+    if (++rep->reported == rep->files)
+        g_cond_signal(&rep->all_reported);
+    g_mutex_unlock(&rep->lock);
 }
 
 enum MHD_Result
@@ -472,17 +483,19 @@ pd_upload_finish(Request *r)
     if (u->paths->len == 0)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "no file in the upload");
 
-    Reported rep = {u, u->paths->len, g_new0(char *, u->paths->len)};
-    PdIngestOptions opts;
-    pd_ingest_options_init(&opts);
-    opts.report = report;
-    opts.user_data = &rep;
-    PdIngestSummary summary;
-    g_autoptr(GError) error = NULL;
-    g_ptr_array_add(u->paths, NULL);
-    gboolean ok = pd_ingest_files(pd_server->library, pd_server->catalog_path,
-                                  (const char *const *)u->paths->pdata, &opts, &summary, &error);
-    g_ptr_array_remove_index(u->paths, u->paths->len - 1);
+    Reported rep = {u, u->paths->len, 0, g_new0(char *, u->paths->len), NULL};
+    g_mutex_init(&rep.lock);
+    g_cond_init(&rep.all_reported);
+    PdIngestTask task = {report, &rep, FALSE, NULL};
+    for (guint i = 0; i < u->paths->len; i++)
+        pd_ingest_queue_add(pd_server->queue, g_ptr_array_index(u->paths, i), &task);
+    g_mutex_lock(&rep.lock);
+    while (rep.reported < rep.files)
+        g_cond_wait(&rep.all_reported, &rep.lock);
+    g_mutex_unlock(&rep.lock);
+    g_mutex_clear(&rep.lock);
+    g_cond_clear(&rep.all_reported);
+
     GString *o = g_string_new("{\"results\": [");
     for (guint i = 0; i < u->paths->len; i++) {
         if (i)
@@ -492,9 +505,10 @@ pd_upload_finish(Request *r)
     }
     g_string_append(o, "]}");
     g_free(rep.results);
-    if (!ok) {
+    if (rep.failure) {
+        g_autofree char *failure = rep.failure;
         g_string_free(o, TRUE);
-        return pd_respond_gerror(r, error);
+        return pd_respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", failure);
     }
     return pd_respond_json(r, MHD_HTTP_OK, g_string_free(o, FALSE));
 }

@@ -698,6 +698,20 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* one ingest queue for every upload (its threads inherit the blocked signals) */
+    PdIngestQueueOptions queue_options;
+    pd_ingest_queue_options_init(&queue_options);
+    server.queue =
+        pd_ingest_queue_new(options->library, server.catalog_path, &queue_options, error);
+    if (server.queue == NULL) {
+        close(listener);
+        g_thread_pool_free(server.workers, TRUE, FALSE);
+        g_thread_pool_free(server.logins, TRUE, FALSE);
+        pd_deadline_stop();
+        pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+        return FALSE;
+    }
+
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
                          MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
@@ -717,6 +731,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
                     "cannot serve on %s: the HTTP server did not start", options->listen);
         g_thread_pool_free(server.workers, TRUE, FALSE);
         g_thread_pool_free(server.logins, TRUE, FALSE);
+        pd_ingest_queue_free(server.queue);
         pd_deadline_stop();
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;
@@ -737,6 +752,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     g_thread_pool_free(server.logins, FALSE, TRUE);
     server.workers = server.logins = NULL;
     MHD_stop_daemon(daemon);
+    pd_ingest_queue_free(server.queue);
     pd_deadline_stop();
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     g_hash_table_unref(server.failures);

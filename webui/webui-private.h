@@ -3,6 +3,7 @@
 
 #include "assets/assets.h"
 #include "catalog/catalog.h"
+#include "ingest/ingest.h"
 #include "webui/request.h"
 #include "webui/webui.h"
 
@@ -60,6 +61,7 @@ typedef struct {
     PdServeOptions options;
     char *library;
     char *catalog_path;
+    PdIngestQueue *queue; /* every upload's */
     PdStore *store;
     GMutex log_lock;
     GMutex throttle_lock;

@@ -1,17 +1,19 @@
-/* pipeline.c: photodesk ingest.
+/* queue.c: the ingest queue, and photodesk ingest on top of it.
  *
- *   paths --> jobs --> N workers: read, SHA-256, metadata, renditions, store (durable)
+ *   files --> jobs --> N workers: read, SHA-256, metadata, renditions, store (durable)
  *                          |
  *                          v
- *             outcomes --> one writer (this thread): decide added / duplicate / updated,
- *                          commit in batches, then report
+ *             outcomes --> one writer: decide added / duplicate / updated, commit in
+ *                          batches, then report each to the task it came with
  *
  * Workers decode in parallel, one photo each, with libvips' own threading at 1 (on two
- * cores that scales better than libvips' internal threads). The writer alone touches
- * the catalog for writing, in transactions of up to options->batch photos; a photo is
- * reported only after its original and renditions are durable and its row committed.
- * Killed at any moment, the library holds committed photos and, at worst, files not yet
- * in the catalog, which a second ingest adopts and fsck sweeps after its grace period.
+ * cores that scales better than libvips' internal threads). The writer alone writes the
+ * catalog, in transactions of up to options->batch photos, at once when nothing else is
+ * on its way; a photo is reported only after its original and renditions are durable and
+ * its row committed. Killed at any moment, the library holds committed photos and, at
+ * worst, files not yet in the catalog, which a second ingest adopts and fsck sweeps
+ * after its grace period. The queue lives as long as its owner: one CLI run, or the
+ * whole life of a server.
  */
 #include "assets/assets.h"
 #include "catalog/catalog.h"
@@ -19,18 +21,20 @@
 #include "thumbs/thumbs.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
-    char *path; /* NULL: no more jobs */
+    char *path; /* NULL: no more jobs, the worker ends */
+    PdIngestTask *task;
 } Job;
 
 typedef struct {
-    char *path; /* NULL: a worker has finished */
+    char *path; /* NULL: a worker has ended */
+    PdIngestTask *task;
     PdIngestStatus status;
     gint64 id;
     char *sha256;
@@ -39,17 +43,23 @@ typedef struct {
     gboolean picture_changed; /* updated with another picture (a recrop, a retouch) */
     PdCatalogPhoto *photo;
     GPtrArray *renditions; /* of PdCatalogRendition *, NULL when the existing ones stand */
-    gboolean skipped;      /* not done: the run was stopped */
+    gboolean skipped;      /* not done: its task was cancelled */
+    gboolean catalog_failed;
 } Outcome;
 
-typedef struct {
-    const PdIngestOptions *options;
+struct PdIngestQueue {
+    PdIngestQueueOptions options;
     PdStore *store;
     char *catalog_path;
-    GAsyncQueue *jobs;
-    GAsyncQueue *outcomes;
+    PdCatalog *catalog; /* the writer's: the only connection that writes */
     PdThumbsOptions thumbs;
-} Run;
+    GAsyncQueue *jobs;     /* of Job * */
+    GAsyncQueue *outcomes; /* of Outcome * */
+    GPtrArray *workers;    /* of GThread * */
+    GThread *writer;
+    gint in_flight;     /* files added and not yet handed to the writer (atomic) */
+    GPtrArray *pending; /* the writer's: outcomes of the batch being gathered */
+};
 
 static void
 outcome_free(Outcome *o)
@@ -67,12 +77,19 @@ outcome_free(Outcome *o)
 }
 
 void
-pd_ingest_options_init(PdIngestOptions *options)
+pd_ingest_queue_options_init(PdIngestQueueOptions *options)
 {
     memset(options, 0, sizeof *options);
     options->quality = PD_THUMBS_DEFAULT_QUALITY;
     options->max_megapixels = PD_THUMBS_DEFAULT_MAX_MEGAPIXELS;
     options->batch = 32;
+}
+
+void
+pd_ingest_options_init(PdIngestOptions *options)
+{
+    memset(options, 0, sizeof *options);
+    pd_ingest_queue_options_init(&options->queue);
 }
 
 static void reject(Outcome *o, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -138,7 +155,7 @@ read_whole(const char *path, gsize *len, char **why)
 }
 
 static Outcome *
-process(Run *run, PdCatalog *catalog, const char *path)
+process(PdIngestQueue *q, PdCatalog *catalog, const char *path)
 {
     Outcome *o = g_new0(Outcome, 1);
     o->path = g_strdup(path);
@@ -176,9 +193,9 @@ process(Run *run, PdCatalog *catalog, const char *path)
     }
 
     double mp = (double)meta->width * meta->height / 1e6;
-    if (mp > run->thumbs.max_megapixels) {
+    if (mp > q->thumbs.max_megapixels) {
         reject(o, "%d x %d is %.0f megapixels, over the limit of %.0f", meta->width, meta->height,
-               mp, run->thumbs.max_megapixels);
+               mp, q->thumbs.max_megapixels);
         return o;
     }
 
@@ -193,7 +210,7 @@ process(Run *run, PdCatalog *catalog, const char *path)
 
     g_autoptr(PdRenditionSet) set = NULL;
     if (!same_image) {
-        set = pd_thumbs_render(data, len, &run->thumbs, &error);
+        set = pd_thumbs_render(data, len, &q->thumbs, &error);
         if (set == NULL) {
             reject(o, "%s", error->message);
             return o;
@@ -204,7 +221,7 @@ process(Run *run, PdCatalog *catalog, const char *path)
     }
 
     gboolean existed = FALSE;
-    if (!pd_store_put_original(run->store, sha, photo->ext, data, len, &existed, &error)) {
+    if (!pd_store_put_original(q->store, sha, photo->ext, data, len, &existed, &error)) {
         reject(o, "cannot store the original: %s", error->message);
         return o;
     }
@@ -214,7 +231,7 @@ process(Run *run, PdCatalog *catalog, const char *path)
             const PdRendition *r = &set->renditions[i];
             gsize n;
             const void *bytes = g_bytes_get_data(r->jpeg, &n);
-            if (!pd_store_put_rendition(run->store, r->name, sha, bytes, n, &error)) {
+            if (!pd_store_put_rendition(q->store, r->name, sha, bytes, n, &error)) {
                 reject(o, "cannot store the %s rendition: %s", r->name, error->message);
                 return o;
             }
@@ -233,72 +250,52 @@ process(Run *run, PdCatalog *catalog, const char *path)
 static gpointer
 worker(gpointer data)
 {
-    Run *run = data;
+    PdIngestQueue *q = data;
     g_autoptr(GError) error = NULL;
     /* Each worker reads the catalog through its own connection (WAL: readers never
      * wait for the writer). */
-    g_autoptr(PdCatalog) catalog = pd_catalog_open(run->catalog_path, PD_CATALOG_READ_ONLY, &error);
+    g_autoptr(PdCatalog) catalog = pd_catalog_open(q->catalog_path, PD_CATALOG_READ_ONLY, &error);
     for (;;) {
-        Job *job = g_async_queue_pop(run->jobs);
+        Job *job = g_async_queue_pop(q->jobs);
         if (job->path == NULL) {
             g_free(job);
             break;
         }
         Outcome *o;
-        if (run->options->stop && *run->options->stop) {
+        if (g_cancellable_is_cancelled(job->task->cancellable)) {
             o = g_new0(Outcome, 1);
             o->path = g_strdup(job->path);
+            o->status = PD_INGEST_REJECTED;
+            o->error = g_strdup("not ingested: stopped before it was started");
             o->skipped = TRUE;
         } else {
-            o = process(run, catalog, job->path);
+            o = process(q, catalog, job->path);
         }
+        o->task = job->task;
         g_free(job->path);
         g_free(job);
-        g_async_queue_push(run->outcomes, o);
+        g_async_queue_push(q->outcomes, o);
     }
-    g_async_queue_push(run->outcomes, g_new0(Outcome, 1)); /* finished */
+    g_async_queue_push(q->outcomes, g_new0(Outcome, 1)); /* ended */
     return NULL;
 }
 
 /* ---------------------------------------------------------------- the writer */
 
-typedef struct {
-    Run *run;
-    PdCatalog *catalog;
-    PdIngestSummary *summary;
-    guint done, total;
-    GPtrArray *pending; /* of Outcome * */
-} Writer;
-
 static void
-report(Writer *w, Outcome *o)
+report(Outcome *o)
 {
-    PdIngestSummary *s = w->summary;
-    switch (o->status) {
-    case PD_INGEST_ADDED:
-        s->added++;
-        break;
-    case PD_INGEST_DUPLICATE:
-        s->duplicate++;
-        break;
-    case PD_INGEST_UPDATED:
-        s->updated++;
-        break;
-    case PD_INGEST_REJECTED:
-        s->rejected++;
-        break;
-    }
-    w->done++;
-    if (o->status != PD_INGEST_REJECTED && w->run->options->move) {
+    PdIngestTask *task = o->task;
+    if (o->status != PD_INGEST_REJECTED && task->move) {
         /* the photo is committed: the source may go */
         if (unlink(o->path) != 0)
             g_printerr("photodesk ingest: %s: ingested, but could not remove it: %s\n", o->path,
                        g_strerror(errno));
     }
-    if (w->run->options->report) {
-        PdIngestResult r = {o->path,    o->status,         o->id, o->sha256, o->error,
-                            o->warning, o->picture_changed};
-        w->run->options->report(&r, w->done, w->total, w->run->options->user_data);
+    if (task->report) {
+        PdIngestResult r = {o->path,    o->status,          o->id,      o->sha256,        o->error,
+                            o->warning, o->picture_changed, o->skipped, o->catalog_failed};
+        task->report(&r, task->user_data);
     }
 }
 
@@ -343,9 +340,9 @@ find_resent(PdCatalog *c, Outcome *o, gint64 *id, GError **error)
 }
 
 static gboolean
-decide(Writer *w, Outcome *o, GError **error)
+decide(PdIngestQueue *q, Outcome *o, GError **error)
 {
-    PdCatalog *c = w->catalog;
+    PdCatalog *c = q->catalog;
     gint64 id = 0;
     if (!pd_catalog_find_original(c, o->sha256, &id, error))
         return FALSE;
@@ -364,10 +361,10 @@ decide(Writer *w, Outcome *o, GError **error)
     /* Under the write lock, the files are still there: fsck --repair removes strays only
      * under that lock too, so a file it took between the worker and this commit (an old
      * file adopted again, a young one with --grace 0) is seen here, never committed. */
-    gboolean whole = pd_store_has(w->run->store, NULL, o->sha256, o->photo->ext);
+    gboolean whole = pd_store_has(q->store, NULL, o->sha256, o->photo->ext);
     for (guint i = 0; whole && o->renditions && i < o->renditions->len; i++) {
         const PdCatalogRendition *r = g_ptr_array_index(o->renditions, i);
-        whole = pd_store_has(w->run->store, r->name, r->sha256, NULL);
+        whole = pd_store_has(q->store, r->name, r->sha256, NULL);
     }
     if (!whole) {
         o->status = PD_INGEST_REJECTED;
@@ -397,35 +394,145 @@ decide(Writer *w, Outcome *o, GError **error)
     return TRUE;
 }
 
-/* Commits the pending outcomes in one transaction, then reports them. */
-static gboolean
-flush(Writer *w, GError **error)
+/* Commits the pending outcomes in one transaction, then reports them. When the catalog
+ * cannot be written, each is reported rejected with the reason (nothing of the batch is
+ * in the catalog); the next batch tries again. */
+static void
+flush(PdIngestQueue *q)
 {
-    if (w->pending->len == 0)
-        return TRUE;
+    GPtrArray *pending = q->pending;
+    if (pending->len == 0)
+        return;
     gboolean any = FALSE;
-    for (guint i = 0; i < w->pending->len; i++) {
-        Outcome *o = g_ptr_array_index(w->pending, i);
+    for (guint i = 0; i < pending->len; i++) {
+        Outcome *o = g_ptr_array_index(pending, i);
         any |= o->status != PD_INGEST_REJECTED;
     }
+    g_autoptr(GError) error = NULL;
     gboolean ok = TRUE;
     if (any) {
-        ok = pd_catalog_begin(w->catalog, error);
-        for (guint i = 0; ok && i < w->pending->len; i++) {
-            Outcome *o = g_ptr_array_index(w->pending, i);
+        ok = pd_catalog_begin(q->catalog, &error);
+        for (guint i = 0; ok && i < pending->len; i++) {
+            Outcome *o = g_ptr_array_index(pending, i);
             if (o->status != PD_INGEST_REJECTED)
-                ok = decide(w, o, error);
+                ok = decide(q, o, &error);
         }
-        ok = ok && pd_catalog_commit(w->catalog, error);
+        ok = ok && pd_catalog_commit(q->catalog, &error);
         if (!ok)
-            pd_catalog_rollback(w->catalog);
+            pd_catalog_rollback(q->catalog);
     }
-    if (ok) {
-        for (guint i = 0; i < w->pending->len; i++)
-            report(w, g_ptr_array_index(w->pending, i));
+    for (guint i = 0; i < pending->len; i++) {
+        Outcome *o = g_ptr_array_index(pending, i);
+        if (!ok && o->status != PD_INGEST_REJECTED) {
+            o->status = PD_INGEST_REJECTED;
+            o->id = 0;
+            o->catalog_failed = TRUE;
+            g_free(o->error);
+            o->error = g_strdup_printf("the catalog could not be written: %s", error->message);
+        }
+        report(o);
     }
-    g_ptr_array_set_size(w->pending, 0);
-    return ok;
+    g_ptr_array_set_size(pending, 0);
+}
+
+static gpointer
+writer(gpointer data)
+{
+    PdIngestQueue *q = data;
+    guint ended = 0;
+    while (ended < q->workers->len) {
+        /* Commit what there is as soon as nothing else is on its way; while more is,
+         * gather a batch, but never hold a finished photo back for long behind a slow
+         * one. */
+        Outcome *o = q->pending->len ? g_async_queue_timeout_pop(q->outcomes, 250 * 1000)
+                                     : g_async_queue_pop(q->outcomes);
+        if (o == NULL) {
+            flush(q);
+            continue;
+        }
+        if (o->path == NULL) {
+            ended++;
+            outcome_free(o);
+            continue;
+        }
+        g_ptr_array_add(q->pending, o);
+        gboolean last = g_atomic_int_dec_and_test(&q->in_flight);
+        if (q->pending->len >= q->options.batch || last)
+            flush(q);
+    }
+    flush(q);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- the queue */
+
+PdIngestQueue *
+pd_ingest_queue_new(const char *library, const char *catalog, const PdIngestQueueOptions *options,
+                    GError **error)
+{
+    if (!pd_ingest_init(NULL, error))
+        return NULL;
+    PdIngestQueue *q = g_new0(PdIngestQueue, 1);
+    if (options)
+        q->options = *options;
+    else
+        pd_ingest_queue_options_init(&q->options);
+    if (q->options.batch == 0)
+        q->options.batch = 32;
+    pd_thumbs_options_init(&q->thumbs);
+    if (q->options.quality > 0)
+        q->thumbs.quality = q->options.quality;
+    if (q->options.max_megapixels > 0)
+        q->thumbs.max_megapixels = q->options.max_megapixels;
+    q->catalog_path = g_strdup(catalog);
+    q->store = pd_store_open(library, error);
+    q->catalog = q->store ? pd_catalog_open(catalog, PD_CATALOG_READ_WRITE, error) : NULL;
+    if (q->catalog == NULL) {
+        pd_store_close(q->store);
+        g_free(q->catalog_path);
+        g_free(q);
+        return NULL;
+    }
+    q->jobs = g_async_queue_new();
+    q->outcomes = g_async_queue_new();
+    q->pending = g_ptr_array_new_with_free_func((GDestroyNotify)outcome_free);
+    int n = q->options.jobs > 0 ? q->options.jobs : (int)g_get_num_processors();
+    q->workers = g_ptr_array_new();
+    for (int i = 0; i < MAX(n, 1); i++)
+        g_ptr_array_add(q->workers, g_thread_new("photodesk-decode", worker, q));
+    q->writer = g_thread_new("photodesk-writer", writer, q);
+    return q;
+}
+
+void
+pd_ingest_queue_add(PdIngestQueue *q, const char *path, PdIngestTask *task)
+{
+    g_return_if_fail(q != NULL && path != NULL && task != NULL);
+    Job *job = g_new0(Job, 1);
+    job->path = g_strdup(path);
+    job->task = task;
+    g_atomic_int_inc(&q->in_flight);
+    g_async_queue_push(q->jobs, job);
+}
+
+void
+pd_ingest_queue_free(PdIngestQueue *q)
+{
+    if (q == NULL)
+        return;
+    for (guint i = 0; i < q->workers->len; i++)
+        g_async_queue_push(q->jobs, g_new0(Job, 1));
+    for (guint i = 0; i < q->workers->len; i++)
+        g_thread_join(g_ptr_array_index(q->workers, i));
+    g_thread_join(q->writer);
+    g_ptr_array_unref(q->workers);
+    g_ptr_array_unref(q->pending);
+    g_async_queue_unref(q->jobs);
+    g_async_queue_unref(q->outcomes);
+    pd_catalog_close(q->catalog);
+    pd_store_close(q->store);
+    g_free(q->catalog_path);
+    g_free(q);
 }
 
 /* ---------------------------------------------------------------- paths */
@@ -468,6 +575,71 @@ walk(const char *dir, const char *library_real, GPtrArray *files, GPtrArray *unr
     }
 }
 
+GPtrArray *
+pd_ingest_list_files(const char *const *paths, const char *library, GPtrArray *unreadable)
+{
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *library_real = library ? realpath(library, NULL) : NULL;
+    for (int i = 0; paths[i]; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            walk(paths[i], library_real, files, unreadable);
+        else
+            g_ptr_array_add(files, g_strdup(paths[i]));
+    }
+    return files;
+}
+
+/* ---------------------------------------------------------------- photodesk ingest */
+
+typedef struct {
+    const PdIngestOptions *options;
+    PdIngestSummary *summary;
+    GCancellable *cancellable; /* the task's: the caller's, or cancelled on a failed catalog */
+    GMutex lock;
+    GCond all_done;
+    guint done, total;
+    GError *catalog_error;
+} Run;
+
+static void
+on_result(const PdIngestResult *r, gpointer data)
+{
+    Run *run = data;
+    PdIngestSummary *s = run->summary;
+    g_mutex_lock(&run->lock);
+    gboolean counted = !r->skipped && !r->catalog_failed;
+    if (r->skipped || r->catalog_failed)
+        s->stopped = TRUE;
+    if (r->catalog_failed && run->catalog_error == NULL) {
+        /* start nothing more: the rest would fail the same way */
+        run->catalog_error = g_error_new_literal(PD_INGEST_ERROR, PD_INGEST_ERROR_OPEN, r->error);
+        g_cancellable_cancel(run->cancellable);
+    }
+    if (counted) {
+        switch (r->status) {
+        case PD_INGEST_ADDED:
+            s->added++;
+            break;
+        case PD_INGEST_DUPLICATE:
+            s->duplicate++;
+            break;
+        case PD_INGEST_UPDATED:
+            s->updated++;
+            break;
+        case PD_INGEST_REJECTED:
+            s->rejected++;
+            break;
+        }
+    }
+    /* reported under the lock: the waiter frees the run once the last one is done */
+    if (counted && run->options->report)
+        run->options->report(r, run->done + 1, run->total, run->options->user_data);
+    if (++run->done == run->total)
+        g_cond_signal(&run->all_done);
+    g_mutex_unlock(&run->lock);
+}
+
 gboolean
 pd_ingest_files(const char *library, const char *catalog_path, const char *const *paths,
                 const PdIngestOptions *options, PdIngestSummary *summary, GError **error)
@@ -480,109 +652,51 @@ pd_ingest_files(const char *library, const char *catalog_path, const char *const
     memset(summary, 0, sizeof *summary);
     gint64 start = g_get_monotonic_time();
 
-    g_autoptr(GError) local = NULL;
-    if (!pd_ingest_init(NULL, error))
+    g_autoptr(GPtrArray) unreadable = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) files = pd_ingest_list_files(paths, library, unreadable);
+    summary->files = files->len + unreadable->len;
+
+    /* no more decoders than files */
+    PdIngestQueueOptions qo = options->queue;
+    int jobs = qo.jobs > 0 ? qo.jobs : (int)g_get_num_processors();
+    qo.jobs = MAX(1, MIN(jobs, (int)MAX(files->len, 1)));
+    g_autoptr(PdIngestQueue) queue = pd_ingest_queue_new(library, catalog_path, &qo, error);
+    if (queue == NULL)
         return FALSE;
-    g_autoptr(PdStore) store = pd_store_open(library, error);
-    if (store == NULL)
-        return FALSE;
-    Run run = {options, store, g_strdup(catalog_path), NULL, NULL, {0}};
-    pd_thumbs_options_init(&run.thumbs);
-    if (options->quality > 0)
-        run.thumbs.quality = options->quality;
-    if (options->max_megapixels > 0)
-        run.thumbs.max_megapixels = options->max_megapixels;
-    g_autoptr(PdCatalog) catalog = pd_catalog_open(run.catalog_path, PD_CATALOG_READ_WRITE, error);
-    if (catalog == NULL) {
-        g_free(run.catalog_path);
-        return FALSE;
-    }
 
-    /* What to ingest: files as given, folders walked. */
-    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *library_real = realpath(library, NULL);
-    for (int i = 0; paths[i]; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-            walk(paths[i], library_real, files, missing);
-        else
-            g_ptr_array_add(files, g_strdup(paths[i]));
+    g_autoptr(GCancellable) own = g_cancellable_new();
+    Run run = {options, summary, own};
+    run.total = files->len;
+    g_mutex_init(&run.lock);
+    g_cond_init(&run.all_done);
+    gulong handler = options->cancellable
+                         ? g_cancellable_connect(options->cancellable,
+                                                 G_CALLBACK(g_cancellable_cancel), own, NULL)
+                         : 0;
+    for (guint i = 0; i < unreadable->len; i++) {
+        summary->rejected++;
+        PdIngestResult r = {.file = g_ptr_array_index(unreadable, i),
+                            .status = PD_INGEST_REJECTED,
+                            .error = "cannot read the folder"};
+        if (options->report)
+            options->report(&r, 0, run.total, options->user_data);
     }
+    PdIngestTask task = {on_result, &run, options->move, own};
+    for (guint i = 0; i < files->len; i++)
+        pd_ingest_queue_add(queue, g_ptr_array_index(files, i), &task);
+    g_mutex_lock(&run.lock);
+    while (run.done < run.total)
+        g_cond_wait(&run.all_done, &run.lock);
+    g_mutex_unlock(&run.lock);
+    g_clear_pointer(&queue, pd_ingest_queue_free);
+    if (handler)
+        g_cancellable_disconnect(options->cancellable, handler);
+    g_mutex_clear(&run.lock);
+    g_cond_clear(&run.all_done);
 
-    Writer w = {&run,
-                catalog,
-                summary,
-                0,
-                files->len + missing->len,
-                g_ptr_array_new_with_free_func((GDestroyNotify)outcome_free)};
-    summary->files = w.total;
-    for (guint i = 0; i < missing->len; i++) {
-        Outcome o = {.path = g_ptr_array_index(missing, i),
-                     .status = PD_INGEST_REJECTED,
-                     .error = (char *)"cannot read the folder"};
-        report(&w, &o);
-    }
-
-    int jobs = options->jobs > 0 ? options->jobs : (int)g_get_num_processors();
-    jobs = MAX(1, MIN(jobs, (int)MAX(files->len, 1)));
-    run.jobs = g_async_queue_new();
-    run.outcomes = g_async_queue_new();
-    for (guint i = 0; i < files->len; i++) {
-        Job *job = g_new0(Job, 1);
-        job->path = g_strdup(g_ptr_array_index(files, i));
-        g_async_queue_push(run.jobs, job);
-    }
-    GPtrArray *threads = g_ptr_array_new();
-    for (int i = 0; i < jobs; i++) {
-        g_async_queue_push(run.jobs, g_new0(Job, 1));
-        g_ptr_array_add(threads, g_thread_new("photodesk-ingest", worker, &run));
-    }
-
-    gboolean ok = TRUE;
-    int finished = 0;
-    guint batch = options->batch ? options->batch : 32;
-    while (finished < jobs) {
-        /* Wait for more while there is nothing to commit; commit what there is when the
-         * workers pause, so that a slow photo does not hold back the ones before it. */
-        Outcome *o = w.pending->len ? g_async_queue_timeout_pop(run.outcomes, 250 * 1000)
-                                    : g_async_queue_pop(run.outcomes);
-        if (o == NULL) {
-            if (ok && !flush(&w, &local))
-                ok = FALSE;
-            continue;
-        }
-        if (o->path == NULL) {
-            finished++;
-            outcome_free(o);
-            continue;
-        }
-        if (o->skipped) {
-            summary->stopped = TRUE;
-            outcome_free(o);
-            continue;
-        }
-        if (!ok) { /* the catalog failed: finish the workers, commit nothing more */
-            outcome_free(o);
-            continue;
-        }
-        g_ptr_array_add(w.pending, o);
-        if (w.pending->len >= batch && !flush(&w, &local))
-            ok = FALSE;
-    }
-    if (ok && !flush(&w, &local))
-        ok = FALSE;
-    for (guint i = 0; i < threads->len; i++)
-        g_thread_join(g_ptr_array_index(threads, i));
-    g_ptr_array_unref(threads);
-    g_ptr_array_unref(w.pending);
-    g_async_queue_unref(run.jobs);
-    g_async_queue_unref(run.outcomes);
-    g_free(run.catalog_path);
     summary->seconds = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
-    if (!ok) {
-        g_propagate_prefixed_error(error, g_steal_pointer(&local),
-                                   "stopped: the catalog could not be written: ");
+    if (run.catalog_error) {
+        g_propagate_prefixed_error(error, run.catalog_error, "stopped: ");
         return FALSE;
     }
     return TRUE;
