@@ -38,7 +38,7 @@ int_arg(Request *r, const char *name, int lo, int hi, int *out, enum MHD_Result 
 }
 
 enum MHD_Result
-pd_api_search(Request *r)
+pd_api_search(Request *r, const PdRouteParams *p)
 {
     PdSearchRequest req = {0};
     req.query = arg(r, "q");
@@ -70,30 +70,32 @@ pd_api_search(Request *r)
         !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result))
         return result;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_search_json_in(cat, &req, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_photo(Request *r, gint64 id)
+pd_api_photo(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_photo_json(cat, id, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_history(Request *r, gint64 id)
+pd_api_history(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
     enum MHD_Result result;
     int limit = 50, before = 0;
     if (!int_arg(r, "limit", 1, 500, &limit, &result) ||
         !int_arg(r, "before", 1, G_MAXINT, &before, &result))
         return result;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_history_json(cat, id, before, limit, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
@@ -112,8 +114,10 @@ version_of(JsonNode *node)
 }
 
 enum MHD_Result
-pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
+pd_api_correct(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
+    const PdCatalogSession *session = r->session;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -170,7 +174,7 @@ pd_api_correct(Request *r, gint64 id, const PdCatalogSession *session)
     }
 
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     gboolean changed = FALSE;
     if (cat == NULL || !pd_desk_correct(cat, id, &fix, session->user, &changed, &error)) {
         if (g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_STALE))
@@ -192,8 +196,10 @@ pd_api_conflict(Request *r, PdCatalog *cat, gint64 id, int seen, const char *mes
 }
 
 enum MHD_Result
-pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
+pd_api_acknowledge(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
+    const PdCatalogSession *session = r->session;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -204,7 +210,7 @@ pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "give {\"version\": N}: the wire's version that was seen");
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL || !pd_catalog_acknowledge_version(cat, id, version, session->user, &error))
         return pd_respond_gerror(r, error);
     char *json = pd_desk_photo_json(cat, id, &error);
@@ -213,28 +219,30 @@ pd_api_acknowledge(Request *r, gint64 id, const PdCatalogSession *session)
 
 /* ---------------------------------------------------------------- files */
 
-const char *
-pd_content_type(const char *format)
+enum MHD_Result
+pd_api_fields(Request *r, const PdRouteParams *p)
 {
-    static const char *const types[][2] = {
-        {"jpeg", "image/jpeg"}, {"png", "image/png"},   {"webp", "image/webp"},
-        {"tiff", "image/tiff"}, {"heif", "image/heif"},
-    };
-    for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
-        if (g_strcmp0(format, types[i][0]) == 0)
-            return types[i][1];
-    return "application/octet-stream";
+    GString *o = g_string_new("{");
+    g_autofree char *fields = pd_photo_fields_json();
+    pd_json_raw(o, "fields", fields, "[]");
+    pd_json_int(o, "max_caption", PD_CORRECTION_MAX_CAPTION, TRUE);
+    pd_json_int(o, "max_field", PD_CORRECTION_MAX_FIELD, TRUE);
+    pd_json_int(o, "max_keywords", PD_CORRECTION_MAX_KEYWORDS, TRUE);
+    g_string_append_c(o, '}');
+    return pd_respond_json(r, MHD_HTTP_OK, g_string_free(o, FALSE));
 }
 
 #define IMMUTABLE "private, max-age=31536000, immutable"
 
 enum MHD_Result
-pd_api_file(Request *r, gint64 id, const char *name)
+pd_api_file(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
+    const char *name = p->file;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     PdFile f = {0};
-    if (cat == NULL || !pd_cache_file(cat, id, name, arg(r, "v"), &f, &error))
+    if (cat == NULL || !pd_cache_file(r->server->cache, cat, id, name, arg(r, "v"), &f, &error))
         return pd_respond_gerror(r, error);
     if (pd_etag_matches(r, f.etag)) {
         enum MHD_Result done = pd_respond_not_modified(r, f.etag, IMMUTABLE);
@@ -394,7 +402,7 @@ pd_upload_begin(Request *r, GError **error)
                     "the multipart upload has no boundary");
         return FALSE;
     }
-    g_autofree char *tmp = g_build_filename(pd_server->library, "tmp", NULL);
+    g_autofree char *tmp = g_build_filename(r->server->library, "tmp", NULL);
     g_mkdir_with_parents(tmp, 0700);
     u->dir = g_build_filename(tmp, "upload-XXXXXX", NULL);
     if (g_mkdtemp(u->dir) == NULL) {
@@ -471,7 +479,7 @@ report(const PdIngestResult *result, gpointer data)
 }
 
 enum MHD_Result
-pd_upload_finish(Request *r)
+pd_upload_finish(Request *r, const PdRouteParams *p)
 {
     Upload *u = r->upload;
     if (u == NULL)
@@ -488,7 +496,7 @@ pd_upload_finish(Request *r)
     g_cond_init(&rep.all_reported);
     PdIngestTask task = {report, &rep, FALSE, NULL};
     for (guint i = 0; i < u->paths->len; i++)
-        pd_ingest_queue_add(pd_server->queue, g_ptr_array_index(u->paths, i), &task);
+        pd_ingest_queue_add(r->server->queue, g_ptr_array_index(u->paths, i), &task);
     g_mutex_lock(&rep.lock);
     while (rep.reported < rep.files)
         g_cond_wait(&rep.all_reported, &rep.lock);

@@ -119,25 +119,27 @@ valid_version(Request *r, const Member *m, enum MHD_Result *result)
 }
 
 enum MHD_Result
-pd_api_articles(Request *r)
+pd_api_articles(Request *r, const PdRouteParams *p)
 {
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_articles_json(cat, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_article(Request *r, gint64 id)
+pd_api_article(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     return cat ? respond_article(r, cat, id, MHD_HTTP_OK) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_article_create(Request *r, const PdCatalogSession *session)
+pd_api_article_create(Request *r, const PdRouteParams *p)
 {
+    const PdCatalogSession *session = r->session;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -149,15 +151,16 @@ pd_api_article_create(Request *r, const PdCatalogSession *session)
     if (!m[0].given)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "slug: an article needs one");
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     g_autoptr(PdCatalogArticle) a =
         cat ? pd_catalog_add_article(cat, m[0].text, m[1].text, session->user, &error) : NULL;
     return a ? respond_article(r, cat, a->id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_article_update(Request *r, gint64 id)
+pd_api_article_update(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -167,7 +170,7 @@ pd_api_article_update(Request *r, gint64 id)
     if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_version(r, &m[3], &result))
         return result;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL || !pd_catalog_update_article(cat, id, m[0].text, m[1].text, m[2].text,
                                                   (int)m[3].number, &error))
         return respond_change_error(r, cat, id, error);
@@ -184,8 +187,10 @@ valid_position(Request *r, const Member *m, enum MHD_Result *result)
 }
 
 enum MHD_Result
-pd_api_place(Request *r, gint64 id, const PdCatalogSession *session)
+pd_api_place(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id;
+    const PdCatalogSession *session = r->session;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -201,23 +206,24 @@ pd_api_place(Request *r, gint64 id, const PdCatalogSession *session)
     if (!m[0].given || m[0].number < 1)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "photo_id: which photo to place");
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL)
         return pd_respond_gerror(r, error);
-    PdCatalogPlacement p = {
+    PdCatalogPlacement pl = {
         .article_id = id, .photo_id = m[0].number, .position = (int)m[4].number};
-    p.role = g_strdup(m[1].text);
-    p.caption = g_strdup(m[2].text);
-    p.credit_line = g_strdup(m[3].text);
-    p.placed_by = g_strdup(session->user);
-    gboolean ok = pd_catalog_place_photo(cat, &p, &error);
-    pd_catalog_placement_clear(&p);
+    pl.role = g_strdup(m[1].text);
+    pl.caption = g_strdup(m[2].text);
+    pl.credit_line = g_strdup(m[3].text);
+    pl.placed_by = g_strdup(session->user);
+    gboolean ok = pd_catalog_place_photo(cat, &pl, &error);
+    pd_catalog_placement_clear(&pl);
     return ok ? respond_article(r, cat, id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
 }
 
 enum MHD_Result
-pd_api_placement_update(Request *r, gint64 id, gint64 photo_id)
+pd_api_placement_update(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id, photo_id = p->photo;
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *o = pd_request_json(r, &parser, &result);
@@ -229,7 +235,7 @@ pd_api_placement_update(Request *r, gint64 id, gint64 photo_id)
         !valid_version(r, &m[5], &result))
         return result;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL ||
         !pd_catalog_update_placement(cat, id, photo_id, m[0].text, m[1].text, m[2].text,
                                      (int)m[3].number, m[4].flag, (int)m[5].number, &error))
@@ -238,10 +244,11 @@ pd_api_placement_update(Request *r, gint64 id, gint64 photo_id)
 }
 
 enum MHD_Result
-pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id)
+pd_api_placement_remove(Request *r, const PdRouteParams *p)
 {
+    gint64 id = p->id, photo_id = p->photo;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL || !pd_catalog_remove_placement(cat, id, photo_id, &error))
         return pd_respond_gerror(r, error);
     return respond_article(r, cat, id, MHD_HTTP_OK);
@@ -250,24 +257,24 @@ pd_api_placement_remove(Request *r, gint64 id, gint64 photo_id)
 /* The package is made in the library's tmp/, opened, unlinked and sent from the open
  * file: nothing is left behind however the download ends. */
 enum MHD_Result
-pd_api_package(Request *r)
+pd_api_package(Request *r, const PdRouteParams *p)
 {
-    gint64 id = r->work_id;
+    gint64 id = p->id;
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     g_autoptr(PdCatalogArticle) a = cat ? pd_catalog_get_article(cat, id, &error) : NULL;
     if (a == NULL)
         return pd_respond_gerror(r, error);
     const char *gps = MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "gps");
     gboolean with_gps = g_strcmp0(gps, "1") == 0 || g_strcmp0(gps, "true") == 0;
-    g_autofree char *dir = g_build_filename(pd_server->library, "tmp", "package-XXXXXX", NULL);
+    g_autofree char *dir = g_build_filename(r->server->library, "tmp", "package-XXXXXX", NULL);
     g_autofree char *tmp = g_path_get_dirname(dir);
     g_mkdir_with_parents(tmp, 0700);
     if (g_mkdtemp(dir) == NULL)
         return pd_respond_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make %s: %s", dir,
                                 g_strerror(errno));
     g_autofree char *path = g_build_filename(dir, "package.zip", NULL);
-    gboolean ok = pd_desk_package_article(cat, pd_server->library, id, with_gps, path, &error);
+    gboolean ok = pd_desk_package_article(cat, r->server->library, id, with_gps, path, &error);
     int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     g_unlink(path);
     g_rmdir(dir);

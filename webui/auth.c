@@ -111,7 +111,7 @@ pd_auth_session(Request *r, PdCatalog *catalog)
     if (token == NULL)
         return NULL;
     g_autofree char *hash = digest(token);
-    return pd_cache_session(catalog, hash);
+    return pd_cache_session(r->server->cache, catalog, hash);
 }
 
 gboolean
@@ -161,9 +161,9 @@ blocks_nobody(gpointer key, gpointer value, gpointer now)
 /* Room for two more keys in the table, by forgetting what no longer counts (caller holds
  * the lock; before any record is taken, since it frees records). */
 static void
-make_room(gint64 now)
+make_room(Server *server, gint64 now)
 {
-    GHashTable *t = pd_server->failures;
+    GHashTable *t = server->failures;
     if (g_hash_table_size(t) + 2 > FAILURES_MOST)
         g_hash_table_foreach_remove(t, expired, &now);
     if (g_hash_table_size(t) + 2 > FAILURES_MOST)
@@ -172,9 +172,9 @@ make_room(gint64 now)
 
 /* @key's record, made when there is none (caller holds the lock, made room). */
 static Failures *
-record_of(const char *key, gint64 now)
+record_of(Server *server, const char *key, gint64 now)
 {
-    GHashTable *t = pd_server->failures;
+    GHashTable *t = server->failures;
     Failures *f = g_hash_table_lookup(t, key);
     if (f && now - f->window_start >= FAILURE_WINDOW_SECONDS) {
         f->count = 0;
@@ -193,37 +193,37 @@ record_of(const char *key, gint64 now)
  * check and the count are one step, so that tries in parallel cannot check more
  * passwords than the limit. */
 static gint64
-take_try(const char *account, const char *address)
+take_try(Server *server, const char *account, const char *address)
 {
     gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC, wait = 0;
-    g_mutex_lock(&pd_server->throttle_lock);
-    make_room(now);
+    g_mutex_lock(&server->throttle_lock);
+    make_room(server, now);
     /* the address first: a blocked address adds no record for the names it tries */
-    Failures *b = record_of(address, now);
+    Failures *b = record_of(server, address, now);
     if (b->count >= FAILURES_PER_ADDRESS)
         wait = FAILURE_WINDOW_SECONDS - (now - b->window_start);
-    Failures *a = wait ? NULL : record_of(account, now);
+    Failures *a = wait ? NULL : record_of(server, account, now);
     if (a && a->count >= FAILURES_PER_ACCOUNT)
         wait = FAILURE_WINDOW_SECONDS - (now - a->window_start);
     if (wait == 0) {
         a->count++;
         b->count++;
     }
-    g_mutex_unlock(&pd_server->throttle_lock);
+    g_mutex_unlock(&server->throttle_lock);
     return MAX(wait, 0);
 }
 
 /* The password was right: the account's failures are forgotten, the address's try
  * given back. */
 static void
-release(const char *account, const char *address)
+release(Server *server, const char *account, const char *address)
 {
-    g_mutex_lock(&pd_server->throttle_lock);
-    g_hash_table_remove(pd_server->failures, account);
-    Failures *b = g_hash_table_lookup(pd_server->failures, address);
+    g_mutex_lock(&server->throttle_lock);
+    g_hash_table_remove(server->failures, account);
+    Failures *b = g_hash_table_lookup(server->failures, address);
     if (b && b->count > 0)
         b->count--;
-    g_mutex_unlock(&pd_server->throttle_lock);
+    g_mutex_unlock(&server->throttle_lock);
 }
 
 /* ---------------------------------------------------------------- the routes */
@@ -276,7 +276,7 @@ decoy_hash(void)
 }
 
 enum MHD_Result
-pd_auth_login(Request *r)
+pd_auth_login(Request *r, const PdRouteParams *p)
 {
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
@@ -297,19 +297,19 @@ pd_auth_login(Request *r)
     g_autofree char *folded = g_utf8_casefold(name, -1);
     g_autofree char *account = throttle_key('u', folded);
     g_autofree char *address = throttle_key('a', r->address);
-    gint64 wait = take_try(account, address);
+    gint64 wait = take_try(r->server, account, address);
     if (wait > 0)
         return too_many(r, wait);
 
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL)
         return pd_respond_gerror(r, error);
     g_autoptr(PdCatalogUser) user = pd_catalog_get_user(cat, name, NULL);
     gboolean ok = pd_webui_check_password(user ? user->password_hash : decoy_hash(), password);
     if (!ok || user == NULL)
         return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
-    release(account, address);
+    release(r->server, account, address);
 
     unsigned char raw[TOKEN_BYTES];
     randombytes_buf(raw, sizeof raw);
@@ -319,7 +319,7 @@ pd_auth_login(Request *r)
     g_autofree char *token_hash = digest(token);
     g_autofree char *csrf_hash = digest(csrf);
     if (!pd_catalog_add_session(cat, token_hash, user->id, csrf_hash,
-                                pd_server->options.session_seconds, &error))
+                                r->server->options.session_seconds, &error))
         return pd_respond_gerror(r, error);
     g_free(r->user);
     r->user = g_strdup(user->name);
@@ -330,7 +330,7 @@ pd_auth_login(Request *r)
     struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_FREE);
     g_autofree char *cookie =
         g_strdup_printf(COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" G_GINT64_FORMAT,
-                        token, pd_server->options.session_seconds);
+                        token, r->server->options.session_seconds);
     MHD_add_response_header(resp, "Set-Cookie", cookie);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -338,13 +338,13 @@ pd_auth_login(Request *r)
 }
 
 enum MHD_Result
-pd_auth_logout(Request *r, const PdCatalogSession *session)
+pd_auth_logout(Request *r, const PdRouteParams *p)
 {
     const char *token = cookie_token(r);
     g_autofree char *hash = digest(token);
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
-    pd_cache_forget_session(hash);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    pd_cache_forget_session(r->server->cache, hash);
     if (cat == NULL || !pd_catalog_remove_session(cat, hash, &error))
         return pd_respond_gerror(r, error);
     static const char body[] = "{\"logged_out\": true}";
@@ -359,8 +359,9 @@ pd_auth_logout(Request *r, const PdCatalogSession *session)
 }
 
 enum MHD_Result
-pd_auth_me(Request *r, const PdCatalogSession *session)
+pd_auth_me(Request *r, const PdRouteParams *p)
 {
+    const PdCatalogSession *session = r->session;
     g_autofree char *csrf = csrf_of(cookie_token(r));
     return pd_respond_json(r, MHD_HTTP_OK, user_json(session->user, session->role, csrf));
 }

@@ -26,9 +26,12 @@ typedef struct {
     gint64 checked;
 } CachedFile;
 
-static GMutex lock;
-static GHashTable *sessions; /* token hash -> CachedSession */
-static GHashTable *files;    /* "ID/NAME" -> CachedFile */
+struct PdCache {
+    PdStore *store; /* the server's, where the files are */
+    GMutex lock;
+    GHashTable *sessions; /* token hash -> CachedSession */
+    GHashTable *files;    /* "ID/NAME/WANT" -> CachedFile */
+};
 
 static void
 cached_session_free(gpointer p)
@@ -49,18 +52,26 @@ cached_file_free(gpointer p)
     g_free(c);
 }
 
-void
-pd_cache_init(void)
+PdCache *
+pd_cache_new(PdStore *store)
 {
-    sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_session_free);
-    files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_file_free);
+    PdCache *c = g_new0(PdCache, 1);
+    c->store = store;
+    g_mutex_init(&c->lock);
+    c->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_session_free);
+    c->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_file_free);
+    return c;
 }
 
 void
-pd_cache_clear(void)
+pd_cache_free(PdCache *c)
 {
-    g_clear_pointer(&sessions, g_hash_table_unref);
-    g_clear_pointer(&files, g_hash_table_unref);
+    if (c == NULL)
+        return;
+    g_hash_table_unref(c->sessions);
+    g_hash_table_unref(c->files);
+    g_mutex_clear(&c->lock);
+    g_free(c);
 }
 
 static PdCatalogSession *
@@ -76,15 +87,15 @@ copy_session(const PdCatalogSession *s)
 }
 
 PdCatalogSession *
-pd_cache_session(PdCatalog *catalog, const char *token_hash)
+pd_cache_session(PdCache *cache, PdCatalog *catalog, const char *token_hash)
 {
     gint64 now = g_get_monotonic_time();
     PdCatalogSession *found = NULL;
-    g_mutex_lock(&lock);
-    CachedSession *c = g_hash_table_lookup(sessions, token_hash);
+    g_mutex_lock(&cache->lock);
+    CachedSession *c = g_hash_table_lookup(cache->sessions, token_hash);
     if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC && now < c->ends)
         found = copy_session(&c->session);
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&cache->lock);
     if (found)
         return found;
     PdCatalogSession *s = pd_catalog_get_session(catalog, token_hash, NULL);
@@ -98,33 +109,33 @@ pd_cache_session(PdCatalog *catalog, const char *token_hash)
     g_autoptr(GDateTime) end = g_date_time_new_from_iso8601(s->expires_at, NULL);
     g_autoptr(GDateTime) utc = g_date_time_new_now_utc();
     fresh->ends = end ? now + g_date_time_difference(end, utc) : now;
-    g_mutex_lock(&lock);
-    if (g_hash_table_size(sessions) >= CACHE_MOST)
-        g_hash_table_remove_all(sessions);
-    g_hash_table_replace(sessions, g_strdup(token_hash), fresh);
-    g_mutex_unlock(&lock);
+    g_mutex_lock(&cache->lock);
+    if (g_hash_table_size(cache->sessions) >= CACHE_MOST)
+        g_hash_table_remove_all(cache->sessions);
+    g_hash_table_replace(cache->sessions, g_strdup(token_hash), fresh);
+    g_mutex_unlock(&cache->lock);
     return s;
 }
 
 void
-pd_cache_forget_session(const char *token_hash)
+pd_cache_forget_session(PdCache *cache, const char *token_hash)
 {
-    g_mutex_lock(&lock);
-    g_hash_table_remove(sessions, token_hash);
-    g_mutex_unlock(&lock);
+    g_mutex_lock(&cache->lock);
+    g_hash_table_remove(cache->sessions, token_hash);
+    g_mutex_unlock(&cache->lock);
 }
 
 gboolean
-pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want, PdFile *out,
-              GError **error)
+pd_cache_file(PdCache *cache, PdCatalog *catalog, gint64 id, const char *name, const char *want,
+              PdFile *out, GError **error)
 {
     /* by what was asked: a past picture's rendition is not the current one */
     g_autofree char *key =
         g_strdup_printf("%" G_GINT64_FORMAT "/%s/%s", id, name, want ? want : "");
     gint64 now = g_get_monotonic_time();
     gboolean hit = FALSE;
-    g_mutex_lock(&lock);
-    CachedFile *c = g_hash_table_lookup(files, key);
+    g_mutex_lock(&cache->lock);
+    CachedFile *c = g_hash_table_lookup(cache->files, key);
     if (c && now - c->checked < CACHE_SECONDS * G_USEC_PER_SEC &&
         (want == NULL || strcmp(want, c->file.sha256) == 0)) {
         out->sha256 = g_strdup(c->file.sha256);
@@ -134,15 +145,15 @@ pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
         out->ext = g_strdup(c->file.ext);
         hit = TRUE;
     }
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&cache->lock);
     if (hit)
         return TRUE;
     g_autofree char *format = NULL;
     if (!pd_catalog_get_file(catalog, id, name, want, &out->sha256, &out->ext, &format, error))
         return FALSE;
     gboolean original = strcmp(name, "original") == 0;
-    out->path = original ? pd_store_original_path(pd_server->store, out->sha256, out->ext)
-                         : pd_store_rendition_path(pd_server->store, name, out->sha256);
+    out->path = original ? pd_store_original_path(cache->store, out->sha256, out->ext)
+                         : pd_store_rendition_path(cache->store, name, out->sha256);
     out->etag = original ? g_strdup_printf("\"%s\"", out->sha256)
                          : g_strdup_printf("\"%s-%s\"", out->sha256, name);
     out->type = pd_content_type(format);
@@ -153,11 +164,11 @@ pd_cache_file(PdCatalog *catalog, gint64 id, const char *name, const char *want,
     fresh->file.type = out->type;
     fresh->file.ext = g_strdup(out->ext);
     fresh->checked = now;
-    g_mutex_lock(&lock);
-    if (g_hash_table_size(files) >= CACHE_MOST)
-        g_hash_table_remove_all(files);
-    g_hash_table_replace(files, g_steal_pointer(&key), fresh);
-    g_mutex_unlock(&lock);
+    g_mutex_lock(&cache->lock);
+    if (g_hash_table_size(cache->files) >= CACHE_MOST)
+        g_hash_table_remove_all(cache->files);
+    g_hash_table_replace(cache->files, g_steal_pointer(&key), fresh);
+    g_mutex_unlock(&cache->lock);
     return TRUE;
 }
 

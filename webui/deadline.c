@@ -32,11 +32,13 @@ typedef struct {
     guint64 arrived; /* bytes of body so far */
 } Watched;
 
-static GMutex lock;
-static GCond wake;
-static GHashTable *watched; /* Watched * (a set) */
-static GThread *watchdog;
-static gboolean stopping;
+struct PdDeadlines {
+    GMutex lock;
+    GCond wake;
+    GHashTable *watched; /* Watched * (a set) */
+    GThread *watchdog;
+    gboolean stopping;
+};
 
 static void
 set_phase(Watched *w, Phase phase)
@@ -67,12 +69,13 @@ late(const Watched *w, gint64 now)
 static gpointer
 watch(gpointer data)
 {
-    g_mutex_lock(&lock);
-    while (!stopping) {
+    PdDeadlines *d = data;
+    g_mutex_lock(&d->lock);
+    while (!d->stopping) {
         gint64 now = g_get_monotonic_time();
         GHashTableIter it;
         gpointer key;
-        g_hash_table_iter_init(&it, watched);
+        g_hash_table_iter_init(&it, d->watched);
         while (g_hash_table_iter_next(&it, &key, NULL)) {
             Watched *w = key;
             if (late(w, now)) {
@@ -80,53 +83,58 @@ watch(gpointer data)
                 w->phase = CUT;
             }
         }
-        g_cond_wait_until(&wake, &lock, now + G_USEC_PER_SEC / 4);
+        g_cond_wait_until(&d->wake, &d->lock, now + G_USEC_PER_SEC / 4);
     }
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&d->lock);
     return NULL;
 }
 
-void
-pd_deadline_start(void)
+PdDeadlines *
+pd_deadlines_start(void)
 {
-    g_mutex_lock(&lock);
-    watched = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_free, NULL);
-    stopping = FALSE;
-    g_mutex_unlock(&lock);
-    watchdog = g_thread_new("photodesk-deadlines", watch, NULL);
+    PdDeadlines *d = g_new0(PdDeadlines, 1);
+    g_mutex_init(&d->lock);
+    g_cond_init(&d->wake);
+    d->watched = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_free, NULL);
+    d->watchdog = g_thread_new("photodesk-deadlines", watch, d);
+    return d;
 }
 
 void
-pd_deadline_stop(void)
+pd_deadlines_stop(PdDeadlines *d)
 {
-    g_mutex_lock(&lock);
-    stopping = TRUE;
-    g_cond_signal(&wake);
-    g_mutex_unlock(&lock);
-    g_thread_join(watchdog);
-    watchdog = NULL;
-    g_hash_table_unref(watched);
-    watched = NULL;
+    if (d == NULL)
+        return;
+    g_mutex_lock(&d->lock);
+    d->stopping = TRUE;
+    g_cond_signal(&d->wake);
+    g_mutex_unlock(&d->lock);
+    g_thread_join(d->watchdog);
+    g_hash_table_unref(d->watched);
+    g_mutex_clear(&d->lock);
+    g_cond_clear(&d->wake);
+    g_free(d);
 }
 
 void
 pd_deadline_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
                    enum MHD_ConnectionNotificationCode code)
 {
-    g_mutex_lock(&lock);
+    PdDeadlines *d = cls;
+    g_mutex_lock(&d->lock);
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
         Watched *w = g_new0(Watched, 1);
         w->fd = info ? info->connect_fd : -1;
         set_phase(w, w->fd >= 0 ? AWAITING_HEADERS : ANSWERING);
-        g_hash_table_add(watched, w);
+        g_hash_table_add(d->watched, w);
         *socket_context = w;
     } else if (*socket_context) {
-        g_hash_table_remove(watched, *socket_context); /* before the socket is closed */
+        g_hash_table_remove(d->watched, *socket_context); /* before the socket is closed */
         *socket_context = NULL;
     }
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&d->lock);
 }
 
 /* The connection's watch, from the socket context the notification set. */
@@ -139,25 +147,25 @@ watched_of(struct MHD_Connection *connection)
 }
 
 void
-pd_deadline_phase(struct MHD_Connection *connection, PdDeadlinePhase phase)
+pd_deadline_phase(PdDeadlines *d, struct MHD_Connection *connection, PdDeadlinePhase phase)
 {
     Watched *w = watched_of(connection);
     if (w == NULL)
         return;
-    g_mutex_lock(&lock);
+    g_mutex_lock(&d->lock);
     set_phase(w, phase == PD_DEADLINE_BODY     ? READING_BODY
                  : phase == PD_DEADLINE_ANSWER ? ANSWERING
                                                : AWAITING_HEADERS);
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&d->lock);
 }
 
 void
-pd_deadline_body(struct MHD_Connection *connection, gsize bytes)
+pd_deadline_body(PdDeadlines *d, struct MHD_Connection *connection, gsize bytes)
 {
     Watched *w = watched_of(connection);
     if (w == NULL)
         return;
-    g_mutex_lock(&lock);
+    g_mutex_lock(&d->lock);
     w->arrived += bytes;
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&d->lock);
 }

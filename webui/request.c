@@ -15,105 +15,49 @@ parse_id(const char *s)
     return g_ascii_strtoll(s, NULL, 10);
 }
 
-static gboolean
-is(const char *method, const char *want)
-{
-    return method && strcmp(method, want) == 0;
-}
-
-PdMatch
-pd_route_match(const char *url)
-{
-    PdMatch m = {PD_ROUTE_NONE, 0, 0, NULL};
-    if (strcmp(url, "/api/login") == 0)
-        m.route = PD_ROUTE_LOGIN;
-    else if (strcmp(url, "/api/logout") == 0)
-        m.route = PD_ROUTE_LOGOUT;
-    else if (strcmp(url, "/api/me") == 0)
-        m.route = PD_ROUTE_ME;
-    else if (strcmp(url, "/api/photos") == 0)
-        m.route = PD_ROUTE_PHOTOS;
-    else if (strcmp(url, "/api/articles") == 0)
-        m.route = PD_ROUTE_ARTICLES;
-    if (m.route != PD_ROUTE_NONE)
-        return m;
-    g_auto(GStrv) parts = g_strsplit(url, "/", 7);
-    guint n = g_strv_length(parts);
-    /* "", "api", "articles", ID[, "photos"[, PHOTO] | "package"] */
-    if (n >= 4 && n <= 6 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
-        strcmp(parts[2], "articles") == 0 && (m.id = parse_id(parts[3])) > 0) {
-        if (n == 4)
-            m.route = PD_ROUTE_ARTICLE;
-        else if (n == 5 && strcmp(parts[4], "photos") == 0)
-            m.route = PD_ROUTE_ARTICLE_PHOTOS;
-        else if (n == 5 && strcmp(parts[4], "package") == 0)
-            m.route = PD_ROUTE_PACKAGE;
-        else if (n == 6 && strcmp(parts[4], "photos") == 0 && (m.photo = parse_id(parts[5])) > 0)
-            m.route = PD_ROUTE_PLACEMENT;
-        return m;
-    }
-    /* "", "api", "photos", ID[, "history"] */
-    if (n >= 4 && n <= 5 && parts[0][0] == 0 && strcmp(parts[1], "api") == 0 &&
-        strcmp(parts[2], "photos") == 0 && (m.id = parse_id(parts[3])) > 0) {
-        if (n == 4)
-            m.route = PD_ROUTE_PHOTO;
-        else if (strcmp(parts[4], "history") == 0)
-            m.route = PD_ROUTE_HISTORY;
-        else if (strcmp(parts[4], "acknowledge") == 0)
-            m.route = PD_ROUTE_ACKNOWLEDGE;
-        return m;
-    }
-    /* "", "photos", ID, NAME */
-    static const char *const files[] = {"thumb", "preview", "web", "original"};
-    if (n == 4 && parts[0][0] == 0 && strcmp(parts[1], "photos") == 0 &&
-        (m.id = parse_id(parts[2])) > 0) {
-        for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
-            if (strcmp(parts[3], files[i]) == 0) {
-                m.route = PD_ROUTE_FILE;
-                m.file = files[i];
-            }
-    }
-    return m;
-}
-
 gboolean
-pd_route_method_allowed(PdRoute route, const char *method, const char **allow)
+pd_route_pattern_match(const char *pattern, const char *url, PdRouteParams *params)
 {
-    const char *takes = "GET, HEAD";
-    gboolean allowed = is(method, "GET") || is(method, "HEAD");
-    switch (route) {
-    case PD_ROUTE_LOGIN:
-    case PD_ROUTE_LOGOUT:
-        takes = "POST";
-        allowed = is(method, "POST");
-        break;
-    case PD_ROUTE_PHOTOS:
-        takes = "GET, HEAD, POST";
-        allowed = allowed || is(method, "POST");
-        break;
-    case PD_ROUTE_PHOTO:
-    case PD_ROUTE_ARTICLE:
-        takes = "GET, HEAD, PATCH";
-        allowed = allowed || is(method, "PATCH");
-        break;
-    case PD_ROUTE_ARTICLES:
-        takes = "GET, HEAD, POST";
-        allowed = allowed || is(method, "POST");
-        break;
-    case PD_ROUTE_ARTICLE_PHOTOS:
-    case PD_ROUTE_ACKNOWLEDGE:
-        takes = "POST";
-        allowed = is(method, "POST");
-        break;
-    case PD_ROUTE_PLACEMENT:
-        takes = "PATCH, DELETE";
-        allowed = is(method, "PATCH") || is(method, "DELETE");
-        break;
-    default:
-        break;
+    static const char *const files[] = {"thumb", "preview", "web", "original"};
+    PdRouteParams got = {0, 0, NULL};
+    const char *u = url, *p = pattern;
+    while (*p && *u) {
+        if (*p != '{') {
+            if (*p != *u)
+                return FALSE;
+            p++;
+            u++;
+            continue;
+        }
+        /* a {name}: the segment of @url up to its next slash */
+        const char *close = strchr(p, '}');
+        g_return_val_if_fail(close != NULL, FALSE);
+        gsize len = strcspn(u, "/");
+        g_autofree char *segment = g_strndup(u, len);
+        gsize name_len = (gsize)(close - p - 1);
+        if (name_len == 4 && strncmp(p + 1, "file", 4) == 0) {
+            got.file = NULL;
+            for (gsize i = 0; i < G_N_ELEMENTS(files); i++)
+                if (strcmp(segment, files[i]) == 0)
+                    got.file = files[i];
+            if (got.file == NULL)
+                return FALSE;
+        } else {
+            gint64 n = parse_id(segment);
+            if (n == 0)
+                return FALSE;
+            if (name_len == 5 && strncmp(p + 1, "photo", 5) == 0)
+                got.photo = n;
+            else
+                got.id = n;
+        }
+        p = close + 1;
+        u += len;
     }
-    *allow = takes;
-    return allowed;
+    if (*p || *u)
+        return FALSE;
+    *params = got;
+    return TRUE;
 }
 
 gboolean

@@ -1,5 +1,5 @@
 /* request.h: what the server reads from a request before anything is done with it (private
- * to webui/): the route a path names, the methods each takes, a target that tries to
+ * to webui/): whether a path is one a route's pattern names, a target that tries to
  * leave the path, and a JSON body made safe to parse. Plain functions of bytes, without
  * libmicrohttpd, so that a fuzzer can reach every one (tests/fuzz/fuzz-request.c). */
 #pragma once
@@ -12,37 +12,17 @@ G_BEGIN_DECLS
 /* JSON nested at most this deep (json-glib parses recursively). */
 #define PD_JSON_MAX_DEPTH 32
 
-/* The route a request's path names, before its method or session are looked at. */
-typedef enum {
-    PD_ROUTE_NONE,
-    PD_ROUTE_ASSET, /* the page and its static files (the server's own table) */
-    PD_ROUTE_LOGIN,
-    PD_ROUTE_LOGOUT,
-    PD_ROUTE_ME,
-    PD_ROUTE_PHOTOS,
-    PD_ROUTE_PHOTO,
-    PD_ROUTE_HISTORY,
-    PD_ROUTE_ACKNOWLEDGE,    /* /api/photos/ID/acknowledge */
-    PD_ROUTE_FILE,           /* /photos/ID/NAME */
-    PD_ROUTE_ARTICLES,       /* /api/articles */
-    PD_ROUTE_ARTICLE,        /* /api/articles/ID */
-    PD_ROUTE_ARTICLE_PHOTOS, /* /api/articles/ID/photos */
-    PD_ROUTE_PLACEMENT,      /* /api/articles/ID/photos/PHOTO */
-    PD_ROUTE_PACKAGE,        /* /api/articles/ID/package */
-} PdRoute;
-
+/* What a route's pattern took from a path. */
 typedef struct {
-    PdRoute route;
-    gint64 id;        /* the photo or article */
-    gint64 photo;     /* PD_ROUTE_PLACEMENT's */
-    const char *file; /* PD_ROUTE_FILE's: thumb, preview, web, original (static) */
-} PdMatch;
+    gint64 id;        /* {id}: the photo or article */
+    gint64 photo;     /* {photo}: a placed photo */
+    const char *file; /* {file}: thumb, preview, web or original (static strings) */
+} PdRouteParams;
 
-/* The API route @url (decoded, without its query) names; PD_ROUTE_NONE for any other. */
-PdMatch pd_route_match(const char *url);
-
-/* Whether @route takes @method; *@allow: the methods it takes ("GET, HEAD, PATCH"). */
-gboolean pd_route_method_allowed(PdRoute route, const char *method, const char **allow);
+/* Whether @url (decoded, without its query) is one @pattern names: literal segments
+ * and {id}, {photo} (a whole number from 1, at most 18 digits) and {file} (thumb,
+ * preview, web, original), which fill @params. */
+gboolean pd_route_pattern_match(const char *pattern, const char *url, PdRouteParams *params);
 
 /* Whether the raw request target @raw (before decoding) tries to leave the path: "..",
  * encoded dots or slashes, backslashes, NUL, or no leading slash. */

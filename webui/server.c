@@ -18,13 +18,6 @@
 
 G_DEFINE_QUARK(pd_webui_error, pd_webui_error)
 
-Server *pd_server;
-
-/* The front end may load only itself: no inline script or style, no other origin. */
-#define CSP                                                                                        \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
 void
 pd_webui_options_init(PdServeOptions *o)
 {
@@ -46,47 +39,21 @@ close_catalog(gpointer c)
     pd_catalog_close(c);
 }
 
+/* Each thread of a server (its polling threads, its workers) keeps its own connection:
+ * SQLite connections are not shared between threads. The threads are the server's own,
+ * so a thread's connection is always to its server's catalog. */
 static GPrivate thread_catalog = G_PRIVATE_INIT(close_catalog);
 
 PdCatalog *
-pd_server_catalog(GError **error)
+pd_server_catalog(Server *server, GError **error)
 {
     PdCatalog *c = g_private_get(&thread_catalog);
     if (c == NULL) {
-        c = pd_catalog_open(pd_server->catalog_path, PD_CATALOG_READ_WRITE, error);
+        c = pd_catalog_open(server->catalog_path, PD_CATALOG_READ_WRITE, error);
         if (c)
             g_private_set(&thread_catalog, c);
     }
     return c;
-}
-
-/* ---------------------------------------------------------------- responses */
-
-enum MHD_Result
-pd_respond(Request *r, unsigned int status, struct MHD_Response *response)
-{
-    static const char *const headers[][2] = {
-        {"Content-Security-Policy", CSP},
-        {"X-Content-Type-Options", "nosniff"},
-        {"X-Frame-Options", "DENY"},
-        {"Referrer-Policy", "no-referrer"},
-        {"Cross-Origin-Opener-Policy", "same-origin"},
-        {"Cross-Origin-Resource-Policy", "same-origin"},
-        {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
-    };
-    for (gsize i = 0; i < G_N_ELEMENTS(headers); i++)
-        MHD_add_response_header(response, headers[i][0], headers[i][1]);
-    r->status = (int)status;
-    if (r->in_worker) {
-        if (r->ready)
-            MHD_destroy_response(r->ready);
-        r->ready = response;
-        r->ready_status = status;
-        return MHD_YES;
-    }
-    enum MHD_Result ok = MHD_queue_response(r->connection, status, response);
-    MHD_destroy_response(response);
-    return ok;
 }
 
 /* ---------------------------------------------------------------- slow work */
@@ -97,7 +64,7 @@ run_work(gpointer data, gpointer user_data)
     (void)user_data;
     Request *r = data;
     r->in_worker = TRUE;
-    r->work(r);
+    r->route->handler(r, &r->params);
     r->in_worker = FALSE;
     if (r->ready == NULL) {
         static const char body[] = "{\"error\": \"the work stopped without an answer\"}";
@@ -109,159 +76,91 @@ run_work(gpointer data, gpointer user_data)
     MHD_resume_connection(r->connection);
 }
 
-/* Runs @work for @r on a worker; the connection waits, suspended, for its answer. */
+/* Runs the route's handler on a worker; the connection waits, suspended, for its
+ * answer. Logins have their own pool: an upload or a package never makes one wait. */
 static enum MHD_Result
-defer(Request *r, enum MHD_Result (*work)(Request *r), gint64 id)
+defer(Request *r)
 {
-    r->work = work;
-    r->work_id = id;
     MHD_suspend_connection(r->connection);
-    /* logins on their own pool: an upload or a package never makes one wait */
-    g_thread_pool_push(work == pd_auth_login ? pd_server->logins : pd_server->workers, r, NULL);
+    g_thread_pool_push(r->route->needs & PD_NEEDS_LOGINS ? r->server->logins : r->server->workers,
+                       r, NULL);
     return MHD_YES;
-}
-
-/* MHD frees the body with free(): GLib allocates with the system's malloc (since 2.46). */
-enum MHD_Result
-pd_respond_json(Request *r, unsigned int status, char *json)
-{
-    gsize n = strlen(json);
-    r->bytes = n;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    return pd_respond(r, status, resp);
-}
-
-/* The body of an error answer: {"error": MESSAGE}, MESSAGE made valid UTF-8 and escaped. */
-static char *
-error_json(const char *message)
-{
-    g_autofree char *valid = g_utf8_make_valid(message, -1);
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "error");
-    json_builder_add_string_value(b, valid);
-    json_builder_end_object(b);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    return json_to_string(root, FALSE);
-}
-
-enum MHD_Result
-pd_respond_error(Request *r, unsigned int status, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    g_autofree char *message = g_strdup_vprintf(format, args);
-    va_end(args);
-    return pd_respond_json(r, status, error_json(message));
-}
-
-enum MHD_Result
-pd_respond_gerror(Request *r, const GError *error)
-{
-    unsigned int status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-    if (error->domain == PD_CATALOG_ERROR) {
-        switch (error->code) {
-        case PD_CATALOG_ERROR_NOT_FOUND:
-            status = MHD_HTTP_NOT_FOUND;
-            break;
-        case PD_CATALOG_ERROR_QUERY:
-        case PD_CATALOG_ERROR_INVALID:
-            status = MHD_HTTP_BAD_REQUEST;
-            break;
-        case PD_CATALOG_ERROR_EXISTS:
-        case PD_CATALOG_ERROR_CONFLICT:
-        case PD_CATALOG_ERROR_STALE:
-            status = MHD_HTTP_CONFLICT;
-            break;
-        case PD_CATALOG_ERROR_BUSY:
-            status = MHD_HTTP_SERVICE_UNAVAILABLE;
-            break;
-        default:
-            break;
-        }
-    } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_INVALID) {
-        status = MHD_HTTP_BAD_REQUEST;
-    } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_REFUSED) {
-        status = MHD_HTTP_CONFLICT;
-    }
-    if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
-        g_printerr("photodesk serve: %s %s: %s\n", r->method, r->url, error->message);
-    return pd_respond_error(r, status, "%s", error->message);
-}
-
-JsonObject *
-pd_request_json(Request *r, JsonParser **parser, enum MHD_Result *result)
-{
-    *parser = NULL;
-    const char *type = MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Content-Type");
-    if (type == NULL || g_ascii_strncasecmp(type, "application/json", 16) != 0) {
-        *result = pd_respond_error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                                   "the body must be JSON (Content-Type: application/json)");
-        return NULL;
-    }
-    g_autofree char *why = NULL;
-    JsonObject *o = pd_json_body_object((const char *)r->body->data, r->body->len, parser, &why);
-    if (o == NULL)
-        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", why);
-    return o;
 }
 
 /* ---------------------------------------------------------------- static files */
 
+/* The page's files, compiled in (webui/static/, GResource): index.html at "/", the rest
+ * under /static/. */
 typedef struct {
-    const char *path, *resource, *type;
+    char *path;
+    const char *type;
     GBytes *bytes;
     char *etag;
 } Asset;
 
-static Asset assets[] = {
-    {"/", "/photodesk/index.html", "text/html; charset=utf-8", NULL, NULL},
-    {"/static/app.js", "/photodesk/app.js", "text/javascript; charset=utf-8", NULL, NULL},
-    {"/static/style.css", "/photodesk/style.css", "text/css; charset=utf-8", NULL, NULL},
-    {"/static/icon.svg", "/photodesk/icon.svg", "image/svg+xml", NULL, NULL},
-};
+static void
+asset_free(gpointer data)
+{
+    Asset *a = data;
+    g_free(a->path);
+    g_bytes_unref(a->bytes);
+    g_free(a->etag);
+    g_free(a);
+}
 
-static gboolean
+static const char *
+type_of(const char *name)
+{
+    static const char *const types[][2] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
+        if (g_str_has_suffix(name, types[i][0]))
+            return types[i][1];
+    return "application/octet-stream";
+}
+
+static GPtrArray *
 load_assets(GError **error)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++) {
-        assets[i].bytes =
-            g_resources_lookup_data(assets[i].resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-        if (assets[i].bytes == NULL)
-            return FALSE;
-        g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
-        assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    extern GResource *photodesk_get_resource(void);
+    g_auto(GStrv) names = g_resource_enumerate_children(photodesk_get_resource(), "/photodesk/",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+    if (names == NULL)
+        return NULL;
+    g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func(asset_free);
+    for (int i = 0; names[i]; i++) {
+        Asset *a = g_new0(Asset, 1);
+        g_autofree char *resource = g_strconcat("/photodesk/", names[i], NULL);
+        a->bytes = g_resource_lookup_data(photodesk_get_resource(), resource,
+                                          G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+        if (a->bytes == NULL) {
+            asset_free(a);
+            return NULL;
+        }
+        a->path = strcmp(names[i], "index.html") == 0 ? g_strdup("/")
+                                                      : g_strconcat("/static/", names[i], NULL);
+        a->type = type_of(names[i]);
+        g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, a->bytes);
+        a->etag = g_strdup_printf("\"%.32s\"", sum);
+        g_ptr_array_add(assets, a);
     }
-    return TRUE;
+    return g_steal_pointer(&assets);
 }
 
-gboolean
-pd_etag_matches(Request *r, const char *etag)
+/* The page's static file @url names, or NULL. */
+static const Asset *
+asset_of(Server *server, const char *url)
 {
-    const char *inm =
-        MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (inm == NULL)
-        return FALSE;
-    g_auto(GStrv) tags = g_strsplit(inm, ",", -1);
-    for (int i = 0; tags[i]; i++) {
-        const char *t = g_strstrip(tags[i]);
-        if (g_str_has_prefix(t, "W/"))
-            t += 2;
-        if (strcmp(t, "*") == 0 || strcmp(t, etag) == 0)
-            return TRUE;
+    for (guint i = 0; i < server->assets->len; i++) {
+        const Asset *a = g_ptr_array_index(server->assets, i);
+        if (strcmp(url, a->path) == 0)
+            return a;
     }
-    return FALSE;
-}
-
-enum MHD_Result
-pd_respond_not_modified(Request *r, const char *etag, const char *cache)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(resp, "ETag", etag);
-    MHD_add_response_header(resp, "Cache-Control", cache);
-    return pd_respond(r, MHD_HTTP_NOT_MODIFIED, resp);
+    return NULL;
 }
 
 static enum MHD_Result
@@ -282,50 +181,10 @@ serve_asset(Request *r, const Asset *a)
 
 /* ---------------------------------------------------------------- routing */
 
-/* The page's static file @url names, or NULL. */
-static const Asset *
-asset_of(const char *url)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
-        if (strcmp(url, assets[i].path) == 0)
-            return &assets[i];
-    return NULL;
-}
-
-/* The route of @url: one of the page's static files, or the API's (request.c). */
-static PdMatch
-match(const char *url)
-{
-    if (asset_of(url))
-        return (PdMatch){PD_ROUTE_ASSET, 0, 0, NULL};
-    return pd_route_match(url);
-}
-
-static gboolean
-method_is(Request *r, const char *m)
-{
-    return strcmp(r->method, m) == 0;
-}
-
-static enum MHD_Result
-not_allowed(Request *r, const char *allow)
-{
-    /* the method and path are the client's: escaped like any text */
-    g_autofree char *message = g_strdup_printf("%s %s: use %s", r->method, r->url, allow);
-    char *json = error_json(message);
-    r->bytes = strlen(json);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "Allow", allow);
-    return pd_respond(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
-}
-
 static gboolean
 changes_state(Request *r)
 {
-    return !method_is(r, "GET") && !method_is(r, "HEAD");
+    return strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
 }
 
 /* The request's session, its user noted for the log, and for a request that changes
@@ -334,7 +193,7 @@ static PdCatalogSession *
 authorize(Request *r, enum MHD_Result *refused)
 {
     g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(&error);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL) {
         *refused = pd_respond_gerror(r, error);
         return NULL;
@@ -355,70 +214,42 @@ authorize(Request *r, enum MHD_Result *refused)
     return g_steal_pointer(&session);
 }
 
-/* Routes a request whose body has arrived (its route, method and session were checked
+/* Answers a request whose body has arrived (its route, method and session were checked
  * when it began: begin()). */
 static enum MHD_Result
 dispatch(Request *r)
 {
-    PdMatch m = match(r->url);
     if (r->too_large)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
-    if (m.route == PD_ROUTE_ASSET)
-        return serve_asset(r, asset_of(r->url));
-    if (m.route == PD_ROUTE_LOGIN)
-        return defer(r, pd_auth_login, 0); /* Argon2id takes a while: not on a polling thread */
-
-    /* everything else needs a session, checked when the request began (begin()) */
-    const PdCatalogSession *session = r->session;
-    g_return_val_if_fail(session != NULL, MHD_NO);
-    switch (m.route) {
-    case PD_ROUTE_LOGOUT:
-        return pd_auth_logout(r, session);
-    case PD_ROUTE_ME:
-        return pd_auth_me(r, session);
-    case PD_ROUTE_PHOTOS:
-        return method_is(r, "POST") ? defer(r, pd_upload_finish, 0) : pd_api_search(r);
-    case PD_ROUTE_PHOTO:
-        return method_is(r, "PATCH") ? pd_api_correct(r, m.id, session) : pd_api_photo(r, m.id);
-    case PD_ROUTE_HISTORY:
-        return pd_api_history(r, m.id);
-    case PD_ROUTE_ACKNOWLEDGE:
-        return pd_api_acknowledge(r, m.id, session);
-    case PD_ROUTE_FILE:
-        return pd_api_file(r, m.id, m.file);
-    case PD_ROUTE_ARTICLES:
-        return method_is(r, "POST") ? pd_api_article_create(r, session) : pd_api_articles(r);
-    case PD_ROUTE_ARTICLE:
-        return method_is(r, "PATCH") ? pd_api_article_update(r, m.id) : pd_api_article(r, m.id);
-    case PD_ROUTE_ARTICLE_PHOTOS:
-        return pd_api_place(r, m.id, session);
-    case PD_ROUTE_PLACEMENT:
-        return method_is(r, "DELETE") ? pd_api_placement_remove(r, m.id, m.photo)
-                                      : pd_api_placement_update(r, m.id, m.photo);
-    case PD_ROUTE_PACKAGE:
-        return defer(r, pd_api_package, m.id);
-    default:
-        return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
-    }
+    if (r->route == NULL)
+        return serve_asset(r, asset_of(r->server, r->url));
+    g_return_val_if_fail(!(r->route->needs & PD_NEEDS_SESSION) || r->session != NULL, MHD_NO);
+    if (r->route->needs & (PD_NEEDS_WORKER | PD_NEEDS_LOGINS))
+        return defer(r);
+    return r->route->handler(r, &r->params);
 }
 
 /* The first call for a request, with its headers: what can be answered before its body
  * is read is answered now. A body that will be too large; a request that is both
  * Content-Length and Transfer-Encoding (two framings: behind a proxy that reads the
- * other one, a way to smuggle a second request); and for every route but the login and
- * the static files, a request without a session (or without its CSRF token): nobody who
- * has not logged in makes the server buffer a body. */
+ * other one, a way to smuggle a second request); a path no route has, or a method it
+ * does not take; and for every route that needs a session, a request without one (or
+ * without its CSRF token): nobody who has not logged in makes the server buffer a
+ * body. */
 static enum MHD_Result
 begin(Request *r)
 {
+    Server *server = r->server;
     r->started = TRUE;
-    pd_deadline_phase(r->connection, PD_DEADLINE_BODY);
-    PdMatch m = match(r->url);
-    gboolean upload = m.route == PD_ROUTE_PHOTOS && method_is(r, "POST");
-    r->limit = upload                      ? pd_server->options.max_upload
-               : m.route == PD_ROUTE_LOGIN ? PD_LOGIN_BODY_MAX
-                                           : pd_server->options.max_body;
+    pd_deadline_phase(server->deadlines, r->connection, PD_DEADLINE_BODY);
+    const Asset *asset = asset_of(server, r->url);
+    g_autofree char *allow = NULL;
+    r->route = asset ? NULL : pd_route_find(r->method, r->url, &r->params, &allow);
+    PdNeeds needs = r->route ? r->route->needs : 0;
+    r->limit = (needs & PD_BODY_UPLOAD)  ? server->options.max_upload
+               : (needs & PD_BODY_SMALL) ? PD_LOGIN_BODY_MAX
+                                         : server->options.max_body;
     if (pd_request_target_suspicious(r->raw_uri))
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "a path may not hold \"..\", "
@@ -435,18 +266,22 @@ begin(Request *r)
         return pd_respond_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                                 "the request body is larger than the %zu bytes allowed", r->limit);
     /* the route and its method first (no secret), then the session */
-    if (m.route == PD_ROUTE_NONE)
+    if (asset) {
+        if (changes_state(r))
+            return pd_respond_not_allowed(r, "GET, HEAD");
+        return MHD_YES;
+    }
+    if (r->route == NULL && allow == NULL)
         return pd_respond_error(r, MHD_HTTP_NOT_FOUND, "no such page: %s", r->url);
-    const char *allow = NULL;
-    if (!pd_route_method_allowed(m.route, r->method, &allow))
-        return not_allowed(r, allow);
-    if (m.route == PD_ROUTE_ASSET || m.route == PD_ROUTE_LOGIN)
+    if (r->route == NULL)
+        return pd_respond_not_allowed(r, allow);
+    if (!(needs & PD_NEEDS_SESSION))
         return MHD_YES;
     enum MHD_Result refused;
     r->session = authorize(r, &refused);
     if (r->session == NULL)
         return refused;
-    if (!upload)
+    if (!(needs & PD_BODY_UPLOAD))
         return MHD_YES;
     g_autoptr(GError) error = NULL;
     if (!pd_upload_begin(r, &error))
@@ -485,7 +320,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        pd_deadline_body(connection, n);
+        pd_deadline_body(r->server->deadlines, connection, n);
         if (r->too_large)
             return MHD_YES;
         if (r->upload) {
@@ -499,7 +334,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
         g_byte_array_append(r->body, (const guint8 *)upload_data, (guint)n);
         return MHD_YES;
     }
-    pd_deadline_phase(connection, PD_DEADLINE_ANSWER);
+    pd_deadline_phase(r->server->deadlines, connection, PD_DEADLINE_ANSWER);
     return dispatch(r);
 }
 
@@ -508,6 +343,7 @@ static void *
 log_uri(void *cls, const char *uri, struct MHD_Connection *connection)
 {
     Request *r = g_new0(Request, 1);
+    r->server = cls;
     r->raw_uri = g_strdup(uri);
     r->body = g_byte_array_new();
     r->began = g_get_monotonic_time();
@@ -521,8 +357,9 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
     Request *r = *con_cls;
     if (r == NULL)
         return;
-    pd_deadline_phase(connection, PD_DEADLINE_HEADERS); /* the next request, if any */
-    FILE *log = pd_server->options.access_log;
+    Server *server = cls;
+    pd_deadline_phase(server->deadlines, connection, PD_DEADLINE_HEADERS); /* the next one */
+    FILE *log = server->options.access_log;
     if (log && r->method) {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
         g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
@@ -534,10 +371,10 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                             r->address, r->user ? r->user : "-", method, uri, r->status, r->bytes,
                             (g_get_monotonic_time() - r->began) / 1000.0,
                             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut off)");
-        g_mutex_lock(&pd_server->log_lock);
+        g_mutex_lock(&server->log_lock);
         fputs(line, log);
         fflush(log);
-        g_mutex_unlock(&pd_server->log_lock);
+        g_mutex_unlock(&server->log_lock);
     }
     if (r->upload)
         pd_upload_free(r->upload);
@@ -643,6 +480,27 @@ room_for(guint connections)
     return connections;
 }
 
+/* Frees what @server holds, whatever of it was set up (its threads stopped first). */
+static void
+server_clear(Server *server)
+{
+    if (server->workers)
+        g_thread_pool_free(server->workers, TRUE, FALSE);
+    if (server->logins)
+        g_thread_pool_free(server->logins, TRUE, FALSE);
+    pd_ingest_queue_free(server->queue);
+    pd_deadlines_stop(server->deadlines);
+    pd_cache_free(server->cache);
+    pd_store_close(server->store);
+    if (server->assets)
+        g_ptr_array_unref(server->assets);
+    g_hash_table_unref(server->failures);
+    g_mutex_clear(&server->log_lock);
+    g_mutex_clear(&server->throttle_lock);
+    g_free(server->library);
+    g_free(server->catalog_path);
+}
+
 gboolean
 pd_webui_serve(const PdServeOptions *options, GError **error)
 {
@@ -655,12 +513,6 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     if (listener < 0)
         return FALSE;
 
-    extern GResource *photodesk_get_resource(void);
-    g_resources_register(photodesk_get_resource());
-    if (!load_assets(error)) {
-        close(listener);
-        return FALSE;
-    }
     Server server = {0};
     server.options = *options;
     server.library = g_strdup(options->library);
@@ -668,22 +520,19 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     g_mutex_init(&server.log_lock);
     g_mutex_init(&server.throttle_lock);
     server.failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    pd_server = &server;
-
     /* the catalog must open (and be migrated) before the first request */
     PdCatalog *check = pd_catalog_open(server.catalog_path, PD_CATALOG_READ_WRITE, error);
-    if (check == NULL) {
-        close(listener);
-        return FALSE;
-    }
-    pd_catalog_close(check);
-    server.store = pd_store_open(options->library, error);
+    if (check)
+        pd_catalog_close(check);
+    server.assets = check ? load_assets(error) : NULL;
+    server.store = server.assets ? pd_store_open(options->library, error) : NULL;
     if (server.store == NULL) {
         close(listener);
+        server_clear(&server);
         return FALSE;
     }
-    pd_cache_init();
-    pd_deadline_start();
+    server.cache = pd_cache_new(server.store);
+    server.deadlines = pd_deadlines_start();
     server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
     server.logins = g_thread_pool_new(run_work, NULL, PD_LOGIN_THREADS, FALSE, NULL);
 
@@ -703,36 +552,30 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pd_ingest_queue_options_init(&queue_options);
     server.queue =
         pd_ingest_queue_new(options->library, server.catalog_path, &queue_options, error);
-    if (server.queue == NULL) {
-        close(listener);
-        g_thread_pool_free(server.workers, TRUE, FALSE);
-        g_thread_pool_free(server.logins, TRUE, FALSE);
-        pd_deadline_stop();
-        pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-        return FALSE;
-    }
 
+    /* the server's state reaches every callback through its closure */
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
                          MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, listener,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-        pd_deadline_notify, NULL, MHD_OPTION_END);
+    struct MHD_Daemon *daemon =
+        server.queue == NULL
+            ? NULL
+            : MHD_start_daemon(
+                  flags, 0, NULL, NULL, handle, &server, MHD_OPTION_LISTEN_SOCKET, listener,
+                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
+                  (unsigned int)connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                  (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+                  (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                  (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, &server,
+                  MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_NOTIFY_CONNECTION,
+                  pd_deadline_notify, server.deadlines, MHD_OPTION_END);
     if (daemon == NULL) {
         close(listener);
-        g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
-                    "cannot serve on %s: the HTTP server did not start", options->listen);
-        g_thread_pool_free(server.workers, TRUE, FALSE);
-        g_thread_pool_free(server.logins, TRUE, FALSE);
-        pd_ingest_queue_free(server.queue);
-        pd_deadline_stop();
+        if (server.queue)
+            g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
+                        "cannot serve on %s: the HTTP server did not start", options->listen);
+        server_clear(&server);
         pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
         return FALSE;
     }
@@ -752,14 +595,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     g_thread_pool_free(server.logins, FALSE, TRUE);
     server.workers = server.logins = NULL;
     MHD_stop_daemon(daemon);
-    pd_ingest_queue_free(server.queue);
-    pd_deadline_stop();
+    server_clear(&server);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-    g_hash_table_unref(server.failures);
-    pd_cache_clear();
-    pd_store_close(server.store);
-    g_free(server.library);
-    g_free(server.catalog_path);
-    pd_server = NULL;
     return TRUE;
 }

@@ -1,14 +1,15 @@
 /* fuzz-request.c: libFuzzer target for what the server reads from a request before it
- * acts on it (webui/request.c): the target's check for a way out of the path, the route
- * a path names and the methods it takes, and a JSON body's checks before and through
- * json-glib.
+ * acts on it (webui/request.c, webui/routes.c): the target's check for a way out of the
+ * path, the route of the table a method and path name (or the methods the path takes),
+ * and a JSON body's checks before and through json-glib.
  *
  * The input is a request as a client sends it: a line "METHOD TARGET", then the body.
  * Properties checked: no memory error or undefined behaviour (json-glib's recursion
- * included: nesting is refused before it); a route with an id has an id of 1 and up;
- * every route names the methods it takes, and takes one of them; a body given to the
- * parser comes back as an object or a reason, never both; a reason is UTF-8. */
-#include "webui/request.h"
+ * included: nesting is refused before it); a route with {id} or {photo} has it, 1 and
+ * up, and one with {file} its name; a route found is for the method asked (GET for
+ * HEAD); a path without one for the method names the methods it takes, never that one; a body given
+ * to the parser comes back as an object or a reason, never both; a reason is UTF-8. */
+#include "webui/webui-private.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -43,22 +44,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (query)
         *query = 0;
     g_autofree char *decoded = g_uri_unescape_string(path, NULL);
-    PdMatch m = pd_route_match(decoded ? decoded : path);
-    if (m.route != PD_ROUTE_NONE && m.route != PD_ROUTE_ASSET && m.route != PD_ROUTE_LOGIN &&
-        m.route != PD_ROUTE_LOGOUT && m.route != PD_ROUTE_ME && m.route != PD_ROUTE_PHOTOS &&
-        m.route != PD_ROUTE_ARTICLES && m.id < 1)
-        fail("a route with an id below 1");
-    if (m.route == PD_ROUTE_PLACEMENT && m.photo < 1)
-        fail("a placement without its photo");
-    if (m.route == PD_ROUTE_FILE && m.file == NULL)
-        fail("a file route without its name");
-    if (m.route != PD_ROUTE_NONE) {
-        const char *allow = NULL;
-        gboolean allowed = pd_route_method_allowed(m.route, method, &allow);
-        if (allow == NULL || !*allow)
-            fail("a route that names no method");
-        if (allowed && strstr(allow, method) == NULL)
-            fail("a method allowed that the route does not name");
+    PdRouteParams params = {0};
+    g_autofree char *allow = NULL;
+    const PdRouteRow *route = pd_route_find(method, decoded ? decoded : path, &params, &allow);
+    if (route) {
+        if (allow)
+            fail("a route found, and the methods of a path without one");
+        if (strstr(route->pattern, "{id}") && params.id < 1)
+            fail("a route with an id below 1");
+        if (strstr(route->pattern, "{photo}") && params.photo < 1)
+            fail("a placement without its photo");
+        if (strstr(route->pattern, "{file}") && params.file == NULL)
+            fail("a file route without its name");
+        if (strcmp(route->method, method) != 0 &&
+            !(strcmp(method, "HEAD") == 0 && strcmp(route->method, "GET") == 0))
+            fail("a route for another method");
+    } else if (allow) {
+        if (*allow == 0)
+            fail("a path that names no method");
+        g_auto(GStrv) methods = g_strsplit(allow, ", ", -1);
+        for (int i = 0; methods[i]; i++)
+            if (strcmp(methods[i], method) == 0)
+                fail("a method the path takes, refused");
     }
     (void)suspicious;
 

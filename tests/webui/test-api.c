@@ -476,7 +476,31 @@ test_bad_requests(void)
     reply_clear(&del);
     Reply get = http("GET", "/api/login", NULL, NULL, 0);
     g_assert_cmpint(get.status, ==, 405);
+    g_assert_cmpstr(header(&get, "allow"), ==, "POST");
     reply_clear(&get);
+    /* the methods of a path come from every route that has it, in the table's order */
+    Reply put = http("PUT", "/api/articles/1/photos/2", s.cookie, NULL, 0);
+    g_assert_cmpint(put.status, ==, 405);
+    g_assert_cmpstr(header(&put, "allow"), ==, "PATCH, DELETE");
+    reply_clear(&put);
+    Reply post_file = http("POST", "/static/style.css", s.cookie, NULL, 0);
+    g_assert_cmpint(post_file.status, ==, 405);
+    g_assert_cmpstr(header(&post_file, "allow"), ==, "GET, HEAD");
+    reply_clear(&post_file);
+    /* the table of fields, for the page: behind the login like the rest */
+    Reply no_fields = http("GET", "/api/fields", NULL, NULL, 0);
+    g_assert_cmpint(no_fields.status, ==, 401);
+    reply_clear(&no_fields);
+    Reply fields = http("GET", "/api/fields", s.cookie, NULL, 0);
+    g_assert_cmpint(fields.status, ==, 200);
+    g_autoptr(JsonObject) fo = json_of(&fields);
+    JsonArray *fa = json_object_get_array_member(fo, "fields");
+    g_assert_cmpuint(json_array_get_length(fa), >, 10);
+    JsonObject *caption = json_array_get_object_element(fa, 0);
+    g_assert_cmpstr(json_object_get_string_member(caption, "name"), ==, "caption");
+    g_assert_cmpint(json_object_get_int_member(caption, "limit"), ==, 2000);
+    g_assert_cmpint(json_object_get_int_member(fo, "max_caption"), ==, 16000);
+    reply_clear(&fields);
     /* a JSON body over 1 MB */
     g_autofree char *big = g_strnfill(2 * 1024 * 1024, ' ');
     g_autofree char *h = with(&s, TRUE, "Content-Type: application/json\r\n");

@@ -1,0 +1,57 @@
+/* routes.c: the one table of the server's routes. Routing, the Allow header of a 405,
+ * whether a session (and a CSRF token) is needed, how large a body may be and where the
+ * handler runs all come from here (server.c reads it); README lists the same routes. */
+#include "webui/webui-private.h"
+
+#include <string.h>
+
+/* clang-format off */
+static const PdRouteRow routes[] = {
+    {"POST",   "/api/login",                        pd_auth_login,           PD_NEEDS_LOGINS | PD_BODY_SMALL},
+    {"POST",   "/api/logout",                       pd_auth_logout,          PD_NEEDS_SESSION},
+    {"GET",    "/api/me",                           pd_auth_me,              PD_NEEDS_SESSION},
+    {"GET",    "/api/fields",                       pd_api_fields,           PD_NEEDS_SESSION},
+    {"GET",    "/api/photos",                       pd_api_search,           PD_NEEDS_SESSION},
+    {"POST",   "/api/photos",                       pd_upload_finish,        PD_NEEDS_SESSION | PD_NEEDS_WORKER | PD_BODY_UPLOAD},
+    {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},
+    {"PATCH",  "/api/photos/{id}",                  pd_api_correct,          PD_NEEDS_SESSION},
+    {"GET",    "/api/photos/{id}/history",          pd_api_history,          PD_NEEDS_SESSION},
+    {"POST",   "/api/photos/{id}/acknowledge",      pd_api_acknowledge,      PD_NEEDS_SESSION},
+    {"GET",    "/photos/{id}/{file}",               pd_api_file,             PD_NEEDS_SESSION},
+    {"GET",    "/api/articles",                     pd_api_articles,         PD_NEEDS_SESSION},
+    {"POST",   "/api/articles",                     pd_api_article_create,   PD_NEEDS_SESSION},
+    {"GET",    "/api/articles/{id}",                pd_api_article,          PD_NEEDS_SESSION},
+    {"PATCH",  "/api/articles/{id}",                pd_api_article_update,   PD_NEEDS_SESSION},
+    {"POST",   "/api/articles/{id}/photos",         pd_api_place,            PD_NEEDS_SESSION},
+    {"PATCH",  "/api/articles/{id}/photos/{photo}", pd_api_placement_update, PD_NEEDS_SESSION},
+    {"DELETE", "/api/articles/{id}/photos/{photo}", pd_api_placement_remove, PD_NEEDS_SESSION},
+    {"GET",    "/api/articles/{id}/package",        pd_api_package,          PD_NEEDS_SESSION | PD_NEEDS_WORKER},
+};
+/* clang-format on */
+
+const PdRouteRow *
+pd_route_find(const char *method, const char *url, PdRouteParams *params, char **allow)
+{
+    *allow = NULL;
+    GString *methods = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(routes); i++) {
+        const PdRouteRow *row = &routes[i];
+        PdRouteParams got;
+        if (!pd_route_pattern_match(row->pattern, url, &got))
+            continue;
+        gboolean get = strcmp(row->method, "GET") == 0;
+        if (strcmp(row->method, method) == 0 || (get && strcmp(method, "HEAD") == 0)) {
+            if (methods)
+                g_string_free(methods, TRUE);
+            *params = got;
+            return row;
+        }
+        if (methods == NULL)
+            methods = g_string_new(NULL);
+        g_string_append_printf(methods, "%s%s%s", methods->len ? ", " : "", row->method,
+                               get ? ", HEAD" : "");
+    }
+    if (methods)
+        *allow = g_string_free(methods, FALSE);
+    return NULL;
+}
