@@ -17,12 +17,13 @@ G_BEGIN_DECLS
 
 /* What a field is, beyond its text. */
 typedef enum {
-    PD_FIELD_EDITABLE = 1 << 0, /* an editor corrects it (PATCH /api/photos/ID, edit) */
-    PD_FIELD_JOINED = 1 << 1,   /* several values (IIM datasets, an XMP Seq) joined with "; " */
-    PD_FIELD_LIST = 1 << 2,     /* a list of strings (GPtrArray of char *), not one string */
-    PD_FIELD_XMP_ALT = 1 << 3,  /* XMP: a language alternative (rdf:Alt, x-default) */
-    PD_FIELD_XMP_SEQ = 1 << 4,  /* XMP: an ordered list (rdf:Seq) */
-    PD_FIELD_XMP_BAG = 1 << 5,  /* XMP: an unordered list (rdf:Bag) */
+    PD_FIELD_EDITABLE = 1 << 0,  /* an editor corrects it (PATCH /api/photos/ID, edit) */
+    PD_FIELD_JOINED = 1 << 1,    /* several values (IIM datasets, an XMP Seq) joined with "; " */
+    PD_FIELD_LIST = 1 << 2,      /* a list of strings (GPtrArray of char *), not one string */
+    PD_FIELD_XMP_ALT = 1 << 3,   /* XMP: a language alternative (rdf:Alt, x-default) */
+    PD_FIELD_XMP_SEQ = 1 << 4,   /* XMP: an ordered list (rdf:Seq) */
+    PD_FIELD_XMP_BAG = 1 << 5,   /* XMP: an unordered list (rdf:Bag) */
+    PD_FIELD_MULTILINE = 1 << 6, /* text of several lines (IIM allows line ends in it) */
 } PdFieldFlags;
 
 /* The table, in the order photodesk shows the fields. Each row is
@@ -33,7 +34,7 @@ typedef enum {
  * with your own macros to make a struct's members, a switch, a table... */
 #define PD_PHOTO_FIELDS(F, LIST)                                                                   \
     F(caption, "Caption", 120, 2000, "dc:description", NULL, 0x010E,                               \
-      PD_FIELD_EDITABLE | PD_FIELD_XMP_ALT)                                                        \
+      PD_FIELD_EDITABLE | PD_FIELD_MULTILINE | PD_FIELD_XMP_ALT)                                   \
     F(headline, "Headline", 105, 256, "photoshop:Headline", NULL, 0, PD_FIELD_EDITABLE)            \
     F(byline, "By-line", 80, 32, "dc:creator", NULL, 0x013B,                                       \
       PD_FIELD_EDITABLE | PD_FIELD_JOINED | PD_FIELD_XMP_SEQ)                                      \
@@ -50,7 +51,7 @@ typedef enum {
     LIST(keywords, "Keywords", 25, 64, "dc:subject", NULL, 0,                                      \
          PD_FIELD_EDITABLE | PD_FIELD_LIST | PD_FIELD_XMP_BAG)                                     \
     F(special_instructions, "Special instructions", 40, 256, "photoshop:Instructions", NULL, 0,    \
-      PD_FIELD_EDITABLE)                                                                           \
+      PD_FIELD_EDITABLE | PD_FIELD_MULTILINE)                                                      \
     F(transmission_reference, "Transmission reference", 103, 32,                                   \
       "photoshop:TransmissionReference", NULL, 0, 0)                                               \
     F(object_name, "Object name", 5, 64, "dc:title", NULL, 0, PD_FIELD_XMP_ALT)                    \
@@ -192,7 +193,7 @@ void pd_json_open(GString *out, const char *key, char bracket);
 /* Every field of @text as members of the open object, in the table's order. */
 void pd_json_photo_text(GString *out, const PdPhotoText *text);
 /* The table as the web UI receives it: [{"name", "label", "iim", "limit", "xmp",
- * "editable", "list"}, ...]. Newly allocated. */
+ * "editable", "list", "multiline"}, ...]. Newly allocated. */
 char *pd_photo_fields_json(void);
 
 G_END_DECLS

@@ -390,6 +390,29 @@ await step('a long history pages: the newest first, older ones on demand', async
   expect((await page.locator('#history > li').last().textContent()).includes('Version 1,'), 'down to the first');
 });
 
+await step('late answers are dropped: the last photo and the last search asked for win', async () => {
+  const ids = await page.evaluate(() => fetch('/api/photos').then((r) => r.json()).then((r) => r.results.map((x) => x.id)));
+  const [slow, fast] = ids;
+  const fastCaption = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()).then((p) => p.caption), fast);
+  // the first photo's answer comes late: after the second photo's page is up
+  await page.route(new RegExp(`/api/photos/${slow}$`), async (r) => { await new Promise((ok) => setTimeout(ok, 1500)); await r.continue(); });
+  await page.goto(`${url}#/photo/${slow}`);
+  await page.goto(`${url}#/photo/${fast}`);
+  await page.locator('#edit-caption').waitFor();
+  await page.waitForTimeout(2000);
+  expect(await page.inputValue('#edit-caption') === fastCaption, 'the page shows the photo asked for last');
+  await page.unroute(new RegExp(`/api/photos/${slow}$`));
+  // a search that answers late does not add its photos to the next one's
+  await page.route(/\/api\/photos\?.*q=council/, async (r) => { await new Promise((ok) => setTimeout(ok, 1500)); await r.continue(); });
+  await page.goto(`${url}#/search?q=council`);
+  await page.goto(`${url}#/search?q=zurich`);
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 1);
+  await page.waitForTimeout(2000);
+  expect(await page.locator('#grid .card').count() === 1, 'only the last search\'s photos');
+  expect((await page.locator('#grid .card').textContent()).includes('Zürich'), 'the last search\'s photo');
+  await page.unroute(/\/api\/photos\?.*q=council/);
+});
+
 await step('log out', async () => {
   await page.click('#logout');
   await page.locator('#login-view').waitFor();

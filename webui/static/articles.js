@@ -1,0 +1,296 @@
+// articles.js: the articles, an article with its placements (their own caption and
+// credit line, role and order, what the wire restricts or changed since), and attaching
+// photos to one.
+
+import { api, fieldTable, ticket } from './api.js';
+import { $, counted, el, show } from './dom.js';
+import { history } from './history.js';
+
+const ROLES = ['lead', 'inline', 'gallery'];
+// Edits not saved yet, by photo id, kept while the article is drawn again after another
+// placement changes: {article, caption, credit_line}.
+const drafts = new Map();
+const CUT = ': cut in IPTC, whole in XMP';
+
+export async function articleOptions(select) {
+  const { articles } = await api('GET', '/api/articles');
+  select.replaceChildren(...articles.map((a) =>
+    el('option', { value: a.id, text: `${a.slug}${a.headline ? ` — ${a.headline}` : ''}` })));
+  return articles;
+}
+
+// Attaches @ids to article @article, one by one; what was refused says why.
+export async function attach(article, ids) {
+  const refused = [];
+  let placed = 0;
+  for (const id of ids) {
+    try {
+      await api('POST', `/api/articles/${article}/photos`, { photo_id: id });
+      placed++;
+    } catch (e) {
+      refused.push(`photo ${id}: ${e.message}`);
+    }
+  }
+  return { placed, refused };
+}
+
+export async function showArticles() {
+  const current = ticket('articles');
+  show('articles');
+  const body = $('article-list');
+  try {
+    const { articles } = await api('GET', '/api/articles');
+    if (!current()) return;
+    body.replaceChildren(...articles.map((a) => el('tr', {},
+      el('td', {}, el('a', { href: `#/article/${a.id}`, text: a.slug })),
+      el('td', { text: a.headline }),
+      el('td', { text: a.status }),
+      el('td', {}, String(a.photos),
+        a.killed ? el('span', { class: 'badge stop', text: `${a.killed} KILLED` }) : null,
+        a.notices ? el('span', { class: 'badge', text: `${a.notices} CHANGED` }) : null),
+      el('td', {}, el('time', { text: a.updated_at.slice(0, 16).replace('T', ' ') })))));
+    if (!articles.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No articles yet.' })));
+  } catch (e) {
+    if (current()) body.replaceChildren(el('tr', {}, el('td', { colspan: '5', class: 'error', text: e.message })));
+  }
+}
+
+async function newArticle(ev) {
+  ev.preventDefault();
+  const status = $('new-article-status');
+  try {
+    const a = await api('POST', '/api/articles', { slug: $('new-slug').value, headline: $('new-headline').value });
+    $('new-slug').value = '';
+    $('new-headline').value = '';
+    location.hash = `#/article/${a.id}`;
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e.message;
+  }
+}
+
+function placementFlags(pl) {
+  const flags = el('div', { class: 'restrictions' });
+  if (pl.kill) flags.append(el('div', { class: 'restriction stop', text: 'KILLED: the agency withdrew this photo. Remove it.' }));
+  if (pl.embargoed)
+    flags.append(el('div', { class: 'restriction stop', text: `EMBARGOED until ${new Date(pl.embargo_until).toUTCString()}` }));
+  if (pl.editorial_only) flags.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
+  if (pl.mandatory_credit)
+    flags.append(el('div', { class: 'restriction', text: `MANDATORY CREDIT${pl.mandatory_credit_text ? `: ${pl.mandatory_credit_text}` : ''}` }));
+  return flags;
+}
+
+// A placement someone else changed while this editor had it open: shown as it is now,
+// the editor's unsaved text kept (drafts), both side by side until saved.
+const clashed = new Set();
+
+// The answer to a change of an article made on a version that moved on: the article as it
+// is now, drawn again; @id's placement (or the head) says what happened.
+function staleArticle(e, rerender, id) {
+  if (e.status !== 409 || !e.data || !e.data.article) return false;
+  if (id) clashed.add(id);
+  rerender(e.data.article, (s) => {
+    s.className = 'error';
+    s.textContent = 'Someone else changed this meanwhile: it is shown as it is now'
+      + (id && drafts.has(id) ? ', with your text kept: save again to put yours over theirs.' : '.');
+  });
+  return true;
+}
+
+function placementItem(article, pl, count, rerender, limits) {
+  const url = `/api/articles/${article.id}/photos/${pl.photo_id}`;
+  const status = el('span', { role: 'status' });
+  const change = async (body, done) => {
+    status.className = '';
+    status.textContent = 'Saving…';
+    try {
+      const updated = await api('PATCH', url, { ...body, version: pl.version });
+      if ('caption' in body || 'credit_line' in body) { drafts.delete(pl.photo_id); clashed.delete(pl.photo_id); }
+      rerender(updated, done);
+    } catch (e) {
+      if (staleArticle(e, rerender, pl.photo_id)) return;
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  };
+  const role = el('select', { 'aria-label': 'Role', class: 'role' },
+    ...ROLES.map((r) => el('option', { value: r, text: r })));
+  role.value = pl.role;
+  role.addEventListener('change', () => change({ role: role.value }));
+  const caption = el('textarea', { class: 'placed-caption', 'aria-label': 'Caption for this article' });
+  const credit = el('input', { class: 'placed-credit', 'aria-label': 'Credit line for this article' });
+  const draft = drafts.get(pl.photo_id);
+  const mine = draft && draft.article === article.id ? draft : null;
+  caption.value = mine ? mine.caption : pl.caption;
+  credit.value = mine ? mine.credit_line : pl.credit_line;
+  const keep = () => {
+    if (caption.value === pl.caption && credit.value === pl.credit_line) drafts.delete(pl.photo_id);
+    else drafts.set(pl.photo_id, { article: article.id, caption: caption.value, credit_line: credit.value });
+    status.className = drafts.has(pl.photo_id) ? 'muted' : '';
+    status.textContent = drafts.has(pl.photo_id) ? 'Not saved yet.' : '';
+  };
+  caption.addEventListener('input', keep);
+  credit.addEventListener('input', keep);
+  const save = el('button', { type: 'button', class: 'save', text: 'Save' });
+  save.addEventListener('click', () => {
+    change({ caption: caption.value, credit_line: credit.value },
+      (s) => { s.className = 'saved'; s.textContent = 'Saved.'; });
+  });
+  const up = el('button', { type: 'button', class: 'secondary', text: '↑', 'aria-label': 'Move up', disabled: pl.position === 1 });
+  up.addEventListener('click', () => change({ position: pl.position - 1 }));
+  const down = el('button', { type: 'button', class: 'secondary', text: '↓', 'aria-label': 'Move down', disabled: pl.position === count });
+  down.addEventListener('click', () => change({ position: pl.position + 1 }));
+  const remove = el('button', { type: 'button', class: 'secondary remove', text: 'Remove' });
+  remove.addEventListener('click', async () => {
+    try { rerender(await api('DELETE', url)); } catch (e) { status.className = 'error'; status.textContent = e.message; }
+  });
+
+  const theirs = clashed.has(pl.photo_id) && mine && (mine.caption !== pl.caption || mine.credit_line !== pl.credit_line)
+    ? el('div', { class: 'theirs' },
+      el('span', { class: 'who', text: 'Saved meanwhile by someone else:' }),
+      el('div', { class: 'text', text: pl.caption }),
+      el('div', { class: 'text', text: pl.credit_line }),
+      el('button', {
+        type: 'button', class: 'secondary', text: 'Use theirs',
+        onclick: () => {
+          caption.value = pl.caption;
+          credit.value = pl.credit_line;
+          clashed.delete(pl.photo_id);
+          keep();
+          theirs.remove();
+        },
+      })) : null;
+  const picture = pl.picture_changed && pl.placed_picture ? el('div', { class: 'notice picture-changed' },
+    el('p', { text: 'The wire re-sent this photo with another picture. The package waits until an editor has looked at it.' }),
+    el('div', { class: 'pictures' },
+      el('figure', {}, el('img', { src: pl.placed_picture.thumb, alt: 'the picture as placed' }), el('figcaption', { text: 'as placed' })),
+      el('figure', {}, el('img', { src: pl.photo.thumb, alt: 'the picture the wire sent since' }), el('figcaption', { text: 'sent since' }))),
+    el('button', { type: 'button', class: 'use-new-picture', text: 'Seen: use the new picture', onclick: () => change({ acknowledge: true }) })) : null;
+  const resent = pl.wire_resent ? el('div', { class: 'notice' },
+    el('p', {},
+      `The wire re-sent this photo after ${[...new Set(pl.wire_resent.fields.map((f) => f.editor))].join(', ')}'s correction. `,
+      el('a', { href: `#/photo/${pl.photo_id}`, text: "Open the photo to apply the correction again or keep the wire's." }))) : null;
+  const notice = pl.notice ? el('div', { class: 'notice' },
+    el('p', { text: `The photo has changed since it was placed (version ${pl.notice.seen_version}, now ${pl.notice.version}). This caption is as it was; compare:` }),
+    history({ versions: pl.notice.versions }),
+    el('button', { type: 'button', class: 'acknowledge', text: 'Seen: acknowledge', onclick: () => change({ acknowledge: true }) })) : null;
+  const img = pl.photo.thumb ? el('img', { src: pl.photo.thumb, alt: '' }) : el('span', { text: 'no picture' });
+  const li = el('li', { class: `placement${pl.kill ? ' killed' : ''}`, draggable: 'true', 'data-id': pl.photo_id, 'data-position': pl.position },
+    el('div', { class: 'handle', title: 'Drag to reorder', text: `${pl.position}` }),
+    el('a', { class: 'thumb', href: `#/photo/${pl.photo_id}` }, img),
+    el('div', { class: 'body' },
+      placementFlags(pl),
+      picture,
+      resent,
+      notice,
+      el('div', { class: 'row' }, el('label', {}, 'Role ', role),
+        el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${pl.placed_at.slice(0, 16).replace('T', ' ')}` })),
+      el('label', { class: 'field' }, 'Caption', caption, counted(caption, limits.caption, { note: CUT }).count),
+      el('label', { class: 'field' }, 'Credit line', credit, counted(credit, limits.credit_line, { note: CUT }).count),
+      theirs,
+      el('div', { class: 'row' }, save, up, down, remove, status)));
+  if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }
+  li.addEventListener('dragstart', (ev) => {
+    ev.dataTransfer.setData('text/plain', String(pl.photo_id));
+    ev.dataTransfer.effectAllowed = 'move';
+    li.classList.add('dragging');
+  });
+  li.addEventListener('dragend', () => li.classList.remove('dragging'));
+  li.addEventListener('dragover', (ev) => { ev.preventDefault(); li.classList.add('over'); });
+  li.addEventListener('dragleave', () => li.classList.remove('over'));
+  li.addEventListener('drop', async (ev) => {
+    ev.preventDefault();
+    li.classList.remove('over');
+    const moved = ev.dataTransfer.getData('text/plain');
+    if (!moved || moved === String(pl.photo_id)) return;
+    const other = article.placements.find((x) => String(x.photo_id) === moved);
+    try {
+      rerender(await api('PATCH', `/api/articles/${article.id}/photos/${moved}`,
+        { position: pl.position, version: other ? other.version : undefined }));
+    } catch (e) {
+      if (staleArticle(e, rerender, null)) return;
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  });
+  return { li, status };
+}
+
+function renderArticle(a, limits) {
+  const view = $('article-view');
+  const headline = el('input', { id: 'article-headline', 'aria-label': 'Headline', maxlength: '1000' });
+  headline.value = a.headline;
+  const state = el('select', { id: 'article-status', 'aria-label': 'Status' },
+    el('option', { value: 'draft', text: 'draft' }), el('option', { value: 'published', text: 'published' }));
+  state.value = a.status;
+  const saved = el('span', { role: 'status' });
+  const save = el('button', { type: 'submit', text: 'Save' });
+  const head = el('form', { class: 'article-head' }, el('label', {}, 'Headline ', headline), el('label', {}, 'Status ', state), save, saved);
+  head.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const typed = { headline: headline.value, status: state.value };
+    try {
+      renderArticle(await api('PATCH', `/api/articles/${a.id}`, { ...typed, version: a.version }), limits);
+    } catch (e) {
+      if (e.status === 409 && e.data && e.data.article) {
+        // someone saved the article meanwhile: theirs shown, this editor's kept in the form
+        const now = e.data.article;
+        renderArticle(now, limits);
+        $('article-headline').value = typed.headline;
+        $('article-status').value = typed.status;
+        const s = document.querySelector('.article-head [role=status]');
+        s.className = 'error';
+        s.textContent = `Changed meanwhile to "${now.headline}" (${now.status}). Yours is in the form: save again to put it over theirs.`;
+        return;
+      }
+      saved.className = 'error';
+      saved.textContent = e.message;
+    }
+  });
+  const killed = a.placements.filter((p) => p.kill);
+  const repictured = a.placements.filter((p) => p.picture_changed);
+  const deliver = killed.length
+    ? el('p', { class: 'restriction stop', text: `This article holds ${killed.length} killed photo${killed.length > 1 ? 's' : ''}: remove ${killed.length > 1 ? 'them' : 'it'} before delivering.` })
+    : repictured.length
+      ? el('p', { class: 'restriction', id: 'package-waits', text: `The wire re-sent ${repictured.map((p) => `photo ${p.photo_id}`).join(', ')} with another picture: look at ${repictured.length > 1 ? 'them' : 'it'} below before delivering.` })
+    : a.placements.length
+      ? el('a', { id: 'package', class: 'button', href: `/api/articles/${a.id}/package`, download: `${a.slug}.zip`, text: 'Download package' })
+      : el('p', { class: 'muted', text: 'Attach photos from a search or a photo page.' });
+  const list = el('ol', { id: 'placements', class: 'placements' });
+  const rerender = (updated, done) => {
+    renderArticle(updated, limits);
+    if (done) {
+      const s = document.querySelector(`#placements .placement[data-id="${done.id}"] [role=status]`);
+      if (s) done.fn(s);
+    }
+  };
+  for (const pl of a.placements) {
+    const { li } = placementItem(a, pl, a.placements.length,
+      (updated, fn) => rerender(updated, fn ? { id: pl.photo_id, fn } : null), limits);
+    list.append(li);
+  }
+  view.replaceChildren(
+    el('p', {}, el('a', { href: '#/articles', text: '← Articles' })),
+    el('h1', { text: a.slug }),
+    head,
+    el('div', { class: 'deliver' }, deliver),
+    list);
+}
+
+export async function showArticle(id) {
+  const current = ticket('article');
+  $('article-view').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
+  show('article');
+  try {
+    const [table, a] = await Promise.all([fieldTable(), api('GET', `/api/articles/${id}`)]);
+    if (!current()) return; // another article was asked for meanwhile
+    // what a placement embeds: its caption as the caption, its credit line as Credit
+    renderArticle(a, { caption: table.byName.get('caption').limit, credit_line: table.byName.get('credit').limit });
+  } catch (e) {
+    if (current()) $('article-view').replaceChildren(el('p', { class: 'error', text: e.message }));
+  }
+}
+
+export function setupArticles() {
+  $('new-article').addEventListener('submit', newArticle);
+}

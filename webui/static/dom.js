@@ -1,0 +1,55 @@
+// dom.js: making the page's elements. Text from photos reaches the page only through
+// textContent (el's text, text nodes): never as markup.
+
+export const $ = (id) => document.getElementById(id);
+
+export function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+// A snippet: the caption with the matched words between U+0002 and U+0003.
+export function snippet(text) {
+  const frag = document.createDocumentFragment();
+  const parts = String(text).split(/([\u0002\u0003])/);
+  let marked = false;
+  for (const p of parts) {
+    if (p === '\u0002') marked = true;
+    else if (p === '\u0003') marked = false;
+    else if (p) frag.append(marked ? el('mark', { text: p }) : document.createTextNode(p));
+  }
+  return frag;
+}
+
+export const bytes = (s) => new TextEncoder().encode(s || '').length;
+
+const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article'];
+
+export function show(view) {
+  for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;
+  $('bar').hidden = view === 'login';
+  if (view === 'login') $('username').focus();
+}
+
+// A text field's live byte count against @limit, the IIM limit of where it is embedded.
+export function counted(input, limit, { each = false, note = '' } = {}) {
+  const count = el('span', { class: 'count' });
+  const update = () => {
+    const parts = each ? input.value.split(';').map((s) => s.trim()) : [input.value];
+    const most = Math.max(0, ...parts.map(bytes));
+    count.textContent = each
+      ? `longest ${most} / ${limit} bytes each`
+      : `${most} / ${limit} bytes${most > limit ? note : ''}`;
+    count.classList.toggle('over', most > limit);
+  };
+  input.addEventListener('input', update);
+  update();
+  return { count, update };
+}

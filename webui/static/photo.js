@@ -1,0 +1,274 @@
+// photo.js: a photo's page: its restrictions, checks, fields and parsed credit, the
+// articles it is in, the editor for the fields an editor corrects (made from the
+// server's table of fields, with their IIM limits), what to do when someone else or the
+// wire changed it meanwhile, and its history.
+
+import { api, fieldTable, ticket } from './api.js';
+import { $, counted, el, show } from './dom.js';
+import { articleOptions, attach } from './articles.js';
+import { history, olderVersions } from './history.js';
+
+function restrictions(p) {
+  const box = el('div', { class: 'restrictions', role: 'alert' });
+  const r = p.restrictions || {};
+  if (r.kill) box.append(el('div', { class: 'restriction stop', text: 'KILLED: do not use this photo.' }));
+  if (r.embargo_until) {
+    const until = new Date(r.embargo_until);
+    const active = until > new Date();
+    box.append(el('div', { class: `restriction${active ? ' stop' : ''}`,
+      text: `${active ? 'EMBARGOED until' : 'Embargo ended'} ${until.toUTCString()}` }));
+  }
+  if (r.editorial_only) box.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
+  if (r.mandatory_credit)
+    box.append(el('div', { class: 'restriction', text: `MANDATORY CREDIT${r.mandatory_credit_text ? `: ${r.mandatory_credit_text}` : ''}` }));
+  if (r.no_archive) box.append(el('div', { class: 'restriction', text: 'NO ARCHIVE' }));
+  if (r.no_sales) box.append(el('div', { class: 'restriction', text: 'NO SALES' }));
+  if (r.correction) box.append(el('div', { class: 'restriction', text: r.correction }));
+  for (const o of r.other || []) box.append(el('div', { class: 'restriction', text: o }));
+  return box;
+}
+
+// Every field that has a value, as the table names them, after what the caption says.
+function fields(p, table) {
+  const dl = el('dl', { class: 'fields' });
+  const add = (label, value) => {
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return;
+    dl.append(el('dt', { text: label }), el('dd', { text: Array.isArray(value) ? value.join('; ') : String(value) }));
+  };
+  const c = p.credit_parsed || {};
+  add('Slug', p.slug);
+  add('Credit line', c.credit_line);
+  add('Photographer', c.photographer);
+  add('Agency', c.agency);
+  add('Distributor', c.distributor);
+  add('Picture is', [c.pool && 'pool', c.handout && 'handout', c.file_photo && 'file photo'].filter(Boolean));
+  for (const f of table.fields) add(f.label, p[f.name]);
+  add('Image', p.width && p.height ? `${p.width} × ${p.height} ${p.format}, ${p.bytes.toLocaleString()} bytes` : null);
+  add('Ingested', p.ingested_at);
+  add('Version', p.version);
+  return dl;
+}
+
+const labelOf = (table, name) => (table.byName.get(name) || { label: name }).label;
+
+// A field's value as the editor's input holds it (a list one string, ; between values).
+const asInput = (f, p) => (f.list ? (p[f.name] || []).join('; ') : (p[f.name] || ''));
+// A change's value ("from"/"to" of the history: a list one value a line) as the input holds it.
+const changeAsInput = (f, v) => (f && f.list ? (v || '').split('\n').join('; ') : (v || ''));
+
+// The editor for photo @p. @mine: the editor's own text to keep in the inputs (after a
+// conflict); @conflict: the 409's answer, to show the other changes beside them.
+function editor(p, table, mine = null, conflict = null) {
+  const form = el('form', { class: 'editor', id: 'editor' });
+  const inputs = new Map();
+  const theirs = new Map(((conflict && conflict.changed) || []).map((c) => [c.field, c]));
+  for (const f of table.fields.filter((x) => x.editable)) {
+    const input = f.multiline
+      ? el('textarea', { name: f.name, id: `edit-${f.name}` })
+      : el('input', { name: f.name, id: `edit-${f.name}` });
+    input.value = mine && f.name in mine ? mine[f.name] : asInput(f, p);
+    const { count, update } = counted(input, f.limit, { each: f.list });
+    inputs.set(f, input);
+    const other = theirs.get(f.name);
+    // someone else changed this field since the editor's version: theirs beside the editor's own
+    const beside = other && mine && f.name in mine ? el('div', { class: 'theirs' },
+      el('span', { class: 'who', text: `${other.by.join(', ')} changed it meanwhile to:` }),
+      el('div', { class: 'text', text: changeAsInput(f, other.to) || '(empty)' }),
+      el('button', {
+        type: 'button', class: 'secondary', text: 'Use theirs',
+        onclick: () => { input.value = changeAsInput(f, other.to); update(); },
+      })) : null;
+    const label = f.list ? `${f.label} (separated by ;)` : f.label;
+    form.append(el('label', { class: beside ? 'clash' : null }, label, input, count));
+    if (beside) form.append(beside);
+  }
+  const status = el('span', { role: 'status' });
+  if (conflict) {
+    const clashes = Object.keys(mine || {}).filter((f) => theirs.has(f));
+    form.prepend(el('div', { class: 'conflict', role: 'alert' },
+      el('p', { text: `This photo changed while you were editing it (you had version ${conflict.seen_version}, it is at ${conflict.version} now).` }),
+      el('p', {
+        text: clashes.length
+          ? 'Your text is kept in the fields; theirs is shown beside it. Take theirs, merge them, or save yours over theirs on purpose.'
+          : 'Their changes are in the fields; yours are kept.',
+      })));
+  }
+  form.append(el('div', { class: 'actions' }, el('button', { type: 'submit', text: 'Save correction' }), status));
+  const changes = () => {
+    const change = {};
+    for (const [f, input] of inputs) {
+      if (f.list) {
+        const now = input.value.split(';').map((s) => s.trim()).filter(Boolean);
+        if (now.join('\n') !== (p[f.name] || []).join('\n')) change[f.name] = now;
+      } else if (input.value !== (p[f.name] || '')) {
+        change[f.name] = input.value;
+      }
+    }
+    return change;
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const change = changes();
+    if (!Object.keys(change).length) {
+      status.className = '';
+      status.textContent = 'Nothing changed.';
+      return;
+    }
+    status.className = '';
+    status.textContent = 'Saving…';
+    await saveCorrection(p, table, change, status);
+  });
+  return form;
+}
+
+function saved(text) {
+  const s = document.querySelector('#editor [role=status]');
+  if (s) { s.className = 'saved'; s.textContent = text; }
+}
+
+// Saves @change, made on photo @p's version. When the photo moved on meanwhile (409): if
+// nobody else touched the fields changed here, saved again on the new version, saying
+// so; else the editor sees both and decides.
+async function saveCorrection(p, table, change, status) {
+  const inputs = {};
+  for (const [k, v] of Object.entries(change)) inputs[k] = Array.isArray(v) ? v.join('; ') : v;
+  try {
+    const updated = await api('PATCH', `/api/photos/${p.id}`, { ...change, version: p.version });
+    await showPhoto(updated.id, updated);
+    saved(`Saved as version ${updated.version}.`);
+  } catch (e) {
+    if (e.status !== 409 || !e.data || !e.data.photo) {
+      status.className = 'error';
+      status.textContent = e.message;
+      return;
+    }
+    const c = e.data;
+    const clashes = Object.keys(change).filter((f) => c.changed.some((x) => x.field === f));
+    if (!clashes.length) {
+      const others = c.changed.map((x) => `${x.by.join(', ')} changed ${labelOf(table, x.field)}`);
+      try {
+        const updated = await api('PATCH', `/api/photos/${p.id}`, { ...change, version: c.version });
+        await showPhoto(updated.id, updated);
+        saved(`Saved as version ${updated.version}, after ${others.join('; ')} meanwhile.`);
+        return;
+      } catch (again) {
+        if (again.status !== 409 || !again.data || !again.data.photo) {
+          status.className = 'error';
+          status.textContent = again.message;
+          return;
+        }
+        return showPhoto(p.id, again.data.photo, { mine: inputs, conflict: again.data });
+      }
+    }
+    await showPhoto(p.id, c.photo, { mine: inputs, conflict: c });
+  }
+}
+
+// The wire re-sent the photo over an editor's correction: both texts, and the two ways on.
+function wireResent(p, table) {
+  const w = p.wire_resent;
+  if (!w) return null;
+  const editors = [...new Set(w.fields.map((f) => f.editor))].join(', ');
+  const box = el('div', { class: 'notice wire-resent', role: 'alert' },
+    el('p', { text: `The wire re-sent this photo after ${editors}'s correction (version ${w.version}, ${w.at.slice(0, 16).replace('T', ' ')} UTC). It is shown as the wire sent it.` }));
+  const dl = el('dl', { class: 'fields' });
+  for (const f of w.fields) {
+    const field = table.byName.get(f.field);
+    dl.append(el('dt', { text: labelOf(table, f.field) }),
+      el('dd', {}, el('div', {}, el('strong', { text: `${f.editor}: ` }), document.createTextNode(changeAsInput(field, f.corrected) || '(empty)')),
+        el('div', {}, el('strong', { text: 'The wire: ' }), document.createTextNode(changeAsInput(field, f.wire) || '(empty)'))));
+  }
+  const status = el('span', { role: 'status' });
+  const again = el('button', { type: 'button', id: 'apply-again', text: 'Apply the correction again' });
+  again.addEventListener('click', async () => {
+    const change = {};
+    for (const f of w.fields) {
+      const field = table.byName.get(f.field);
+      change[f.field] = field && field.list ? (f.corrected || '').split('\n').filter(Boolean) : (f.corrected || '');
+    }
+    status.className = '';
+    status.textContent = 'Saving…';
+    await saveCorrection(p, table, change, status);
+  });
+  const keep = el('button', { type: 'button', class: 'secondary', id: 'keep-wire', text: "Keep the wire's" });
+  keep.addEventListener('click', async () => {
+    try {
+      await showPhoto(p.id, await api('POST', `/api/photos/${p.id}/acknowledge`, { version: w.version }));
+    } catch (e) {
+      status.className = 'error';
+      status.textContent = e.message;
+    }
+  });
+  box.append(dl, el('div', { class: 'actions' }, again, keep, status));
+  return box;
+}
+
+// The articles the photo is in, and attaching it to one.
+async function photoArticles(p) {
+  const box = el('div', { class: 'photo-articles' });
+  const used = el('ul', { id: 'photo-articles' });
+  for (const a of p.articles || [])
+    used.append(el('li', {}, el('a', { href: `#/article/${a.id}`, text: a.slug }),
+      el('span', { text: ` ${a.headline || ''} (${a.status})` })));
+  if (!(p.articles || []).length) used.append(el('li', { class: 'muted', text: 'In no article yet.' }));
+  box.append(used);
+  if (p.restrictions && p.restrictions.kill) {
+    box.append(el('p', { class: 'error', text: 'Killed photos cannot be placed in an article.' }));
+    return box;
+  }
+  const select = el('select', { id: 'attach-article', 'aria-label': 'Article' });
+  const status = el('span', { role: 'status' });
+  try {
+    const articles = await articleOptions(select);
+    if (!articles.length) {
+      box.append(el('p', {}, 'No articles yet: ', el('a', { href: '#/articles', text: 'make one' }), '.'));
+      return box;
+    }
+  } catch (e) {
+    box.append(el('p', { class: 'error', text: e.message }));
+    return box;
+  }
+  const button = el('button', { type: 'button', id: 'attach-photo', text: 'Attach' });
+  button.addEventListener('click', async () => {
+    const { placed, refused } = await attach(select.value, [p.id]);
+    status.className = refused.length ? 'error' : 'saved';
+    status.replaceChildren(placed
+      ? el('a', { href: `#/article/${select.value}`, text: 'Attached: open the article' })
+      : document.createTextNode(refused.join('; ')));
+  });
+  box.append(el('div', { class: 'attach' }, el('label', {}, 'Attach to ', select), button, status));
+  return box;
+}
+
+export async function showPhoto(id, known, { mine = null, conflict = null } = {}) {
+  const current = ticket('photo');
+  const view = $('photo-view');
+  // never the previous photo's page, not even while this one loads
+  if (!known || String(view.dataset.id) !== String(id)) view.replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
+  view.dataset.id = String(id);
+  show('photo');
+  try {
+    const [table, p, h] = await Promise.all([fieldTable(), known || api('GET', `/api/photos/${id}`),
+      api('GET', `/api/photos/${id}/history`)]);
+    const used = await photoArticles(p);
+    if (!current()) return; // another photo was asked for meanwhile
+    const preview = (p.renditions || []).find((r) => r.name === 'preview') || (p.renditions || [])[0];
+    const checks = el('ul', { class: 'checks' });
+    for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
+    for (const w of p.warnings || []) checks.append(el('li', { text: w }));
+    view.replaceChildren(
+      el('div', {},
+        restrictions(p),
+        el('div', { class: 'preview' }, preview ? el('img', { src: preview.url, alt: p.headline || 'the photo', id: 'preview' }) : el('p', { text: 'no picture' })),
+        el('p', {}, el('a', { href: p.original_url, text: 'Original file' }))),
+      el('div', {},
+        wireResent(p, table),
+        checks,
+        el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
+        el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
+        el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, table, mine, conflict)),
+        el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'), olderVersions(p.id, h, current))));
+  } catch (e) {
+    if (current()) view.replaceChildren(el('p', { class: 'error', text: e.message }));
+  }
+}

@@ -1,0 +1,222 @@
+// search.js: the search form, the grid of results (more as you scroll), facets, the
+// keyboard, and photos chosen in the grid to attach to an article.
+
+import { api, ticket } from './api.js';
+import { $, el, show, snippet } from './dom.js';
+import { articleOptions, attach } from './articles.js';
+
+const PAGE = 50;
+
+let search = { params: null, offset: 0, total: 0, loading: false, done: false, current: () => false };
+let selected = -1;
+const picked = new Set(); // photo ids chosen in the grid, to attach to an article
+
+function formParams() {
+  const p = new URLSearchParams();
+  for (const id of ['q', 'from', 'to', 'sort']) if ($(id).value) p.set(id, $(id).value);
+  if ($('distributor').value) p.set('credit', $('distributor').value);
+  return p;
+}
+
+function submitSearch(ev) {
+  ev.preventDefault();
+  location.hash = `#/search?${formParams()}`;
+}
+
+function fillForm(p) {
+  $('q').value = p.get('q') || '';
+  $('from').value = p.get('from') || '';
+  $('to').value = p.get('to') || '';
+  $('sort').value = p.get('sort') || 'date';
+  const credit = p.get('credit') || '';
+  if (credit && ![...$('distributor').options].some((o) => o.value === credit))
+    $('distributor').append(el('option', { value: credit, text: credit }));
+  $('distributor').value = credit;
+}
+
+export async function runSearch(p) {
+  show('search');
+  fillForm(p);
+  search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search') };
+  selected = -1;
+  $('grid').replaceChildren();
+  $('summary').textContent = 'Searching…';
+  await loadMore(true);
+}
+
+async function loadMore(first = false) {
+  const s = search; // this search's, even when another starts meanwhile
+  if (s.loading || s.done) return;
+  s.loading = true;
+  const p = new URLSearchParams(s.params);
+  p.set('limit', PAGE);
+  p.set('offset', s.offset);
+  if (first) p.set('facets', '1');
+  try {
+    const r = await api('GET', `/api/photos?${p}`);
+    if (!s.current()) return; // another search replaced this one
+    if (first) {
+      s.total = r.total;
+      showFacets(r.facets);
+      $('summary').textContent = r.total === 0 ? 'No photos found.'
+        : `${r.total_exact ? '' : 'More than '}${r.total.toLocaleString()} photo${r.total === 1 ? '' : 's'}`;
+    }
+    for (const hit of r.results) $('grid').append(card(hit, s.offset++));
+    s.done = r.results.length < PAGE;
+    $('more').textContent = s.done ? '' : 'Loading more as you scroll…';
+  } catch (e) {
+    if (!s.current()) return;
+    $('summary').textContent = e.message;
+    s.done = true;
+  } finally {
+    s.loading = false;
+  }
+}
+
+function card(hit, index) {
+  const flags = el('div', { class: 'flags' });
+  if (hit.kill) flags.append(el('span', { class: 'badge stop', text: 'KILLED' }));
+  if (hit.embargo_until && new Date(hit.embargo_until) > new Date())
+    flags.append(el('span', { class: 'badge stop', text: 'EMBARGOED' }));
+  if (hit.editorial_only) flags.append(el('span', { class: 'badge', text: 'EDITORIAL ONLY' }));
+  if (hit.top_pick) flags.append(el('span', { class: 'badge', text: 'TOP PICK' }));
+  const img = hit.thumb
+    ? el('img', { src: `/photos/${hit.id}/thumb?v=${hit.thumb}`, alt: '', loading: 'lazy' })
+    : el('span', { text: 'no picture' });
+  const caption = el('p', { class: 'caption' });
+  caption.append(snippet(hit.snippet || hit.caption || hit.headline || ''));
+  const box = el('input', { type: 'checkbox', class: 'pick-box', 'aria-label': 'choose for an article' });
+  box.checked = picked.has(hit.id);
+  box.addEventListener('click', (ev) => ev.stopPropagation());
+  box.addEventListener('change', () => pick(hit.id, box.checked));
+  const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id },
+    el('div', { class: 'thumb' }, img, box),
+    el('div', { class: 'text' }, flags, caption,
+      el('div', { class: 'meta' },
+        el('span', { text: hit.credit_line || hit.credit || '' }),
+        el('time', { text: (hit.date_created || '').slice(0, 10) }))));
+  li.addEventListener('click', () => { location.hash = `#/photo/${hit.id}`; });
+  return li;
+}
+
+function showFacets(facets) {
+  const box = $('facets');
+  box.replaceChildren();
+  if (!facets) return;
+  const known = new Set([...$('distributor').options].map((o) => o.value));
+  for (const f of facets.distributor) {
+    if (f.value && !known.has(f.value)) $('distributor').append(el('option', { value: f.value, text: f.value }));
+  }
+  const section = (title, counts, apply) => {
+    if (!counts.length) return;
+    const ul = el('ul');
+    for (const c of counts.slice(0, 12)) {
+      const label = c.value || '(none)';
+      const name = apply && c.value
+        ? el('button', { class: 'link', type: 'button', text: label, onclick: () => apply(c.value) })
+        : el('span', { text: label });
+      ul.append(el('li', {}, name, el('span', { text: c.count.toLocaleString() })));
+    }
+    box.append(el('h2', { text: title }), ul);
+  };
+  section('Distributor', facets.distributor, (v) => { $('distributor').value = v; $('search-form').requestSubmit(); });
+  section('Photographer', facets.photographer, null);
+  section('Day', facets.day, (v) => { $('from').value = v; $('to').value = v; $('search-form').requestSubmit(); });
+}
+
+function select(i) {
+  const cards = $('grid').children;
+  if (!cards.length) return;
+  i = Math.max(0, Math.min(i, cards.length - 1));
+  if (selected >= 0 && cards[selected]) cards[selected].classList.remove('selected');
+  selected = i;
+  cards[i].classList.add('selected');
+  cards[i].focus();
+  cards[i].scrollIntoView({ block: 'nearest' });
+  if (i >= cards.length - 6) loadMore();
+}
+
+function columns() {
+  const cards = $('grid').children;
+  if (cards.length < 2) return 1;
+  const top = cards[0].offsetTop;
+  let n = 0;
+  while (n < cards.length && cards[n].offsetTop === top) n++;
+  return Math.max(1, n);
+}
+
+function keys(ev) {
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+  if (ev.key === '/' && !typing && !$('bar').hidden) {
+    ev.preventDefault();
+    $('q').focus();
+    return;
+  }
+  if ($('search-view').hidden || typing) return;
+  const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns(), ArrowUp: -columns(), j: 1, k: -1 };
+  if (ev.key in moves) {
+    ev.preventDefault();
+    select(selected < 0 ? 0 : selected + moves[ev.key]);
+  } else if (ev.key === 'Enter' && selected >= 0) {
+    const c = $('grid').children[selected];
+    if (c) location.hash = `#/photo/${c.dataset.id}`;
+  } else if (ev.key === 'x' && selected >= 0) {
+    const box = $('grid').children[selected]?.querySelector('.pick-box');
+    if (box) { box.checked = !box.checked; pick(Number($('grid').children[selected].dataset.id), box.checked); }
+  }
+}
+
+// ---------------------------------------------------------------- chosen photos
+
+function pick(id, on) {
+  if (on) picked.add(id); else picked.delete(id);
+  showPicked();
+}
+
+async function showPicked() {
+  const bar = $('picked');
+  const opening = bar.hidden && picked.size > 0;
+  bar.hidden = picked.size === 0;
+  $('picked-count').textContent = `${picked.size} photo${picked.size === 1 ? '' : 's'} chosen`;
+  if (opening) { // the articles as they are now
+    $('picked-status').textContent = '';
+    try {
+      const articles = await articleOptions($('picked-article'));
+      if (!articles.length) $('picked-status').textContent = 'No articles yet: make one under Articles.';
+    } catch (e) {
+      $('picked-status').textContent = e.message;
+    }
+  }
+}
+
+async function attachPicked() {
+  const article = $('picked-article').value;
+  const status = $('picked-status');
+  if (!article) { status.textContent = 'Choose an article first.'; return; }
+  status.className = '';
+  status.textContent = 'Attaching…';
+  const { placed, refused } = await attach(article, [...picked]);
+  for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
+  picked.clear();
+  $('picked').hidden = false;
+  $('picked-count').textContent = '';
+  status.replaceChildren(
+    el('a', { href: `#/article/${article}`, text: `${placed} attached: open the article` }),
+    refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null);
+}
+
+export function setupSearch() {
+  $('search-form').addEventListener('submit', submitSearch);
+  $('sort').addEventListener('change', () => $('search-form').requestSubmit());
+  $('distributor').addEventListener('change', () => $('search-form').requestSubmit());
+  document.addEventListener('keydown', keys);
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !$('search-view').hidden) loadMore();
+  }).observe($('more'));
+  $('picked-attach').addEventListener('click', attachPicked);
+  $('picked-clear').addEventListener('click', () => {
+    picked.clear();
+    for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
+    showPicked();
+  });
+}
