@@ -7,6 +7,45 @@
 
 G_BEGIN_DECLS
 
+/* ---------------------------------------------------------------- the connection */
+
+/* Distinct statements a connection keeps prepared: each is a constant text of this
+ * module, so a few dozen; past this, a text is being made from data (refused). */
+#define PD_CATALOG_STATEMENTS_MAX 256
+
+struct PdCatalog {
+    sqlite3 *db;
+    gint64 pending;         /* photos added in this transaction, not yet in the full-text index */
+    GHashTable *statements; /* SQL text (a copy) -> sqlite3_stmt *, prepared once */
+    char *insert_sql, *update_sql, *select_sql;
+    PdCatalogMode mode;
+    int depth;   /* open transactions: 1 the outer one, more its savepoints */
+    int busy_ms; /* how long to wait for another writer */
+};
+
+/* Runs @sql (several statements may be given), unprepared: for transactions, pragmas
+ * and the schema. BUSY errors say another photodesk is writing. */
+gboolean pd_catalog_exec(PdCatalog *catalog, const char *sql, GError **error);
+/* Binds @s (or NULL) as parameter @i. */
+void pd_catalog_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* ---------------------------------------------------------------- the schema (schema.c) */
+
+/* The number of migrations there are: the newest schema version. */
+int pd_catalog_newest_schema(void);
+/* Brings @catalog's schema up to version @want, a migration a transaction. */
+gboolean pd_catalog_migrate(PdCatalog *catalog, int want, GError **error);
+
+/* ---------------------------------------------------------------- photos (photos.c) */
+
+/* Makes the catalog's INSERT, UPDATE and SELECT of a photo from the columns list. */
+void pd_catalog_photo_sql(PdCatalog *catalog);
+/* The date key (below) of the next photo taken on @iso, whose id is @id. */
+gboolean pd_catalog_next_date_key(PdCatalog *catalog, const char *iso, gint64 id, gint64 *key,
+                                  GError **error);
+/* Puts the photos added in this transaction into the full-text index (before commit). */
+gboolean pd_catalog_index_pending(PdCatalog *catalog, GError **error);
+
 /* Opens (creating) the catalog at @path with its schema brought up to version @schema
  * only, not to the newest: for the tests of migrations, which fill a catalog as an
  * earlier photodesk left it and open it again with pd_catalog_open(). Only the

@@ -53,6 +53,8 @@ typedef struct PdCatalogPhoto {
     gboolean pool, handout, file_photo;
     char *restrictions; /* JSON object, as photodesk meta --json prints it */
     gboolean editorial_only, kill;
+    gboolean mandatory_credit;
+    char *mandatory_credit_text; /* the credit to print, when the wire gives it */
     char *embargo_until;
     char *slug;
     gboolean top_pick;

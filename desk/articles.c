@@ -30,18 +30,8 @@ rules_read(const PdCatalogPhoto *p, Rules *r)
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
         r->embargoed = until == NULL || g_date_time_compare(now, until) < 0;
     }
-    g_autoptr(JsonParser) parser = json_parser_new();
-    if (p->restrictions && json_parser_load_from_data(parser, p->restrictions, -1, NULL)) {
-        JsonNode *root = json_parser_get_root(parser);
-        if (root && JSON_NODE_HOLDS_OBJECT(root)) {
-            JsonObject *o = json_node_get_object(root);
-            r->mandatory_credit =
-                json_object_get_boolean_member_with_default(o, "mandatory_credit", FALSE);
-            const char *text =
-                json_object_get_string_member_with_default(o, "mandatory_credit_text", NULL);
-            r->mandatory_credit_text = g_strdup(text);
-        }
-    }
+    r->mandatory_credit = p->mandatory_credit;
+    r->mandatory_credit_text = g_strdup(p->mandatory_credit_text);
 }
 
 static void

@@ -76,6 +76,7 @@ pd_ingest_apply_caption(PdCatalogPhoto *p, const PdCaption *reading)
     g_clear_pointer(&p->credit_line, g_free);
     g_clear_pointer(&p->restrictions, g_free);
     g_clear_pointer(&p->embargo_until, g_free);
+    g_clear_pointer(&p->mandatory_credit_text, g_free);
     g_clear_pointer(&p->slug, g_free);
     g_clear_pointer(&p->checks, g_free);
     const PdCredit *c = &reading->credit;
@@ -94,6 +95,8 @@ pd_ingest_apply_caption(PdCatalogPhoto *p, const PdCaption *reading)
     p->restrictions = g_string_free(json, FALSE);
     p->editorial_only = r->editorial_only;
     p->kill = r->kill;
+    p->mandatory_credit = r->mandatory_credit;
+    p->mandatory_credit_text = g_strdup(r->mandatory_credit_text);
     p->embargo_until = g_strdup(r->embargo_until);
     p->slug = g_strdup(reading->slug);
     p->top_pick = reading->top_pick;

@@ -305,8 +305,7 @@ test_checks(void)
     g_assert_true(has_check(caps, "all_caps"));
 
     /* double-encoded UTF-8: repaired and reported */
-    g_autoptr(Photo) dbl =
-        meta_with("A view of Z\xc3\x83\xc2\xbcrich. (AP Photo/John Doe)", NULL);
+    g_autoptr(Photo) dbl = meta_with("A view of Z\xc3\x83\xc2\xbcrich. (AP Photo/John Doe)", NULL);
     dbl->city = g_strdup("Z\xc3\x83\xc2\xbcrich");
     read_caption(dbl);
     g_assert_true(has_check(dbl, "double_encoded"));

@@ -1,6 +1,6 @@
 /* test-catalog.c: the catalog: migrations, photos and their fields, re-transmission
  * look-ups, versions, renditions, transactions, integrity, a locked database. */
-#include "catalog/catalog.h"
+#include "catalog/catalog-private.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -63,12 +63,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 5);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 6);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 5);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 6);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     sqlite3 *db = NULL;
@@ -285,11 +285,44 @@ test_users_and_sessions(void)
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
 }
 
+/* The statement cache is keyed by the SQL text, not by where the text is: a text made
+ * in a buffer and then another made in the same buffer are two statements. */
+static void
+test_statement_cache(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    char sql[32];
+    for (int i = 1; i <= 3; i++) {
+        g_snprintf(sql, sizeof sql, "SELECT %d", i);
+        sqlite3_stmt *st = pd_catalog_statement(c, sql, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+        g_assert_cmpint(sqlite3_column_int(st, 0), ==, i);
+        sqlite3_reset(st);
+    }
+    /* the same text again is the same statement */
+    g_snprintf(sql, sizeof sql, "SELECT %d", 1);
+    sqlite3_stmt *a = pd_catalog_statement(c, sql, &error);
+    sqlite3_stmt *b = pd_catalog_statement(c, "SELECT 1", &error);
+    g_assert_true(a == b);
+    /* texts made from data, past any the code could hold, are refused, not kept */
+    for (int i = 0; i < PD_CATALOG_STATEMENTS_MAX; i++) {
+        g_snprintf(sql, sizeof sql, "SELECT %d", 100 + i);
+        if (pd_catalog_statement(c, sql, &error) == NULL)
+            break;
+    }
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/catalog/open-and-migrate", test_open_and_migrate);
+    g_test_add_func("/catalog/statement-cache", test_statement_cache);
     g_test_add_func("/catalog/photo-roundtrip", test_photo_roundtrip);
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
     g_test_add_func("/catalog/renditions-and-rollback", test_renditions_and_rollback);

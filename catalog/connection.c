@@ -1,0 +1,289 @@
+/* connection.c: a catalog connection: opening it (and bringing its schema up to date),
+ * its prepared statements, errors, and transactions.
+ *
+ * Durability: WAL with synchronous=FULL, so a committed photo survives a power cut,
+ * not just a crashed process; ingest commits in batches to keep that cheap.
+ */
+#include "catalog/catalog-private.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(pd_catalog_error, pd_catalog_error)
+
+/* ---------------------------------------------------------------- errors and statements */
+
+gboolean
+pd_catalog_fail(PdCatalog *c, GError **error, const char *what)
+{
+    int code = sqlite3_extended_errcode(c->db);
+    PdCatalogError e = (code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED
+                           ? PD_CATALOG_ERROR_BUSY
+                           : PD_CATALOG_ERROR_FAILED;
+    g_set_error(error, PD_CATALOG_ERROR, e, "catalog: %s: %s", what, sqlite3_errmsg(c->db));
+    return FALSE;
+}
+
+static void
+finalize_statement(gpointer p)
+{
+    sqlite3_finalize(p);
+}
+
+sqlite3_stmt *
+pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
+{
+    /* by the text: a statement is never taken for another whose text happened to be
+     * at the same address */
+    sqlite3_stmt *st = g_hash_table_lookup(c->statements, sql);
+    if (st == NULL) {
+        if (g_hash_table_size(c->statements) >= PD_CATALOG_STATEMENTS_MAX) {
+            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                        "catalog: more than %d different statements: a statement's text is "
+                        "made from data",
+                        PD_CATALOG_STATEMENTS_MAX);
+            return NULL;
+        }
+        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            pd_catalog_fail(c, error, "preparing a statement");
+            return NULL;
+        }
+        g_hash_table_insert(c->statements, g_strdup(sql), st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+sqlite3 *
+pd_catalog_db(PdCatalog *c)
+{
+    return c->db;
+}
+
+gboolean
+pd_catalog_exec(PdCatalog *c, const char *sql, GError **error)
+{
+    char *msg = NULL;
+    int r = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (r != SQLITE_OK) {
+        gboolean busy = (r & 0xFF) == SQLITE_BUSY || (r & 0xFF) == SQLITE_LOCKED;
+        g_set_error(error, PD_CATALOG_ERROR, busy ? PD_CATALOG_ERROR_BUSY : PD_CATALOG_ERROR_FAILED,
+                    "catalog: %s%s", msg ? msg : sqlite3_errmsg(c->db),
+                    busy ? " (another photodesk is writing to it)" : "");
+        sqlite3_free(msg);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void
+pd_catalog_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+char *
+pd_catalog_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+gboolean
+pd_catalog_run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
+}
+
+char *
+pd_catalog_now(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *base = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+    return g_strdup_printf("%s.%03dZ", base, g_date_time_get_microsecond(now) / 1000);
+}
+
+/* ---------------------------------------------------------------- open */
+
+static PdCatalog *
+open_at(const char *path, PdCatalogMode mode, int schema, GError **error)
+{
+    /* SQLite counts its memory under one global mutex unless told not to: with a
+     * connection per thread (the web server), that mutex is what the threads wait on */
+    static gsize configured = 0;
+    if (g_once_init_enter(&configured)) {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        g_once_init_leave(&configured, 1);
+    }
+    PdCatalog *c = g_new0(PdCatalog, 1);
+    c->mode = mode;
+    c->statements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, finalize_statement);
+    int flags = mode == PD_CATALOG_READ_ONLY ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "catalog %s: %s", path,
+                    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        pd_catalog_close(c);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    c->busy_ms = 10000;
+    sqlite3_busy_timeout(c->db, c->busy_ms);
+    /* a 64 MiB page cache (the default is 2 MiB): a batch of new photos touches the
+     * index's pages many times, and a search reads them again */
+    gboolean ok = pd_catalog_register_functions(c->db, error) &&
+                  pd_catalog_exec(c, "PRAGMA foreign_keys = ON", error) &&
+                  pd_catalog_exec(c, "PRAGMA cache_size = -65536", error) &&
+                  pd_catalog_exec(c, "PRAGMA temp_store = MEMORY", error);
+    if (ok && mode == PD_CATALOG_READ_WRITE)
+        ok = pd_catalog_exec(c, "PRAGMA journal_mode = WAL", error) &&
+             pd_catalog_exec(c, "PRAGMA synchronous = FULL", error);
+    ok = ok && pd_catalog_migrate(c, schema, error);
+    if (ok && mode == PD_CATALOG_READ_WRITE)
+        ok = pd_catalog_exec(c, "CREATE TEMP TABLE fts_pending (id INTEGER PRIMARY KEY)", error);
+    if (!ok) {
+        g_prefix_error(error, "%s: ", path);
+        pd_catalog_close(c);
+        return NULL;
+    }
+    pd_catalog_photo_sql(c);
+    return c;
+}
+
+PdCatalog *
+pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
+{
+    return open_at(path, mode, pd_catalog_newest_schema(), error);
+}
+
+PdCatalog *
+pd_catalog_open_schema(const char *path, int schema, GError **error)
+{
+    g_return_val_if_fail(schema >= 0 && schema <= pd_catalog_newest_schema(), NULL);
+    return open_at(path, PD_CATALOG_READ_WRITE, schema, error);
+}
+
+void
+pd_catalog_close(PdCatalog *c)
+{
+    if (c == NULL)
+        return;
+    g_hash_table_unref(c->statements);
+    sqlite3_close_v2(c->db);
+    g_free(c->insert_sql);
+    g_free(c->update_sql);
+    g_free(c->select_sql);
+    g_free(c);
+}
+
+void
+pd_catalog_set_busy_timeout(PdCatalog *c, int milliseconds)
+{
+    c->busy_ms = milliseconds;
+    sqlite3_busy_timeout(c->db, milliseconds);
+}
+
+int
+pd_catalog_schema_version(PdCatalog *c)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Transactions.
+ *
+ * The outer one is BEGIN IMMEDIATE: the write lock is taken before the first read, so
+ * that what a change reads is what it writes over. (A deferred transaction that reads
+ * and then writes must upgrade its read lock; in WAL mode that fails at once with
+ * SQLITE_BUSY when another connection wrote meanwhile, without waiting: the busy
+ * handler cannot help, since the snapshot it read is already stale.) BEGIN IMMEDIATE
+ * waits for the lock through the busy handler; should it still answer busy (a
+ * checkpoint or recovery in another process), it is tried again until the busy timeout
+ * has passed, so a writer that is merely busy is waited for, never reported.
+ *
+ * Inside a transaction, begin opens a savepoint, so that a helper that writes several
+ * rows lands whole or not at all within its caller's transaction. */
+gboolean
+pd_catalog_begin(PdCatalog *c, GError **error)
+{
+    if (c->depth > 0) {
+        g_autofree char *sql = g_strdup_printf("SAVEPOINT pd_%d", c->depth);
+        if (!pd_catalog_exec(c, sql, error))
+            return FALSE;
+        c->depth++;
+        return TRUE;
+    }
+    gint64 deadline = g_get_monotonic_time() + (gint64)c->busy_ms * 1000;
+    for (int attempt = 0;; attempt++) {
+        g_autoptr(GError) busy = NULL;
+        if (pd_catalog_exec(c, "BEGIN IMMEDIATE", &busy)) {
+            c->depth = 1;
+            return TRUE;
+        }
+        if (!g_error_matches(busy, PD_CATALOG_ERROR, PD_CATALOG_ERROR_BUSY) ||
+            g_get_monotonic_time() >= deadline) {
+            g_propagate_error(error, g_steal_pointer(&busy));
+            return FALSE;
+        }
+        g_usleep((gulong)MIN(1000 << MIN(attempt, 5), 20000));
+    }
+}
+
+gboolean
+pd_catalog_commit(PdCatalog *c, GError **error)
+{
+    g_return_val_if_fail(c->depth > 0, FALSE);
+    if (c->depth > 1) {
+        g_autofree char *sql = g_strdup_printf("RELEASE pd_%d", c->depth - 1);
+        if (!pd_catalog_exec(c, sql, error))
+            return FALSE;
+        c->depth--;
+        return TRUE;
+    }
+    if (!pd_catalog_index_pending(c, error) || !pd_catalog_exec(c, "COMMIT", error))
+        return FALSE; /* still open: the caller rolls back */
+    c->depth = 0;
+    return TRUE;
+}
+
+void
+pd_catalog_rollback(PdCatalog *c)
+{
+    if (c->depth > 1) {
+        g_autofree char *sql =
+            g_strdup_printf("ROLLBACK TO pd_%d; RELEASE pd_%d", c->depth - 1, c->depth - 1);
+        pd_catalog_exec(c, sql, NULL);
+        c->depth--;
+        return;
+    }
+    if (!sqlite3_get_autocommit(c->db))
+        pd_catalog_exec(c, "ROLLBACK", NULL);
+    c->depth = 0;
+    c->pending = 0;
+}
+
+gboolean
+pd_catalog_finish(PdCatalog *c, gboolean ok, GError **error)
+{
+    if (ok && pd_catalog_commit(c, error))
+        return TRUE;
+    pd_catalog_rollback(c);
+    return FALSE;
+}
+
+gboolean
+pd_catalog_in_transaction(PdCatalog *c)
+{
+    return c->depth > 0;
+}

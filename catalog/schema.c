@@ -1,0 +1,309 @@
+/* schema.c: the catalog's schema as numbered migrations, one transaction each, tracked
+ * in PRAGMA user_version: a catalog made by any earlier photodesk is brought up to date
+ * when it is opened (tests/catalog/test-migrate.c opens one of each). */
+#include "catalog/catalog-private.h"
+
+/* ---------------------------------------------------------------- schema */
+
+static const char *const migrations[] = {
+    /* 1: photos, their keywords, originals, renditions, versions, full-text index */
+    "CREATE TABLE photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL, image_sha256 TEXT,"
+    "  format TEXT NOT NULL, ext TEXT NOT NULL, bytes INTEGER NOT NULL,"
+    "  width INTEGER, height INTEGER, orientation INTEGER,"
+    "  caption TEXT, headline TEXT, byline TEXT, credit TEXT, source TEXT, copyright TEXT,"
+    "  date_created TEXT, date_created_utc TEXT, date_created_local TEXT,"
+    "  city TEXT, province TEXT, country TEXT, keywords TEXT,"
+    "  special_instructions TEXT, transmission_reference TEXT, object_name TEXT, writer TEXT,"
+    "  make TEXT, model TEXT, gps_lat REAL, gps_lon REAL,"
+    "  caption_body TEXT, photographer TEXT, agency TEXT, distributor TEXT, credit_line TEXT,"
+    "  pool INTEGER NOT NULL DEFAULT 0, handout INTEGER NOT NULL DEFAULT 0,"
+    "  file_photo INTEGER NOT NULL DEFAULT 0,"
+    "  restrictions TEXT, editorial_only INTEGER NOT NULL DEFAULT 0,"
+    "  kill INTEGER NOT NULL DEFAULT 0, embargo_until TEXT,"
+    "  slug TEXT, top_pick INTEGER NOT NULL DEFAULT 0,"
+    "  checks TEXT, warnings TEXT, damaged INTEGER NOT NULL DEFAULT 0,"
+    "  dhash INTEGER,"
+    "  version INTEGER NOT NULL DEFAULT 1,"
+    "  ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX photos_sha256 ON photos(sha256);"
+    "CREATE INDEX photos_image ON photos(image_sha256) WHERE image_sha256 IS NOT NULL;"
+    "CREATE INDEX photos_transmission ON photos(source, transmission_reference)"
+    "  WHERE transmission_reference IS NOT NULL;"
+    "CREATE INDEX photos_local_date ON photos(date_created_local);"
+    "CREATE INDEX photos_ingested ON photos(ingested_at);"
+    "CREATE TABLE photo_keywords ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL, keyword TEXT NOT NULL,"
+    "  PRIMARY KEY (photo_id, position)) WITHOUT ROWID;"
+    "CREATE INDEX photo_keywords_keyword ON photo_keywords(keyword);"
+    "CREATE TABLE originals ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  ext TEXT NOT NULL, bytes INTEGER NOT NULL, received_at TEXT NOT NULL, file TEXT"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX originals_photo ON originals(photo_id);"
+    "CREATE TABLE renditions ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (photo_id, name)) WITHOUT ROWID;"
+    "CREATE TABLE versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  version INTEGER NOT NULL, at TEXT NOT NULL,"
+    "  by_user TEXT, by_ingest TEXT, original_sha256 TEXT,"
+    "  UNIQUE (photo_id, version));"
+    "CREATE TABLE version_changes ("
+    "  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL, old_value TEXT, new_value TEXT,"
+    "  UNIQUE (version_id, field));"
+    /* The index reads its text from photos (external content); the triggers keep it in
+     * step in the same transaction as every change to a photo. */
+    "CREATE VIRTUAL TABLE photos_fts USING fts5("
+    "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
+    "  content='photos', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords)"
+    "  VALUES (new.id, new.caption, new.headline, new.object_name, new.byline, new.credit,"
+    "    new.source, new.city, new.country, new.keywords);"
+    "END;"
+    "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords)"
+    "  VALUES ('delete', old.id, old.caption, old.headline, old.object_name, old.byline,"
+    "    old.credit, old.source, old.city, old.country, old.keywords);"
+    "END;"
+    "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
+    "  credit, source, city, country, keywords ON photos BEGIN"
+    "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+    "    credit, source, city, country, keywords)"
+    "  VALUES ('delete', old.id, old.caption, old.headline, old.object_name, old.byline,"
+    "    old.credit, old.source, old.city, old.country, old.keywords);"
+    "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+    "    city, country, keywords)"
+    "  VALUES (new.id, new.caption, new.headline, new.object_name, new.byline, new.credit,"
+    "    new.source, new.city, new.country, new.keywords);"
+    "END;",
+
+    /* 2: the index ordered by date created (the date key, catalog-private.h), with the
+     * parsed credit, the photodesk tokenizer (folds Ł, Ø, ß...) and a prefix index for
+     * search as you type; it keeps the columns a word is in, not its positions (a third
+     * of the size: query.c checks phrases), and merges its segments 8 at a time rather
+     * than 4 (less merging while the wire pours in). Indexes the date key replaces go. */
+    "DROP TRIGGER photos_fts_insert;"
+    "DROP TRIGGER photos_fts_delete;"
+    "DROP TRIGGER photos_fts_update;"
+    "DROP TABLE photos_fts;"
+    "DROP INDEX photos_local_date;" /* the date key does their work */
+    "DROP INDEX photos_ingested;"
+    "DROP INDEX photo_keywords_keyword;" /* keywords are found through the index */
+    "ALTER TABLE photos ADD COLUMN date_key INTEGER;"
+    "UPDATE photos SET date_key = -id;"
+    "CREATE UNIQUE INDEX photos_date_key ON photos(date_key);",
+
+    /* 3: the editors who log in to the web UI, and their sessions (tokens and CSRF
+     * tokens stored hashed: a copy of the catalog opens no session) */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('editor', 'admin')),"
+    "  password_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);"
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE INDEX sessions_expiry ON sessions(expires_at);",
+
+    /* 4: articles, and the photos placed in them with their own caption and credit line
+     * for that use (articles.c) */
+    "CREATE TABLE articles ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  headline TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),"
+    "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX articles_updated ON articles(updated_at);"
+    "CREATE TABLE placements ("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id),"
+    "  position INTEGER NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('lead', 'inline', 'gallery')),"
+    "  caption TEXT NOT NULL, credit_line TEXT NOT NULL,"
+    "  placed_by TEXT NOT NULL, placed_at TEXT NOT NULL,"
+    "  seen_version INTEGER NOT NULL,"
+    "  PRIMARY KEY (article_id, photo_id)) WITHOUT ROWID;"
+    "CREATE INDEX placements_photo ON placements(photo_id);",
+
+    /* 5: pictures and people's edits in a shared catalog.
+     * - Every rendition set a photo has had, by the original it was made from, so that a
+     *   re-send that changes the picture keeps the old one for its history; the photo's
+     *   `picture` names the set it shows, each version the one it showed.
+     * - A change from the wire records the editor whose correction it overwrote, and the
+     *   version who acknowledged that.
+     * - Placements and articles count their own versions (optimistic concurrency), and a
+     *   placement records the picture it was placed (or last acknowledged) with. */
+    "CREATE TABLE renditions_5 ("
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    "  width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  PRIMARY KEY (photo_id, sha256, name)) WITHOUT ROWID;"
+    "INSERT INTO renditions_5 (photo_id, name, sha256, width, height, bytes)"
+    "  SELECT photo_id, name, sha256, width, height, bytes FROM renditions;"
+    "DROP TABLE renditions;"
+    "ALTER TABLE renditions_5 RENAME TO renditions;"
+    "CREATE INDEX renditions_sha256 ON renditions(sha256);"
+    "ALTER TABLE photos ADD COLUMN picture TEXT;"
+    "UPDATE photos SET picture = (SELECT min(r.sha256) FROM renditions r"
+    "  WHERE r.photo_id = photos.id AND r.name = 'thumb');"
+    "ALTER TABLE versions ADD COLUMN picture TEXT;"
+    "ALTER TABLE versions ADD COLUMN picture_changed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE versions ADD COLUMN seen_by TEXT;"
+    "ALTER TABLE versions ADD COLUMN seen_at TEXT;"
+    "UPDATE versions SET picture = (SELECT picture FROM photos WHERE id = versions.photo_id);"
+    "ALTER TABLE version_changes ADD COLUMN editor TEXT;"
+    "ALTER TABLE placements ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE placements ADD COLUMN picture TEXT;"
+    "UPDATE placements SET picture = (SELECT picture FROM photos WHERE id = placements.photo_id);"
+    "ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+
+    /* 6: the mandatory credit, read from the caption, as columns of its own (it was only
+     * in the restrictions' JSON, which had to be parsed back to know it) */
+    "ALTER TABLE photos ADD COLUMN mandatory_credit INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE photos ADD COLUMN mandatory_credit_text TEXT;"
+    "UPDATE photos SET"
+    "  mandatory_credit = coalesce(json_extract(restrictions, '$.mandatory_credit'), 0),"
+    "  mandatory_credit_text = json_extract(restrictions, '$.mandatory_credit_text')"
+    "  WHERE json_valid(restrictions);",
+};
+
+/* What a migration does after its SQL, in C; then the rest of its SQL. */
+static gboolean assign_date_keys(PdCatalog *c, GError **error);
+
+static const struct {
+    gboolean (*step)(PdCatalog *c, GError **error);
+    const char *sql;
+} migration_ends[G_N_ELEMENTS(migrations)] = {
+    [1] =
+        {assign_date_keys,
+         "CREATE VIRTUAL TABLE photos_fts USING fts5("
+         "  caption, headline, object_name, byline, credit, source, city, country, keywords,"
+         "  credit_line,"
+         "  content='photos', content_rowid='date_key', prefix='3', detail=column, columnsize=0,"
+         "  tokenize='photodesk');"
+         "INSERT INTO photos_fts(photos_fts) VALUES ('rebuild');"
+         "INSERT INTO photos_fts(photos_fts, rank) VALUES ('automerge', 8);"
+         /* New photos are indexed by the catalog in one statement per transaction (see
+          * pd_catalog_index_pending()); changes and deletions by these triggers. */
+         "CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN"
+         "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+         "    credit, source, city, country, keywords, credit_line)"
+         "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+         "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+         "    old.credit_line);"
+         "END;"
+         "CREATE TRIGGER photos_fts_update AFTER UPDATE OF caption, headline, object_name, byline,"
+         "  credit, source, city, country, keywords, credit_line, date_key ON photos BEGIN"
+         "  INSERT INTO photos_fts(photos_fts, rowid, caption, headline, object_name, byline,"
+         "    credit, source, city, country, keywords, credit_line)"
+         "  VALUES ('delete', old.date_key, old.caption, old.headline, old.object_name,"
+         "    old.byline, old.credit, old.source, old.city, old.country, old.keywords,"
+         "    old.credit_line);"
+         "  INSERT INTO photos_fts(rowid, caption, headline, object_name, byline, credit, source,"
+         "    city, country, keywords, credit_line)"
+         "  VALUES (new.date_key, new.caption, new.headline, new.object_name, new.byline,"
+         "    new.credit, new.source, new.city, new.country, new.keywords, new.credit_line);"
+         "END;"},
+};
+
+/* Migration 2: the date key of every dated photo, in the order they arrived. */
+static gboolean
+assign_date_keys(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *list = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT id, date_created FROM photos WHERE date_created IS NOT NULL "
+                           "ORDER BY id",
+                           -1, &list, NULL) != SQLITE_OK)
+        return pd_catalog_fail(c, error, "listing photos");
+    sqlite3_stmt *set =
+        pd_catalog_statement(c, "UPDATE photos SET date_key = ?2 WHERE id = ?1", error);
+    gboolean ok = set != NULL;
+    int rc;
+    while (ok && (rc = sqlite3_step(list)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(list, 0), key;
+        ok = pd_catalog_next_date_key(c, (const char *)sqlite3_column_text(list, 1), id, &key,
+                                      error);
+        if (ok) {
+            sqlite3_bind_int64(set, 1, id);
+            sqlite3_bind_int64(set, 2, key);
+            ok =
+                sqlite3_step(set) == SQLITE_DONE || pd_catalog_fail(c, error, "setting a date key");
+            sqlite3_reset(set);
+        }
+    }
+    if (ok && rc != SQLITE_DONE)
+        ok = pd_catalog_fail(c, error, "listing photos");
+    sqlite3_finalize(list);
+    return ok;
+}
+
+int
+pd_catalog_newest_schema(void)
+{
+    return (int)G_N_ELEMENTS(migrations);
+}
+
+/* Brings the schema up to version @want (every migration there is: the newest). */
+gboolean
+pd_catalog_migrate(PdCatalog *c, int want, GError **error)
+{
+    int have = pd_catalog_schema_version(c);
+    if (have > want) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "catalog: schema version %d is newer than this photodesk knows (%d); "
+                    "use a newer photodesk",
+                    have, want);
+        return FALSE;
+    }
+    if (have < want && c->mode == PD_CATALOG_READ_ONLY) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "catalog: schema version %d needs upgrading to %d; run photodesk ingest or "
+                    "fsck on it first",
+                    have, want);
+        return FALSE;
+    }
+    while (have < want) {
+        /* One transaction each: a failed migration leaves the previous version intact.
+         * The version is read again under the write lock: two photodesks opening a new
+         * catalog at once (a server and an ingest) must not both run a migration. */
+        if (!pd_catalog_exec(c, "BEGIN IMMEDIATE", error))
+            return FALSE;
+        int v = pd_catalog_schema_version(c);
+        if (v >= want) {
+            pd_catalog_exec(c, "COMMIT", NULL);
+            break;
+        }
+        g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+        gboolean ok = pd_catalog_exec(c, migrations[v], error);
+        if (ok && migration_ends[v].step != NULL)
+            ok = migration_ends[v].step(c, error) &&
+                 pd_catalog_exec(c, migration_ends[v].sql, error);
+        if (!ok || !pd_catalog_exec(c, bump, error)) {
+            pd_catalog_exec(c, "ROLLBACK", NULL);
+            g_prefix_error(error, "migration %d: ", v + 1);
+            return FALSE;
+        }
+        if (!pd_catalog_exec(c, "COMMIT", error))
+            return FALSE;
+        have = v + 1;
+    }
+    return TRUE;
+}
