@@ -1,6 +1,7 @@
 /* sources.h: the raw metadata found in one photo, before reconciliation (private to
- * ingest/). read.c fills it from the file's containers; reconcile.c turns it into a
- * PdPhotoMeta. */
+ * ingest/). read.c opens the file and hands it to its container's walker (jpeg.c, png.c,
+ * webp.c, tiff.c, heif.c), which fills PdSources through sources.c; reconcile.c turns
+ * it into a PdPhotoMeta. */
 #pragma once
 
 #include "ingest/exif.h"
@@ -63,5 +64,61 @@ void pd_reconcile(const PdSources *src, PdPhotoMeta *meta);
 
 /* Adds a warning to @meta; @damage also marks it damaged. */
 void pd_meta_warn(PdPhotoMeta *meta, gboolean damage, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* ---------------------------------------------------------------- the walkers */
+
+/* The bytes of a photo: all of them in memory, or, for a JPEG file, its head (every
+ * segment up to the scan) with the file still open, to look for the end marker. */
+typedef struct {
+    const guint8 *d;
+    gsize n;    /* bytes at d */
+    gsize size; /* bytes in the photo */
+    int fd;     /* -1 when d holds all of it */
+} PdInput;
+
+/* The signature of an XMP packet in a JPEG APP1 segment (and in ImageMagick's raw
+ * profiles), its NUL included by sizeof. */
+#define PD_XMP_SIG "http://ns.adobe.com/xap/1.0/"
+
+static inline guint32
+pd_be32(const guint8 *p)
+{
+    return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
+static inline guint16
+pd_be16(const guint8 *p)
+{
+    return (guint16)((p[0] << 8) | p[1]);
+}
+
+static inline guint32
+pd_le32(const guint8 *p)
+{
+    return ((guint32)p[3] << 24) | ((guint32)p[2] << 16) | ((guint32)p[1] << 8) | p[0];
+}
+
+/* pread() until @len bytes are in or the file ends; the number read, or -1. */
+gssize pd_read_at(int fd, guint8 *buf, gsize len, gsize offset);
+
+/* The container itself is broken (truncated, a length past the end): nothing after the
+ * break can be trusted, and the file is not handed to libvips. */
+void pd_sources_broken(PdSources *src, PdPhotoMeta *meta, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+/* Each block a walker finds; problems become warnings in @meta. */
+void pd_sources_read_irb(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len,
+                         PdIimPlace place);
+void pd_sources_read_exif(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
+void pd_sources_read_xmp(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
+
+void pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in);
+void pd_walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
+void pd_walk_webp(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
+void pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
+
+/* HEIF and AVIF: the blocks libvips read from the file with its header. */
+struct _VipsImage;
+void pd_read_heif_blobs(PdSources *src, PdPhotoMeta *meta, struct _VipsImage *image);
 
 G_END_DECLS
