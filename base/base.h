@@ -24,6 +24,7 @@ typedef enum {
     PD_FIELD_XMP_SEQ = 1 << 4,   /* XMP: an ordered list (rdf:Seq) */
     PD_FIELD_XMP_BAG = 1 << 5,   /* XMP: an unordered list (rdf:Bag) */
     PD_FIELD_MULTILINE = 1 << 6, /* text of several lines (IIM allows line ends in it) */
+    PD_FIELD_SUMMARY = 1 << 7,   /* travels with the photo's summary (a placement, a package) */
 } PdFieldFlags;
 
 /* The table, in the order photodesk shows the fields. Each row is
@@ -34,20 +35,26 @@ typedef enum {
  * with your own macros to make a struct's members, a switch, a table... */
 #define PD_PHOTO_FIELDS(F, LIST)                                                                   \
     F(caption, "Caption", 120, 2000, "dc:description", NULL, 0x010E,                               \
-      PD_FIELD_EDITABLE | PD_FIELD_MULTILINE | PD_FIELD_XMP_ALT)                                   \
-    F(headline, "Headline", 105, 256, "photoshop:Headline", NULL, 0, PD_FIELD_EDITABLE)            \
+      PD_FIELD_EDITABLE | PD_FIELD_MULTILINE | PD_FIELD_XMP_ALT | PD_FIELD_SUMMARY)                \
+    F(headline, "Headline", 105, 256, "photoshop:Headline", NULL, 0,                               \
+      PD_FIELD_EDITABLE | PD_FIELD_SUMMARY)                                                        \
     F(byline, "By-line", 80, 32, "dc:creator", NULL, 0x013B,                                       \
-      PD_FIELD_EDITABLE | PD_FIELD_JOINED | PD_FIELD_XMP_SEQ)                                      \
-    F(credit, "Credit", 110, 32, "photoshop:Credit", NULL, 0, PD_FIELD_EDITABLE)                   \
-    F(source, "Source", 115, 32, "photoshop:Source", NULL, 0, PD_FIELD_EDITABLE)                   \
-    F(copyright, "Copyright", 116, 128, "dc:rights", NULL, 0x8298, PD_FIELD_XMP_ALT)               \
-    F(date_created, "Date created", 55, 8, "photoshop:DateCreated", NULL, 0x9003, 0)               \
+      PD_FIELD_EDITABLE | PD_FIELD_JOINED | PD_FIELD_XMP_SEQ | PD_FIELD_SUMMARY)                   \
+    F(credit, "Credit", 110, 32, "photoshop:Credit", NULL, 0,                                      \
+      PD_FIELD_EDITABLE | PD_FIELD_SUMMARY)                                                        \
+    F(source, "Source", 115, 32, "photoshop:Source", NULL, 0,                                      \
+      PD_FIELD_EDITABLE | PD_FIELD_SUMMARY)                                                        \
+    F(copyright, "Copyright", 116, 128, "dc:rights", NULL, 0x8298,                                 \
+      PD_FIELD_XMP_ALT | PD_FIELD_SUMMARY)                                                         \
+    F(date_created, "Date created", 55, 8, "photoshop:DateCreated", NULL, 0x9003,                  \
+      PD_FIELD_SUMMARY)                                                                            \
     F(city, "City", 90, 32, "photoshop:City", "Iptc4xmpExt:LocationShown/Iptc4xmpExt:City", 0,     \
-      PD_FIELD_EDITABLE)                                                                           \
+      PD_FIELD_EDITABLE | PD_FIELD_SUMMARY)                                                        \
     F(province, "Province/State", 95, 32, "photoshop:State",                                       \
       "Iptc4xmpExt:LocationShown/Iptc4xmpExt:ProvinceState", 0, 0)                                 \
     F(country, "Country", 101, 64, "photoshop:Country",                                            \
-      "Iptc4xmpExt:LocationShown/Iptc4xmpExt:CountryName", 0, PD_FIELD_EDITABLE)                   \
+      "Iptc4xmpExt:LocationShown/Iptc4xmpExt:CountryName", 0,                                      \
+      PD_FIELD_EDITABLE | PD_FIELD_SUMMARY)                                                        \
     LIST(keywords, "Keywords", 25, 64, "dc:subject", NULL, 0,                                      \
          PD_FIELD_EDITABLE | PD_FIELD_LIST | PD_FIELD_XMP_BAG)                                     \
     F(special_instructions, "Special instructions", 40, 256, "photoshop:Instructions", NULL, 0,    \
@@ -192,6 +199,10 @@ void pd_json_open(GString *out, const char *key, char bracket);
 
 /* Every field of @text as members of the open object, in the table's order. */
 void pd_json_photo_text(GString *out, const PdPhotoText *text);
+
+/* The same for the fields whose flags include all of @having (PD_FIELD_SUMMARY: what a
+ * placement or a package carries of the photo). */
+void pd_json_photo_text_having(GString *out, const PdPhotoText *text, PdFieldFlags having);
 /* The table as the web UI receives it: [{"name", "label", "iim", "limit", "xmp",
  * "editable", "list", "multiline"}, ...]. Newly allocated. */
 char *pd_photo_fields_json(void);

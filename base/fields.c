@@ -90,7 +90,15 @@ pd_photo_text_copy(PdPhotoText *dest, const PdPhotoText *src)
 void
 pd_json_photo_text(GString *out, const PdPhotoText *text)
 {
+    pd_json_photo_text_having(out, text, 0);
+}
+
+void
+pd_json_photo_text_having(GString *out, const PdPhotoText *text, PdFieldFlags having)
+{
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+        if ((fields[i].flags & having) != having)
+            continue;
         if (fields[i].flags & PD_FIELD_LIST)
             pd_json_strings(out, fields[i].name, *list_of((PdPhotoText *)text, &fields[i]));
         else

@@ -258,28 +258,18 @@ pd_text_iim_date_time(const char *date, const char *time)
         int pos[8];
         int k = 7;
         gboolean ok = TRUE;
-        /* day: 2 digits at the very end */
-        for (int j = 0; j < 2 && ok; j++, i--, k--) {
-            if (i < 0 || !g_ascii_isdigit(s[i]))
-                ok = FALSE;
-            else
-                pos[k] = (int)i;
-        }
-        while (ok && i >= 0 && !g_ascii_isdigit(s[i]))
-            i--;
-        for (int j = 0; j < 2 && ok; j++, i--, k--) {
-            if (i < 0 || !g_ascii_isdigit(s[i]))
-                ok = FALSE;
-            else
-                pos[k] = (int)i;
-        }
-        while (ok && i >= 0 && !g_ascii_isdigit(s[i]))
-            i--;
-        for (int j = 0; j < 4 && ok; j++, i--, k--) {
-            if (i < 0 || !g_ascii_isdigit(s[i]))
-                ok = FALSE;
-            else
-                pos[k] = (int)i;
+        /* day, month, year from the end, non-digits allowed between them */
+        static const int digits[3] = {2, 2, 4};
+        for (int part = 0; part < 3 && ok; part++) {
+            if (part > 0)
+                while (i >= 0 && !g_ascii_isdigit(s[i]))
+                    i--;
+            for (int j = 0; j < digits[part] && ok; j++, i--, k--) {
+                if (i < 0 || !g_ascii_isdigit(s[i]))
+                    ok = FALSE;
+                else
+                    pos[k] = (int)i;
+            }
         }
         if (ok) {
             char buf[11];

@@ -150,16 +150,9 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_key(o, "photo");
     g_string_append_printf(o, "{\"id\": %" G_GINT64_FORMAT, p->id);
     pd_json_string(o, "sha256", p->sha256);
-    pd_json_string(o, "caption", p->caption);
+    pd_json_photo_text_having(o, &p->text, PD_FIELD_SUMMARY);
     pd_json_string(o, "caption_body", p->caption_body);
-    pd_json_string(o, "headline", p->headline);
-    pd_json_string(o, "byline", p->byline);
-    pd_json_string(o, "credit", p->credit);
-    pd_json_string(o, "source", p->source);
     pd_json_string(o, "credit_line", p->credit_line);
-    pd_json_string(o, "date_created", p->date_created);
-    pd_json_string(o, "city", p->city);
-    pd_json_string(o, "country", p->country);
     pd_json_int(o, "width", p->width, p->width > 0);
     pd_json_int(o, "height", p->height, p->height > 0);
     pd_json_int(o, "version", p->version, TRUE);
@@ -395,15 +388,11 @@ manifest(const PdCatalogArticle *a, GPtrArray *packed)
         pd_json_string(o, "role", k->placement->role);
         g_string_append_printf(o, ", \"photo_id\": %" G_GINT64_FORMAT, p->id);
         pd_json_string(o, "sha256", p->sha256);
-        pd_json_string(o, "caption", k->placement->caption);
+        /* the photo's summary with this use's caption (borrowed: nothing is freed) */
+        PdPhotoText used = p->text;
+        used.caption = k->placement->caption;
+        pd_json_photo_text_having(o, &used, PD_FIELD_SUMMARY);
         pd_json_string(o, "credit_line", k->placement->credit_line);
-        pd_json_string(o, "byline", p->byline);
-        pd_json_string(o, "credit", p->credit);
-        pd_json_string(o, "source", p->source);
-        pd_json_string(o, "copyright", p->copyright);
-        pd_json_string(o, "date_created", p->date_created);
-        pd_json_string(o, "city", p->city);
-        pd_json_string(o, "country", p->country);
         Rules r;
         rules_read(p, &r);
         rules_json(o, &r);
