@@ -9,7 +9,7 @@
 // Prints TAP; exits 77 (skipped) when chromium or playwright-core is missing.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -412,6 +412,25 @@ await step('late answers are dropped: the last photo and the last search asked f
   expect((await page.locator('#grid .card').textContent()).includes('Zürich'), 'the last search\'s photo');
   await page.unroute(/\/api\/photos\?.*q=council/);
 });
+
+// PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.
+if (process.env.PHOTODESK_SCREENSHOTS) {
+  await step('screenshots of every page, desktop and phone', async () => {
+    const dir = process.env.PHOTODESK_SCREENSHOTS;
+    mkdirSync(dir, { recursive: true });
+    const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
+    const pages = { search: '#/search', photo: `#/photo/${id}`, articles: '#/articles', upload: '#/upload' };
+    for (const [size, viewport] of Object.entries({ desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } })) {
+      await page.setViewportSize(viewport);
+      for (const [name, hash] of Object.entries(pages)) {
+        await page.goto(`${url}${hash}`);
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: join(dir, `${name}-${size}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+}
 
 await step('log out', async () => {
   await page.click('#logout');
