@@ -263,6 +263,7 @@ typedef struct {
     int limit;  /* 1..1000; 0 means 50 */
     int offset; /* >= 0 */
     gboolean facets;
+    gint64 after_id; /* only photos that arrived after this one (a larger id); 0: any */
 } PdSearchRequest;
 
 /* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
@@ -319,6 +320,7 @@ typedef struct {
     char *role;          /* "editor" or "admin" */
     char *password_hash; /* as the password hasher made it (webui: Argon2id) */
     char *created_at, *password_changed_at;
+    gint64 seen_photo_id; /* the newest photo the editor has looked at */
 } PdCatalogUser;
 
 void pd_catalog_user_free(PdCatalogUser *user);
@@ -436,5 +438,63 @@ gboolean pd_catalog_update_placement(PdCatalog *catalog, gint64 article_id, gint
                                      GError **error);
 gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
                                      GError **error);
+
+/* ---------------------------------------------------------------- events */
+
+/* What changed, in commit order: the catalog's triggers record an event in the
+ * transaction of each change, so any process sees it exactly when it sees the change. */
+typedef enum {
+    PD_EVENT_PHOTO,   /* a new photo */
+    PD_EVENT_VERSION, /* a new version of a photo: a correction, a re-send, a kill */
+    PD_EVENT_ARTICLE, /* an article or one of its placements changed */
+} PdEventKind;
+
+typedef struct {
+    gint64 id; /* increasing, never reused */
+    char *at;  /* ISO 8601, UTC */
+    PdEventKind kind;
+    gint64 photo_id;   /* 0 when none */
+    gint64 article_id; /* 0 when none */
+    int version;       /* the photo's or the article's, 0 when none */
+    gboolean kill;     /* the photo is killed (photo and version events) */
+} PdCatalogEvent;
+
+void pd_catalog_event_free(PdCatalogEvent *event);
+const char *pd_event_kind_name(PdEventKind kind);
+
+/* The events after @after, oldest first, at most @limit. */
+GPtrArray *pd_catalog_events_after(PdCatalog *catalog, gint64 after, int limit, GError **error);
+
+/* The newest event's id and the oldest kept (0 and 0 when there is none). */
+gboolean pd_catalog_event_range(PdCatalog *catalog, gint64 *oldest, gint64 *newest, GError **error);
+
+/* ---------------------------------------------------------------- hot folders */
+
+/* A file a hot folder took, as it was when taken, and what became of it. */
+typedef struct {
+    char *path;      /* absolute */
+    gint64 size;     /* bytes */
+    gint64 mtime_ns; /* modification time, nanoseconds since the epoch */
+    char *outcome;   /* added, duplicate, updated, rejected */
+    gint64 photo_id; /* 0 when rejected */
+    char *reason;    /* why it was rejected, else NULL */
+    char *at;        /* when */
+} PdCatalogHotFile;
+
+void pd_catalog_hot_file_free(PdCatalogHotFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogHotFile, pd_catalog_hot_file_free)
+
+/* Records (or replaces) what became of @file->path. */
+gboolean pd_catalog_remember_file(PdCatalog *catalog, const PdCatalogHotFile *file, GError **error);
+
+/* What is remembered of @path: NULL, @error unset, when nothing is. */
+PdCatalogHotFile *pd_catalog_get_hot_file(PdCatalog *catalog, const char *path, GError **error);
+
+/* Moves user @user_id's "seen" point forward to @photo_id (never back). */
+gboolean pd_catalog_set_seen_photo(PdCatalog *catalog, gint64 user_id, gint64 photo_id,
+                                   GError **error);
+
+/* The largest photo id there is (0 when none). */
+gboolean pd_catalog_newest_photo_id(PdCatalog *catalog, gint64 *id, GError **error);
 
 G_END_DECLS

@@ -182,6 +182,60 @@ static const char *const migrations[] = {
     "  mandatory_credit = coalesce(json_extract(restrictions, '$.mandatory_credit'), 0),"
     "  mandatory_credit_text = json_extract(restrictions, '$.mandatory_credit_text')"
     "  WHERE json_valid(restrictions);",
+
+    /* 7: the live wire.
+     * - events: what changed, in commit order, for the live page and any process that
+     *   follows the catalog. Triggers write them in the transaction of the change, so an
+     *   event is seen exactly when its change is; AUTOINCREMENT never gives an id twice,
+     *   even after the oldest are pruned (the last 100,000 are kept).
+     * - hot_files: each file a hot folder took, with the size and modification time it
+     *   had and its outcome, written in the transaction of its photo: a restart never
+     *   takes it twice, and a file that changed is taken again.
+     * - users.seen_photo_id: the newest photo each editor has looked at ("new since I
+     *   last looked"); photo ids grow with arrival. */
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('photo', 'version', 'article')),"
+    "  photo_id INTEGER, article_id INTEGER, version INTEGER,"
+    "  kill INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TRIGGER events_photo AFTER INSERT ON photos BEGIN"
+    "  INSERT INTO events (at, kind, photo_id, version, kill)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'photo', new.id, new.version, new.kill);"
+    "END;"
+    "CREATE TRIGGER events_version AFTER UPDATE OF version ON photos"
+    "  WHEN new.version <> old.version BEGIN"
+    "  INSERT INTO events (at, kind, photo_id, version, kill)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'version', new.id, new.version, new.kill);"
+    "END;"
+    "CREATE TRIGGER events_article_insert AFTER INSERT ON articles BEGIN"
+    "  INSERT INTO events (at, kind, article_id, version)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'article', new.id, new.version);"
+    "END;"
+    "CREATE TRIGGER events_article_update AFTER UPDATE ON articles BEGIN"
+    "  INSERT INTO events (at, kind, article_id, version)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'article', new.id, new.version);"
+    "END;"
+    "CREATE TRIGGER events_placement_insert AFTER INSERT ON placements BEGIN"
+    "  INSERT INTO events (at, kind, article_id, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'article', new.article_id, new.photo_id);"
+    "END;"
+    "CREATE TRIGGER events_placement_update AFTER UPDATE ON placements BEGIN"
+    "  INSERT INTO events (at, kind, article_id, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'article', new.article_id, new.photo_id);"
+    "END;"
+    "CREATE TRIGGER events_placement_delete AFTER DELETE ON placements BEGIN"
+    "  INSERT INTO events (at, kind, article_id, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'article', old.article_id, old.photo_id);"
+    "END;"
+    "CREATE TRIGGER events_prune AFTER INSERT ON events WHEN new.id % 1000 = 0 BEGIN"
+    "  DELETE FROM events WHERE id <= new.id - 100000;"
+    "END;"
+    "CREATE TABLE hot_files ("
+    "  path TEXT PRIMARY KEY,"
+    "  size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+    "  outcome TEXT NOT NULL, photo_id INTEGER, reason TEXT, at TEXT NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE users ADD COLUMN seen_photo_id INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

@@ -29,14 +29,17 @@
 
 /* Parameters of every statement below: ?1 the FTS5 expression (or, browsing, the
  * excluded words' one, or NULL), ?2 and ?3 the date key range, ?4 a limit, ?5 an offset,
- * ?6 the PdQuery for pd_check(), ?7 whether to call it. */
+ * ?6 the PdQuery for pd_check(), ?7 whether to call it, ?8 the photo id the matches
+ * arrived after (0: any; the new photos are few, and found by the id's own index). */
 #define CHECK(t)                                                                                   \
     " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, " t     \
     ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t           \
     ".credit_line) ELSE 1 END"
 #define FTS_WHERE                                                                                  \
-    " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK("photos_fts")
-#define BROWSE_WHERE " WHERE p.date_key BETWEEN ?2 AND ?3" CHECK("p")
+    " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK(                     \
+        "photos_fts") " AND (?8 = 0 OR photos_fts.rowid IN (SELECT date_key FROM photos WHERE id " \
+                      "> ?8))"
+#define BROWSE_WHERE " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8" CHECK("p")
 #define BROWSE_EXCLUDE                                                                             \
     " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH "  \
     "?1))"
@@ -189,7 +192,7 @@ valid_date(const char *s)
 /* The statement for @sql with the request's parameters bound (see above). */
 static sqlite3_stmt *
 prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-        gboolean check, GError **error)
+        gboolean check, gint64 after_id, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
@@ -200,6 +203,7 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     sqlite3_bind_int64(st, 3, hi);
     sqlite3_bind_pointer(st, 6, q, PD_QUERY_POINTER, NULL);
     sqlite3_bind_int(st, 7, check);
+    sqlite3_bind_int64(st, 8, after_id);
     return st;
 }
 
@@ -212,9 +216,9 @@ failed(sqlite3 *db, GError **error)
 
 static gboolean
 run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-          gboolean check, int limit, GPtrArray **out, GError **error)
+          gboolean check, gint64 after_id, int limit, GPtrArray **out, GError **error)
 {
-    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, error);
+    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, after_id, error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int(st, 4, limit);
@@ -303,6 +307,11 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
                     "--to \"%s\" is not a date: give YYYY, YYYY-MM or YYYY-MM-DD", req->to);
         return NULL;
     }
+    if (req->after_id < 0) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
+                    "the photo id to search after must be 0 or more");
+        return NULL;
+    }
     if (req->limit < 0 || req->limit > 1000 || req->offset < 0) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
                     "the limit must be 1 to 1000 and the offset 0 or more");
@@ -358,7 +367,8 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
-    sqlite3_stmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, error);
+    sqlite3_stmt *st =
+        prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req->after_id, error);
     gboolean ok = st != NULL;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
         ok = page_by_date(c, st, req, limit, keys, error);
@@ -390,7 +400,8 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     g_array_unref(keys);
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
-    sqlite3_stmt *count = ok ? prepare(c, count_sql[words], match, lo, hi, q, check, error) : NULL;
+    sqlite3_stmt *count =
+        ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req->after_id, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
         sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
@@ -404,12 +415,12 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
             result->total = PD_SEARCH_EXACT_TOTAL;
     }
     if (ok && req->facets)
-        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, 20, &result->by_distributor,
-                       error) &&
-             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, 20,
+        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, req->after_id, 20,
+                       &result->by_distributor, error) &&
+             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, req->after_id, 20,
                        &result->by_photographer, error) &&
-             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, 1000, &result->by_day,
-                       error);
+             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, req->after_id, 1000,
+                       &result->by_day, error);
     if (!ok) {
         pd_search_result_free(result);
         return NULL;

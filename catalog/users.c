@@ -112,10 +112,11 @@ read_user(sqlite3_stmt *st)
     u->password_hash = pd_catalog_text(st, 3);
     u->created_at = pd_catalog_text(st, 4);
     u->password_changed_at = pd_catalog_text(st, 5);
+    u->seen_photo_id = sqlite3_column_int64(st, 6);
     return u;
 }
 
-#define USER_COLUMNS "id, name, role, password_hash, created_at, password_changed_at"
+#define USER_COLUMNS "id, name, role, password_hash, created_at, password_changed_at, seen_photo_id"
 
 PdCatalogUser *
 pd_catalog_get_user(PdCatalog *c, const char *name, GError **error)

@@ -63,12 +63,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 6);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 7);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 6);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 7);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     sqlite3 *db = NULL;
@@ -317,6 +317,98 @@ test_statement_cache(void)
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED);
 }
 
+/* Each change is an event, in commit order, with the photo or article it concerns; a
+ * rolled-back change leaves none. A hot folder's file is remembered as it was. */
+static void
+test_events_and_hot_files(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    gint64 oldest = -1, newest = -1;
+    g_assert_true(pd_catalog_event_range(c, &oldest, &newest, &error));
+    g_assert_cmpint(newest, ==, 0);
+
+    g_autoptr(PdCatalogPhoto) p = sample("aaaa", "Putin attends an Easter service.");
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/a.jpg", &error));
+    g_assert_no_error(error);
+    /* rolled back: no event */
+    g_autoptr(PdCatalogPhoto) q = sample("bbbb", "A photo that never was.");
+    g_assert_true(pd_catalog_begin(c, &error));
+    g_assert_true(pd_catalog_add_photo(c, q, NULL, NULL, &error));
+    pd_catalog_rollback(c);
+    /* a kill is a new version */
+    g_free(p->caption);
+    p->caption = g_strdup("KILL: this photo has been withdrawn.");
+    p->kill = TRUE;
+    gboolean changed = FALSE;
+    g_assert_true(pd_catalog_update_photo(c, p, NULL, "/wire/a-kill.jpg", &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    g_autoptr(PdCatalogArticle) a = pd_catalog_add_article(c, "easter", "Easter", "anna", &error);
+    g_assert_no_error(error);
+
+    g_autoptr(GPtrArray) events = pd_catalog_events_after(c, 0, 100, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(events->len, ==, 3);
+    const PdCatalogEvent *e0 = g_ptr_array_index(events, 0), *e1 = g_ptr_array_index(events, 1),
+                         *e2 = g_ptr_array_index(events, 2);
+    g_assert_cmpint(e0->kind, ==, PD_EVENT_PHOTO);
+    g_assert_cmpint(e0->photo_id, ==, p->id);
+    g_assert_false(e0->kill);
+    g_assert_cmpint(e1->kind, ==, PD_EVENT_VERSION);
+    g_assert_cmpint(e1->version, ==, 2);
+    g_assert_true(e1->kill);
+    g_assert_cmpint(e2->kind, ==, PD_EVENT_ARTICLE);
+    g_assert_cmpint(e2->article_id, ==, a->id);
+    g_assert_cmpint(e0->id, <, e1->id);
+    g_assert_cmpint(e1->id, <, e2->id);
+    g_assert_cmpstr(pd_event_kind_name(e1->kind), ==, "version");
+    g_autoptr(GPtrArray) later = pd_catalog_events_after(c, e1->id, 100, &error);
+    g_assert_cmpuint(later->len, ==, 1);
+    g_assert_true(pd_catalog_event_range(c, &oldest, &newest, &error));
+    g_assert_cmpint(oldest, ==, e0->id);
+    g_assert_cmpint(newest, ==, e2->id);
+
+    /* new since a point: only photos that arrived after it */
+    g_autoptr(PdCatalogPhoto) r = sample("cccc", "Worshippers light candles at Easter.");
+    g_assert_true(pd_catalog_add_photo(c, r, NULL, NULL, &error));
+    PdSearchRequest after = {.query = "easter", .after_id = p->id};
+    g_autoptr(PdSearchResult) found = pd_catalog_search(c, &after, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(found->total, ==, 1);
+    g_assert_cmpint(((PdSearchHit *)g_ptr_array_index(found->hits, 0))->id, ==, r->id);
+    PdSearchRequest browse = {.after_id = p->id};
+    g_autoptr(PdSearchResult) browsed = pd_catalog_search(c, &browse, &error);
+    g_assert_cmpint(browsed->total, ==, 1);
+    gint64 newest_photo = 0;
+    g_assert_true(pd_catalog_newest_photo_id(c, &newest_photo, &error));
+    g_assert_cmpint(newest_photo, ==, r->id);
+
+    /* a hot folder's file */
+    g_assert_null(pd_catalog_get_hot_file(c, "/wire/a.jpg", &error));
+    g_assert_no_error(error);
+    PdCatalogHotFile f = {.path = "/wire/a.jpg",
+                          .size = 1234,
+                          .mtime_ns = G_GINT64_CONSTANT(1765000000123456789),
+                          .outcome = "rejected",
+                          .reason = "JPEG: file is truncated"};
+    g_assert_true(pd_catalog_remember_file(c, &f, &error));
+    f.outcome = "added";
+    f.reason = NULL;
+    f.photo_id = p->id;
+    f.size = 5678;
+    g_assert_true(pd_catalog_remember_file(c, &f, &error));
+    g_autoptr(PdCatalogHotFile) got = pd_catalog_get_hot_file(c, "/wire/a.jpg", &error);
+    g_assert_nonnull(got);
+    g_assert_cmpint(got->size, ==, 5678);
+    g_assert_cmpint(got->mtime_ns, ==, G_GINT64_CONSTANT(1765000000123456789));
+    g_assert_cmpstr(got->outcome, ==, "added");
+    g_assert_null(got->reason);
+    g_assert_cmpint(got->photo_id, ==, p->id);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -328,5 +420,6 @@ main(int argc, char **argv)
     g_test_add_func("/catalog/renditions-and-rollback", test_renditions_and_rollback);
     g_test_add_func("/catalog/locked", test_locked);
     g_test_add_func("/catalog/users-and-sessions", test_users_and_sessions);
+    g_test_add_func("/catalog/events-and-hot-files", test_events_and_hot_files);
     return g_test_run();
 }

@@ -74,6 +74,12 @@ static const char articles_v4[] =
     " (1, 2, 2, 'inline', 'The council votes.', 'Marco Keller/Pool via AP', 'anna',"
     "  '2024-03-05T09:00:00.000Z', 1);";
 
+/* From schema 6 on, the mandatory credit was stored in columns of its own when the
+ * photo was written. */
+static const char credit_v6[] =
+    "UPDATE photos SET mandatory_credit = 1, mandatory_credit_text = 'Marco Keller/Pool'"
+    "  WHERE id = 2;";
+
 /* From schema 5 on, each photo and version names its picture, and so does a placement. */
 static const char pictures_v5[] =
     "UPDATE photos SET picture = sha256;"
@@ -165,6 +171,15 @@ check_migrated(const char *path, int from)
     g_assert_no_error(error);
     g_assert_true(changed);
     g_assert_cmpint(p->version, ==, 3);
+
+    /* from schema 7 on, the change is an event, whatever the catalog was before */
+    g_autoptr(GPtrArray) events = pd_catalog_events_after(c, 0, 100, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(events->len, >=, 1);
+    const PdCatalogEvent *last = g_ptr_array_index(events, events->len - 1);
+    g_assert_cmpint(last->kind, ==, PD_EVENT_VERSION);
+    g_assert_cmpint(last->photo_id, ==, 1);
+    g_assert_cmpint(last->version, ==, 3);
 }
 
 static void
@@ -190,6 +205,8 @@ test_from(gconstpointer data)
             fill(old, articles_v4);
         if (from >= 5)
             fill(old, pictures_v5);
+        if (from >= 6)
+            fill(old, credit_v6);
     }
     check_migrated(path, from);
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
