@@ -4,32 +4,9 @@
 #include "desk/desk.h"
 #include "ingest/ingest.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-/* SIGINT and SIGTERM: start no new file, commit what is done, say so. The signals are
- * blocked in every thread and taken by this one, which cancels the ingest. */
-typedef struct {
-    GCancellable *cancellable;
-    gint done; /* atomic: the ingest is over, stop listening */
-    sigset_t signals;
-} SignalWatch;
-
-static gpointer
-watch_signals(gpointer data)
-{
-    SignalWatch *w = data;
-    struct timespec tick = {0, 100 * 1000 * 1000};
-    while (!g_atomic_int_get(&w->done)) {
-        if (sigtimedwait(&w->signals, NULL, &tick) > 0)
-            g_cancellable_cancel(w->cancellable);
-    }
-    return NULL;
-}
 
 typedef struct {
     gboolean json;
@@ -148,20 +125,14 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
     options.cancellable = cancellable;
 
     /* blocked before the queue's threads start, so that they inherit it */
-    SignalWatch watch = {cancellable, 0};
-    sigemptyset(&watch.signals);
-    sigaddset(&watch.signals, SIGINT);
-    sigaddset(&watch.signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &watch.signals, NULL);
-    GThread *watcher = g_thread_new("photodesk-signals", watch_signals, &watch);
+    PdCliSignals *signals = pd_cli_signals_start(cancellable);
 
     PdIngestSummary s;
     g_autoptr(GError) error = NULL;
     g_autofree char *catalog = pd_desk_catalog_path(library);
     gboolean ok =
         pd_ingest_files(library, catalog, (const char *const *)argv + 1, &options, &s, &error);
-    g_atomic_int_set(&watch.done, 1);
-    g_thread_join(watcher);
+    pd_cli_signals_stop(signals);
     clear_bar(&reporter);
     if (!ok) {
         fprintf(stderr, "photodesk ingest: %s\n", error->message);

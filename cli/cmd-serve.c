@@ -23,6 +23,9 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
     int timeout = (int)o.timeout_seconds, upload_mb = (int)(o.max_upload >> 20);
     int session_hours = (int)(o.session_seconds / 3600);
     gboolean quiet = FALSE;
+    g_auto(GStrv) watch = NULL;
+    g_autofree char *watch_done = NULL, *watch_failed = NULL;
+    double settle = o.watch_settle;
     GOptionEntry entries[] = {
         {"listen", 0, 0, G_OPTION_ARG_STRING, &listen,
          "Address and port to listen on (default 127.0.0.1:8080; port 0: any free one)",
@@ -40,6 +43,15 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
         {"session-hours", 0, 0, G_OPTION_ARG_INT, &session_hours,
          "A login lasts this long (default 12)", "HOURS"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No access log", NULL},
+        {"watch", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &watch,
+         "A hot folder: ingest what arrives there (repeatable; see photodesk watch --help)", "DIR"},
+        {"watch-done", 0, 0, G_OPTION_ARG_FILENAME, &watch_done,
+         "Move each ingested file of the hot folders here (default: leave it, remembered)", "DIR"},
+        {"watch-failed", 0, 0, G_OPTION_ARG_FILENAME, &watch_failed,
+         "Move each rejected file here, with NAME.error.txt (default: leave it, remembered)",
+         "DIR"},
+        {"settle", 0, 0, G_OPTION_ARG_DOUBLE, &settle,
+         "A hot folder's file is taken once unchanged this long (default 2)", "SECONDS"},
         {NULL},
     };
     g_autoptr(GOptionContext) context =
@@ -51,7 +63,8 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
     if (!pd_cli_parse(context, "serve", &argc, &argv))
         return PD_EXIT_USAGE;
     if (argc != 1 || threads < 0 || threads > 256 || connections < 1 || per_ip < 1 || timeout < 1 ||
-        upload_mb < 1 || upload_mb > 1024 * 1024 || session_hours < 1) {
+        upload_mb < 1 || upload_mb > 1024 * 1024 || session_hours < 1 || settle < 0 ||
+        settle > 3600) {
         fprintf(stderr, "photodesk serve: no arguments, and the numbers must be positive "
                         "(run 'photodesk serve --help')\n");
         return PD_EXIT_USAGE;
@@ -75,6 +88,10 @@ pd_cmd_serve(int argc, char **argv, const PdGlobalOptions *global)
     o.ready = ready;
     o.user_data = library;
     o.access_log = quiet ? NULL : stdout;
+    o.watch = (const char *const *)watch;
+    o.watch_done = watch_done;
+    o.watch_failed = watch_failed;
+    o.watch_settle = settle;
     if (!pd_webui_serve(&o, &error)) {
         fprintf(stderr, "photodesk serve: %s\n", error->message);
         return PD_EXIT_REJECTED;

@@ -8,6 +8,7 @@
 
 #include "catalog/catalog.h"
 
+#include <gio/gio.h>
 #include <glib.h>
 
 typedef struct {
@@ -23,6 +24,7 @@ enum {
 int pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_credit(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_watch(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_show(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_fsck(int argc, char **argv, const PdGlobalOptions *global);
@@ -33,6 +35,13 @@ int pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global);
 
 /* The catalog of @library (made, with its folder, when there is none yet), read-write. */
 PdCatalog *pd_cli_open_catalog(const char *library, GError **error);
+
+/* SIGINT and SIGTERM cancel @cancellable, from a thread of their own: the signals are
+ * blocked in the calling thread first, so every thread started after inherits that.
+ * Call before starting other threads; stop once the work is over. */
+typedef struct PdCliSignals PdCliSignals;
+PdCliSignals *pd_cli_signals_start(GCancellable *cancellable);
+void pd_cli_signals_stop(PdCliSignals *signals);
 
 /* Parses @argc/@argv with @context, printing a usage error on failure. Returns FALSE
  * (after printing) when the arguments are wrong. */

@@ -16,6 +16,7 @@ typedef struct {
 
 static const Command commands[] = {
     {"ingest", pd_cmd_ingest, "take photos (files, folders) into the library"},
+    {"watch", pd_cmd_watch, "ingest what arrives in hot folders, as it arrives"},
     {"search", pd_cmd_search, "find photos by caption words, date, credit"},
     {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
     {"edit", pd_cmd_edit, "correct a photo's caption fields (a new version, by you)"},

@@ -10,6 +10,7 @@
 #include "base/base.h"
 #include "catalog/catalog.h"
 
+#include <gio/gio.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -135,5 +136,39 @@ char *pd_desk_safe_name(const char *slug);
 typedef void (*PdFsckReportFunc)(const char *line, gpointer user_data);
 int pd_desk_fsck(const char *library, gboolean repair, gint64 grace_seconds,
                  PdFsckReportFunc report, gpointer user_data, GError **error);
+
+/* ---------------------------------------------------------------- hot folders */
+
+typedef struct PdIngestQueue PdIngestQueue;
+typedef struct PdWatch PdWatch;
+
+typedef struct {
+    const char *done_dir;   /* move each ingested file here (NULL: leave it, remembered) */
+    const char *failed_dir; /* move each rejected file here, with NAME.error.txt (NULL:
+                               leave it, remembered) */
+    double settle_seconds;  /* unchanged this long before a file is taken (2) */
+    /* one line per file and per event worth knowing: time, file, outcome, photo,
+       seconds from complete to committed */
+    void (*log)(const char *line, gpointer user_data);
+    gpointer user_data;
+} PdWatchOptions;
+
+void pd_watch_options_init(PdWatchOptions *options);
+
+/* Whether a file called @name is one being uploaded (a dotfile, *.tmp, *.part...),
+ * never taken. */
+gboolean pd_watch_ignored_name(const char *name);
+
+/* Hot folders @folders (each watched with its subfolders) feeding @queue; @catalog is
+ * the queue's catalog, read for what was taken before. NULL with @error when a folder
+ * is not one. */
+PdWatch *pd_watch_new(PdIngestQueue *queue, const char *catalog, const char *const *folders,
+                      const PdWatchOptions *options, GError **error);
+
+/* Watches until @cancellable is cancelled; then lets go of the files not yet started,
+ * waits for those in hand, and returns. */
+gboolean pd_watch_run(PdWatch *watch, GCancellable *cancellable);
+void pd_watch_free(PdWatch *watch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdWatch, pd_watch_free)
 
 G_END_DECLS

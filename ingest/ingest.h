@@ -114,6 +114,8 @@ typedef struct {
     gboolean skipped;         /* rejected: its task was cancelled before it was started */
     gboolean catalog_failed;  /* rejected: the catalog could not be written (the error says
                                  why: a full disk, a catalog locked for too long) */
+    gint64 size, mtime_ns;    /* the file as it was read (mtime in ns since the epoch); -1
+                                 when it could not be */
 } PdIngestResult;
 
 /* One JSON object on one line: file, status, id, sha256, error, warning, picture_changed.
@@ -147,6 +149,9 @@ typedef struct {
     gboolean move;             /* remove each source file once its photo is committed */
     GCancellable *cancellable; /* once cancelled, its files not yet started are reported
                                   as skipped; may be NULL */
+    gboolean remember;         /* record each file in the catalog (its path, the size and
+                                  modification time it was read with, its outcome) in the
+                                  transaction of its photo: hot folders */
 } PdIngestTask;
 
 /* Starts the workers and the writer for the library at @library with its catalog at

@@ -45,6 +45,7 @@ typedef struct {
     GPtrArray *renditions; /* of PdCatalogRendition *, NULL when the existing ones stand */
     gboolean skipped;      /* not done: its task was cancelled */
     gboolean catalog_failed;
+    gint64 size, mtime_ns; /* as read; -1 when the file could not be */
 } Outcome;
 
 struct PdIngestQueue {
@@ -107,7 +108,7 @@ reject(Outcome *o, const char *format, ...)
 
 /* The whole file in memory: it is hashed, read, decoded and stored from one buffer. */
 static guint8 *
-read_whole(const char *path, gsize *len, char **why)
+read_whole(const char *path, gsize *len, gint64 *mtime_ns, char **why)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -132,6 +133,7 @@ read_whole(const char *path, gsize *len, char **why)
         return NULL;
     }
     gsize size = (gsize)st.st_size;
+    *mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     guint8 *buf = g_malloc(size);
     gsize got = 0;
     while (got < size) {
@@ -163,7 +165,10 @@ process(PdIngestQueue *q, PdCatalog *catalog, const char *path)
 
     char *why = NULL;
     gsize len = 0;
-    g_autofree guint8 *data = read_whole(path, &len, &why);
+    gint64 mtime_ns = -1;
+    g_autofree guint8 *data = read_whole(path, &len, &mtime_ns, &why);
+    o->size = data ? (gint64)len : -1;
+    o->mtime_ns = data ? mtime_ns : -1;
     if (data == NULL) {
         reject(o, "%s", why);
         g_free(why);
@@ -268,6 +273,7 @@ worker(gpointer data)
             o->status = PD_INGEST_REJECTED;
             o->error = g_strdup("not ingested: stopped before it was started");
             o->skipped = TRUE;
+            o->size = o->mtime_ns = -1;
         } else {
             o = process(q, catalog, job->path);
         }
@@ -293,8 +299,9 @@ report(Outcome *o)
                        g_strerror(errno));
     }
     if (task->report) {
-        PdIngestResult r = {o->path,    o->status,          o->id,      o->sha256,        o->error,
-                            o->warning, o->picture_changed, o->skipped, o->catalog_failed};
+        PdIngestResult r = {o->path,    o->status,          o->id,      o->sha256,         o->error,
+                            o->warning, o->picture_changed, o->skipped, o->catalog_failed, o->size,
+                            o->mtime_ns};
         task->report(&r, task->user_data);
     }
 }
@@ -394,6 +401,29 @@ decide(PdIngestQueue *q, Outcome *o, GError **error)
     return TRUE;
 }
 
+/* Whether @o's file is to be remembered in the catalog: its task asks for it, and it
+ * was read (a file that vanished, or a task stopped before it, is taken again). */
+static gboolean
+remembered(const Outcome *o)
+{
+    return o->task->remember && !o->skipped && o->size >= 0;
+}
+
+static gboolean
+remember(PdIngestQueue *q, const Outcome *o, GError **error)
+{
+    g_autofree char *absolute = g_canonicalize_filename(o->path, NULL);
+    PdCatalogHotFile f = {
+        .path = absolute,
+        .size = o->size,
+        .mtime_ns = o->mtime_ns,
+        .outcome = (char *)pd_ingest_status_name(o->status),
+        .photo_id = o->status == PD_INGEST_REJECTED ? 0 : o->id,
+        .reason = o->error,
+    };
+    return pd_catalog_remember_file(q->catalog, &f, error);
+}
+
 /* Commits the pending outcomes in one transaction, then reports them. When the catalog
  * cannot be written, each is reported rejected with the reason (nothing of the batch is
  * in the catalog); the next batch tries again. */
@@ -406,7 +436,7 @@ flush(PdIngestQueue *q)
     gboolean any = FALSE;
     for (guint i = 0; i < pending->len; i++) {
         Outcome *o = g_ptr_array_index(pending, i);
-        any |= o->status != PD_INGEST_REJECTED;
+        any |= o->status != PD_INGEST_REJECTED || remembered(o);
     }
     g_autoptr(GError) error = NULL;
     gboolean ok = TRUE;
@@ -416,6 +446,8 @@ flush(PdIngestQueue *q)
             Outcome *o = g_ptr_array_index(pending, i);
             if (o->status != PD_INGEST_REJECTED)
                 ok = decide(q, o, &error);
+            if (ok && remembered(o))
+                ok = remember(q, o, &error);
         }
         ok = ok && pd_catalog_commit(q->catalog, &error);
         if (!ok)

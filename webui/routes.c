@@ -11,6 +11,7 @@ static const PdRouteRow routes[] = {
     {"POST",   "/api/logout",                       pd_auth_logout,          PD_NEEDS_SESSION},
     {"GET",    "/api/me",                           pd_auth_me,              PD_NEEDS_SESSION},
     {"GET",    "/api/fields",                       pd_api_fields,           PD_NEEDS_SESSION},
+    {"GET",    "/api/events",                       pd_api_events,           PD_NEEDS_SESSION},
     {"GET",    "/api/photos",                       pd_api_search,           PD_NEEDS_SESSION},
     {"POST",   "/api/photos",                       pd_upload_finish,        PD_NEEDS_SESSION | PD_NEEDS_WORKER | PD_BODY_UPLOAD},
     {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},

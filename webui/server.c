@@ -29,6 +29,7 @@ pd_webui_options_init(PdServeOptions *o)
     o->max_body = 1024 * 1024;
     o->max_upload = (gsize)1024 * 1024 * 1024;
     o->session_seconds = 12 * 3600;
+    o->watch_settle = 2.0;
 }
 
 /* ---------------------------------------------------------------- the catalog */
@@ -480,6 +481,28 @@ room_for(guint connections)
     return connections;
 }
 
+/* ---------------------------------------------------------------- hot folders */
+
+static void
+log_watch(const char *line, gpointer data)
+{
+    Server *server = data;
+    /* with the access log, or on its own when there is none (--quiet) */
+    FILE *log = server->options.access_log ? server->options.access_log : stdout;
+    g_mutex_lock(&server->log_lock);
+    fprintf(log, "watch %s\n", line);
+    fflush(log);
+    g_mutex_unlock(&server->log_lock);
+}
+
+static gpointer
+run_watch(gpointer data)
+{
+    Server *server = data;
+    pd_watch_run(server->watch, server->watch_stop);
+    return NULL;
+}
+
 /* Frees what @server holds, whatever of it was set up (its threads stopped first). */
 static void
 server_clear(Server *server)
@@ -488,7 +511,10 @@ server_clear(Server *server)
         g_thread_pool_free(server->workers, TRUE, FALSE);
     if (server->logins)
         g_thread_pool_free(server->logins, TRUE, FALSE);
+    pd_watch_free(server->watch);
+    g_clear_object(&server->watch_stop);
     pd_ingest_queue_free(server->queue);
+    pd_event_hub_stop(server->events);
     pd_deadlines_stop(server->deadlines);
     pd_cache_free(server->cache);
     pd_store_close(server->store);
@@ -547,19 +573,37 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* one ingest queue for every upload (its threads inherit the blocked signals) */
+    /* one ingest queue for every upload and hot folder (its threads inherit the blocked
+     * signals), and the events that tell the pages what changed */
     PdIngestQueueOptions queue_options;
     pd_ingest_queue_options_init(&queue_options);
     server.queue =
         pd_ingest_queue_new(options->library, server.catalog_path, &queue_options, error);
+    if (server.queue)
+        server.events = pd_event_hub_start(server.catalog_path, error);
+    if (server.events && options->watch && options->watch[0]) {
+        PdWatchOptions wo;
+        pd_watch_options_init(&wo);
+        wo.done_dir = options->watch_done;
+        wo.failed_dir = options->watch_failed;
+        wo.settle_seconds = options->watch_settle;
+        wo.log = log_watch;
+        wo.user_data = &server;
+        server.watch = pd_watch_new(server.queue, server.catalog_path, options->watch, &wo, error);
+        if (server.watch == NULL) {
+            pd_event_hub_stop(server.events);
+            server.events = NULL;
+        }
+    }
 
     /* the server's state reaches every callback through its closure */
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
                          MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    gboolean ready = server.events && (server.watch || !(options->watch && options->watch[0]));
     struct MHD_Daemon *daemon =
-        server.queue == NULL
+        !ready
             ? NULL
             : MHD_start_daemon(
                   flags, 0, NULL, NULL, handle, &server, MHD_OPTION_LISTEN_SOCKET, listener,
@@ -572,7 +616,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
                   pd_deadline_notify, server.deadlines, MHD_OPTION_END);
     if (daemon == NULL) {
         close(listener);
-        if (server.queue)
+        if (ready)
             g_set_error(error, PD_WEBUI_ERROR, PD_WEBUI_ERROR_LISTEN,
                         "cannot serve on %s: the HTTP server did not start", options->listen);
         server_clear(&server);
@@ -587,13 +631,24 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
                         port ? port->port : 0);
     if (options->ready)
         options->ready(url, options->user_data);
+    if (server.watch) {
+        server.watch_stop = g_cancellable_new();
+        server.watch_thread = g_thread_new("photodesk-watch", run_watch, &server);
+    }
 
     int sig = 0;
     sigwait(&stop, &sig);
-    /* the work in hand finishes (its connections resumed) before the daemon stops */
+    /* the hot folders finish the files in hand; the work in hand finishes (its
+     * connections resumed) and the event streams end before the daemon stops */
+    if (server.watch_thread) {
+        g_cancellable_cancel(server.watch_stop);
+        g_thread_join(server.watch_thread);
+        server.watch_thread = NULL;
+    }
     g_thread_pool_free(server.workers, FALSE, TRUE);
     g_thread_pool_free(server.logins, FALSE, TRUE);
     server.workers = server.logins = NULL;
+    pd_event_hub_close_streams(server.events);
     MHD_stop_daemon(daemon);
     server_clear(&server);
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

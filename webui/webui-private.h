@@ -3,6 +3,7 @@
 
 #include "assets/assets.h"
 #include "catalog/catalog.h"
+#include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/http.h"
 #include "webui/request.h"
@@ -24,6 +25,7 @@ G_BEGIN_DECLS
 #define PD_LOGIN_THREADS 2
 
 typedef struct PdCache PdCache;         /* cache.c */
+typedef struct PdEventHub PdEventHub;   /* events.c */
 typedef struct PdDeadlines PdDeadlines; /* deadline.c */
 
 /* ---------------------------------------------------------------- routes (routes.c) */
@@ -74,6 +76,10 @@ struct Server {
     PdCache *cache;
     PdDeadlines *deadlines;
     GPtrArray *assets; /* the page's static files (server.c) */
+    PdEventHub *events;
+    PdWatch *watch; /* the hot folders (--watch), or NULL */
+    GThread *watch_thread;
+    GCancellable *watch_stop;
 };
 
 /* This thread's connection to the server's catalog (read-write), opened on first use. */
@@ -131,6 +137,16 @@ void pd_file_clear(PdFile *file);
  * history), else the current one. */
 gboolean pd_cache_file(PdCache *cache, PdCatalog *catalog, gint64 id, const char *name,
                        const char *want, PdFile *file, GError **error);
+
+/* ---------------------------------------------------------------- events (events.c) */
+
+/* Follows the catalog's events from its own thread, for every stream. */
+PdEventHub *pd_event_hub_start(const char *catalog_path, GError **error);
+/* Ends every stream (the daemon can stop once they are), then stops following. */
+void pd_event_hub_close_streams(PdEventHub *hub);
+void pd_event_hub_stop(PdEventHub *hub);
+/* GET /api/events: Server-Sent Events. */
+enum MHD_Result pd_api_events(Request *r, const PdRouteParams *p);
 
 /* ---------------------------------------------------------------- the API (api.c) */
 

@@ -36,8 +36,12 @@ typedef struct {
     /* called once, when the server listens, with its URL ("http://127.0.0.1:8080/") */
     void (*ready)(const char *url, gpointer user_data);
     gpointer user_data;
-    /* the access log: one line a request (NULL: none) */
+    /* the access log: one line a request (NULL: none); the hot folders' lines too */
     FILE *access_log;
+    /* hot folders (NULL-terminated; NULL: none), fed to the server's ingest queue */
+    const char *const *watch;
+    const char *watch_done, *watch_failed; /* as photodesk watch's --done, --failed */
+    double watch_settle;                   /* seconds; 2 */
 } PdServeOptions;
 
 void pd_webui_options_init(PdServeOptions *options);
