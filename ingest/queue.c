@@ -27,6 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The longest a finished photo waits for its batch: a steady stream (a hot folder's
+ * burst) is committed, and shown, at least this often. */
+#define PD_INGEST_MAX_WAIT_US (G_USEC_PER_SEC / 2)
+
 typedef struct {
     char *path; /* NULL: no more jobs, the worker ends */
     PdIngestTask *task;
@@ -472,6 +476,7 @@ writer(gpointer data)
 {
     PdIngestQueue *q = data;
     guint ended = 0;
+    gint64 oldest = 0; /* monotonic µs: when the first photo of the batch was ready */
     while (ended < q->workers->len) {
         /* Commit what there is as soon as nothing else is on its way; while more is,
          * gather a batch, but never hold a finished photo back for long behind a slow
@@ -487,9 +492,12 @@ writer(gpointer data)
             outcome_free(o);
             continue;
         }
+        if (q->pending->len == 0)
+            oldest = g_get_monotonic_time();
         g_ptr_array_add(q->pending, o);
         gboolean last = g_atomic_int_dec_and_test(&q->in_flight);
-        if (q->pending->len >= q->options.batch || last)
+        if (q->pending->len >= q->options.batch || last ||
+            g_get_monotonic_time() - oldest >= PD_INGEST_MAX_WAIT_US)
             flush(q);
     }
     flush(q);
