@@ -66,9 +66,12 @@ pd_api_search(Request *r, const PdRouteParams *p)
                                 "sort is date, arrived or relevance, not \"%s\"", sort);
     enum MHD_Result result;
     req.limit = 50;
+    int after = 0;
     if (!int_arg(r, "limit", 1, 1000, &req.limit, &result) ||
-        !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result))
+        !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result) ||
+        !int_arg(r, "after", 0, G_MAXINT, &after, &result))
         return result;
+    req.after_id = after;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_search_json_in(cat, &req, &error) : NULL;

@@ -228,8 +228,9 @@ release(Server *server, const char *account, const char *address)
 
 /* ---------------------------------------------------------------- the routes */
 
+/* The user, and what they have seen when @seen is not negative. */
 static char *
-user_json(const char *name, const char *role, const char *csrf)
+user_json(const char *name, const char *role, const char *csrf, gint64 seen, gint64 newest)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -242,6 +243,13 @@ user_json(const char *name, const char *role, const char *csrf)
     json_builder_end_object(b);
     json_builder_set_member_name(b, "csrf");
     json_builder_add_string_value(b, csrf);
+    if (seen >= 0) {
+        /* "new since I last looked": photos after seen_photo_id, up to newest_photo_id */
+        json_builder_set_member_name(b, "seen_photo_id");
+        json_builder_add_int_value(b, seen);
+        json_builder_set_member_name(b, "newest_photo_id");
+        json_builder_add_int_value(b, newest);
+    }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     return json_to_string(root, FALSE);
@@ -324,7 +332,7 @@ pd_auth_login(Request *r, const PdRouteParams *p)
     g_free(r->user);
     r->user = g_strdup(user->name);
 
-    char *json = user_json(user->name, user->role, csrf);
+    char *json = user_json(user->name, user->role, csrf, -1, 0);
     gsize n = strlen(json);
     r->bytes = n;
     struct MHD_Response *resp = MHD_create_response_from_buffer(n, json, MHD_RESPMEM_MUST_FREE);
@@ -363,5 +371,42 @@ pd_auth_me(Request *r, const PdRouteParams *p)
 {
     const PdCatalogSession *session = r->session;
     g_autofree char *csrf = csrf_of(cookie_token(r));
-    return pd_respond_json(r, MHD_HTTP_OK, user_json(session->user, session->role, csrf));
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    g_autoptr(PdCatalogUser) user = cat ? pd_catalog_get_user(cat, session->user, &error) : NULL;
+    gint64 newest = 0;
+    if (user == NULL || !pd_catalog_newest_photo_id(cat, &newest, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_json(
+        r, MHD_HTTP_OK, user_json(session->user, session->role, csrf, user->seen_photo_id, newest));
+}
+
+/* POST /api/me/seen {"photo_id": N}: the editor has looked at the photos up to N (the
+ * point only moves forward). */
+enum MHD_Result
+pd_auth_seen(Request *r, const PdRouteParams *p)
+{
+    JsonParser *parser = NULL;
+    enum MHD_Result result;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    JsonNode *n = json_object_get_member(o, "photo_id");
+    gint64 id = n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64
+                    ? json_node_get_int(n)
+                    : -1;
+    g_object_unref(parser);
+    if (id < 0)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "photo_id must be a photo id (a whole number, 0 or more)");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_catalog_set_seen_photo(cat, r->session->user_id, id, &error))
+        return pd_respond_gerror(r, error);
+    g_autoptr(PdCatalogUser) user = pd_catalog_get_user(cat, r->session->user, &error);
+    if (user == NULL)
+        return pd_respond_gerror(r, error);
+    return pd_respond_json(
+        r, MHD_HTTP_OK,
+        g_strdup_printf("{\"seen_photo_id\": %" G_GINT64_FORMAT "}", user->seen_photo_id));
 }

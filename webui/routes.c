@@ -10,6 +10,7 @@ static const PdRouteRow routes[] = {
     {"POST",   "/api/login",                        pd_auth_login,           PD_NEEDS_LOGINS | PD_BODY_SMALL},
     {"POST",   "/api/logout",                       pd_auth_logout,          PD_NEEDS_SESSION},
     {"GET",    "/api/me",                           pd_auth_me,              PD_NEEDS_SESSION},
+    {"POST",   "/api/me/seen",                      pd_auth_seen,            PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"GET",    "/api/fields",                       pd_api_fields,           PD_NEEDS_SESSION},
     {"GET",    "/api/events",                       pd_api_events,           PD_NEEDS_SESSION},
     {"GET",    "/api/photos",                       pd_api_search,           PD_NEEDS_SESSION},

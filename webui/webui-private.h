@@ -116,6 +116,7 @@ gboolean pd_auth_csrf_ok(Request *r, const PdCatalogSession *session);
 enum MHD_Result pd_auth_login(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_auth_logout(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_auth_me(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_auth_seen(Request *r, const PdRouteParams *p);
 
 /* ---------------------------------------------------------------- the cache (cache.c) */
 

@@ -38,8 +38,11 @@ serve_start(const char *const *args)
         if (!g_file_get_contents(s.log, &text, NULL, NULL))
             continue;
         const char *at = strstr(text, "http://");
-        if (at && strchr(at, '\n'))
-            s.port = atoi(strrchr(at, ':') + 1);
+        const char *end = at ? strchr(at, '\n') : NULL;
+        if (end) {
+            g_autofree char *url = g_strndup(at, (gsize)(end - at));
+            s.port = atoi(strrchr(url, ':') + 1);
+        }
     }
     g_assert_cmpint(s.port, >, 0);
     serve_use(&s);
@@ -202,4 +205,84 @@ with(const Session *s, gboolean csrf, const char *more)
 {
     return g_strdup_printf("%s%s%s%s%s", s->cookie, csrf ? "X-CSRF-Token: " : "",
                            csrf ? s->csrf : "", csrf ? "\r\n" : "", more ? more : "");
+}
+
+/* ---------------------------------------------------------------- streams */
+
+struct Stream {
+    GSocketConnection *conn;
+    GString *text; /* the body so far */
+    int status;
+};
+
+static gboolean
+stream_read(Stream *s, double seconds)
+{
+    GSocket *sock = g_socket_connection_get_socket(s->conn);
+    if (!g_socket_condition_timed_wait(sock, G_IO_IN, (gint64)(seconds * G_USEC_PER_SEC), NULL,
+                                       NULL))
+        return FALSE;
+    char buf[8192];
+    gssize n = g_socket_receive(sock, buf, sizeof buf, NULL, NULL);
+    if (n <= 0)
+        return FALSE;
+    g_string_append_len(s->text, buf, n);
+    return TRUE;
+}
+
+Stream *
+stream_open(const char *target, const char *headers)
+{
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_autoptr(GError) error = NULL;
+    Stream *s = g_new0(Stream, 1);
+    s->conn = g_socket_client_connect_to_host(client, host, (guint16)port, NULL, &error);
+    g_assert_no_error(error);
+    s->text = g_string_new(NULL);
+    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(s->conn));
+    g_autofree char *head = g_strdup_printf("GET %s HTTP/1.0\r\nHost: %s:%d\r\n%s\r\n", target,
+                                            host, port, headers ? headers : "");
+    g_assert_true(g_output_stream_write_all(out, head, strlen(head), NULL, NULL, &error));
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    const char *end = NULL;
+    while (!(end = strstr(s->text->str, "\r\n\r\n")) && g_get_monotonic_time() < until)
+        if (!stream_read(s, 0.5) && !strstr(s->text->str, "\r\n\r\n"))
+            break;
+    g_assert_nonnull(end);
+    g_assert_true(sscanf(s->text->str, "HTTP/1.%*d %d", &s->status) == 1);
+    g_string_erase(s->text, 0, end + 4 - s->text->str);
+    return s;
+}
+
+int
+stream_status(const Stream *s)
+{
+    return s->status;
+}
+
+gboolean
+stream_wait(Stream *s, const char *needle, double seconds)
+{
+    gint64 until = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    while (!strstr(s->text->str, needle)) {
+        gint64 left = until - g_get_monotonic_time();
+        if (left <= 0)
+            return FALSE;
+        stream_read(s, MIN((double)left / G_USEC_PER_SEC, 0.2));
+    }
+    return TRUE;
+}
+
+const char *
+stream_text(const Stream *s)
+{
+    return s->text->str;
+}
+
+void
+stream_close(Stream *s)
+{
+    g_object_unref(s->conn);
+    g_string_free(s->text, TRUE);
+    g_free(s);
 }

@@ -51,3 +51,16 @@ void session_clear(Session *s);
 char *with(const Session *s, gboolean csrf, const char *more);
 /* photodesk user add NAME, the password on standard input. */
 void add_user(const char *name, const char *password);
+
+/* A response read as it arrives (Server-Sent Events): GET @target over HTTP/1.0, so
+ * that the body is the bytes as sent, with no chunk framing. */
+typedef struct Stream Stream;
+Stream *stream_open(const char *target, const char *headers);
+/* The status of its response (the headers are read by stream_open()). */
+int stream_status(const Stream *s);
+/* Waits up to @seconds for the text received so far to hold @needle; TRUE when it
+ * does. */
+gboolean stream_wait(Stream *s, const char *needle, double seconds);
+/* Everything received so far. */
+const char *stream_text(const Stream *s);
+void stream_close(Stream *s);
