@@ -315,12 +315,15 @@ await step('two editors on one photo: a change elsewhere merges, a clash shows b
     await p.goto(`${url}#/photo/${id}`);
     await p.locator('#photo-view dl.fields', { hasText: 'Valdemoro' }).waitFor();
   }
-  // the first editor saves a headline; the second, on the old version, a caption: no clash
+  // the second starts typing a caption; the first saves a headline: the second's page
+  // says at once that the photo changed, and keeps what was typed; saved, no clash
+  const caption2 = 'Firefighters work to contain a brush fire near Valdemoro, Spain, Sunday, Aug. 11, 2024. REUTERS/Lucía Romero';
+  await page2.fill('#edit-caption', caption2);
   await page.fill('#edit-headline', 'Spain Wildfire');
   await page.click('#editor button[type=submit]');
   await page.locator('#editor .saved').waitFor();
-  const caption2 = 'Firefighters work to contain a brush fire near Valdemoro, Spain, Sunday, Aug. 11, 2024. REUTERS/Lucía Romero';
-  await page2.fill('#edit-caption', caption2);
+  await page2.locator('#changed-meanwhile', { hasText: 'Changed meanwhile' }).waitFor();
+  expect(await page2.inputValue('#edit-caption') === caption2, 'what the second typed is kept');
   await page2.click('#editor button[type=submit]');
   await page2.locator('#editor .saved', { hasText: 'meanwhile' }).waitFor();
   expect(await page2.inputValue('#edit-headline') === 'Spain Wildfire', 'the other change is in the form');
@@ -411,6 +414,36 @@ await step('late answers are dropped: the last photo and the last search asked f
   expect(await page.locator('#grid .card').count() === 1, 'only the last search\'s photos');
   expect((await page.locator('#grid .card').textContent()).includes('Zürich'), 'the last search\'s photo');
   await page.unroute(/\/api\/photos\?.*q=council/);
+});
+
+await step('the live wire: new photos for the open search, a kill on an open article', async () => {
+  await page.goto(`${url}#/search`);
+  await page.locator('#grid .card').first().waitFor();
+  const before = await page.locator('#grid .card').count();
+  // a photo arrives (a CLI ingest beside the server): the page offers it, one click shows it
+  const made = spawnSync('vips', ['gaussnoise', join(work, 'arrived.jpg'), '400', '300'], { encoding: 'utf8' });
+  expect(made.status === 0, `vips made a photo (${made.stderr})`);
+  photodesk(['ingest', join(work, 'arrived.jpg')]);
+  await page.locator('#new-photos', { hasText: 'new photo' }).waitFor({ timeout: 10000 });
+  await page.click('#new-photos');
+  await page.waitForFunction((n) => document.querySelectorAll('#grid .card').length >= n, before);
+  expect(await page.locator('#new-photos').isHidden(), 'the offer is gone once taken');
+
+  // the wire kills a photo placed in the open article: shown there, no reload
+  const articles = await page.evaluate(() => fetch('/api/articles').then((r) => r.json()));
+  const article = articles.articles.find((a) => a.slug === 'council-budget');
+  await page.goto(`${url}#/article/${article.id}`);
+  await page.locator('#placements .placement').first().waitFor();
+  await page.evaluate(() => { window.notReloaded = true; });
+  expect(await page.locator('#article-view .restriction.stop').count() === 0, 'nothing killed yet');
+  const resent = readFileSync(join(work, 'council-resent.jpg'));
+  const killed = Buffer.from(resent.toString('latin1').split('EDITORIAL USE ONLY').join('MANDATORY KILL    '), 'latin1');
+  writeFileSync(join(work, 'council-killed.jpg'), killed);
+  const out = JSON.parse(photodesk(['ingest', '--json', join(work, 'council-killed.jpg')]));
+  expect(out.status === 'updated', `a re-send (${out.status})`);
+  await page.locator('#article-view .restriction.stop', { hasText: 'killed photo' }).waitFor({ timeout: 10000 });
+  expect(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
+  await noInjection('article page after a kill');
 });
 
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.

@@ -1,7 +1,8 @@
 // app.js: photodesk's editor front end: log in, then the view the address names (a
 // search, a photo, the articles, an article, uploading). Each view is its own module:
 // search.js, photo.js, articles.js, upload.js, over api.js (the server, the session, the
-// table of fields, the guard against late answers) and dom.js (elements, made from text
+// table of fields, the guard against late answers), live.js (what changes on the desk,
+// as it happens: /api/events) and dom.js (elements, made from text
 // only: the server's Content-Security-Policy forbids inline script, and text from photos
 // never reaches the page as markup).
 
@@ -11,6 +12,7 @@ import { setupArticles, showArticle, showArticles } from './articles.js';
 import { showPhoto } from './photo.js';
 import { runSearch, setupSearch } from './search.js';
 import { setupUpload } from './upload.js';
+import { startLive, stopLive } from './live.js';
 
 async function login(ev) {
   ev.preventDefault();
@@ -18,7 +20,9 @@ async function login(ev) {
   try {
     session.me = await api('POST', '/api/login', { username: $('username').value, password: $('password').value });
     $('password').value = '';
+    session.me = await api('GET', '/api/me'); // with what the editor has seen
     $('who').textContent = session.me.user.name;
+    startLive();
     route();
   } catch (e) {
     $('login-error').textContent = e.message;
@@ -28,6 +32,7 @@ async function login(ev) {
 async function logout() {
   try { await api('POST', '/api/logout'); } catch { /* logged out either way */ }
   session.me = null;
+  stopLive();
   location.hash = '#/';
   show('login');
 }
@@ -37,6 +42,7 @@ async function route() {
     try {
       session.me = await api('GET', '/api/me');
       $('who').textContent = session.me.user.name;
+      startLive();
     } catch {
       show('login');
       return;

@@ -3,6 +3,7 @@
 // photos to one.
 
 import { api, fieldTable, ticket } from './api.js';
+import { onEvent } from './live.js';
 import { $, counted, el, show } from './dom.js';
 import { history } from './history.js';
 
@@ -218,6 +219,10 @@ function placementItem(article, pl, count, rerender, limits) {
 
 function renderArticle(a, limits) {
   const view = $('article-view');
+  view.dataset.id = String(a.id);
+  view.dataset.photos = a.placements.map((p) => p.photo_id).join(',');
+  view.dataset.signature = signature(a);
+  shownLimits = limits;
   const headline = el('input', { id: 'article-headline', 'aria-label': 'Headline', maxlength: '1000' });
   headline.value = a.headline;
   const state = el('select', { id: 'article-status', 'aria-label': 'Status' },
@@ -291,6 +296,34 @@ export async function showArticle(id) {
   }
 }
 
+// The open article, or a photo in it, changed elsewhere (a kill, a re-send, another
+// editor): drawn again from what the server has now when it differs from what is shown
+// (unsaved text is kept, as for any redraw).
+let reloading = null;
+let shownLimits = null;
+const signature = (a) => JSON.stringify([a.version, a.status, a.headline, a.placements.map((p) =>
+  [p.photo_id, p.version, p.position, p.role, p.kill, p.picture_changed, p.photo && p.photo.version])]);
+
+function onLive(ev) {
+  const view = $('article-view');
+  if (!$('articles-view').hidden && ev.type === 'article') return showArticles();
+  if (view.hidden || !shownLimits) return;
+  const photos = (view.dataset.photos || '').split(',');
+  const ours = ev.type === 'reset' || (ev.type === 'article' && String(ev.article_id) === view.dataset.id) ||
+    (ev.type === 'version' && photos.includes(String(ev.photo_id)));
+  if (!ours) return;
+  clearTimeout(reloading); // a placement moved is several events: one look
+  const id = view.dataset.id;
+  reloading = setTimeout(async () => {
+    try {
+      const a = await api('GET', `/api/articles/${id}`);
+      if (view.hidden || view.dataset.id !== String(a.id) || signature(a) === view.dataset.signature) return;
+      renderArticle(a, shownLimits);
+    } catch { /* looked at again at the next event */ }
+  }, 150);
+}
+
 export function setupArticles() {
   $('new-article').addEventListener('submit', newArticle);
+  onEvent(onLive);
 }

@@ -7,6 +7,7 @@ import { api, fieldTable, ticket } from './api.js';
 import { $, counted, el, show } from './dom.js';
 import { articleOptions, attach } from './articles.js';
 import { history, olderVersions } from './history.js';
+import { onEvent } from './live.js';
 
 function restrictions(p) {
   const box = el('div', { class: 'restrictions', role: 'alert' });
@@ -60,6 +61,8 @@ const changeAsInput = (f, v) => (f && f.list ? (v || '').split('\n').join('; ') 
 // conflict); @conflict: the 409's answer, to show the other changes beside them.
 function editor(p, table, mine = null, conflict = null) {
   const form = el('form', { class: 'editor', id: 'editor' });
+  // typed in and not saved: a change from elsewhere does not reload the page over it
+  form.addEventListener('input', () => { form.dataset.dirty = '1'; });
   const inputs = new Map();
   const theirs = new Map(((conflict && conflict.changed) || []).map((c) => [c.field, c]));
   for (const f of table.fields.filter((x) => x.editable)) {
@@ -256,6 +259,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     const checks = el('ul', { class: 'checks' });
     for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
     for (const w of p.warnings || []) checks.append(el('li', { text: w }));
+    view.dataset.version = String(p.version);
     view.replaceChildren(
       el('div', {},
         restrictions(p),
@@ -272,3 +276,29 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     if (current()) view.replaceChildren(el('p', { class: 'error', text: e.message }));
   }
 }
+
+// The open photo changed elsewhere (the wire re-sent or killed it, another editor
+// corrected it): shown at once; over unsaved edits, said rather than reloaded.
+let reloading = null;
+onEvent((ev) => {
+  const view = $('photo-view');
+  if (view.hidden || (ev.type !== 'version' && ev.type !== 'reset')) return;
+  const id = view.dataset.id;
+  if (ev.type === 'version' && String(ev.photo_id) !== String(id)) return;
+  if (ev.type === 'version' && ev.version <= Number(view.dataset.version || 0)) return; // shown already
+  const form = $('editor');
+  if (!form || !form.dataset.dirty) {
+    clearTimeout(reloading); // several versions at once: one reload
+    reloading = setTimeout(() => showPhoto(id), 150);
+    return;
+  }
+  let note = $('changed-meanwhile');
+  if (!note) {
+    note = el('p', { id: 'changed-meanwhile', role: 'alert' });
+    view.prepend(note);
+  }
+  note.className = `restriction${ev.kill ? ' stop' : ''}`;
+  note.textContent = ev.kill
+    ? 'KILLED meanwhile by the wire: do not use this photo. Your unsaved edits are still in the form.'
+    : `Changed meanwhile (now version ${ev.version}). Your edits are kept: saving shows what changed.`;
+});

@@ -4,10 +4,11 @@
 import { api, ticket } from './api.js';
 import { $, el, show, snippet } from './dom.js';
 import { articleOptions, attach } from './articles.js';
+import { live, markSeen, onEvent } from './live.js';
 
 const PAGE = 50;
 
-let search = { params: null, offset: 0, total: 0, loading: false, done: false, current: () => false };
+let search = { params: null, offset: 0, total: 0, loading: false, done: false, current: () => false, after: 0 };
 let selected = -1;
 const picked = new Set(); // photo ids chosen in the grid, to attach to an article
 
@@ -37,9 +38,13 @@ function fillForm(p) {
 export async function runSearch(p) {
   show('search');
   fillForm(p);
-  search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search') };
+  // what arrives after the newest photo known now is counted as new for this search
+  search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search'), after: live.newestPhoto };
   selected = -1;
   $('grid').replaceChildren();
+  $('new-photos').hidden = true;
+  $('mark-seen').hidden = !p.has('after');
+  $('live-bar').hidden = !p.has('after');
   $('summary').textContent = 'Searching…';
   await loadMore(true);
 }
@@ -205,7 +210,85 @@ async function attachPicked() {
     refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null);
 }
 
+// ---------------------------------------------------------------- the live wire
+
+// Photos that arrived since the search was shown and match it: counted, shown on a click.
+let counting = null;
+function countArrived() {
+  if (counting || !search.params) return;
+  counting = setTimeout(async () => {
+    counting = null;
+    const s = search;
+    const p = new URLSearchParams(s.params);
+    p.set('after', Math.max(s.after, Number(s.params.get('after') || 0)));
+    p.set('limit', 1);
+    try {
+      const r = await api('GET', `/api/photos?${p}`);
+      if (!s.current() || r.total === 0) return;
+      $('new-photos').textContent = `${r.total_exact ? '' : 'More than '}${r.total.toLocaleString()} new photo${r.total === 1 ? '' : 's'}: show`;
+      $('new-photos').hidden = false;
+      $('live-bar').hidden = false;
+    } catch { /* counted again at the next photo */ }
+  }, 300);
+}
+
+// Puts the new photos above the others; the editor's place (what is in view) stays.
+async function showArrived() {
+  const s = search;
+  const p = new URLSearchParams(s.params);
+  p.set('after', Math.max(s.after, Number(s.params.get('after') || 0)));
+  p.set('sort', 'arrived');
+  p.set('limit', 200);
+  const r = await api('GET', `/api/photos?${p}`);
+  if (!s.current()) return;
+  const grid = $('grid');
+  const before = grid.offsetHeight;
+  const atTop = window.scrollY < 40;
+  const fresh = document.createDocumentFragment();
+  for (const hit of r.results) {
+    grid.querySelector(`.card[data-id="${hit.id}"]`)?.remove();
+    fresh.append(card(hit, -1));
+    s.after = Math.max(s.after, hit.id);
+  }
+  grid.prepend(fresh);
+  [...grid.children].forEach((c, i) => { c.dataset.index = i; });
+  s.offset += r.results.length;
+  s.total += r.results.length;
+  if (!atTop) window.scrollBy(0, grid.offsetHeight - before);
+  $('new-photos').hidden = true;
+  $('live-bar').hidden = $('mark-seen').hidden;
+  if (selected >= 0) selected += r.results.length;
+}
+
+// A photo on screen that changed (a correction, a re-send, a kill): its card follows.
+async function refreshCard(id) {
+  const li = $('grid').querySelector(`.card[data-id="${id}"]`);
+  if (!li) return;
+  try {
+    const p = await api('GET', `/api/photos/${id}`);
+    const r = p.restrictions || {};
+    const hit = { ...p, kill: r.kill, editorial_only: r.editorial_only, embargo_until: r.embargo_until,
+      thumb: p.picture };
+    const fresh = card(hit, Number(li.dataset.index));
+    if (li.classList.contains('selected')) fresh.classList.add('selected');
+    li.replaceWith(fresh);
+  } catch { /* the card stays as it was */ }
+}
+
+function onLive(ev) {
+  if ($('search-view').hidden) return;
+  if (ev.type === 'photo') countArrived();
+  else if (ev.type === 'version') refreshCard(ev.photo_id);
+  else if (ev.type === 'reset' && search.params) runSearch(search.params);
+}
+
 export function setupSearch() {
+  onEvent(onLive);
+  $('new-photos').addEventListener('click', showArrived);
+  $('mark-seen').addEventListener('click', async () => {
+    await markSeen();
+    $('mark-seen').textContent = 'All seen';
+  });
   $('search-form').addEventListener('submit', submitSearch);
   $('sort').addEventListener('change', () => $('search-form').requestSubmit());
   $('distributor').addEventListener('change', () => $('search-form').requestSubmit());
