@@ -324,12 +324,13 @@ await step('two editors on one photo: a change elsewhere merges, a clash shows b
   await page.locator('#editor .saved').waitFor();
   await page2.locator('#changed-meanwhile', { hasText: 'Changed meanwhile' }).waitFor();
   expect(await page2.inputValue('#edit-caption') === caption2, 'what the second typed is kept');
+  // the first starts on the caption too, before the second saves: a clash to come
+  const caption1 = 'Firefighters battle a brush fire near Valdemoro, Spain. REUTERS/Lucía Romero';
+  await page.fill('#edit-caption', caption1);
   await page2.click('#editor button[type=submit]');
   await page2.locator('#editor .saved', { hasText: 'meanwhile' }).waitFor();
   expect(await page2.inputValue('#edit-headline') === 'Spain Wildfire', 'the other change is in the form');
-  // now the first, on the version before the second's caption, changes the caption too
-  const caption1 = 'Firefighters battle a brush fire near Valdemoro, Spain. REUTERS/Lucía Romero';
-  await page.fill('#edit-caption', caption1);
+  await page.locator('#changed-meanwhile').waitFor();
   await page.click('#editor button[type=submit]');
   await page.locator('#editor .conflict').waitFor();
   expect(await page.inputValue('#edit-caption') === caption1, 'the editor\'s own text is kept');
