@@ -105,6 +105,7 @@ async function steady() {
   const events = listen(s);
   await sleep(500);
   const toPage = [], toEvent = [];
+  const completes = new Map();
   const waits = [];
   const start = now();
   for (let i = 0; i < steadyN; i++) {
@@ -126,15 +127,15 @@ async function steady() {
     }
     const complete = now();
     const id = i + 1; // one at a time, into an empty library: ids in order
-    waits.push(visible(s, id, complete + 30000).then((t) => {
-      toPage.push((t - complete) / 1000);
-      const heardAt = events.heard.get(id);
-      toEvent.push(heardAt ? (heardAt - complete) / 1000 : NaN);
-    }));
+    completes.set(id, complete);
+    waits.push(visible(s, id, complete + 30000).then((t) => { toPage.push((t - complete) / 1000); }));
   }
   await Promise.all(waits);
-  await sleep(1000);
-  // the events heard after the page answered: measured again from the map
+  await sleep(2000); // the last events
+  for (const [id, complete] of completes) {
+    const heardAt = events.heard.get(id);
+    toEvent.push(heardAt ? (heardAt - complete) / 1000 : NaN);
+  }
   events.stop();
   s.child.kill('SIGTERM');
   await new Promise((ok) => s.child.once('exit', ok));
@@ -180,7 +181,7 @@ async function burst() {
 }
 
 const st = await steady();
-const b = await burst();
+const b = burstN > 0 ? await burst() : null;
 const f2 = (x) => x.toFixed(2);
 console.log(`\nsteady: ${steadyN} photos at 1/s, settle ${settle} s (half renamed into place, half written in 4 chunks 100 ms apart)\n`);
 console.log('| from the file complete to | p50 (s) | p99 (s) | max (s) | target p99 (s) |');
@@ -189,6 +190,7 @@ console.log(`| the photo in GET /api/photos/ID | ${f2(pct(st.toPage, 50))} | ${f
 console.log(`| its event on /api/events | ${f2(pct(st.toEvent, 50))} | ${f2(pct(st.toEvent, 99))} | ${f2(pct(st.toEvent, 100))} | ${f2(settle + 1.5)} |`);
 const missing = st.toEvent.filter((x) => !Number.isFinite(x)).length;
 if (missing) console.log(`\n${missing} events not heard`);
+if (!b) process.exit(0);
 console.log(`\nburst: ${burstN} files renamed into the hot folder at once\n`);
 console.log('| | seconds | photos/s |');
 console.log('|---|---|---|');
