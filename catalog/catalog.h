@@ -263,7 +263,8 @@ typedef struct {
     int limit;  /* 1..1000; 0 means 50 */
     int offset; /* >= 0 */
     gboolean facets;
-    gint64 after_id; /* only photos that arrived after this one (a larger id); 0: any */
+    gint64 after_id;     /* only photos that arrived after this one (a larger id); 0: any */
+    gboolean all_copies; /* desk/: every copy of a picture, not one card per group */
 } PdSearchRequest;
 
 /* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
@@ -276,8 +277,9 @@ typedef struct {
     char *caption, *headline, *byline, *credit, *source, *credit_line, *distributor;
     char *photographer, *date_created, *city, *country, *slug, *embargo_until;
     char *ingested_at;
-    char *snippet; /* the caption with the matched words between the marks, or NULL */
-    char *thumb;   /* SHA-256 naming the thumb rendition's file, or NULL */
+    gint64 group_id; /* the group of photos showing the same photograph, 0 when none */
+    char *snippet;   /* the caption with the matched words between the marks, or NULL */
+    char *thumb;     /* SHA-256 naming the thumb rendition's file, or NULL */
     int width, height;
     gboolean kill, editorial_only, top_pick;
 } PdSearchHit;
@@ -496,5 +498,32 @@ gboolean pd_catalog_set_seen_photo(PdCatalog *catalog, gint64 user_id, gint64 ph
 
 /* The largest photo id there is (0 when none). */
 gboolean pd_catalog_newest_photo_id(PdCatalog *catalog, gint64 *id, GError **error);
+
+/* ---------------------------------------------------------------- groups */
+
+/* Photos that may show the same photograph as one taken on @date_local (YYYY-MM-DD, or
+ * NULL when it has no date) with perceptual hash @dhash: those within @max_distance bits
+ * of it, taken within @days days (undated: among the last 5,000 to arrive), other than
+ * @exclude_id, nearest first, at most 20 (whole rows). */
+GPtrArray *pd_catalog_find_similar(PdCatalog *catalog, const char *date_local, guint64 dhash,
+                                   int max_distance, int days, gint64 exclude_id, GError **error);
+
+/* Puts @photo_id in one group with the photos @same (ids) and every photo of their
+ * groups; the group is named by its smallest id, set in *@group_id. */
+gboolean pd_catalog_join_group(PdCatalog *catalog, gint64 photo_id, GArray *same, gint64 *group_id,
+                               GError **error);
+
+/* The group of photo @id (0 when it has none). */
+gboolean pd_catalog_photo_group(PdCatalog *catalog, gint64 id, gint64 *group_id, GError **error);
+
+/* Every photo of group @group_id, in the order they arrived (whole rows). */
+GPtrArray *pd_catalog_group_members(PdCatalog *catalog, gint64 group_id, GError **error);
+
+/* ---------------------------------------------------------------- settings */
+
+/* The desk's setting @key (newly allocated JSON text), or NULL (and no error) when unset. */
+char *pd_catalog_get_setting(PdCatalog *catalog, const char *key, GError **error);
+gboolean pd_catalog_set_setting(PdCatalog *catalog, const char *key, const char *json,
+                                GError **error);
 
 G_END_DECLS

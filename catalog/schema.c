@@ -236,6 +236,14 @@ static const char *const migrations[] = {
     "  size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
     "  outcome TEXT NOT NULL, photo_id INTEGER, reason TEXT, at TEXT NOT NULL) WITHOUT ROWID;"
     "ALTER TABLE users ADD COLUMN seen_photo_id INTEGER NOT NULL DEFAULT 0;",
+
+    /* 8: one picture, many agencies. Photos that show the same photograph (a pool frame
+     * each agency sent) share a group, named by its first photo's id; each keeps its
+     * own caption, credit and history. The desk's settings (the agencies it subscribes
+     * to, in order of preference) as keys and JSON values. */
+    "ALTER TABLE photos ADD COLUMN group_id INTEGER;"
+    "CREATE INDEX photos_group ON photos(group_id) WHERE group_id IS NOT NULL;"
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

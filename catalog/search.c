@@ -20,7 +20,7 @@
     "p.distributor, p.photographer, p.date_created, p.city, p.country, p.slug, "                   \
     "p.embargo_until, p.ingested_at, p.width, p.height, p.kill, p.editorial_only, "                \
     "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND "                    \
-    "r.sha256 = p.picture AND r.name = 'thumb')"
+    "r.sha256 = p.picture AND r.name = 'thumb'), coalesce(p.group_id, 0)"
 
 /* bm25 column weights: caption and headline 10, keywords 5, the rest 1 (the order of
  * photos_fts's columns: caption, headline, object_name, byline, credit, source, city,
@@ -169,6 +169,7 @@ read_hit(sqlite3_stmt *st)
     h->editorial_only = sqlite3_column_int(st, i++) != 0;
     h->top_pick = sqlite3_column_int(st, i++) != 0;
     h->thumb = pd_catalog_text(st, i++);
+    h->group_id = sqlite3_column_int64(st, i++);
     return h;
 }
 

@@ -23,4 +23,30 @@ void pd_json_wire_resent(GString *out, GPtrArray *versions);
  * original @sha256). Newly allocated. */
 char *pd_desk_file_url(gint64 id, const char *name, const char *sha256);
 
+/* ---------------------------------------------------------------- groups (groups.c) */
+
+/* What a group holds, for its card. */
+typedef struct {
+    guint size;              /* photos in it */
+    GPtrArray *distributors; /* of char *, each once, in the order they arrived */
+} PdDeskGroupInfo;
+void pd_desk_group_info_free(PdDeskGroupInfo *group);
+
+/* The hits of @r to show (*@shown, borrowed from @r): with @all_copies every one, else
+ * one per group, the best copy (not killed, the desk's agency first, the first to
+ * arrive) where the group first matched; and the groups on the page (gint64 * ->
+ * PdDeskGroupInfo *). NULL with @error when the catalog fails. */
+GHashTable *pd_desk_collapse(PdCatalog *catalog, const PdSearchResult *r, gboolean all_copies,
+                             const char *const *agencies, GPtrArray **shown, GError **error);
+
+/* The rank of @distributor among the desk's @agencies (0 first), G_MAXINT when it is not
+ * one of them. */
+int pd_desk_agency_rank(const char *const *agencies, const char *distributor);
+
+/* "group" and "same_picture": the photo's other copies, each with its distributor, credit
+ * line, arrival, restrictions, thumb and whether it is the desk's agency; and
+ * "desk_agency" for the photo itself. */
+gboolean pd_json_same_picture(GString *out, PdCatalog *catalog, const PdCatalogPhoto *photo,
+                              GError **error);
+
 G_END_DECLS

@@ -171,4 +171,14 @@ gboolean pd_watch_run(PdWatch *watch, GCancellable *cancellable);
 void pd_watch_free(PdWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdWatch, pd_watch_free)
 
+/* ---------------------------------------------------------------- the desk's agencies */
+
+/* The distributors the desk subscribes to, in order of preference (NULL-terminated,
+ * empty when none is set): a group's card shows the first one's copy. */
+GStrv pd_desk_agencies(PdCatalog *catalog, GError **error);
+/* Sets them (names of 1 to 64 bytes; PD_DESK_ERROR_INVALID otherwise). */
+gboolean pd_desk_set_agencies(PdCatalog *catalog, const char *const *agencies, GError **error);
+/* {"agencies": [...]} */
+char *pd_desk_agencies_json(PdCatalog *catalog, GError **error);
+
 G_END_DECLS

@@ -14,6 +14,7 @@ typedef struct {
     GPtrArray *renditions;
     GPtrArray *versions;
     GPtrArray *articles; /* that the photo is placed in */
+    char *same_picture;  /* "group", "same_picture" and "desk_agency", as JSON members */
     PdStore *store;      /* owned when own_store */
     gboolean own_store;
 } Shown;
@@ -28,6 +29,7 @@ shown_clear(Shown *s)
         g_ptr_array_unref(s->versions);
     if (s->articles)
         g_ptr_array_unref(s->articles);
+    g_free(s->same_picture);
     if (s->own_store)
         pd_store_close(s->store);
 }
@@ -45,7 +47,12 @@ load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
                   : versions     ? pd_catalog_get_versions_page(cat, id, 0, versions, error)
                                  : pd_catalog_get_versions(cat, id, error);
     s->articles = s->versions ? pd_catalog_photo_articles(cat, id, error) : NULL;
-    return s->articles != NULL;
+    if (s->articles == NULL)
+        return FALSE;
+    GString *same = g_string_new(NULL);
+    gboolean ok = pd_json_same_picture(same, cat, s->photo, error);
+    s->same_picture = g_string_free(same, !ok);
+    return ok;
 }
 
 static gboolean
@@ -224,6 +231,8 @@ photo_json(const Shown *s, gboolean urls)
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');
+    pd_json_key(o, NULL); /* the separator before "group", "same_picture"... */
+    g_string_append(o, s->same_picture);
     pd_json_key(o, "wire_resent");
     pd_json_wire_resent(o, s->versions);
     /* on the web, the newest versions only (GET .../history pages through the rest) */

@@ -1,6 +1,6 @@
 /* search-output.c: search results as JSON (photodesk search --json, the web API) and as a
  * table for people. */
-#include "desk/desk.h"
+#include "desk/desk-private.h"
 
 #include <string.h>
 
@@ -45,19 +45,38 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
     g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
     if (r == NULL)
         return NULL;
+    g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
+    g_autoptr(GPtrArray) shown = NULL;
+    g_autoptr(GHashTable) groups =
+        agencies ? pd_desk_collapse(catalog, r, request->all_copies,
+                                    (const char *const *)agencies, &shown, error)
+                 : NULL;
+    if (groups == NULL)
+        return NULL;
     GString *o = g_string_sized_new(1024 + 1536 * (gsize)r->hits->len); /* about a hit's size */
     g_string_append_c(o, '{');
     pd_json_key(o, "total");
     g_string_append_printf(o, "%" G_GINT64_FORMAT, r->total);
     pd_json_key(o, "total_exact");
     g_string_append(o, r->total_exact ? "true" : "false");
+    pd_json_int(o, "page_matches", (int)r->hits->len, TRUE);
     pd_json_key(o, "results");
     g_string_append_c(o, '[');
-    for (guint i = 0; i < r->hits->len; i++) {
-        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+    for (guint i = 0; i < shown->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(shown, i);
         g_string_append(o, i ? ", {" : "{");
         pd_json_key(o, "id");
         g_string_append_printf(o, "%" G_GINT64_FORMAT, h->id);
+        const PdDeskGroupInfo *g = h->group_id ? g_hash_table_lookup(groups, &h->group_id) : NULL;
+        if (g)
+            pd_json_int64(o, "group", h->group_id);
+        else
+            pd_json_string(o, "group", NULL);
+        pd_json_int(o, "group_size", g ? (int)g->size : 1, TRUE);
+        if (g)
+            pd_json_strings(o, "group_distributors", g->distributors);
+        pd_json_bool(o, "desk_agency",
+                     pd_desk_agency_rank((const char *const *)agencies, h->distributor) != G_MAXINT);
         pd_json_string(o, "sha256", h->sha256);
         pd_json_string(o, "caption", h->caption);
         pd_json_string(o, "headline", h->headline);
@@ -139,16 +158,32 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
     g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
     if (r == NULL)
         return NULL;
+    g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
+    g_autoptr(GPtrArray) shown = NULL;
+    g_autoptr(GHashTable) groups =
+        agencies ? pd_desk_collapse(catalog, r, request->all_copies,
+                                    (const char *const *)agencies, &shown, error)
+                 : NULL;
+    if (groups == NULL)
+        return NULL;
     GString *o = g_string_new(NULL);
-    if (r->hits->len)
+    if (shown->len)
         g_string_append_printf(o, "%7s  %-10s  %-32s  %s\n", "id", "date", "credit", "caption");
-    for (guint i = 0; i < r->hits->len; i++) {
-        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+    for (guint i = 0; i < shown->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(shown, i);
         g_string_append_printf(o, "%7" G_GINT64_FORMAT "  ", h->id);
         g_autofree char *day = h->date_created ? g_strndup(h->date_created, 10) : g_strdup("-");
         append_cell(o, day, 10, "", "");
         g_string_append(o, "  ");
-        append_cell(o, h->credit_line ? h->credit_line : h->credit, 32, "", "");
+        const PdDeskGroupInfo *g = h->group_id ? g_hash_table_lookup(groups, &h->group_id) : NULL;
+        g_autofree char *sources = NULL;
+        if (g && g->size > 1 && !request->all_copies) {
+            /* one picture from several agencies: "AP · Reuters · AFP" */
+            g_ptr_array_add(g->distributors, NULL);
+            sources = g_strjoinv(" \xc2\xb7 ", (char **)g->distributors->pdata);
+            g_ptr_array_remove_index(g->distributors, g->distributors->len - 1);
+        }
+        append_cell(o, sources ? sources : h->credit_line ? h->credit_line : h->credit, 32, "", "");
         g_string_append(o, "  ");
         if (h->kill)
             g_string_append(o, "KILLED ");

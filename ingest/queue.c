@@ -318,8 +318,16 @@ find_resent(PdCatalog *c, Outcome *o, gint64 *id, GError **error)
 {
     if (!pd_catalog_find_image(c, o->photo->image_sha256, id, error))
         return FALSE;
-    if (*id)
-        return TRUE;
+    if (*id) {
+        /* the same pixels: a re-send, unless another agency sent them (a pool frame
+         * passed on as it came): that is the agency's own photo, grouped */
+        g_autoptr(PdCatalogPhoto) same = pd_catalog_get_photo(c, *id, error);
+        if (same == NULL)
+            return FALSE;
+        if (!pd_ingest_other_distributor(same, o->photo))
+            return TRUE;
+        *id = 0;
+    }
     g_autoptr(GPtrArray) same_ref =
         pd_catalog_find_reference(c, o->photo->source, o->photo->transmission_reference, error);
     if (same_ref == NULL)
@@ -348,6 +356,27 @@ find_resent(PdCatalog *c, Outcome *o, gint64 *id, GError **error)
                                  others, why_first);
     pd_ingest_add_warning(o->photo, o->warning);
     return TRUE;
+}
+
+/* A new photo whose pixels another photo has (another agency's copy, not decoded again):
+ * it shows the same picture, its renditions and hash. */
+static gboolean
+share_picture(PdCatalog *c, Outcome *o, GPtrArray **renditions, GError **error)
+{
+    gint64 id = 0;
+    if (!pd_catalog_find_image(c, o->photo->image_sha256, &id, error))
+        return FALSE;
+    g_autoptr(PdCatalogPhoto) same = id ? pd_catalog_get_photo(c, id, error) : NULL;
+    if (id && same == NULL)
+        return FALSE;
+    if (same == NULL)
+        return TRUE;
+    g_free(o->photo->picture);
+    o->photo->picture = g_strdup(same->picture);
+    o->photo->has_dhash = same->has_dhash;
+    o->photo->dhash = same->dhash;
+    *renditions = pd_catalog_get_picture_renditions(c, id, same->picture, error);
+    return *renditions != NULL;
 }
 
 static gboolean
@@ -394,9 +423,18 @@ decide(PdIngestQueue *q, Outcome *o, GError **error)
         o->status = changed ? PD_INGEST_UPDATED : PD_INGEST_DUPLICATE;
         o->picture_changed = g_strcmp0(before->picture, o->photo->picture) != 0;
     } else {
+        g_autoptr(GPtrArray) shared = NULL;
+        if (o->renditions == NULL && !share_picture(c, o, &shared, error))
+            return FALSE;
         if (!pd_catalog_add_photo(c, o->photo, NULL, o->path, error))
             return FALSE;
         o->status = PD_INGEST_ADDED;
+        for (guint i = 0; shared && i < shared->len; i++)
+            if (!pd_catalog_set_rendition(c, o->photo->id, g_ptr_array_index(shared, i), error))
+                return FALSE;
+        gint64 group = 0;
+        if (!pd_ingest_group_photo(c, o->photo, &group, error))
+            return FALSE;
     }
     o->id = o->photo->id;
     for (guint i = 0; o->renditions && i < o->renditions->len; i++)

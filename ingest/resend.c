@@ -183,3 +183,70 @@ pd_ingest_same_photograph(const PdCatalogPhoto *stored, const PdCatalogPhoto *in
     }
     return TRUE;
 }
+
+/* ---------------------------------------------------------------- groups */
+
+gboolean
+pd_ingest_other_distributor(const PdCatalogPhoto *a, const PdCatalogPhoto *b)
+{
+    return a->distributor && b->distributor && *a->distributor && *b->distributor &&
+           g_ascii_strcasecmp(a->distributor, b->distributor) != 0;
+}
+
+/* Whether @a and @b were taken at the same instant, where both files say it to the
+ * second: the same time at the precision both give, or one off by whole hours (a clock
+ * or time zone an agency set differently), within two days. */
+static gboolean
+same_instant(const When *a, const When *b)
+{
+    Precision p = MIN(a->precision, b->precision);
+    gboolean instants = a->has_offset && b->has_offset;
+    gint64 x = cut(instants ? a->instant_us : a->wall_us, p);
+    gint64 y = cut(instants ? b->instant_us : b->wall_us, p);
+    gint64 apart = ABS(x - y);
+    gint64 hour = (gint64)3600 * G_USEC_PER_SEC;
+    return apart % hour == 0 && apart <= 48 * hour;
+}
+
+/* Whether @other shows the same photograph as @photo, for a group: held to more than a
+ * re-send (which also shares a source and reference) since nothing else ties them. */
+static gboolean
+same_for_group(const PdCatalogPhoto *other, const PdCatalogPhoto *photo)
+{
+    int small = MIN(MAX(other->width, other->height), MAX(photo->width, photo->height));
+    if (small < PD_GROUP_MIN_SIDE)
+        return FALSE; /* a hash of a few pixels says little */
+    g_autofree char *why = NULL;
+    if (!pd_ingest_same_photograph(other, photo, &why))
+        return FALSE;
+    When a = when_of(other->date_created), b = when_of(photo->date_created);
+    int distance = pd_thumbs_hash_distance(other->dhash, photo->dhash);
+    if (a.precision >= WHEN_SECOND && b.precision >= WHEN_SECOND)
+        return same_instant(&a, &b);
+    if (a.precision >= WHEN_DAY && b.precision >= WHEN_DAY)
+        return distance <= PD_GROUP_DAY_DISTANCE;
+    return distance <= PD_GROUP_UNDATED_DISTANCE;
+}
+
+gboolean
+pd_ingest_group_photo(PdCatalog *c, const PdCatalogPhoto *photo, gint64 *group_id, GError **error)
+{
+    *group_id = 0;
+    if (!photo->has_dhash)
+        return TRUE;
+    When w = when_of(photo->date_created);
+    g_autoptr(GPtrArray) near = pd_catalog_find_similar(
+        c, w.precision >= WHEN_DAY ? photo->date_created_local : NULL, photo->dhash,
+        PD_RESEND_MAX_DISTANCE, PD_RESEND_MAX_DAYS, photo->id, error);
+    if (near == NULL)
+        return FALSE;
+    g_autoptr(GArray) same = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = 0; i < near->len; i++) {
+        const PdCatalogPhoto *other = g_ptr_array_index(near, i);
+        if (same_for_group(other, photo))
+            g_array_append_val(same, other->id);
+    }
+    if (same->len == 0)
+        return TRUE;
+    return pd_catalog_join_group(c, photo->id, same, group_id, error);
+}
