@@ -10,7 +10,7 @@
 int
 pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
 {
-    gboolean json = FALSE, facets = FALSE, undated = FALSE;
+    gboolean json = FALSE, facets = FALSE, undated = FALSE, all_copies = FALSE;
     g_autofree char *from = NULL, *to = NULL, *credit = NULL, *byline = NULL, *source = NULL;
     g_autofree char *city = NULL, *country = NULL, *sort = NULL;
     int limit = 50, offset = 0;
@@ -30,6 +30,10 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
          "ORDER"},
         {"limit", 0, 0, G_OPTION_ARG_INT, &limit, "Results to show (1-1000, default 50)", "N"},
         {"offset", 0, 0, G_OPTION_ARG_INT, &offset, "Results to skip", "N"},
+        {"all-copies", 0, 0, G_OPTION_ARG_NONE, &all_copies,
+         "Every agency's copy of a picture (default: one line per picture, the desk's "
+         "agency's copy, with the agencies that sent it)",
+         NULL},
         {"facets", 0, 0, G_OPTION_ARG_NONE, &facets,
          "Also count the results by distributor, photographer and day", NULL},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json,
@@ -86,6 +90,7 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
     req.limit = limit;
     req.offset = offset;
     req.facets = facets;
+    req.all_copies = all_copies;
     if (sort == NULL || strcmp(sort, "date") == 0)
         req.sort = PD_SEARCH_SORT_DATE;
     else if (strcmp(sort, "arrived") == 0)

@@ -21,6 +21,7 @@ static const Command commands[] = {
     {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
     {"edit", pd_cmd_edit, "correct a photo's caption fields (a new version, by you)"},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
+    {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},
     {"user", pd_cmd_user, "add, list, remove the web UI's users; change a password"},
     {"fsck", pd_cmd_fsck, "check the library (--repair fixes what it can)"},

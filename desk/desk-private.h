@@ -42,6 +42,8 @@ GHashTable *pd_desk_collapse(PdCatalog *catalog, const PdSearchResult *r, gboole
 /* The rank of @distributor among the desk's @agencies (0 first), G_MAXINT when it is not
  * one of them. */
 int pd_desk_agency_rank(const char *const *agencies, const char *distributor);
+/* Whether @distributor is one of the desk's agencies (every one is, when none is set). */
+gboolean pd_desk_is_agency(const char *const *agencies, const char *distributor);
 
 /* "group" and "same_picture": the photo's other copies, each with its distributor, credit
  * line, arrival, restrictions, thumb and whether it is the desk's agency; and

@@ -82,6 +82,13 @@ pd_desk_agency_rank(const char *const *agencies, const char *distributor)
     return G_MAXINT;
 }
 
+gboolean
+pd_desk_is_agency(const char *const *agencies, const char *distributor)
+{
+    return agencies == NULL || agencies[0] == NULL ||
+           pd_desk_agency_rank(agencies, distributor) != G_MAXINT;
+}
+
 /* Whether copy @a is a better one to show for its picture than @b: not killed, then the
  * desk's agency first, then the first to arrive. */
 static gboolean
@@ -198,14 +205,13 @@ pd_json_same_picture(GString *o, PdCatalog *catalog, const PdCatalogPhoto *p, GE
         pd_json_bool(o, "editorial_only", m->editorial_only);
         pd_json_string(o, "embargo_until", m->embargo_until);
         pd_json_bool(o, "desk_agency",
-                     pd_desk_agency_rank((const char *const *)agencies, m->distributor) !=
-                         G_MAXINT);
+                     pd_desk_is_agency((const char *const *)agencies, m->distributor));
         g_autofree char *thumb = pd_desk_file_url(m->id, "thumb", m->picture);
         pd_json_string(o, "thumb", thumb);
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');
     pd_json_bool(o, "desk_agency",
-                 pd_desk_agency_rank((const char *const *)agencies, p->distributor) != G_MAXINT);
+                 pd_desk_is_agency((const char *const *)agencies, p->distributor));
     return TRUE;
 }

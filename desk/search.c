@@ -48,8 +48,8 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
     g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
     g_autoptr(GPtrArray) shown = NULL;
     g_autoptr(GHashTable) groups =
-        agencies ? pd_desk_collapse(catalog, r, request->all_copies,
-                                    (const char *const *)agencies, &shown, error)
+        agencies ? pd_desk_collapse(catalog, r, request->all_copies, (const char *const *)agencies,
+                                    &shown, error)
                  : NULL;
     if (groups == NULL)
         return NULL;
@@ -76,7 +76,7 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
         if (g)
             pd_json_strings(o, "group_distributors", g->distributors);
         pd_json_bool(o, "desk_agency",
-                     pd_desk_agency_rank((const char *const *)agencies, h->distributor) != G_MAXINT);
+                     pd_desk_is_agency((const char *const *)agencies, h->distributor));
         pd_json_string(o, "sha256", h->sha256);
         pd_json_string(o, "caption", h->caption);
         pd_json_string(o, "headline", h->headline);
@@ -161,8 +161,8 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
     g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
     g_autoptr(GPtrArray) shown = NULL;
     g_autoptr(GHashTable) groups =
-        agencies ? pd_desk_collapse(catalog, r, request->all_copies,
-                                    (const char *const *)agencies, &shown, error)
+        agencies ? pd_desk_collapse(catalog, r, request->all_copies, (const char *const *)agencies,
+                                    &shown, error)
                  : NULL;
     if (groups == NULL)
         return NULL;
@@ -201,6 +201,11 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
         g_string_append_printf(o, "%s%" G_GINT64_FORMAT " photo%s found; showing %d-%d\n",
                                r->total_exact ? "" : "more than ", r->total,
                                r->total == 1 ? "" : "s", first, last);
+    if (shown->len < r->hits->len)
+        g_string_append_printf(o,
+                               "(%u of them are other agencies' copies of a picture above, "
+                               "each listed once; --all-copies lists every one)\n",
+                               r->hits->len - shown->len);
     if (request->facets) {
         const struct {
             const char *label;

@@ -53,6 +53,7 @@ pd_api_search(Request *r, const PdRouteParams *p)
     for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
         req.facets = req.facets || g_strcmp0(arg(r, "facets"), yes[i]) == 0;
         req.undated = req.undated || g_strcmp0(arg(r, "undated"), yes[i]) == 0;
+        req.all_copies = req.all_copies || g_strcmp0(arg(r, "all"), yes[i]) == 0;
     }
     const char *sort = arg(r, "sort");
     if (sort == NULL || strcmp(sort, "date") == 0)
@@ -522,4 +523,50 @@ pd_upload_finish(Request *r, const PdRouteParams *p)
         return pd_respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", failure);
     }
     return pd_respond_json(r, MHD_HTTP_OK, g_string_free(o, FALSE));
+}
+
+/* ---------------------------------------------------------------- the desk's agencies */
+
+enum MHD_Result
+pd_api_agencies(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json = cat ? pd_desk_agencies_json(cat, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* PUT /api/agencies {"agencies": ["AP", "Reuters"]}: an admin's. */
+enum MHD_Result
+pd_api_agencies_set(Request *r, const PdRouteParams *p)
+{
+    if (g_strcmp0(r->session->role, "admin") != 0)
+        return pd_respond_error(r, MHD_HTTP_FORBIDDEN, "only an admin sets the desk's agencies");
+    JsonParser *parser = NULL;
+    enum MHD_Result result;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    JsonNode *n = json_object_get_member(o, "agencies");
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    gboolean ok =
+        n && JSON_NODE_HOLDS_ARRAY(n) && json_array_get_length(json_node_get_array(n)) <= 64;
+    for (guint i = 0; ok && i < json_array_get_length(json_node_get_array(n)); i++) {
+        JsonNode *e = json_array_get_element(json_node_get_array(n), i);
+        ok = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING;
+        if (ok)
+            g_ptr_array_add(names, (gpointer)json_node_get_string(e));
+    }
+    g_ptr_array_add(names, NULL);
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = ok ? pd_server_catalog(r->server, &error) : NULL;
+    ok = ok && cat && pd_desk_set_agencies(cat, (const char *const *)names->pdata, &error);
+    char *json = ok ? pd_desk_agencies_json(cat, &error) : NULL;
+    g_object_unref(parser);
+    if (json)
+        return pd_respond_json(r, MHD_HTTP_OK, json);
+    if (error)
+        return pd_respond_gerror(r, error);
+    return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                            "agencies must be an array of at most 64 names (strings)");
 }

@@ -13,6 +13,8 @@ static const PdRouteRow routes[] = {
     {"POST",   "/api/me/seen",                      pd_auth_seen,            PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"GET",    "/api/fields",                       pd_api_fields,           PD_NEEDS_SESSION},
     {"GET",    "/api/events",                       pd_api_events,           PD_NEEDS_SESSION},
+    {"GET",    "/api/agencies",                     pd_api_agencies,         PD_NEEDS_SESSION},
+    {"PUT",    "/api/agencies",                     pd_api_agencies_set,     PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"GET",    "/api/photos",                       pd_api_search,           PD_NEEDS_SESSION},
     {"POST",   "/api/photos",                       pd_upload_finish,        PD_NEEDS_SESSION | PD_NEEDS_WORKER | PD_BODY_UPLOAD},
     {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},

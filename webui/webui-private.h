@@ -152,6 +152,8 @@ enum MHD_Result pd_api_events(Request *r, const PdRouteParams *p);
 /* ---------------------------------------------------------------- the API (api.c) */
 
 enum MHD_Result pd_api_search(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_agencies(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_agencies_set(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_photo(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_correct(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_history(Request *r, const PdRouteParams *p);

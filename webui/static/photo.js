@@ -29,6 +29,33 @@ function restrictions(p) {
   return box;
 }
 
+// The same photograph as other agencies sent it: each copy keeps its own caption, credit
+// and restrictions; a kill from one agency is that agency's.
+function samePicture(p) {
+  const copies = p.same_picture || [];
+  if (!copies.length) return null;
+  const list = el('ul', { class: 'same-picture', id: 'same-picture' });
+  for (const c of copies) {
+    const flags = [];
+    if (c.kill) flags.push(el('span', { class: 'badge stop', text: 'KILLED' }));
+    if (c.editorial_only) flags.push(el('span', { class: 'badge', text: 'EDITORIAL ONLY' }));
+    if (c.embargo_until && new Date(c.embargo_until) > new Date()) flags.push(el('span', { class: 'badge stop', text: 'EMBARGOED' }));
+    if (!c.desk_agency) flags.push(el('span', { class: 'badge', text: 'NOT A DESK AGENCY' }));
+    list.append(el('li', {},
+      el('img', { src: c.thumb, alt: '', loading: 'lazy' }),
+      el('div', {},
+        el('a', { href: `#/photo/${c.id}`, text: `${c.distributor || c.credit || 'unknown agency'}: photo ${c.id}` }),
+        el('div', { class: 'muted', text: `${c.credit_line || ''} · arrived ${new Date(c.ingested_at).toLocaleString()}` }),
+        ...flags)));
+  }
+  const usable = copies.filter((c) => !c.kill);
+  const r = p.restrictions || {};
+  const note = r.kill && usable.length
+    ? el('p', { class: 'restriction', text: `This agency killed its copy; ${usable.map((c) => c.distributor).join(', ')} ${usable.length > 1 ? 'have' : 'has'} the same picture, not killed.` })
+    : null;
+  return el('div', { class: 'panel' }, el('h2', { text: `The same picture from ${copies.length} other ${copies.length > 1 ? 'agencies' : 'agency'}` }), note, list);
+}
+
 // Every field that has a value, as the table names them, after what the caption says.
 function fields(p, table) {
   const dl = el('dl', { class: 'fields' });
@@ -269,6 +296,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
         wireResent(p, table),
         checks,
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
+        samePicture(p),
         el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
         el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, table, mine, conflict)),
         el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'), olderVersions(p.id, h, current))));

@@ -1,7 +1,7 @@
 // search.js: the search form, the grid of results (more as you scroll), facets, the
 // keyboard, and photos chosen in the grid to attach to an article.
 
-import { api, ticket } from './api.js';
+import { api, session, ticket } from './api.js';
 import { $, el, show, snippet } from './dom.js';
 import { articleOptions, attach } from './articles.js';
 import { live, markSeen, onEvent } from './live.js';
@@ -37,9 +37,11 @@ function fillForm(p) {
 
 export async function runSearch(p) {
   show('search');
+  showAgencies();
   fillForm(p);
   // what arrives after the newest photo known now is counted as new for this search
-  search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search'), after: live.newestPhoto };
+  search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search'), after: live.newestPhoto,
+    groups: new Set() }; // pictures on screen: another agency's copy on a later page is not shown again
   selected = -1;
   $('grid').replaceChildren();
   $('new-photos').hidden = true;
@@ -66,8 +68,13 @@ async function loadMore(first = false) {
       $('summary').textContent = r.total === 0 ? 'No photos found.'
         : `${r.total_exact ? '' : 'More than '}${r.total.toLocaleString()} photo${r.total === 1 ? '' : 's'}`;
     }
-    for (const hit of r.results) $('grid').append(card(hit, s.offset++));
-    s.done = r.results.length < PAGE;
+    for (const hit of r.results) {
+      if (hit.group && s.groups.has(hit.group)) continue;
+      if (hit.group) s.groups.add(hit.group);
+      $('grid').append(card(hit, $('grid').children.length));
+    }
+    s.offset += r.page_matches ?? r.results.length;
+    s.done = (r.page_matches ?? r.results.length) < PAGE;
     $('more').textContent = s.done ? '' : 'Loading more as you scroll…';
   } catch (e) {
     if (!s.current()) return;
@@ -94,9 +101,14 @@ function card(hit, index) {
   box.checked = picked.has(hit.id);
   box.addEventListener('click', (ev) => ev.stopPropagation());
   box.addEventListener('change', () => pick(hit.id, box.checked));
-  const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id },
+  if (hit.desk_agency === false) flags.append(el('span', { class: 'badge', text: 'NOT A DESK AGENCY', title: 'the desk does not subscribe to this agency' }));
+  // one picture sent by several agencies: one card, naming them
+  const sources = hit.group_size > 1 && hit.group_distributors
+    ? el('div', { class: 'sources', text: `${hit.group_distributors.join(' · ')} (${hit.group_size} copies)` })
+    : null;
+  const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id, 'data-group': hit.group || '' },
     el('div', { class: 'thumb' }, img, box),
-    el('div', { class: 'text' }, flags, caption,
+    el('div', { class: 'text' }, flags, caption, sources,
       el('div', { class: 'meta' },
         el('span', { text: hit.credit_line || hit.credit || '' }),
         el('time', { text: (hit.date_created || '').slice(0, 10) }))));
@@ -246,9 +258,11 @@ async function showArrived() {
   const atTop = window.scrollY < 40;
   const fresh = document.createDocumentFragment();
   for (const hit of r.results) {
-    grid.querySelector(`.card[data-id="${hit.id}"]`)?.remove();
-    fresh.append(card(hit, -1));
     s.after = Math.max(s.after, hit.id);
+    grid.querySelector(`.card[data-id="${hit.id}"]`)?.remove();
+    if (hit.group) grid.querySelector(`.card[data-group="${hit.group}"]`)?.remove();
+    if (hit.group) s.groups.add(hit.group);
+    fresh.append(card(hit, -1));
   }
   grid.prepend(fresh);
   [...grid.children].forEach((c, i) => { c.dataset.index = i; });
@@ -282,8 +296,37 @@ function onLive(ev) {
   else if (ev.type === 'reset' && search.params) runSearch(search.params);
 }
 
+// ---------------------------------------------------------------- the desk's agencies
+
+async function showAgencies() {
+  try {
+    const { agencies } = await api('GET', '/api/agencies');
+    $('agencies-list').textContent = agencies.length ? agencies.join(' · ')
+      : 'None set: every agency\'s copy counts the same.';
+    const admin = session.me && session.me.user.role === 'admin';
+    $('agencies-edit').hidden = !admin;
+    if (admin) $('agencies-input').value = agencies.join(', ');
+  } catch (e) {
+    $('agencies-list').textContent = e.message;
+  }
+}
+
+async function saveAgencies(ev) {
+  ev.preventDefault();
+  const agencies = $('agencies-input').value.split(',').map((a) => a.trim()).filter(Boolean);
+  try {
+    await api('PUT', '/api/agencies', { agencies });
+    $('agencies-status').textContent = 'Saved.';
+    await showAgencies();
+    if (search.params) runSearch(search.params);
+  } catch (e) {
+    $('agencies-status').textContent = e.message;
+  }
+}
+
 export function setupSearch() {
   onEvent(onLive);
+  $('desk-agencies').addEventListener('submit', saveAgencies);
   $('new-photos').addEventListener('click', showArrived);
   $('mark-seen').addEventListener('click', async () => {
     await markSeen();
