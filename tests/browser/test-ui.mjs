@@ -447,13 +447,27 @@ await step('the live wire: new photos for the open search, a kill on an open art
   await noInjection('article page after a kill');
 });
 
+await step('one picture from three agencies: one card, and the other copies on its page', async () => {
+  photodesk(['ingest', ...['pool-ap.jpg', 'pool-reuters.jpg', 'pool-afp.jpg'].map((f) => join(samples, f))]);
+  await page.goto(`${url}#/search?q=marchetti`);
+  await page.locator('#grid .card .sources', { hasText: '3 copies' }).waitFor();
+  expect(await page.locator('#grid .card').count() === 1, 'one card for the three copies');
+  const sources = await page.locator('#grid .card .sources').textContent();
+  expect(['AP', 'Reuters', 'AFP'].every((a) => sources.includes(a)), `the agencies are named (${sources})`);
+  await page.locator('#grid .card').first().click();
+  await page.locator('#same-picture li').first().waitFor();
+  expect(await page.locator('#same-picture li').count() === 2, 'the two other copies are listed');
+  await noInjection('photo page with its other copies');
+});
+
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.
 if (process.env.PHOTODESK_SCREENSHOTS) {
   await step('screenshots of every page, desktop and phone', async () => {
     const dir = process.env.PHOTODESK_SCREENSHOTS;
     mkdirSync(dir, { recursive: true });
     const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
-    const pages = { search: '#/search', photo: `#/photo/${id}`, articles: '#/articles', upload: '#/upload' };
+    const pool = await page.evaluate(() => fetch('/api/photos?q=marchetti').then((r) => r.json()).then((j) => j.results[0].id));
+    const pages = { search: '#/search', photo: `#/photo/${id}`, pool: `#/photo/${pool}`, articles: '#/articles', upload: '#/upload' };
     for (const [size, viewport] of Object.entries({ desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } })) {
       await page.setViewportSize(viewport);
       for (const [name, hash] of Object.entries(pages)) {

@@ -86,6 +86,58 @@ stop_server(void)
     teardown();
 }
 
+/* The desk's agencies: every editor reads them, only an admin sets them; a search asks
+ * for every copy with all=1. */
+static void
+test_agencies(void)
+{
+    Session s = login();
+    Reply got = http("GET", "/api/agencies", s.cookie, NULL, 0);
+    g_assert_cmpint(got.status, ==, 200);
+    g_assert_cmpstr(body_text(&got), ==, "{\"agencies\": []}");
+    reply_clear(&got);
+    static const char set[] = "{\"agencies\": [\"Reuters\", \"AP\"]}";
+    g_autofree char *h = with(&s, TRUE, "Content-Type: application/json\r\n");
+    Reply no = http("PUT", "/api/agencies", h, set, strlen(set));
+    g_assert_cmpint(no.status, ==, 403);
+    reply_clear(&no);
+    g_autofree char *cmd =
+        g_strdup_printf("printf 'desk chief\\n' | '%s' --library '%s' user add chief --role admin",
+                        g_getenv("PHOTODESK_BIN"), library);
+    g_assert_cmpint(system(cmd), ==, 0);
+    Session admin = login_user("chief", "desk chief");
+    g_autofree char *ha = with(&admin, TRUE, "Content-Type: application/json\r\n");
+    Reply ok = http("PUT", "/api/agencies", ha, set, strlen(set));
+    g_assert_cmpint(ok.status, ==, 200);
+    g_assert_cmpstr(body_text(&ok), ==, "{\"agencies\": [\"Reuters\", \"AP\"]}");
+    reply_clear(&ok);
+    static const char bad[] = "{\"agencies\": [\"AP\", 7]}";
+    Reply refused = http("PUT", "/api/agencies", ha, bad, strlen(bad));
+    g_assert_cmpint(refused.status, ==, 400);
+    reply_clear(&refused);
+    Reply all = http("GET", "/api/photos?all=1", s.cookie, NULL, 0);
+    g_assert_cmpint(all.status, ==, 200);
+    JsonObject *o = json_of(&all);
+    JsonObject *first =
+        json_array_get_object_element(json_object_get_array_member(o, "results"), 0);
+    g_assert_true(json_object_has_member(first, "group"));
+    g_assert_true(json_object_has_member(first, "group_size"));
+    json_object_unref(o);
+    reply_clear(&all);
+    Reply photo = http("GET", fire, s.cookie, NULL, 0);
+    JsonObject *po = json_of(&photo);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(po, "same_picture")), ==,
+                     0);
+    json_object_unref(po);
+    reply_clear(&photo);
+    static const char none[] = "{\"agencies\": []}";
+    Reply cleared = http("PUT", "/api/agencies", ha, none, strlen(none));
+    g_assert_cmpint(cleared.status, ==, 200);
+    reply_clear(&cleared);
+    session_clear(&admin);
+    session_clear(&s);
+}
+
 /* ---------------------------------------------------------------- tests */
 
 static void
@@ -1098,6 +1150,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/stale-version", test_stale_version);
     g_test_add_func("/webui/wire-after-correction", test_wire_after_correction);
     g_test_add_func("/webui/picture-changed-in-article", test_picture_changed_in_article);
+    g_test_add_func("/webui/agencies", test_agencies);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();

@@ -275,7 +275,9 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
   const view = $('photo-view');
   // never the previous photo's page, not even while this one loads
   if (!known || String(view.dataset.id) !== String(id)) view.replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
+  if (String(view.dataset.id) !== String(id)) view.dataset.version = '';
   view.dataset.id = String(id);
+  view.dataset.loading = '1'; // events meanwhile are looked at once it is shown
   show('photo');
   try {
     const [table, p, h] = await Promise.all([fieldTable(), known || api('GET', `/api/photos/${id}`),
@@ -287,6 +289,10 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
     for (const w of p.warnings || []) checks.append(el('li', { text: w }));
     view.dataset.version = String(p.version);
+    delete view.dataset.loading;
+    const later = Number(view.dataset.pending || 0);
+    delete view.dataset.pending;
+    if (later > p.version) setTimeout(() => showPhoto(id), 0); // changed while it loaded
     view.replaceChildren(
       el('div', {},
         restrictions(p),
@@ -301,7 +307,9 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
         el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, table, mine, conflict)),
         el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'), olderVersions(p.id, h, current))));
   } catch (e) {
-    if (current()) view.replaceChildren(el('p', { class: 'error', text: e.message }));
+    if (!current()) return;
+    delete view.dataset.loading;
+    view.replaceChildren(el('p', { class: 'error', text: e.message }));
   }
 }
 
@@ -313,6 +321,10 @@ onEvent((ev) => {
   if (view.hidden || (ev.type !== 'version' && ev.type !== 'reset')) return;
   const id = view.dataset.id;
   if (ev.type === 'version' && String(ev.photo_id) !== String(id)) return;
+  if (view.dataset.loading) { // the page being loaded may already have it
+    if (ev.type === 'version') view.dataset.pending = String(Math.max(ev.version, Number(view.dataset.pending || 0)));
+    return;
+  }
   if (ev.type === 'version' && ev.version <= Number(view.dataset.version || 0)) return; // shown already
   const form = $('editor');
   if (!form || !form.dataset.dirty) {
