@@ -36,7 +36,7 @@ static const struct {
 } cases[] = {
     {SAME, "the same frame, another agency", TRUE},
     {QUALITY, "encoded again, Q 70", TRUE},
-    {RESIZE_2048, "resized to 2048 px", TRUE},
+    {RESIZE_2048, "resized by 0.76 (as 2700 px to 2048)", TRUE},
     {RESIZE_1024, "resized to 1024 px", TRUE},
     {CROP_3, "cropped 3% on every side", TRUE},
     {CROP_CORNER, "cropped 2% at one corner", TRUE},
@@ -227,7 +227,7 @@ test_orders_kill_and_preference(void)
                               "Veltria's President Elena Marchetti arrives for a summit in "
                               "Lisbon on May 9, 2025. (Photo by Tomas FERREIRA / POOL / AFP)"};
     const char *sources[] = {"Lusa", "POOL", "POOL"}, *refs[] = {"LIS801", "RC2X9", "AFP_37KX"};
-    g_autofree char *paths[3] = {NULL};
+    char *paths[3] = {NULL};
     for (int i = 0; i < 3; i++) {
         g_autofree char *x =
             wire_xmp(captions[i], sources[i], refs[i], "2025-05-09T10:14:33+01:00");
@@ -324,6 +324,8 @@ test_orders_kill_and_preference(void)
         g_assert_false(json_object_get_boolean_member(c, "kill"));
     }
     run_clear(&r);
+    for (int i = 0; i < 3; i++)
+        g_free(paths[i]);
 }
 
 int
