@@ -458,6 +458,15 @@ await step('one picture from three agencies: one card, and the other copies on i
   await page.locator('#same-picture li').first().waitFor();
   expect(await page.locator('#same-picture li').count() === 2, 'the two other copies are listed');
   await noInjection('photo page with its other copies');
+  // the desk subscribes to AFP: its copy is the card; the others are marked on its page
+  photodesk(['agencies', 'AFP']);
+  await page.goto(`${url}#/search?q=marchetti&sort=arrived`);
+  await page.locator('#grid .card .meta', { hasText: 'via AFP' }).waitFor();
+  expect((await page.locator('#desk-agencies').textContent()).includes('AFP'), 'the desk\'s agencies are shown');
+  await page.locator('#grid .card').first().click();
+  await page.locator('#same-picture li', { hasText: 'NOT A DESK AGENCY' }).first().waitFor();
+  expect(await page.locator('#same-picture li', { hasText: 'NOT A DESK AGENCY' }).count() === 2, 'AP and Reuters are not the desk\'s');
+  photodesk(['agencies', '--clear']);
 });
 
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.

@@ -262,9 +262,12 @@ async function photoArticles(p) {
   button.addEventListener('click', async () => {
     const { placed, refused } = await attach(select.value, [p.id]);
     status.className = refused.length ? 'error' : 'saved';
-    status.replaceChildren(placed
+    const said = [placed
       ? el('a', { href: `#/article/${select.value}`, text: 'Attached: open the article' })
-      : document.createTextNode(refused.join('; ')));
+      : document.createTextNode(refused.join('; '))];
+    if (placed && p.desk_agency === false) // attached all the same, and said so
+      said.push(el('span', { class: 'error', text: ` Note: ${p.distributor || 'this agency'} is not one of the desk's agencies${(p.same_picture || []).some((c) => c.desk_agency) ? '; a copy from one of them is listed under "The same picture"' : ''}.` }));
+    status.replaceChildren(...said);
   });
   box.append(el('div', { class: 'attach' }, el('label', {}, 'Attach to ', select), button, status));
   return box;

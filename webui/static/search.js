@@ -11,6 +11,7 @@ const PAGE = 50;
 let search = { params: null, offset: 0, total: 0, loading: false, done: false, current: () => false, after: 0 };
 let selected = -1;
 const picked = new Set(); // photo ids chosen in the grid, to attach to an article
+const cards = new Map(); // photo id -> the search result its card shows
 
 function formParams() {
   const p = new URLSearchParams();
@@ -86,6 +87,7 @@ async function loadMore(first = false) {
 }
 
 function card(hit, index) {
+  cards.set(hit.id, hit);
   const flags = el('div', { class: 'flags' });
   if (hit.kill) flags.append(el('span', { class: 'badge stop', text: 'KILLED' }));
   if (hit.embargo_until && new Date(hit.embargo_until) > new Date())
@@ -212,14 +214,19 @@ async function attachPicked() {
   if (!article) { status.textContent = 'Choose an article first.'; return; }
   status.className = '';
   status.textContent = 'Attaching…';
+  // a picture only an agency the desk does not subscribe to sent: attached, and said so
+  const outside = [...picked].map((id) => cards.get(id)).filter((h) => h && h.desk_agency === false)
+    .map((h) => `photo ${h.id} (${h.distributor || h.credit || 'unknown agency'})`);
   const { placed, refused } = await attach(article, [...picked]);
   for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
   picked.clear();
   $('picked').hidden = false;
   $('picked-count').textContent = '';
-  status.replaceChildren(
+  status.replaceChildren(...[
     el('a', { href: `#/article/${article}`, text: `${placed} attached: open the article` }),
-    refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null);
+    refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null,
+    outside.length ? el('span', { class: 'error', text: ` Not from the desk's agencies: ${outside.join(', ')}.` }) : null,
+  ].filter(Boolean)); // replaceChildren would write a null as "null"
 }
 
 // ---------------------------------------------------------------- the live wire
