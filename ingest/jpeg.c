@@ -94,6 +94,15 @@ finish_extended_xmp(PdSources *src, PdPhotoMeta *meta, GPtrArray *chunks)
     }
 }
 
+/* "XMP\0://ns.adobe.com/xap/1.0/\0": the standard signature's length, mangled at its
+ * start by some writers. */
+static gboolean
+is_damaged_xmp_header(const guint8 *p)
+{
+    static const char tail[] = "://ns.adobe.com/xap/1.0/";
+    return memcmp(p, "XMP\0", 4) == 0 && memcmp(p + 4, tail, sizeof tail) == 0;
+}
+
 static gboolean
 is_sof(guint8 m)
 {
@@ -205,6 +214,7 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
     gsize pos = 2;
     gboolean scan = FALSE;
     gboolean have_xmp = FALSE;
+    guint8 last = 0xD8;                 /* the last segment's marker */
     g_autoptr(GByteArray) app13 = NULL; /* consecutive Photoshop APP13 segments, joined */
     gsize app13_header = 0;
     g_autoptr(GPtrArray) ext = g_ptr_array_new_with_free_func(extended_xmp_free);
@@ -218,9 +228,21 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
             break;
         }
         if (d[pos] != 0xFF) {
-            pd_sources_broken(src, meta, "JPEG: expected a marker at offset %zu, found 0x%02X", pos,
-                              d[pos]);
-            break;
+            /* stray bytes between segments (a writer's padding, a length off by a few):
+             * libjpeg and exiftool skip to the next marker, and so does photodesk */
+            gsize at = pos;
+            while (at + 1 < n && !(d[at] == 0xFF && (d[at + 1] == 0x01 || d[at + 1] >= 0xC0) &&
+                                   d[at + 1] != 0xFF))
+                at++;
+            if (at + 1 >= n) {
+                NEED_MORE();
+                pd_sources_broken(src, meta, "JPEG: expected a marker at offset %zu, found 0x%02X",
+                                  pos, d[pos]);
+                break;
+            }
+            pd_meta_warn(meta, FALSE, "JPEG: skipped %zu unknown bytes after the %s segment",
+                         at - pos, jpeg_segment_name(last));
+            pos = at;
         }
         while (pos < n && d[pos] == 0xFF)
             pos++; /* fill bytes */
@@ -230,6 +252,7 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
             break;
         }
         guint8 m = d[pos++];
+        last = m;
         if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7))
             continue; /* markers without a length */
         if (m == 0xD9) {
@@ -272,10 +295,26 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
 
         if (m == 0xE1 && plen >= 6 && memcmp(p, "Exif\0", 5) == 0) {
             pd_sources_read_exif(src, meta, p, plen);
+        } else if (m == 0xE1 && plen >= sizeof PD_XMP_SIG && is_damaged_xmp_header(p)) {
+            /* "XMP\0://ns.adobe.com/xap/1.0/": a writer's mangled signature; exiftool
+             * reads the packet, and says so */
+            pd_meta_warn(meta, FALSE,
+                         "XMP: APP1 segment at offset %zu has a non-standard header "
+                         "(read all the same)",
+                         pos - seglen - 2);
+            if (have_xmp)
+                pd_sources_read_xmp_over(src, meta, p + sizeof PD_XMP_SIG,
+                                         plen - sizeof PD_XMP_SIG);
+            else
+                pd_sources_read_xmp(src, meta, p + sizeof PD_XMP_SIG, plen - sizeof PD_XMP_SIG);
+            have_xmp = TRUE;
         } else if (m == 0xE1 && plen >= sizeof PD_XMP_SIG &&
                    memcmp(p, PD_XMP_SIG, sizeof PD_XMP_SIG) == 0) {
+            /* a second packet (a re-issue adds its own): its properties replace the
+             * first's, as exiftool reads them */
             if (have_xmp)
-                pd_meta_warn(meta, FALSE, "XMP: a second XMP segment was ignored");
+                pd_sources_read_xmp_over(src, meta, p + sizeof PD_XMP_SIG,
+                                         plen - sizeof PD_XMP_SIG);
             else
                 pd_sources_read_xmp(src, meta, p + sizeof PD_XMP_SIG, plen - sizeof PD_XMP_SIG);
             have_xmp = TRUE;

@@ -146,3 +146,15 @@ pd_sources_read_xmp(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize
     if (!pd_xmp_parse(src->xmp, (const char *)data, len, &error))
         pd_meta_warn(meta, TRUE, "%s", error->message);
 }
+
+void
+pd_sources_read_xmp_over(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len)
+{
+    g_autoptr(GError) error = NULL;
+    PdXmp *later = pd_xmp_new();
+    if (!pd_xmp_parse(later, (const char *)data, len, &error))
+        pd_meta_warn(meta, TRUE, "%s", error->message);
+    else
+        pd_xmp_merge_over(src->xmp, later);
+    pd_xmp_free(later);
+}

@@ -111,6 +111,8 @@ void pd_sources_read_irb(PdSources *src, PdPhotoMeta *meta, const guint8 *data, 
                          PdIimPlace place);
 void pd_sources_read_exif(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
 void pd_sources_read_xmp(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
+/* A later XMP packet of the same file: its properties replace those read before. */
+void pd_sources_read_xmp_over(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
 
 void pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in);
 void pd_walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);

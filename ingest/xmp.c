@@ -148,6 +148,18 @@ join_path(const char *prefix, const char *name)
     return g_strconcat(prefix, "/", name, NULL);
 }
 
+void
+pd_xmp_merge_over(PdXmp *into, PdXmp *later)
+{
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, later->props);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        g_hash_table_iter_steal(&it);
+        g_hash_table_replace(into->props, key, value);
+    }
+}
+
 static PdXmpProperty *
 property_for(PdXmp *xmp, const char *path)
 {

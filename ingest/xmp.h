@@ -41,6 +41,9 @@ typedef struct PdXmp PdXmp;
 
 PdXmp *pd_xmp_new(void);
 void pd_xmp_free(PdXmp *xmp);
+/* Every property of @later replaces the one of the same path in @into (@later is left
+ * empty). */
+void pd_xmp_merge_over(PdXmp *into, PdXmp *later);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdXmp, pd_xmp_free)
 
 /* Parses one packet of @len bytes and adds its properties to @xmp (call it again for

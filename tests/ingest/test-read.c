@@ -767,6 +767,65 @@ test_gif_blocked(void)
 
 /* A JPEG whose SOF claims far more pixels than its data can hold: damaged, and the
  * reason kept for ingest to refuse it; the same file with its true size is whole. */
+
+/* Stray bytes between two segments (2 and 14 of them): skipped to the next marker, as
+ * libjpeg and exiftool do; the size and the metadata after them are read. */
+static void
+test_stray_bytes_between_segments(void)
+{
+    for (int stray = 2; stray <= 14; stray += 12) {
+        g_autoptr(GPtrArray) segs = segments();
+        g_ptr_array_add(segs, app1_xmp(NULL, "photoshop:Headline=\"Before the gap\""));
+        g_autoptr(GByteArray) whole = jpeg_with(segs);
+        /* the bytes go after the APP1, before the rest of the JPEG */
+        gsize at = 2 + 4 + ((GByteArray *)g_ptr_array_index(segs, 0))->len - 1;
+        guint8 junk[14];
+        for (int i = 0; i < stray; i++)
+            junk[i] = (guint8)(i + 1);
+        g_autoptr(GByteArray) file = g_byte_array_new();
+        g_byte_array_append(file, whole->data, (guint)at);
+        g_byte_array_append(file, junk, (guint)stray);
+        g_byte_array_append(file, whole->data + at, whole->len - (guint)at);
+        g_autoptr(PdPhotoMeta) meta = read_ok(file);
+        g_assert_cmpint(meta->width, ==, 24);
+        g_assert_cmpint(meta->height, ==, 16);
+        g_assert_false(meta->damaged);
+        g_assert_cmpstr(meta->headline, ==, "Before the gap");
+        g_autofree char *said = g_strdup_printf("skipped %d unknown bytes after the APP1", stray);
+        gboolean warned = FALSE;
+        for (guint i = 0; i < meta->warnings->len; i++)
+            warned |= strstr(g_ptr_array_index(meta->warnings, i), said) != NULL;
+        g_assert_true(warned);
+    }
+}
+
+/* Two XMP packets in two APP1 segments (a re-issue adds its own): the later one's
+ * properties win, the first's others stay, as exiftool reads them. And a packet whose
+ * signature a writer mangled ("XMP\0://ns.adobe.com/xap/1.0/") is read, with a warning. */
+static void
+test_two_xmp_packets_and_damaged_signature(void)
+{
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app1_xmp(NULL, "photoshop:Headline=\"Old headline\" "
+                                         "photoshop:City=\"Oslo\""));
+    g_ptr_array_add(segs, app1_xmp(NULL, "photoshop:Headline=\"Current headline\""));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) meta = read_ok(file);
+    g_assert_cmpstr(meta->headline, ==, "Current headline");
+    g_assert_cmpstr(meta->city, ==, "Oslo");
+
+    g_autoptr(GPtrArray) segs2 = segments();
+    GByteArray *x = app1_xmp(NULL, "photoshop:Headline=\"Behind a mangled signature\"");
+    memcpy(x->data + 1, "XMP\0", 4); /* data[0] is the marker */
+    g_ptr_array_add(segs2, x);
+    g_autoptr(GByteArray) file2 = jpeg_with(segs2);
+    g_autoptr(PdPhotoMeta) meta2 = read_ok(file2);
+    g_assert_cmpstr(meta2->headline, ==, "Behind a mangled signature");
+    g_assert_false(meta2->damaged);
+    g_assert_cmpuint(meta2->warnings->len, ==, 1);
+    g_assert_nonnull(strstr(g_ptr_array_index(meta2->warnings, 0), "non-standard header"));
+}
+
 static void
 test_lying_size(void)
 {
@@ -823,6 +882,8 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/text-output-controls", test_text_output_controls);
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
+    g_test_add_func("/ingest/read/stray-bytes", test_stray_bytes_between_segments);
+    g_test_add_func("/ingest/read/two-xmp-packets", test_two_xmp_packets_and_damaged_signature);
     g_test_add_func("/ingest/read/png-text-bomb", test_png_text_bomb);
     return g_test_run();
 }
