@@ -65,7 +65,8 @@ static void G_GNUC_PRINTF(2, 3) check_fail(Check *c, const char *format, ...)
 static void
 check_ifd(Check *c, guint32 off, const char *name, int depth)
 {
-    static const guint8 type_size[13] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8};
+    /* the TIFF types, and 13: IFD (Adobe TIFF Technical Note 1), a sub-directory's offset */
+    static const guint8 type_size[14] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
     if (c->problem)
         return;
     if (off < 8 || off > c->len || c->len - off < 2) {
@@ -95,7 +96,7 @@ check_ifd(Check *c, guint32 off, const char *name, int depth)
         guint32 cnt = c32(c, e + 4), value = c32(c, e + 8);
         if (tag == 0 && type == 0)
             continue; /* Photoshop writes empty entries */
-        if (type == 0 || type > 12) {
+        if (type == 0 || type > 13) {
             check_fail(c, "%s entry 0x%04x has an invalid type %u", name, tag, type);
             return;
         }
@@ -202,19 +203,30 @@ copyright_value(ExifEntry *e)
 static gboolean
 rational_triplet(ExifEntry *e, ExifByteOrder order, double out[3])
 {
-    if (e == NULL || e->data == NULL || e->format != EXIF_FORMAT_RATIONAL || e->components < 1 ||
-        e->size < 8 * e->components)
+    /* signed rationals too: some writers store GPS that way, and exiftool reads them */
+    gboolean is_signed = e && e->format == EXIF_FORMAT_SRATIONAL;
+    if (e == NULL || e->data == NULL || (e->format != EXIF_FORMAT_RATIONAL && !is_signed) ||
+        e->components < 1 || e->size < 8 * e->components)
         return FALSE;
     for (unsigned i = 0; i < 3; i++) {
         if (i >= e->components) {
             out[i] = 0;
             continue;
         }
-        ExifRational r = exif_get_rational(e->data + 8 * i, order);
-        if (r.denominator == 0)
+        double num, den;
+        if (is_signed) {
+            ExifSRational r = exif_get_srational(e->data + 8 * i, order);
+            num = r.numerator;
+            den = r.denominator;
+        } else {
+            ExifRational r = exif_get_rational(e->data + 8 * i, order);
+            num = r.numerator;
+            den = r.denominator;
+        }
+        if (den == 0)
             return FALSE;
         char buf[64];
-        g_snprintf(buf, sizeof buf, "%.10g", (double)r.numerator / (double)r.denominator);
+        g_snprintf(buf, sizeof buf, "%.10g", num / den);
         out[i] = g_ascii_strtod(buf, NULL);
     }
     return TRUE;

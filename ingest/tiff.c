@@ -19,7 +19,8 @@ tiff32(const guint8 *p, gboolean le)
 void
 pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
 {
-    static const guint8 type_size[13] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8};
+    /* 13: IFD (Adobe TIFF Technical Note 1) */
+    static const guint8 type_size[14] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
     gboolean le = d[0] == 'I';
     if (tiff16(d + 2, le) == 43) {
         pd_meta_warn(meta, FALSE, "TIFF: BigTIFF metadata is not read");
@@ -45,7 +46,7 @@ pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         guint32 cnt = tiff32(e + 4, le);
         if (tag != 700 && tag != 33723 && tag != 34377)
             continue;
-        if (type == 0 || type > 12) {
+        if (type == 0 || type > 13) {
             pd_meta_warn(meta, TRUE, "TIFF: tag %u has an invalid type %u", tag, type);
             continue;
         }

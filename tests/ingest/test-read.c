@@ -132,6 +132,8 @@ typedef struct {
     int orientation;
     const char *date, *subsec, *offset;
     gboolean gps;
+    gboolean gps_signed;  /* GPS as SRATIONAL (type 10), as some writers store it */
+    guint16 pointer_type; /* of the EXIF IFD pointer: 0 for LONG, 13 for IFD (TN1) */
 } ExifSpec;
 
 typedef struct {
@@ -242,7 +244,8 @@ app1_exif(const ExifSpec *spec)
     add_ascii(ifd0, 0x013B, spec->artist);
     add_ascii(ifd0, 0x8298, spec->copyright);
     guint32 zero = 0;
-    Entry exif_ptr = {0x8769, 4, 1, g_bytes_new(&zero, 4)};
+    Entry exif_ptr = {0x8769, spec->pointer_type ? spec->pointer_type : 4, 1,
+                      g_bytes_new(&zero, 4)};
     g_array_append_val(ifd0, exif_ptr);
     Entry gps_ptr = {0x8825, 4, 1, g_bytes_new(&zero, 4)};
     if (spec->gps)
@@ -263,9 +266,10 @@ app1_exif(const ExifSpec *spec)
     if (spec->gps) {
         GArray *gps = g_array_new(FALSE, FALSE, sizeof(Entry));
         Entry e1 = {1, 2, 2, g_bytes_new("N", 2)};
-        Entry e2 = {2, 5, 3, rational3(55, 45, 1234)};
+        guint16 rational = spec->gps_signed ? 10 : 5;
+        Entry e2 = {2, rational, 3, rational3(55, 45, 1234)};
         Entry e3 = {3, 2, 2, g_bytes_new("E", 2)};
-        Entry e4 = {4, 5, 3, rational3(37, 37, 5678)};
+        Entry e4 = {4, rational, 3, rational3(37, 37, 5678)};
         g_array_append_val(gps, e1);
         g_array_append_val(gps, e2);
         g_array_append_val(gps, e3);
@@ -328,6 +332,26 @@ test_exif_fields(void)
     g_assert_cmpstr(m->model, ==, "Canon EOS R5");
     g_assert_cmpint(m->orientation, ==, 6);
     g_assert_cmpstr(m->date_created, ==, "2023-04-15T23:41:07.52+03:00");
+    g_assert_true(m->has_gps);
+    g_assert_cmpfloat_with_epsilon(m->gps_lat, 55.0 + 45.0 / 60 + 12.34 / 3600, 1e-7);
+    g_assert_cmpfloat_with_epsilon(m->gps_lon, 37.0 + 37.0 / 60 + 56.78 / 3600, 1e-7);
+}
+
+/* GPS stored as signed rationals, and the EXIF directory's pointer of type IFD (13, Adobe
+ * TIFF Technical Note 1): both read, as exiftool reads them. */
+static void
+test_exif_signed_gps_and_ifd_type(void)
+{
+    ExifSpec spec = {
+        .date = "2023:04:15 23:41:07", .gps = TRUE, .gps_signed = TRUE, .pointer_type = 13};
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app1_exif(&spec));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_false(m->damaged);
+    for (guint i = 0; i < m->warnings->len; i++) /* the builder's base JPEG has EXIF too */
+        g_assert_null(strstr(g_ptr_array_index(m->warnings, i), "invalid type"));
+    g_assert_cmpstr(m->date_created, ==, "2023-04-15T23:41:07");
     g_assert_true(m->has_gps);
     g_assert_cmpfloat_with_epsilon(m->gps_lat, 55.0 + 45.0 / 60 + 12.34 / 3600, 1e-7);
     g_assert_cmpfloat_with_epsilon(m->gps_lon, 37.0 + 37.0 / 60 + 56.78 / 3600, 1e-7);
@@ -883,6 +907,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
     g_test_add_func("/ingest/read/stray-bytes", test_stray_bytes_between_segments);
+    g_test_add_func("/ingest/read/exif-signed-gps-and-ifd-type", test_exif_signed_gps_and_ifd_type);
     g_test_add_func("/ingest/read/two-xmp-packets", test_two_xmp_packets_and_damaged_signature);
     g_test_add_func("/ingest/read/png-text-bomb", test_png_text_bomb);
     return g_test_run();
