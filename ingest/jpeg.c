@@ -180,6 +180,56 @@ has_end_marker(const PdInput *in, gsize from, gsize *end_of_image)
     return FALSE;
 }
 
+/* @len bytes of the photo at @offset, from memory or from the file; FALSE when they are
+ * not there. */
+static gboolean
+input_at(const PdInput *in, guint8 *buf, gsize len, gsize offset)
+{
+    if (offset > in->size || len > in->size - offset)
+        return FALSE;
+    if (offset + len <= in->n) {
+        memcpy(buf, in->d + offset, len);
+        return TRUE;
+    }
+    return in->fd >= 0 && pd_read_at(in->fd, buf, len, offset) == (gssize)len;
+}
+
+/* FotoWare FotoStation's trailer after the end of the image: records read backwards
+ * from the end of the file, each its data then a footer (tag, size with the footer, the
+ * signature A1B2C3D4, big-endian). Record 1 is an IIM block: IPTC in a place that is
+ * not JPEG's standard one, read after the APP13 blocks as exiftool reads it (IPTC2). */
+#define FOTOSTATION_SIGNATURE   0xA1B2C3D4u
+#define FOTOSTATION_MAX_RECORDS 16
+#define FOTOSTATION_MAX_IIM     (1u << 20) /* an IIM block of captions is a few KB */
+
+static void
+read_fotostation(PdSources *src, PdPhotoMeta *meta, const PdInput *in, gsize from)
+{
+    gsize end = in->size;
+    for (int r = 0; r < FOTOSTATION_MAX_RECORDS && end >= from + 10; r++) {
+        guint8 foot[10];
+        if (!input_at(in, foot, 10, end - 10))
+            return;
+        guint16 tag = pd_be16(foot);
+        guint32 size = pd_be32(foot + 2);
+        if (pd_be32(foot + 6) != FOTOSTATION_SIGNATURE || size < 10 || size > end - from)
+            return;
+        gsize start = end - size, len = size - 10;
+        if (tag == 1 && len > FOTOSTATION_MAX_IIM) {
+            pd_meta_warn(meta, FALSE,
+                         "IPTC: FotoStation trailer block of %zu bytes is over the "
+                         "limit (not read)",
+                         len);
+        } else if (tag == 1) {
+            g_autofree guint8 *data = g_malloc(MAX(len, 1));
+            if (!input_at(in, data, len, start))
+                return;
+            pd_sources_add_iim(src, data, len, PD_IIM_PLACE_NONSTANDARD, meta);
+        }
+        end = start;
+    }
+}
+
 /* Whether @bytes of Huffman-coded image data can hold a picture of @w x @h: every 8 x 8
  * block of luminance takes at least one bit (its DC difference, even in a progressive
  * file's first scan), so fewer bytes than an eighth of the blocks is a header that lies
@@ -351,6 +401,8 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
         pd_meta_warn(meta, TRUE,
                      "JPEG: file is truncated inside the image data (no end of "
                      "image marker)");
+    if (scan)
+        read_fotostation(src, meta, in, pos);
     if (scan && src->sof_huffman && src->sof_width > 0 && src->sof_height > 0)
         check_scan_size(meta, src->sof_width, src->sof_height,
                         (end_of_image > pos ? end_of_image : in->size) - pos);

@@ -850,6 +850,63 @@ test_two_xmp_packets_and_damaged_signature(void)
     g_assert_nonnull(strstr(g_ptr_array_index(meta2->warnings, 0), "non-standard header"));
 }
 
+/* FotoWare FotoStation's trailer: IIM after the end of the image, in records read from
+ * the end of the file. Read after the APP13 blocks, as exiftool reads it (IPTC2). */
+static void
+append_fotostation(GByteArray *file, guint16 tag, GByteArray *data)
+{
+    g_byte_array_append(file, data->data, data->len);
+    guint32 size = data->len + 10;
+    guint8 foot[10] = {(guint8)(tag >> 8),
+                       (guint8)tag,
+                       (guint8)(size >> 24),
+                       (guint8)(size >> 16),
+                       (guint8)(size >> 8),
+                       (guint8)size,
+                       0xA1,
+                       0xB2,
+                       0xC3,
+                       0xD4};
+    g_byte_array_append(file, foot, 10);
+}
+
+static void
+test_fotostation_trailer(void)
+{
+    g_autoptr(GByteArray) iim = g_byte_array_new();
+    iim_put(iim, 2, 105, "Headline from the trailer");
+    iim_put(iim, 2, 90, "Bergen");
+    g_autoptr(GByteArray) thumb = g_byte_array_new();
+    g_byte_array_append(thumb, (const guint8 *)"not a thumbnail", 15);
+
+    g_autoptr(GByteArray) file = jpeg_with(NULL);
+    append_fotostation(file, 1, iim);
+    append_fotostation(file, 3, thumb); /* the last record first, read backwards */
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpstr(m->headline, ==, "Headline from the trailer");
+    g_assert_cmpstr(m->city, ==, "Bergen");
+    g_assert_cmpint(m->width, ==, 24);
+    g_assert_false(m->damaged);
+
+    /* with IPTC in APP13 too: APP13's datasets first, the trailer's for the rest */
+    g_autoptr(GByteArray) main_iim = g_byte_array_new();
+    iim_put(main_iim, 2, 105, "Headline from APP13");
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs, app13(main_iim, NULL));
+    g_autoptr(GByteArray) both = jpeg_with(segs);
+    append_fotostation(both, 1, iim);
+    g_autoptr(PdPhotoMeta) b = read_ok(both);
+    g_assert_cmpstr(b->headline, ==, "Headline from APP13");
+    g_assert_cmpstr(b->city, ==, "Bergen");
+
+    /* a trailer whose signature is not FotoStation's is not one */
+    g_autoptr(GByteArray) other = jpeg_with(NULL);
+    append_fotostation(other, 1, iim);
+    other->data[other->len - 1] = 0xD5;
+    g_autoptr(PdPhotoMeta) o = read_ok(other);
+    g_assert_null(o->headline);
+}
+
 static void
 test_lying_size(void)
 {
@@ -907,6 +964,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
     g_test_add_func("/ingest/read/stray-bytes", test_stray_bytes_between_segments);
+    g_test_add_func("/ingest/read/fotostation-trailer", test_fotostation_trailer);
     g_test_add_func("/ingest/read/exif-signed-gps-and-ifd-type", test_exif_signed_gps_and_ifd_type);
     g_test_add_func("/ingest/read/two-xmp-packets", test_two_xmp_packets_and_damaged_signature);
     g_test_add_func("/ingest/read/png-text-bomb", test_png_text_bomb);
