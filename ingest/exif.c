@@ -62,11 +62,13 @@ static void G_GNUC_PRINTF(2, 3) check_fail(Check *c, const char *format, ...)
     c->problem = g_strdup_printf("EXIF: %s", msg);
 }
 
+/* Bytes of one value of each TIFF type, and 13: IFD (Adobe TIFF Technical Note 1), a
+ * sub-directory's offset. */
+static const guint8 type_size[14] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
+
 static void
 check_ifd(Check *c, guint32 off, const char *name, int depth)
 {
-    /* the TIFF types, and 13: IFD (Adobe TIFF Technical Note 1), a sub-directory's offset */
-    static const guint8 type_size[14] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
     if (c->problem)
         return;
     if (off < 8 || off > c->len || c->len - off < 2) {
@@ -285,6 +287,140 @@ composite_date(const char *dto, const char *subsec, const char *offset)
     return v;
 }
 
+/* ---------------------------------------------------------------- repacking
+ *
+ * A TIFF file (a scanner's, a camera's) may keep its directories or their values past the
+ * first 64 KiB, where libexif does not read. Its IFD0 and its EXIF and GPS directories are
+ * copied into a compact structure of their own, offsets rewritten, without the large
+ * values photodesk reads elsewhere or not at all (XMP, IPTC, Photoshop resources, ICC,
+ * maker notes, strips), for libexif to read. */
+
+#define REPACK_MAX_VALUE 16384 /* a value larger than this is left out */
+
+static gboolean
+skipped_tag(guint16 tag)
+{
+    switch (tag) {
+    case 700:    /* XMP */
+    case 33723:  /* IPTC */
+    case 34377:  /* Photoshop resources */
+    case 34675:  /* ICC profile */
+    case 0x927C: /* maker note */
+    case 0x0111: /* strip offsets */
+    case 0x0117: /* strip byte counts */
+    case 0x0144: /* tile offsets */
+    case 0x0145: /* tile byte counts */
+    case 0xA005: /* interoperability directory: not followed */
+    case 0x014A: /* sub-IFDs */
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+static void
+put16(GByteArray *b, gsize at, guint16 v, gboolean le)
+{
+    b->data[at] = le ? (guint8)v : (guint8)(v >> 8);
+    b->data[at + 1] = le ? (guint8)(v >> 8) : (guint8)v;
+}
+
+static void
+put32(GByteArray *b, gsize at, guint32 v, gboolean le)
+{
+    for (int i = 0; i < 4; i++)
+        b->data[at + i] = (guint8)(le ? v >> (8 * i) : v >> (8 * (3 - i)));
+}
+
+/* Copies directory @off of @c into @out; its pointer entries (EXIF, GPS) are written
+ * with 0 and their places in @out returned in @exif_at, @gps_at (0: none). FALSE when
+ * the directory cannot be read. */
+static gboolean
+copy_ifd(const Check *c, guint32 off, GByteArray *out, gsize *exif_at, gsize *gps_at)
+{
+    if (off < 8 || off > c->len || c->len - off < 2)
+        return FALSE;
+    guint count = c16(c, off);
+    if ((gsize)count * 12 > c->len - off - 2 || count > 1000)
+        return FALSE;
+    /* the entries kept, then their values */
+    gsize start = out->len, kept = 0;
+    g_byte_array_set_size(out, (guint)(start + 2 + 12 * (gsize)count + 4));
+    memset(out->data + start, 0, 2 + 12 * (gsize)count + 4);
+    for (guint i = 0; i < count; i++) {
+        gsize e = off + 2 + 12 * (gsize)i;
+        guint16 tag = c16(c, e), type = c16(c, e + 2);
+        guint32 cnt = c32(c, e + 4), value = c32(c, e + 8);
+        if (type == 0 || type > 13 || skipped_tag(tag))
+            continue;
+        guint64 size = (guint64)cnt * type_size[type];
+        if (size > REPACK_MAX_VALUE || (size > 4 && (value > c->len || size > c->len - value)))
+            continue;
+        gsize at = start + 2 + 12 * kept++;
+        memcpy(out->data + at, c->d + e, 8); /* tag, type, count as they are */
+        if (tag == EXIF_TAG_EXIF_IFD_POINTER || tag == EXIF_TAG_GPS_INFO_IFD_POINTER) {
+            put32(out, at + 8, 0, c->le);
+            *(tag == EXIF_TAG_EXIF_IFD_POINTER ? exif_at : gps_at) = at + 8;
+        } else if (size <= 4) {
+            memcpy(out->data + at + 8, c->d + e + 8, 4);
+        } else {
+            if (out->len & 1)
+                g_byte_array_append(out, (const guint8 *)"", 1);
+            put32(out, at + 8, out->len, c->le);
+            g_byte_array_append(out, c->d + value, (guint)size);
+        }
+    }
+    put16(out, start, (guint16)kept, c->le);
+    return TRUE;
+}
+
+static GByteArray *
+repack_tiff(const guint8 *tiff, gsize len)
+{
+    Check c = {tiff, len, FALSE, {0}, 0, NULL};
+    if (len < 8 || (memcmp(tiff, "II", 2) != 0 && memcmp(tiff, "MM", 2) != 0))
+        return NULL;
+    c.le = tiff[0] == 'I';
+    if (c16(&c, 2) != 42)
+        return NULL;
+    GByteArray *out = g_byte_array_sized_new(4096);
+    g_byte_array_append(out, tiff, 4);
+    g_byte_array_set_size(out, 8);
+    put32(out, 4, 8, c.le);
+    gsize exif_at = 0, gps_at = 0, unused = 0;
+    gboolean ok = copy_ifd(&c, c32(&c, 4), out, &exif_at, &gps_at);
+    /* the offsets of the directories in the original, read before they are rewritten */
+    guint32 exif_off = 0, gps_off = 0;
+    guint32 ifd0 = c32(&c, 4);
+    guint count = ok ? c16(&c, ifd0) : 0;
+    for (guint i = 0; i < count; i++) {
+        gsize e = ifd0 + 2 + 12 * (gsize)i;
+        if (c16(&c, e) == EXIF_TAG_EXIF_IFD_POINTER)
+            exif_off = c32(&c, e + 8);
+        else if (c16(&c, e) == EXIF_TAG_GPS_INFO_IFD_POINTER)
+            gps_off = c32(&c, e + 8);
+    }
+    if (ok && exif_at && exif_off) {
+        if (out->len & 1)
+            g_byte_array_append(out, (const guint8 *)"", 1);
+        put32(out, exif_at, out->len, c.le);
+        gsize ignored_gps = 0;
+        ok = copy_ifd(&c, exif_off, out, &unused, &ignored_gps);
+    }
+    if (ok && gps_at && gps_off) {
+        if (out->len & 1)
+            g_byte_array_append(out, (const guint8 *)"", 1);
+        put32(out, gps_at, out->len, c.le);
+        gsize ignored = 0;
+        ok = copy_ifd(&c, gps_off, out, &unused, &ignored);
+    }
+    if (!ok || out->len > LIBEXIF_MAX) {
+        g_byte_array_unref(out);
+        return NULL;
+    }
+    return out;
+}
+
 void
 pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
 {
@@ -299,10 +435,12 @@ pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
     if (len < 6 || memcmp(data, exif_header, 6) != 0) {
         /* A bare TIFF structure (TIFF files, PNG eXIf, most WebP and HEIF): libexif wants
          * the APP1 header in front. Only what libexif will read is copied. */
-        gsize take = MIN(len, (gsize)LIBEXIF_MAX);
+        g_autoptr(GByteArray) packed = len > LIBEXIF_MAX ? repack_tiff(data, len) : NULL;
+        const guint8 *from = packed ? packed->data : data;
+        gsize take = packed ? packed->len : MIN(len, (gsize)LIBEXIF_MAX);
         copy = g_malloc(take + 6);
         memcpy(copy, exif_header, 6);
-        memcpy(copy + 6, data, take);
+        memcpy(copy + 6, from, take);
         buf = copy;
         n = take + 6;
     }

@@ -907,6 +907,91 @@ test_fotostation_trailer(void)
     g_assert_null(o->headline);
 }
 
+/* One little-endian TIFF entry: tag, type, count, and the value (inline, or the offset
+ * of where it is). */
+static void
+tiff_entry(GByteArray *b, guint16 tag, guint16 type, guint32 count, guint32 value)
+{
+    le16(b, tag);
+    le16(b, type);
+    le32_put(b, count);
+    if (type == 3 && count == 1) {
+        le16(b, (guint16)value);
+        le16(b, 0);
+    } else {
+        le32_put(b, value);
+    }
+}
+
+/* A scanner's TIFF: 70,000 bytes of picture first, then IFD0, the EXIF and the GPS
+ * directories and their values, all past the first 64 KiB. */
+static GByteArray *
+tiff_with_directories_at_the_end(void)
+{
+    enum { W = 350, H = 200, STRIP = W * H };
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)"II*\0", 4);
+    guint32 ifd0 = 8 + STRIP;
+    le32_put(b, ifd0);
+    g_byte_array_set_size(b, 8 + STRIP);
+    memset(b->data + 8, 0x80, STRIP);
+    /* IFD0: 13 entries; its values after it */
+    guint32 values = ifd0 + 2 + 13 * 12 + 4;
+    guint32 make = values, model = make + 6, exif = model + 12, gps = exif + 2 + 12 + 4 + 20;
+    le16(b, 13);
+    tiff_entry(b, 0x100, 3, 1, W);
+    tiff_entry(b, 0x101, 3, 1, H);
+    tiff_entry(b, 0x102, 3, 1, 8);
+    tiff_entry(b, 0x103, 3, 1, 1);
+    tiff_entry(b, 0x106, 3, 1, 1);
+    tiff_entry(b, 0x10F, 2, 6, make);
+    tiff_entry(b, 0x110, 2, 11, model);
+    tiff_entry(b, 0x111, 4, 1, 8);
+    tiff_entry(b, 0x115, 3, 1, 1);
+    tiff_entry(b, 0x116, 3, 1, H);
+    tiff_entry(b, 0x117, 4, 1, STRIP);
+    tiff_entry(b, 0x8769, 4, 1, exif);
+    tiff_entry(b, 0x8825, 4, 1, gps);
+    le32_put(b, 0);
+    g_byte_array_append(b, (const guint8 *)"Nikon\0", 6);
+    g_byte_array_append(b, (const guint8 *)"Super Scan\0\0", 12);
+    g_assert_cmpuint(b->len, ==, exif);
+    le16(b, 1);
+    tiff_entry(b, 0x9003, 2, 20, exif + 2 + 12 + 4);
+    le32_put(b, 0);
+    g_byte_array_append(b, (const guint8 *)"2010:05:06 07:08:09\0", 20);
+    g_assert_cmpuint(b->len, ==, gps);
+    guint32 lat = gps + 2 + 4 * 12 + 4, lon = lat + 24;
+    le16(b, 4);
+    tiff_entry(b, 1, 2, 2, 'N');
+    tiff_entry(b, 2, 5, 3, lat);
+    tiff_entry(b, 3, 2, 2, 'E');
+    tiff_entry(b, 4, 5, 3, lon);
+    le32_put(b, 0);
+    guint32 r[12] = {59, 1, 54, 1, 0, 1, 10, 1, 42, 1, 0, 1};
+    for (int i = 0; i < 12; i++)
+        le32_put(b, r[i]);
+    return b;
+}
+
+/* Directories past the first 64 KiB of a TIFF (libexif reads no further): read all the
+ * same, as exiftool reads them. */
+static void
+test_tiff_directories_past_64k(void)
+{
+    g_autoptr(GByteArray) file = tiff_with_directories_at_the_end();
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpint(m->format, ==, PD_FORMAT_TIFF);
+    g_assert_cmpint(m->width, ==, 350);
+    g_assert_cmpstr(m->make, ==, "Nikon");
+    g_assert_cmpstr(m->model, ==, "Super Scan");
+    g_assert_cmpstr(m->date_created, ==, "2010-05-06T07:08:09");
+    g_assert_true(m->has_gps);
+    g_assert_cmpfloat_with_epsilon(m->gps_lat, 59.9, 1e-7);
+    g_assert_cmpfloat_with_epsilon(m->gps_lon, 10.7, 1e-7);
+    g_assert_false(m->damaged);
+}
+
 static void
 test_lying_size(void)
 {
@@ -964,6 +1049,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
     g_test_add_func("/ingest/read/stray-bytes", test_stray_bytes_between_segments);
+    g_test_add_func("/ingest/read/tiff-directories-past-64k", test_tiff_directories_past_64k);
     g_test_add_func("/ingest/read/fotostation-trailer", test_fotostation_trailer);
     g_test_add_func("/ingest/read/exif-signed-gps-and-ifd-type", test_exif_signed_gps_and_ifd_type);
     g_test_add_func("/ingest/read/two-xmp-packets", test_two_xmp_packets_and_damaged_signature);
