@@ -149,11 +149,11 @@ flush_app13(PdSources *src, PdPhotoMeta *meta, GByteArray **pending, gsize heade
  * (PhotoMechanic's, padding) follow the marker: the search runs backwards from the end,
  * which finds it at once in a whole file. */
 static gboolean
-has_end_marker(const PdInput *in, gsize from, gsize *end_of_image)
+has_end_marker(const PdInput *in, gsize from, gsize until, gsize *end_of_image)
 {
     *end_of_image = 0;
     if (in->fd < 0) {
-        for (gsize i = in->n - 1; i > from; i--) {
+        for (gsize i = MIN(in->n, until) - 1; i > from; i--) {
             if (in->d[i] == 0xD9 && in->d[i - 1] == 0xFF) {
                 *end_of_image = i + 1;
                 return TRUE;
@@ -162,7 +162,7 @@ has_end_marker(const PdInput *in, gsize from, gsize *end_of_image)
         return FALSE;
     }
     guint8 buf[16384];
-    gsize end = in->size;
+    gsize end = MIN(in->size, until);
     int after = -1; /* first byte of the window searched before, or -1 */
     while (end > from) {
         gsize start = end - MIN(end - from, sizeof buf);
@@ -197,23 +197,25 @@ input_at(const PdInput *in, guint8 *buf, gsize len, gsize offset)
 /* FotoWare FotoStation's trailer after the end of the image: records read backwards
  * from the end of the file, each its data then a footer (tag, size with the footer, the
  * signature A1B2C3D4, big-endian). Record 1 is an IIM block: IPTC in a place that is
- * not JPEG's standard one, read after the APP13 blocks as exiftool reads it (IPTC2). */
+ * not JPEG's standard one, read after the APP13 blocks as exiftool reads it (IPTC2).
+ * Returns where the trailer starts (the photo's size when it has none): its records
+ * (a thumbnail is a JPEG) are not the image's end. */
 #define FOTOSTATION_SIGNATURE   0xA1B2C3D4u
 #define FOTOSTATION_MAX_RECORDS 16
 #define FOTOSTATION_MAX_IIM     (1u << 20) /* an IIM block of captions is a few KB */
 
-static void
+static gsize
 read_fotostation(PdSources *src, PdPhotoMeta *meta, const PdInput *in, gsize from)
 {
     gsize end = in->size;
     for (int r = 0; r < FOTOSTATION_MAX_RECORDS && end >= from + 10; r++) {
         guint8 foot[10];
         if (!input_at(in, foot, 10, end - 10))
-            return;
+            return end;
         guint16 tag = pd_be16(foot);
         guint32 size = pd_be32(foot + 2);
         if (pd_be32(foot + 6) != FOTOSTATION_SIGNATURE || size < 10 || size > end - from)
-            return;
+            return end;
         gsize start = end - size, len = size - 10;
         if (tag == 1 && len > FOTOSTATION_MAX_IIM) {
             pd_meta_warn(meta, FALSE,
@@ -223,11 +225,12 @@ read_fotostation(PdSources *src, PdPhotoMeta *meta, const PdInput *in, gsize fro
         } else if (tag == 1) {
             g_autofree guint8 *data = g_malloc(MAX(len, 1));
             if (!input_at(in, data, len, start))
-                return;
+                return end;
             pd_sources_add_iim(src, data, len, PD_IIM_PLACE_NONSTANDARD, meta);
         }
         end = start;
     }
+    return end;
 }
 
 /* Whether @bytes of Huffman-coded image data can hold a picture of @w x @h: every 8 x 8
@@ -396,13 +399,13 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
     if (scan)
         src->jpeg_probe = g_steal_pointer(&probe);
 
+    /* the trailer first: the end of the image is looked for before it */
+    gsize trailer = scan ? read_fotostation(src, meta, in, pos) : in->size;
     gsize end_of_image = 0;
-    if (scan && !has_end_marker(in, pos, &end_of_image))
+    if (scan && !has_end_marker(in, pos, trailer, &end_of_image))
         pd_meta_warn(meta, TRUE,
                      "JPEG: file is truncated inside the image data (no end of "
                      "image marker)");
-    if (scan)
-        read_fotostation(src, meta, in, pos);
     if (scan && src->sof_huffman && src->sof_width > 0 && src->sof_height > 0)
         check_scan_size(meta, src->sof_width, src->sof_height,
                         (end_of_image > pos ? end_of_image : in->size) - pos);

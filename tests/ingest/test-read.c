@@ -877,7 +877,7 @@ test_fotostation_trailer(void)
     iim_put(iim, 2, 105, "Headline from the trailer");
     iim_put(iim, 2, 90, "Bergen");
     g_autoptr(GByteArray) thumb = g_byte_array_new();
-    g_byte_array_append(thumb, (const guint8 *)"not a thumbnail", 15);
+    g_byte_array_append(thumb, (const guint8 *)"\xff\xd8 a thumbnail \xff\xd9", 17);
 
     g_autoptr(GByteArray) file = jpeg_with(NULL);
     append_fotostation(file, 1, iim);
@@ -887,6 +887,10 @@ test_fotostation_trailer(void)
     g_assert_cmpstr(m->city, ==, "Bergen");
     g_assert_cmpint(m->width, ==, 24);
     g_assert_false(m->damaged);
+    /* the picture is the same without the trailer: its end is not the thumbnail's */
+    g_autoptr(GByteArray) plain = jpeg_with(NULL);
+    g_autoptr(PdPhotoMeta) p = read_ok(plain);
+    g_assert_cmpstr(m->image_sha256, ==, p->image_sha256);
 
     /* with IPTC in APP13 too: APP13's datasets first, the trailer's for the rest */
     g_autoptr(GByteArray) main_iim = g_byte_array_new();
