@@ -45,3 +45,97 @@ pd_read_heif_blobs(PdSources *src, PdPhotoMeta *meta, VipsImage *image)
         }
     }
 }
+
+/* ---------------------------------------------------------------- rotation */
+
+/* An ISO BMFF box of @d (@n bytes) at @pos: its type, where its payload starts and ends.
+ * FALSE when there is no whole box there. */
+static gboolean
+box_at(const guint8 *d, gsize n, gsize pos, guint32 *type, gsize *payload, gsize *end)
+{
+    if (pos > n || n - pos < 8)
+        return FALSE;
+    guint64 size = pd_be32(d + pos);
+    *type = pd_be32(d + pos + 4);
+    gsize head = 8;
+    if (size == 1) {
+        if (n - pos < 16)
+            return FALSE;
+        size = (guint64)pd_be32(d + pos + 8) << 32 | pd_be32(d + pos + 12);
+        head = 16;
+    } else if (size == 0) {
+        size = n - pos;
+    }
+    if (size < head || size > n - pos)
+        return FALSE;
+    *payload = pos + head;
+    *end = pos + (gsize)size;
+    return TRUE;
+}
+
+#define FOURCC(a, b, c, d) ((guint32)(a) << 24 | (guint32)(b) << 16 | (guint32)(c) << 8 | (d))
+
+/* The first box of @type among those from @from to @to. */
+static gboolean
+find_box(const guint8 *d, gsize from, gsize to, guint32 want, gsize *payload, gsize *end)
+{
+    guint32 type;
+    for (gsize pos = from; box_at(d, to, pos, &type, payload, end); pos = *end) {
+        if (type == want)
+            return TRUE;
+        if (*end <= pos)
+            break;
+    }
+    return FALSE;
+}
+
+int
+pd_heif_rotation(const guint8 *d, gsize n)
+{
+    gsize meta, meta_end, p, e;
+    if (!find_box(d, 0, n, FOURCC('m', 'e', 't', 'a'), &meta, &meta_end) || meta_end - meta < 4)
+        return 0;
+    meta += 4; /* version and flags */
+    /* the primary item */
+    if (!find_box(d, meta, meta_end, FOURCC('p', 'i', 't', 'm'), &p, &e) || e - p < 6)
+        return 0;
+    guint32 primary = d[p] == 0 ? pd_be16(d + p + 4) : (e - p >= 8 ? pd_be32(d + p + 4) : 0);
+    gsize iprp, iprp_end, ipco, ipco_end, ipma, ipma_end;
+    if (!find_box(d, meta, meta_end, FOURCC('i', 'p', 'r', 'p'), &iprp, &iprp_end) ||
+        !find_box(d, iprp, iprp_end, FOURCC('i', 'p', 'c', 'o'), &ipco, &ipco_end) ||
+        !find_box(d, iprp, iprp_end, FOURCC('i', 'p', 'm', 'a'), &ipma, &ipma_end) ||
+        ipma_end - ipma < 8)
+        return 0;
+    /* the primary item's properties: 1-based indexes into ipco */
+    guint8 version = d[ipma];
+    gboolean wide = (d[ipma + 3] & 1) != 0;
+    guint32 entries = pd_be32(d + ipma + 4);
+    gsize pos = ipma + 8;
+    for (guint32 i = 0; i < entries && i < 65536; i++) {
+        gsize id_len = version < 1 ? 2 : 4;
+        if (ipma_end - pos < id_len + 1)
+            return 0;
+        guint32 item = version < 1 ? pd_be16(d + pos) : pd_be32(d + pos);
+        guint8 count = d[pos + id_len];
+        pos += id_len + 1;
+        gsize assoc_len = wide ? 2 : 1;
+        if ((gsize)count * assoc_len > ipma_end - pos)
+            return 0;
+        for (guint a = 0; item == primary && a < count; a++) {
+            const guint8 *q = d + pos + a * assoc_len;
+            guint index = wide ? (pd_be16(q) & 0x7FFF) : (q[0] & 0x7F);
+            /* the index-th property box of ipco */
+            guint32 type = 0;
+            gsize pp = 0, pe = 0, at = ipco;
+            for (guint k = 1; k <= index && box_at(d, ipco_end, at, &type, &pp, &pe); k++) {
+                if (k == index && type == FOURCC('i', 'r', 'o', 't') && pe > pp)
+                    return (d[pp] & 3) * 90;
+                at = pe;
+            }
+        }
+        if (item == primary)
+            return 0;
+        pos += (gsize)count * assoc_len;
+    }
+    return 0;
+}

@@ -333,6 +333,12 @@ read_input(const PdInput *in, PdFormat format, gboolean *need_more)
     if (image) {
         meta->width = vips_image_get_width(image);
         meta->height = vips_image_get_height(image);
+        if (format == PD_FORMAT_HEIF && pd_heif_rotation(in->d, in->n) % 180 == 90) {
+            /* libheif turned it by its irot: the stored size is the other way round */
+            int w = meta->width;
+            meta->width = meta->height;
+            meta->height = w;
+        }
         if (format == PD_FORMAT_HEIF)
             pd_read_heif_blobs(&src, meta, image);
         g_object_unref(image);

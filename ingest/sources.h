@@ -122,5 +122,8 @@ void pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
 /* HEIF and AVIF: the blocks libvips read from the file with its header. */
 struct _VipsImage;
 void pd_read_heif_blobs(PdSources *src, PdPhotoMeta *meta, struct _VipsImage *image);
+/* The rotation (0, 90, 180, 270 degrees anticlockwise) the HEIF file's irot property
+ * gives its primary image; libvips reports the size after it, photodesk the stored one. */
+int pd_heif_rotation(const guint8 *d, gsize n);
 
 G_END_DECLS

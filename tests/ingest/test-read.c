@@ -996,6 +996,148 @@ test_tiff_directories_past_64k(void)
     g_assert_false(m->damaged);
 }
 
+/* ---------------------------------------------------------------- HEIF rotation */
+
+static guint32
+be32_at(const guint8 *p)
+{
+    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+static void
+be32_set(guint8 *p, guint32 v)
+{
+    p[0] = (guint8)(v >> 24);
+    p[1] = (guint8)(v >> 16);
+    p[2] = (guint8)(v >> 8);
+    p[3] = (guint8)v;
+}
+
+/* The box of @type directly inside [@from, @to): its offset, or 0. */
+static gsize
+child_box(const guint8 *d, gsize from, gsize to, const char *type)
+{
+    for (gsize pos = from; pos + 8 <= to;) {
+        guint32 size = be32_at(d + pos);
+        if (memcmp(d + pos + 4, type, 4) == 0)
+            return pos;
+        if (size < 8)
+            return 0;
+        pos += size;
+    }
+    return 0;
+}
+
+/* An AVIF libheif wrote, with an irot property of @quarters x 90 degrees added to its
+ * primary image, as cameras write HEIC photos taken upright: ipco gets the box, the
+ * primary's ipma entry its association, and every box around them and every extent
+ * offset of iloc (the picture's data follows the meta box) move by the bytes added. */
+static GByteArray *
+avif_with_irot(int w, int h, int quarters)
+{
+    /* photodesk loads libvips' HEIF module at its first HEIF file: a file's first box */
+    static const guint8 ftyp[24] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
+                                    0, 0, 0, 0,  'm', 'i', 'f', '1', 'h', 'e', 'i', 'c'};
+    g_autoptr(GError) ignored = NULL;
+    pd_photo_meta_free(pd_ingest_read_buffer(ftyp, sizeof ftyp, &ignored));
+    vips_error_clear();
+    VipsImage *img = NULL;
+    g_assert_cmpint(vips_black(&img, w, h, "bands", 3, NULL), ==, 0);
+    void *buf = NULL;
+    size_t len = 0;
+    int r = vips_heifsave_buffer(img, &buf, &len, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+                                 NULL);
+    g_object_unref(img);
+    if (r != 0) {
+        g_test_message("heifsave: %s", vips_error_buffer());
+        vips_error_clear();
+        return NULL; /* this libvips cannot write HEIF */
+    }
+    const guint8 *d = buf;
+    gsize meta = child_box(d, 0, len, "meta");
+    g_assert_cmpuint(meta, >, 0);
+    gsize meta_end = meta + be32_at(d + meta);
+    gsize iloc = child_box(d, meta + 12, meta_end, "iloc");
+    gsize iprp = child_box(d, meta + 12, meta_end, "iprp");
+    gsize iprp_end = iprp + be32_at(d + iprp);
+    gsize ipco = child_box(d, iprp + 8, iprp_end, "ipco");
+    gsize ipma = child_box(d, iprp + 8, iprp_end, "ipma");
+    g_assert_true(iloc && iprp && ipco && ipma);
+    gsize ipco_end = ipco + be32_at(d + ipco);
+    guint properties = 0;
+    for (gsize pos = ipco + 8; pos < ipco_end; pos += be32_at(d + pos))
+        properties++;
+    /* ipma version 0, narrow indexes; the first entry is the primary image's */
+    g_assert_cmpuint(d[ipma + 8], ==, 0);
+    g_assert_cmpuint(d[ipma + 11] & 1, ==, 0);
+    gsize first_entry = ipma + 16;
+    guint8 count = d[first_entry + 2];
+    gsize assoc_end = first_entry + 3 + count;
+    const guint8 irot[9] = {0, 0, 0, 9, 'i', 'r', 'o', 't', (guint8)quarters};
+    guint8 assoc = (guint8)(0x80 | (properties + 1));
+    GByteArray *out = g_byte_array_new();
+    g_byte_array_append(out, d, (guint)ipco_end);
+    g_byte_array_append(out, irot, 9);
+    g_byte_array_append(out, d + ipco_end, (guint)(assoc_end - ipco_end));
+    g_byte_array_append(out, &assoc, 1);
+    g_byte_array_append(out, d + assoc_end, (guint)(len - assoc_end));
+    guint8 *o = out->data;
+    be32_set(o + meta, be32_at(d + meta) + 10);
+    be32_set(o + iprp, be32_at(d + iprp) + 10);
+    be32_set(o + ipco, be32_at(d + ipco) + 9);
+    o[first_entry + 9 + 2] = (guint8)(count + 1);
+    be32_set(o + ipma + 9, be32_at(d + ipma) + 1);
+    /* iloc (before ipco: not moved) version 0 or 1, its extent offsets */
+    guint8 version = o[iloc + 8];
+    guint offset_size = o[iloc + 12] >> 4, length_size = o[iloc + 12] & 15;
+    guint base_size = o[iloc + 13] >> 4;
+    g_assert_cmpuint(offset_size, ==, 4);
+    g_assert_true(base_size == 0 || base_size == 4);
+    guint items = (guint)(o[iloc + 14] << 8 | o[iloc + 15]);
+    gsize pos = iloc + 16;
+    for (guint i = 0; i < items; i++) {
+        pos += 2 + (version >= 1 ? 2 : 0) + 2; /* item, construction method, data reference */
+        /* the data's place: base offset plus each extent's offset */
+        gboolean moved = FALSE;
+        if (base_size == 4) {
+            if (be32_at(o + pos) != 0) {
+                be32_set(o + pos, be32_at(o + pos) + 10);
+                moved = TRUE;
+            }
+            pos += 4;
+        }
+        guint extents = (guint)(o[pos] << 8 | o[pos + 1]);
+        pos += 2;
+        for (guint x = 0; x < extents; x++) {
+            if (!moved)
+                be32_set(o + pos, be32_at(o + pos) + 10);
+            pos += offset_size + length_size;
+        }
+    }
+    g_free(buf);
+    return out;
+}
+
+/* A HEIF image stored 64 x 48 and to be shown turned by 90 degrees (irot): photodesk
+ * gives the stored size, as the corpus's rule and exiftool's ImageWidth do, not the size
+ * libheif turned it to. */
+static void
+test_heif_rotated_size(void)
+{
+    g_autoptr(GByteArray) file = avif_with_irot(64, 48, 1);
+    if (file == NULL) {
+        g_test_skip("this libvips cannot write HEIF (AV1)");
+        return;
+    }
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpint(m->format, ==, PD_FORMAT_HEIF);
+    g_assert_cmpint(m->width, ==, 64);
+    g_assert_cmpint(m->height, ==, 48);
+    g_autoptr(GByteArray) plain = avif_with_irot(64, 48, 0);
+    g_autoptr(PdPhotoMeta) p = read_ok(plain);
+    g_assert_cmpint(p->width, ==, 64);
+}
+
 static void
 test_lying_size(void)
 {
@@ -1053,6 +1195,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/gif-blocked", test_gif_blocked);
     g_test_add_func("/ingest/read/lying-size", test_lying_size);
     g_test_add_func("/ingest/read/stray-bytes", test_stray_bytes_between_segments);
+    g_test_add_func("/ingest/read/heif-rotated-size", test_heif_rotated_size);
     g_test_add_func("/ingest/read/tiff-directories-past-64k", test_tiff_directories_past_64k);
     g_test_add_func("/ingest/read/fotostation-trailer", test_fotostation_trailer);
     g_test_add_func("/ingest/read/exif-signed-gps-and-ifd-type", test_exif_signed_gps_and_ifd_type);
