@@ -32,6 +32,37 @@ facets_json(GString *o, const char *key, GPtrArray *counts)
     g_string_append_c(o, ']');
 }
 
+/* A page of results as the desk shows it: the matches, the desk's agencies, the hits to
+ * show (one per group unless every copy is asked for) and the groups on the page. */
+typedef struct {
+    PdSearchResult *result;
+    GStrv agencies;
+    GPtrArray *shown; /* borrowed from result */
+    GHashTable *groups;
+} Page;
+
+static void
+page_clear(Page *page)
+{
+    g_clear_pointer(&page->groups, g_hash_table_unref);
+    g_clear_pointer(&page->shown, g_ptr_array_unref);
+    g_clear_pointer(&page->agencies, g_strfreev);
+    g_clear_pointer(&page->result, pd_search_result_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Page, page_clear)
+
+static gboolean
+page_load(Page *page, PdCatalog *catalog, const PdSearchRequest *request, GError **error)
+{
+    page->result = pd_catalog_search(catalog, request, error);
+    page->agencies = page->result ? pd_desk_agencies(catalog, error) : NULL;
+    page->groups = page->agencies
+                       ? pd_desk_collapse(catalog, page->result, request->all_copies,
+                                          (const char *const *)page->agencies, &page->shown, error)
+                       : NULL;
+    return page->groups != NULL;
+}
+
 char *
 pd_desk_search_json(const char *library, const PdSearchRequest *request, GError **error)
 {
@@ -42,17 +73,13 @@ pd_desk_search_json(const char *library, const PdSearchRequest *request, GError 
 char *
 pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GError **error)
 {
-    g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
-    if (r == NULL)
+    g_auto(Page) page = {0};
+    if (!page_load(&page, catalog, request, error))
         return NULL;
-    g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
-    g_autoptr(GPtrArray) shown = NULL;
-    g_autoptr(GHashTable) groups =
-        agencies ? pd_desk_collapse(catalog, r, request->all_copies, (const char *const *)agencies,
-                                    &shown, error)
-                 : NULL;
-    if (groups == NULL)
-        return NULL;
+    PdSearchResult *r = page.result;
+    char **agencies = page.agencies;
+    GPtrArray *shown = page.shown;
+    GHashTable *groups = page.groups;
     GString *o = g_string_sized_new(1024 + 1536 * (gsize)r->hits->len); /* about a hit's size */
     g_string_append_c(o, '{');
     pd_json_key(o, "total");
@@ -155,17 +182,12 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
     g_autoptr(PdCatalog) catalog = open_catalog(library, error);
     if (catalog == NULL)
         return NULL;
-    g_autoptr(PdSearchResult) r = pd_catalog_search(catalog, request, error);
-    if (r == NULL)
+    g_auto(Page) page = {0};
+    if (!page_load(&page, catalog, request, error))
         return NULL;
-    g_auto(GStrv) agencies = pd_desk_agencies(catalog, error);
-    g_autoptr(GPtrArray) shown = NULL;
-    g_autoptr(GHashTable) groups =
-        agencies ? pd_desk_collapse(catalog, r, request->all_copies, (const char *const *)agencies,
-                                    &shown, error)
-                 : NULL;
-    if (groups == NULL)
-        return NULL;
+    PdSearchResult *r = page.result;
+    GPtrArray *shown = page.shown;
+    GHashTable *groups = page.groups;
     GString *o = g_string_new(NULL);
     if (shown->len)
         g_string_append_printf(o, "%7s  %-10s  %-32s  %s\n", "id", "date", "credit", "caption");
