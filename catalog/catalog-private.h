@@ -78,6 +78,11 @@ gboolean pd_catalog_fail(PdCatalog *catalog, GError **error, const char *what);
 char *pd_catalog_text(sqlite3_stmt *st, int i);
 /* Runs @st, bound by the caller, to its end and resets it; FALSE with @error ("catalog:
  * @what: ...") when it fails. */
+/* The ids a statement's first column gives (its rows read to the end), or NULL with
+ * @error naming @what. */
+GArray *pd_catalog_ids_of(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
+/* The photos of the first @max @ids, whole rows, in that order. */
+GPtrArray *pd_catalog_photos_of(PdCatalog *catalog, GArray *ids, guint max, GError **error);
 gboolean pd_catalog_run(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
 /* Now, UTC, ISO 8601 with milliseconds: "2026-11-28T06:14:37.751Z". */
 char *pd_catalog_now(void);

@@ -65,18 +65,11 @@ pd_catalog_find_similar(PdCatalog *c, const char *date_local, guint64 dhash, int
         return NULL;
     }
     g_array_sort(near, by_distance);
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
-    for (guint i = 0; i < near->len && i < SIMILAR_MAX; i++) {
-        PdCatalogPhoto *p = pd_catalog_get_photo(c, g_array_index(near, Near, i).id, error);
-        if (p == NULL) {
-            g_ptr_array_unref(out);
-            out = NULL;
-            break;
-        }
-        g_ptr_array_add(out, p);
-    }
+    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = 0; i < near->len; i++)
+        g_array_append_val(ids, g_array_index(near, Near, i).id);
     g_array_unref(near);
-    return out;
+    return pd_catalog_photos_of(c, ids, SIMILAR_MAX, error);
 }
 
 gboolean
@@ -140,36 +133,15 @@ pd_catalog_join_group(PdCatalog *c, gint64 photo_id, GArray *same, gint64 *group
 GPtrArray *
 pd_catalog_group_members(PdCatalog *c, gint64 group_id, GError **error)
 {
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
     if (group_id == 0)
-        return out;
+        return g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
     sqlite3_stmt *st =
         pd_catalog_statement(c, "SELECT id FROM photos WHERE group_id = ?1 ORDER BY id", error);
-    if (st == NULL) {
-        g_ptr_array_unref(out);
+    if (st == NULL)
         return NULL;
-    }
     sqlite3_bind_int64(st, 1, group_id);
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64(st, 0);
-        g_array_append_val(ids, id);
-    }
-    sqlite3_reset(st);
-    gboolean ok = r == SQLITE_DONE || pd_catalog_fail(c, error, "reading a group");
-    for (guint i = 0; ok && i < ids->len; i++) {
-        PdCatalogPhoto *p = pd_catalog_get_photo(c, g_array_index(ids, gint64, i), error);
-        ok = p != NULL;
-        if (p)
-            g_ptr_array_add(out, p);
-    }
-    g_array_unref(ids);
-    if (!ok) {
-        g_ptr_array_unref(out);
-        return NULL;
-    }
-    return out;
+    g_autoptr(GArray) ids = pd_catalog_ids_of(c, st, "reading a group", error);
+    return ids ? pd_catalog_photos_of(c, ids, ids->len, error) : NULL;
 }
 
 /* ---------------------------------------------------------------- settings */

@@ -343,8 +343,8 @@ pd_catalog_index_pending(PdCatalog *c, GError **error)
 
 /* The ids @st (prepared and bound) gives, in its order; NULL with @error ("catalog: @what")
  * when it fails. */
-static GArray *
-ids_of(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+GArray *
+pd_catalog_ids_of(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
 {
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     int r;
@@ -414,12 +414,20 @@ pd_catalog_find_reference(PdCatalog *c, const char *source, const char *referenc
     }
     pd_catalog_bind_text(st, 1, source);
     pd_catalog_bind_text(st, 2, reference);
-    g_autoptr(GArray) ids = ids_of(c, st, "looking up a transmission reference", error);
+    g_autoptr(GArray) ids = pd_catalog_ids_of(c, st, "looking up a transmission reference", error);
     if (ids == NULL) {
         g_ptr_array_unref(out);
         return NULL;
     }
-    for (guint i = 0; i < ids->len; i++) {
+    g_ptr_array_unref(out);
+    return pd_catalog_photos_of(c, ids, ids->len, error);
+}
+
+GPtrArray *
+pd_catalog_photos_of(PdCatalog *c, GArray *ids, guint max, GError **error)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
+    for (guint i = 0; i < ids->len && i < max; i++) {
         PdCatalogPhoto *p = pd_catalog_get_photo(c, g_array_index(ids, gint64, i), error);
         if (p == NULL) {
             g_ptr_array_unref(out);
@@ -1086,7 +1094,7 @@ GArray *
 pd_catalog_photo_ids(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c, "SELECT id FROM photos ORDER BY id", error);
-    return st ? ids_of(c, st, "listing photos", error) : NULL;
+    return st ? pd_catalog_ids_of(c, st, "listing photos", error) : NULL;
 }
 
 GArray *
@@ -1094,7 +1102,7 @@ pd_catalog_photos_without_dhash(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st =
         pd_catalog_statement(c, "SELECT id FROM photos WHERE dhash IS NULL ORDER BY id", error);
-    return st ? ids_of(c, st, "listing photos", error) : NULL;
+    return st ? pd_catalog_ids_of(c, st, "listing photos", error) : NULL;
 }
 
 char *

@@ -348,21 +348,15 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
 
         if (m == 0xE1 && plen >= 6 && memcmp(p, "Exif\0", 5) == 0) {
             pd_sources_read_exif(src, meta, p, plen);
-        } else if (m == 0xE1 && plen >= sizeof PD_XMP_SIG && is_damaged_xmp_header(p)) {
-            /* "XMP\0://ns.adobe.com/xap/1.0/": a writer's mangled signature; exiftool
-             * reads the packet, and says so */
-            pd_meta_warn(meta, FALSE,
-                         "XMP: APP1 segment at offset %zu has a non-standard header "
-                         "(read all the same)",
-                         pos - seglen - 2);
-            if (have_xmp)
-                pd_sources_read_xmp_over(src, meta, p + sizeof PD_XMP_SIG,
-                                         plen - sizeof PD_XMP_SIG);
-            else
-                pd_sources_read_xmp(src, meta, p + sizeof PD_XMP_SIG, plen - sizeof PD_XMP_SIG);
-            have_xmp = TRUE;
         } else if (m == 0xE1 && plen >= sizeof PD_XMP_SIG &&
-                   memcmp(p, PD_XMP_SIG, sizeof PD_XMP_SIG) == 0) {
+                   (memcmp(p, PD_XMP_SIG, sizeof PD_XMP_SIG) == 0 || is_damaged_xmp_header(p))) {
+            /* "XMP\0://ns.adobe.com/xap/1.0/" is a writer's mangled signature: exiftool
+             * reads the packet, and says so */
+            if (memcmp(p, PD_XMP_SIG, sizeof PD_XMP_SIG) != 0)
+                pd_meta_warn(meta, FALSE,
+                             "XMP: APP1 segment at offset %zu has a non-standard header "
+                             "(read all the same)",
+                             pos - seglen - 2);
             /* a second packet (a re-issue adds its own): its properties replace the
              * first's, as exiftool reads them */
             if (have_xmp)
