@@ -17,14 +17,16 @@ G_BEGIN_DECLS
 
 /* What a field is, beyond its text. */
 typedef enum {
-    PD_FIELD_EDITABLE = 1 << 0,  /* an editor corrects it (PATCH /api/photos/ID, edit) */
-    PD_FIELD_JOINED = 1 << 1,    /* several values (IIM datasets, an XMP Seq) joined with "; " */
-    PD_FIELD_LIST = 1 << 2,      /* a list of strings (GPtrArray of char *), not one string */
-    PD_FIELD_XMP_ALT = 1 << 3,   /* XMP: a language alternative (rdf:Alt, x-default) */
-    PD_FIELD_XMP_SEQ = 1 << 4,   /* XMP: an ordered list (rdf:Seq) */
-    PD_FIELD_XMP_BAG = 1 << 5,   /* XMP: an unordered list (rdf:Bag) */
-    PD_FIELD_MULTILINE = 1 << 6, /* text of several lines (IIM allows line ends in it) */
-    PD_FIELD_SUMMARY = 1 << 7,   /* travels with the photo's summary (a placement, a package) */
+    PD_FIELD_EDITABLE = 1 << 0,   /* an editor corrects it (PATCH /api/photos/ID, edit) */
+    PD_FIELD_JOINED = 1 << 1,     /* several values (IIM datasets, an XMP Seq) joined with "; " */
+    PD_FIELD_LIST = 1 << 2,       /* a list of strings (GPtrArray of char *), not one string */
+    PD_FIELD_XMP_ALT = 1 << 3,    /* XMP: a language alternative (rdf:Alt, x-default) */
+    PD_FIELD_XMP_SEQ = 1 << 4,    /* XMP: an ordered list (rdf:Seq) */
+    PD_FIELD_XMP_BAG = 1 << 5,    /* XMP: an unordered list (rdf:Bag) */
+    PD_FIELD_MULTILINE = 1 << 6,  /* text of several lines (IIM allows line ends in it) */
+    PD_FIELD_SUMMARY = 1 << 7,    /* travels with the photo's summary (a placement, a package) */
+    PD_FIELD_PROVENANCE = 1 << 8, /* how the picture was made (IPTC 2025.1, PLUS): read from
+                                     XMP only, a change from the wire is a new version */
 } PdFieldFlags;
 
 /* The table, in the order photodesk shows the fields. Each row is
@@ -64,7 +66,26 @@ typedef enum {
     F(object_name, "Object name", 5, 64, "dc:title", NULL, 0, PD_FIELD_XMP_ALT)                    \
     F(writer, "Caption writer", 122, 32, "photoshop:CaptionWriter", NULL, 0, 0)                    \
     F(make, "Make", 0, 0, "tiff:Make", NULL, 0x010F, 0)                                            \
-    F(model, "Model", 0, 0, "tiff:Model", NULL, 0x0110, 0)
+    F(model, "Model", 0, 0, "tiff:Model", NULL, 0x0110, 0)                                         \
+    F(digital_source_type, "Digital source type", 0, 0, "Iptc4xmpExt:DigitalSourceType", NULL, 0,  \
+      PD_FIELD_PROVENANCE | PD_FIELD_SUMMARY)                                                      \
+    F(data_mining, "Data mining", 0, 0, "plus:DataMining", NULL, 0,                                \
+      PD_FIELD_PROVENANCE | PD_FIELD_SUMMARY)                                                      \
+    F(ai_system, "AI system used", 0, 0, "Iptc4xmpExt:AISystemUsed", NULL, 0, PD_FIELD_PROVENANCE) \
+    F(ai_system_version, "AI system version", 0, 0, "Iptc4xmpExt:AISystemVersionUsed", NULL, 0,    \
+      PD_FIELD_PROVENANCE)                                                                         \
+    F(ai_prompt, "AI prompt", 0, 0, "Iptc4xmpExt:AIPromptInformation", NULL, 0,                    \
+      PD_FIELD_PROVENANCE | PD_FIELD_MULTILINE)                                                    \
+    F(ai_prompt_writer, "AI prompt writer", 0, 0, "Iptc4xmpExt:AIPromptWriterName", NULL, 0,       \
+      PD_FIELD_PROVENANCE)
+
+/* How a picture was made, as its IPTC Digital Source Type says (caption/ reads it): what a desk
+ * must know before it runs a picture as news. Bits, so that a search can ask for either. */
+typedef enum {
+    PD_MADE_UNSTATED = 0,       /* no type, or a capture (perhaps edited by a person) */
+    PD_MADE_AI = 1 << 0,        /* created by generative AI, or purely by an algorithm */
+    PD_MADE_COMPOSITE = 1 << 1, /* edited using generative AI, or a composite */
+} PdMade;
 
 /* The members the table makes: char *NAME for a string, GPtrArray *NAME for a list. */
 #define PD_PHOTO_TEXT_MEMBER_(name, label, iim, limit, xmp, xmp_alt, exif, flags) char *name;
@@ -170,7 +191,8 @@ void pd_text_append_visible(GString *out, const char *s, const char *newline);
  * indented under the first, control characters shown as \xNN. Nothing when @value is
  * NULL or empty. */
 void pd_text_append_field(GString *out, int width, const char *label, const char *value);
-/* Every field of @text that is set, so, with the table's labels. */
+/* Every field of @text that is set, so, with the table's labels; the provenance fields
+ * are left to caption/'s pd_provenance_append_text(), which knows their codes. */
 void pd_text_append_photo_text(GString *out, int width, const PdPhotoText *text);
 
 /* ---------------------------------------------------------------- JSON */

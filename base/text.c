@@ -360,6 +360,8 @@ pd_text_append_photo_text(GString *out, int width, const PdPhotoText *text)
     const PdPhotoField *fields = pd_photo_fields(&n);
     for (guint i = 0; i < n; i++) {
         const PdPhotoField *f = &fields[i];
+        if (f->flags & PD_FIELD_PROVENANCE)
+            continue; /* with their labels: caption/'s pd_provenance_append_text() */
         if (!(f->flags & PD_FIELD_LIST)) {
             pd_text_append_field(out, width, f->label, pd_photo_text_get(text, f));
             continue;

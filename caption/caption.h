@@ -47,7 +47,8 @@ typedef struct {
 /* A problem an editor should look at before publishing. */
 typedef struct {
     char *code;    /* weekday_mismatch, date_far_from_created, date_invalid, no_credit,
-                      caption_too_long, field_too_long, all_caps, double_encoded */
+                      caption_too_long, field_too_long, all_caps, double_encoded,
+                      synthetic */
     char *field;   /* the field it is about ("caption", "byline", ...) */
     char *message; /* for a person */
 } PdCheck;
@@ -60,6 +61,7 @@ typedef struct {
     gboolean top_pick;   /* APTOPIX, TOPSHOT, TPX IMAGES OF THE DAY */
     GPtrArray *checks;   /* of PdCheck *; never NULL after pd_caption_read() */
     GPtrArray *warnings; /* of char *: where the trailer and the fields disagree */
+    PdMade made;         /* from the digital source type */
 } PdCaption;
 
 /* Reads @text as an editor would into @out (which the caller clears with
@@ -91,6 +93,21 @@ char *pd_caption_title_case(const char *s, gboolean keep_acronyms);
  * double-encoded. */
 char *pd_caption_repair_double_utf8(const char *s);
 
+/* ---------------------------------------------------------------- provenance */
+
+/* What the Digital Source Type @digital_source_type (the vocabulary's URI, or its code
+ * alone) says of how the picture was made; PD_MADE_UNSTATED for NULL or an unknown code. */
+PdMade pd_provenance_made(const char *digital_source_type);
+/* For people: "Created using generative AI"; NULL for a code photodesk does not know. */
+const char *pd_provenance_source_label(const char *digital_source_type);
+/* PLUS Data Mining (URI or code) for people: "Prohibited for AI/ML training"; NULL for a
+ * value photodesk does not know. */
+const char *pd_provenance_data_mining_label(const char *value);
+/* "ai", "composite" (AI wins when both), or NULL. */
+const char *pd_made_name(PdMade made);
+/* "ai", "composite" or "synthetic" (either) into @out; FALSE for anything else. */
+gboolean pd_made_parse(const char *name, PdMade *out);
+
 /* ---------------------------------------------------------------- output */
 
 /* The credit's members (body, photographer, agency, pool, handout, file_photo,
@@ -118,5 +135,13 @@ void pd_json_caption(GString *out, const PdCaption *caption);
 /* The reading for people (credit without the body, restrictions, slug, top pick,
  * checks), appended to @out. */
 void pd_caption_append_text(GString *out, const PdCaption *caption);
+
+/* The "provenance" member of the open JSON object @out: {"made", "source_type_label",
+ * "data_mining_label", "content_credentials": {"where", "verified": false} or null}.
+ * @content_credentials is where a C2PA manifest was found, or NULL. */
+void pd_json_provenance(GString *out, const PdPhotoText *text, const char *content_credentials);
+/* The provenance fields (with their labels) and the content credentials for people. */
+void pd_provenance_append_text(GString *out, const PdPhotoText *text,
+                               const char *content_credentials);
 
 G_END_DECLS

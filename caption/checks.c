@@ -483,6 +483,21 @@ check_free(gpointer data)
     g_free(c);
 }
 
+/* A picture that is not a photograph of what happened says so in its digital source
+ * type: the desk must decide, knowingly, whether it is the story. */
+static void
+check_provenance(Reader *m)
+{
+    const char *dst = m->text->digital_source_type;
+    m->out->made = pd_provenance_made(dst);
+    if (m->out->made == PD_MADE_UNSTATED)
+        return;
+    add_check(m, "synthetic", "digital_source_type",
+              "Digital source type: %s (%s). This is not a photograph as taken; an article "
+              "that uses it must say so.",
+              pd_provenance_source_label(dst), dst);
+}
+
 void
 pd_caption_read(PdPhotoText *text, PdCaption *out)
 {
@@ -508,6 +523,7 @@ pd_caption_read(PdPhotoText *text, PdCaption *out)
                   "are empty.");
     check_lengths(m);
     check_capitals(m, body);
+    check_provenance(m);
 }
 
 void
@@ -517,6 +533,7 @@ pd_caption_clear(PdCaption *c)
     pd_restrictions_clear(&c->restrictions);
     g_clear_pointer(&c->slug, g_free);
     c->top_pick = FALSE;
+    c->made = PD_MADE_UNSTATED;
     g_clear_pointer(&c->checks, g_ptr_array_unref);
     g_clear_pointer(&c->warnings, g_ptr_array_unref);
 }

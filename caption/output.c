@@ -128,6 +128,7 @@ pd_json_caption(GString *out, const PdCaption *c)
     pd_json_restrictions(out, "restrictions", &c->restrictions);
     pd_json_string(out, "slug", c->slug);
     pd_json_bool(out, "top_pick", c->top_pick);
+    pd_json_string(out, "made", pd_made_name(c->made));
     pd_json_checks(out, "checks", c->checks);
 }
 
@@ -141,4 +142,49 @@ pd_caption_append_text(GString *out, const PdCaption *c)
     for (guint i = 0; c->checks && i < c->checks->len; i++)
         pd_text_append_field(out, 22, "Check",
                              ((const PdCheck *)g_ptr_array_index(c->checks, i))->message);
+}
+
+/* ---------------------------------------------------------------- provenance */
+
+void
+pd_json_provenance(GString *out, const PdPhotoText *text, const char *content_credentials)
+{
+    pd_json_open(out, "provenance", '{');
+    pd_json_string(out, "made", pd_made_name(pd_provenance_made(text->digital_source_type)));
+    pd_json_string(out, "source_type_label", pd_provenance_source_label(text->digital_source_type));
+    pd_json_string(out, "data_mining_label", pd_provenance_data_mining_label(text->data_mining));
+    if (content_credentials) {
+        pd_json_open(out, "content_credentials", '{');
+        pd_json_string(out, "where", content_credentials);
+        pd_json_bool(out, "verified", FALSE);
+        g_string_append_c(out, '}');
+    } else {
+        pd_json_string(out, "content_credentials", NULL);
+    }
+    g_string_append_c(out, '}');
+}
+
+/* "Label (value)" when photodesk knows the value's label, else the value. */
+static void
+append_coded(GString *out, const char *label, const char *value, const char *known)
+{
+    g_autofree char *shown = known ? g_strdup_printf("%s (%s)", known, value) : NULL;
+    pd_text_append_field(out, 22, label, shown ? shown : value);
+}
+
+void
+pd_provenance_append_text(GString *out, const PdPhotoText *text, const char *content_credentials)
+{
+    append_coded(out, "Digital source type", text->digital_source_type,
+                 pd_provenance_source_label(text->digital_source_type));
+    append_coded(out, "Data mining", text->data_mining,
+                 pd_provenance_data_mining_label(text->data_mining));
+    pd_text_append_field(out, 22, "AI system used", text->ai_system);
+    pd_text_append_field(out, 22, "AI system version", text->ai_system_version);
+    pd_text_append_field(out, 22, "AI prompt", text->ai_prompt);
+    pd_text_append_field(out, 22, "AI prompt writer", text->ai_prompt_writer);
+    if (content_credentials) {
+        g_autofree char *s = g_strdup_printf("present (%s), not verified", content_credentials);
+        pd_text_append_field(out, 22, "Content credentials", s);
+    }
 }

@@ -318,7 +318,7 @@ pd_catalog_placement_free(PdCatalogPlacement *p)
 
 #define PLACEMENT_COLUMNS                                                                          \
     "article_id, photo_id, position, role, caption, credit_line, placed_by, placed_at,"            \
-    " seen_version, version, picture"
+    " seen_version, version, picture, made_confirmed"
 
 static GPtrArray *
 read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
@@ -338,6 +338,7 @@ read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
         p->seen_version = sqlite3_column_int(st, 8);
         p->version = sqlite3_column_int(st, 9);
         p->picture = pd_catalog_text(st, 10);
+        p->made_confirmed = sqlite3_column_int(st, 11);
         g_ptr_array_add(out, p);
     }
     sqlite3_reset(st);
@@ -423,23 +424,24 @@ shift(PdCatalog *c, gint64 article_id, int from, int to, int by, GError **error)
     return pd_catalog_run(c, st, "moving an article's photos", error);
 }
 
-/* The photo's state for placing it: its version, whether it is killed, its caption body
- * and credit line. */
+/* The photo's state for placing it: its version, whether it is killed, how it was made,
+ * its caption body and credit line. */
 typedef struct {
     int version;
     gboolean kill;
+    int made;
     char *caption, *credit_line, *picture;
 } PhotoState;
 
 static gboolean
 photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "SELECT version, kill, coalesce(caption_body, caption, ''),"
-                             " coalesce(credit_line, credit, byline, ''), picture"
-                             " FROM photos WHERE id = ?1",
-                             error);
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "SELECT version, kill, coalesce(caption_body, caption, ''),"
+        " coalesce(credit_line, credit, byline, ''), picture, coalesce(made, 0)"
+        " FROM photos WHERE id = ?1",
+        error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int64(st, 1, photo_id);
@@ -450,6 +452,7 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
         out->caption = pd_catalog_text(st, 2);
         out->credit_line = pd_catalog_text(st, 3);
         out->picture = pd_catalog_text(st, 4);
+        out->made = sqlite3_column_int(st, 5);
     }
     sqlite3_reset(st);
     if (r == SQLITE_ROW)
@@ -473,7 +476,16 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
                     "photo %" G_GINT64_FORMAT " is killed: it cannot be placed in an article",
                     p->photo_id);
         ok = FALSE;
+    } else if ((ph.made & ~p->made_confirmed) != 0) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_CONFIRM,
+                    "photo %" G_GINT64_FORMAT " %s: placing it needs the editor's "
+                    "confirmation that it is the story",
+                    p->photo_id,
+                    (ph.made & PD_MADE_AI) ? "was created using generative AI"
+                                           : "is a composite or edited using generative AI");
+        ok = FALSE;
     }
+    p->made_confirmed = ph.made;
     int n = ok ? count_placements(c, p->article_id, error) : -1;
     ok = n >= 0;
     if (ok && (p->position <= 0 || p->position > n + 1))
@@ -488,7 +500,7 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
     sqlite3_stmt *st = ok ? pd_catalog_statement(c,
                                                  "INSERT INTO placements (" PLACEMENT_COLUMNS ")"
                                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                                                 " 1, ?10)",
+                                                 " 1, ?10, ?11)",
                                                  error)
                           : NULL;
     if (st) {
@@ -508,6 +520,7 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         sqlite3_bind_text(st, 8, p->placed_at, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 9, p->seen_version);
         bind_text_or_null(st, 10, p->picture);
+        sqlite3_bind_int(st, 11, p->made_confirmed);
         int r = sqlite3_step(st);
         sqlite3_reset(st);
         if (r == SQLITE_CONSTRAINT_PRIMARYKEY) {

@@ -28,6 +28,8 @@ typedef enum {
     PD_CATALOG_ERROR_INVALID,   /* a value the catalog does not take (the message says which) */
     PD_CATALOG_ERROR_CONFLICT,  /* not allowed in the photo's state: a killed photo placed */
     PD_CATALOG_ERROR_STALE,     /* changed since the version the editor saw */
+    PD_CATALOG_ERROR_CONFIRM,   /* allowed only on the editor's confirmation: a picture made
+                                   with generative AI placed */
 } PdCatalogError;
 
 typedef struct PdCatalog PdCatalog;
@@ -61,6 +63,8 @@ typedef struct PdCatalogPhoto {
     char *checks;   /* JSON array */
     char *warnings; /* JSON array */
     gboolean damaged;
+    int made;                  /* how it was made: PdMade bits (caption.h), 0 when unstated */
+    char *content_credentials; /* where a C2PA manifest was found in the original, or NULL */
 
     gboolean has_dhash;
     guint64 dhash;
@@ -389,6 +393,10 @@ typedef struct {
                          were last acknowledged */
     char *picture;    /* the photo's picture then (PdCatalogPhoto.picture) */
     int version;      /* of this placement: 1, and one more at each change of it */
+    /* placing: what the editor confirms the picture is (PdMade bits), when the photo says
+     * it was made with generative AI or is a composite; placed: what they confirmed, by
+     * placed_by at placed_at (0: nothing needed confirming) */
+    int made_confirmed;
 } PdCatalogPlacement;
 
 void pd_catalog_placement_free(PdCatalogPlacement *placement);

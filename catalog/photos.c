@@ -31,10 +31,13 @@ typedef struct {
 
 #define OFF(f) offsetof(PdCatalogPhoto, f)
 
+/* a change the wire makes to its text (an IIM dataset) or to how the picture was made is a
+ * new version; to the camera's make and model not */
+#define VERSIONED_(iim, flags) ((iim) != 0 || ((flags)&PD_FIELD_PROVENANCE) != 0)
 #define TEXT_COLUMN_(name, label, iim, limit, xmp, xmp_alt, exif, flags)                           \
-    {#name, COL_TEXT, OFF(name), (iim) != 0},
+    {#name, COL_TEXT, OFF(name), VERSIONED_(iim, flags)},
 #define LIST_COLUMN_(name, label, iim, limit, xmp, xmp_alt, exif, flags)                           \
-    {#name, COL_KEYWORDS, OFF(name), (iim) != 0},
+    {#name, COL_KEYWORDS, OFF(name), VERSIONED_(iim, flags)},
 
 static const Column columns[] = {
     {"sha256", COL_TEXT, OFF(sha256), FALSE},
@@ -45,8 +48,7 @@ static const Column columns[] = {
     {"width", COL_INT, OFF(width), FALSE},
     {"height", COL_INT, OFF(height), FALSE},
     {"orientation", COL_INT, OFF(orientation), FALSE},
-    /* the photo's fields (base.h); a change to one of the wire's (an IIM dataset) is a
-     * new version, to the camera's (make, model) not */
+    /* the photo's fields (base.h) */
     PD_PHOTO_FIELDS(TEXT_COLUMN_, LIST_COLUMN_){"date_created_utc", COL_TEXT, OFF(date_created_utc),
                                                 FALSE},
     {"date_created_local", COL_TEXT, OFF(date_created_local), FALSE},
@@ -73,6 +75,8 @@ static const Column columns[] = {
     {"damaged", COL_BOOL, OFF(damaged), FALSE},
     {"dhash", COL_DHASH, OFF(dhash), FALSE},
     {"picture", COL_TEXT, OFF(picture), FALSE},
+    {"made", COL_INT, OFF(made), FALSE},
+    {"content_credentials", COL_TEXT, OFF(content_credentials), FALSE},
 };
 
 /* ---------------------------------------------------------------- photos */

@@ -244,6 +244,25 @@ static const char *const migrations[] = {
     "ALTER TABLE photos ADD COLUMN group_id INTEGER;"
     "CREATE INDEX photos_group ON photos(group_id) WHERE group_id IS NOT NULL;"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+
+    /* 9: how the picture was made. The provenance fields agencies now send (IPTC Digital
+     * Source Type and the 2025 AI fields, PLUS Data Mining); `made`, what the digital
+     * source type says (PdMade bits: 1 generative AI, 2 composite; NULL when it says
+     * neither), with an index of the
+     * few photos that have one, for the search filter; where the original carries C2PA
+     * content credentials. A placement records what the editor confirmed placing (the
+     * photo's `made` then): such a picture is placed knowingly. Photos ingested before
+     * keep NULL until they are read again. */
+    "ALTER TABLE photos ADD COLUMN digital_source_type TEXT;"
+    "ALTER TABLE photos ADD COLUMN data_mining TEXT;"
+    "ALTER TABLE photos ADD COLUMN ai_system TEXT;"
+    "ALTER TABLE photos ADD COLUMN ai_system_version TEXT;"
+    "ALTER TABLE photos ADD COLUMN ai_prompt TEXT;"
+    "ALTER TABLE photos ADD COLUMN ai_prompt_writer TEXT;"
+    "ALTER TABLE photos ADD COLUMN made INTEGER;"
+    "ALTER TABLE photos ADD COLUMN content_credentials TEXT;"
+    "CREATE INDEX photos_made ON photos(made, date_key) WHERE made IS NOT NULL;"
+    "ALTER TABLE placements ADD COLUMN made_confirmed INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

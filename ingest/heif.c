@@ -139,3 +139,20 @@ pd_heif_rotation(const guint8 *d, gsize n)
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------- content credentials */
+
+gboolean
+pd_heif_has_c2pa(const guint8 *d, gsize n)
+{
+    /* C2PA's 'uuid' box: its extended type, then version and flags, a purpose string... */
+    static const guint8 c2pa_uuid[16] = {0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C,
+                                         0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81};
+    guint32 type;
+    gsize payload, end;
+    for (gsize pos = 0; box_at(d, n, pos, &type, &payload, &end) && end > pos; pos = end)
+        if (type == FOURCC('u', 'u', 'i', 'd') && end - payload >= 16 &&
+            memcmp(d + payload, c2pa_uuid, 16) == 0)
+            return TRUE;
+    return FALSE;
+}

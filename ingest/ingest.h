@@ -53,6 +53,9 @@ typedef struct {
      * when not known (other formats, or only the head of a file was read). */
     char image_sha256[65];
 
+    char *content_credentials; /* where a C2PA manifest store was found ("JPEG APP11"), else
+                                  NULL; present, not verified */
+
     gboolean damaged;    /* some structure was broken; what could be read is here */
     char *refusal;       /* why photodesk will not take this file though it could read it:
                             image data that cannot hold the size its header claims,

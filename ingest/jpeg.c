@@ -380,6 +380,10 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
                 gsize skip = old ? 27 : 14;
                 g_byte_array_append(app13, p + skip, (guint)(plen - skip));
             }
+        } else if (m == 0xEB && plen >= 8 && memcmp(p, "JP", 2) == 0 &&
+                   pd_c2pa_is_manifest_store(p + 8, plen - 8)) {
+            /* JPEG XT: "JP", box instance, packet sequence, then the JUMBF box */
+            pd_sources_found_c2pa(meta, "JPEG APP11");
         } else if (is_sof(m) && plen >= 5 && src->sof_width == 0) {
             src->sof_height = pd_be16(p + 1);
             src->sof_width = pd_be16(p + 3);

@@ -22,6 +22,7 @@ pd_photo_meta_to_json(const PdPhotoMeta *m, const char *file)
     /* "malformed" is the corpus's name for what photodesk calls "damaged". */
     pd_json_bool(out, "malformed", m->damaged);
     pd_json_caption(out, &m->reading);
+    pd_json_provenance(out, &m->text, m->content_credentials);
     pd_json_string(out, "format", pd_format_name(m->format));
     pd_json_strings(out, "warnings", m->warnings);
     pd_json_bool(out, "damaged", m->damaged);
@@ -54,6 +55,7 @@ pd_photo_meta_to_text(const PdPhotoMeta *m, const char *file)
         g_autofree char *gps = g_strdup_printf("%s, %s", lat, lon);
         pd_text_append_field(out, 22, "GPS", gps);
     }
+    pd_provenance_append_text(out, &m->text, m->content_credentials);
     pd_caption_append_text(out, &m->reading);
     if (m->damaged)
         pd_text_append_field(out, 22, "Damaged", "yes: what could be read is shown");

@@ -223,6 +223,8 @@ pd_walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         } else if (strcmp(type, "tEXt") == 0 || strcmp(type, "zTXt") == 0 ||
                    strcmp(type, "iTXt") == 0) {
             read_png_text(src, meta, type, p, len);
+        } else if (strcmp(type, "caBX") == 0 && pd_c2pa_is_manifest_store(p, len)) {
+            pd_sources_found_c2pa(meta, "PNG caBX chunk");
         } else if (strcmp(type, "IEND") == 0) {
             end = TRUE;
             break;

@@ -346,6 +346,8 @@ read_input(const PdInput *in, PdFormat format, gboolean *need_more)
         meta->width = src.sof_width;
         meta->height = src.sof_height;
     }
+    if (format == PD_FORMAT_HEIF && pd_heif_has_c2pa(in->d, in->n))
+        pd_sources_found_c2pa(meta, "HEIF uuid box");
 
     pd_reconcile(&src, meta);
     pd_sources_clear(&src);
@@ -478,6 +480,7 @@ pd_photo_meta_free(PdPhotoMeta *meta)
     pd_photo_text_clear(&meta->text);
     pd_caption_clear(&meta->reading);
     g_free(meta->refusal);
+    g_free(meta->content_credentials);
     g_ptr_array_unref(meta->warnings);
     g_free(meta);
 }

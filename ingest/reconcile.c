@@ -490,6 +490,14 @@ pd_reconcile(const PdSources *src, PdPhotoMeta *meta)
     if (meta->model == NULL)
         meta->model = pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "tiff:Model")));
 
+    /* how the picture was made: XMP alone holds it (IPTC 2025.1, PLUS) */
+    guint n;
+    const PdPhotoField *table = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++)
+        if (table[i].flags & PD_FIELD_PROVENANCE)
+            *pd_photo_text_string(&meta->text, &table[i]) =
+                pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, table[i].xmp)));
+
     reconcile_gps(src, meta);
     pd_caption_read(&meta->text, &meta->reading);
     for (guint i = 0; i < meta->reading.warnings->len; i++)

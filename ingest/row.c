@@ -100,6 +100,7 @@ pd_ingest_apply_caption(PdCatalogPhoto *p, const PdCaption *reading)
     p->embargo_until = g_strdup(r->embargo_until);
     p->slug = g_strdup(reading->slug);
     p->top_pick = reading->top_pick;
+    p->made = (int)reading->made;
     json = g_string_new(NULL);
     pd_json_checks(json, NULL, reading->checks);
     p->checks = g_string_free(json, FALSE);
@@ -117,25 +118,8 @@ pd_ingest_photo_row(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
     p->width = m->width;
     p->height = m->height;
     p->orientation = m->orientation;
-    p->caption = g_strdup(m->caption);
-    p->headline = g_strdup(m->headline);
-    p->byline = g_strdup(m->byline);
-    p->credit = g_strdup(m->credit);
-    p->source = g_strdup(m->source);
-    p->copyright = g_strdup(m->copyright);
-    p->date_created = g_strdup(m->date_created);
+    pd_photo_text_copy(&p->text, &m->text);
     split_date(m->date_created, &p->date_created_local, &p->date_created_utc);
-    p->city = g_strdup(m->city);
-    p->province = g_strdup(m->province);
-    p->country = g_strdup(m->country);
-    for (guint i = 0; i < m->keywords->len; i++)
-        g_ptr_array_add(p->keywords, g_strdup(g_ptr_array_index(m->keywords, i)));
-    p->special_instructions = g_strdup(m->special_instructions);
-    p->transmission_reference = g_strdup(m->transmission_reference);
-    p->object_name = g_strdup(m->object_name);
-    p->writer = g_strdup(m->writer);
-    p->make = g_strdup(m->make);
-    p->model = g_strdup(m->model);
     p->has_gps = m->has_gps;
     p->gps_lat = m->gps_lat;
     p->gps_lon = m->gps_lon;
@@ -147,6 +131,7 @@ pd_ingest_photo_row(const PdPhotoMeta *m, const char *sha256, gint64 bytes)
     p->warnings = g_strdup(warnings->str + strlen("{\"w\": "));
     g_string_free(warnings, TRUE);
     p->damaged = m->damaged;
+    p->content_credentials = g_strdup(m->content_credentials);
     return p;
 }
 

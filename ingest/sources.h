@@ -114,6 +114,12 @@ void pd_sources_read_xmp(PdSources *src, PdPhotoMeta *meta, const guint8 *data, 
 /* A later XMP packet of the same file: its properties replace those read before. */
 void pd_sources_read_xmp_over(PdSources *src, PdPhotoMeta *meta, const guint8 *data, gsize len);
 
+/* TRUE when the @n bytes at @d start with a JUMBF box holding a C2PA manifest store. */
+gboolean pd_c2pa_is_manifest_store(const guint8 *d, gsize n);
+/* The photo carries content credentials, found @where ("JPEG APP11"); the first place
+ * found is kept. */
+void pd_sources_found_c2pa(PdPhotoMeta *meta, const char *where);
+
 void pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in);
 void pd_walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
 void pd_walk_webp(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
@@ -125,5 +131,7 @@ void pd_read_heif_blobs(PdSources *src, PdPhotoMeta *meta, struct _VipsImage *im
 /* The rotation (0, 90, 180, 270 degrees anticlockwise) the HEIF file's irot property
  * gives its primary image; libvips reports the size after it, photodesk the stored one. */
 int pd_heif_rotation(const guint8 *d, gsize n);
+/* TRUE when the BMFF file has a top-level C2PA 'uuid' box. */
+gboolean pd_heif_has_c2pa(const guint8 *d, gsize n);
 
 G_END_DECLS

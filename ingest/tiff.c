@@ -1,8 +1,11 @@
 /* tiff.c: a TIFF's metadata: the EXIF fields of its own structure (libexif), and from
- * the first directory XMP (tag 700), IIM (33723) and Photoshop resources (34377). */
+ * the first directory XMP (tag 700), IIM (33723), Photoshop resources (34377) and C2PA
+ * content credentials (0xCD41). */
 #include "ingest/sources.h"
 
 #include <string.h>
+
+#define PD_TIFF_C2PA 0xCD41 /* the C2PA manifest store */
 
 static guint16
 tiff16(const guint8 *p, gboolean le)
@@ -44,7 +47,7 @@ pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
         const guint8 *e = d + entries + 12 * (gsize)i;
         guint16 tag = tiff16(e, le), type = tiff16(e + 2, le);
         guint32 cnt = tiff32(e + 4, le);
-        if (tag != 700 && tag != 33723 && tag != 34377)
+        if (tag != 700 && tag != 33723 && tag != 34377 && tag != PD_TIFF_C2PA)
             continue;
         if (type == 0 || type > 13) {
             pd_meta_warn(meta, TRUE, "TIFF: tag %u has an invalid type %u", tag, type);
@@ -62,7 +65,10 @@ pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
             }
             value = d + off;
         }
-        if (tag == 700)
+        if (tag == PD_TIFF_C2PA) {
+            if (pd_c2pa_is_manifest_store(value, (gsize)size))
+                pd_sources_found_c2pa(meta, "TIFF tag 0xCD41");
+        } else if (tag == 700)
             pd_sources_read_xmp(src, meta, value, (gsize)size);
         else if (tag == 33723)
             pd_sources_add_iim(src, value, (gsize)size, PD_IIM_PLACE_STANDARD, meta);

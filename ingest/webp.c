@@ -1,4 +1,4 @@
-/* webp.c: walking a WebP's RIFF chunks for EXIF and XMP. */
+/* webp.c: walking a WebP's RIFF chunks for EXIF, XMP and content credentials. */
 #include "ingest/sources.h"
 
 #include <string.h>
@@ -24,6 +24,8 @@ pd_walk_webp(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n)
             pd_sources_read_exif(src, meta, p, len);
         else if (memcmp(fourcc, "XMP ", 4) == 0)
             pd_sources_read_xmp(src, meta, p, len);
+        else if (memcmp(fourcc, "C2PA", 4) == 0 && pd_c2pa_is_manifest_store(p, len))
+            pd_sources_found_c2pa(meta, "WebP C2PA chunk");
         pos += 8 + (gsize)len + (len & 1);
     }
 }
