@@ -269,6 +269,7 @@ typedef struct {
     gboolean facets;
     gint64 after_id;     /* only photos that arrived after this one (a larger id); 0: any */
     gboolean all_copies; /* desk/: every copy of a picture, not one card per group */
+    int made;            /* PdMade bits: only photos whose source type says either; 0: any */
 } PdSearchRequest;
 
 /* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
@@ -286,6 +287,8 @@ typedef struct {
     char *thumb;     /* SHA-256 naming the thumb rendition's file, or NULL */
     int width, height;
     gboolean kill, editorial_only, top_pick;
+    int made;                     /* PdMade bits */
+    gboolean content_credentials; /* the original carries C2PA content credentials */
 } PdSearchHit;
 
 typedef struct {

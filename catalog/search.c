@@ -20,7 +20,8 @@
     "p.distributor, p.photographer, p.date_created, p.city, p.country, p.slug, "                   \
     "p.embargo_until, p.ingested_at, p.width, p.height, p.kill, p.editorial_only, "                \
     "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND "                    \
-    "r.sha256 = p.picture AND r.name = 'thumb'), coalesce(p.group_id, 0)"
+    "r.sha256 = p.picture AND r.name = 'thumb'), coalesce(p.group_id, 0), coalesce(p.made, 0), "   \
+    "p.content_credentials IS NOT NULL"
 
 /* bm25 column weights: caption and headline 10, keywords 5, the rest 1 (the order of
  * photos_fts's columns: caption, headline, object_name, byline, credit, source, city,
@@ -30,7 +31,11 @@
 /* Parameters of every statement below: ?1 the FTS5 expression (or, browsing, the
  * excluded words' one, or NULL), ?2 and ?3 the date key range, ?4 a limit, ?5 an offset,
  * ?6 the PdQuery for pd_check(), ?7 whether to call it, ?8 the photo id the matches
- * arrived after (0: any; the new photos are few, and found by the id's own index). */
+ * arrived after (0: any; the new photos are few, and found by the id's own index), ?9 the
+ * PdMade bits asked for (0: any; the photos made so are few, and found by their index). */
+#define MADE(key)                                                                                  \
+    " AND (?9 = 0 OR " key " IN (SELECT date_key FROM photos WHERE made IS NOT NULL AND "          \
+    "(made & ?9) <> 0))"
 #define CHECK(t)                                                                                   \
     " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, " t     \
     ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t           \
@@ -38,8 +43,9 @@
 #define FTS_WHERE                                                                                  \
     " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK(                     \
         "photos_fts") " AND (?8 = 0 OR photos_fts.rowid IN (SELECT date_key FROM photos WHERE id " \
-                      "> ?8))"
-#define BROWSE_WHERE " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8" CHECK("p")
+                      "> ?8))" MADE("photos_fts.rowid")
+#define BROWSE_WHERE                                                                               \
+    " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8" CHECK("p") MADE("p.date_key")
 #define BROWSE_EXCLUDE                                                                             \
     " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH "  \
     "?1))"
@@ -170,6 +176,8 @@ read_hit(sqlite3_stmt *st)
     h->top_pick = sqlite3_column_int(st, i++) != 0;
     h->thumb = pd_catalog_text(st, i++);
     h->group_id = sqlite3_column_int64(st, i++);
+    h->made = sqlite3_column_int(st, i++);
+    h->content_credentials = sqlite3_column_int(st, i++) != 0;
     return h;
 }
 
@@ -193,7 +201,7 @@ valid_date(const char *s)
 /* The statement for @sql with the request's parameters bound (see above). */
 static sqlite3_stmt *
 prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-        gboolean check, gint64 after_id, GError **error)
+        gboolean check, const PdSearchRequest *req, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
@@ -204,7 +212,8 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     sqlite3_bind_int64(st, 3, hi);
     sqlite3_bind_pointer(st, 6, q, PD_QUERY_POINTER, NULL);
     sqlite3_bind_int(st, 7, check);
-    sqlite3_bind_int64(st, 8, after_id);
+    sqlite3_bind_int64(st, 8, req->after_id);
+    sqlite3_bind_int(st, 9, req->made);
     return st;
 }
 
@@ -217,9 +226,9 @@ failed(sqlite3 *db, GError **error)
 
 static gboolean
 run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-          gboolean check, gint64 after_id, int limit, GPtrArray **out, GError **error)
+          gboolean check, const PdSearchRequest *req, int limit, GPtrArray **out, GError **error)
 {
-    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, after_id, error);
+    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, req, error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int(st, 4, limit);
@@ -313,6 +322,11 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
                     "the photo id to search after must be 0 or more");
         return NULL;
     }
+    if ((req->made & ~(PD_MADE_AI | PD_MADE_COMPOSITE)) != 0) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
+                    "how the picture was made: ai, composite or synthetic (either)");
+        return NULL;
+    }
     if (req->limit < 0 || req->limit > 1000 || req->offset < 0) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
                     "the limit must be 1 to 1000 and the offset 0 or more");
@@ -368,8 +382,7 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
-    sqlite3_stmt *st =
-        prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req->after_id, error);
+    sqlite3_stmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req, error);
     gboolean ok = st != NULL;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
         ok = page_by_date(c, st, req, limit, keys, error);
@@ -402,7 +415,7 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
     sqlite3_stmt *count =
-        ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req->after_id, error) : NULL;
+        ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
         sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
@@ -416,12 +429,12 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
             result->total = PD_SEARCH_EXACT_TOTAL;
     }
     if (ok && req->facets)
-        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, req->after_id, 20,
+        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, req, 20,
                        &result->by_distributor, error) &&
-             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, req->after_id, 20,
+             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, req, 20,
                        &result->by_photographer, error) &&
-             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, req->after_id, 1000,
-                       &result->by_day, error);
+             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, req, 1000, &result->by_day,
+                       error);
     if (!ok) {
         pd_search_result_free(result);
         return NULL;

@@ -36,6 +36,7 @@ typedef struct {
     char *headline, *slug, *status, *role, *caption, *output; /* GOption's, ours to free */
     int position;
     gboolean json, gps;
+    gboolean confirm_synthetic; /* attach: placing a picture made with generative AI */
 } Options;
 
 static void
@@ -72,6 +73,8 @@ attach(PdCatalog *c, gint64 article, char **photos, int n, const Options *o)
         p.role = g_strdup(o->role);
         p.caption = g_strdup(o->caption);
         p.placed_by = g_strdup(g_get_user_name());
+        if (o->confirm_synthetic)
+            p.made_confirmed = PD_MADE_AI | PD_MADE_COMPOSITE;
         if (pd_catalog_place_photo(c, &p, &error)) {
             printf("photo %" G_GINT64_FORMAT " placed in article %" G_GINT64_FORMAT
                    " at %d as %s\n",
@@ -80,6 +83,9 @@ attach(PdCatalog *c, gint64 article, char **photos, int n, const Options *o)
                 position = p.position + 1; /* the next one after it */
         } else {
             status = report("attach", error);
+            if (g_error_matches(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_CONFIRM))
+                fprintf(stderr, "photodesk article attach: if it is, attach it with "
+                                "--confirm-synthetic\n");
         }
         pd_catalog_placement_clear(&p);
     }
@@ -194,6 +200,11 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
          "attach: the caption for this use (default: the photo's, without its credit)", "TEXT"},
         {"position", 0, 0, G_OPTION_ARG_INT, &o.position,
          "attach: where in the article, from 1 (default: last)", "N"},
+        {"confirm-synthetic", 0, 0, G_OPTION_ARG_NONE, &o.confirm_synthetic,
+         "attach: the photos' digital source type says they were created or edited using "
+         "generative AI, or are composites, and they are the story all the same (recorded "
+         "with the placement)",
+         NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
          "package: the zip to write (default: SLUG.zip; never overwritten)", "FILE"},
         {"gps", 0, 0, G_OPTION_ARG_NONE, &o.gps,

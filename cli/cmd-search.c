@@ -1,4 +1,5 @@
 /* cmd-search.c: photodesk search [QUERY] [--from DATE] [--to DATE] ...: find photos. */
+#include "caption/caption.h"
 #include "cli/commands.h"
 #include "desk/desk.h"
 #include "ingest/ingest.h"
@@ -12,7 +13,7 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
 {
     gboolean json = FALSE, facets = FALSE, undated = FALSE, all_copies = FALSE;
     g_autofree char *from = NULL, *to = NULL, *credit = NULL, *byline = NULL, *source = NULL;
-    g_autofree char *city = NULL, *country = NULL, *sort = NULL;
+    g_autofree char *city = NULL, *country = NULL, *sort = NULL, *made = NULL;
     int limit = 50, offset = 0;
     GOptionEntry entries[] = {
         {"from", 0, 0, G_OPTION_ARG_STRING, &from, "Taken on or after (local date)",
@@ -25,6 +26,10 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
         {"source", 0, 0, G_OPTION_ARG_STRING, &source, "Source", "S"},
         {"city", 0, 0, G_OPTION_ARG_STRING, &city, "City", "S"},
         {"country", 0, 0, G_OPTION_ARG_STRING, &country, "Country", "S"},
+        {"made", 0, 0, G_OPTION_ARG_STRING, &made,
+         "Only pictures whose digital source type says they were created using generative AI "
+         "(ai), edited with it or composited (composite), or either (synthetic)",
+         "ai|composite|synthetic"},
         {"sort", 0, 0, G_OPTION_ARG_STRING, &sort,
          "date (newest taken first, the default), arrived (newest ingest first) or relevance",
          "ORDER"},
@@ -101,6 +106,12 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
         fprintf(stderr, "photodesk search: --sort is date, arrived or relevance, not '%s'\n", sort);
         return PD_EXIT_USAGE;
     }
+    PdMade made_bits = PD_MADE_UNSTATED;
+    if (made && !pd_made_parse(made, &made_bits)) {
+        fprintf(stderr, "photodesk search: --made is ai, composite or synthetic, not '%s'\n", made);
+        return PD_EXIT_USAGE;
+    }
+    req.made = (int)made_bits;
     if (limit < 1 || limit > 1000 || offset < 0) {
         fprintf(stderr, "photodesk search: --limit is 1 to 1000 and --offset 0 or more\n");
         return PD_EXIT_USAGE;

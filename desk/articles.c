@@ -143,6 +143,9 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_string(o, "credit_line", pl->credit_line);
     pd_json_string(o, "placed_by", pl->placed_by);
     pd_json_string(o, "placed_at", pl->placed_at);
+    /* the editor placed it knowing how it was made: by placed_by, at placed_at */
+    pd_json_string(o, "made_confirmed", pd_made_name(pl->made_confirmed));
+    pd_json_string(o, "made", pd_made_name(p->made));
     Rules r;
     rules_read(p, &r);
     rules_json(o, &r);
@@ -251,6 +254,14 @@ pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error)
         line(o, "By-line", p->byline);
         g_autofree char *placed = g_strdup_printf("%s by %s", pl->placed_at, pl->placed_by);
         line(o, "Placed", placed);
+        if (pl->made_confirmed) {
+            g_autofree char *knowingly = g_strdup_printf(
+                "%s, confirmed as the story by %s",
+                (pl->made_confirmed & PD_MADE_AI) ? "created using generative AI"
+                                                  : "a composite or edited using generative AI",
+                pl->placed_by);
+            line(o, "Made", knowingly);
+        }
         Rules r;
         rules_read(p, &r);
         if (r.kill)
@@ -346,7 +357,8 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
     if (!g_file_get_contents(path, &data, &len, error))
         return FALSE;
     /* This use's caption and credit line, and of the photo's own fields only those that
-     * travel with it (borrowed: nothing here is freed) */
+     * travel with it (borrowed: nothing here is freed): how the picture was made goes
+     * with it to the reader, the prompt (the agency's working text) does not */
     PdPhotoText t = {
         .caption = k->placement->caption,
         .credit = k->placement->credit_line,
@@ -356,6 +368,10 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
         .date_created = p->date_created,
         .city = p->city,
         .country = p->country,
+        .digital_source_type = p->digital_source_type,
+        .data_mining = p->data_mining,
+        .ai_system = p->ai_system,
+        .ai_system_version = p->ai_system_version,
     };
     g_autoptr(GBytes) iim = pd_ingest_encode_iim(&t);
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);

@@ -196,6 +196,8 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_raw(o, "restrictions", p->restrictions, "null");
     pd_json_string(o, "slug", p->slug);
     pd_json_bool(o, "top_pick", p->top_pick);
+    pd_json_string(o, "made", pd_made_name(p->made));
+    pd_json_provenance(o, &p->text, p->content_credentials);
     pd_json_raw(o, "checks", p->checks, "[]");
     pd_json_raw(o, "warnings", p->warnings, "[]");
     pd_json_bool(o, "damaged", p->damaged);
@@ -416,6 +418,7 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
     }
     if (p->editorial_only)
         line(o, "RESTRICTION", "EDITORIAL USE ONLY");
+    pd_provenance_append_text(o, &p->text, p->content_credentials);
     g_autofree char *size = g_strdup_printf("%d x %d %s, %" G_GINT64_FORMAT " bytes", p->width,
                                             p->height, p->format, p->bytes);
     line(o, "Image", size);

@@ -124,6 +124,8 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
         pd_json_bool(o, "editorial_only", h->editorial_only);
         pd_json_string(o, "embargo_until", h->embargo_until);
         pd_json_bool(o, "top_pick", h->top_pick);
+        pd_json_string(o, "made", pd_made_name(h->made));
+        pd_json_bool(o, "content_credentials", h->content_credentials);
         pd_json_string(o, "ingested_at", h->ingested_at);
         pd_json_bool(o, "has_thumb", h->thumb != NULL);
         pd_json_string(o, "thumb", h->thumb);
@@ -209,6 +211,10 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
         g_string_append(o, "  ");
         if (h->kill)
             g_string_append(o, "KILLED ");
+        if (h->made & PD_MADE_AI)
+            g_string_append(o, "AI-GENERATED ");
+        else if (h->made & PD_MADE_COMPOSITE)
+            g_string_append(o, "COMPOSITE ");
         append_cell(o, h->snippet ? h->snippet : h->caption, 90, mark_open, mark_close);
         g_string_append_c(o, '\n');
     }

@@ -214,7 +214,9 @@ pd_ingest_encode_xmp(const PdPhotoText *text, gboolean has_gps, double lat, doub
                      "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
                      "    xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\"\n"
                      "    xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\"\n"
-                     "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\">\n");
+                     "    xmlns:exif=\"http://ns.adobe.com/exif/1.0/\"\n"
+                     "    xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\"\n"
+                     "    xmlns:plus=\"http://ns.useplus.org/ldf/xmp/1.0/\">\n");
     guint n;
     const PdPhotoField *fields = pd_photo_fields(&n);
     for (guint i = 0; i < n; i++) {

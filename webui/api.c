@@ -1,6 +1,7 @@
 /* api.c: the JSON API for photos (search, read, correct, history, upload) and their
  * files. The JSON is what the command line prints (ingest/), so the two never drift. */
 #include "assets/assets.h"
+#include "caption/caption.h"
 #include "desk/desk.h"
 #include "ingest/ingest.h"
 #include "webui/webui-private.h"
@@ -65,6 +66,12 @@ pd_api_search(Request *r, const PdRouteParams *p)
     else
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "sort is date, arrived or relevance, not \"%s\"", sort);
+    const char *made = arg(r, "made");
+    PdMade made_bits = PD_MADE_UNSTATED;
+    if (made && *made && !pd_made_parse(made, &made_bits))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "made is ai, composite or synthetic, not \"%s\"", made);
+    req.made = (int)made_bits;
     enum MHD_Result result;
     req.limit = 50;
     int after = 0;

@@ -196,11 +196,8 @@ pd_api_place(Request *r, const PdRouteParams *p)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"photo_id", NUMBER},
-                  {"role", TEXT},
-                  {"caption", TEXT},
-                  {"credit_line", TEXT},
-                  {"position", NUMBER}};
+    Member m[] = {{"photo_id", NUMBER},  {"role", TEXT},       {"caption", TEXT},
+                  {"credit_line", TEXT}, {"position", NUMBER}, {"confirm_synthetic", FLAG}};
     if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[4], &result))
         return result;
     if (!m[0].given || m[0].number < 1)
@@ -215,6 +212,9 @@ pd_api_place(Request *r, const PdRouteParams *p)
     pl.caption = g_strdup(m[2].text);
     pl.credit_line = g_strdup(m[3].text);
     pl.placed_by = g_strdup(session->user);
+    /* the editor confirmed, after the page asked, that the AI-made picture is the story */
+    if (m[5].given && m[5].flag)
+        pl.made_confirmed = PD_MADE_AI | PD_MADE_COMPOSITE;
     gboolean ok = pd_catalog_place_photo(cat, &pl, &error);
     pd_catalog_placement_clear(&pl);
     return ok ? respond_article(r, cat, id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);

@@ -50,15 +50,20 @@ pd_respond_json(Request *r, unsigned int status, char *json)
     return pd_respond(r, status, resp);
 }
 
-/* The body of an error answer: {"error": MESSAGE}, MESSAGE made valid UTF-8 and escaped. */
+/* The body of an error answer: {"error": MESSAGE}, MESSAGE made valid UTF-8 and escaped;
+ * with @confirm, {"error", "confirm": CONFIRM}: what the client may confirm to go on. */
 static char *
-error_json(const char *message)
+error_json(const char *message, const char *confirm)
 {
     g_autofree char *valid = g_utf8_make_valid(message, -1);
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "error");
     json_builder_add_string_value(b, valid);
+    if (confirm) {
+        json_builder_set_member_name(b, "confirm");
+        json_builder_add_string_value(b, confirm);
+    }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     return json_to_string(root, FALSE);
@@ -71,7 +76,7 @@ pd_respond_error(Request *r, unsigned int status, const char *format, ...)
     va_start(args, format);
     g_autofree char *message = g_strdup_vprintf(format, args);
     va_end(args);
-    return pd_respond_json(r, status, error_json(message));
+    return pd_respond_json(r, status, error_json(message, NULL));
 }
 
 enum MHD_Result
@@ -95,6 +100,9 @@ pd_respond_gerror(Request *r, const GError *error)
         case PD_CATALOG_ERROR_BUSY:
             status = MHD_HTTP_SERVICE_UNAVAILABLE;
             break;
+        case PD_CATALOG_ERROR_CONFIRM:
+            /* the page asks the editor, then sends the request again with confirm_synthetic */
+            return pd_respond_json(r, MHD_HTTP_CONFLICT, error_json(error->message, "synthetic"));
         default:
             break;
         }
@@ -157,7 +165,7 @@ pd_respond_not_allowed(Request *r, const char *allow)
 {
     /* the method and path are the client's: escaped like any text */
     g_autofree char *message = g_strdup_printf("%s %s: use %s", r->method, r->url, allow);
-    char *json = error_json(message);
+    char *json = error_json(message, NULL);
     r->bytes = strlen(json);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);

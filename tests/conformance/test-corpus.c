@@ -6,6 +6,10 @@
  *  /corpus/conformance/FILE  every field of every well-formed file matches
  *                            expected.jsonl, except the differences listed (with their
  *                            reasons) in tests/data/conformance-known-differences.tsv;
+ *  /corpus/provenance        how each well-formed file says it was made (IPTC Digital
+ *                            Source Type, PLUS Data Mining) is exiftool's reading of it
+ *                            (exiftool/FILE.json), and content credentials are found
+ *                            in exactly the files where exiftool reads JUMBF;
  *  /corpus/malformed/FILE    each malformed file is read in its own process, within a
  *                            second, without crashing, and comes back damaged or
  *                            rejected; where the corpus README says IPTC and XMP survive
@@ -231,6 +235,73 @@ test_conformance(gconstpointer data)
     g_string_free(report, TRUE);
 }
 
+/* exiftool's own reading of @file (exiftool/NAME.json: an array of one object), or NULL. */
+static JsonObject *
+exiftool_reading(const char *file)
+{
+    g_autofree char *path =
+        g_strdup_printf("%s/exiftool/%s.json", corpus.corpus, file + strlen("images/"));
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (!json_parser_load_from_file(p, path, NULL))
+        return NULL;
+    JsonNode *root = json_parser_get_root(p);
+    if (!JSON_NODE_HOLDS_ARRAY(root) || json_array_get_length(json_node_get_array(root)) != 1)
+        return NULL;
+    return json_object_ref(json_array_get_object_element(json_node_get_array(root), 0));
+}
+
+static void
+test_provenance(void)
+{
+    static const struct {
+        const char *field, *tag;
+    } tags[] = {
+        {"digital_source_type", "XMP-iptcExt:DigitalSourceType"},
+        {"data_mining", "XMP-plus:DataMining"},
+    };
+    guint n = 0, stated = 0, credentials = 0;
+    g_autofree gpointer *files = g_hash_table_get_keys_as_array(corpus.got, &n);
+    GString *report = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        const char *file = files[i];
+        JsonObject *got = g_hash_table_lookup(corpus.got, file);
+        g_autoptr(JsonObject) et = exiftool_reading(file);
+        if (et == NULL) {
+            g_string_append_printf(report, "\n  %s: no exiftool reading", file);
+            continue;
+        }
+        for (gsize t = 0; t < G_N_ELEMENTS(tags); t++) {
+            const char *want = json_object_has_member(et, tags[t].tag)
+                                   ? json_object_get_string_member(et, tags[t].tag)
+                                   : NULL;
+            JsonNode *g = json_object_get_member(got, tags[t].field);
+            const char *have = g && JSON_NODE_HOLDS_VALUE(g) ? json_node_get_string(g) : NULL;
+            stated += want != NULL;
+            if (g_strcmp0(want, have) != 0)
+                g_string_append_printf(report, "\n  %s %s: exiftool %s, photodesk %s", file,
+                                       tags[t].field, want ? want : "(none)",
+                                       have ? have : "(none)");
+        }
+        gboolean jumbf = FALSE;
+        g_autoptr(GList) members = json_object_get_members(et);
+        for (GList *m = members; m; m = m->next)
+            jumbf |= g_str_has_prefix(m->data, "JUMBF:");
+        JsonObject *prov = json_object_get_object_member(got, "provenance");
+        gboolean found = prov && !json_object_get_null_member(prov, "content_credentials");
+        credentials += found;
+        if (jumbf != found)
+            g_string_append_printf(report, "\n  %s: exiftool %s JUMBF, photodesk %s credentials",
+                                   file, jumbf ? "reads" : "reads no",
+                                   found ? "found" : "found no");
+    }
+    g_test_message("%u files, %u provenance values stated, %u with content credentials", n, stated,
+                   credentials);
+    g_assert_cmpuint(stated, >, 0); /* the corpus has some: a reader that reads none fails */
+    if (report->len)
+        g_test_fail_printf("provenance differs from exiftool's reading:%s", report->str);
+    g_string_free(report, TRUE);
+}
+
 typedef struct {
     int status;
     gboolean exited;
@@ -350,6 +421,7 @@ main(int argc, char **argv)
     guint n = 0;
     g_autofree gpointer *files = g_hash_table_get_keys_as_array(corpus.expected, &n);
     qsort(files, n, sizeof(gpointer), by_name);
+    g_test_add_func("/corpus/provenance", test_provenance);
     for (guint i = 0; i < n; i++) {
         const char *file = files[i];
         JsonObject *want = g_hash_table_lookup(corpus.expected, file);

@@ -3,6 +3,7 @@
  * The photos are made here: a small image saved by libvips, with EXIF, IIM and XMP
  * blocks built byte by byte and spliced in, so each rule is tested on exactly the
  * layout it is about. */
+#include "caption/caption.h"
 #include "ingest/ingest.h"
 
 #include <gio/gio.h>
@@ -1170,6 +1171,208 @@ test_lying_size(void)
     g_free(buf);
 }
 
+/* ---------------------------------------------------------------- provenance */
+
+/* How a picture was made, as agencies now send it: IPTC Digital Source Type (an
+ * attribute, or an rdf:resource as some tools write URIs), the 2025 AI fields and PLUS
+ * Data Mining. */
+static void
+test_provenance_fields(void)
+{
+    const char *ns = "xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\" "
+                     "xmlns:plus=\"http://ns.useplus.org/ldf/xmp/1.0/\" ";
+    g_autofree char *attrs = g_strdup_printf(
+        "%sIptc4xmpExt:DigitalSourceType=\"http://cv.iptc.org/newscodes/digitalsourcetype/"
+        "trainedAlgorithmicMedia\" Iptc4xmpExt:AISystemUsed=\"Imagen\" "
+        "Iptc4xmpExt:AISystemVersionUsed=\"3.0\" Iptc4xmpExt:AIPromptWriterName=\"Jo Desk\"",
+        ns);
+    g_autoptr(GPtrArray) segs = segments();
+    g_ptr_array_add(segs,
+                    app1_xmp("<plus:DataMining rdf:resource=\"http://ns.useplus.org/ldf/vocab/"
+                             "DMI-PROHIBITED-AIMLTRAINING\"/>"
+                             "<Iptc4xmpExt:AIPromptInformation>A harbour at dawn, "
+                             "photorealistic</Iptc4xmpExt:AIPromptInformation>"
+                             "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">An "
+                             "illustration. (Illustration/Example)</rdf:li></rdf:Alt>"
+                             "</dc:description>",
+                             attrs));
+    g_autoptr(GByteArray) file = jpeg_with(segs);
+    g_autoptr(PdPhotoMeta) m = read_ok(file);
+    g_assert_cmpstr(m->digital_source_type, ==,
+                    "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+    g_assert_cmpstr(m->data_mining, ==,
+                    "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING");
+    g_assert_cmpstr(m->ai_system, ==, "Imagen");
+    g_assert_cmpstr(m->ai_system_version, ==, "3.0");
+    g_assert_cmpstr(m->ai_prompt, ==, "A harbour at dawn, photorealistic");
+    g_assert_cmpstr(m->ai_prompt_writer, ==, "Jo Desk");
+    g_assert_cmpint(m->reading.made, ==, PD_MADE_AI);
+    gboolean checked = FALSE;
+    for (guint i = 0; i < m->reading.checks->len; i++) {
+        const PdCheck *c = g_ptr_array_index(m->reading.checks, i);
+        checked |= strcmp(c->code, "synthetic") == 0 &&
+                   strstr(c->message, "Created using generative AI") != NULL;
+    }
+    g_assert_true(checked);
+
+    g_autofree char *json = pd_photo_meta_to_json(m, "ai.jpg");
+    g_assert_nonnull(strstr(json, "\"made\": \"ai\""));
+    g_assert_nonnull(strstr(json, "\"source_type_label\": \"Created using generative AI\""));
+    g_assert_nonnull(strstr(json, "\"data_mining_label\": \"Prohibited for AI/ML training\""));
+    g_autofree char *text = pd_photo_meta_to_text(m, "ai.jpg");
+    g_assert_nonnull(strstr(text, "Digital source type    Created using generative AI (http://"));
+    g_assert_nonnull(strstr(text, "AI system used         Imagen"));
+
+    /* the code alone, as some tools write it; a composite; a capture is no check */
+    const struct {
+        const char *value;
+        PdMade made;
+    } cases[] = {
+        {"compositeWithTrainedAlgorithmicMedia", PD_MADE_COMPOSITE},
+        {"https://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic", PD_MADE_COMPOSITE},
+        {"http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", PD_MADE_UNSTATED},
+        {"http://example.com/unknown", PD_MADE_UNSTATED},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *a =
+            g_strdup_printf("%sIptc4xmpExt:DigitalSourceType=\"%s\"", ns, cases[i].value);
+        g_autoptr(GPtrArray) s2 = segments();
+        g_ptr_array_add(s2, app1_xmp(NULL, a));
+        g_autoptr(GByteArray) f2 = jpeg_with(s2);
+        g_autoptr(PdPhotoMeta) m2 = read_ok(f2);
+        g_assert_cmpstr(m2->digital_source_type, ==, cases[i].value);
+        g_assert_cmpint(m2->reading.made, ==, cases[i].made);
+    }
+}
+
+/* A JUMBF superbox as C2PA writes a manifest store: 'jumb', its description box (the
+ * type's four characters and ISO's suffix, toggles, a label), then a content box. */
+static GByteArray *
+jumbf(const char *type4, const char *label)
+{
+    static const guint8 suffix[12] = {0x00, 0x11, 0x00, 0x10, 0x80, 0x00,
+                                      0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
+    GByteArray *b = g_byte_array_new();
+    gsize jumd = 8 + 16 + 1 + strlen(label) + 1, content = 8 + 4;
+    guint8 head[4];
+    be32_set(head, (guint32)(8 + jumd + content));
+    g_byte_array_append(b, head, 4);
+    g_byte_array_append(b, (const guint8 *)"jumb", 4);
+    be32_set(head, (guint32)jumd);
+    g_byte_array_append(b, head, 4);
+    g_byte_array_append(b, (const guint8 *)"jumd", 4);
+    g_byte_array_append(b, (const guint8 *)type4, 4);
+    g_byte_array_append(b, suffix, sizeof suffix);
+    guint8 toggles = 0x03;
+    g_byte_array_append(b, &toggles, 1);
+    g_byte_array_append(b, (const guint8 *)label, (guint)strlen(label) + 1);
+    be32_set(head, (guint32)content);
+    g_byte_array_append(b, head, 4);
+    g_byte_array_append(b, (const guint8 *)"cbor", 4);
+    g_byte_array_append(b, (const guint8 *)"\xa0\xa0\xa0\xa0", 4);
+    return b;
+}
+
+/* A JPEG with @box in an APP11 segment, as JPEG XT frames it: "JP", the box instance,
+ * the packet's sequence number, then the box. */
+static GByteArray *
+jpeg_with_app11(GByteArray *box)
+{
+    static const guint8 jp[8] = {'J', 'P', 0x00, 0x01, 0x00, 0x00, 0x00, 0x01};
+    g_autoptr(GPtrArray) segs = segments();
+    GByteArray *seg = segment(0xEB, (const char *)jp, sizeof jp, box->data, box->len);
+    g_ptr_array_add(segs, seg);
+    return jpeg_with(segs);
+}
+
+/* Content credentials: found where each container keeps them, said to be present and not
+ * verified; a JUMBF box that is not a C2PA manifest store is not taken for one. */
+static void
+test_content_credentials(void)
+{
+    g_autoptr(GByteArray) store = jumbf("c2pa", "c2pa");
+    g_autoptr(GByteArray) jpeg = jpeg_with_app11(store);
+    g_autoptr(PdPhotoMeta) m = read_ok(jpeg);
+    g_assert_cmpstr(m->content_credentials, ==, "JPEG APP11");
+    g_assert_false(m->damaged);
+    g_autofree char *json = pd_photo_meta_to_json(m, "c2pa.jpg");
+    g_assert_nonnull(
+        strstr(json, "\"content_credentials\": {\"where\": \"JPEG APP11\", \"verified\": false}"));
+    g_autofree char *text = pd_photo_meta_to_text(m, "c2pa.jpg");
+    g_assert_nonnull(strstr(text, "Content credentials    present (JPEG APP11), not verified"));
+
+    /* the Content Authenticity Initiative's drafts: "cacb", labelled "cai" */
+    g_autoptr(GByteArray) cai = jumbf("cacb", "cai");
+    g_autoptr(GByteArray) jpeg_cai = jpeg_with_app11(cai);
+    g_autoptr(PdPhotoMeta) m_cai = read_ok(jpeg_cai);
+    g_assert_cmpstr(m_cai->content_credentials, ==, "JPEG APP11");
+
+    /* other JUMBF (a JSON box), and an APP11 too short to hold a box */
+    g_autoptr(GByteArray) other = jumbf("json", "metadata");
+    g_autoptr(GByteArray) jpeg_other = jpeg_with_app11(other);
+    g_autoptr(PdPhotoMeta) m_other = read_ok(jpeg_other);
+    g_assert_null(m_other->content_credentials);
+    g_autoptr(GByteArray) stub = g_byte_array_new();
+    g_byte_array_append(stub, (const guint8 *)"jumb", 4);
+    g_autoptr(GByteArray) jpeg_stub = jpeg_with_app11(stub);
+    g_autoptr(PdPhotoMeta) m_stub = read_ok(jpeg_stub);
+    g_assert_null(m_stub->content_credentials);
+    g_assert_false(m_stub->damaged);
+
+    /* PNG: a caBX chunk before the image data */
+    g_autoptr(GBytes) base = base_image("png");
+    gsize n;
+    const guint8 *b = g_bytes_get_data(base, &n);
+    g_autoptr(GByteArray) png = g_byte_array_new();
+    g_byte_array_append(png, b, 8 + 25); /* signature, IHDR */
+    png_chunk(png, "caBX", store->data, store->len);
+    g_byte_array_append(png, b + 33, (guint)(n - 33));
+    g_autoptr(PdPhotoMeta) m_png = read_ok(png);
+    g_assert_cmpstr(m_png->content_credentials, ==, "PNG caBX chunk");
+    g_assert_false(m_png->damaged);
+
+    /* TIFF: tag 0xCD41 of IFD0 (UNDEFINED bytes) */
+    g_autoptr(GByteArray) tiff = g_byte_array_new();
+    g_byte_array_append(tiff, (const guint8 *)"II*\0", 4);
+    le32_put(tiff, 8);
+    guint32 pixels = 8 + 2 + 10 * 12 + 4, manifest = pixels + 4;
+    le16(tiff, 10);
+    tiff_entry(tiff, 0x100, 3, 1, 2);
+    tiff_entry(tiff, 0x101, 3, 1, 2);
+    tiff_entry(tiff, 0x102, 3, 1, 8);
+    tiff_entry(tiff, 0x103, 3, 1, 1);
+    tiff_entry(tiff, 0x106, 3, 1, 1);
+    tiff_entry(tiff, 0x111, 4, 1, pixels);
+    tiff_entry(tiff, 0x115, 3, 1, 1);
+    tiff_entry(tiff, 0x116, 3, 1, 2);
+    tiff_entry(tiff, 0x117, 4, 1, 4);
+    tiff_entry(tiff, 0xCD41, 7, store->len, manifest);
+    le32_put(tiff, 0);
+    g_byte_array_append(tiff, (const guint8 *)"\x10\x20\x30\x40", 4);
+    g_byte_array_append(tiff, store->data, store->len);
+    g_autoptr(PdPhotoMeta) m_tiff = read_ok(tiff);
+    g_assert_cmpint(m_tiff->format, ==, PD_FORMAT_TIFF);
+    g_assert_cmpstr(m_tiff->content_credentials, ==, "TIFF tag 0xCD41");
+
+    /* HEIF/AVIF: C2PA's top-level uuid box, after the picture's data */
+    g_autoptr(GByteArray) heif = avif_with_irot(32, 32, 0);
+    if (heif == NULL) {
+        g_test_message("this libvips cannot write HEIF: the uuid box is not tried");
+        return;
+    }
+    static const guint8 c2pa_uuid[16] = {0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C,
+                                         0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81};
+    guint8 head[8] = {0, 0, 0, 0, 'u', 'u', 'i', 'd'};
+    be32_set(head, (guint32)(8 + 16 + 4 + 9 + store->len));
+    g_byte_array_append(heif, head, 8);
+    g_byte_array_append(heif, c2pa_uuid, 16);
+    g_byte_array_append(heif, (const guint8 *)"\0\0\0\0manifest\0", 13);
+    g_byte_array_append(heif, store->data, store->len);
+    g_autoptr(PdPhotoMeta) m_heif = read_ok(heif);
+    g_assert_cmpint(m_heif->format, ==, PD_FORMAT_HEIF);
+    g_assert_cmpstr(m_heif->content_credentials, ==, "HEIF uuid box");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1201,5 +1404,7 @@ main(int argc, char **argv)
     g_test_add_func("/ingest/read/exif-signed-gps-and-ifd-type", test_exif_signed_gps_and_ifd_type);
     g_test_add_func("/ingest/read/two-xmp-packets", test_two_xmp_packets_and_damaged_signature);
     g_test_add_func("/ingest/read/png-text-bomb", test_png_text_bomb);
+    g_test_add_func("/ingest/read/provenance-fields", test_provenance_fields);
+    g_test_add_func("/ingest/read/content-credentials", test_content_credentials);
     return g_test_run();
 }
