@@ -194,11 +194,106 @@ test_article(void)
     teardown();
 }
 
+/* A picture made with generative AI, as agencies now mark one: found by search --made,
+ * shown with its provenance, placed only on the editor's confirmation (recorded with the
+ * placement), and delivered with its digital source type and Data Mining in the XMP. */
+static void
+test_synthetic_picture(void)
+{
+    setup();
+    g_autofree char *x = g_strdup_printf(
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+        "xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" "
+        "xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\" "
+        "xmlns:plus=\"http://ns.useplus.org/ldf/xmp/1.0/\" photoshop:Credit=\"AP\" "
+        "Iptc4xmpExt:DigitalSourceType=\"http://cv.iptc.org/newscodes/digitalsourcetype/"
+        "compositeWithTrainedAlgorithmicMedia\" Iptc4xmpExt:AISystemUsed=\"Fill Model\" "
+        "plus:DataMining=\"http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED\">"
+        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">A flooded square, its "
+        "sky extended with generative AI. (Ministry via AP)</rdf:li></rdf:Alt>"
+        "</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>");
+    g_autofree char *p1 = make_photo("flood.jpg", 640, 427, 31, x, 0);
+    g_autofree char *p2 = make_photo("plain.jpg", 640, 427, 32, NULL, 0);
+    Run in = RUN("ingest", "--json", p1, p2);
+    g_assert_cmpint(in.status, ==, 0);
+    g_autoptr(GHashTable) ids = results(in.out);
+    run_clear(&in);
+    g_autofree char *flood = g_strdup_printf("%" G_GINT64_FORMAT, id_of(ids, "flood.jpg"));
+
+    Run composite = RUN("search", "--made", "composite");
+    g_assert_cmpint(composite.status, ==, 0);
+    g_assert_nonnull(strstr(composite.out, "COMPOSITE"));
+    g_assert_nonnull(strstr(composite.out, "1 photo found"));
+    run_clear(&composite);
+    Run either = RUN("search", "--made", "synthetic", "flooded");
+    g_assert_nonnull(strstr(either.out, "1 photo found"));
+    run_clear(&either);
+    Run ai = RUN("search", "--made", "ai");
+    g_assert_cmpstr(ai.out, ==, "no photos found\n");
+    run_clear(&ai);
+    Run all = RUN("search");
+    g_assert_nonnull(strstr(all.out, "2 photos found"));
+    run_clear(&all);
+
+    Run shown = RUN("show", flood);
+    g_assert_nonnull(strstr(shown.out, "Edited using generative AI (http://cv.iptc.org/"));
+    g_assert_nonnull(strstr(shown.out, "AI system used         Fill Model"));
+    g_assert_nonnull(strstr(shown.out, "Data mining            Prohibited"));
+    run_clear(&shown);
+
+    Run made = RUN("article", "new", "flood");
+    run_clear(&made);
+    Run refused = RUN("article", "attach", "1", flood);
+    g_assert_cmpint(refused.status, ==, 1);
+    g_assert_nonnull(strstr(refused.err, "edited using generative AI"));
+    g_assert_nonnull(strstr(refused.err, "--confirm-synthetic"));
+    run_clear(&refused);
+    Run placed = RUN("article", "attach", "1", flood, "--confirm-synthetic");
+    g_assert_cmpint(placed.status, ==, 0);
+    run_clear(&placed);
+    Run art = RUN("article", "show", "--json", "1");
+    JsonObject *a = json_out(&art);
+    run_clear(&art);
+    g_assert_cmpstr(json_object_get_string_member(placement(a, 0), "made_confirmed"), ==,
+                    "composite");
+    g_assert_cmpstr(json_object_get_string_member(placement(a, 0), "placed_by"), ==,
+                    g_get_user_name());
+    json_object_unref(a);
+    Run text = RUN("article", "show", "1");
+    g_assert_nonnull(strstr(text.out, "confirmed as the story by"));
+    run_clear(&text);
+
+    Run pkg = RUN("article", "package", "1", "--output", "flood.zip");
+    g_assert_cmpint(pkg.status, ==, 0);
+    run_clear(&pkg);
+    g_autofree char *zip_path = g_build_filename(workdir, "flood.zip", NULL);
+    g_autofree char *zip = NULL;
+    gsize zip_len = 0;
+    g_assert_true(g_file_get_contents(zip_path, &zip, &zip_len, NULL));
+    g_autoptr(GHashTable) entries = delivered_entries(zip, zip_len);
+    g_autofree char *name = g_strdup_printf("01-flood-%s.jpg", flood);
+    g_autoptr(JsonObject) t = delivered_tags(workdir, g_hash_table_lookup(entries, name));
+    if (t == NULL) {
+        g_test_skip("exiftool is not installed: the package is not read back");
+        teardown();
+        return;
+    }
+    g_assert_cmpstr(json_object_get_string_member(t, "XMP-iptcExt:DigitalSourceType"), ==,
+                    "http://cv.iptc.org/newscodes/digitalsourcetype/"
+                    "compositeWithTrainedAlgorithmicMedia");
+    g_assert_cmpstr(json_object_get_string_member(t, "XMP-plus:DataMining"), ==,
+                    "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED");
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_assert_cmpint(vips_init(argv[0]), ==, 0);
     g_test_add_func("/cli/article", test_article);
+    g_test_add_func("/cli/article/synthetic-picture", test_synthetic_picture);
     return g_test_run();
 }

@@ -1133,6 +1133,59 @@ test_port_in_use(void)
     reply_clear(&me);
 }
 
+/* A picture made with generative AI (samples/illustration.jpg): its provenance in the
+ * photo's JSON, the search filter, and placing it only once the editor confirms. */
+static void
+test_synthetic_picture(void)
+{
+    const char *root = g_getenv("PHOTODESK_SOURCE_ROOT");
+    g_autofree char *sample = g_build_filename(root, "samples", "illustration.jpg", NULL);
+    Session s = login();
+    gint64 id = ingest_cli(sample, "added");
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    JsonObject *p = expect("GET", url, &s, NULL, 200);
+    JsonObject *prov = json_object_get_object_member(p, "provenance");
+    g_assert_cmpstr(json_object_get_string_member(prov, "made"), ==, "ai");
+    g_assert_cmpstr(json_object_get_string_member(prov, "source_type_label"), ==,
+                    "Created using generative AI");
+    JsonObject *cc = json_object_get_object_member(prov, "content_credentials");
+    g_assert_cmpstr(json_object_get_string_member(cc, "where"), ==, "JPEG APP11");
+    g_assert_false(json_object_get_boolean_member(cc, "verified"));
+    g_assert_cmpstr(json_object_get_string_member(p, "ai_system"), ==, "Veltria Imaging Model");
+    json_object_unref(p);
+
+    JsonObject *found = expect("GET", "/api/photos?made=ai", &s, NULL, 200);
+    JsonArray *results = json_object_get_array_member(found, "results");
+    g_assert_cmpuint(json_array_get_length(results), ==, 1);
+    JsonObject *hit = json_array_get_object_element(results, 0);
+    g_assert_cmpint(json_object_get_int_member(hit, "id"), ==, id);
+    g_assert_cmpstr(json_object_get_string_member(hit, "made"), ==, "ai");
+    g_assert_true(json_object_get_boolean_member(hit, "content_credentials"));
+    json_object_unref(found);
+    JsonObject *none = expect("GET", "/api/photos?made=composite", &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(none, "results")), ==, 0);
+    json_object_unref(none);
+    json_object_unref(expect("GET", "/api/photos?made=fake", &s, NULL, 400));
+
+    JsonObject *a = expect("POST", "/api/articles", &s, "{\"slug\": \"floods\"}", 201);
+    g_autofree char *photos = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/photos",
+                                              json_object_get_int_member(a, "id"));
+    json_object_unref(a);
+    g_autofree char *place = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", id);
+    JsonObject *asked = expect("POST", photos, &s, place, 409);
+    g_assert_cmpstr(json_object_get_string_member(asked, "confirm"), ==, "synthetic");
+    g_assert_nonnull(strstr(json_object_get_string_member(asked, "error"), "generative AI"));
+    json_object_unref(asked);
+    g_autofree char *confirmed =
+        g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT ", \"confirm_synthetic\": true}", id);
+    JsonObject *placed = expect("POST", photos, &s, confirmed, 201);
+    JsonObject *pl =
+        json_array_get_object_element(json_object_get_array_member(placed, "placements"), 0);
+    g_assert_cmpstr(json_object_get_string_member(pl, "made_confirmed"), ==, "ai");
+    g_assert_cmpstr(json_object_get_string_member(pl, "placed_by"), ==, "anna");
+    json_object_unref(placed);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1151,6 +1204,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/wire-after-correction", test_wire_after_correction);
     g_test_add_func("/webui/picture-changed-in-article", test_picture_changed_in_article);
     g_test_add_func("/webui/agencies", test_agencies);
+    g_test_add_func("/webui/synthetic-picture", test_synthetic_picture);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
