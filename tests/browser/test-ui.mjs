@@ -472,6 +472,34 @@ await step('one picture from three agencies: one card, and the other copies on i
   photodesk(['agencies', '--clear']);
 });
 
+await step('a picture made with generative AI: found by the filter, labelled, placed only knowingly', async () => {
+  photodesk(['ingest', join(samples, 'illustration.jpg')]);
+  await page.goto(`${url}#/search`);
+  await page.selectOption('#made', 'ai');
+  await page.click('#search-form button[type=submit]');
+  await page.locator('#grid .card .badge', { hasText: 'AI-GENERATED' }).waitFor();
+  expect(await page.locator('#grid .card').count() === 1, 'the filter leaves the one AI picture');
+  expect(await page.locator('#grid .card .badge', { hasText: 'CONTENT CREDENTIALS' }).count() === 1, 'its content credentials are marked');
+  expect(page.url().includes('made=ai'), 'the filter is in the address');
+  await page.locator('#grid .card').first().click();
+  await page.locator('#provenance').waitFor();
+  const said = await page.locator('#provenance').textContent();
+  expect(said.includes('Created using generative AI') && said.includes('not verified') && said.includes('Veltria Imaging Model'),
+    `the provenance panel (${said})`);
+  expect(await page.locator('#c2pa-warning').count() === 1, 'the editor warns that a correction breaks the manifest');
+  await page.locator('#attach-article option').first().waitFor({ state: 'attached' });
+  await page.click('#attach-photo');
+  await page.locator('#confirm-synthetic').waitFor();
+  expect((await page.locator('#confirm-synthetic').textContent()).includes('generative AI'), 'the server says why it asks');
+  await page.click('#confirm-synthetic-yes');
+  await page.locator('.photo-articles [role=status] a', { hasText: 'placed knowingly' }).waitFor();
+  const article = await page.locator('#attach-article').inputValue();
+  const placed = await page.evaluate((a) => fetch(`/api/articles/${a}`).then((r) => r.json()), article);
+  const pl = placed.placements.find((x) => x.made === 'ai');
+  expect(pl && pl.made_confirmed === 'ai' && pl.placed_by === 'editor', 'the confirmation is recorded with the placement');
+  await noInjection('photo page of an AI picture');
+});
+
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.
 if (process.env.PHOTODESK_SCREENSHOTS) {
   await step('screenshots of every page, desktop and phone', async () => {
@@ -479,7 +507,8 @@ if (process.env.PHOTODESK_SCREENSHOTS) {
     mkdirSync(dir, { recursive: true });
     const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
     const pool = await page.evaluate(() => fetch('/api/photos?q=marchetti').then((r) => r.json()).then((j) => j.results[0].id));
-    const pages = { search: '#/search', photo: `#/photo/${id}`, pool: `#/photo/${pool}`, articles: '#/articles', upload: '#/upload' };
+    const ai = await page.evaluate(() => fetch('/api/photos?made=ai').then((r) => r.json()).then((j) => j.results[0].id));
+    const pages = { search: '#/search', photo: `#/photo/${id}`, pool: `#/photo/${pool}`, ai: `#/photo/${ai}`, articles: '#/articles', upload: '#/upload' };
     for (const [size, viewport] of Object.entries({ desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } })) {
       await page.setViewportSize(viewport);
       for (const [name, hash] of Object.entries(pages)) {

@@ -21,18 +21,42 @@ export async function articleOptions(select) {
 }
 
 // Attaches @ids to article @article, one by one; what was refused says why.
-export async function attach(article, ids) {
+export async function attach(article, ids, { confirmed = false } = {}) {
   const refused = [];
+  const unconfirmed = []; // made with generative AI: placed only once the editor confirms
   let placed = 0;
   for (const id of ids) {
     try {
-      await api('POST', `/api/articles/${article}/photos`, { photo_id: id });
+      await api('POST', `/api/articles/${article}/photos`,
+        confirmed ? { photo_id: id, confirm_synthetic: true } : { photo_id: id });
       placed++;
     } catch (e) {
-      refused.push(`photo ${id}: ${e.message}`);
+      if (e.status === 409 && e.data && e.data.confirm === 'synthetic') unconfirmed.push({ id, message: e.data.error });
+      else refused.push(`photo ${id}: ${e.message}`);
     }
   }
-  return { placed, refused };
+  return { placed, refused, unconfirmed };
+}
+
+// Pictures whose digital source type says they were made with generative AI (or are
+// composites): what the server said of each, and a button that places them knowingly
+// (the confirmation is recorded with the placement, by whom and when).
+export function confirmSynthetic(article, unconfirmed, status) {
+  const box = el('div', { class: 'confirm-synthetic', role: 'alert', id: 'confirm-synthetic' },
+    ...unconfirmed.map((u) => el('p', { class: 'restriction stop', text: u.message })));
+  const yes = el('button', { type: 'button', id: 'confirm-synthetic-yes', text: 'It is the story: place it, labelled' });
+  const no = el('button', { type: 'button', class: 'secondary', text: 'Do not place it' });
+  no.addEventListener('click', () => box.remove());
+  yes.addEventListener('click', async () => {
+    const { placed, refused } = await attach(article, unconfirmed.map((u) => u.id), { confirmed: true });
+    status.className = refused.length ? 'error' : 'saved';
+    status.replaceChildren(...[
+      placed ? el('a', { href: `#/article/${article}`, text: `${placed} placed knowingly: open the article` }) : null,
+      refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null,
+    ].filter(Boolean));
+  });
+  box.append(el('div', { class: 'actions' }, yes, no));
+  return box;
 }
 
 export async function showArticles() {

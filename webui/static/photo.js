@@ -5,7 +5,7 @@
 
 import { api, fieldTable, ticket } from './api.js';
 import { $, counted, el, show } from './dom.js';
-import { articleOptions, attach } from './articles.js';
+import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { history, olderVersions } from './history.js';
 import { onEvent } from './live.js';
 
@@ -56,6 +56,37 @@ function samePicture(p) {
   return el('div', { class: 'panel' }, el('h2', { text: `The same picture from ${copies.length} other ${copies.length > 1 ? 'agencies' : 'agency'}` }), note, list);
 }
 
+// How the picture was made: the digital source type (with a warning when it says AI or a
+// composite), the AI fields, Data Mining, and content credentials (found, not verified).
+function provenance(p, table) {
+  const v = p.provenance || {};
+  const given = table.fields.filter((f) => f.provenance && p[f.name]);
+  if (!given.length && !v.content_credentials) return null;
+  const panel = el('div', { class: 'panel', id: 'provenance' }, el('h2', { text: 'How it was made' }));
+  if (v.made) {
+    panel.append(el('p', { class: 'restriction stop', role: 'alert',
+      text: v.made === 'ai'
+        ? 'Created using generative AI: this is not a photograph. An article that uses it must say so.'
+        : 'Edited using generative AI, or a composite: not a photograph as taken. An article that uses it must say so.' }));
+  }
+  const dl = el('dl', { class: 'fields' });
+  const labelled = { digital_source_type: v.source_type_label, data_mining: v.data_mining_label };
+  for (const f of given) {
+    const coded = f.name in labelled; // a vocabulary's URI: its label, then the code itself
+    const known = labelled[f.name];
+    dl.append(el('dt', { text: f.label }), coded
+      ? el('dd', {}, known ? el('span', { text: known }) : null,
+        el('span', { class: known ? 'muted code' : 'code', text: known ? ` (${p[f.name]})` : p[f.name] }))
+      : el('dd', { text: p[f.name] }));
+  }
+  if (v.content_credentials) {
+    dl.append(el('dt', { text: 'Content credentials' }),
+      el('dd', { text: `Present (${v.content_credentials.where}), not verified: photodesk does not check their signature.` }));
+  }
+  panel.append(dl);
+  return panel;
+}
+
 // Every field that has a value, as the table names them, after what the caption says.
 function fields(p, table) {
   const dl = el('dl', { class: 'fields' });
@@ -70,7 +101,7 @@ function fields(p, table) {
   add('Agency', c.agency);
   add('Distributor', c.distributor);
   add('Picture is', [c.pool && 'pool', c.handout && 'handout', c.file_photo && 'file photo'].filter(Boolean));
-  for (const f of table.fields) add(f.label, p[f.name]);
+  for (const f of table.fields.filter((x) => !x.provenance)) add(f.label, p[f.name]);
   add('Image', p.width && p.height ? `${p.width} × ${p.height} ${p.format}, ${p.bytes.toLocaleString()} bytes` : null);
   add('Ingested', p.ingested_at);
   add('Version', p.version);
@@ -113,6 +144,10 @@ function editor(p, table, mine = null, conflict = null) {
     if (beside) form.append(beside);
   }
   const status = el('span', { role: 'status' });
+  if (p.provenance && p.provenance.content_credentials) {
+    form.prepend(el('p', { class: 'notice', id: 'c2pa-warning',
+      text: 'This file carries C2PA content credentials. A correction saved here is embedded in the files photodesk delivers, and changing their metadata breaks the manifest: those files will no longer verify. The original stays as the agency sent it.' }));
+  }
   if (conflict) {
     const clashes = Object.keys(mine || {}).filter((f) => theirs.has(f));
     form.prepend(el('div', { class: 'conflict', role: 'alert' },
@@ -260,11 +295,12 @@ async function photoArticles(p) {
   }
   const button = el('button', { type: 'button', id: 'attach-photo', text: 'Attach' });
   button.addEventListener('click', async () => {
-    const { placed, refused } = await attach(select.value, [p.id]);
+    const { placed, refused, unconfirmed } = await attach(select.value, [p.id]);
     status.className = refused.length ? 'error' : 'saved';
     const said = [placed
       ? el('a', { href: `#/article/${select.value}`, text: 'Attached: open the article' })
       : document.createTextNode(refused.join('; '))];
+    if (unconfirmed.length) said.push(confirmSynthetic(select.value, unconfirmed, status));
     if (placed && p.desk_agency === false) // attached all the same, and said so
       said.push(el('span', { class: 'error', text: ` Note: ${p.distributor || 'this agency'} is not one of the desk's agencies${(p.same_picture || []).some((c) => c.desk_agency) ? '; a copy from one of them is listed under "The same picture"' : ''}.` }));
     status.replaceChildren(...said);
@@ -304,6 +340,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
       el('div', {},
         wireResent(p, table),
         checks,
+        provenance(p, table),
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
         samePicture(p),
         el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),

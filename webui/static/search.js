@@ -3,7 +3,7 @@
 
 import { api, session, ticket } from './api.js';
 import { $, el, show, snippet } from './dom.js';
-import { articleOptions, attach } from './articles.js';
+import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { live, markSeen, onEvent } from './live.js';
 
 const PAGE = 50;
@@ -15,7 +15,7 @@ const cards = new Map(); // photo id -> the search result its card shows
 
 function formParams() {
   const p = new URLSearchParams();
-  for (const id of ['q', 'from', 'to', 'sort']) if ($(id).value) p.set(id, $(id).value);
+  for (const id of ['q', 'from', 'to', 'made', 'sort']) if ($(id).value) p.set(id, $(id).value);
   if ($('distributor').value) p.set('credit', $('distributor').value);
   return p;
 }
@@ -30,6 +30,7 @@ function fillForm(p) {
   $('from').value = p.get('from') || '';
   $('to').value = p.get('to') || '';
   $('sort').value = p.get('sort') || 'date';
+  $('made').value = p.get('made') || '';
   const credit = p.get('credit') || '';
   if (credit && ![...$('distributor').options].some((o) => o.value === credit))
     $('distributor').append(el('option', { value: credit, text: credit }));
@@ -94,6 +95,9 @@ function card(hit, index) {
     flags.append(el('span', { class: 'badge stop', text: 'EMBARGOED' }));
   if (hit.editorial_only) flags.append(el('span', { class: 'badge', text: 'EDITORIAL ONLY' }));
   if (hit.top_pick) flags.append(el('span', { class: 'badge', text: 'TOP PICK' }));
+  if (hit.made === 'ai') flags.append(el('span', { class: 'badge stop', text: 'AI-GENERATED' }));
+  else if (hit.made === 'composite') flags.append(el('span', { class: 'badge stop', text: 'COMPOSITE' }));
+  if (hit.content_credentials) flags.append(el('span', { class: 'badge', text: 'CONTENT CREDENTIALS', title: 'the file carries C2PA content credentials (not verified)' }));
   const img = hit.thumb
     ? el('img', { src: `/photos/${hit.id}/thumb?v=${hit.thumb}`, alt: '', loading: 'lazy' })
     : el('span', { text: 'no picture' });
@@ -217,7 +221,7 @@ async function attachPicked() {
   // a picture only an agency the desk does not subscribe to sent: attached, and said so
   const outside = [...picked].map((id) => cards.get(id)).filter((h) => h && h.desk_agency === false)
     .map((h) => `photo ${h.id} (${h.distributor || h.credit || 'unknown agency'})`);
-  const { placed, refused } = await attach(article, [...picked]);
+  const { placed, refused, unconfirmed } = await attach(article, [...picked]);
   for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
   picked.clear();
   $('picked').hidden = false;
@@ -226,6 +230,7 @@ async function attachPicked() {
     el('a', { href: `#/article/${article}`, text: `${placed} attached: open the article` }),
     refused.length ? el('span', { class: 'error', text: ` Refused: ${refused.join('; ')}` }) : null,
     outside.length ? el('span', { class: 'error', text: ` Not from the desk's agencies: ${outside.join(', ')}.` }) : null,
+    unconfirmed.length ? confirmSynthetic(article, unconfirmed, status) : null,
   ].filter(Boolean)); // replaceChildren would write a null as "null"
 }
 
