@@ -1184,6 +1184,7 @@ test_synthetic_picture(void)
     g_assert_cmpstr(json_object_get_string_member(pl, "made_confirmed"), ==, "ai");
     g_assert_cmpstr(json_object_get_string_member(pl, "placed_by"), ==, "anna");
     json_object_unref(placed);
+    session_clear(&s);
 }
 
 int
