@@ -8,7 +8,11 @@
 #include "assets/assets.h"
 #include "ingest/sources.h"
 
+#include <setjmp.h>
+#include <stdio.h> /* before jpeglib.h, which uses FILE */
 #include <string.h>
+
+#include <jpeglib.h>
 
 #define XMP_EXT_SIG "http://ns.adobe.com/xmp/extension/"
 #define PS_SIG      "Photoshop 3.0"
@@ -416,4 +420,55 @@ pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in)
         pd_sha256_finish(h, meta->image_sha256);
     }
 #undef NEED_MORE
+}
+
+/* ---------------------------------------------------------------- the header */
+
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+} HeaderError;
+
+static void
+header_error_exit(j_common_ptr cinfo)
+{
+    HeaderError *e = (HeaderError *)cinfo->err;
+    cinfo->err->format_message(cinfo, e->message);
+    longjmp(e->jump, 1);
+}
+
+static void
+header_output_message(j_common_ptr cinfo)
+{
+    (void)cinfo; /* warnings: the walker has said what is odd about the file */
+}
+
+gboolean
+pd_jpeg_read_header(const guint8 *d, gsize n, int *width, int *height, char **why)
+{
+    struct jpeg_decompress_struct cinfo;
+    HeaderError err;
+    memset(&err, 0, sizeof err);
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = header_error_exit;
+    err.pub.output_message = header_output_message;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        *why = g_strdup(err.message);
+        return FALSE;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, d, (unsigned long)n);
+    jpeg_read_header(&cinfo, TRUE);
+    gboolean ok = cinfo.num_components == 1 || cinfo.num_components == 3 ||
+                  cinfo.num_components == 4;
+    if (ok) {
+        *width = (int)cinfo.image_width;
+        *height = (int)cinfo.image_height;
+    } else {
+        *why = g_strdup_printf("%d colour components (1, 3 or 4 are read)", cinfo.num_components);
+    }
+    jpeg_destroy_decompress(&cinfo);
+    return ok;
 }

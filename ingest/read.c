@@ -313,14 +313,19 @@ read_input(const PdInput *in, PdFormat format, gboolean *need_more)
         return NULL;
     }
 
-    /* libvips checks that the header makes an image (JPEG: on its segments without the
-     * metadata, see PdSources.jpeg_probe), unless the container is already known to be
-     * broken. */
+    /* The header is checked to make an image, unless the container is already known to be
+     * broken: a JPEG's by libjpeg on its segments without the metadata (see
+     * PdSources.jpeg_probe), the other formats' by libvips' loader. */
     VipsImage *image = NULL;
     /* nor a file being refused: libpng would inflate its text chunks all over again */
-    if (!src.broken && meta->refusal == NULL) {
-        image = src.jpeg_probe ? load_header(format, src.jpeg_probe->data, src.jpeg_probe->len)
-                               : load_header(format, in->d, in->n);
+    if (!src.broken && meta->refusal == NULL && src.jpeg_probe) {
+        /* a JPEG's header, from its structural segments, as libjpeg reads it */
+        g_autofree char *why = NULL;
+        if (!pd_jpeg_read_header(src.jpeg_probe->data, src.jpeg_probe->len, &meta->width,
+                                 &meta->height, &why))
+            pd_meta_warn(meta, TRUE, "jpeg header unreadable: %s", why);
+    } else if (!src.broken && meta->refusal == NULL) {
+        image = load_header(format, in->d, in->n);
         if (image == NULL) {
             /* copied and cleared under libvips' lock: other workers write to it too */
             g_autofree char *msg = vips_error_buffer_copy();

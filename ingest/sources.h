@@ -121,6 +121,10 @@ gboolean pd_c2pa_is_manifest_store(const guint8 *d, gsize n);
 void pd_sources_found_c2pa(PdPhotoMeta *meta, const char *where);
 
 void pd_walk_jpeg(PdSources *src, PdPhotoMeta *meta, const PdInput *in);
+/* The JPEG header of @n bytes at @d (SOI up to a scan header: PdSources.jpeg_probe) as
+ * libjpeg reads it, without libvips' object machinery around it (a tenth of the cost):
+ * the size into @width and @height, or FALSE with libjpeg's reason in @why. */
+gboolean pd_jpeg_read_header(const guint8 *d, gsize n, int *width, int *height, char **why);
 void pd_walk_png(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
 void pd_walk_webp(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
 void pd_walk_tiff(PdSources *src, PdPhotoMeta *meta, const guint8 *d, gsize n);
