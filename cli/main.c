@@ -12,6 +12,7 @@ typedef struct {
     const char *name;
     int (*run)(int argc, char **argv, const PdGlobalOptions *global);
     const char *summary;
+    gboolean lazy; /* starts libvips itself when a file needs it (reading: a JPEG does not) */
 } Command;
 
 static const Command commands[] = {
@@ -25,8 +26,8 @@ static const Command commands[] = {
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},
     {"user", pd_cmd_user, "add, list, remove the web UI's users; change a password"},
     {"fsck", pd_cmd_fsck, "check the library (--repair fixes what it can)"},
-    {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing"},
-    {"credit", pd_cmd_credit, "read the credit at the end of a caption"},
+    {"meta", pd_cmd_meta, "read a photo's metadata (EXIF, IPTC, XMP); store nothing", TRUE},
+    {"credit", pd_cmd_credit, "read the credit at the end of a caption", TRUE},
 };
 
 static void
@@ -108,7 +109,7 @@ main(int argc, char **argv)
     for (gsize c = 0; c < G_N_ELEMENTS(commands); c++) {
         if (strcmp(commands[c].name, name) == 0) {
             g_autoptr(GError) error = NULL;
-            if (!pd_ingest_init(argv[0], &error)) {
+            if (!commands[c].lazy && !pd_ingest_init(argv[0], &error)) {
                 fprintf(stderr, "photodesk: %s\n", error->message);
                 return PD_EXIT_REJECTED;
             }

@@ -64,7 +64,10 @@ typedef struct {
 } PdPhotoMeta;
 
 /* Starts libvips for photodesk: untrusted loaders blocked, no operation cache (photos
- * are read once), warnings routed to the photo being read. Call once, first. */
+ * are read once), warnings routed to the photo being read. Call it first, before using
+ * libvips; calling it again does nothing. Reading a photo calls it when the photo needs
+ * libvips (a JPEG's header is read without it), so a process that only reads JPEGs'
+ * metadata never starts it. */
 gboolean pd_ingest_init(const char *argv0, GError **error);
 
 /* Reads the photo at @path. Returns NULL with @error set when the file cannot be read

@@ -325,7 +325,12 @@ read_input(const PdInput *in, PdFormat format, gboolean *need_more)
                                  &meta->height, &why))
             pd_meta_warn(meta, TRUE, "jpeg header unreadable: %s", why);
     } else if (!src.broken && meta->refusal == NULL) {
-        image = load_header(format, in->d, in->n);
+        /* started here for a caller that reads photos without it (photodesk meta) */
+        g_autoptr(GError) no_vips = NULL;
+        if (!pd_ingest_init(NULL, &no_vips))
+            vips_error("photodesk", "%s", no_vips->message);
+        else
+            image = load_header(format, in->d, in->n);
         if (image == NULL) {
             /* copied and cleared under libvips' lock: other workers write to it too */
             g_autofree char *msg = vips_error_buffer_copy();
