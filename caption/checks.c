@@ -251,13 +251,15 @@ static const char *const months[12][3] = {
 static int
 month_word(const char *w)
 {
-    g_autofree char *t = g_strdup(w);
-    gsize n = strlen(t);
-    while (n > 0 && (t[n - 1] == '.' || t[n - 1] == ','))
-        t[--n] = 0;
+    gsize n = strlen(w);
+    while (n > 0 && (w[n - 1] == '.' || w[n - 1] == ','))
+        n--;
+    /* most words are not months: the shortest is 3 letters, the longest 9 */
+    if (n < 3 || n > 9 || strchr("JFMASONDjfmasond", w[0]) == NULL)
+        return 0;
     for (int m = 0; m < 12; m++)
         for (int k = 0; k < 3 && months[m][k]; k++)
-            if (g_ascii_strcasecmp(t, months[m][k]) == 0)
+            if (strlen(months[m][k]) == n && g_ascii_strncasecmp(w, months[m][k], n) == 0)
                 return m + 1;
     return 0;
 }
