@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <vips/vips.h>
 
 typedef struct {
@@ -109,6 +110,69 @@ test_bad_input(void)
     g_rmdir(dir);
 }
 
+/* Many files read by several workers come out in the order given, the same as one
+ * worker reads them; a PNG among JPEGs starts libvips halfway (JPEGs are read without
+ * it); a bad file is reported where it is. */
+static void
+test_order_with_workers(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("photodesk-cli-XXXXXX", NULL);
+    g_autofree char *good = make_photo(dir);
+    const char *root = g_getenv("PHOTODESK_SOURCE_ROOT");
+    g_autofree char *png = g_build_filename(root, "samples", "handout.png", NULL);
+    g_autofree char *bad = g_build_filename(dir, "bad.jpg", NULL);
+    g_assert_true(g_file_set_contents(bad, "not a photo", -1, NULL));
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < 150; i++) {
+        char *f = i == 100   ? g_strdup(png)
+                  : i == 120 ? g_strdup(bad)
+                             : g_strdup_printf("%s/photo-%03d.jpg", dir, i);
+        if (i != 100 && i != 120)
+            g_assert_cmpint(link(good, f), ==, 0);
+        g_ptr_array_add(files, f);
+    }
+    char *outs[2];
+    for (int k = 0; k < 2; k++) {
+        GPtrArray *args = g_ptr_array_new();
+        g_ptr_array_add(args, "meta");
+        g_ptr_array_add(args, "--json");
+        g_ptr_array_add(args, "--jobs");
+        g_ptr_array_add(args, k == 0 ? "1" : "3");
+        for (guint i = 0; i < files->len; i++)
+            g_ptr_array_add(args, g_ptr_array_index(files, i));
+        g_ptr_array_add(args, NULL);
+        Run r = run((const char *const *)args->pdata);
+        g_ptr_array_unref(args);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_cmpuint(count_lines(r.err), ==, 1);
+        g_assert_nonnull(strstr(r.err, "bad.jpg"));
+        g_auto(GStrv) lines = g_strsplit(r.out, "\n", -1);
+        g_assert_cmpuint(g_strv_length(lines), ==, 150); /* 149 lines and the last empty */
+        for (guint i = 0, l = 0; i < files->len; i++) {
+            if (i == 120)
+                continue;
+            g_autofree char *name =
+                g_strdup_printf("\"file\": \"%s\"", (char *)g_ptr_array_index(files, i));
+            g_assert_nonnull(strstr(lines[l++], name));
+        }
+        g_assert_nonnull(strstr(lines[100], "\"format\": \"png\""));
+        outs[k] = r.out;
+        g_free(r.err);
+    }
+    g_assert_cmpstr(outs[0], ==, outs[1]);
+    g_free(outs[0]);
+    g_free(outs[1]);
+    Run usage = run((const char *const[]){"meta", "--jobs", "-2", good, NULL});
+    g_assert_cmpint(usage.status, ==, 2);
+    run_clear(&usage);
+    for (guint i = 0; i < files->len; i++)
+        if (i != 100)
+            g_remove(g_ptr_array_index(files, i));
+    g_ptr_array_unref(files);
+    g_remove(good);
+    g_rmdir(dir);
+}
+
 static void
 test_usage(void)
 {
@@ -191,6 +255,7 @@ main(int argc, char **argv)
         g_error("libvips failed to start");
     g_test_add_func("/cli/meta/bad-input", test_bad_input);
     g_test_add_func("/cli/meta/usage", test_usage);
+    g_test_add_func("/cli/meta/order-with-workers", test_order_with_workers);
     g_test_add_func("/cli/credit", test_credit);
     return g_test_run();
 }
