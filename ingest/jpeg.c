@@ -461,8 +461,8 @@ pd_jpeg_read_header(const guint8 *d, gsize n, int *width, int *height, char **wh
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, d, (unsigned long)n);
     jpeg_read_header(&cinfo, TRUE);
-    gboolean ok = cinfo.num_components == 1 || cinfo.num_components == 3 ||
-                  cinfo.num_components == 4;
+    gboolean ok =
+        cinfo.num_components == 1 || cinfo.num_components == 3 || cinfo.num_components == 4;
     if (ok) {
         *width = (int)cinfo.image_width;
         *height = (int)cinfo.image_height;
