@@ -43,6 +43,17 @@ placement(JsonObject *article, guint i)
     return json_array_get_object_element(json_object_get_array_member(article, "placements"), i);
 }
 
+/* The entries of the package written to @name in the work folder. */
+static GHashTable *
+package_entries(const char *name)
+{
+    g_autofree char *path = g_build_filename(workdir, name, NULL);
+    g_autofree char *zip = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &zip, &len, NULL));
+    return delivered_entries(zip, len);
+}
+
 static void
 test_article(void)
 {
@@ -134,11 +145,7 @@ test_article(void)
     g_assert_cmpint(exists.status, ==, 1); /* never overwritten */
     g_assert_nonnull(strstr(exists.err, "exists"));
     run_clear(&exists);
-    g_autofree char *zip_path = g_build_filename(workdir, "easter.zip", NULL);
-    g_autofree char *zip = NULL;
-    gsize zip_len = 0;
-    g_assert_true(g_file_get_contents(zip_path, &zip, &zip_len, NULL));
-    g_autoptr(GHashTable) entries = delivered_entries(zip, zip_len);
+    g_autoptr(GHashTable) entries = package_entries("easter.zip");
     g_assert_cmpuint(g_hash_table_size(entries), ==, 3);
     g_assert_true(g_hash_table_contains(entries, "article.json"));
     g_autofree char *first = g_strdup_printf("01-russia-easter-%s.jpg", putin);
@@ -172,11 +179,7 @@ test_article(void)
     Run gps = RUN("article", "package", "1", "--gps", "--output", "easter-gps.zip");
     g_assert_cmpint(gps.status, ==, 0);
     run_clear(&gps);
-    g_autofree char *gps_path = g_build_filename(workdir, "easter-gps.zip", NULL);
-    g_autofree char *gps_zip = NULL;
-    gsize gps_len = 0;
-    g_assert_true(g_file_get_contents(gps_path, &gps_zip, &gps_len, NULL));
-    g_autoptr(GHashTable) gps_entries = delivered_entries(gps_zip, gps_len);
+    g_autoptr(GHashTable) gps_entries = package_entries("easter-gps.zip");
     g_autoptr(JsonObject) located =
         delivered_tags(workdir, g_hash_table_lookup(gps_entries, first));
     g_assert_true(json_object_has_member(located, "XMP-exif:GPSLatitude"));
@@ -268,11 +271,7 @@ test_synthetic_picture(void)
     Run pkg = RUN("article", "package", "1", "--output", "flood.zip");
     g_assert_cmpint(pkg.status, ==, 0);
     run_clear(&pkg);
-    g_autofree char *zip_path = g_build_filename(workdir, "flood.zip", NULL);
-    g_autofree char *zip = NULL;
-    gsize zip_len = 0;
-    g_assert_true(g_file_get_contents(zip_path, &zip, &zip_len, NULL));
-    g_autoptr(GHashTable) entries = delivered_entries(zip, zip_len);
+    g_autoptr(GHashTable) entries = package_entries("flood.zip");
     g_autofree char *name = g_strdup_printf("01-flood-%s.jpg", flood);
     g_autoptr(JsonObject) t = delivered_tags(workdir, g_hash_table_lookup(entries, name));
     if (t == NULL) {
