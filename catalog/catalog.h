@@ -270,6 +270,8 @@ typedef struct {
     gint64 after_id;     /* only photos that arrived after this one (a larger id); 0: any */
     gboolean all_copies; /* desk/: every copy of a picture, not one card per group */
     int made;            /* PdMade bits: only photos whose source type says either; 0: any */
+    int min_rating;      /* only photos the desk rated this many stars or more; 0: any */
+    const char *label;   /* only photos with this colour label; NULL: any */
 } PdSearchRequest;
 
 /* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
@@ -289,6 +291,8 @@ typedef struct {
     gboolean kill, editorial_only, top_pick;
     int made;                     /* PdMade bits */
     gboolean content_credentials; /* the original carries C2PA content credentials */
+    int rating;                   /* the desk's pick: 0 to 5 stars */
+    char *label;                  /* and colour label, or NULL */
 } PdSearchHit;
 
 typedef struct {
@@ -310,6 +314,7 @@ typedef struct {
     /* with facets, for the whole result set (PdFacetCount *, largest first; days newest
      * first); NULL otherwise */
     GPtrArray *by_distributor, *by_photographer, *by_day;
+    GPtrArray *by_label, *by_rating; /* the desk's picks: by colour label, by stars ("5"...) */
 } PdSearchResult;
 
 void pd_search_result_free(PdSearchResult *result);
@@ -529,6 +534,36 @@ gboolean pd_catalog_photo_group(PdCatalog *catalog, gint64 id, gint64 *group_id,
 
 /* Every photo of group @group_id, in the order they arrived (whole rows). */
 GPtrArray *pd_catalog_group_members(PdCatalog *catalog, gint64 group_id, GError **error);
+
+/* ---------------------------------------------------------------- picks */
+
+/* The desk's colour labels, in the order of their keys (6 to 9, purple has none). */
+#define PD_PICK_LABELS "red", "yellow", "green", "blue", "purple"
+
+/* A photo's pick: its star rating and colour label as the desk set them, or a change in
+ * their history. */
+typedef struct {
+    gint64 photo_id;
+    int rating;         /* 0 to 5; 0: not rated */
+    char *label;        /* one of PD_PICK_LABELS, or NULL */
+    char *by_user, *at; /* who set it, when (ISO 8601 UTC); NULL when never set */
+} PdCatalogPick;
+
+void pd_catalog_pick_free(PdCatalogPick *pick);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogPick, pd_catalog_pick_free)
+
+/* TRUE when @label is one of PD_PICK_LABELS. */
+gboolean pd_catalog_pick_label_valid(const char *label);
+
+/* Sets photo @id's rating (0 to 5; -1 leaves it) and label (a label, "" to clear it, NULL
+ * to leave it) by @by_user, recorded in its history; the pick as it is after, or NULL
+ * (NOT_FOUND, INVALID). A pick that changes nothing is not recorded again. */
+PdCatalogPick *pd_catalog_set_pick(PdCatalog *catalog, gint64 id, int rating, const char *label,
+                                   const char *by_user, GError **error);
+/* Photo @id's pick (rating 0 and no label when never set). */
+PdCatalogPick *pd_catalog_get_pick(PdCatalog *catalog, gint64 id, GError **error);
+/* Its history, newest first (PdCatalogPick *). */
+GPtrArray *pd_catalog_pick_history(PdCatalog *catalog, gint64 id, GError **error);
 
 /* ---------------------------------------------------------------- settings */
 

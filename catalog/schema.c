@@ -263,6 +263,22 @@ static const char *const migrations[] = {
     "ALTER TABLE photos ADD COLUMN content_credentials TEXT;"
     "CREATE INDEX photos_made ON photos(made, date_key) WHERE made IS NOT NULL;"
     "ALTER TABLE placements ADD COLUMN made_confirmed INTEGER NOT NULL DEFAULT 0;",
+
+    /* 10: the desk's picks. Each photo's star rating (0 to 5) and colour label, as the
+     * desk set them (not the wire: a re-send never touches them), with who set them and
+     * when; every change kept in pick_history. Indexes of the few rated and labelled
+     * photos, for the search filters. */
+    "CREATE TABLE picks ("
+    "  photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,"
+    "  rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),"
+    "  label TEXT CHECK (label IN ('red', 'yellow', 'green', 'blue', 'purple')),"
+    "  by_user TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE INDEX picks_rating ON picks(rating) WHERE rating > 0;"
+    "CREATE INDEX picks_label ON picks(label) WHERE label IS NOT NULL;"
+    "CREATE TABLE pick_history ("
+    "  id INTEGER PRIMARY KEY, photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  rating INTEGER NOT NULL, label TEXT, by_user TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE INDEX pick_history_photo ON pick_history(photo_id, id);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

@@ -21,7 +21,7 @@
     "p.embargo_until, p.ingested_at, p.width, p.height, p.kill, p.editorial_only, "                \
     "p.top_pick, (SELECT sha256 FROM renditions r WHERE r.photo_id = p.id AND "                    \
     "r.sha256 = p.picture AND r.name = 'thumb'), coalesce(p.group_id, 0), coalesce(p.made, 0), "   \
-    "p.content_credentials IS NOT NULL"
+    "p.content_credentials IS NOT NULL, coalesce(k.rating, 0), k.label"
 
 /* bm25 column weights: caption and headline 10, keywords 5, the rest 1 (the order of
  * photos_fts's columns: caption, headline, object_name, byline, credit, source, city,
@@ -32,10 +32,16 @@
  * excluded words' one, or NULL), ?2 and ?3 the date key range, ?4 a limit, ?5 an offset,
  * ?6 the PdQuery for pd_check(), ?7 whether to call it, ?8 the photo id the matches
  * arrived after (0: any; the new photos are few, and found by the id's own index), ?9 the
- * PdMade bits asked for (0: any; the photos made so are few, and found by their index). */
+ * PdMade bits asked for (0: any; the photos made so are few, and found by their index),
+ * ?10 the fewest stars of the desk's rating (0: any) and ?11 its colour label (NULL: any;
+ * both found from the picks' indexes). */
 #define MADE(key)                                                                                  \
     " AND (?9 = 0 OR " key " IN (SELECT date_key FROM photos WHERE made IS NOT NULL AND "          \
-    "(made & ?9) <> 0))"
+    "(made & ?9) <> 0))"                                                                           \
+    " AND (?10 = 0 OR " key " IN (SELECT p2.date_key FROM picks k2 JOIN photos p2 ON p2.id = "     \
+    "k2.photo_id WHERE k2.rating > 0 AND k2.rating >= ?10))"                                       \
+    " AND (?11 IS NULL OR " key " IN (SELECT p2.date_key FROM picks k2 JOIN photos p2 ON p2.id = " \
+    "k2.photo_id WHERE k2.label = ?11))"
 #define CHECK(t)                                                                                   \
     " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, " t     \
     ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t           \
@@ -76,7 +82,9 @@ static const char *const time_sql =
     "SELECT coalesce(date_created_utc, date_created) FROM photos WHERE date_key = ?1";
 
 /* One hit, by date key. */
-static const char *const hit_sql = "SELECT " HIT_COLUMNS " FROM photos p WHERE p.date_key = ?1";
+static const char *const hit_sql =
+    "SELECT " HIT_COLUMNS " FROM photos p LEFT JOIN picks k ON k.photo_id = p.id"
+    " WHERE p.date_key = ?1";
 
 /* The matches, counted up to ?4 (-1: all) */
 static const char *const count_sql[2] = {
@@ -92,10 +100,13 @@ static const char *const count_sql[2] = {
         "SELECT " expr ", count(*) FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE                      \
         " GROUP BY 1 ORDER BY " order " LIMIT ?4"
 
-static const char *const facet_sql[3][2] = {
+static const char *const facet_sql[5][2] = {
     {FACET("p.distributor", "2 DESC, 1")},
     {FACET("p.photographer", "2 DESC, 1")},
     {FACET("substr(p.date_created_local, 1, 10)", "1 DESC")},
+    {FACET("(SELECT label FROM picks WHERE photo_id = p.id)", "2 DESC, 1")},
+    {FACET("(SELECT CAST(rating AS TEXT) FROM picks WHERE photo_id = p.id AND rating > 0)",
+           "1 DESC")},
 };
 
 /* ---------------------------------------------------------------- results */
@@ -117,6 +128,7 @@ hit_free(gpointer p)
     g_free(h->city);
     g_free(h->country);
     g_free(h->slug);
+    g_free(h->label);
     g_free(h->embargo_until);
     g_free(h->ingested_at);
     g_free(h->snippet);
@@ -145,6 +157,10 @@ pd_search_result_free(PdSearchResult *r)
         g_ptr_array_unref(r->by_photographer);
     if (r->by_day)
         g_ptr_array_unref(r->by_day);
+    if (r->by_label)
+        g_ptr_array_unref(r->by_label);
+    if (r->by_rating)
+        g_ptr_array_unref(r->by_rating);
     g_free(r);
 }
 
@@ -178,6 +194,8 @@ read_hit(sqlite3_stmt *st)
     h->group_id = sqlite3_column_int64(st, i++);
     h->made = sqlite3_column_int(st, i++);
     h->content_credentials = sqlite3_column_int(st, i++) != 0;
+    h->rating = sqlite3_column_int(st, i++);
+    h->label = pd_catalog_text(st, i++);
     return h;
 }
 
@@ -214,6 +232,11 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     sqlite3_bind_int(st, 7, check);
     sqlite3_bind_int64(st, 8, req->after_id);
     sqlite3_bind_int(st, 9, req->made);
+    sqlite3_bind_int(st, 10, req->min_rating);
+    if (req->label && *req->label)
+        sqlite3_bind_text(st, 11, req->label, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 11);
     return st;
 }
 
@@ -327,6 +350,16 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
                     "how the picture was made: ai, composite or synthetic (either)");
         return NULL;
     }
+    if (req->min_rating < 0 || req->min_rating > 5) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
+                    "the rating asked for is 1 to 5 stars (0: any)");
+        return NULL;
+    }
+    if (req->label && *req->label && !pd_catalog_pick_label_valid(req->label)) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
+                    "label: red, yellow, green, blue or purple, not \"%s\"", req->label);
+        return NULL;
+    }
     if (req->limit < 0 || req->limit > 1000 || req->offset < 0) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY,
                     "the limit must be 1 to 1000 and the offset 0 or more");
@@ -434,6 +467,10 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
              run_facet(c, facet_sql[1][words], match, lo, hi, q, check, req, 20,
                        &result->by_photographer, error) &&
              run_facet(c, facet_sql[2][words], match, lo, hi, q, check, req, 1000, &result->by_day,
+                       error) &&
+             run_facet(c, facet_sql[3][words], match, lo, hi, q, check, req, 10, &result->by_label,
+                       error) &&
+             run_facet(c, facet_sql[4][words], match, lo, hi, q, check, req, 10, &result->by_rating,
                        error);
     if (!ok) {
         pd_search_result_free(result);

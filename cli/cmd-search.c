@@ -13,7 +13,8 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
 {
     gboolean json = FALSE, facets = FALSE, undated = FALSE, all_copies = FALSE;
     g_autofree char *from = NULL, *to = NULL, *credit = NULL, *byline = NULL, *source = NULL;
-    g_autofree char *city = NULL, *country = NULL, *sort = NULL, *made = NULL;
+    g_autofree char *city = NULL, *country = NULL, *sort = NULL, *made = NULL, *label = NULL;
+    int rating = 0;
     int limit = 50, offset = 0;
     GOptionEntry entries[] = {
         {"from", 0, 0, G_OPTION_ARG_STRING, &from, "Taken on or after (local date)",
@@ -30,6 +31,10 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
          "Only pictures whose digital source type says they were created using generative AI "
          "(ai), edited with it or composited (composite), or either (synthetic)",
          "ai|composite|synthetic"},
+        {"rating", 0, 0, G_OPTION_ARG_INT, &rating,
+         "Only photos the desk rated this many stars or more (photodesk pick)", "1-5"},
+        {"label", 0, 0, G_OPTION_ARG_STRING, &label, "Only photos with the desk's colour label",
+         "red|yellow|green|blue|purple"},
         {"sort", 0, 0, G_OPTION_ARG_STRING, &sort,
          "date (newest taken first, the default), arrived (newest ingest first) or relevance",
          "ORDER"},
@@ -112,6 +117,13 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_USAGE;
     }
     req.made = (int)made_bits;
+    req.min_rating = rating;
+    req.label = label;
+    if (rating < 0 || rating > 5 || (label && !pd_catalog_pick_label_valid(label))) {
+        fprintf(stderr, "photodesk search: --rating is 1 to 5 and --label red, yellow, green, "
+                        "blue or purple\n");
+        return PD_EXIT_USAGE;
+    }
     if (limit < 1 || limit > 1000 || offset < 0) {
         fprintf(stderr, "photodesk search: --limit is 1 to 1000 and --offset 0 or more\n");
         return PD_EXIT_USAGE;

@@ -21,6 +21,7 @@ static const Command commands[] = {
     {"search", pd_cmd_search, "find photos by caption words, date, credit"},
     {"show", pd_cmd_show, "show a photo of the library: fields, renditions, versions"},
     {"edit", pd_cmd_edit, "correct a photo's caption fields (a new version, by you)"},
+    {"pick", pd_cmd_pick, "the desk's star rating and colour label of photos", TRUE},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},

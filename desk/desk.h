@@ -40,6 +40,11 @@ char *pd_desk_catalog_path(const char *library);
 char *pd_desk_show_json(const char *library, gint64 id, GError **error);
 char *pd_desk_show_text(const char *library, gint64 id, GError **error);
 
+/* The desk's pick as the JSON member @key: {"rating", "label", "by", "at"}. */
+void pd_json_pick(GString *out, const char *key, const PdCatalogPick *pick);
+/* For people: "★★★ red (anna, 2026-12-06T...)", or NULL when never picked. */
+char *pd_desk_pick_text(const PdCatalogPick *pick);
+
 /* The same object for the web UI from an open catalog, with the URLs of the photo's
  * files (/photos/ID/NAME?v=SHA256) instead of their paths, and only its newest
  * PD_PHOTO_VERSIONS versions ("versions_total" says how many there are). */

@@ -15,6 +15,7 @@ typedef struct {
     GPtrArray *versions;
     GPtrArray *articles; /* that the photo is placed in */
     char *same_picture;  /* "group", "same_picture" and "desk_agency", as JSON members */
+    PdCatalogPick *pick; /* the desk's rating and label */
     PdStore *store;      /* owned when own_store */
     gboolean own_store;
 } Shown;
@@ -30,6 +31,7 @@ shown_clear(Shown *s)
     if (s->articles)
         g_ptr_array_unref(s->articles);
     g_free(s->same_picture);
+    pd_catalog_pick_free(s->pick);
     if (s->own_store)
         pd_store_close(s->store);
 }
@@ -47,7 +49,8 @@ load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
                   : versions     ? pd_catalog_get_versions_page(cat, id, 0, versions, error)
                                  : pd_catalog_get_versions(cat, id, error);
     s->articles = s->versions ? pd_catalog_photo_articles(cat, id, error) : NULL;
-    if (s->articles == NULL)
+    s->pick = s->articles ? pd_catalog_get_pick(cat, id, error) : NULL;
+    if (s->pick == NULL)
         return FALSE;
     GString *same = g_string_new(NULL);
     gboolean ok = pd_json_same_picture(same, cat, s->photo, error);
@@ -198,6 +201,7 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_bool(o, "top_pick", p->top_pick);
     pd_json_string(o, "made", pd_made_name(p->made));
     pd_json_provenance(o, &p->text, p->content_credentials);
+    pd_json_pick(o, "pick", s->pick);
     pd_json_raw(o, "checks", p->checks, "[]");
     pd_json_raw(o, "warnings", p->warnings, "[]");
     pd_json_bool(o, "damaged", p->damaged);
@@ -419,6 +423,8 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
     if (p->editorial_only)
         line(o, "RESTRICTION", "EDITORIAL USE ONLY");
     pd_provenance_append_text(o, &p->text, p->content_credentials);
+    g_autofree char *pick = pd_desk_pick_text(s.pick);
+    line(o, "Pick", pick);
     g_autofree char *size = g_strdup_printf("%d x %d %s, %" G_GINT64_FORMAT " bytes", p->width,
                                             p->height, p->format, p->bytes);
     line(o, "Image", size);
@@ -455,4 +461,32 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
     }
     shown_clear(&s);
     return g_string_free(o, FALSE);
+}
+
+/* ---------------------------------------------------------------- picks */
+
+void
+pd_json_pick(GString *o, const char *key, const PdCatalogPick *pick)
+{
+    pd_json_open(o, key, '{');
+    pd_json_int(o, "rating", pick->rating, TRUE);
+    pd_json_string(o, "label", pick->label);
+    pd_json_string(o, "by", pick->by_user);
+    pd_json_string(o, "at", pick->at);
+    g_string_append_c(o, '}');
+}
+
+char *
+pd_desk_pick_text(const PdCatalogPick *pick)
+{
+    if (pick->rating == 0 && pick->label == NULL)
+        return NULL;
+    GString *t = g_string_new(NULL);
+    for (int i = 0; i < pick->rating; i++)
+        g_string_append(t, "\xe2\x98\x85"); /* ★ */
+    if (pick->label)
+        g_string_append_printf(t, "%s%s", t->len ? " " : "", pick->label);
+    if (pick->by_user && *pick->by_user)
+        g_string_append_printf(t, " (%s, %s)", pick->by_user, pick->at);
+    return g_string_free(t, FALSE);
 }

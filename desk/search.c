@@ -126,6 +126,8 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
         pd_json_bool(o, "top_pick", h->top_pick);
         pd_json_string(o, "made", pd_made_name(h->made));
         pd_json_bool(o, "content_credentials", h->content_credentials);
+        pd_json_int(o, "rating", h->rating, TRUE);
+        pd_json_string(o, "label", h->label);
         pd_json_string(o, "ingested_at", h->ingested_at);
         pd_json_bool(o, "has_thumb", h->thumb != NULL);
         pd_json_string(o, "thumb", h->thumb);
@@ -138,6 +140,8 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
         facets_json(o, "distributor", r->by_distributor);
         facets_json(o, "photographer", r->by_photographer);
         facets_json(o, "day", r->by_day);
+        facets_json(o, "label", r->by_label);
+        facets_json(o, "rating", r->by_rating);
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, '}');
@@ -211,6 +215,11 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
         g_string_append(o, "  ");
         if (h->kill)
             g_string_append(o, "KILLED ");
+        for (int k = 0; k < h->rating; k++)
+            g_string_append(o, "\xe2\x98\x85"); /* ★ */
+        if (h->rating || h->label)
+            g_string_append_printf(o, "%s%s ", h->label && h->rating ? " " : "",
+                                   h->label ? h->label : "");
         if (h->made & PD_MADE_AI)
             g_string_append(o, "AI-GENERATED ");
         else if (h->made & PD_MADE_COMPOSITE)
@@ -240,7 +249,9 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
             GPtrArray *counts;
         } facets[] = {{"distributor", r->by_distributor},
                       {"photographer", r->by_photographer},
-                      {"day", r->by_day}};
+                      {"day", r->by_day},
+                      {"label", r->by_label},
+                      {"rating (stars)", r->by_rating}};
         for (gsize f = 0; f < G_N_ELEMENTS(facets); f++) {
             g_string_append_printf(o, "by %s:", facets[f].label);
             for (guint i = 0; facets[f].counts && i < MIN(facets[f].counts->len, 10); i++) {

@@ -72,12 +72,14 @@ pd_api_search(Request *r, const PdRouteParams *p)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "made is ai, composite or synthetic, not \"%s\"", made);
     req.made = (int)made_bits;
+    req.label = arg(r, "label");
     enum MHD_Result result;
     req.limit = 50;
     int after = 0;
     if (!int_arg(r, "limit", 1, 1000, &req.limit, &result) ||
         !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result) ||
-        !int_arg(r, "after", 0, G_MAXINT, &after, &result))
+        !int_arg(r, "after", 0, G_MAXINT, &after, &result) ||
+        !int_arg(r, "rating", 0, 5, &req.min_rating, &result))
         return result;
     req.after_id = after;
     g_autoptr(GError) error = NULL;
@@ -225,6 +227,50 @@ pd_api_acknowledge(Request *r, const PdRouteParams *p)
     if (cat == NULL || !pd_catalog_acknowledge_version(cat, id, version, session->user, &error))
         return pd_respond_gerror(r, error);
     char *json = pd_desk_photo_json(cat, id, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* The desk's pick of a photo: {"rating"?: 0-5, "label"?: "red"... or null to clear}. */
+enum MHD_Result
+pd_api_pick(Request *r, const PdRouteParams *p)
+{
+    const PdCatalogSession *session = r->session;
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    int rating = -1;
+    const char *label = NULL;
+    JsonObjectIter it;
+    const char *name;
+    JsonNode *node;
+    json_object_iter_init(&it, o);
+    while (json_object_iter_next(&it, &name, &node)) {
+        GType t = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
+        if (strcmp(name, "rating") == 0 && t == G_TYPE_INT64 && json_node_get_int(node) >= 0 &&
+            json_node_get_int(node) <= 5)
+            rating = (int)json_node_get_int(node);
+        else if (strcmp(name, "label") == 0 && JSON_NODE_HOLDS_NULL(node))
+            label = "";
+        else if (strcmp(name, "label") == 0 && t == G_TYPE_STRING &&
+                 pd_catalog_pick_label_valid(json_node_get_string(node)))
+            label = json_node_get_string(node);
+        else
+            return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                    "%s: give {\"rating\": 0 to 5, \"label\": red, yellow, "
+                                    "green, blue, purple or null}",
+                                    name);
+    }
+    if (rating < 0 && label == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "give a rating, a label, or both");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    g_autoptr(PdCatalogPick) pick =
+        cat ? pd_catalog_set_pick(cat, p->id, rating, label, session->user, &error) : NULL;
+    if (pick == NULL)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_photo_json(cat, p->id, &error);
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 

@@ -160,6 +160,7 @@ enum MHD_Result pd_api_history(Request *r, const PdRouteParams *p);
 /* POST /api/photos/ID/acknowledge {"version": N}: the wire's re-send over a correction
  * has been seen, and is kept as sent. */
 enum MHD_Result pd_api_acknowledge(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_pick(Request *r, const PdRouteParams *p);
 /* 409 with the photo as it is and the fields changed since version @seen. */
 enum MHD_Result pd_api_conflict(Request *r, PdCatalog *catalog, gint64 id, int seen,
                                 const char *message);
