@@ -507,6 +507,99 @@ test_snippets(void)
     pd_catalog_close(c);
 }
 
+/* The desk's picks: set, kept with who and when (a pick that changes nothing is not
+ * recorded again), refused when out of range, untouched by a wire re-send, and searched
+ * and counted by stars and label. */
+static void
+test_picks(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    gint64 a = add(c, 1, "harbour boats at dawn", "2023-04-15T06:00:00Z");
+    gint64 b = add(c, 2, "harbour cranes", "2023-04-15T07:00:00Z");
+    gint64 d = add(c, 3, "market stalls", "2023-04-15T08:00:00Z");
+
+    g_autoptr(PdCatalogPick) none = pd_catalog_get_pick(c, a, &error);
+    g_assert_cmpint(none->rating, ==, 0);
+    g_assert_null(none->label);
+    g_assert_null(none->by_user);
+
+    g_autoptr(PdCatalogPick) p1 = pd_catalog_set_pick(c, a, 4, "red", "anna", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(p1->rating, ==, 4);
+    g_assert_cmpstr(p1->label, ==, "red");
+    g_assert_cmpstr(p1->by_user, ==, "anna");
+    g_assert_nonnull(p1->at);
+    /* the label alone, by another editor: the rating stays */
+    g_autoptr(PdCatalogPick) p2 = pd_catalog_set_pick(c, a, -1, "green", "ben", &error);
+    g_assert_cmpint(p2->rating, ==, 4);
+    g_assert_cmpstr(p2->label, ==, "green");
+    g_assert_cmpstr(p2->by_user, ==, "ben");
+    /* the same again: nothing recorded */
+    g_autoptr(PdCatalogPick) same = pd_catalog_set_pick(c, a, 4, "green", "carl", &error);
+    g_assert_cmpstr(same->by_user, ==, "ben");
+    g_autoptr(GPtrArray) history = pd_catalog_pick_history(c, a, &error);
+    g_assert_cmpuint(history->len, ==, 2);
+    g_assert_cmpstr(((PdCatalogPick *)g_ptr_array_index(history, 0))->by_user, ==, "ben");
+    g_assert_cmpstr(((PdCatalogPick *)g_ptr_array_index(history, 1))->label, ==, "red");
+
+    g_assert_null(pd_catalog_set_pick(c, b, 6, NULL, "anna", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_null(pd_catalog_set_pick(c, b, -1, "orange", "anna", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_null(pd_catalog_set_pick(c, 999, 3, NULL, "anna", &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_autoptr(PdCatalogPick) p3 = pd_catalog_set_pick(c, b, 2, "green", "anna", &error);
+    g_autoptr(PdCatalogPick) p4 = pd_catalog_set_pick(c, d, 5, NULL, "anna", &error);
+
+    /* a re-send from the wire rewrites the photo's row, not its pick */
+    g_autoptr(PdCatalogPhoto) resent = pd_catalog_get_photo(c, a, &error);
+    g_free(resent->caption);
+    resent->caption = g_strdup("harbour boats at dawn, corrected");
+    gboolean changed = FALSE;
+    g_assert_true(pd_catalog_update_photo(c, resent, NULL, "again.jpg", &changed, &error));
+    g_assert_true(changed);
+    g_autoptr(PdCatalogPick) kept = pd_catalog_get_pick(c, a, &error);
+    g_assert_cmpint(kept->rating, ==, 4);
+    g_assert_cmpstr(kept->label, ==, "green");
+
+    PdSearchRequest four = {.min_rating = 4};
+    g_autofree char *stars = ids(c, &four, NULL);
+    g_assert_cmpstr(stars, ==, "3 1");
+    PdSearchRequest green = {.query = "harbour", .label = "green"};
+    g_autofree char *greens = ids(c, &green, NULL);
+    g_assert_cmpstr(greens, ==, "2 1");
+    PdSearchRequest both = {.min_rating = 3, .label = "green"};
+    g_autofree char *one = ids(c, &both, NULL);
+    g_assert_cmpstr(one, ==, "1");
+    PdSearchRequest bad = {.label = "orange"};
+    g_assert_null(pd_catalog_search(c, &bad, &error));
+    g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_QUERY);
+    g_clear_error(&error);
+
+    PdSearchRequest facets = {.facets = TRUE};
+    g_autoptr(PdSearchResult) r = pd_catalog_search(c, &facets, &error);
+    g_assert_no_error(error);
+    const PdFacetCount *top_label = g_ptr_array_index(r->by_label, 0);
+    g_assert_cmpstr(top_label->value, ==, "green");
+    g_assert_cmpint(top_label->count, ==, 2);
+    const PdFacetCount *top_rating = g_ptr_array_index(r->by_rating, 0);
+    g_assert_cmpstr(top_rating->value, ==, "5");
+    for (guint i = 0; i < r->hits->len; i++) {
+        const PdSearchHit *h = g_ptr_array_index(r->hits, i);
+        if (h->id == a) {
+            g_assert_cmpint(h->rating, ==, 4);
+            g_assert_cmpstr(h->label, ==, "green");
+        }
+    }
+    pd_catalog_close(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,5 +612,6 @@ main(int argc, char **argv)
     g_test_add_func("/search/busy-day", test_busy_day);
     g_test_add_func("/search/total-and-paging", test_total_and_paging);
     g_test_add_func("/search/snippets", test_snippets);
+    g_test_add_func("/search/picks", test_picks);
     return g_test_run();
 }

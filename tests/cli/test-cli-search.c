@@ -340,6 +340,68 @@ test_hostile_and_usage(void)
     library = g_steal_pointer(&saved);
 }
 
+/* photodesk pick: set and shown, by the user running it; bad values are usage errors;
+ * search --rating and --label find them, and --facets counts them. */
+static void
+test_picks(void)
+{
+    /* a library of its own: the suite's is shared by the other tests */
+    char *shared_workdir = workdir, *shared_library = library;
+    setup();
+    g_autofree char *a = make_photo("a.jpg", 64, 48, 1, NULL, 0);
+    g_autofree char *b = make_photo("b.jpg", 64, 48, 2, NULL, 0);
+    Run in = RUN("ingest", "--json", a, b);
+    g_autoptr(GHashTable) got = results(in.out);
+    run_clear(&in);
+    g_autofree char *ia = g_strdup_printf("%" G_GINT64_FORMAT, id_of(got, "a.jpg"));
+    g_autofree char *ib = g_strdup_printf("%" G_GINT64_FORMAT, id_of(got, "b.jpg"));
+
+    Run shown = RUN("pick", ia);
+    g_assert_cmpint(shown.status, ==, 0);
+    g_assert_nonnull(strstr(shown.out, "not picked"));
+    run_clear(&shown);
+    Run set = RUN("pick", "--rating", "5", "--label", "blue", ia);
+    g_assert_cmpint(set.status, ==, 0);
+    g_assert_nonnull(
+        strstr(set.out, "\xe2\x98\x85\xe2\x98\x85\xe2\x98\x85\xe2\x98\x85\xe2\x98\x85 blue"));
+    g_assert_nonnull(strstr(set.out, g_get_user_name()));
+    run_clear(&set);
+    Run json = RUN("pick", "--json", "--rating", "2", ib);
+    g_assert_nonnull(strstr(json.out, "\"rating\": 2"));
+    run_clear(&json);
+    Run too_many = RUN("pick", "--rating", "9", ia);
+    Run pink = RUN("pick", "--label", "pink", ia);
+    Run not_id = RUN("pick", "--rating", "1", "x7");
+    Run *usage_errors[] = {&too_many, &pink, &not_id};
+    for (gsize i = 0; i < G_N_ELEMENTS(usage_errors); i++) {
+        g_assert_cmpint(usage_errors[i]->status, ==, 2);
+        run_clear(usage_errors[i]);
+    }
+    Run missing = RUN("pick", "--rating", "1", "999");
+    g_assert_cmpint(missing.status, ==, 1);
+    g_assert_nonnull(strstr(missing.err, "no photo 999"));
+    run_clear(&missing);
+
+    Run blue = RUN("search", "--label", "blue");
+    g_assert_nonnull(strstr(blue.out, "1 photo found"));
+    run_clear(&blue);
+    Run rated = RUN("search", "--rating", "2", "--json");
+    g_assert_nonnull(strstr(rated.out, "\"total\": 2"));
+    run_clear(&rated);
+    Run five = RUN("search", "--rating", "5");
+    g_assert_nonnull(strstr(five.out, "1 photo found"));
+    run_clear(&five);
+    Run facets = RUN("search", "--facets");
+    g_assert_nonnull(strstr(facets.out, "by label: none (1) blue (1)"));
+    run_clear(&facets);
+    Run usage = RUN("search", "--label", "pink");
+    g_assert_cmpint(usage.status, ==, 2);
+    run_clear(&usage);
+    teardown();
+    workdir = shared_workdir;
+    library = shared_library;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -351,6 +413,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/search/filters", test_filters);
     g_test_add_func("/cli/search/orders", test_orders);
     g_test_add_func("/cli/search/snippet-and-fields", test_snippet_and_fields);
+    g_test_add_func("/cli/pick", test_picks);
     g_test_add_func("/cli/search/facets-and-paging", test_facets_and_paging);
     g_test_add_func("/cli/search/hostile-and-usage", test_hostile_and_usage);
     int status = g_test_run();

@@ -1187,6 +1187,49 @@ test_synthetic_picture(void)
     session_clear(&s);
 }
 
+/* The desk's picks over the API: set by one editor, seen by another, with who; bad
+ * values refused; search filters and facets. */
+static void
+test_picks(void)
+{
+    Session s = login();
+    JsonObject *found = expect("GET", "/api/photos?q=putin", &s, NULL, 200);
+    gint64 id = json_object_get_int_member(
+        json_array_get_object_element(json_object_get_array_member(found, "results"), 0), "id");
+    json_object_unref(found);
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT "/pick", id);
+    JsonObject *p = expect("PUT", url, &s, "{\"rating\": 3, \"label\": \"yellow\"}", 200);
+    JsonObject *pick = json_object_get_object_member(p, "pick");
+    g_assert_cmpint(json_object_get_int_member(pick, "rating"), ==, 3);
+    g_assert_cmpstr(json_object_get_string_member(pick, "label"), ==, "yellow");
+    g_assert_cmpstr(json_object_get_string_member(pick, "by"), ==, "anna");
+    json_object_unref(p);
+    const char *bad[] = {"{\"rating\": 6}", "{\"rating\": \"3\"}", "{\"label\": \"pink\"}", "{}",
+                         "{\"stars\": 2}"};
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+        json_object_unref(expect("PUT", url, &s, bad[i], 400));
+    json_object_unref(expect("PUT", "/api/photos/999999/pick", &s, "{\"rating\": 1}", 404));
+    /* the label cleared, the rating kept */
+    JsonObject *cleared = expect("PUT", url, &s, "{\"label\": null}", 200);
+    pick = json_object_get_object_member(cleared, "pick");
+    g_assert_cmpint(json_object_get_int_member(pick, "rating"), ==, 3);
+    g_assert_true(json_object_get_null_member(pick, "label"));
+    json_object_unref(cleared);
+
+    JsonObject *rated = expect("GET", "/api/photos?rating=3&facets=1", &s, NULL, 200);
+    JsonArray *results = json_object_get_array_member(rated, "results");
+    g_assert_cmpuint(json_array_get_length(results), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(results, 0), "rating"),
+                    ==, 3);
+    JsonArray *by_rating =
+        json_object_get_array_member(json_object_get_object_member(rated, "facets"), "rating");
+    g_assert_cmpuint(json_array_get_length(by_rating), >=, 1);
+    json_object_unref(rated);
+    json_object_unref(expect("GET", "/api/photos?rating=7", &s, NULL, 400));
+    json_object_unref(expect("GET", "/api/photos?label=pink", &s, NULL, 400));
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1206,6 +1249,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/picture-changed-in-article", test_picture_changed_in_article);
     g_test_add_func("/webui/agencies", test_agencies);
     g_test_add_func("/webui/synthetic-picture", test_synthetic_picture);
+    g_test_add_func("/webui/picks", test_picks);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
