@@ -500,6 +500,37 @@ await step('a picture made with generative AI: found by the filter, labelled, pl
   await noInjection('photo page of an AI picture');
 });
 
+await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the desk, filtered by', async () => {
+  await page.goto(`${url}#/search?q=zurich`);
+  await page.locator('#grid .card').first().waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('4');
+  await page.locator('#grid .card.selected .stars', { hasText: '★★★★' }).waitFor();
+  await page.keyboard.press('6');
+  await page.locator('#grid .card.selected .label-chip.label-red').waitFor();
+  const id = await page.locator('#grid .card.selected').getAttribute('data-id');
+  // another editor sees it
+  const seen = JSON.parse(photodesk(['pick', '--json', id]));
+  expect(seen.pick.rating === 4 && seen.pick.label === 'red' && seen.pick.by === 'editor', `the pick is the desk's (${JSON.stringify(seen)})`);
+  // on the photo page: a star button, then 6 again clears red
+  await page.keyboard.press('Enter');
+  await page.locator('#pick-controls').waitFor();
+  await page.click('#pick-controls button[aria-label="2 stars"]');
+  await page.locator('#pick-controls button[aria-label="2 stars"][aria-pressed="true"]').waitFor();
+  await page.keyboard.press('6');
+  await page.locator('#pick-controls .label-chip.label-red[aria-pressed="false"]').waitFor();
+  expect((await page.locator('#pick-controls').textContent()).includes('set by editor'), 'who set it');
+  // the filter
+  photodesk(['pick', '--rating', '5', id]);
+  await page.goto(`${url}#/search`);
+  await page.selectOption('#rating', '5');
+  await page.click('#search-form button[type=submit]');
+  await page.locator('#grid .card .stars', { hasText: '★★★★★' }).waitFor();
+  expect(await page.locator('#grid .card').count() === 1, 'the 5-star photo alone');
+  expect(page.url().includes('rating=5'), 'the filter is in the address');
+  await noInjection('search by rating');
+});
+
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.
 if (process.env.PHOTODESK_SCREENSHOTS) {
   await step('screenshots of every page, desktop and phone', async () => {

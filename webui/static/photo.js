@@ -8,6 +8,7 @@ import { $, counted, el, show } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { history, olderVersions } from './history.js';
 import { onEvent } from './live.js';
+import { pickControls, pickForKey, setPick } from './picks.js';
 
 function restrictions(p) {
   const box = el('div', { class: 'restrictions', role: 'alert' });
@@ -340,6 +341,8 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
       el('div', {},
         wireResent(p, table),
         checks,
+        el('div', { class: 'panel' }, el('h2', { text: 'The desk\'s pick' }),
+          pickControls(p, (updated) => showPhoto(updated.id, updated))),
         provenance(p, table),
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
         samePicture(p),
@@ -381,4 +384,22 @@ onEvent((ev) => {
   note.textContent = ev.kill
     ? 'KILLED meanwhile by the wire: do not use this photo. Your unsaved edits are still in the form.'
     : `Changed meanwhile (now version ${ev.version}). Your edits are kept: saving shows what changed.`;
+});
+
+// Keys 0-5 and 6-9 on the photo page (not while typing): its pick, as on the grid.
+document.addEventListener('keydown', async (ev) => {
+  const view = $('photo-view');
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+  if (view.hidden || typing || view.dataset.loading || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const id = view.dataset.id;
+  const current = view.querySelector('#pick-controls .label-chip.on');
+  const change = pickForKey(ev.key, current ? current.textContent : null);
+  if (!change || !id) return;
+  ev.preventDefault();
+  try {
+    const updated = await setPick(id, change);
+    await showPhoto(updated.id, updated);
+  } catch (e) {
+    view.prepend(el('p', { class: 'error', role: 'alert', text: e.message }));
+  }
 });

@@ -4,6 +4,7 @@
 import { api, session, ticket } from './api.js';
 import { $, el, show, snippet } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
+import { pickForKey, pickMarks, setPick } from './picks.js';
 import { live, markSeen, onEvent } from './live.js';
 
 const PAGE = 50;
@@ -15,7 +16,7 @@ const cards = new Map(); // photo id -> the search result its card shows
 
 function formParams() {
   const p = new URLSearchParams();
-  for (const id of ['q', 'from', 'to', 'made', 'sort']) if ($(id).value) p.set(id, $(id).value);
+  for (const id of ['q', 'from', 'to', 'made', 'rating', 'label', 'sort']) if ($(id).value) p.set(id, $(id).value);
   if ($('distributor').value) p.set('credit', $('distributor').value);
   return p;
 }
@@ -31,6 +32,8 @@ function fillForm(p) {
   $('to').value = p.get('to') || '';
   $('sort').value = p.get('sort') || 'date';
   $('made').value = p.get('made') || '';
+  $('rating').value = p.get('rating') || '';
+  $('label').value = p.get('label') || '';
   const credit = p.get('credit') || '';
   if (credit && ![...$('distributor').options].some((o) => o.value === credit))
     $('distributor').append(el('option', { value: credit, text: credit }));
@@ -117,6 +120,7 @@ function card(hit, index) {
     el('div', { class: 'text' }, flags, caption, sources,
       el('div', { class: 'meta' },
         el('span', { text: hit.credit_line || hit.credit || '' }),
+        el('span', { class: 'card-pick' }, pickMarks(hit.rating, hit.label)),
         el('time', { text: (hit.date_created || '').slice(0, 10) }))));
   li.addEventListener('click', () => { location.hash = `#/photo/${hit.id}`; });
   return li;
@@ -144,6 +148,9 @@ function showFacets(facets) {
   };
   section('Distributor', facets.distributor, (v) => { $('distributor').value = v; $('search-form').requestSubmit(); });
   section('Photographer', facets.photographer, null);
+  section('Label', (facets.label || []).filter((c) => c.value), (v) => { $('label').value = v; $('search-form').requestSubmit(); });
+  section('Rating', (facets.rating || []).filter((c) => c.value).map((c) => ({ ...c, value: c.value })),
+    (v) => { $('rating').value = v; $('search-form').requestSubmit(); });
   section('Day', facets.day, (v) => { $('from').value = v; $('to').value = v; $('search-form').requestSubmit(); });
 }
 
@@ -183,9 +190,28 @@ function keys(ev) {
   } else if (ev.key === 'Enter' && selected >= 0) {
     const c = $('grid').children[selected];
     if (c) location.hash = `#/photo/${c.dataset.id}`;
+  } else if (selected >= 0 && pickForKey(ev.key, null) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+    ev.preventDefault();
+    pickSelected(ev.key);
   } else if (ev.key === 'x' && selected >= 0) {
     const box = $('grid').children[selected]?.querySelector('.pick-box');
     if (box) { box.checked = !box.checked; pick(Number($('grid').children[selected].dataset.id), box.checked); }
+  }
+}
+
+// The selected card's pick, from a key: saved, and the card shows it at once.
+async function pickSelected(key) {
+  const card = $('grid').children[selected];
+  const hit = card && cards.get(Number(card.dataset.id));
+  if (!hit) return;
+  try {
+    const p = await setPick(hit.id, pickForKey(key, hit.label));
+    hit.rating = p.pick.rating;
+    hit.label = p.pick.label;
+    const marks = pickMarks(hit.rating, hit.label);
+    card.querySelector('.card-pick').replaceChildren(...(marks ? [marks] : []));
+  } catch (e) {
+    $('summary').textContent = e.message;
   }
 }
 
