@@ -531,6 +531,30 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await noInjection('search by rating');
 });
 
+await step('a phone (390 x 844): no page scrolls sideways, the picture comes first', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
+    const article = await page.evaluate(() => fetch('/api/articles').then((r) => r.json()).then((j) => j.articles[0].id));
+    for (const hash of ['#/search', `#/photo/${id}`, '#/articles', `#/article/${article}`, '#/upload']) {
+      await page.goto(`${url}${hash}`);
+      await page.waitForLoadState('networkidle');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide <= 390, `${hash} is ${wide} px wide on a 390 px screen`);
+    }
+    await page.goto(`${url}#/photo/${id}`);
+    await page.locator('#preview').waitFor();
+    const order = await page.evaluate(() => {
+      const pic = document.querySelector('#preview').getBoundingClientRect().top;
+      const fields = document.querySelector('#photo-view dl.fields').getBoundingClientRect().top;
+      return pic < fields;
+    });
+    expect(order, 'the picture is above the fields');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
+});
+
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.
 if (process.env.PHOTODESK_SCREENSHOTS) {
   await step('screenshots of every page, desktop and phone', async () => {
