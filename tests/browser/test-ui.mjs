@@ -519,7 +519,9 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await page.locator('#pick-controls button[aria-label="2 stars"][aria-pressed="true"]').waitFor();
   await page.keyboard.press('6');
   await page.locator('#pick-controls .label-chip.label-red[aria-pressed="false"]').waitFor();
-  expect((await page.locator('#pick-controls').textContent()).includes('set by editor'), 'who set it');
+  const setBy = await page.locator('#pick-controls').textContent();
+  expect(setBy.includes('set by editor'), 'who set it');
+  expect(/\d{1,2}:\d{2}.*(UTC|GMT)/.test(setBy), `when, in local time with its zone named (${setBy})`);
   // the filter
   photodesk(['pick', '--rating', '5', id]);
   await page.goto(`${url}#/search`);

@@ -4,7 +4,7 @@
 
 import { api, fieldTable, ticket } from './api.js';
 import { onEvent } from './live.js';
-import { $, counted, el, show } from './dom.js';
+import { $, counted, el, localTime, show, when } from './dom.js';
 import { history } from './history.js';
 
 const ROLES = ['lead', 'inline', 'gallery'];
@@ -73,7 +73,7 @@ export async function showArticles() {
       el('td', {}, String(a.photos),
         a.killed ? el('span', { class: 'badge stop', text: `${a.killed} KILLED` }) : null,
         a.notices ? el('span', { class: 'badge', text: `${a.notices} CHANGED` }) : null),
-      el('td', {}, el('time', { text: a.updated_at.slice(0, 16).replace('T', ' ') })))));
+      el('td', {}, when(a.updated_at)))));
     if (!articles.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No articles yet.' })));
   } catch (e) {
     if (current()) body.replaceChildren(el('tr', {}, el('td', { colspan: '5', class: 'error', text: e.message })));
@@ -98,7 +98,7 @@ function placementFlags(pl) {
   const flags = el('div', { class: 'restrictions' });
   if (pl.kill) flags.append(el('div', { class: 'restriction stop', text: 'KILLED: the agency withdrew this photo. Remove it.' }));
   if (pl.embargoed)
-    flags.append(el('div', { class: 'restriction stop', text: `EMBARGOED until ${new Date(pl.embargo_until).toUTCString()}` }));
+    flags.append(el('div', { class: 'restriction stop', text: `EMBARGOED until ${localTime(pl.embargo_until)}` }));
   if (pl.editorial_only) flags.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
   if (pl.mandatory_credit)
     flags.append(el('div', { class: 'restriction', text: `MANDATORY CREDIT${pl.mandatory_credit_text ? `: ${pl.mandatory_credit_text}` : ''}` }));
@@ -209,7 +209,7 @@ function placementItem(article, pl, count, rerender, limits) {
       resent,
       notice,
       el('div', { class: 'row' }, el('label', {}, 'Role ', role),
-        el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${pl.placed_at.slice(0, 16).replace('T', ' ')}` })),
+        el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${localTime(pl.placed_at)}` })),
       el('label', { class: 'field' }, 'Caption', caption, counted(caption, limits.caption, { note: CUT }).count),
       el('label', { class: 'field' }, 'Credit line', credit, counted(credit, limits.credit_line, { note: CUT }).count),
       theirs,

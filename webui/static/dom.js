@@ -28,6 +28,20 @@ export function snippet(text) {
   return frag;
 }
 
+// An instant (ISO 8601, UTC) in the reader's own time zone and language, the zone named:
+// "6 Dec 2026, 23:17 GMT+1". What is not an instant is shown as it is.
+export function localTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString(undefined, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+  });
+}
+
+// The same as a <time> element, the UTC instant in its title.
+export const when = (iso) => el('time', { datetime: iso, title: `${iso} (UTC)`, text: localTime(iso) });
+
 export const bytes = (s) => new TextEncoder().encode(s || '').length;
 
 const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article'];

@@ -1,7 +1,7 @@
 // history.js: a photo's versions, newest first, with the words each changed marked.
 
 import { api } from './api.js';
-import { $, el } from './dom.js';
+import { $, el, localTime } from './dom.js';
 
 // Word differences between two texts, as fragments with <del> and <ins>.
 export function diff(from, to) {
@@ -35,7 +35,7 @@ export function history(h, id = null) {
   const ol = el('ol', { class: 'history', id });
   h.versions.forEach((v, i) => {
     const who = v.user ? `by ${v.user}` : v.ingest ? `ingest of ${v.ingest.split('/').pop()}` : '';
-    const li = el('li', {}, el('div', { class: 'when', text: `Version ${v.version}, ${v.at} ${who}` }));
+    const li = el('li', {}, el('div', { class: 'when', text: `Version ${v.version}, ${localTime(v.at)} ${who}` }));
     const before = h.versions[i + 1];
     if (v.picture_changed && v.thumb) {
       li.append(el('div', { class: 'pictures' },

@@ -4,7 +4,7 @@
 // wire changed it meanwhile, and its history.
 
 import { api, fieldTable, ticket } from './api.js';
-import { $, counted, el, show } from './dom.js';
+import { $, counted, el, localTime, show } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { history, olderVersions } from './history.js';
 import { onEvent } from './live.js';
@@ -18,7 +18,7 @@ function restrictions(p) {
     const until = new Date(r.embargo_until);
     const active = until > new Date();
     box.append(el('div', { class: `restriction${active ? ' stop' : ''}`,
-      text: `${active ? 'EMBARGOED until' : 'Embargo ended'} ${until.toUTCString()}` }));
+      text: `${active ? 'EMBARGOED until' : 'Embargo ended'} ${localTime(r.embargo_until)}` }));
   }
   if (r.editorial_only) box.append(el('div', { class: 'restriction', text: 'EDITORIAL USE ONLY' }));
   if (r.mandatory_credit)
@@ -46,7 +46,7 @@ function samePicture(p) {
       el('img', { src: c.thumb, alt: '', loading: 'lazy' }),
       el('div', {},
         el('a', { href: `#/photo/${c.id}`, text: `${c.distributor || c.credit || 'unknown agency'}: photo ${c.id}` }),
-        el('div', { class: 'muted', text: `${c.credit_line || ''} · arrived ${new Date(c.ingested_at).toLocaleString()}` }),
+        el('div', { class: 'muted', text: `${c.credit_line || ''} · arrived ${localTime(c.ingested_at)}` }),
         ...flags)));
   }
   const usable = copies.filter((c) => !c.kill);
@@ -104,7 +104,7 @@ function fields(p, table) {
   add('Picture is', [c.pool && 'pool', c.handout && 'handout', c.file_photo && 'file photo'].filter(Boolean));
   for (const f of table.fields.filter((x) => !x.provenance)) add(f.label, p[f.name]);
   add('Image', p.width && p.height ? `${p.width} × ${p.height} ${p.format}, ${p.bytes.toLocaleString()} bytes` : null);
-  add('Ingested', p.ingested_at);
+  add('Ingested', localTime(p.ingested_at));
   add('Version', p.version);
   return dl;
 }
@@ -236,7 +236,7 @@ function wireResent(p, table) {
   if (!w) return null;
   const editors = [...new Set(w.fields.map((f) => f.editor))].join(', ');
   const box = el('div', { class: 'notice wire-resent', role: 'alert' },
-    el('p', { text: `The wire re-sent this photo after ${editors}'s correction (version ${w.version}, ${w.at.slice(0, 16).replace('T', ' ')} UTC). It is shown as the wire sent it.` }));
+    el('p', { text: `The wire re-sent this photo after ${editors}'s correction (version ${w.version}, ${localTime(w.at)}). It is shown as the wire sent it.` }));
   const dl = el('dl', { class: 'fields' });
   for (const f of w.fields) {
     const field = table.byName.get(f.field);

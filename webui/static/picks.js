@@ -3,7 +3,7 @@
 // red, yellow, green, blue; the same label again clears it) or with the page's buttons.
 
 import { api } from './api.js';
-import { el } from './dom.js';
+import { el, localTime } from './dom.js';
 
 export const LABELS = ['red', 'yellow', 'green', 'blue', 'purple'];
 const KEYED = { 6: 'red', 7: 'yellow', 8: 'green', 9: 'blue' };
@@ -58,7 +58,7 @@ export function pickControls(p, done) {
       onclick: () => act({ label: l === pick.label ? null : l }),
     }));
   }
-  const who = pick.by ? el('span', { class: 'muted', text: `set by ${pick.by}, ${new Date(pick.at).toLocaleString()}` }) : null;
+  const who = pick.by ? el('span', { class: 'muted', text: `set by ${pick.by}, ${localTime(pick.at)}` }) : null;
   return el('div', { class: 'pick-controls', id: 'pick-controls' }, stars, labels, who, status,
     el('p', { class: 'muted', text: 'Keys: 0–5 rate, 6 red, 7 yellow, 8 green, 9 blue (again to clear).' }));
 }
