@@ -533,6 +533,32 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await noInjection('search by rating');
 });
 
+await step('Back from a photo returns to the same results, at the same place, the same card selected', async () => {
+  await page.setViewportSize({ width: 900, height: 480 });
+  try {
+    await page.goto(`${url}#/search?sort=arrived`);
+    await page.locator('#grid .card').nth(5).waitFor();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+    const chosen = await page.locator('#grid .card.selected').getAttribute('data-id');
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled > 0, 'the page scrolled to the selected card');
+    let searched = 0;
+    const count = (r) => { if (r.url().includes('/api/photos?')) searched++; };
+    page.on('request', count);
+    await page.keyboard.press('Enter');
+    await page.locator('#photo-view:not([hidden]) #pick-controls').waitFor();
+    await page.goBack();
+    await page.locator('#search-view:not([hidden]) #grid .card.selected').waitFor();
+    page.off('request', count);
+    expect(await page.locator('#grid .card.selected').getAttribute('data-id') === chosen, 'the same card is selected');
+    const back = await page.evaluate(() => window.scrollY);
+    expect(Math.abs(back - scrolled) < 5, `the same place (${back} after ${scrolled})`);
+    expect(searched === 0, `the results were kept, not fetched again (${searched} searches)`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
+});
+
 await step('a phone (390 x 844): no page scrolls sideways, the picture comes first', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   try {

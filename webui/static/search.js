@@ -23,7 +23,9 @@ function formParams() {
 
 function submitSearch(ev) {
   ev.preventDefault();
-  location.hash = `#/search?${formParams()}`;
+  const hash = `#/search?${formParams()}`;
+  if (location.hash === hash) runSearch(formParams(), { again: true }); // the same search, asked again
+  else location.hash = hash;
 }
 
 function fillForm(p) {
@@ -40,7 +42,21 @@ function fillForm(p) {
   $('distributor').value = credit;
 }
 
-export async function runSearch(p) {
+// Shows the search @p: the one on screen when it is that one (Back from a photo returns to
+// the same results at the same place, the same card selected), else runs it; @again runs
+// it whatever is on screen.
+export async function runSearch(p, { again = false } = {}) {
+  if (!again && search.params && search.params.toString() === p.toString() && $('grid').children.length) {
+    show('search');
+    fillForm(p);
+    const { scrollY } = search;
+    requestAnimationFrame(() => {
+      window.scrollTo(0, scrollY || 0);
+      const card = $('grid').children[selected];
+      if (card) card.focus({ preventScroll: true });
+    });
+    return;
+  }
   show('search');
   showAgencies();
   fillForm(p);
@@ -331,7 +347,7 @@ function onLive(ev) {
   if ($('search-view').hidden) return;
   if (ev.type === 'photo') countArrived();
   else if (ev.type === 'version') refreshCard(ev.photo_id);
-  else if (ev.type === 'reset' && search.params) runSearch(search.params);
+  else if (ev.type === 'reset' && search.params) runSearch(search.params, { again: true });
 }
 
 // ---------------------------------------------------------------- the desk's agencies
@@ -356,13 +372,15 @@ async function saveAgencies(ev) {
     await api('PUT', '/api/agencies', { agencies });
     $('agencies-status').textContent = 'Saved.';
     await showAgencies();
-    if (search.params) runSearch(search.params);
+    if (search.params) runSearch(search.params, { again: true });
   } catch (e) {
     $('agencies-status').textContent = e.message;
   }
 }
 
 export function setupSearch() {
+  // where the results were scrolled to, for coming Back to them
+  window.addEventListener('scroll', () => { if (!$('search-view').hidden) search.scrollY = window.scrollY; }, { passive: true });
   onEvent(onLive);
   $('desk-agencies').addEventListener('submit', saveAgencies);
   $('new-photos').addEventListener('click', showArrived);
