@@ -11,7 +11,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
 const bin = process.env.PHOTODESK_BIN;
@@ -581,6 +582,36 @@ await step('a phone (390 x 844): no page scrolls sideways, the picture comes fir
   } finally {
     await page.setViewportSize({ width: 1280, height: 720 });
   }
+});
+
+// axe-core on each page: no serious or critical finding. Its script is given to the page
+// through the DevTools protocol (the page's CSP would refuse it as a script tag).
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+async function axeFindings() {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
+await step('accessibility: axe-core finds nothing serious on any page, desktop and phone', async () => {
+  const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
+  const ai = await page.evaluate(() => fetch('/api/photos?made=ai').then((r) => r.json()).then((j) => j.results[0].id));
+  const article = await page.evaluate(() => fetch('/api/articles').then((r) => r.json()).then((j) => j.articles[0].id));
+  const problems = [];
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(viewport);
+    for (const hash of ['#/search', `#/photo/${id}`, `#/photo/${ai}`, '#/articles', `#/article/${article}`, '#/upload']) {
+      await page.goto(`${url}${hash}`);
+      await page.waitForLoadState('networkidle');
+      for (const f of await axeFindings()) problems.push(`${viewport.width} px ${hash}: ${f}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  expect(problems.length === 0, problems.join('\n# '));
 });
 
 // PHOTODESK_SCREENSHOTS=DIR: each page at desktop and phone sizes, to look at.

@@ -202,7 +202,7 @@ function placementItem(article, pl, count, rerender, limits) {
   const img = pl.photo.thumb ? el('img', { src: pl.photo.thumb, alt: '' }) : el('span', { text: 'no picture' });
   const li = el('li', { class: `placement${pl.kill ? ' killed' : ''}`, draggable: 'true', 'data-id': pl.photo_id, 'data-position': pl.position },
     el('div', { class: 'handle', title: 'Drag to reorder', text: `${pl.position}` }),
-    el('a', { class: 'thumb', href: `#/photo/${pl.photo_id}` }, img),
+    el('a', { class: 'thumb', href: `#/photo/${pl.photo_id}`, 'aria-label': `Open photo ${pl.photo_id}${pl.photo.headline ? `: ${pl.photo.headline}` : ''}` }, img),
     el('div', { class: 'body' },
       placementFlags(pl),
       picture,
