@@ -534,6 +534,24 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await noInjection('search by rating');
 });
 
+await step('keyboard: Tab reaches the grid, each card has a name, the arrows move from there', async () => {
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(2).waitFor();
+  await page.focus('#q');
+  let onCard = false;
+  for (let i = 0; i < 40 && !onCard; i++) {
+    await page.keyboard.press('Tab');
+    onCard = await page.evaluate(() => document.activeElement.classList.contains('card'));
+  }
+  expect(onCard, 'Tab reaches a card');
+  const name = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  expect(name && name.length > 5, `the card has a name (${name})`);
+  await page.keyboard.press('ArrowRight');
+  expect(await page.evaluate(() => document.activeElement.dataset.index) === '1', 'the arrow moved to the next card');
+  const inTabOrder = await page.locator('#grid .card[tabindex="0"]').count();
+  expect(inTabOrder === 1, `one card in the Tab order (${inTabOrder})`);
+});
+
 await step('Back from a photo returns to the same results, at the same place, the same card selected', async () => {
   await page.setViewportSize({ width: 900, height: 480 });
   try {

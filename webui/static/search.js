@@ -131,7 +131,12 @@ function card(hit, index) {
   const sources = hit.group_size > 1 && hit.group_distributors
     ? el('div', { class: 'sources', text: `${hit.group_distributors.join(' · ')} (${hit.group_size} copies)` })
     : null;
-  const li = el('li', { class: 'card', tabindex: '-1', 'data-index': index, 'data-id': hit.id, 'data-group': hit.group || '' },
+  // a name for each card (screen readers, and Tab into the grid: one card takes the focus,
+  // the arrows move it)
+  const name = [hit.headline || (hit.caption || '').slice(0, 80), hit.credit_line || hit.credit, (hit.date_created || '').slice(0, 10)]
+    .filter(Boolean).join(', ');
+  const li = el('li', { class: 'card', tabindex: index === 0 ? '0' : '-1', 'aria-label': name || `photo ${hit.id}`,
+    'data-index': index, 'data-id': hit.id, 'data-group': hit.group || '' },
     el('div', { class: 'thumb' }, img, box),
     el('div', { class: 'text' }, flags, caption, sources,
       el('div', { class: 'meta' },
@@ -139,6 +144,7 @@ function card(hit, index) {
         el('span', { class: 'card-pick' }, pickMarks(hit.rating, hit.label)),
         el('time', { text: (hit.date_created || '').slice(0, 10) }))));
   li.addEventListener('click', () => { location.hash = `#/photo/${hit.id}`; });
+  li.addEventListener('focus', () => { if (Number(li.dataset.index) !== selected) select(Number(li.dataset.index)); });
   return li;
 }
 
@@ -174,9 +180,14 @@ function select(i) {
   const cards = $('grid').children;
   if (!cards.length) return;
   i = Math.max(0, Math.min(i, cards.length - 1));
-  if (selected >= 0 && cards[selected]) cards[selected].classList.remove('selected');
+  if (selected >= 0 && cards[selected]) {
+    cards[selected].classList.remove('selected');
+    cards[selected].setAttribute('tabindex', '-1');
+  }
+  if (cards[0] && i !== 0) cards[0].setAttribute('tabindex', '-1');
   selected = i;
   cards[i].classList.add('selected');
+  cards[i].setAttribute('tabindex', '0');
   cards[i].focus();
   cards[i].scrollIntoView({ block: 'nearest' });
   if (i >= cards.length - 6) loadMore();
@@ -326,6 +337,14 @@ async function showArrived() {
   $('new-photos').hidden = true;
   $('live-bar').hidden = $('mark-seen').hidden;
   if (selected >= 0) selected += r.results.length;
+  roving();
+}
+
+// One card in the Tab order (the selected one, else the first): the arrows do the rest.
+function roving() {
+  const cards = [...$('grid').children];
+  const at = selected >= 0 && selected < cards.length ? selected : 0;
+  cards.forEach((c, i) => c.setAttribute('tabindex', i === at ? '0' : '-1'));
 }
 
 // A photo on screen that changed (a correction, a re-send, a kill): its card follows.
@@ -340,6 +359,7 @@ async function refreshCard(id) {
     const fresh = card(hit, Number(li.dataset.index));
     if (li.classList.contains('selected')) fresh.classList.add('selected');
     li.replaceWith(fresh);
+    roving();
   } catch { /* the card stays as it was */ }
 }
 
