@@ -628,7 +628,22 @@ await step('accessibility: axe-core finds nothing serious on any page, desktop a
       for (const f of await axeFindings()) problems.push(`${viewport.width} px ${hash}: ${f}`);
     }
   }
-  await page.setViewportSize({ width: 1280, height: 720 });
+  // the dark theme, as the system asks for it
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const light = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    for (const hash of ['#/search', `#/photo/${id}`, `#/photo/${ai}`, `#/article/${article}`]) {
+      await page.goto(`${url}${hash}`);
+      await page.waitForLoadState('networkidle');
+      for (const f of await axeFindings()) problems.push(`dark ${hash}: ${f}`);
+    }
+    const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(dark !== light, `the dark theme applies (${dark} after ${light})`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
   expect(problems.length === 0, problems.join('\n# '));
 });
 
@@ -649,6 +664,15 @@ if (process.env.PHOTODESK_SCREENSHOTS) {
         await page.screenshot({ path: join(dir, `${name}-${size}.png`), fullPage: true });
       }
     }
+    // and the dark theme, at desktop size
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const name of ['search', 'photo']) {
+      await page.goto(`${url}${pages[name]}`);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(dir, `${name}-dark.png`), fullPage: false });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 }
