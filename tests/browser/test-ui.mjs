@@ -552,6 +552,36 @@ await step('keyboard: Tab reaches the grid, each card has a name, the arrows mov
   expect(inTabOrder === 1, `one card in the Tab order (${inTabOrder})`);
 });
 
+await step('the contact sheet: three sizes, cells of one size, the small one holds 40 and more at 1440 x 900', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  try {
+    await page.goto(`${url}#/search?sort=arrived`);
+    await page.locator('#grid .card').nth(5).waitFor();
+    await page.click('#sheet-size button[data-size="s"]');
+    const fit = await page.evaluate(() => {
+      const grid = document.getElementById('grid');
+      const cards = [...grid.children];
+      const first = cards[0].getBoundingClientRect();
+      const heights = new Set(cards.map((c) => Math.round(c.getBoundingClientRect().height)));
+      const widths = new Set(cards.map((c) => Math.round(c.getBoundingClientRect().width)));
+      const gap = parseFloat(getComputedStyle(grid).rowGap);
+      const columns = getComputedStyle(grid).gridTemplateColumns.split(' ').length;
+      const rows = Math.floor((window.innerHeight - first.top + gap) / (first.height + gap));
+      return { columns, rows, heights: [...heights], widths: [...widths] };
+    });
+    expect(fit.heights.length === 1 && fit.widths.length === 1, `one cell size (${JSON.stringify(fit)})`);
+    expect(fit.columns * fit.rows >= 40, `${fit.columns} x ${fit.rows} cells above the fold`);
+    // the choice is kept
+    await page.reload();
+    await page.locator('#grid.size-s .card').first().waitFor();
+    await page.click('#sheet-size button[data-size="l"]');
+    expect(await page.locator('#grid.size-l').count() === 1, 'the large size');
+    await page.click('#sheet-size button[data-size="m"]');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
+});
+
 await step('Back from a photo returns to the same results, at the same place, the same card selected', async () => {
   await page.setViewportSize({ width: 900, height: 480 });
   try {
@@ -664,8 +694,14 @@ if (process.env.PHOTODESK_SCREENSHOTS) {
         await page.screenshot({ path: join(dir, `${name}-${size}.png`), fullPage: true });
       }
     }
-    // and the dark theme, at desktop size
+    // the small contact sheet, and the dark theme, at desktop size
     await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${url}#/search`);
+    await page.locator('#grid .card').first().waitFor();
+    await page.click('#sheet-size button[data-size="s"]');
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(dir, 'search-small-desktop.png'), fullPage: false });
+    await page.click('#sheet-size button[data-size="m"]');
     await page.emulateMedia({ colorScheme: 'dark' });
     for (const name of ['search', 'photo']) {
       await page.goto(`${url}${pages[name]}`);

@@ -398,7 +398,21 @@ async function saveAgencies(ev) {
   }
 }
 
+// The contact sheet's size: small (the picture and a line: 40 and more at 1440 x 900),
+// medium, large; the editor's choice is kept in this browser.
+function sheetSize(size) {
+  const sizes = ['s', 'm', 'l'];
+  if (!sizes.includes(size)) size = 'm';
+  for (const z of sizes) $('grid').classList.toggle(`size-${z}`, z === size);
+  for (const b of $('sheet-size').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.size === size));
+  try { localStorage.setItem('photodesk.sheet', size); } catch { /* private mode: not kept */ }
+}
+
 export function setupSearch() {
+  let kept = null;
+  try { kept = localStorage.getItem('photodesk.sheet'); } catch { /* not kept */ }
+  sheetSize(kept);
+  for (const b of $('sheet-size').querySelectorAll('button')) b.addEventListener('click', () => sheetSize(b.dataset.size));
   // where the results were scrolled to, for coming Back to them
   window.addEventListener('scroll', () => { if (!$('search-view').hidden) search.scrollY = window.scrollY; }, { passive: true });
   onEvent(onLive);
