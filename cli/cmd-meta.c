@@ -1,8 +1,10 @@
 /* cmd-meta.c: photodesk meta [--json] [--jobs N] FILE...: read metadata, store nothing.
  *
- * With several cores the files are read by a pool of workers and printed in the order
- * given, each as soon as it and every file before it are read; at most WINDOW files are
- * read ahead of the one being printed, so memory stays flat however many are given.
+ * With several cores the files are read by workers and printed in the order given, each
+ * as soon as it and every file before it are read; at most WINDOW files are read ahead of
+ * the one being printed, so memory stays flat however many are given. The workers are
+ * threads of this command, joined at its end (a pool's threads would outlive it, holding
+ * what libraries keep per thread).
  */
 #include "cli/commands.h"
 #include "ingest/ingest.h"
@@ -19,8 +21,14 @@ typedef struct {
     gboolean done;
 } Slot;
 
-static GMutex slots_lock;
-static GCond slots_cond;
+typedef struct {
+    Slot *slots;
+    int n;
+    int next;    /* the next file to read */
+    int printed; /* files printed so far: a worker waits while it is WINDOW ahead */
+    GMutex lock;
+    GCond cond;
+} Work;
 
 static void
 read_one(Slot *s)
@@ -34,15 +42,24 @@ read_one(Slot *s)
         s->error = g_strdup(error->message);
 }
 
-static void
-work(gpointer data, gpointer user_data)
+static gpointer
+worker(gpointer data)
 {
-    Slot *s = data;
-    read_one(s);
-    g_mutex_lock(&slots_lock);
-    s->done = TRUE;
-    g_cond_broadcast(&slots_cond);
-    g_mutex_unlock(&slots_lock);
+    Work *w = data;
+    for (;;) {
+        g_mutex_lock(&w->lock);
+        while (w->next < w->n && w->next >= w->printed + WINDOW)
+            g_cond_wait(&w->cond, &w->lock);
+        int i = w->next < w->n ? w->next++ : -1;
+        g_mutex_unlock(&w->lock);
+        if (i < 0)
+            return NULL;
+        read_one(&w->slots[i]);
+        g_mutex_lock(&w->lock);
+        w->slots[i].done = TRUE;
+        g_cond_broadcast(&w->cond);
+        g_mutex_unlock(&w->lock);
+    }
 }
 
 int
@@ -85,17 +102,20 @@ pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global)
         slots[i].json = json;
     }
     /* one file, or one worker: read here */
-    GThreadPool *pool = jobs > 1 ? g_thread_pool_new(work, NULL, jobs, TRUE, NULL) : NULL;
-    int queued = 0, status = PD_EXIT_OK;
+    Work w = {.slots = slots, .n = n};
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    GPtrArray *threads = g_ptr_array_new();
+    for (int t = 0; jobs > 1 && t < jobs; t++)
+        g_ptr_array_add(threads, g_thread_new("meta", worker, &w));
+    int status = PD_EXIT_OK;
     for (int i = 0; i < n; i++) {
-        for (; pool && queued < n && queued < i + WINDOW; queued++)
-            g_thread_pool_push(pool, &slots[queued], NULL);
         Slot *s = &slots[i];
-        if (pool) {
-            g_mutex_lock(&slots_lock);
+        if (threads->len) {
+            g_mutex_lock(&w.lock);
             while (!s->done)
-                g_cond_wait(&slots_cond, &slots_lock);
-            g_mutex_unlock(&slots_lock);
+                g_cond_wait(&w.cond, &w.lock);
+            g_mutex_unlock(&w.lock);
         } else {
             read_one(s);
         }
@@ -109,9 +129,16 @@ pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global)
         }
         g_clear_pointer(&s->out, g_free);
         g_clear_pointer(&s->error, g_free);
+        g_mutex_lock(&w.lock);
+        w.printed = i + 1;
+        g_cond_broadcast(&w.cond);
+        g_mutex_unlock(&w.lock);
     }
-    if (pool)
-        g_thread_pool_free(pool, FALSE, TRUE);
+    for (guint t = 0; t < threads->len; t++)
+        g_thread_join(g_ptr_array_index(threads, t));
+    g_ptr_array_unref(threads);
+    g_mutex_clear(&w.lock);
+    g_cond_clear(&w.cond);
     if (fflush(stdout) != 0) {
         perror("photodesk meta: writing output");
         return PD_EXIT_REJECTED;
