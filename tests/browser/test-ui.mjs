@@ -582,6 +582,37 @@ await step('the contact sheet: three sizes, cells of one size, the small one hol
   }
 });
 
+await step('a photo\'s page: arrows to the next and previous result, z for the loupe, Esc back', async () => {
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(3).waitFor();
+  const ids = await page.locator('#grid .card').evaluateAll((cards) => cards.map((c) => c.dataset.id));
+  await page.locator('#grid .card').nth(1).click();
+  await page.waitForURL(`**#/photo/${ids[1]}`);
+  await page.locator('#preview').waitFor();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL(`**#/photo/${ids[2]}`);
+  await page.locator(`#photo-view[data-id="${ids[2]}"] #preview`).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForURL(`**#/photo/${ids[1]}`);
+  await page.locator(`#photo-view[data-id="${ids[1]}"] #preview`).waitFor();
+  await page.keyboard.press('z');
+  await page.locator('#preview-box.zoomed').waitFor();
+  await page.waitForFunction(() => document.getElementById('preview').complete);
+  const shown = await page.evaluate(() => {
+    const img = document.getElementById('preview');
+    return { natural: img.naturalWidth, width: img.getBoundingClientRect().width, src: img.src };
+  });
+  expect(shown.src.includes('/web') && Math.abs(shown.width - shown.natural) < 2, `the web rendition at 100 % (${JSON.stringify(shown)})`);
+  await page.keyboard.press('Escape');
+  await page.locator('#preview-box:not(.zoomed)').waitFor();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => location.hash.startsWith('#/search'), null, { timeout: 5000 })
+    .catch(async () => { throw new Error(`Esc left the page at ${await page.evaluate(() => location.hash)}`); });
+  await page.locator('#search-view:not([hidden]) #grid .card.selected').waitFor({ timeout: 5000 })
+    .catch(async () => { throw new Error(`selected: ${await page.evaluate(() => [...document.querySelectorAll('#grid .card')].filter((c) => c.classList.contains('selected')).length)}, search hidden: ${await page.evaluate(() => document.getElementById('search-view').hidden)}`); });
+  expect(await page.locator('#grid .card.selected').getAttribute('data-id') === ids[1], 'back on the results, at the photo last shown');
+});
+
 await step('Back from a photo returns to the same results, at the same place, the same card selected', async () => {
   await page.setViewportSize({ width: 900, height: 480 });
   try {

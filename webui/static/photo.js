@@ -9,6 +9,7 @@ import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { history, olderVersions } from './history.js';
 import { onEvent } from './live.js';
 import { pickControls, pickForKey, setPick } from './picks.js';
+import { neighbour, resultsHash } from './search.js';
 
 function restrictions(p) {
   const box = el('div', { class: 'restrictions', role: 'alert' });
@@ -86,6 +87,23 @@ function provenance(p, table) {
   }
   panel.append(dl);
   return panel;
+}
+
+// The picture, and the loupe: a click or z shows the web rendition at 100 %, to pan
+// with the scroll bars (or a drag of the wheel); again, or Esc, fits it back.
+function loupe(p, preview) {
+  if (!preview) return el('div', { class: 'preview' }, el('p', { text: 'no picture' }));
+  const web = (p.renditions || []).find((r) => r.name === 'web') || preview;
+  const img = el('img', { src: preview.url, alt: p.headline || 'the photo', id: 'preview' });
+  const box = el('div', { class: 'preview', id: 'preview-box', title: 'Click or z: 100 %' }, img);
+  box.addEventListener('click', () => zoom(box, img, preview, web));
+  return box;
+}
+
+function zoom(box, img, preview, web, on = !box.classList.contains('zoomed')) {
+  box.classList.toggle('zoomed', on);
+  img.src = on ? web.url : preview.url;
+  box.title = on ? 'Click, z or Esc: fit' : 'Click or z: 100 %';
 }
 
 // Every field that has a value, as the table names them, after what the caption says.
@@ -336,7 +354,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     view.replaceChildren(
       el('div', {},
         restrictions(p),
-        el('div', { class: 'preview' }, preview ? el('img', { src: preview.url, alt: p.headline || 'the photo', id: 'preview' }) : el('p', { text: 'no picture' })),
+        loupe(p, preview),
         el('p', {}, el('a', { href: p.original_url, text: 'Original file' }))),
       el('div', {},
         wireResent(p, table),
@@ -386,12 +404,31 @@ onEvent((ev) => {
     : `Changed meanwhile (now version ${ev.version}). Your edits are kept: saving shows what changed.`;
 });
 
-// Keys 0-5 and 6-9 on the photo page (not while typing): its pick, as on the grid.
+// The photo page's keys (not while typing): its pick (0-5, 6-9) as on the grid; the next
+// and previous photo of the results (arrows); the loupe (z); Esc back to the results.
 document.addEventListener('keydown', async (ev) => {
   const view = $('photo-view');
   const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
   if (view.hidden || typing || view.dataset.loading || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const id = view.dataset.id;
+  const box = $('preview-box');
+  if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+    const next = neighbour(id, ev.key === 'ArrowRight' ? 1 : -1);
+    if (next) {
+      ev.preventDefault();
+      location.replace(`#/photo/${next}`); // Back still returns to the results
+    }
+    return;
+  }
+  if (ev.key === 'z' && box) {
+    box.click();
+    return;
+  }
+  if (ev.key === 'Escape') {
+    if (box && box.classList.contains('zoomed')) box.click();
+    else location.hash = resultsHash(); // the results as they were: the same place, the same card
+    return;
+  }
   const current = view.querySelector('#pick-controls .label-chip.on');
   const change = pickForKey(ev.key, current ? current.textContent : null);
   if (!change || !id) return;

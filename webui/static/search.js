@@ -226,6 +226,20 @@ function keys(ev) {
   }
 }
 
+// Where the results shown last are: a photo's page goes back to them with Esc.
+export const resultsHash = () => (search.params ? `#/search?${search.params}` : '#/');
+
+// The photo @step cards away from photo @id on the contact sheet (the result order), or
+// null: a photo's page goes to the next and the previous with the arrows.
+export function neighbour(id, step) {
+  const cards = [...$('grid').children];
+  const at = cards.findIndex((c) => c.dataset.id === String(id));
+  if (at < 0 || !cards[at + step]) return null;
+  if (step > 0 && at + step >= cards.length - 6) loadMore();
+  select(at + step);
+  return cards[at + step].dataset.id;
+}
+
 // The selected card's pick, from a key: saved, and the card shows it at once.
 async function pickSelected(key) {
   const card = $('grid').children[selected];
