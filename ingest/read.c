@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vips/vips.h>
+#include <vips/vector.h> /* after vips.h, which it needs */
 
 G_DEFINE_QUARK(pd_ingest_error, pd_ingest_error)
 
@@ -128,6 +129,12 @@ pd_ingest_init(const char *argv0, GError **error)
     vips_cache_set_max(0);
     /* Parallelism is one photo per worker; libvips' own threads add little. */
     vips_concurrency_set(1);
+    /* No run-time compiled vector code: liborc 0.4.33 (Debian 12) frees an operation's
+     * compiled code without the lock its allocator takes, so two workers disposing of
+     * their pipelines at once can corrupt its list and crash (seen in a hot folder under
+     * AddressSanitizer: SEGV in orc_code_free from vips_vector_free). The plain C paths
+     * are slower (bench/README.md) and never crash. */
+    vips_vector_set_enabled(FALSE);
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
                       drop_vips_log, NULL);
     for (int f = PD_FORMAT_JPEG; f < PD_FORMAT_HEIF; f++)
