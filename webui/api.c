@@ -126,6 +126,15 @@ version_of(JsonNode *node)
     return (int)json_node_get_int(node);
 }
 
+/* 200 and photo @id as GET gives it, after a change to it. */
+static enum MHD_Result
+respond_photo(Request *r, PdCatalog *cat, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    char *json = pd_desk_photo_json(cat, id, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
 enum MHD_Result
 pd_api_correct(Request *r, const PdRouteParams *p)
 {
@@ -194,8 +203,7 @@ pd_api_correct(Request *r, const PdRouteParams *p)
             return pd_api_conflict(r, cat, id, fix.version, error->message);
         return pd_respond_gerror(r, error);
     }
-    char *json = pd_desk_photo_json(cat, id, &error);
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return respond_photo(r, cat, id);
 }
 
 /* 409 for a change made on version @seen of photo @id, which has moved on: the photo as
@@ -226,8 +234,7 @@ pd_api_acknowledge(Request *r, const PdRouteParams *p)
     PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL || !pd_catalog_acknowledge_version(cat, id, version, session->user, &error))
         return pd_respond_gerror(r, error);
-    char *json = pd_desk_photo_json(cat, id, &error);
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return respond_photo(r, cat, id);
 }
 
 /* The desk's pick of a photo: {"rating"?: 0-5, "label"?: "red"... or null to clear}. */
@@ -270,8 +277,7 @@ pd_api_pick(Request *r, const PdRouteParams *p)
         cat ? pd_catalog_set_pick(cat, p->id, rating, label, session->user, &error) : NULL;
     if (pick == NULL)
         return pd_respond_gerror(r, error);
-    char *json = pd_desk_photo_json(cat, p->id, &error);
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return respond_photo(r, cat, p->id);
 }
 
 /* ---------------------------------------------------------------- files */
