@@ -555,7 +555,9 @@ test_picks(void)
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
     g_clear_error(&error);
     g_autoptr(PdCatalogPick) p3 = pd_catalog_set_pick(c, b, 2, "green", "anna", &error);
+    g_assert_cmpint(p3->rating, ==, 2);
     g_autoptr(PdCatalogPick) p4 = pd_catalog_set_pick(c, d, 5, NULL, "anna", &error);
+    g_assert_null(p4->label);
 
     /* a re-send from the wire rewrites the photo's row, not its pick */
     g_autoptr(PdCatalogPhoto) resent = pd_catalog_get_photo(c, a, &error);
