@@ -9,15 +9,6 @@
 
 #include <string.h>
 
-static void
-bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static gboolean refuse(GError **error, PdCatalogError code, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
@@ -267,9 +258,9 @@ update_article_in(PdCatalog *c, gint64 id, const char *slug, const char *headlin
         return FALSE;
     g_autofree char *now = pd_catalog_now();
     sqlite3_bind_int64(st, 1, id);
-    bind_text_or_null(st, 2, slug);
-    bind_text_or_null(st, 3, headline);
-    bind_text_or_null(st, 4, status);
+    pd_catalog_bind_text(st, 2, slug);
+    pd_catalog_bind_text(st, 3, headline);
+    pd_catalog_bind_text(st, 4, status);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     sqlite3_reset(st);
@@ -519,7 +510,7 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         sqlite3_bind_text(st, 7, p->placed_by ? p->placed_by : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 8, p->placed_at, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 9, p->seen_version);
-        bind_text_or_null(st, 10, p->picture);
+        pd_catalog_bind_text(st, 10, p->picture);
         sqlite3_bind_int(st, 11, p->made_confirmed);
         int r = sqlite3_step(st);
         sqlite3_reset(st);
@@ -591,9 +582,9 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
         return FALSE;
     sqlite3_bind_int64(st, 1, article_id);
     sqlite3_bind_int64(st, 2, photo_id);
-    bind_text_or_null(st, 3, caption);
-    bind_text_or_null(st, 4, credit_line);
-    bind_text_or_null(st, 5, role);
+    pd_catalog_bind_text(st, 3, caption);
+    pd_catalog_bind_text(st, 4, credit_line);
+    pd_catalog_bind_text(st, 5, role);
     if (position != 0)
         sqlite3_bind_int(st, 6, position);
     sqlite3_bind_int(st, 7, acknowledge);

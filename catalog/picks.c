@@ -39,8 +39,8 @@ read_pick(sqlite3_stmt *st)
     return p;
 }
 
-static PdCatalogPick *
-get_pick(PdCatalog *c, gint64 id, GError **error)
+PdCatalogPick *
+pd_catalog_get_pick(PdCatalog *c, gint64 id, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(
         c,
@@ -61,16 +61,10 @@ get_pick(PdCatalog *c, gint64 id, GError **error)
     return p;
 }
 
-PdCatalogPick *
-pd_catalog_get_pick(PdCatalog *c, gint64 id, GError **error)
-{
-    return get_pick(c, id, error);
-}
-
 static gboolean
 set_in(PdCatalog *c, gint64 id, int rating, const char *label, const char *by_user, GError **error)
 {
-    g_autoptr(PdCatalogPick) old = get_pick(c, id, error);
+    g_autoptr(PdCatalogPick) old = pd_catalog_get_pick(c, id, error);
     if (old == NULL)
         return FALSE;
     int new_rating = rating < 0 ? old->rating : rating;
@@ -95,10 +89,7 @@ set_in(PdCatalog *c, gint64 id, int rating, const char *label, const char *by_us
     for (gsize i = 0; i < G_N_ELEMENTS(both); i++) {
         sqlite3_bind_int64(both[i], 1, id);
         sqlite3_bind_int(both[i], 2, new_rating);
-        if (new_label)
-            sqlite3_bind_text(both[i], 3, new_label, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(both[i], 3);
+        pd_catalog_bind_text(both[i], 3, new_label);
         sqlite3_bind_text(both[i], 4, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(both[i], 5, now, -1, SQLITE_TRANSIENT);
         if (!pd_catalog_run(c, both[i], "setting a pick", error))
@@ -125,13 +116,13 @@ pd_catalog_set_pick(PdCatalog *c, gint64 id, int rating, const char *label, cons
         return NULL;
     if (!pd_catalog_finish(c, set_in(c, id, rating, label, by_user, error), error))
         return NULL;
-    return get_pick(c, id, error);
+    return pd_catalog_get_pick(c, id, error);
 }
 
 GPtrArray *
 pd_catalog_pick_history(PdCatalog *c, gint64 id, GError **error)
 {
-    g_autoptr(PdCatalogPick) exists = get_pick(c, id, error);
+    g_autoptr(PdCatalogPick) exists = pd_catalog_get_pick(c, id, error);
     if (exists == NULL)
         return NULL;
     sqlite3_stmt *st = pd_catalog_statement(c,

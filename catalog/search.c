@@ -35,7 +35,7 @@
  * PdMade bits asked for (0: any; the photos made so are few, and found by their index),
  * ?10 the fewest stars of the desk's rating (0: any) and ?11 its colour label (NULL: any;
  * both found from the picks' indexes). */
-#define MADE(key)                                                                                  \
+#define FILTERS(key)                                                                               \
     " AND (?9 = 0 OR " key " IN (SELECT date_key FROM photos WHERE made IS NOT NULL AND "          \
     "(made & ?9) <> 0))"                                                                           \
     " AND (?10 = 0 OR " key " IN (SELECT p2.date_key FROM picks k2 JOIN photos p2 ON p2.id = "     \
@@ -49,9 +49,9 @@
 #define FTS_WHERE                                                                                  \
     " WHERE photos_fts MATCH ?1 AND photos_fts.rowid BETWEEN ?2 AND ?3" CHECK(                     \
         "photos_fts") " AND (?8 = 0 OR photos_fts.rowid IN (SELECT date_key FROM photos WHERE id " \
-                      "> ?8))" MADE("photos_fts.rowid")
+                      "> ?8))" FILTERS("photos_fts.rowid")
 #define BROWSE_WHERE                                                                               \
-    " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8" CHECK("p") MADE("p.date_key")
+    " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8" CHECK("p") FILTERS("p.date_key")
 #define BROWSE_EXCLUDE                                                                             \
     " AND (?1 IS NULL OR p.date_key NOT IN (SELECT rowid FROM photos_fts WHERE photos_fts MATCH "  \
     "?1))"
@@ -233,10 +233,7 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     sqlite3_bind_int64(st, 8, req->after_id);
     sqlite3_bind_int(st, 9, req->made);
     sqlite3_bind_int(st, 10, req->min_rating);
-    if (req->label && *req->label)
-        sqlite3_bind_text(st, 11, req->label, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, 11);
+    pd_catalog_bind_text(st, 11, req->label && *req->label ? req->label : NULL);
     return st;
 }
 

@@ -15,7 +15,6 @@
 
 typedef struct {
     const char *file;
-    gboolean json;
     char *out;   /* what to print, or NULL when the file could not be read */
     char *error; /* why not */
     gboolean done;
@@ -24,6 +23,7 @@ typedef struct {
 typedef struct {
     Slot *slots;
     int n;
+    gboolean json;
     int next;    /* the next file to read */
     int printed; /* files printed so far: a worker waits while it is WINDOW ahead */
     GMutex lock;
@@ -31,13 +31,12 @@ typedef struct {
 } Work;
 
 static void
-read_one(Slot *s)
+read_one(Slot *s, gboolean json)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(PdPhotoMeta) meta = pd_ingest_read_file(s->file, &error);
     if (meta)
-        s->out =
-            s->json ? pd_photo_meta_to_json(meta, s->file) : pd_photo_meta_to_text(meta, s->file);
+        s->out = json ? pd_photo_meta_to_json(meta, s->file) : pd_photo_meta_to_text(meta, s->file);
     else
         s->error = g_strdup(error->message);
 }
@@ -54,7 +53,7 @@ worker(gpointer data)
         g_mutex_unlock(&w->lock);
         if (i < 0)
             return NULL;
-        read_one(&w->slots[i]);
+        read_one(&w->slots[i], w->json);
         g_mutex_lock(&w->lock);
         w->slots[i].done = TRUE;
         g_cond_broadcast(&w->cond);
@@ -97,12 +96,10 @@ pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global)
         jobs = (int)g_get_num_processors();
     jobs = MIN(jobs, n);
     g_autofree Slot *slots = g_new0(Slot, n);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         slots[i].file = argv[i + 1];
-        slots[i].json = json;
-    }
     /* one file, or one worker: read here */
-    Work w = {.slots = slots, .n = n};
+    Work w = {.slots = slots, .n = n, .json = json};
     g_mutex_init(&w.lock);
     g_cond_init(&w.cond);
     GPtrArray *threads = g_ptr_array_new();
@@ -117,7 +114,7 @@ pd_cmd_meta(int argc, char **argv, const PdGlobalOptions *global)
                 g_cond_wait(&w.cond, &w.lock);
             g_mutex_unlock(&w.lock);
         } else {
-            read_one(s);
+            read_one(s, json);
         }
         if (s->out) {
             fputs(s->out, stdout);

@@ -118,12 +118,7 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
     }
     req.made = (int)made_bits;
     req.min_rating = rating;
-    req.label = label;
-    if (rating < 0 || rating > 5 || (label && !pd_catalog_pick_label_valid(label))) {
-        fprintf(stderr, "photodesk search: --rating is 1 to 5 and --label red, yellow, green, "
-                        "blue or purple\n");
-        return PD_EXIT_USAGE;
-    }
+    req.label = label; /* both checked by the catalog: a query error, exit status 2 */
     if (limit < 1 || limit > 1000 || offset < 0) {
         fprintf(stderr, "photodesk search: --limit is 1 to 1000 and --offset 0 or more\n");
         return PD_EXIT_USAGE;

@@ -48,6 +48,9 @@ gboolean pd_desk_is_agency(const char *const *agencies, const char *distributor)
 /* "group" and "same_picture": the photo's other copies, each with its distributor, credit
  * line, arrival, restrictions, thumb and whether it is the desk's agency; and
  * "desk_agency" for the photo itself. */
+/* A pick's stars and label ("★★★ red") appended to @out. */
+void pd_desk_append_pick_marks(GString *out, int rating, const char *label);
+
 gboolean pd_json_same_picture(GString *out, PdCatalog *catalog, const PdCatalogPhoto *photo,
                               GError **error);
 

@@ -466,6 +466,15 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
 /* ---------------------------------------------------------------- picks */
 
 void
+pd_desk_append_pick_marks(GString *o, int rating, const char *label)
+{
+    for (int i = 0; i < rating; i++)
+        g_string_append(o, "\xe2\x98\x85"); /* ★ */
+    if (label)
+        g_string_append_printf(o, "%s%s", rating ? " " : "", label);
+}
+
+void
 pd_json_pick(GString *o, const char *key, const PdCatalogPick *pick)
 {
     pd_json_open(o, key, '{');
@@ -482,10 +491,7 @@ pd_desk_pick_text(const PdCatalogPick *pick)
     if (pick->rating == 0 && pick->label == NULL)
         return NULL;
     GString *t = g_string_new(NULL);
-    for (int i = 0; i < pick->rating; i++)
-        g_string_append(t, "\xe2\x98\x85"); /* ★ */
-    if (pick->label)
-        g_string_append_printf(t, "%s%s", t->len ? " " : "", pick->label);
+    pd_desk_append_pick_marks(t, pick->rating, pick->label);
     if (pick->by_user && *pick->by_user)
         g_string_append_printf(t, " (%s, %s)", pick->by_user, pick->at);
     return g_string_free(t, FALSE);

@@ -215,11 +215,10 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
         g_string_append(o, "  ");
         if (h->kill)
             g_string_append(o, "KILLED ");
-        for (int k = 0; k < h->rating; k++)
-            g_string_append(o, "\xe2\x98\x85"); /* ★ */
-        if (h->rating || h->label)
-            g_string_append_printf(o, "%s%s ", h->label && h->rating ? " " : "",
-                                   h->label ? h->label : "");
+        if (h->rating || h->label) {
+            pd_desk_append_pick_marks(o, h->rating, h->label);
+            g_string_append_c(o, ' ');
+        }
         if (h->made & PD_MADE_AI)
             g_string_append(o, "AI-GENERATED ");
         else if (h->made & PD_MADE_COMPOSITE)

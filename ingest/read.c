@@ -133,7 +133,7 @@ pd_ingest_init(const char *argv0, GError **error)
      * compiled code without the lock its allocator takes, so two workers disposing of
      * their pipelines at once can corrupt its list and crash (seen in a hot folder under
      * AddressSanitizer: SEGV in orc_code_free from vips_vector_free). The plain C paths
-     * are slower (bench/README.md) and never crash. */
+     * are slower (bench/README.md) and keep no code memory shared between threads. */
     vips_vector_set_enabled(FALSE);
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
                       drop_vips_log, NULL);
