@@ -27,6 +27,7 @@ typedef enum {
     PD_FIELD_SUMMARY = 1 << 7,    /* travels with the photo's summary (a placement, a package) */
     PD_FIELD_PROVENANCE = 1 << 8, /* how the picture was made (IPTC 2025.1, PLUS): read from
                                      XMP only, a change from the wire is a new version */
+    PD_FIELD_CAMERA = 1 << 9,     /* the camera and its settings (EXIF): shown as a panel */
 } PdFieldFlags;
 
 /* The table, in the order photodesk shows the fields. Each row is
@@ -65,8 +66,13 @@ typedef enum {
       "photoshop:TransmissionReference", NULL, 0, 0)                                               \
     F(object_name, "Object name", 5, 64, "dc:title", NULL, 0, PD_FIELD_XMP_ALT)                    \
     F(writer, "Caption writer", 122, 32, "photoshop:CaptionWriter", NULL, 0, 0)                    \
-    F(make, "Make", 0, 0, "tiff:Make", NULL, 0x010F, 0)                                            \
-    F(model, "Model", 0, 0, "tiff:Model", NULL, 0x0110, 0)                                         \
+    F(make, "Make", 0, 0, "tiff:Make", NULL, 0x010F, PD_FIELD_CAMERA)                              \
+    F(model, "Model", 0, 0, "tiff:Model", NULL, 0x0110, PD_FIELD_CAMERA)                           \
+    F(lens, "Lens", 0, 0, NULL, NULL, 0xA434, PD_FIELD_CAMERA)                                     \
+    F(exposure, "Exposure", 0, 0, NULL, NULL, 0x829A, PD_FIELD_CAMERA)                             \
+    F(aperture, "Aperture", 0, 0, NULL, NULL, 0x829D, PD_FIELD_CAMERA)                             \
+    F(iso, "ISO", 0, 0, NULL, NULL, 0x8827, PD_FIELD_CAMERA)                                       \
+    F(focal_length, "Focal length", 0, 0, NULL, NULL, 0x920A, PD_FIELD_CAMERA)                     \
     F(digital_source_type, "Digital source type", 0, 0, "Iptc4xmpExt:DigitalSourceType", NULL, 0,  \
       PD_FIELD_PROVENANCE | PD_FIELD_SUMMARY)                                                      \
     F(data_mining, "Data mining", 0, 0, "plus:DataMining", NULL, 0,                                \

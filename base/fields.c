@@ -122,6 +122,7 @@ pd_photo_fields_json(void)
         pd_json_bool(o, "list", (f->flags & PD_FIELD_LIST) != 0);
         pd_json_bool(o, "multiline", (f->flags & PD_FIELD_MULTILINE) != 0);
         pd_json_bool(o, "provenance", (f->flags & PD_FIELD_PROVENANCE) != 0);
+        pd_json_bool(o, "camera", (f->flags & PD_FIELD_CAMERA) != 0);
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, ']');

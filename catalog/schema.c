@@ -279,6 +279,99 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
     "  rating INTEGER NOT NULL, label TEXT, by_user TEXT NOT NULL, at TEXT NOT NULL);"
     "CREATE INDEX pick_history_photo ON pick_history(photo_id, id);",
+
+    /* 11: the desk's shared sets and roles.
+     * - users: a viewer role (searches and looks, changes nothing) and accounts an admin
+     *   disabled (kept, for the history that names them, but no longer let in). SQLite
+     *   cannot change a CHECK, so the table is made again; its sessions are kept across.
+     * - lightboxes: named sets of photos the desk shares, each photo with who added it and
+     *   when; saved_searches: named searches, as the API's query string.
+     * - events: kinds for a pick and a lightbox changed (made again for the CHECK, its ids
+     *   and the AUTOINCREMENT sequence kept), written by triggers like the others.
+     * - the camera's settings as the photo's fields (base.h, PD_FIELD_CAMERA).
+     * The renames run in legacy mode: the other tables' triggers that write to events
+     * would otherwise be checked while the old table is gone and the new one not yet
+     * named; nothing else refers to the tables made again by name. */
+    "PRAGMA legacy_alter_table = ON;" /* the triggers naming events are checked after */
+    "CREATE TABLE users_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),"
+    "  password_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL,"
+    "  seen_photo_id INTEGER NOT NULL DEFAULT 0,"
+    "  disabled_at TEXT, disabled_by TEXT);"
+    "INSERT INTO users_new (id, name, role, password_hash, created_at, password_changed_at,"
+    "  seen_photo_id)"
+    "  SELECT id, name, role, password_hash, created_at, password_changed_at, seen_photo_id"
+    "  FROM users;"
+    "CREATE TEMP TABLE sessions_kept AS SELECT * FROM sessions;"
+    "DROP TABLE users;" /* its sessions go with it (ON DELETE CASCADE)... */
+    "ALTER TABLE users_new RENAME TO users;"
+    "INSERT INTO sessions SELECT * FROM temp.sessions_kept;" /* ...and come back */
+    "DROP TABLE temp.sessions_kept;"
+    "CREATE TEMP TABLE events_sequence AS SELECT seq FROM sqlite_sequence WHERE name = 'events';"
+    "CREATE TABLE events_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('photo', 'version', 'article', 'pick', 'lightbox')),"
+    "  photo_id INTEGER, article_id INTEGER, version INTEGER,"
+    "  kill INTEGER NOT NULL DEFAULT 0, lightbox_id INTEGER);"
+    "INSERT INTO events_new (id, at, kind, photo_id, article_id, version, kill)"
+    "  SELECT id, at, kind, photo_id, article_id, version, kill FROM events;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_new RENAME TO events;"
+    "DELETE FROM sqlite_sequence WHERE name = 'events';"
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', seq FROM temp.events_sequence;"
+    "DROP TABLE temp.events_sequence;"
+    "PRAGMA legacy_alter_table = OFF;"
+    "CREATE TRIGGER events_prune AFTER INSERT ON events WHEN new.id % 1000 = 0 BEGIN"
+    "  DELETE FROM events WHERE id <= new.id - 100000;"
+    "END;"
+    "CREATE TRIGGER events_pick AFTER INSERT ON pick_history BEGIN"
+    "  INSERT INTO events (at, kind, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'pick', new.photo_id);"
+    "END;"
+    "CREATE TABLE lightboxes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, changed_at TEXT NOT NULL);"
+    "CREATE TABLE lightbox_photos ("
+    "  lightbox_id INTEGER NOT NULL REFERENCES lightboxes(id) ON DELETE CASCADE,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  added_by TEXT NOT NULL, added_at TEXT NOT NULL,"
+    "  PRIMARY KEY (lightbox_id, photo_id)) WITHOUT ROWID;"
+    "CREATE INDEX lightbox_photos_photo ON lightbox_photos(photo_id);"
+    "CREATE TRIGGER events_lightbox_insert AFTER INSERT ON lightbox_photos BEGIN"
+    "  INSERT INTO events (at, kind, lightbox_id, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'lightbox', new.lightbox_id, new.photo_id);"
+    "END;"
+    "CREATE TRIGGER events_lightbox_delete AFTER DELETE ON lightbox_photos BEGIN"
+    "  INSERT INTO events (at, kind, lightbox_id, photo_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'lightbox', old.lightbox_id, old.photo_id);"
+    "END;"
+    "CREATE TRIGGER events_lightbox_new AFTER INSERT ON lightboxes BEGIN"
+    "  INSERT INTO events (at, kind, lightbox_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'lightbox', new.id);"
+    "END;"
+    "CREATE TRIGGER events_lightbox_gone AFTER DELETE ON lightboxes BEGIN"
+    "  INSERT INTO events (at, kind, lightbox_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'lightbox', old.id);"
+    "END;"
+    "CREATE TRIGGER events_lightbox_update AFTER UPDATE ON lightboxes BEGIN"
+    "  INSERT INTO events (at, kind, lightbox_id)"
+    "  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'lightbox', new.id);"
+    "END;"
+    "CREATE TABLE saved_searches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  query TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "ALTER TABLE photos ADD COLUMN lens TEXT;"
+    "ALTER TABLE photos ADD COLUMN exposure TEXT;"
+    "ALTER TABLE photos ADD COLUMN aperture TEXT;"
+    "ALTER TABLE photos ADD COLUMN iso TEXT;"
+    "ALTER TABLE photos ADD COLUMN focal_length TEXT;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

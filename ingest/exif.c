@@ -248,6 +248,70 @@ gps_coordinate(ExifData *ed, ExifTag value_tag, ExifTag ref_tag, char negative_r
     return TRUE;
 }
 
+/* The first value of an unsigned rational entry; FALSE when there is none, or x/0. */
+static gboolean
+rational_value(ExifEntry *e, ExifByteOrder order, ExifRational *out)
+{
+    if (e == NULL || e->data == NULL || e->format != EXIF_FORMAT_RATIONAL || e->components < 1 ||
+        e->size < 8)
+        return FALSE;
+    *out = exif_get_rational(e->data, order);
+    return out->denominator != 0 && out->numerator != 0;
+}
+
+/* "1/250", "1/8", "0.5", "2", "30": a second or more as seconds, less as a fraction of one. */
+static char *
+exposure_text(ExifRational r)
+{
+    double s = (double)r.numerator / r.denominator;
+    if (s >= 0.5 || s <= 0)
+        return g_strdup_printf("%g", s);
+    return g_strdup_printf("1/%.0f", 1.0 / s);
+}
+
+/* "f/2.8", "f/8": one decimal, without a trailing ".0". */
+static char *
+aperture_text(ExifRational r)
+{
+    char *t = g_strdup_printf("f/%.1f", (double)r.numerator / r.denominator);
+    gsize n = strlen(t);
+    if (n > 2 && strcmp(t + n - 2, ".0") == 0)
+        t[n - 2] = 0;
+    return t;
+}
+
+/* "200 mm", "3.99 mm", "8.6 mm". */
+static char *
+focal_length_text(ExifRational r)
+{
+    double mm = (double)r.numerator / r.denominator;
+    return mm >= 100 ? g_strdup_printf("%.0f mm", mm) : g_strdup_printf("%.3g mm", mm);
+}
+
+/* The camera's settings (EXIF IFD). */
+static void
+read_camera(ExifData *ed, PdExifFields *out)
+{
+    ExifByteOrder order = exif_data_get_byte_order(ed);
+    ExifRational r;
+    if (rational_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_EXPOSURE_TIME), order, &r))
+        out->exposure = exposure_text(r);
+    if (rational_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_FNUMBER), order, &r))
+        out->aperture = aperture_text(r);
+    if (rational_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH), order, &r))
+        out->focal_length = focal_length_text(r);
+    ExifEntry *iso = entry(ed, EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS);
+    if (iso && iso->data && iso->size >= 2 && iso->components >= 1 &&
+        iso->format == EXIF_FORMAT_SHORT) {
+        ExifShort v = exif_get_short(iso->data, order);
+        if (v > 0)
+            out->iso = g_strdup_printf("%u", (unsigned)v);
+    }
+    out->lens = string_value(entry(ed, EXIF_IFD_EXIF, EXIF_TAG_LENS_MODEL));
+    if (out->lens && pd_text_is_blank(out->lens))
+        g_clear_pointer(&out->lens, g_free);
+}
+
 /* exiftool's Composite:SubSecDateTimeOriginal: sub-seconds go after the seconds unless
  * the value already has some; the offset is appended unless the value already has a sign
  * in it. NULL when there is neither. */
@@ -467,6 +531,7 @@ pd_exif_read(const guint8 *data, gsize len, PdExifFields *out)
     out->copyright = copyright_value(entry(ed, EXIF_IFD_0, EXIF_TAG_COPYRIGHT));
     out->make = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_MAKE));
     out->model = string_value(entry(ed, EXIF_IFD_0, EXIF_TAG_MODEL));
+    read_camera(ed, out);
 
     ExifEntry *o = entry(ed, EXIF_IFD_0, EXIF_TAG_ORIENTATION);
     if (o && o->data && o->size >= 2 && o->format == EXIF_FORMAT_SHORT)
@@ -512,6 +577,11 @@ pd_exif_fields_clear(PdExifFields *f)
     g_free(f->copyright);
     g_free(f->make);
     g_free(f->model);
+    g_free(f->lens);
+    g_free(f->exposure);
+    g_free(f->aperture);
+    g_free(f->iso);
+    g_free(f->focal_length);
     g_free(f->date_original);
     g_free(f->date_original_composite);
     g_clear_pointer(&f->iptc, g_bytes_unref);

@@ -13,6 +13,9 @@ typedef struct {
     char *copyright; /* "photographer\neditor" when both are given */
     char *make;
     char *model;
+    /* The camera's settings, as a photographer reads them: "EF70-200mm f/2.8L IS III USM",
+     * "1/250", "f/2.8", "400", "200 mm"; NULL when absent or zero. */
+    char *lens, *exposure, *aperture, *iso, *focal_length;
     /* DateTimeOriginal as written ("2023:04:15 23:41:07"), and the same with
      * SubSecTimeOriginal and OffsetTimeOriginal folded in ("2023:04:15 23:41:07.52+03:00")
      * when either is present; NULL when absent. */

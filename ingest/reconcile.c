@@ -490,6 +490,18 @@ pd_reconcile(const PdSources *src, PdPhotoMeta *meta)
     if (meta->model == NULL)
         meta->model = pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "tiff:Model")));
 
+    /* the camera's settings: EXIF's, else the lens as XMP names it */
+    meta->text.lens = pd_text_normalise(g_strdup(src->exif.lens));
+    if (meta->text.lens == NULL)
+        meta->text.lens =
+            pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "exifEX:LensModel")));
+    if (meta->text.lens == NULL)
+        meta->text.lens = pd_text_normalise(g_strdup(pd_xmp_get_text(src->xmp, "aux:Lens")));
+    meta->text.exposure = g_strdup(src->exif.exposure);
+    meta->text.aperture = g_strdup(src->exif.aperture);
+    meta->text.iso = g_strdup(src->exif.iso);
+    meta->text.focal_length = g_strdup(src->exif.focal_length);
+
     /* how the picture was made: XMP alone holds it (IPTC 2025.1, PLUS) */
     guint n;
     const PdPhotoField *table = pd_photo_fields(&n);

@@ -16,7 +16,7 @@ test_table(void)
 {
     guint n = 0;
     const PdPhotoField *fields = pd_photo_fields(&n);
-    g_assert_cmpuint(n, ==, 23);
+    g_assert_cmpuint(n, ==, 28);
     GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < n; i++) {
         g_assert_true(g_hash_table_add(names, (gpointer)fields[i].name)); /* no name twice */
@@ -70,7 +70,7 @@ test_members(void)
     g_assert_cmpstr(json_object_get_string_member(o, "city"), ==, "Z\xc3\xbcrich");
     g_assert_true(json_object_get_null_member(o, "headline"));
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "keywords")), ==, 1);
-    g_assert_cmpuint(json_object_get_size(o), ==, 23);
+    g_assert_cmpuint(json_object_get_size(o), ==, 28);
     g_string_free(json, TRUE);
 
     GString *text = g_string_new(NULL);
@@ -95,7 +95,7 @@ test_fields_json(void)
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
     JsonArray *a = json_node_get_array(json_parser_get_root(parser));
-    g_assert_cmpuint(json_array_get_length(a), ==, 23);
+    g_assert_cmpuint(json_array_get_length(a), ==, 28);
     JsonObject *first = json_array_get_object_element(a, 0);
     g_assert_cmpstr(json_object_get_string_member(first, "name"), ==, "caption");
     g_assert_cmpint(json_object_get_int_member(first, "limit"), ==, 2000);

@@ -10,6 +10,9 @@
  *                            Source Type, PLUS Data Mining) is exiftool's reading of it
  *                            (exiftool/FILE.json), and content credentials are found
  *                            in exactly the files where exiftool reads JUMBF;
+ *  /corpus/camera            the camera's settings of each well-formed file (exposure,
+ *                            aperture, ISO, focal length, lens) are exiftool's reading of
+ *                            its EXIF, as a photographer writes them ("1/250", "f/2.8");
  *  /corpus/malformed/FILE    each malformed file is read in its own process, within a
  *                            second, without crashing, and comes back damaged or
  *                            rejected; where the corpus README says IPTC and XMP survive
@@ -302,6 +305,77 @@ test_provenance(void)
     g_string_free(report, TRUE);
 }
 
+/* A number from photodesk's text of a camera setting: "1/250", "f/2.8", "200 mm", "400". */
+static double
+setting_value(const char *text)
+{
+    if (g_str_has_prefix(text, "f/"))
+        text += 2;
+    if (g_str_has_prefix(text, "1/"))
+        return 1.0 / g_ascii_strtod(text + 2, NULL);
+    return g_ascii_strtod(text, NULL);
+}
+
+static void
+test_camera(void)
+{
+    static const struct {
+        const char *field, *tag;
+        double relative, absolute; /* what writing it as a photographer does leaves */
+    } tags[] = {
+        {"exposure", "ExifIFD:ExposureTime", 0.01, 0}, /* 1/213 for 10/2134 */
+        {"aperture", "ExifIFD:FNumber", 0, 0.05},      /* one decimal */
+        {"iso", "ExifIFD:ISO", 0, 0},
+        {"focal_length", "ExifIFD:FocalLength", 0.01, 0},
+        {"lens", "ExifIFD:LensModel", -1, 0}, /* text; else XMP's, as photodesk reads it */
+    };
+    guint n = 0, stated = 0;
+    g_autofree gpointer *files = g_hash_table_get_keys_as_array(corpus.got, &n);
+    GString *report = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        const char *file = files[i];
+        JsonObject *got = g_hash_table_lookup(corpus.got, file);
+        g_autoptr(JsonObject) et = exiftool_reading(file);
+        if (et == NULL)
+            continue;
+        for (gsize t = 0; t < G_N_ELEMENTS(tags); t++) {
+            JsonNode *w = json_object_get_member(et, tags[t].tag);
+            JsonNode *g = json_object_get_member(got, tags[t].field);
+            const char *have = g && JSON_NODE_HOLDS_VALUE(g) ? json_node_get_string(g) : NULL;
+            gboolean differs;
+            g_autofree char *want = NULL;
+            if (tags[t].relative < 0) {
+                if (w == NULL)
+                    w = json_object_get_member(et, "XMP-exifEX:LensModel");
+                if (w == NULL)
+                    w = json_object_get_member(et, "XMP-aux:Lens");
+                want = w ? g_strdup(json_node_get_string(w)) : NULL;
+                differs = g_strcmp0(want, have) != 0;
+            } else {
+                /* exiftool gives 0 for a setting the camera did not record; photodesk none */
+                double v =
+                    w && JSON_NODE_HOLDS_VALUE(w) && json_node_get_value_type(w) != G_TYPE_STRING
+                        ? json_node_get_double(w)
+                        : 0;
+                want = v > 0 ? g_strdup_printf("%g", v) : NULL;
+                differs = (want == NULL) != (have == NULL) ||
+                          (want && fabs(setting_value(have) - v) >
+                                       tags[t].relative * v + tags[t].absolute + 1e-9);
+            }
+            stated += want != NULL;
+            if (differs)
+                g_string_append_printf(report, "\n  %s %s: exiftool %s, photodesk %s", file,
+                                       tags[t].field, want ? want : "(none)",
+                                       have ? have : "(none)");
+        }
+    }
+    g_test_message("%u camera settings stated", stated);
+    g_assert_cmpuint(stated, >, 0);
+    if (report->len)
+        g_test_fail_printf("camera settings differ from exiftool's reading:%s", report->str);
+    g_string_free(report, TRUE);
+}
+
 typedef struct {
     int status;
     gboolean exited;
@@ -422,6 +496,7 @@ main(int argc, char **argv)
     g_autofree gpointer *files = g_hash_table_get_keys_as_array(corpus.expected, &n);
     qsort(files, n, sizeof(gpointer), by_name);
     g_test_add_func("/corpus/provenance", test_provenance);
+    g_test_add_func("/corpus/camera", test_camera);
     for (guint i = 0; i < n; i++) {
         const char *file = files[i];
         JsonObject *want = g_hash_table_lookup(corpus.expected, file);
