@@ -9,54 +9,19 @@
 
 #include <string.h>
 
-static gboolean refuse(GError **error, PdCatalogError code, const char *format, ...)
-    G_GNUC_PRINTF(3, 4);
-
-/* Sets @error to @code with the message; FALSE. */
-static gboolean
-refuse(GError **error, PdCatalogError code, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_CATALOG_ERROR, code, msg);
-    return FALSE;
-}
-
-/* Text a field can hold: UTF-8, at most @max bytes, no control characters but line
- * breaks and tabs where @lines allows them. */
-static gboolean
-check_text(const char *field, const char *value, gsize max, gboolean lines, GError **error)
-{
-    if (value == NULL)
-        return TRUE;
-    if (!g_utf8_validate(value, -1, NULL))
-        return refuse(error, PD_CATALOG_ERROR_INVALID, "%s is not UTF-8 text", field);
-    gsize n = strlen(value);
-    if (n > max)
-        return refuse(error, PD_CATALOG_ERROR_INVALID,
-                      "%s is %zu bytes long; the most it can be is %zu", field, n, max);
-    for (const guchar *p = (const guchar *)value; *p; p++)
-        if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7F)
-            return refuse(error, PD_CATALOG_ERROR_INVALID,
-                          "%s holds a control character (byte 0x%02x)", field, *p);
-    return TRUE;
-}
-
 static gboolean
 check_slug(const char *slug, GError **error)
 {
     if (slug == NULL)
         return TRUE;
-    if (!check_text("the slug", slug, PD_ARTICLE_SLUG_MAX, FALSE, error))
+    if (!pd_catalog_check_text("the slug", slug, PD_ARTICLE_SLUG_MAX, FALSE, error))
         return FALSE;
     g_autofree char *trimmed = g_strstrip(g_strdup(slug));
     if (*trimmed == 0)
-        return refuse(error, PD_CATALOG_ERROR_INVALID, "an article needs a slug");
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID, "an article needs a slug");
     if (strcmp(trimmed, slug) != 0)
-        return refuse(error, PD_CATALOG_ERROR_INVALID,
-                      "the slug \"%s\" starts or ends with a space", slug);
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                                 "the slug \"%s\" starts or ends with a space", slug);
     return TRUE;
 }
 
@@ -66,8 +31,9 @@ check_role(const char *role, GError **error)
     if (role == NULL || strcmp(role, "lead") == 0 || strcmp(role, "inline") == 0 ||
         strcmp(role, "gallery") == 0)
         return TRUE;
-    return refuse(error, PD_CATALOG_ERROR_INVALID,
-                  "a photo's role in an article is lead, inline or gallery, not \"%s\"", role);
+    return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                             "a photo's role in an article is lead, inline or gallery, not \"%s\"",
+                             role);
 }
 
 /* ---------------------------------------------------------------- articles */
@@ -142,7 +108,7 @@ pd_catalog_get_article(PdCatalog *c, gint64 id, GError **error)
     if (found == NULL)
         return NULL;
     if (found->len == 0) {
-        refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
         return NULL;
     }
     return g_ptr_array_steal_index(found, 0);
@@ -190,7 +156,7 @@ pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, con
     if (slug == NULL)
         slug = "";
     if (!check_slug(slug, error) ||
-        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+        !pd_catalog_check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
         return NULL;
     sqlite3_stmt *st = pd_catalog_statement(
         c,
@@ -227,7 +193,7 @@ touch(PdCatalog *c, gint64 id, GError **error)
     if (!pd_catalog_run(c, st, "changing an article", error))
         return FALSE;
     return sqlite3_changes(pd_catalog_db(c)) > 0 ||
-           refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
+           pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
 }
 
 /* Refuses a change made from version @expected of something now at @version. */
@@ -236,10 +202,11 @@ stale(const char *what, gint64 id, int expected, int version, GError **error)
 {
     if (expected <= 0 || expected == version)
         return TRUE;
-    return refuse(error, PD_CATALOG_ERROR_STALE,
-                  "%s %" G_GINT64_FORMAT " has changed since version %d (it is at version %d "
-                  "now): see the changes, then save again",
-                  what, id, expected, version);
+    return pd_catalog_refuse(error, PD_CATALOG_ERROR_STALE,
+                             "%s %" G_GINT64_FORMAT
+                             " has changed since version %d (it is at version %d "
+                             "now): see the changes, then save again",
+                             what, id, expected, version);
 }
 
 static gboolean
@@ -274,11 +241,11 @@ pd_catalog_update_article(PdCatalog *c, gint64 id, const char *slug, const char 
                           const char *status, int expected_version, GError **error)
 {
     if (!check_slug(slug, error) ||
-        !check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
+        !pd_catalog_check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
         return FALSE;
     if (status && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0)
-        return refuse(error, PD_CATALOG_ERROR_INVALID,
-                      "an article's status is draft or published, not \"%s\"", status);
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                                 "an article's status is draft or published, not \"%s\"", status);
     if (!pd_catalog_begin(c, error))
         return FALSE;
     return pd_catalog_finish(
@@ -372,9 +339,9 @@ pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GErro
     if (found == NULL)
         return NULL;
     if (found->len == 0) {
-        refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
-               "photo %" G_GINT64_FORMAT " is not in article %" G_GINT64_FORMAT, photo_id,
-               article_id);
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
+                          "photo %" G_GINT64_FORMAT " is not in article %" G_GINT64_FORMAT,
+                          photo_id, article_id);
         return NULL;
     }
     return g_ptr_array_steal_index(found, 0);
@@ -449,7 +416,8 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
     if (r == SQLITE_ROW)
         return TRUE;
     if (r == SQLITE_DONE)
-        return refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no photo %" G_GINT64_FORMAT, photo_id);
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no photo %" G_GINT64_FORMAT,
+                                 photo_id);
     return pd_catalog_fail(c, error, "reading a photo");
 }
 
@@ -533,8 +501,9 @@ gboolean
 pd_catalog_place_photo(PdCatalog *c, PdCatalogPlacement *p, GError **error)
 {
     if (!check_role(p->role, error) ||
-        !check_text("the caption", p->caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
-        !check_text("the credit line", p->credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
+        !pd_catalog_check_text("the caption", p->caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
+        !pd_catalog_check_text("the credit line", p->credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE,
+                               error))
         return FALSE;
     if (!pd_catalog_begin(c, error))
         return FALSE;
@@ -597,8 +566,9 @@ pd_catalog_update_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, co
                             gboolean acknowledge, int expected_version, GError **error)
 {
     if (!check_role(role, error) ||
-        !check_text("the caption", caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
-        !check_text("the credit line", credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE, error))
+        !pd_catalog_check_text("the caption", caption, PD_PLACEMENT_CAPTION_MAX, TRUE, error) ||
+        !pd_catalog_check_text("the credit line", credit_line, PD_PLACEMENT_CREDIT_MAX, FALSE,
+                               error))
         return FALSE;
     if (!pd_catalog_begin(c, error))
         return FALSE;

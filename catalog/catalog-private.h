@@ -84,6 +84,13 @@ GArray *pd_catalog_ids_of(PdCatalog *catalog, sqlite3_stmt *st, const char *what
 /* The photos of the first @max @ids, whole rows, in that order. */
 GPtrArray *pd_catalog_photos_of(PdCatalog *catalog, GArray *ids, guint max, GError **error);
 gboolean pd_catalog_run(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
+/* Sets @error to @code with the message; FALSE. */
+gboolean pd_catalog_refuse(GError **error, PdCatalogError code, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+/* Text a field can hold: UTF-8, at most @max bytes, no control characters but line
+ * breaks and tabs where @lines allows them (PD_CATALOG_ERROR_INVALID naming @field). */
+gboolean pd_catalog_check_text(const char *field, const char *value, gsize max, gboolean lines,
+                               GError **error);
 /* Now, UTC, ISO 8601 with milliseconds: "2026-11-28T06:14:37.751Z". */
 char *pd_catalog_now(void);
 

@@ -272,6 +272,7 @@ typedef struct {
     int made;            /* PdMade bits: only photos whose source type says either; 0: any */
     int min_rating;      /* only photos the desk rated this many stars or more; 0: any */
     const char *label;   /* only photos with this colour label; NULL: any */
+    gint64 lightbox;     /* only the photos in this lightbox; 0: any */
 } PdSearchRequest;
 
 /* Marks around the matched words in a snippet: STX and ETX, which no caption holds. */
@@ -315,6 +316,7 @@ typedef struct {
      * first); NULL otherwise */
     GPtrArray *by_distributor, *by_photographer, *by_day;
     GPtrArray *by_label, *by_rating; /* the desk's picks: by colour label, by stars ("5"...) */
+    GPtrArray *by_city, *by_country;
 } PdSearchResult;
 
 void pd_search_result_free(PdSearchResult *result);
@@ -331,22 +333,31 @@ PdSearchResult *pd_catalog_search(PdCatalog *catalog, const PdSearchRequest *req
 typedef struct {
     gint64 id;
     char *name;
-    char *role;          /* "editor" or "admin" */
+    char *role;          /* "viewer" (searches and looks), "editor" or "admin" */
     char *password_hash; /* as the password hasher made it (webui: Argon2id) */
     char *created_at, *password_changed_at;
     gint64 seen_photo_id; /* the newest photo the editor has looked at */
+    char *disabled_at;    /* when an admin disabled the account (no longer let in), or NULL */
+    char *disabled_by;
 } PdCatalogUser;
 
 void pd_catalog_user_free(PdCatalogUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogUser, pd_catalog_user_free)
 
-/* PD_CATALOG_ERROR_EXISTS when the name is taken; the role must be editor or admin. */
+/* TRUE for "viewer", "editor" and "admin". */
+gboolean pd_catalog_role_valid(const char *role);
+/* PD_CATALOG_ERROR_EXISTS when the name is taken; INVALID for a role that is not one. */
 gboolean pd_catalog_add_user(PdCatalog *catalog, const char *name, const char *role,
                              const char *password_hash, GError **error);
 /* A new password ends every session of the user. PD_CATALOG_ERROR_NOT_FOUND: no user. */
 gboolean pd_catalog_set_password(PdCatalog *catalog, const char *name, const char *password_hash,
                                  GError **error);
 gboolean pd_catalog_remove_user(PdCatalog *catalog, const char *name, GError **error);
+/* Gives user @name @role (NULL: leaves it) and disables the account (@disable 1; by
+ * @by_user), enables it (0) or leaves it (-1). A new role or a disabled account ends the
+ * user's sessions. CONFLICT when it would leave no admin who can log in. */
+gboolean pd_catalog_change_user(PdCatalog *catalog, const char *name, const char *role, int disable,
+                                const char *by_user, GError **error);
 PdCatalogUser *pd_catalog_get_user(PdCatalog *catalog, const char *name, GError **error);
 /* Every user, by name (PdCatalogUser *). */
 GPtrArray *pd_catalog_list_users(PdCatalog *catalog, GError **error);
@@ -462,19 +473,22 @@ gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint
 /* What changed, in commit order: the catalog's triggers record an event in the
  * transaction of each change, so any process sees it exactly when it sees the change. */
 typedef enum {
-    PD_EVENT_PHOTO,   /* a new photo */
-    PD_EVENT_VERSION, /* a new version of a photo: a correction, a re-send, a kill */
-    PD_EVENT_ARTICLE, /* an article or one of its placements changed */
+    PD_EVENT_PHOTO,    /* a new photo */
+    PD_EVENT_VERSION,  /* a new version of a photo: a correction, a re-send, a kill */
+    PD_EVENT_ARTICLE,  /* an article or one of its placements changed */
+    PD_EVENT_PICK,     /* the desk's rating or label of a photo changed */
+    PD_EVENT_LIGHTBOX, /* a lightbox was made, renamed or removed, or a photo put in or out */
 } PdEventKind;
 
 typedef struct {
     gint64 id; /* increasing, never reused */
     char *at;  /* ISO 8601, UTC */
     PdEventKind kind;
-    gint64 photo_id;   /* 0 when none */
-    gint64 article_id; /* 0 when none */
-    int version;       /* the photo's or the article's, 0 when none */
-    gboolean kill;     /* the photo is killed (photo and version events) */
+    gint64 photo_id;    /* 0 when none */
+    gint64 article_id;  /* 0 when none */
+    gint64 lightbox_id; /* 0 when none */
+    int version;        /* the photo's or the article's, 0 when none */
+    gboolean kill;      /* the photo is killed (photo and version events) */
 } PdCatalogEvent;
 
 void pd_catalog_event_free(PdCatalogEvent *event);
@@ -564,6 +578,66 @@ PdCatalogPick *pd_catalog_set_pick(PdCatalog *catalog, gint64 id, int rating, co
 PdCatalogPick *pd_catalog_get_pick(PdCatalog *catalog, gint64 id, GError **error);
 /* Its history, newest first (PdCatalogPick *). */
 GPtrArray *pd_catalog_pick_history(PdCatalog *catalog, gint64 id, GError **error);
+
+/* ---------------------------------------------------------------- lightboxes, saved searches */
+
+/* The longest name of a lightbox or saved search, and of a saved search's query, in bytes. */
+#define PD_COLLECTION_NAME_MAX 100
+#define PD_SAVED_QUERY_MAX     2000
+
+/* A named set of photos the desk shares (collections.c). */
+typedef struct {
+    gint64 id;
+    char *name; /* unique whatever its case */
+    char *created_by, *created_at, *changed_at;
+    int photos; /* how many it holds */
+} PdCatalogLightbox;
+
+void pd_catalog_lightbox_free(PdCatalogLightbox *lightbox);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogLightbox, pd_catalog_lightbox_free)
+
+/* Every lightbox, the last changed first (PdCatalogLightbox *). */
+GPtrArray *pd_catalog_list_lightboxes(PdCatalog *catalog, GError **error);
+/* One, by id or by name (NOT_FOUND). */
+PdCatalogLightbox *pd_catalog_get_lightbox(PdCatalog *catalog, gint64 id, GError **error);
+PdCatalogLightbox *pd_catalog_find_lightbox(PdCatalog *catalog, const char *name, GError **error);
+/* A new, empty lightbox's id; 0 with INVALID (the name) or EXISTS. */
+gint64 pd_catalog_add_lightbox(PdCatalog *catalog, const char *name, const char *by_user,
+                               GError **error);
+gboolean pd_catalog_rename_lightbox(PdCatalog *catalog, gint64 id, const char *name,
+                                    GError **error);
+/* The lightbox goes; its photos stay in the catalog. */
+gboolean pd_catalog_remove_lightbox(PdCatalog *catalog, gint64 id, GError **error);
+/* Puts the @n @photos into lightbox @id (@add) or takes them out, all or none (NOT_FOUND
+ * for a photo that is not in the catalog); *@changed: how many were not there already
+ * (or were there, taking out). */
+gboolean pd_catalog_lightbox_put(PdCatalog *catalog, gint64 id, const gint64 *photos, guint n,
+                                 gboolean add, const char *by_user, guint *changed, GError **error);
+/* The ids of its photos, in the order they were put in. */
+GArray *pd_catalog_lightbox_photos(PdCatalog *catalog, gint64 id, GError **error);
+/* The lightboxes photo @photo_id is in, by name (PdCatalogLightbox *). */
+GPtrArray *pd_catalog_photo_lightboxes(PdCatalog *catalog, gint64 photo_id, GError **error);
+
+/* A named search the desk shares: the API's query string ("q=putin&from=2023-04"). */
+typedef struct {
+    gint64 id;
+    char *name, *query;
+    char *created_by, *created_at;
+} PdCatalogSavedSearch;
+
+void pd_catalog_saved_search_free(PdCatalogSavedSearch *search);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogSavedSearch, pd_catalog_saved_search_free)
+
+/* Every saved search, by name. */
+GPtrArray *pd_catalog_list_saved_searches(PdCatalog *catalog, GError **error);
+/* One, by @name when it is not NULL, else by @id (NOT_FOUND). */
+PdCatalogSavedSearch *pd_catalog_get_saved_search(PdCatalog *catalog, gint64 id, const char *name,
+                                                  GError **error);
+/* Saves @query as @name (a name taken is EXISTS, unless @replace); its id, or 0. The
+ * query is kept as given: desk/ checks it is a search. */
+gint64 pd_catalog_save_search(PdCatalog *catalog, const char *name, const char *query,
+                              gboolean replace, const char *by_user, GError **error);
+gboolean pd_catalog_remove_saved_search(PdCatalog *catalog, gint64 id, GError **error);
 
 /* ---------------------------------------------------------------- settings */
 

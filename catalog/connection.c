@@ -287,3 +287,36 @@ pd_catalog_in_transaction(PdCatalog *c)
 {
     return c->depth > 0;
 }
+
+/* Sets @error to @code with the message; FALSE. */
+gboolean
+pd_catalog_refuse(GError **error, PdCatalogError code, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error_literal(error, PD_CATALOG_ERROR, code, msg);
+    return FALSE;
+}
+
+/* Text a field can hold: UTF-8, at most @max bytes, no control characters but line
+ * breaks and tabs where @lines allows them. */
+gboolean
+pd_catalog_check_text(const char *field, const char *value, gsize max, gboolean lines,
+                      GError **error)
+{
+    if (value == NULL)
+        return TRUE;
+    if (!g_utf8_validate(value, -1, NULL))
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID, "%s is not UTF-8 text", field);
+    gsize n = strlen(value);
+    if (n > max)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                                 "%s is %zu bytes long; the most it can be is %zu", field, n, max);
+    for (const guchar *p = (const guchar *)value; *p; p++)
+        if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7F)
+            return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                                     "%s holds a control character (byte 0x%02x)", field, *p);
+    return TRUE;
+}

@@ -9,9 +9,8 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-    [PD_EVENT_PHOTO] = "photo",
-    [PD_EVENT_VERSION] = "version",
-    [PD_EVENT_ARTICLE] = "article",
+    [PD_EVENT_PHOTO] = "photo", [PD_EVENT_VERSION] = "version",   [PD_EVENT_ARTICLE] = "article",
+    [PD_EVENT_PICK] = "pick",   [PD_EVENT_LIGHTBOX] = "lightbox",
 };
 
 const char *
@@ -35,7 +34,8 @@ pd_catalog_events_after(PdCatalog *c, gint64 after, int limit, GError **error)
     sqlite3_stmt *st = pd_catalog_statement(
         c,
         "SELECT id, at, kind, coalesce(photo_id, 0), coalesce(article_id, 0),"
-        " coalesce(version, 0), kill FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+        " coalesce(version, 0), kill, coalesce(lightbox_id, 0) FROM events WHERE id > ?1"
+        " ORDER BY id LIMIT ?2",
         error);
     if (st == NULL)
         return NULL;
@@ -56,6 +56,7 @@ pd_catalog_events_after(PdCatalog *c, gint64 after, int limit, GError **error)
         e->article_id = sqlite3_column_int64(st, 4);
         e->version = sqlite3_column_int(st, 5);
         e->kill = sqlite3_column_int(st, 6) != 0;
+        e->lightbox_id = sqlite3_column_int64(st, 7);
         g_ptr_array_add(events, e);
     }
     sqlite3_reset(st);

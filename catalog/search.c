@@ -34,14 +34,16 @@
  * arrived after (0: any; the new photos are few, and found by the id's own index), ?9 the
  * PdMade bits asked for (0: any; the photos made so are few, and found by their index),
  * ?10 the fewest stars of the desk's rating (0: any) and ?11 its colour label (NULL: any;
- * both found from the picks' indexes). */
+ * both found from the picks' indexes), ?12 a lightbox (0: any). */
 #define FILTERS(key)                                                                               \
     " AND (?9 = 0 OR " key " IN (SELECT date_key FROM photos WHERE made IS NOT NULL AND "          \
     "(made & ?9) <> 0))"                                                                           \
     " AND (?10 = 0 OR " key " IN (SELECT p2.date_key FROM picks k2 JOIN photos p2 ON p2.id = "     \
     "k2.photo_id WHERE k2.rating > 0 AND k2.rating >= ?10))"                                       \
     " AND (?11 IS NULL OR " key " IN (SELECT p2.date_key FROM picks k2 JOIN photos p2 ON p2.id = " \
-    "k2.photo_id WHERE k2.label = ?11))"
+    "k2.photo_id WHERE k2.label = ?11))"                                                           \
+    " AND (?12 = 0 OR " key " IN (SELECT p2.date_key FROM lightbox_photos l2 JOIN photos p2 ON "   \
+    "p2.id = l2.photo_id WHERE l2.lightbox_id = ?12))"
 #define CHECK(t)                                                                                   \
     " AND CASE WHEN ?7 THEN pd_check(?6, " t ".caption, " t ".headline, " t ".object_name, " t     \
     ".byline, " t ".credit, " t ".source, " t ".city, " t ".country, " t ".keywords, " t           \
@@ -100,13 +102,15 @@ static const char *const count_sql[2] = {
         "SELECT " expr ", count(*) FROM photos p" BROWSE_WHERE BROWSE_EXCLUDE                      \
         " GROUP BY 1 ORDER BY " order " LIMIT ?4"
 
-static const char *const facet_sql[5][2] = {
+static const char *const facet_sql[7][2] = {
     {FACET("p.distributor", "2 DESC, 1")},
     {FACET("p.photographer", "2 DESC, 1")},
     {FACET("substr(p.date_created_local, 1, 10)", "1 DESC")},
     {FACET("(SELECT label FROM picks WHERE photo_id = p.id)", "2 DESC, 1")},
     {FACET("(SELECT CAST(rating AS TEXT) FROM picks WHERE photo_id = p.id AND rating > 0)",
            "1 DESC")},
+    {FACET("p.city", "2 DESC, 1")},
+    {FACET("p.country", "2 DESC, 1")},
 };
 
 /* ---------------------------------------------------------------- results */
@@ -161,6 +165,10 @@ pd_search_result_free(PdSearchResult *r)
         g_ptr_array_unref(r->by_label);
     if (r->by_rating)
         g_ptr_array_unref(r->by_rating);
+    if (r->by_city)
+        g_ptr_array_unref(r->by_city);
+    if (r->by_country)
+        g_ptr_array_unref(r->by_country);
     g_free(r);
 }
 
@@ -234,6 +242,7 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     sqlite3_bind_int(st, 9, req->made);
     sqlite3_bind_int(st, 10, req->min_rating);
     pd_catalog_bind_text(st, 11, req->label && *req->label ? req->label : NULL);
+    sqlite3_bind_int64(st, 12, req->lightbox);
     return st;
 }
 
@@ -468,7 +477,11 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
              run_facet(c, facet_sql[3][words], match, lo, hi, q, check, req, 10, &result->by_label,
                        error) &&
              run_facet(c, facet_sql[4][words], match, lo, hi, q, check, req, 10, &result->by_rating,
-                       error);
+                       error) &&
+             run_facet(c, facet_sql[5][words], match, lo, hi, q, check, req, 20, &result->by_city,
+                       error) &&
+             run_facet(c, facet_sql[6][words], match, lo, hi, q, check, req, 20,
+                       &result->by_country, error);
     if (!ok) {
         pd_search_result_free(result);
         return NULL;

@@ -1,13 +1,20 @@
 /* users.c: the editors who log in to the web UI, and their sessions. */
 #include "catalog/catalog-private.h"
 
+gboolean
+pd_catalog_role_valid(const char *role)
+{
+    return g_strcmp0(role, "viewer") == 0 || g_strcmp0(role, "editor") == 0 ||
+           g_strcmp0(role, "admin") == 0;
+}
+
 static gboolean
 valid_role(const char *role, GError **error)
 {
-    if (g_strcmp0(role, "editor") == 0 || g_strcmp0(role, "admin") == 0)
+    if (pd_catalog_role_valid(role))
         return TRUE;
-    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
-                "a user's role is editor or admin, not \"%s\"", role ? role : "");
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_INVALID,
+                "a user's role is viewer, editor or admin, not \"%s\"", role ? role : "");
     return FALSE;
 }
 
@@ -21,6 +28,8 @@ pd_catalog_user_free(PdCatalogUser *u)
     g_free(u->password_hash);
     g_free(u->created_at);
     g_free(u->password_changed_at);
+    g_free(u->disabled_at);
+    g_free(u->disabled_by);
     g_free(u);
 }
 
@@ -62,6 +71,93 @@ changed_user(PdCatalog *c, const char *name, GError **error)
     return FALSE;
 }
 
+/* Ends every session of user @name. */
+static gboolean
+end_sessions(PdCatalog *c, const char *name, GError **error)
+{
+    sqlite3_stmt *end = pd_catalog_statement(
+        c, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)", error);
+    if (end == NULL)
+        return FALSE;
+    sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
+    return pd_catalog_run(c, end, "ending sessions", error);
+}
+
+/* The admins who could still log in, but @name. */
+static gint64
+other_admins(PdCatalog *c, const char *name, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "SELECT count(*) FROM users WHERE role = 'admin' AND"
+                                            " disabled_at IS NULL AND name <> ?1",
+                                            error);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (n < 0)
+        pd_catalog_fail(c, error, "counting admins");
+    return n;
+}
+
+static gboolean
+change_user_in(PdCatalog *c, const char *name, const char *role, int disable, const char *by_user,
+               GError **error)
+{
+    g_autoptr(PdCatalogUser) u = pd_catalog_get_user(c, name, error);
+    if (u == NULL)
+        return FALSE;
+    gboolean was_admin = g_strcmp0(u->role, "admin") == 0 && u->disabled_at == NULL;
+    gboolean stays_admin = (role ? g_strcmp0(role, "admin") == 0 : was_admin) &&
+                           (disable < 0 ? u->disabled_at == NULL : disable == 0);
+    if (was_admin && !stays_admin) {
+        gint64 others = other_admins(c, name, error);
+        if (others < 0)
+            return FALSE;
+        if (others == 0)
+            return pd_catalog_refuse(
+                error, PD_CATALOG_ERROR_CONFLICT,
+                "%s is the last admin who can log in: make another admin first", name);
+    }
+    if (role) {
+        sqlite3_stmt *st =
+            pd_catalog_statement(c, "UPDATE users SET role = ?2 WHERE name = ?1", error);
+        if (st == NULL)
+            return FALSE;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+        if (!pd_catalog_run(c, st, "changing a role", error))
+            return FALSE;
+    }
+    if (disable >= 0 && (disable != 0) != (u->disabled_at != NULL)) {
+        sqlite3_stmt *st = pd_catalog_statement(
+            c, "UPDATE users SET disabled_at = ?2, disabled_by = ?3 WHERE name = ?1", error);
+        if (st == NULL)
+            return FALSE;
+        g_autofree char *now = disable ? pd_catalog_now() : NULL;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+        pd_catalog_bind_text(st, 2, now);
+        pd_catalog_bind_text(st, 3, disable ? by_user : NULL);
+        if (!pd_catalog_run(c, st, "disabling a user", error))
+            return FALSE;
+    }
+    /* a new role or a disabled account takes effect at once: its sessions end */
+    if ((role && g_strcmp0(role, u->role) != 0) || disable > 0)
+        return end_sessions(c, name, error);
+    return TRUE;
+}
+
+gboolean
+pd_catalog_change_user(PdCatalog *c, const char *name, const char *role, int disable,
+                       const char *by_user, GError **error)
+{
+    if (role && !valid_role(role, error))
+        return FALSE;
+    return pd_catalog_begin(c, error) &&
+           pd_catalog_finish(c, change_user_in(c, name, role, disable, by_user, error), error);
+}
+
 static gboolean
 set_password_in(PdCatalog *c, const char *name, const char *password_hash, GError **error)
 {
@@ -76,12 +172,7 @@ set_password_in(PdCatalog *c, const char *name, const char *password_hash, GErro
     if (!pd_catalog_run(c, st, "changing a password", error) || !changed_user(c, name, error))
         return FALSE;
     /* whoever knew the old password is logged out */
-    sqlite3_stmt *end = pd_catalog_statement(
-        c, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)", error);
-    if (end == NULL)
-        return FALSE;
-    sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
-    return pd_catalog_run(c, end, "ending sessions", error);
+    return end_sessions(c, name, error);
 }
 
 gboolean
@@ -113,10 +204,14 @@ read_user(sqlite3_stmt *st)
     u->created_at = pd_catalog_text(st, 4);
     u->password_changed_at = pd_catalog_text(st, 5);
     u->seen_photo_id = sqlite3_column_int64(st, 6);
+    u->disabled_at = pd_catalog_text(st, 7);
+    u->disabled_by = pd_catalog_text(st, 8);
     return u;
 }
 
-#define USER_COLUMNS "id, name, role, password_hash, created_at, password_changed_at, seen_photo_id"
+#define USER_COLUMNS                                                                               \
+    "id, name, role, password_hash, created_at, password_changed_at, seen_photo_id, disabled_at, " \
+    "disabled_by"
 
 PdCatalogUser *
 pd_catalog_get_user(PdCatalog *c, const char *name, GError **error)
@@ -223,7 +318,8 @@ pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
     sqlite3_stmt *st = pd_catalog_statement(
         c,
         "SELECT s.user_id, u.name, u.role, s.csrf_hash, s.expires_at FROM sessions s"
-        " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+        " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+        " AND u.disabled_at IS NULL",
         error);
     if (st == NULL)
         return NULL;

@@ -14,6 +14,7 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
     gboolean json = FALSE, facets = FALSE, undated = FALSE, all_copies = FALSE;
     g_autofree char *from = NULL, *to = NULL, *credit = NULL, *byline = NULL, *source = NULL;
     g_autofree char *city = NULL, *country = NULL, *sort = NULL, *made = NULL, *label = NULL;
+    g_autofree char *save = NULL, *saved = NULL, *lightbox = NULL;
     int rating = 0;
     int limit = 50, offset = 0;
     GOptionEntry entries[] = {
@@ -46,6 +47,13 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
          NULL},
         {"facets", 0, 0, G_OPTION_ARG_NONE, &facets,
          "Also count the results by distributor, photographer and day", NULL},
+        {"lightbox", 0, 0, G_OPTION_ARG_STRING, &lightbox,
+         "Only the photos in the desk's lightbox NAME (photodesk lightbox)", "NAME"},
+        {"save", 0, 0, G_OPTION_ARG_STRING, &save,
+         "Save this search for the desk under NAME (replacing one of that name) and run it",
+         "NAME"},
+        {"saved", 0, 0, G_OPTION_ARG_STRING, &saved,
+         "Run the desk's saved search NAME (options given here change it for this run)", "NAME"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json,
          "One JSON object: {total, total_exact, results[, facets]}", NULL},
         {NULL},
@@ -86,46 +94,77 @@ pd_cmd_search(int argc, char **argv, const PdGlobalOptions *global)
     argc = n;
     argv = reordered;
 
-    PdSearchRequest req = {0};
-    g_autofree char *query = argc > 1 ? g_strjoinv(" ", argv + 1) : NULL;
-    req.query = query;
-    req.from = from;
-    req.to = to;
-    req.undated = undated;
-    req.credit = credit;
-    req.byline = byline;
-    req.source = source;
-    req.city = city;
-    req.country = country;
-    req.limit = limit;
-    req.offset = offset;
-    req.facets = facets;
-    req.all_copies = all_copies;
-    if (sort == NULL || strcmp(sort, "date") == 0)
-        req.sort = PD_SEARCH_SORT_DATE;
-    else if (strcmp(sort, "arrived") == 0)
-        req.sort = PD_SEARCH_SORT_ARRIVED;
-    else if (strcmp(sort, "relevance") == 0)
-        req.sort = PD_SEARCH_SORT_RELEVANCE;
-    else {
-        fprintf(stderr, "photodesk search: --sort is date, arrived or relevance, not '%s'\n", sort);
-        return PD_EXIT_USAGE;
-    }
-    PdMade made_bits = PD_MADE_UNSTATED;
-    if (made && !pd_made_parse(made, &made_bits)) {
-        fprintf(stderr, "photodesk search: --made is ai, composite or synthetic, not '%s'\n", made);
-        return PD_EXIT_USAGE;
-    }
-    req.made = (int)made_bits;
-    req.min_rating = rating;
-    req.label = label; /* both checked by the catalog: a query error, exit status 2 */
-    if (limit < 1 || limit > 1000 || offset < 0) {
-        fprintf(stderr, "photodesk search: --limit is 1 to 1000 and --offset 0 or more\n");
-        return PD_EXIT_USAGE;
-    }
-
+    /* the options as the API's parameters, over a saved search's when one is named: one
+     * reading of a search for the command line, the API and the desk's saved searches */
     g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) catalog = NULL;
+    if (save || saved || lightbox) {
+        catalog = pd_cli_open_catalog(library, &error);
+        if (catalog == NULL) {
+            fprintf(stderr, "photodesk search: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+    }
+    g_autoptr(GHashTable) params = NULL;
+    if (saved) {
+        g_autoptr(PdCatalogSavedSearch) s = pd_catalog_get_saved_search(catalog, 0, saved, &error);
+        params = s ? pd_desk_search_params(s->query, &error) : NULL;
+        if (params == NULL) {
+            fprintf(stderr, "photodesk search: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+    } else {
+        params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    }
+    g_autofree char *query = argc > 1 ? g_strjoinv(" ", argv + 1) : NULL;
+    const struct {
+        const char *name, *value;
+    } given[] = {{"q", query},
+                 {"from", from},
+                 {"to", to},
+                 {"credit", credit},
+                 {"byline", byline},
+                 {"source", source},
+                 {"city", city},
+                 {"country", country},
+                 {"sort", sort},
+                 {"made", made},
+                 {"label", label},
+                 {"undated", undated ? "1" : NULL},
+                 {"all", all_copies ? "1" : NULL}};
+    for (gsize i = 0; i < G_N_ELEMENTS(given); i++)
+        if (given[i].value)
+            g_hash_table_replace(params, g_strdup(given[i].name), g_strdup(given[i].value));
+    if (rating)
+        g_hash_table_replace(params, g_strdup("rating"), g_strdup_printf("%d", rating));
+    if (lightbox) {
+        g_autoptr(PdCatalogLightbox) l = pd_catalog_find_lightbox(catalog, lightbox, &error);
+        if (l == NULL) {
+            fprintf(stderr, "photodesk search: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+        g_hash_table_replace(params, g_strdup("lightbox"),
+                             g_strdup_printf("%" G_GINT64_FORMAT, l->id));
+    }
+    g_hash_table_replace(params, g_strdup("limit"), g_strdup_printf("%d", limit));
+    g_hash_table_replace(params, g_strdup("offset"), g_strdup_printf("%d", offset));
+    if (facets)
+        g_hash_table_replace(params, g_strdup("facets"), g_strdup("1"));
+    PdSearchRequest req;
+    if (!pd_desk_search_request_parse(params, &req, &error)) {
+        /* the message starts with the parameter's name, the option's without its dashes */
+        fprintf(stderr, "photodesk search: --%s\n", error->message);
+        return PD_EXIT_USAGE;
+    }
+    if (save) {
+        if (pd_desk_save_search(catalog, save, params, TRUE, g_get_user_name(), &error) == 0) {
+            fprintf(stderr, "photodesk search: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+        fprintf(stderr, "photodesk search: saved as \"%s\"\n", save);
+    }
+
     gboolean tty = isatty(STDOUT_FILENO);
     g_autofree char *out = json ? pd_desk_search_json(library, &req, &error)
                                 : pd_desk_search_text(library, &req, tty ? "\033[1m" : "[",

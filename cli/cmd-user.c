@@ -10,19 +10,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* A user name: 1 to 64 letters, digits, '.', '_', '-' or '@', not starting with '-'. */
-static gboolean
-valid_name(const char *name)
-{
-    gsize n = strlen(name);
-    if (n == 0 || n > 64 || name[0] == '-')
-        return FALSE;
-    for (const char *p = name; *p; p++)
-        if (!g_ascii_isalnum(*p) && !strchr("._-@", *p))
-            return FALSE;
-    return TRUE;
-}
-
 /* One line from @in without its line end, or NULL at its end. */
 static char *
 read_line(FILE *in)
@@ -87,39 +74,51 @@ pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
     g_autofree char *role = NULL; /* GOption gives it; ours to free */
     gboolean json = FALSE;
     GOptionEntry entries[] = {
-        {"role", 0, 0, G_OPTION_ARG_STRING, &role, "add: editor (the default) or admin", "ROLE"},
+        {"role", 0, 0, G_OPTION_ARG_STRING, &role, "add: viewer, editor (the default) or admin",
+         "ROLE"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "list: one JSON object per user per line", NULL},
         {NULL},
     };
     g_autoptr(GOptionContext) context =
-        g_option_context_new("add|passwd|remove NAME, or list - who may log in to the web UI");
+        g_option_context_new("add|passwd|remove|disable|enable NAME, role NAME ROLE, or list - who "
+                             "may log in to the web UI");
     g_option_context_set_description(
         context, "add and passwd ask for the password twice on a terminal, else read it from\n"
-                 "the first line of standard input. A new password logs the user out.");
+                 "the first line of standard input. A new password logs the user out.\n\n"
+                 "Roles: a viewer searches and looks; an editor also corrects, picks and\n"
+                 "places; an admin also manages users and the desk's settings. A new role or\n"
+                 "a disabled account takes effect at once (the user is logged out); the\n"
+                 "last admin who can log in cannot lose the role.");
     g_option_context_add_main_entries(context, entries, NULL);
     if (!pd_cli_parse(context, "user", &argc, &argv))
         return PD_EXIT_USAGE;
     const char *action = argc > 1 ? argv[1] : "";
     gboolean list = strcmp(action, "list") == 0;
     gboolean named = strcmp(action, "add") == 0 || strcmp(action, "passwd") == 0 ||
-                     strcmp(action, "remove") == 0;
-    if (!(list && argc == 2) && !(named && argc == 3)) {
-        fprintf(stderr, "photodesk user: give add NAME, passwd NAME, remove NAME or list\n");
+                     strcmp(action, "remove") == 0 || strcmp(action, "disable") == 0 ||
+                     strcmp(action, "enable") == 0;
+    gboolean set_role = strcmp(action, "role") == 0;
+    if (!(list && argc == 2) && !(named && argc == 3) && !(set_role && argc == 4)) {
+        fprintf(stderr, "photodesk user: give add NAME, passwd NAME, remove NAME, disable NAME, "
+                        "enable NAME, role NAME ROLE or list\n");
         return PD_EXIT_USAGE;
     }
+    if (set_role)
+        role = g_strdup(argv[3]);
+    named |= set_role;
     const char *name = named ? argv[2] : NULL;
-    if (name && !valid_name(name)) {
+    if (name && !pd_webui_user_name_valid(name)) {
         fprintf(stderr,
                 "photodesk user: \"%s\": a name is 1 to 64 letters, digits, '.', '_', '-' or '@'\n",
                 name);
         return PD_EXIT_USAGE;
     }
-    if (role && strcmp(action, "add") != 0) {
+    if (role && strcmp(action, "add") != 0 && !set_role) {
         fprintf(stderr, "photodesk user: --role goes with add\n");
         return PD_EXIT_USAGE;
     }
-    if (role && strcmp(role, "editor") != 0 && strcmp(role, "admin") != 0) {
-        fprintf(stderr, "photodesk user: --role is editor or admin, not \"%s\"\n", role);
+    if (role && !pd_catalog_role_valid(role)) {
+        fprintf(stderr, "photodesk user: a role is viewer, editor or admin, not \"%s\"\n", role);
         return PD_EXIT_USAGE;
     }
     g_autoptr(GError) error = NULL;
@@ -135,14 +134,24 @@ pd_cmd_user(int argc, char **argv, const PdGlobalOptions *global)
         ok = users != NULL;
         for (guint i = 0; ok && i < users->len; i++) {
             const PdCatalogUser *u = g_ptr_array_index(users, i);
-            if (json)
-                printf("{\"name\": \"%s\", \"role\": \"%s\", \"created_at\": \"%s\"}\n", u->name,
-                       u->role, u->created_at);
-            else
-                printf("%-24s %-7s since %s\n", u->name, u->role, u->created_at);
+            if (json) {
+                GString *o = g_string_new("{");
+                pd_desk_user_members(o, u);
+                g_string_append_c(o, '}');
+                puts(o->str);
+                g_string_free(o, TRUE);
+            } else {
+                printf("%-24s %-7s since %s%s%s\n", u->name, u->role, u->created_at,
+                       u->disabled_at ? ", disabled " : "", u->disabled_at ? u->disabled_at : "");
+            }
         }
     } else if (ok && strcmp(action, "remove") == 0) {
         ok = pd_catalog_remove_user(catalog, name, &error);
+    } else if (ok && set_role) {
+        ok = pd_catalog_change_user(catalog, name, role, -1, g_get_user_name(), &error);
+    } else if (ok && (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0)) {
+        ok = pd_catalog_change_user(catalog, name, NULL, strcmp(action, "disable") == 0,
+                                    g_get_user_name(), &error);
     } else if (ok) {
         if (strcmp(action, "add") == 0) {
             /* refuse a taken name before asking for a password */

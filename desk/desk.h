@@ -104,6 +104,37 @@ char *pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request,
  * words (for a terminal, bold on and off). */
 char *pd_desk_search_text(const char *library, const PdSearchRequest *request,
                           const char *mark_open, const char *mark_close, GError **error);
+char *pd_desk_search_text_in(PdCatalog *catalog, const PdSearchRequest *request,
+                             const char *mark_open, const char *mark_close, GError **error);
+
+/* ---------------------------------------------------------------- collections.c */
+
+/* A search from the API's parameters (name -> value: q, from, to, undated, credit,
+ * byline, source, city, country, made, rating, label, lightbox, sort, all, facets, limit,
+ * offset, after), as the API, the command line and a saved search read it; the strings
+ * stay @params'. PD_DESK_ERROR_INVALID naming the parameter. */
+gboolean pd_desk_search_request_parse(GHashTable *params, PdSearchRequest *request, GError **error);
+/* @query ("q=putin&from=2023") as parameters (a new table), or NULL with @error. */
+GHashTable *pd_desk_search_params(const char *query, GError **error);
+/* What a saved search keeps of @params (the search, not its page), as a query string in
+ * a fixed order. */
+char *pd_desk_search_query_string(GHashTable *params);
+/* Saves the search of @params as @name (checked first: INVALID); its id, or 0. */
+gint64 pd_desk_save_search(PdCatalog *catalog, const char *name, GHashTable *params,
+                           gboolean replace, const char *by_user, GError **error);
+/* {"lightboxes": [{id, name, created_by, created_at, changed_at, photos}]} */
+char *pd_desk_lightboxes_json(PdCatalog *catalog, GError **error);
+/* One lightbox: its members and "photo_ids" in the order they were put in. */
+char *pd_desk_lightbox_json(PdCatalog *catalog, gint64 id, GError **error);
+/* One lightbox for people: a line, then its photos as the search table. */
+char *pd_desk_lightbox_text(PdCatalog *catalog, gint64 id, GError **error);
+/* {"searches": [{id, name, query, created_by, created_at}]} */
+char *pd_desk_saved_searches_json(PdCatalog *catalog, GError **error);
+/* One saved search: {id, name, query, created_by, created_at}. */
+char *pd_desk_saved_search_json(PdCatalog *catalog, gint64 id, GError **error);
+/* {"users": [{name, role, created_at, password_changed_at, disabled, ...}]}: an admin's. */
+char *pd_desk_users_json(PdCatalog *catalog, GError **error);
+void pd_desk_user_members(GString *out, const PdCatalogUser *user);
 
 /* ---------------------------------------------------------------- articles */
 

@@ -142,6 +142,8 @@ pd_desk_search_json_in(PdCatalog *catalog, const PdSearchRequest *request, GErro
         facets_json(o, "day", r->by_day);
         facets_json(o, "label", r->by_label);
         facets_json(o, "rating", r->by_rating);
+        facets_json(o, "city", r->by_city);
+        facets_json(o, "country", r->by_country);
         g_string_append_c(o, '}');
     }
     g_string_append_c(o, '}');
@@ -186,8 +188,13 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
                     const char *mark_close, GError **error)
 {
     g_autoptr(PdCatalog) catalog = open_catalog(library, error);
-    if (catalog == NULL)
-        return NULL;
+    return catalog ? pd_desk_search_text_in(catalog, request, mark_open, mark_close, error) : NULL;
+}
+
+char *
+pd_desk_search_text_in(PdCatalog *catalog, const PdSearchRequest *request, const char *mark_open,
+                       const char *mark_close, GError **error)
+{
     g_auto(Page) page = {0};
     if (!page_load(&page, catalog, request, error))
         return NULL;
@@ -250,7 +257,9 @@ pd_desk_search_text(const char *library, const PdSearchRequest *request, const c
                       {"photographer", r->by_photographer},
                       {"day", r->by_day},
                       {"label", r->by_label},
-                      {"rating (stars)", r->by_rating}};
+                      {"rating (stars)", r->by_rating},
+                      {"city", r->by_city},
+                      {"country", r->by_country}};
         for (gsize f = 0; f < G_N_ELEMENTS(facets); f++) {
             g_string_append_printf(o, "by %s:", facets[f].label);
             for (guint i = 0; facets[f].counts && i < MIN(facets[f].counts->len, 10); i++) {

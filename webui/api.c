@@ -38,51 +38,15 @@ int_arg(Request *r, const char *name, int lo, int hi, int *out, enum MHD_Result 
     return TRUE;
 }
 
+/* GET /api/photos?q=...: the parameters as pd_desk_search_request_parse() reads them. */
 enum MHD_Result
 pd_api_search(Request *r, const PdRouteParams *p)
 {
-    PdSearchRequest req = {0};
-    req.query = arg(r, "q");
-    req.from = arg(r, "from");
-    req.to = arg(r, "to");
-    req.credit = arg(r, "credit");
-    req.byline = arg(r, "byline");
-    req.source = arg(r, "source");
-    req.city = arg(r, "city");
-    req.country = arg(r, "country");
-    const char *yes[] = {"1", "true", "yes"};
-    for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
-        req.facets = req.facets || g_strcmp0(arg(r, "facets"), yes[i]) == 0;
-        req.undated = req.undated || g_strcmp0(arg(r, "undated"), yes[i]) == 0;
-        req.all_copies = req.all_copies || g_strcmp0(arg(r, "all"), yes[i]) == 0;
-    }
-    const char *sort = arg(r, "sort");
-    if (sort == NULL || strcmp(sort, "date") == 0)
-        req.sort = PD_SEARCH_SORT_DATE;
-    else if (strcmp(sort, "arrived") == 0)
-        req.sort = PD_SEARCH_SORT_ARRIVED;
-    else if (strcmp(sort, "relevance") == 0)
-        req.sort = PD_SEARCH_SORT_RELEVANCE;
-    else
-        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                "sort is date, arrived or relevance, not \"%s\"", sort);
-    const char *made = arg(r, "made");
-    PdMade made_bits = PD_MADE_UNSTATED;
-    if (made && *made && !pd_made_parse(made, &made_bits))
-        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                "made is ai, composite or synthetic, not \"%s\"", made);
-    req.made = (int)made_bits;
-    req.label = arg(r, "label");
-    enum MHD_Result result;
-    req.limit = 50;
-    int after = 0;
-    if (!int_arg(r, "limit", 1, 1000, &req.limit, &result) ||
-        !int_arg(r, "offset", 0, G_MAXINT, &req.offset, &result) ||
-        !int_arg(r, "after", 0, G_MAXINT, &after, &result) ||
-        !int_arg(r, "rating", 0, 5, &req.min_rating, &result))
-        return result;
-    req.after_id = after;
+    g_autoptr(GHashTable) params = pd_api_query_params(r);
+    PdSearchRequest req;
     g_autoptr(GError) error = NULL;
+    if (!pd_desk_search_request_parse(params, &req, &error))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
     PdCatalog *cat = pd_server_catalog(r->server, &error);
     char *json = cat ? pd_desk_search_json_in(cat, &req, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
@@ -595,12 +559,10 @@ pd_api_agencies(Request *r, const PdRouteParams *p)
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
 
-/* PUT /api/agencies {"agencies": ["AP", "Reuters"]}: an admin's. */
+/* PUT /api/agencies {"agencies": ["AP", "Reuters"]}: an admin's (routes.c). */
 enum MHD_Result
 pd_api_agencies_set(Request *r, const PdRouteParams *p)
 {
-    if (g_strcmp0(r->session->role, "admin") != 0)
-        return pd_respond_error(r, MHD_HTTP_FORBIDDEN, "only an admin sets the desk's agencies");
     JsonParser *parser = NULL;
     enum MHD_Result result;
     JsonObject *o = pd_request_json(r, &parser, &result);

@@ -12,63 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A member a request body may have, of its type; after read_members(), whether it was
- * given (null counts as not given) and its value. */
-typedef struct {
-    const char *name;
-    enum { TEXT, NUMBER, FLAG } type;
-    const char *text;
-    gint64 number;
-    gboolean flag, given;
-} Member;
-
-/* Reads @o into @members; FALSE after answering 400 for a member that is not one of them
- * or not of its type. */
-static gboolean
-read_members(Request *r, JsonObject *o, Member *members, gsize n, enum MHD_Result *result)
-{
-    JsonObjectIter it;
-    const char *name;
-    JsonNode *node;
-    json_object_iter_init(&it, o);
-    while (json_object_iter_next(&it, &name, &node)) {
-        Member *m = NULL;
-        for (gsize i = 0; i < n && m == NULL; i++)
-            if (strcmp(members[i].name, name) == 0)
-                m = &members[i];
-        if (m == NULL) {
-            GString *known = g_string_new(NULL);
-            for (gsize i = 0; i < n; i++)
-                g_string_append_printf(known, "%s%s", i ? ", " : "", members[i].name);
-            *result =
-                pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: not one of %s", name, known->str);
-            g_string_free(known, TRUE);
-            return FALSE;
-        }
-        GType t = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
-        gboolean ok = JSON_NODE_HOLDS_NULL(node) || (m->type == TEXT && t == G_TYPE_STRING) ||
-                      (m->type == NUMBER && t == G_TYPE_INT64) ||
-                      (m->type == FLAG && t == G_TYPE_BOOLEAN);
-        if (!ok) {
-            *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give %s", name,
-                                       m->type == TEXT     ? "a string"
-                                       : m->type == NUMBER ? "a whole number"
-                                                           : "true or false");
-            return FALSE;
-        }
-        if (JSON_NODE_HOLDS_NULL(node))
-            continue; /* as if not given */
-        m->given = TRUE;
-        if (m->type == TEXT)
-            m->text = json_node_get_string(node);
-        else if (m->type == NUMBER)
-            m->number = json_node_get_int(node);
-        else
-            m->flag = json_node_get_boolean(node);
-    }
-    return TRUE;
-}
-
 static enum MHD_Result
 respond_article(Request *r, PdCatalog *cat, gint64 id, unsigned int status)
 {
@@ -109,7 +52,7 @@ respond_change_error(Request *r, PdCatalog *cat, gint64 id, const GError *error)
 
 /* A version given in a body: 1 and up; FALSE after answering 400. */
 static gboolean
-valid_version(Request *r, const Member *m, enum MHD_Result *result)
+valid_version(Request *r, const PdMember *m, enum MHD_Result *result)
 {
     if (!m->given || (m->number >= 1 && m->number <= G_MAXINT))
         return TRUE;
@@ -145,8 +88,8 @@ pd_api_article_create(Request *r, const PdRouteParams *p)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"slug", TEXT}, {"headline", TEXT}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result))
+    PdMember m[] = {{"slug", PD_TEXT}, {"headline", PD_TEXT}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result))
         return result;
     if (!m[0].given)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "slug: an article needs one");
@@ -166,8 +109,9 @@ pd_api_article_update(Request *r, const PdRouteParams *p)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"slug", TEXT}, {"headline", TEXT}, {"status", TEXT}, {"version", NUMBER}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_version(r, &m[3], &result))
+    PdMember m[] = {
+        {"slug", PD_TEXT}, {"headline", PD_TEXT}, {"status", PD_TEXT}, {"version", PD_NUMBER}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_version(r, &m[3], &result))
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
@@ -178,7 +122,7 @@ pd_api_article_update(Request *r, const PdRouteParams *p)
 }
 
 static gboolean
-valid_position(Request *r, const Member *m, enum MHD_Result *result)
+valid_position(Request *r, const PdMember *m, enum MHD_Result *result)
 {
     if (!m->given || (m->number >= 1 && m->number <= 100000))
         return TRUE;
@@ -196,9 +140,10 @@ pd_api_place(Request *r, const PdRouteParams *p)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"photo_id", NUMBER},  {"role", TEXT},       {"caption", TEXT},
-                  {"credit_line", TEXT}, {"position", NUMBER}, {"confirm_synthetic", FLAG}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[4], &result))
+    PdMember m[] = {{"photo_id", PD_NUMBER}, {"role", PD_TEXT},
+                    {"caption", PD_TEXT},    {"credit_line", PD_TEXT},
+                    {"position", PD_NUMBER}, {"confirm_synthetic", PD_FLAG}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[4], &result))
         return result;
     if (!m[0].given || m[0].number < 1)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "photo_id: which photo to place");
@@ -229,9 +174,9 @@ pd_api_placement_update(Request *r, const PdRouteParams *p)
     JsonObject *o = pd_request_json(r, &parser, &result);
     if (o == NULL)
         return result;
-    Member m[] = {{"caption", TEXT},    {"credit_line", TEXT}, {"role", TEXT},
-                  {"position", NUMBER}, {"acknowledge", FLAG}, {"version", NUMBER}};
-    if (!read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result) ||
+    PdMember m[] = {{"caption", PD_TEXT},    {"credit_line", PD_TEXT}, {"role", PD_TEXT},
+                    {"position", PD_NUMBER}, {"acknowledge", PD_FLAG}, {"version", PD_NUMBER}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result) ||
         !valid_version(r, &m[5], &result))
         return result;
     g_autoptr(GError) error = NULL;

@@ -318,6 +318,10 @@ pd_auth_login(Request *r, const PdRouteParams *p)
     if (!ok || user == NULL)
         return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
     release(r->server, account, address);
+    /* said only to whoever knows the password */
+    if (user->disabled_at)
+        return pd_respond_error(r, MHD_HTTP_FORBIDDEN,
+                                "this account was disabled by an admin; ask one to enable it");
 
     unsigned char raw[TOKEN_BYTES];
     randombytes_buf(raw, sizeof raw);
@@ -409,4 +413,16 @@ pd_auth_seen(Request *r, const PdRouteParams *p)
     return pd_respond_json(
         r, MHD_HTTP_OK,
         g_strdup_printf("{\"seen_photo_id\": %" G_GINT64_FORMAT "}", user->seen_photo_id));
+}
+
+gboolean
+pd_webui_user_name_valid(const char *name)
+{
+    gsize n = name ? strlen(name) : 0;
+    if (n == 0 || n > 64 || name[0] == '-')
+        return FALSE;
+    for (const char *p = name; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("._-@", *p))
+            return FALSE;
+    return TRUE;
 }

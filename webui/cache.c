@@ -125,6 +125,14 @@ pd_cache_forget_session(PdCache *cache, const char *token_hash)
     g_mutex_unlock(&cache->lock);
 }
 
+void
+pd_cache_forget_sessions(PdCache *cache)
+{
+    g_mutex_lock(&cache->lock);
+    g_hash_table_remove_all(cache->sessions);
+    g_mutex_unlock(&cache->lock);
+}
+
 gboolean
 pd_cache_file(PdCache *cache, PdCatalog *catalog, gint64 id, const char *name, const char *want,
               PdFile *out, GError **error)

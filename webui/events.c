@@ -67,6 +67,8 @@ event_message(const PdCatalogEvent *e)
         g_string_append_printf(data, ", \"photo_id\": %" G_GINT64_FORMAT, e->photo_id);
     if (e->article_id)
         g_string_append_printf(data, ", \"article_id\": %" G_GINT64_FORMAT, e->article_id);
+    if (e->lightbox_id)
+        g_string_append_printf(data, ", \"lightbox_id\": %" G_GINT64_FORMAT, e->lightbox_id);
     pd_json_int(data, "version", e->version, e->version > 0);
     pd_json_bool(data, "kill", e->kill);
     g_string_append_c(data, '}');

@@ -8,13 +8,13 @@
 /* clang-format off */
 static const PdRouteRow routes[] = {
     {"POST",   "/api/login",                        pd_auth_login,           PD_NEEDS_LOGINS | PD_BODY_SMALL},
-    {"POST",   "/api/logout",                       pd_auth_logout,          PD_NEEDS_SESSION},
+    {"POST",   "/api/logout",                       pd_auth_logout,          PD_NEEDS_SESSION | PD_VIEWER_MAY},
     {"GET",    "/api/me",                           pd_auth_me,              PD_NEEDS_SESSION},
-    {"POST",   "/api/me/seen",                      pd_auth_seen,            PD_NEEDS_SESSION | PD_BODY_SMALL},
+    {"POST",   "/api/me/seen",                      pd_auth_seen,            PD_NEEDS_SESSION | PD_VIEWER_MAY | PD_BODY_SMALL},
     {"GET",    "/api/fields",                       pd_api_fields,           PD_NEEDS_SESSION},
     {"GET",    "/api/events",                       pd_api_events,           PD_NEEDS_SESSION},
     {"GET",    "/api/agencies",                     pd_api_agencies,         PD_NEEDS_SESSION},
-    {"PUT",    "/api/agencies",                     pd_api_agencies_set,     PD_NEEDS_SESSION | PD_BODY_SMALL},
+    {"PUT",    "/api/agencies",                     pd_api_agencies_set,     PD_NEEDS_SESSION | PD_NEEDS_ADMIN | PD_BODY_SMALL},
     {"GET",    "/api/photos",                       pd_api_search,           PD_NEEDS_SESSION},
     {"POST",   "/api/photos",                       pd_upload_finish,        PD_NEEDS_SESSION | PD_NEEDS_WORKER | PD_BODY_UPLOAD},
     {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},
@@ -31,6 +31,19 @@ static const PdRouteRow routes[] = {
     {"PATCH",  "/api/articles/{id}/photos/{photo}", pd_api_placement_update, PD_NEEDS_SESSION},
     {"DELETE", "/api/articles/{id}/photos/{photo}", pd_api_placement_remove, PD_NEEDS_SESSION},
     {"GET",    "/api/articles/{id}/package",        pd_api_package,          PD_NEEDS_SESSION | PD_NEEDS_WORKER},
+    {"GET",    "/api/lightboxes",                   pd_api_lightboxes,       PD_NEEDS_SESSION},
+    {"POST",   "/api/lightboxes",                   pd_api_lightbox_create,  PD_NEEDS_SESSION | PD_BODY_SMALL},
+    {"GET",    "/api/lightboxes/{id}",              pd_api_lightbox,         PD_NEEDS_SESSION},
+    {"PATCH",  "/api/lightboxes/{id}",              pd_api_lightbox_update,  PD_NEEDS_SESSION | PD_BODY_SMALL},
+    {"DELETE", "/api/lightboxes/{id}",              pd_api_lightbox_remove,  PD_NEEDS_SESSION},
+    {"POST",   "/api/lightboxes/{id}/photos",       pd_api_lightbox_add,     PD_NEEDS_SESSION},
+    {"DELETE", "/api/lightboxes/{id}/photos/{photo}", pd_api_lightbox_take,  PD_NEEDS_SESSION},
+    {"GET",    "/api/searches",                     pd_api_searches,         PD_NEEDS_SESSION},
+    {"POST",   "/api/searches",                     pd_api_search_save,      PD_NEEDS_SESSION | PD_BODY_SMALL},
+    {"DELETE", "/api/searches/{id}",                pd_api_search_remove,    PD_NEEDS_SESSION},
+    {"GET",    "/api/users",                        pd_api_users,            PD_NEEDS_SESSION | PD_NEEDS_ADMIN},
+    {"POST",   "/api/users",                        pd_api_user_create,      PD_NEEDS_SESSION | PD_NEEDS_ADMIN | PD_NEEDS_LOGINS | PD_BODY_SMALL},
+    {"PATCH",  "/api/users/{id}",                   pd_api_user_update,      PD_NEEDS_SESSION | PD_NEEDS_ADMIN | PD_NEEDS_LOGINS | PD_BODY_SMALL},
 };
 /* clang-format on */
 

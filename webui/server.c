@@ -188,8 +188,9 @@ changes_state(Request *r)
     return strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
 }
 
-/* The request's session, its user noted for the log, and for a request that changes
- * something its CSRF token checked; NULL after answering 401 or 403 (*@refused). */
+/* The request's session, its user noted for the log, for a request that changes
+ * something its CSRF token checked, and the user's role allowing the route; NULL after
+ * answering 401 or 403 (*@refused). */
 static PdCatalogSession *
 authorize(Request *r, enum MHD_Result *refused)
 {
@@ -210,6 +211,18 @@ authorize(Request *r, enum MHD_Result *refused)
         *refused = pd_respond_error(r, MHD_HTTP_FORBIDDEN,
                                     "missing or wrong X-CSRF-Token (log "
                                     "in again if this persists)");
+        return NULL;
+    }
+    /* roles: an admin's routes, and a viewer who searches and looks but changes nothing */
+    if ((r->route->needs & PD_NEEDS_ADMIN) && strcmp(session->role, "admin") != 0) {
+        *refused = pd_respond_error(r, MHD_HTTP_FORBIDDEN, "only an admin can do this");
+        return NULL;
+    }
+    if (changes_state(r) && strcmp(session->role, "viewer") == 0 &&
+        !(r->route->needs & PD_VIEWER_MAY)) {
+        *refused = pd_respond_error(r, MHD_HTTP_FORBIDDEN,
+                                    "%s is a viewer: a viewer can search and look, not change",
+                                    session->user);
         return NULL;
     }
     return g_steal_pointer(&session);

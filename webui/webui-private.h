@@ -40,6 +40,9 @@ typedef enum {
     PD_NEEDS_LOGINS = 1 << 2,  /* handled on the login threads (Argon2id) */
     PD_BODY_SMALL = 1 << 3,    /* a body of at most PD_LOGIN_BODY_MAX bytes */
     PD_BODY_UPLOAD = 1 << 4,   /* multipart/form-data, streamed to files, up to max_upload */
+    PD_NEEDS_ADMIN = 1 << 5,   /* an admin's session (403 for the others) */
+    PD_VIEWER_MAY = 1 << 6,    /* changes only the viewer's own state: a viewer may (every
+                                  other route that changes something is refused to one) */
 } PdNeeds;
 
 /* Every handler's signature: @p holds what the route's pattern took from the path; the
@@ -58,6 +61,25 @@ struct PdRouteRow {
  * NULL when no route has the path at all. */
 const PdRouteRow *pd_route_find(const char *method, const char *url, PdRouteParams *params,
                                 char **allow);
+
+/* ---------------------------------------------------------------- request bodies (body.c) */
+
+/* A member a request body may have, of its type; after pd_read_members(), whether it was
+ * given (null counts as not given) and its value. */
+typedef struct {
+    const char *name;
+    enum { PD_TEXT, PD_NUMBER, PD_FLAG } type;
+    const char *text;
+    gint64 number;
+    gboolean flag, given;
+} PdMember;
+
+/* Reads @o into @members; FALSE after answering 400 for a member that is not one of them
+ * or not of its type. */
+gboolean pd_read_members(Request *r, JsonObject *o, PdMember *members, gsize n,
+                         enum MHD_Result *result);
+/* The request's query string as a table (name -> value, both owned). */
+GHashTable *pd_api_query_params(Request *r);
 
 /* ---------------------------------------------------------------- the server (server.c) */
 
@@ -106,6 +128,22 @@ void pd_deadline_phase(PdDeadlines *deadlines, struct MHD_Connection *connection
                        PdDeadlinePhase phase);
 void pd_deadline_body(PdDeadlines *deadlines, struct MHD_Connection *connection, gsize bytes);
 
+/* ---------------------------------------------------------------- collections.c, users.c */
+
+enum MHD_Result pd_api_lightboxes(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox_create(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox_update(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox_remove(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox_add(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_lightbox_take(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_searches(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_search_save(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_search_remove(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_users(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_user_create(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_user_update(Request *r, const PdRouteParams *p);
+
 /* ---------------------------------------------------------------- sessions (auth.c) */
 
 /* The session of the request's cookie, or NULL. */
@@ -126,6 +164,8 @@ void pd_cache_free(PdCache *cache);
 /* The session of @token_hash (newly allocated), from memory or the catalog, or NULL. */
 PdCatalogSession *pd_cache_session(PdCache *cache, PdCatalog *catalog, const char *token_hash);
 void pd_cache_forget_session(PdCache *cache, const char *token_hash);
+/* Every session: an admin changed who may do what. */
+void pd_cache_forget_sessions(PdCache *cache);
 /* Where a photo's file is, and how it is served. */
 typedef struct {
     char *sha256, *ext, *path, *etag;

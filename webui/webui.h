@@ -57,6 +57,8 @@ gboolean pd_webui_serve(const PdServeOptions *options, GError **error);
  * NULL with PD_WEBUI_ERROR_PASSWORD. */
 #define PD_PASSWORD_MAX 1024
 char *pd_webui_hash_password(const char *password, GError **error);
+/* A user name: 1 to 64 ASCII letters, digits, '.', '_', '-' or '@', not starting with '-'. */
+gboolean pd_webui_user_name_valid(const char *name);
 gboolean pd_webui_check_password(const char *hash, const char *password);
 
 G_END_DECLS

@@ -1,0 +1,416 @@
+/* collections.c: what the desk keeps together by name: lightboxes (sets of photos that
+ * several editors fill and look at) and saved searches (a search as the API's query
+ * string, run again by anyone). Both are shared by the whole desk; each photo in a
+ * lightbox remembers who put it there and when. */
+#include "catalog/catalog-private.h"
+
+#include <string.h>
+
+/* ---------------------------------------------------------------- names */
+
+/* A lightbox's or saved search's name: 1 to PD_COLLECTION_NAME_MAX bytes of UTF-8 text
+ * on one line, not starting or ending with a space. */
+static gboolean
+check_name(const char *what, const char *name, GError **error)
+{
+    if (name == NULL || *name == 0)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID, "a %s needs a name", what);
+    g_autofree char *field = g_strdup_printf("the %s's name", what);
+    if (!pd_catalog_check_text(field, name, PD_COLLECTION_NAME_MAX, FALSE, error))
+        return FALSE;
+    if (g_ascii_isspace(name[0]) || g_ascii_isspace(name[strlen(name) - 1]))
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_INVALID,
+                                 "the %s's name \"%s\" starts or ends with a space", what, name);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- lightboxes */
+
+void
+pd_catalog_lightbox_free(PdCatalogLightbox *l)
+{
+    if (l == NULL)
+        return;
+    g_free(l->name);
+    g_free(l->created_by);
+    g_free(l->created_at);
+    g_free(l->changed_at);
+    g_free(l);
+}
+
+#define LIGHTBOX_SELECT                                                                            \
+    "SELECT l.id, l.name, l.created_by, l.created_at, l.changed_at,"                               \
+    " (SELECT count(*) FROM lightbox_photos x WHERE x.lightbox_id = l.id) FROM lightboxes l"
+
+static PdCatalogLightbox *
+read_lightbox(sqlite3_stmt *st)
+{
+    PdCatalogLightbox *l = g_new0(PdCatalogLightbox, 1);
+    l->id = sqlite3_column_int64(st, 0);
+    l->name = pd_catalog_text(st, 1);
+    l->created_by = pd_catalog_text(st, 2);
+    l->created_at = pd_catalog_text(st, 3);
+    l->changed_at = pd_catalog_text(st, 4);
+    l->photos = sqlite3_column_int(st, 5);
+    return l;
+}
+
+GPtrArray *
+pd_catalog_list_lightboxes(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, LIGHTBOX_SELECT " ORDER BY l.changed_at DESC, l.id DESC", error);
+    if (st == NULL)
+        return NULL;
+    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_lightbox_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(all, read_lightbox(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(all);
+        pd_catalog_fail(c, error, "listing lightboxes");
+        return NULL;
+    }
+    return all;
+}
+
+/* The lightbox with id @id, or (when @name is not NULL) of that name. */
+static PdCatalogLightbox *
+get_lightbox(PdCatalog *c, gint64 id, const char *name, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, name ? LIGHTBOX_SELECT " WHERE l.name = ?2" : LIGHTBOX_SELECT " WHERE l.id = ?1", error);
+    if (st == NULL)
+        return NULL;
+    if (name)
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    PdCatalogLightbox *l = r == SQLITE_ROW ? read_lightbox(st) : NULL;
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE && name)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox called \"%s\"", name);
+    else if (r == SQLITE_DONE)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT, id);
+    else if (r != SQLITE_ROW)
+        pd_catalog_fail(c, error, "reading a lightbox");
+    return l;
+}
+
+PdCatalogLightbox *
+pd_catalog_get_lightbox(PdCatalog *c, gint64 id, GError **error)
+{
+    return get_lightbox(c, id, NULL, error);
+}
+
+PdCatalogLightbox *
+pd_catalog_find_lightbox(PdCatalog *c, const char *name, GError **error)
+{
+    return get_lightbox(c, 0, name ? name : "", error);
+}
+
+/* PD_CATALOG_ERROR_EXISTS for a name taken (whatever its case). */
+static gboolean
+name_taken(PdCatalog *c, int r, const char *what, const char *name, GError **error)
+{
+    if (r == SQLITE_CONSTRAINT_UNIQUE || r == SQLITE_CONSTRAINT)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_EXISTS,
+                                 "there is a %s called \"%s\" already", what, name);
+    return pd_catalog_fail(c, error, what);
+}
+
+gint64
+pd_catalog_add_lightbox(PdCatalog *c, const char *name, const char *by_user, GError **error)
+{
+    if (!check_name("lightbox", name, error))
+        return 0;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "INSERT INTO lightboxes (name, created_by, created_at, changed_at) VALUES (?1, ?2, ?3, ?3)",
+        error);
+    if (st == NULL)
+        return 0;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        name_taken(c, r, "lightbox", name, error);
+        return 0;
+    }
+    return sqlite3_last_insert_rowid(pd_catalog_db(c));
+}
+
+/* The lightbox's changed_at moved to now; NOT_FOUND when there is none. */
+static gboolean
+touch_lightbox(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "UPDATE lightboxes SET changed_at = ?2 WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    if (!pd_catalog_run(c, st, "changing a lightbox", error))
+        return FALSE;
+    if (sqlite3_changes(pd_catalog_db(c)) == 0)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT,
+                                 id);
+    return TRUE;
+}
+
+static gboolean
+rename_in(PdCatalog *c, gint64 id, const char *name, GError **error)
+{
+    if (!touch_lightbox(c, id, error))
+        return FALSE;
+    sqlite3_stmt *st =
+        pd_catalog_statement(c, "UPDATE lightboxes SET name = ?2 WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE || name_taken(c, r, "lightbox", name, error);
+}
+
+gboolean
+pd_catalog_rename_lightbox(PdCatalog *c, gint64 id, const char *name, GError **error)
+{
+    return check_name("lightbox", name, error) && pd_catalog_begin(c, error) &&
+           pd_catalog_finish(c, rename_in(c, id, name, error), error);
+}
+
+gboolean
+pd_catalog_remove_lightbox(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM lightboxes WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    if (!pd_catalog_run(c, st, "removing a lightbox", error))
+        return FALSE;
+    if (sqlite3_changes(pd_catalog_db(c)) == 0)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT,
+                                 id);
+    return TRUE;
+}
+
+static gboolean
+put_in(PdCatalog *c, gint64 id, const gint64 *photos, guint n, gboolean add, const char *by_user,
+       guint *changed, GError **error)
+{
+    if (!touch_lightbox(c, id, error))
+        return FALSE;
+    sqlite3_stmt *exists =
+        add ? pd_catalog_statement(c, "SELECT 1 FROM photos WHERE id = ?1", error) : NULL;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        add ? "INSERT INTO lightbox_photos (lightbox_id, photo_id, added_by, added_at)"
+              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
+            : "DELETE FROM lightbox_photos WHERE lightbox_id = ?1 AND photo_id = ?2",
+        error);
+    if (st == NULL || (add && exists == NULL))
+        return FALSE;
+    g_autofree char *now = pd_catalog_now();
+    for (guint i = 0; i < n; i++) {
+        if (add) {
+            sqlite3_bind_int64(exists, 1, photos[i]);
+            int r = sqlite3_step(exists);
+            sqlite3_reset(exists);
+            if (r == SQLITE_DONE)
+                return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
+                                         "no photo %" G_GINT64_FORMAT, photos[i]);
+            if (r != SQLITE_ROW)
+                return pd_catalog_fail(c, error, "reading a photo");
+            sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+        }
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, photos[i]);
+        if (!pd_catalog_run(c, st, add ? "adding to a lightbox" : "taking from a lightbox", error))
+            return FALSE;
+        *changed += (guint)sqlite3_changes(pd_catalog_db(c));
+    }
+    return TRUE;
+}
+
+gboolean
+pd_catalog_lightbox_put(PdCatalog *c, gint64 id, const gint64 *photos, guint n, gboolean add,
+                        const char *by_user, guint *changed, GError **error)
+{
+    guint count = 0;
+    gboolean ok =
+        pd_catalog_begin(c, error) &&
+        pd_catalog_finish(c, put_in(c, id, photos, n, add, by_user, &count, error), error);
+    if (changed)
+        *changed = ok ? count : 0;
+    return ok;
+}
+
+GArray *
+pd_catalog_lightbox_photos(PdCatalog *c, gint64 id, GError **error)
+{
+    g_autoptr(PdCatalogLightbox) l = pd_catalog_get_lightbox(c, id, error);
+    if (l == NULL)
+        return NULL;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "SELECT photo_id FROM lightbox_photos WHERE lightbox_id = ?1 ORDER BY added_at, photo_id",
+        error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    return pd_catalog_ids_of(c, st, "listing a lightbox", error);
+}
+
+GPtrArray *
+pd_catalog_photo_lightboxes(PdCatalog *c, gint64 photo_id, GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c,
+                             LIGHTBOX_SELECT " WHERE l.id IN (SELECT lightbox_id FROM"
+                                             " lightbox_photos WHERE photo_id = ?1)"
+                                             " ORDER BY l.name",
+                             error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, photo_id);
+    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_lightbox_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(all, read_lightbox(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(all);
+        pd_catalog_fail(c, error, "listing a photo's lightboxes");
+        return NULL;
+    }
+    return all;
+}
+
+/* ---------------------------------------------------------------- saved searches */
+
+void
+pd_catalog_saved_search_free(PdCatalogSavedSearch *s)
+{
+    if (s == NULL)
+        return;
+    g_free(s->name);
+    g_free(s->query);
+    g_free(s->created_by);
+    g_free(s->created_at);
+    g_free(s);
+}
+
+#define SEARCH_SELECT "SELECT id, name, query, created_by, created_at FROM saved_searches"
+
+static PdCatalogSavedSearch *
+read_search(sqlite3_stmt *st)
+{
+    PdCatalogSavedSearch *s = g_new0(PdCatalogSavedSearch, 1);
+    s->id = sqlite3_column_int64(st, 0);
+    s->name = pd_catalog_text(st, 1);
+    s->query = pd_catalog_text(st, 2);
+    s->created_by = pd_catalog_text(st, 3);
+    s->created_at = pd_catalog_text(st, 4);
+    return s;
+}
+
+GPtrArray *
+pd_catalog_list_saved_searches(PdCatalog *c, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, SEARCH_SELECT " ORDER BY name", error);
+    if (st == NULL)
+        return NULL;
+    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_saved_search_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(all, read_search(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(all);
+        pd_catalog_fail(c, error, "listing saved searches");
+        return NULL;
+    }
+    return all;
+}
+
+PdCatalogSavedSearch *
+pd_catalog_get_saved_search(PdCatalog *c, gint64 id, const char *name, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, name ? SEARCH_SELECT " WHERE name = ?2" : SEARCH_SELECT " WHERE id = ?1", error);
+    if (st == NULL)
+        return NULL;
+    if (name)
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    PdCatalogSavedSearch *s = r == SQLITE_ROW ? read_search(st) : NULL;
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE && name)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no saved search called \"%s\"", name);
+    else if (r == SQLITE_DONE)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no saved search %" G_GINT64_FORMAT,
+                          id);
+    else if (r != SQLITE_ROW)
+        pd_catalog_fail(c, error, "reading a saved search");
+    return s;
+}
+
+gint64
+pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboolean replace,
+                       const char *by_user, GError **error)
+{
+    if (!check_name("saved search", name, error) ||
+        !pd_catalog_check_text("the saved search's query", query, PD_SAVED_QUERY_MAX, FALSE, error))
+        return 0;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        replace ? "INSERT INTO saved_searches (name, query, created_by, created_at)"
+                  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET query = ?2,"
+                  " created_by = ?3, created_at = ?4 RETURNING id"
+                : "INSERT INTO saved_searches (name, query, created_by, created_at)"
+                  " VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        error);
+    if (st == NULL)
+        return 0;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, query ? query : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    gint64 id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (r == SQLITE_ROW)
+        r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        name_taken(c, r, "saved search", name, error);
+        return 0;
+    }
+    return id;
+}
+
+gboolean
+pd_catalog_remove_saved_search(PdCatalog *c, gint64 id, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM saved_searches WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    if (!pd_catalog_run(c, st, "removing a saved search", error))
+        return FALSE;
+    if (sqlite3_changes(pd_catalog_db(c)) == 0)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
+                                 "no saved search %" G_GINT64_FORMAT, id);
+    return TRUE;
+}

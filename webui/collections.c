@@ -1,0 +1,196 @@
+/* collections.c: the JSON API for what the desk keeps together by name: lightboxes (and
+ * the photos in them) and saved searches. Every editor sees and changes them; a viewer
+ * sees them (routes.c). An answer that changes a lightbox is the lightbox, as GET gives
+ * it. */
+#include "desk/desk.h"
+#include "webui/webui-private.h"
+
+#include <string.h>
+
+static enum MHD_Result
+respond_lightbox(Request *r, PdCatalog *cat, gint64 id, unsigned int status)
+{
+    g_autoptr(GError) error = NULL;
+    char *json = pd_desk_lightbox_json(cat, id, &error);
+    return json ? pd_respond_json(r, status, json) : pd_respond_gerror(r, error);
+}
+
+/* The request's JSON object read into @m; NULL after answering. */
+static JsonObject *
+body(Request *r, JsonParser **parser, PdMember *m, gsize n, enum MHD_Result *result)
+{
+    JsonObject *o = pd_request_json(r, parser, result);
+    if (o == NULL || !pd_read_members(r, o, m, n, result))
+        return NULL;
+    return o;
+}
+
+enum MHD_Result
+pd_api_lightboxes(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json = cat ? pd_desk_lightboxes_json(cat, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_lightbox(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    return cat ? respond_lightbox(r, cat, p->id, MHD_HTTP_OK) : pd_respond_gerror(r, error);
+}
+
+/* POST /api/lightboxes {"name": "Election night"} */
+enum MHD_Result
+pd_api_lightbox_create(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    PdMember m[] = {{"name", PD_TEXT}};
+    if (body(r, &parser, m, G_N_ELEMENTS(m), &result) == NULL)
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gint64 id = cat ? pd_catalog_add_lightbox(cat, m[0].text, r->session->user, &error) : 0;
+    return id ? respond_lightbox(r, cat, id, MHD_HTTP_CREATED) : pd_respond_gerror(r, error);
+}
+
+/* PATCH /api/lightboxes/ID {"name": "..."} */
+enum MHD_Result
+pd_api_lightbox_update(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    PdMember m[] = {{"name", PD_TEXT}};
+    if (body(r, &parser, m, G_N_ELEMENTS(m), &result) == NULL)
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_catalog_rename_lightbox(cat, p->id, m[0].text, &error))
+        return pd_respond_gerror(r, error);
+    return respond_lightbox(r, cat, p->id, MHD_HTTP_OK);
+}
+
+enum MHD_Result
+pd_api_lightbox_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_catalog_remove_lightbox(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+}
+
+/* The photo ids of @o's "photos" (1 to 1000 whole numbers from 1); NULL after answering. */
+static GArray *
+photo_ids(Request *r, JsonObject *o, enum MHD_Result *result)
+{
+    JsonNode *n = json_object_get_member(o, "photos");
+    JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+    guint len = a ? json_array_get_length(a) : 0;
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    gboolean ok = len >= 1 && len <= 1000;
+    for (guint i = 0; ok && i < len; i++) {
+        JsonNode *e = json_array_get_element(a, i);
+        ok = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_INT64 &&
+             json_node_get_int(e) >= 1;
+        gint64 id = ok ? json_node_get_int(e) : 0;
+        g_array_append_val(ids, id);
+    }
+    if (ok && json_object_get_size(o) == 1)
+        return ids;
+    g_array_unref(ids);
+    *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                               "give {\"photos\": [ids]}: 1 to 1000 photo ids, and nothing else");
+    return NULL;
+}
+
+/* POST /api/lightboxes/ID/photos {"photos": [12, 13]}: the lightbox, and "added" (how many
+ * were not in it already). */
+enum MHD_Result
+pd_api_lightbox_add(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    g_autoptr(GArray) ids = photo_ids(r, o, &result);
+    if (ids == NULL)
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    guint added = 0;
+    if (cat == NULL || !pd_catalog_lightbox_put(cat, p->id, (const gint64 *)ids->data, ids->len,
+                                                TRUE, r->session->user, &added, &error))
+        return pd_respond_gerror(r, error);
+    g_autofree char *json = pd_desk_lightbox_json(cat, p->id, &error);
+    if (json == NULL)
+        return pd_respond_gerror(r, error);
+    /* {"added": N, and the lightbox's members} */
+    return pd_respond_json(r, MHD_HTTP_OK, g_strdup_printf("{\"added\": %u, %s", added, json + 1));
+}
+
+/* DELETE /api/lightboxes/ID/photos/PHOTO */
+enum MHD_Result
+pd_api_lightbox_take(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    guint taken = 0;
+    if (cat == NULL ||
+        !pd_catalog_lightbox_put(cat, p->id, &p->photo, 1, FALSE, NULL, &taken, &error))
+        return pd_respond_gerror(r, error);
+    if (taken == 0)
+        return pd_respond_error(r, MHD_HTTP_NOT_FOUND,
+                                "photo %" G_GINT64_FORMAT " is not in lightbox %" G_GINT64_FORMAT,
+                                p->photo, p->id);
+    return respond_lightbox(r, cat, p->id, MHD_HTTP_OK);
+}
+
+/* ---------------------------------------------------------------- saved searches */
+
+enum MHD_Result
+pd_api_searches(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json = cat ? pd_desk_saved_searches_json(cat, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+/* POST /api/searches {"name": "Putin this week", "query": "q=putin&from=2023-04-10",
+ * "replace": false}: the query is checked as a search and kept without its page. */
+enum MHD_Result
+pd_api_search_save(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    PdMember m[] = {{"name", PD_TEXT}, {"query", PD_TEXT}, {"replace", PD_FLAG}};
+    if (body(r, &parser, m, G_N_ELEMENTS(m), &result) == NULL)
+        return result;
+    if (!m[1].given)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "query: the search, as a query string");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) params = pd_desk_search_params(m[1].text, &error);
+    PdCatalog *cat = params ? pd_server_catalog(r->server, &error) : NULL;
+    gint64 id =
+        cat ? pd_desk_save_search(cat, m[0].text, params, m[2].flag, r->session->user, &error) : 0;
+    if (id == 0)
+        return params ? pd_respond_gerror(r, error)
+                      : pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
+    char *json = pd_desk_saved_search_json(cat, id, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CREATED, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_search_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_catalog_remove_saved_search(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+}
