@@ -261,9 +261,7 @@ pd_catalog_lightbox_photos(PdCatalog *c, gint64 id, GError **error)
     if (l == NULL)
         return NULL;
     sqlite3_stmt *st = pd_catalog_statement(
-        c,
-        "SELECT photo_id FROM lightbox_photos WHERE lightbox_id = ?1 ORDER BY added_at, photo_id",
-        error);
+        c, "SELECT photo_id FROM lightbox_photos WHERE lightbox_id = ?1 ORDER BY id", error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, id);

@@ -337,10 +337,11 @@ static const char *const migrations[] = {
     "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, changed_at TEXT NOT NULL);"
     "CREATE TABLE lightbox_photos ("
+    "  id INTEGER PRIMARY KEY," /* the order they were put in */
     "  lightbox_id INTEGER NOT NULL REFERENCES lightboxes(id) ON DELETE CASCADE,"
     "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
     "  added_by TEXT NOT NULL, added_at TEXT NOT NULL,"
-    "  PRIMARY KEY (lightbox_id, photo_id)) WITHOUT ROWID;"
+    "  UNIQUE (lightbox_id, photo_id));"
     "CREATE INDEX lightbox_photos_photo ON lightbox_photos(photo_id);"
     "CREATE TRIGGER events_lightbox_insert AFTER INSERT ON lightbox_photos BEGIN"
     "  INSERT INTO events (at, kind, lightbox_id, photo_id)"

@@ -402,6 +402,70 @@ test_picks(void)
     library = shared_library;
 }
 
+/* Lightboxes and saved searches from the command line, in the suite's library. */
+static void
+test_lightboxes_and_saved(void)
+{
+    g_autofree char *putin = g_strdup_printf(
+        "%" G_GINT64_FORMAT, (gint64)GPOINTER_TO_SIZE(g_hash_table_lookup(ids, "putin.jpg")));
+    g_autofree char *fire = g_strdup_printf(
+        "%" G_GINT64_FORMAT, (gint64)GPOINTER_TO_SIZE(g_hash_table_lookup(ids, "fire.jpg")));
+    Run made = RUN("lightbox", "new", "Front page");
+    g_assert_cmpint(made.status, ==, 0);
+    run_clear(&made);
+    Run twice = RUN("lightbox", "new", "front PAGE");
+    g_assert_cmpint(twice.status, ==, 1);
+    g_assert_nonnull(strstr(twice.err, "already"));
+    run_clear(&twice);
+    Run add = RUN("lightbox", "add", "Front page", fire, putin);
+    g_assert_cmpint(add.status, ==, 0);
+    g_assert_nonnull(strstr(add.out, "2 photos added"));
+    run_clear(&add);
+    Run missing = RUN("lightbox", "add", "Front page", putin, "999999");
+    g_assert_cmpint(missing.status, ==, 1);
+    g_assert_nonnull(strstr(missing.err, "no photo 999999"));
+    run_clear(&missing);
+    Run bad = RUN("lightbox", "add", "Front page", "x");
+    g_assert_cmpint(bad.status, ==, 2);
+    run_clear(&bad);
+    Run show = RUN("lightbox", "show", "--json", "Front page");
+    g_autofree char *order = g_strdup_printf("\"photo_ids\": [%s, %s]", fire, putin);
+    g_assert_nonnull(strstr(show.out, order));
+    run_clear(&show);
+    expect(FOUND("--lightbox", "front page"), "fire putin");
+    expect(FOUND("--lightbox", "Front page", "putin"), "putin");
+    Run nobox = RUN("search", "--lightbox", "Back page");
+    g_assert_cmpint(nobox.status, ==, 1);
+    run_clear(&nobox);
+
+    /* saved: the search without its page; run again, with an option changed for the run */
+    Run save = RUN("search", "--save", "Fires", "--limit", "1", "fire");
+    g_assert_cmpint(save.status, ==, 0);
+    run_clear(&save);
+    Run list = RUN("saved");
+    g_assert_nonnull(strstr(list.out, "Fires"));
+    g_assert_nonnull(strstr(list.out, "q=fire  "));
+    run_clear(&list);
+    expect(FOUND("--saved", "Fires"), "fire");
+    expect(FOUND("--saved", "Fires", "--lightbox", "Front page"), "fire");
+    Run gone = RUN("search", "--saved", "Floods");
+    g_assert_cmpint(gone.status, ==, 1);
+    g_assert_nonnull(strstr(gone.err, "no saved search called \"Floods\""));
+    run_clear(&gone);
+    Run removed = RUN("saved", "remove", "Fires");
+    g_assert_cmpint(removed.status, ==, 0);
+    run_clear(&removed);
+    Run take = RUN("lightbox", "remove", "Front page", putin);
+    g_assert_nonnull(strstr(take.out, "1 photo taken out"));
+    run_clear(&take);
+    Run del = RUN("lightbox", "delete", "Front page");
+    g_assert_cmpint(del.status, ==, 0);
+    run_clear(&del);
+    Run none = RUN("lightbox", "list");
+    g_assert_cmpstr(none.out, ==, "");
+    run_clear(&none);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -411,6 +475,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/search/matching", test_matching);
     g_test_add_func("/cli/search/dates", test_dates);
     g_test_add_func("/cli/search/filters", test_filters);
+    g_test_add_func("/cli/search/lightboxes-and-saved", test_lightboxes_and_saved);
     g_test_add_func("/cli/search/orders", test_orders);
     g_test_add_func("/cli/search/snippet-and-fields", test_snippet_and_fields);
     g_test_add_func("/cli/pick", test_picks);

@@ -1230,6 +1230,224 @@ test_picks(void)
     session_clear(&s);
 }
 
+/* The first photo a search for @q finds. */
+static gint64
+first_found(const Session *s, const char *q)
+{
+    g_autofree char *url = g_strdup_printf("/api/photos?q=%s", q);
+    JsonObject *found = expect("GET", url, s, NULL, 200);
+    gint64 id = json_object_get_int_member(
+        json_array_get_object_element(json_object_get_array_member(found, "results"), 0), "id");
+    json_object_unref(found);
+    return id;
+}
+
+/* Lightboxes over the API: made by one editor, seen and filled by another; names unique
+ * whatever their case; photos put in all or none; a search within one; taken apart. */
+static void
+test_lightboxes(void)
+{
+    Session s = login();
+    gint64 putin = first_found(&s, "putin");
+    gint64 burning = g_ascii_strtoll(strrchr(fire, '/') + 1, NULL, 10);
+    JsonObject *made = expect("POST", "/api/lightboxes", &s, "{\"name\": \"Election night\"}", 201);
+    gint64 id = json_object_get_int_member(made, "id");
+    g_assert_cmpstr(json_object_get_string_member(made, "created_by"), ==, "anna");
+    g_assert_cmpint(json_object_get_int_member(made, "photos"), ==, 0);
+    json_object_unref(made);
+    json_object_unref(expect("POST", "/api/lightboxes", &s, "{\"name\": \"ELECTION NIGHT\"}", 409));
+    json_object_unref(expect("POST", "/api/lightboxes", &s, "{\"name\": \"\"}", 400));
+    json_object_unref(expect("POST", "/api/lightboxes", &s, "{\"name\": \" padded\"}", 400));
+    json_object_unref(expect("POST", "/api/lightboxes", &s, "{\"title\": \"x\"}", 400));
+
+    g_autofree char *photos = g_strdup_printf("/api/lightboxes/%" G_GINT64_FORMAT "/photos", id);
+    g_autofree char *both = g_strdup_printf(
+        "{\"photos\": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]}", burning, putin);
+    JsonObject *filled = expect("POST", photos, &s, both, 200);
+    g_assert_cmpint(json_object_get_int_member(filled, "added"), ==, 2);
+    JsonArray *ids = json_object_get_array_member(filled, "photo_ids");
+    g_assert_cmpuint(json_array_get_length(ids), ==, 2);
+    g_assert_cmpint(json_array_get_int_element(ids, 0), ==, burning); /* in the order put in */
+    json_object_unref(filled);
+    /* again: nothing new; with a photo that is not there: nothing at all */
+    JsonObject *again = expect("POST", photos, &s, both, 200);
+    g_assert_cmpint(json_object_get_int_member(again, "added"), ==, 0);
+    json_object_unref(again);
+    json_object_unref(expect("POST", photos, &s, "{\"photos\": [999999]}", 404));
+    json_object_unref(expect("POST", photos, &s, "{\"photos\": []}", 400));
+    json_object_unref(expect("POST", photos, &s, "{\"photos\": [\"7\"]}", 400));
+    json_object_unref(expect("POST", "/api/lightboxes/999999/photos", &s, both, 404));
+
+    /* another editor sees it, and searches within it */
+    add_user("carla", "battery staple");
+    Session bob = login_user("carla", "battery staple");
+    JsonObject *list = expect("GET", "/api/lightboxes", &bob, NULL, 200);
+    JsonObject *first =
+        json_array_get_object_element(json_object_get_array_member(list, "lightboxes"), 0);
+    g_assert_cmpstr(json_object_get_string_member(first, "name"), ==, "Election night");
+    g_assert_cmpint(json_object_get_int_member(first, "photos"), ==, 2);
+    json_object_unref(list);
+    g_autofree char *within =
+        g_strdup_printf("/api/photos?lightbox=%" G_GINT64_FORMAT "&q=putin", id);
+    JsonObject *found = expect("GET", within, &bob, NULL, 200);
+    g_assert_cmpint(json_object_get_int_member(found, "total"), ==, 1);
+    json_object_unref(found);
+    json_object_unref(expect("GET", "/api/photos?lightbox=x", &bob, NULL, 400));
+
+    /* renamed, a photo taken out (once), removed */
+    g_autofree char *one = g_strdup_printf("/api/lightboxes/%" G_GINT64_FORMAT, id);
+    JsonObject *renamed = expect("PATCH", one, &bob, "{\"name\": \"Count night\"}", 200);
+    g_assert_cmpstr(json_object_get_string_member(renamed, "name"), ==, "Count night");
+    json_object_unref(renamed);
+    g_autofree char *out = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, putin);
+    JsonObject *taken = expect("DELETE", out, &bob, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(taken, "photo_ids")), ==,
+                     1);
+    json_object_unref(taken);
+    json_object_unref(expect("DELETE", out, &bob, NULL, 404));
+    json_object_unref(expect("DELETE", one, &bob, NULL, 200));
+    json_object_unref(expect("GET", one, &bob, NULL, 404));
+    /* the photos stay */
+    json_object_unref(expect("GET", fire, &bob, NULL, 200));
+    session_clear(&bob);
+    session_clear(&s);
+}
+
+/* Saved searches: the search kept without its page, checked as a search, shared. */
+static void
+test_saved_searches(void)
+{
+    Session s = login();
+    JsonObject *saved = expect(
+        "POST", "/api/searches", &s,
+        "{\"name\": \"Putin\", \"query\": \"q=putin&from=2023&limit=5&offset=10&facets=1\"}", 201);
+    g_assert_cmpstr(json_object_get_string_member(saved, "query"), ==, "q=putin&from=2023");
+    gint64 id = json_object_get_int_member(saved, "id");
+    json_object_unref(saved);
+    json_object_unref(
+        expect("POST", "/api/searches", &s, "{\"name\": \"putin\", \"query\": \"q=easter\"}", 409));
+    JsonObject *replaced =
+        expect("POST", "/api/searches", &s,
+               "{\"name\": \"Putin\", \"query\": \"q=putin+easter\", \"replace\": true}", 201);
+    g_assert_cmpint(json_object_get_int_member(replaced, "id"), ==, id);
+    g_assert_cmpstr(json_object_get_string_member(replaced, "query"), ==, "q=putin%20easter");
+    json_object_unref(replaced);
+    const char *bad[] = {
+        "{\"name\": \"x\", \"query\": \"sort=size\"}", "{\"name\": \"x\", \"query\": \"rating=9\"}",
+        "{\"name\": \"x\", \"query\": \"q=%zz\"}", "{\"name\": \"x\"}", "{\"query\": \"q=a\"}"};
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+        json_object_unref(expect("POST", "/api/searches", &s, bad[i], 400));
+    JsonObject *list = expect("GET", "/api/searches", &s, NULL, 200);
+    JsonArray *all = json_object_get_array_member(list, "searches");
+    g_assert_cmpuint(json_array_get_length(all), ==, 1);
+    g_assert_cmpstr(
+        json_object_get_string_member(json_array_get_object_element(all, 0), "created_by"), ==,
+        "anna");
+    json_object_unref(list);
+    g_autofree char *one = g_strdup_printf("/api/searches/%" G_GINT64_FORMAT, id);
+    json_object_unref(expect("DELETE", one, &s, NULL, 200));
+    json_object_unref(expect("DELETE", one, &s, NULL, 404));
+    session_clear(&s);
+}
+
+/* Roles: an admin manages users; an editor cannot; a viewer searches and looks but
+ * changes nothing; a new role or a disabled account ends the sessions at once; the last
+ * admin stays one. */
+static void
+test_roles(void)
+{
+    g_autofree char *cmd =
+        g_strdup_printf("printf 'top secret\\n' | '%s' --library '%s' user add boss --role admin",
+                        g_getenv("PHOTODESK_BIN"), library);
+    g_assert_cmpint(system(cmd), ==, 0);
+    Session boss = login_user("boss", "top secret");
+    Session anna = login();
+    static const char vera[] =
+        "{\"name\": \"vera\", \"role\": \"viewer\", \"password\": \"just looking\"}";
+    json_object_unref(expect("POST", "/api/users", &anna, vera, 403));
+    json_object_unref(expect("GET", "/api/users", &anna, NULL, 403));
+    JsonObject *made = expect("POST", "/api/users", &boss, vera, 201);
+    g_assert_cmpstr(json_object_get_string_member(made, "role"), ==, "viewer");
+    g_assert_false(json_object_has_member(made, "password_hash"));
+    gint64 vera_id = json_object_get_int_member(made, "id");
+    json_object_unref(made);
+    json_object_unref(expect("POST", "/api/users", &boss, vera, 409));
+    json_object_unref(
+        expect("POST", "/api/users", &boss, "{\"name\": \"x y\", \"password\": \"p\"}", 400));
+    json_object_unref(expect("POST", "/api/users", &boss,
+                             "{\"name\": \"xy\", \"role\": \"owner\", \"password\": \"p\"}", 400));
+
+    /* the viewer looks, and changes nothing */
+    Session v = login_user("vera", "just looking");
+    json_object_unref(expect("GET", "/api/photos?q=putin", &v, NULL, 200));
+    json_object_unref(expect("GET", fire, &v, NULL, 200));
+    json_object_unref(expect("GET", "/api/lightboxes", &v, NULL, 200));
+    g_autofree char *pick = g_strdup_printf("%s/pick", fire);
+    JsonObject *refused = expect("PUT", pick, &v, "{\"rating\": 5}", 403);
+    g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "viewer"));
+    json_object_unref(refused);
+    json_object_unref(expect("PATCH", fire, &v, "{\"headline\": \"x\"}", 403));
+    json_object_unref(expect("POST", "/api/lightboxes", &v, "{\"name\": \"mine\"}", 403));
+    json_object_unref(expect("POST", "/api/articles", &v, "{\"slug\": \"mine\"}", 403));
+    json_object_unref(expect("POST", "/api/me/seen", &v, "{\"photo_id\": 1}", 200));
+
+    /* made an editor: the old session ends; a new one may change */
+    g_autofree char *vurl = g_strdup_printf("/api/users/%" G_GINT64_FORMAT, vera_id);
+    JsonObject *promoted = expect("PATCH", vurl, &boss, "{\"role\": \"editor\"}", 200);
+    g_assert_cmpstr(json_object_get_string_member(promoted, "role"), ==, "editor");
+    json_object_unref(promoted);
+    Reply gone = http("GET", "/api/me", v.cookie, NULL, 0);
+    g_assert_cmpint(gone.status, ==, 401);
+    reply_clear(&gone);
+    session_clear(&v);
+    v = login_user("vera", "just looking");
+    json_object_unref(expect("PUT", pick, &v, "{\"rating\": 4}", 200));
+
+    /* a new password from an admin; then disabled: the right password says so, no session */
+    json_object_unref(expect("PATCH", vurl, &boss, "{\"password\": \"new words\"}", 200));
+    Reply old_password = login_as("vera", "just looking");
+    g_assert_cmpint(old_password.status, ==, 401);
+    reply_clear(&old_password);
+    JsonObject *disabled = expect("PATCH", vurl, &boss, "{\"disabled\": true}", 200);
+    g_assert_true(json_object_get_boolean_member(disabled, "disabled"));
+    g_assert_cmpstr(json_object_get_string_member(disabled, "disabled_by"), ==, "boss");
+    json_object_unref(disabled);
+    Reply shut = login_as("vera", "new words");
+    g_assert_cmpint(shut.status, ==, 403);
+    g_assert_nonnull(strstr(body_text(&shut), "disabled"));
+    reply_clear(&shut);
+    json_object_unref(expect("PATCH", vurl, &boss, "{\"disabled\": false}", 200));
+    Reply back = login_as("vera", "new words");
+    g_assert_cmpint(back.status, ==, 200);
+    reply_clear(&back);
+    json_object_unref(expect("PATCH", "/api/users/999999", &boss, "{\"role\": \"viewer\"}", 404));
+
+    /* the admins: boss cannot disable himself, nor stop being the last admin */
+    JsonObject *users = expect("GET", "/api/users", &boss, NULL, 200);
+    JsonArray *all = json_object_get_array_member(users, "users");
+    gint64 boss_id = 0;
+    for (guint i = 0; i < json_array_get_length(all); i++) {
+        JsonObject *u = json_array_get_object_element(all, i);
+        gint64 uid = json_object_get_int_member(u, "id");
+        const char *name = json_object_get_string_member(u, "name");
+        if (strcmp(name, "boss") == 0) {
+            boss_id = uid;
+        } else if (strcmp(json_object_get_string_member(u, "role"), "admin") == 0) {
+            g_autofree char *other = g_strdup_printf("/api/users/%" G_GINT64_FORMAT, uid);
+            json_object_unref(expect("PATCH", other, &boss, "{\"role\": \"editor\"}", 200));
+        }
+    }
+    json_object_unref(users);
+    g_autofree char *burl = g_strdup_printf("/api/users/%" G_GINT64_FORMAT, boss_id);
+    json_object_unref(expect("PATCH", burl, &boss, "{\"disabled\": true}", 409));
+    JsonObject *last = expect("PATCH", burl, &boss, "{\"role\": \"editor\"}", 409);
+    g_assert_nonnull(strstr(json_object_get_string_member(last, "error"), "last admin"));
+    json_object_unref(last);
+    session_clear(&v);
+    session_clear(&anna);
+    session_clear(&boss);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1250,6 +1468,9 @@ main(int argc, char **argv)
     g_test_add_func("/webui/agencies", test_agencies);
     g_test_add_func("/webui/synthetic-picture", test_synthetic_picture);
     g_test_add_func("/webui/picks", test_picks);
+    g_test_add_func("/webui/lightboxes", test_lightboxes);
+    g_test_add_func("/webui/saved-searches", test_saved_searches);
+    g_test_add_func("/webui/roles", test_roles);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
