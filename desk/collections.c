@@ -273,3 +273,52 @@ pd_desk_user_members(GString *o, const PdCatalogUser *u)
     pd_json_string(o, "disabled_at", u->disabled_at);
     pd_json_string(o, "disabled_by", u->disabled_by);
 }
+
+/* ---------------------------------------------------------------- similar frames */
+
+/* Frames of the same shoot look alike: taken within a day of each other, their
+ * perceptual hashes within PD_SIMILAR_BITS (re-sends and other agencies' copies of the
+ * same photograph, within 16, are the photo's own group and left out). */
+#define PD_SIMILAR_BITS 24
+
+char *
+pd_desk_similar_json(PdCatalog *catalog, gint64 id, GError **error)
+{
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
+    gint64 group = 0;
+    if (p == NULL || !pd_catalog_photo_group(catalog, id, &group, error))
+        return NULL;
+    g_autoptr(GPtrArray) near = NULL;
+    if (p->has_dhash) {
+        const char *day = p->date_created_local && strlen(p->date_created_local) >= 10
+                              ? p->date_created_local
+                              : NULL;
+        near = pd_catalog_find_similar(catalog, day, p->dhash, PD_SIMILAR_BITS, 1, id, error);
+        if (near == NULL)
+            return NULL;
+    }
+    GString *o = g_string_new("{\"similar\": [");
+    guint shown = 0;
+    for (guint i = 0; near && i < near->len; i++) {
+        const PdCatalogPhoto *n = g_ptr_array_index(near, i);
+        gint64 other = 0;
+        if (!pd_catalog_photo_group(catalog, n->id, &other, error)) {
+            g_string_free(o, TRUE);
+            return NULL;
+        }
+        if (group && other == group)
+            continue; /* the same photograph: listed as a copy, not a frame */
+        g_string_append(o, shown++ ? ", {" : "{");
+        pd_json_key(o, "id");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, n->id);
+        pd_json_int(o, "distance", __builtin_popcountll(n->dhash ^ p->dhash), TRUE);
+        pd_json_string(o, "picture", n->picture);
+        pd_json_string(o, "headline", n->headline);
+        pd_json_string(o, "caption", n->caption);
+        pd_json_string(o, "credit_line", n->credit_line);
+        pd_json_string(o, "date_created", n->date_created);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}");
+    return g_string_free(o, FALSE);
+}

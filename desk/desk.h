@@ -135,6 +135,10 @@ char *pd_desk_saved_search_json(PdCatalog *catalog, gint64 id, GError **error);
 /* {"users": [{name, role, created_at, password_changed_at, disabled, ...}]}: an admin's. */
 char *pd_desk_users_json(PdCatalog *catalog, GError **error);
 void pd_desk_user_members(GString *out, const PdCatalogUser *user);
+/* {"similar": [{id, distance, picture, headline, caption, credit_line, date_created}]}:
+ * other frames of photo @id's shoot (its perceptual hash near, taken within a day),
+ * nearest first; not its own group's copies. */
+char *pd_desk_similar_json(PdCatalog *catalog, gint64 id, GError **error);
 
 /* ---------------------------------------------------------------- articles */
 

@@ -63,6 +63,15 @@ pd_api_photo(Request *r, const PdRouteParams *p)
 }
 
 enum MHD_Result
+pd_api_similar(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json = cat ? pd_desk_similar_json(cat, p->id, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
 pd_api_history(Request *r, const PdRouteParams *p)
 {
     gint64 id = p->id;

@@ -20,6 +20,7 @@ static const PdRouteRow routes[] = {
     {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},
     {"PATCH",  "/api/photos/{id}",                  pd_api_correct,          PD_NEEDS_SESSION},
     {"GET",    "/api/photos/{id}/history",          pd_api_history,          PD_NEEDS_SESSION},
+    {"GET",    "/api/photos/{id}/similar",          pd_api_similar,          PD_NEEDS_SESSION},
     {"POST",   "/api/photos/{id}/acknowledge",      pd_api_acknowledge,      PD_NEEDS_SESSION},
     {"PUT",    "/api/photos/{id}/pick",             pd_api_pick,             PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"GET",    "/photos/{id}/{file}",               pd_api_file,             PD_NEEDS_SESSION},

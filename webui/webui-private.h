@@ -197,6 +197,7 @@ enum MHD_Result pd_api_agencies_set(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_photo(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_correct(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_history(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_similar(Request *r, const PdRouteParams *p);
 /* POST /api/photos/ID/acknowledge {"version": N}: the wire's re-send over a correction
  * has been seen, and is kept as sent. */
 enum MHD_Result pd_api_acknowledge(Request *r, const PdRouteParams *p);

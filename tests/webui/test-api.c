@@ -1448,6 +1448,47 @@ test_roles(void)
     session_clear(&boss);
 }
 
+/* Similar frames: the next frame of a burst is one; another scene is not. The photos are
+ * ingested beside the running server (the catalog is shared). */
+static void
+test_similar_frames(void)
+{
+    VipsImage *scene = make_scene(77, 800, 533);
+    VipsImage *next = NULL;
+    g_assert_cmpint(vips_extract_area(scene, &next, 4, 0, 796, 533, NULL), ==, 0);
+    VipsImage *other = make_scene(4077, 800, 533);
+    g_autofree char *xa =
+        wire_xmp("Frame one. (AP Photo/Ann Lee)", "AP", "BURST1", "2025-03-02T10:00:00.10+01:00");
+    g_autofree char *xb =
+        wire_xmp("Frame two. (AP Photo/Ann Lee)", "AP", "BURST2", "2025-03-02T10:00:00.40+01:00");
+    g_autofree char *xc =
+        wire_xmp("Elsewhere. (AP Photo/Ann Lee)", "AP", "OTHER1", "2025-03-02T11:00:00+01:00");
+    g_autofree char *a = save_scene(scene, "frame-a.jpg", xa, 90);
+    g_autofree char *b = save_scene(next, "frame-b.jpg", xb, 90);
+    g_autofree char *c = save_scene(other, "frame-c.jpg", xc, 90);
+    g_object_unref(scene);
+    g_object_unref(next);
+    g_object_unref(other);
+    Run in = RUN("ingest", "--json", a, b, c);
+    g_assert_cmpint(in.status, ==, 0);
+    g_autoptr(GHashTable) got = results(in.out);
+    run_clear(&in);
+    g_assert_cmpstr(status_of(got, "frame-b.jpg"), ==, "added");
+    Session s = login();
+    g_autofree char *url =
+        g_strdup_printf("/api/photos/%" G_GINT64_FORMAT "/similar", id_of(got, "frame-a.jpg"));
+    JsonObject *o = expect("GET", url, &s, NULL, 200);
+    JsonArray *similar = json_object_get_array_member(o, "similar");
+    g_assert_cmpuint(json_array_get_length(similar), ==, 1);
+    JsonObject *first = json_array_get_object_element(similar, 0);
+    g_assert_cmpint(json_object_get_int_member(first, "id"), ==, id_of(got, "frame-b.jpg"));
+    g_assert_cmpint(json_object_get_int_member(first, "distance"), <=, 24);
+    g_assert_nonnull(json_object_get_string_member(first, "picture"));
+    json_object_unref(o);
+    json_object_unref(expect("GET", "/api/photos/999999/similar", &s, NULL, 404));
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1471,6 +1512,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/lightboxes", test_lightboxes);
     g_test_add_func("/webui/saved-searches", test_saved_searches);
     g_test_add_func("/webui/roles", test_roles);
+    g_test_add_func("/webui/similar-frames", test_similar_frames);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
