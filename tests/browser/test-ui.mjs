@@ -65,7 +65,13 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage();
 const problems = [];
-page.on('dialog', async (d) => { problems.push(`a dialog opened: ${d.message()}`); await d.dismiss(); });
+// A dialog is a problem unless a step said it asks one (answer: 'accept' or 'dismiss').
+const dialogs = [];
+page.on('dialog', async (d) => {
+  const answer = dialogs.shift();
+  if (!answer) { problems.push(`a dialog opened: ${d.message()}`); await d.dismiss(); return; }
+  await (answer === 'accept' ? d.accept() : d.dismiss());
+});
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 // 401 (logged out) and 409 (a change made on a version that moved on) are answers the
 // page handles; the browser logs them all the same
@@ -92,6 +98,19 @@ async function noInjection(where) {
   expect(problems.length === 0, `${where}: ${problems.join('; ')}`);
 }
 
+// axe-core on each page: no serious or critical finding. Its script is given to the page
+// through the DevTools protocol (the page's CSP would refuse it as a script tag).
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+async function axeFindings(on = page) {
+  await on.evaluate(axeSource);
+  const found = await on.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
 await step('the login page, and a wrong password', async () => {
   await page.goto(url);
   await page.locator('#login-view').waitFor();
@@ -108,7 +127,7 @@ await step('log in and see the newest photos', async () => {
   await page.locator('#search-view').waitFor();
   await page.locator('#grid .card').first().waitFor();
   expect(await page.locator('#grid .card').count() === 4, 'four photos');
-  expect((await page.textContent('#who')) === 'editor', 'the user is shown');
+  expect((await page.textContent('#who')) === 'editor (editor)', 'the user and the role are shown');
   expect(/4 photos/.test(await page.textContent('#summary')), 'the total is shown');
   // the thumbnails load (lazily, and a server under ASan answers slowly: waited for)
   await page.waitForFunction(() => {
@@ -534,13 +553,245 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await noInjection('search by rating');
 });
 
+await step('choosing photos: a shift-click range, shift-arrows, select all, Esc; two compared side by side', async () => {
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(4).waitFor();
+  const cards = page.locator('#grid .card');
+  await cards.nth(0).locator('.pick-box').check();
+  await cards.nth(3).click({ modifiers: ['Shift'] });
+  expect(await page.locator('#grid .pick-box:checked').count() === 4, 'shift-click chose the four cards from the first');
+  expect(/^#\/search/.test(await page.evaluate(() => location.hash)), 'a shift-click opens no photo');
+  expect((await page.textContent('#picked-count')).startsWith('4 photos'), 'the bar counts them');
+  await page.keyboard.press('Escape');
+  expect(await page.locator('#grid .pick-box:checked').count() === 0, 'Esc clears the choice');
+  await cards.nth(1).focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  expect(await page.locator('#grid .pick-box:checked').count() === 3, 'shift-arrows grow the range');
+  await page.keyboard.press('Control+a');
+  expect(await page.locator('#grid .pick-box:checked').count() === await cards.count(), 'Ctrl+A chooses every card');
+  await page.click('#picked-clear');
+  await cards.nth(0).locator('.pick-box').check();
+  await cards.nth(1).locator('.pick-box').check();
+  expect(await page.isEnabled('#picked-compare'), 'two can be compared');
+  await page.click('#picked-compare');
+  await page.locator('#compare figure').nth(1).waitFor();
+  expect(await page.locator('#compare figure').count() === 2, 'side by side');
+  await page.waitForFunction(() => [...document.querySelectorAll('#compare img')].every((i) => i.complete && i.naturalWidth > 0));
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => location.hash.startsWith('#/search'));
+  await page.click('#picked-clear');
+});
+
+await step('lightboxes: made on their page, filled from the grid, opened as a search, a photo taken out', async () => {
+  await page.goto(`${url}#/lightboxes`);
+  await page.fill('#new-lightbox-name', 'Front page');
+  await page.click('#new-lightbox button[type=submit]');
+  await page.locator('#lightbox-list a', { hasText: 'Front page' }).waitFor();
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(1).waitFor();
+  await page.locator('#grid .card').nth(0).locator('.pick-box').check();
+  await page.locator('#grid .card').nth(1).locator('.pick-box').check();
+  await page.locator('#picked-lightbox option', { hasText: 'Front page' }).waitFor({ state: 'attached' });
+  await page.selectOption('#picked-lightbox', { label: 'Front page (0)' });
+  await page.click('#picked-to-lightbox');
+  await page.locator('#picked-status', { hasText: '2 added' }).waitFor();
+  await page.click('#picked-clear');
+  await page.goto(`${url}#/lightboxes`);
+  await page.locator('#lightbox-list tr', { hasText: 'Front page' }).locator('td', { hasText: /^2$/ }).waitFor();
+  await page.click('#lightbox-list a:has-text("Front page")');
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 2);
+  expect((await page.textContent('#filters')).includes('Lightbox: Front page'), 'the lightbox is named above its photos');
+  await page.locator('#grid .card').nth(0).locator('.pick-box').check();
+  await page.click('#picked-from-lightbox');
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length === 1);
+  const boxes = await page.evaluate(() => fetch('/api/lightboxes').then((r) => r.json()));
+  expect(boxes.lightboxes[0].photos === 1 && boxes.lightboxes[0].created_by === 'editor', 'kept for the desk, with who made it');
+  await page.click('#picked-clear');
+});
+
+await step('saved searches: the search on screen saved, run again from the list', async () => {
+  await page.goto(`${url}#/search?q=council`);
+  await page.locator('#grid .card').first().waitFor();
+  await page.fill('#save-name', 'Council');
+  await page.click('#save-search button[type=submit]');
+  await page.locator('#saved-list a', { hasText: 'Council' }).waitFor();
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(2).waitFor();
+  await page.click('#saved-list a:has-text("Council")');
+  await page.waitForFunction(() => document.querySelector('#q').value === 'council');
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length >= 1);
+});
+
+await step('filters by a click: the photographer, city and country facets, a photo\'s fields', async () => {
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(5).waitFor(); // this search's, not the one before's
+  await page.locator('#facets h2', { hasText: 'City' }).waitFor();
+  const city = page.locator('#facets h2:has-text("City") + ul li:has(button)').first();
+  const name = await city.locator('button').textContent();
+  const count = Number((await city.locator('span').last().textContent()).replace(/\D/g, ''));
+  await city.locator('button').click();
+  await page.locator('#filters .chip', { hasText: `City: ${name}` }).waitFor();
+  await page.waitForFunction((n) => document.querySelector('#summary').textContent.startsWith(`${n} photo`), count);
+  await page.click(`#filters .chip button[aria-label="Remove the filter City: ${name}"]`);
+  await page.waitForFunction(() => !document.querySelector('#filters .chip'));
+  const photographer = page.locator('#facets h2:has-text("Photographer") + ul li button').first();
+  const who = await photographer.textContent();
+  await photographer.click();
+  await page.locator('#filters .chip', { hasText: `Photographer: ${who}` }).waitFor();
+  // on a photo's page: its city is a link to the photos taken there
+  const id = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((r) => r.results[0].id));
+  await page.goto(`${url}#/photo/${id}`);
+  await page.click('#photo-view dd a.filter-link:has-text("Tromsø")');
+  await page.locator('#filters .chip', { hasText: 'City: Tromsø' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#grid .card').length >= 1);
+});
+
+await step('a photo\'s page: the camera panel and GPS, similar frames, full screen, the picture kept in view', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const ids = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((r) => r.results.map((x) => x.id)));
+  const other = await page.evaluate(() => fetch('/api/photos?q=council').then((r) => r.json()).then((r) => r.results[0]));
+  const id = ids[0];
+  // the similar frames as the server would give them (the API's own test makes real ones)
+  await page.route(`**/api/photos/${id}/similar`, (r) => r.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({ similar: [{ id: other.id, distance: 9, picture: other.thumb, headline: 'Next frame', caption: null, credit_line: null, date_created: null }] }),
+  }));
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#camera').waitFor();
+  const cam = await page.textContent('#camera');
+  for (const want of ['Canon EOS R5', 'RF24-105mm F4 L IS USM', '1/500', 'f/5.6', '200', '70 mm', '69.64960, 18.95600'])
+    expect(cam.includes(want), `the camera panel has ${want} (${cam})`);
+  await page.locator(`#similar a[href="#/photo/${other.id}"]`).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('#similar img')].every((i) => i.complete && i.naturalWidth > 0));
+  await page.unroute(`**/api/photos/${id}/similar`);
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('.photo-picture')).position) === 'sticky',
+    'the picture stays in view beside the editor');
+  await page.click('#full-screen');
+  await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'preview-box');
+  await page.evaluate(() => document.exitFullscreen());
+});
+
+await step('unsaved caption edits: leaving asks first; staying keeps them', async () => {
+  const id = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((r) => r.results[0].id));
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#edit-headline').waitFor();
+  await page.fill('#edit-headline', 'Not saved yet');
+  dialogs.push('dismiss');
+  await page.evaluate(() => { location.hash = '#/articles'; });
+  await page.waitForFunction((pid) => location.hash === `#/photo/${pid}`, id);
+  expect(await page.inputValue('#edit-headline') === 'Not saved yet', 'the edit is still there');
+  expect(!(await page.isVisible('#articles-view')), 'the page stayed');
+  dialogs.push('accept');
+  await page.evaluate(() => { location.hash = '#/articles'; });
+  await page.locator('#articles-view').waitFor();
+  expect(dialogs.length === 0, 'both times it asked');
+});
+
+await step('roles: an admin adds a viewer in the page; the viewer looks and is offered no change; disabled, logged out', async () => {
+  photodesk(['user', 'add', 'chief', '--role', 'admin'], 'chief password\n');
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await admin.goto(url);
+  await admin.fill('#username', 'chief');
+  await admin.fill('#password', 'chief password');
+  await admin.click('#login-form button[type=submit]');
+  await admin.locator('#users-link').waitFor();
+  await admin.click('#users-link');
+  await admin.fill('#new-user-name', 'vera');
+  await admin.selectOption('#new-user-role', 'viewer');
+  await admin.fill('#new-user-password', 'just looking');
+  await admin.click('#new-user button[type=submit]');
+  await admin.locator('#user-list tr', { hasText: 'vera' }).waitFor();
+  expect(!(await page.isVisible('#users-link')), 'an editor is not offered the users');
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    await admin.setViewportSize(viewport);
+    const found = await axeFindings(admin);
+    expect(found.length === 0, `axe on the users page at ${viewport.width} px: ${found.join('; ')}`);
+    const wide = await admin.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= viewport.width, `the users page is ${wide} px wide`);
+  }
+
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(url);
+  await viewer.fill('#username', 'vera');
+  await viewer.fill('#password', 'just looking');
+  await viewer.click('#login-form button[type=submit]');
+  await viewer.locator('#grid .card').first().waitFor();
+  expect((await viewer.textContent('#who')) === 'vera (viewer)', 'the role is shown');
+  expect(!(await viewer.isVisible('#upload-link')), 'no upload for a viewer');
+  const id = await viewer.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((r) => r.results[0].id));
+  await viewer.goto(`${url}#/photo/${id}`);
+  await viewer.locator('#photo-view dl.fields').first().waitFor();
+  expect(await viewer.locator('#editor').count() === 0, 'no caption editor');
+  expect(await viewer.locator('#pick-controls button').count() === 0, 'no pick buttons');
+  expect(!(await viewer.isVisible('#attach-photo')), 'no attaching');
+  const before = await viewer.evaluate((pid) => fetch(`/api/photos/${pid}`).then((r) => r.json()).then((p) => p.pick.rating), id);
+  await viewer.keyboard.press('5');
+  await viewer.waitForTimeout(300);
+  const after = await viewer.evaluate((pid) => fetch(`/api/photos/${pid}`).then((r) => r.json()).then((p) => p.pick.rating), id);
+  expect(before === after, 'a key changes no pick');
+
+  // disabled by the admin: the viewer's next request goes back to the login
+  const row = admin.locator('#user-list tr', { hasText: 'vera' });
+  await row.locator('button', { hasText: 'Disable' }).click();
+  await admin.locator('#user-list tr', { hasText: 'vera' }).locator('td', { hasText: 'disabled by chief' }).waitFor();
+  await viewer.goto(`${url}#/articles`);
+  await viewer.locator('#login-view').waitFor();
+  if (process.env.PHOTODESK_SCREENSHOTS) {
+    await admin.setViewportSize({ width: 1440, height: 900 });
+    await admin.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, 'users-desktop.png'), fullPage: true });
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, 'users-phone.png'), fullPage: true });
+  }
+  await adminContext.close();
+  await viewerContext.close();
+});
+
+await step('speed: 60 cards and their thumbnails on screen in under 300 ms (loopback)', async () => {
+  const made = join(work, 'rally');
+  mkdirSync(made, { recursive: true });
+  const r = spawnSync(process.env.PHOTODESK_MAKE_PHOTOS, [made, '60'], { encoding: 'utf8' });
+  expect(r.status === 0, `make-photos: ${r.stderr}`);
+  photodesk(['ingest', made]);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.evaluate(() => localStorage.setItem('photodesk.sheet', 's'));
+  const times = [];
+  for (let round = 0; round < 5; round++) {
+    await page.goto(`${url}#/articles`);
+    await page.locator('#articles-view').waitFor();
+    // from the address to 60 cards on the sheet and every thumbnail in view decoded
+    const ms = await page.evaluate(() => new Promise((done) => {
+      const start = performance.now();
+      location.hash = '#/search?q=rally&sort=arrived';
+      const check = () => {
+        const imgs = [...document.querySelectorAll('#grid .card img')];
+        const inView = imgs.filter((i) => i.getBoundingClientRect().top < window.innerHeight);
+        if (imgs.length >= 60 && inView.length > 0 && inView.every((i) => i.complete && i.naturalWidth > 0))
+          done(performance.now() - start);
+        else requestAnimationFrame(check);
+      };
+      check();
+    }));
+    times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[2];
+  console.log(`# 60 cards with the thumbnails in view: median ${median.toFixed(0)} ms of 5 (${times.map((t) => t.toFixed(0)).join(', ')} ms, sorted)`);
+  expect(median < 300, `60 cards in ${median.toFixed(0)} ms`);
+});
+
 await step('keyboard: Tab reaches the grid, each card has a name, the arrows move from there', async () => {
   await page.goto(`${url}#/search?sort=arrived`);
   await page.locator('#grid .card').nth(2).waitFor();
   await page.focus('#q');
+  // Tab from the search box: through the form and the menu to "Skip to the results"
+  // (before the saved searches and the counts), which takes the focus to the cards
   let onCard = false;
   for (let i = 0; i < 40 && !onCard; i++) {
     await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement.id === 'to-results')) await page.keyboard.press('Enter');
     onCard = await page.evaluate(() => document.activeElement.classList.contains('card'));
   }
   expect(onCard, 'Tab reaches a card');
@@ -644,7 +895,10 @@ await step('a phone (390 x 844): no page scrolls sideways, the picture comes fir
   try {
     const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
     const article = await page.evaluate(() => fetch('/api/articles').then((r) => r.json()).then((j) => j.articles[0].id));
-    for (const hash of ['#/search', `#/photo/${id}`, '#/articles', `#/article/${article}`, '#/upload']) {
+    const harbour = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((j) => j.results[0].id));
+    const two = await page.evaluate(() => fetch('/api/photos?limit=2').then((r) => r.json()).then((j) => j.results.map((x) => x.id).join(',')));
+    for (const hash of ['#/search', `#/photo/${id}`, `#/photo/${harbour}`, '#/articles', `#/article/${article}`, '#/upload',
+      '#/lightboxes', `#/compare/${two}`]) {
       await page.goto(`${url}${hash}`);
       await page.waitForLoadState('networkidle');
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -663,27 +917,17 @@ await step('a phone (390 x 844): no page scrolls sideways, the picture comes fir
   }
 });
 
-// axe-core on each page: no serious or critical finding. Its script is given to the page
-// through the DevTools protocol (the page's CSP would refuse it as a script tag).
-const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-async function axeFindings() {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return found;
-}
-
 await step('accessibility: axe-core finds nothing serious on any page, desktop and phone', async () => {
   const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
   const ai = await page.evaluate(() => fetch('/api/photos?made=ai').then((r) => r.json()).then((j) => j.results[0].id));
   const article = await page.evaluate(() => fetch('/api/articles').then((r) => r.json()).then((j) => j.articles[0].id));
+  const harbour = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((j) => j.results[0].id));
+  const two = await page.evaluate(() => fetch('/api/photos?limit=2').then((r) => r.json()).then((j) => j.results.map((x) => x.id).join(',')));
   const problems = [];
   for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
     await page.setViewportSize(viewport);
-    for (const hash of ['#/search', `#/photo/${id}`, `#/photo/${ai}`, '#/articles', `#/article/${article}`, '#/upload']) {
+    for (const hash of ['#/search', `#/photo/${id}`, `#/photo/${ai}`, `#/photo/${harbour}`, '#/articles', `#/article/${article}`,
+      '#/upload', '#/lightboxes', `#/compare/${two}`]) {
       await page.goto(`${url}${hash}`);
       await page.waitForLoadState('networkidle');
       for (const f of await axeFindings()) problems.push(`${viewport.width} px ${hash}: ${f}`);
@@ -716,12 +960,18 @@ if (process.env.PHOTODESK_SCREENSHOTS) {
     const id = await page.evaluate(() => fetch('/api/photos?q=zurich').then((r) => r.json()).then((j) => j.results[0].id));
     const pool = await page.evaluate(() => fetch('/api/photos?q=marchetti').then((r) => r.json()).then((j) => j.results[0].id));
     const ai = await page.evaluate(() => fetch('/api/photos?made=ai').then((r) => r.json()).then((j) => j.results[0].id));
-    const pages = { search: '#/search', photo: `#/photo/${id}`, pool: `#/photo/${pool}`, ai: `#/photo/${ai}`, articles: '#/articles', upload: '#/upload' };
+    const harbour = await page.evaluate(() => fetch('/api/photos?q=tromso').then((r) => r.json()).then((j) => j.results[0].id));
+    const two = await page.evaluate(() => fetch('/api/photos?limit=3').then((r) => r.json()).then((j) => j.results.map((x) => x.id).join(',')));
+    const pages = { search: '#/search', photo: `#/photo/${id}`, pool: `#/photo/${pool}`, ai: `#/photo/${ai}`,
+      camera: `#/photo/${harbour}`, articles: '#/articles', upload: '#/upload', lightboxes: '#/lightboxes',
+      compare: `#/compare/${two}` };
     for (const [size, viewport] of Object.entries({ desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } })) {
       await page.setViewportSize(viewport);
       for (const [name, hash] of Object.entries(pages)) {
         await page.goto(`${url}${hash}`);
         await page.waitForLoadState('networkidle');
+        if (hash.startsWith('#/photo/')) await page.locator('#photo-view .panel').first().waitFor();
+        if (hash.startsWith('#/compare/')) await page.locator('#compare figure').first().waitFor();
         await page.screenshot({ path: join(dir, `${name}-${size}.png`), fullPage: true });
       }
     }

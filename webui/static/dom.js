@@ -44,7 +44,7 @@ export const when = (iso) => el('time', { datetime: iso, title: `${iso} (UTC)`, 
 
 export const bytes = (s) => new TextEncoder().encode(s || '').length;
 
-const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article'];
+const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article', 'lightboxes', 'compare', 'users'];
 
 export function show(view) {
   for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;

@@ -10,6 +10,13 @@ import { history, olderVersions } from './history.js';
 import { onEvent } from './live.js';
 import { pickControls, pickForKey, setPick } from './picks.js';
 import { neighbour, resultsHash } from './search.js';
+import { canChange } from './collections.js';
+
+// Whether the open photo's caption editor holds text typed and not saved.
+export function unsavedEdits() {
+  const form = $('editor');
+  return Boolean(form && form.dataset.dirty && !$('photo-view').hidden);
+}
 
 function restrictions(p) {
   const box = el('div', { class: 'restrictions', role: 'alert' });
@@ -100,6 +107,14 @@ function loupe(p, preview) {
   return box;
 }
 
+// The picture alone on the whole screen (f, or the button); Esc leaves it.
+function fullScreen() {
+  const box = $('preview-box');
+  if (!box) return;
+  if (document.fullscreenElement) document.exitFullscreen();
+  else if (box.requestFullscreen) box.requestFullscreen().catch(() => { /* refused: stays in the page */ });
+}
+
 function zoom(box, img, preview, web, on = !box.classList.contains('zoomed')) {
   box.classList.toggle('zoomed', on);
   img.src = on ? web.url : preview.url;
@@ -107,24 +122,63 @@ function zoom(box, img, preview, web, on = !box.classList.contains('zoomed')) {
 }
 
 // Every field that has a value, as the table names them, after what the caption says.
+// Fields that are filters of the search: their value finds the other photos that have it.
+const FILTERS = { byline: 'byline', credit: 'credit', source: 'source', city: 'city', country: 'country' };
+
 function fields(p, table) {
   const dl = el('dl', { class: 'fields' });
-  const add = (label, value) => {
+  const add = (label, value, filter) => {
     if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return;
-    dl.append(el('dt', { text: label }), el('dd', { text: Array.isArray(value) ? value.join('; ') : String(value) }));
+    const text = Array.isArray(value) ? value.join('; ') : String(value);
+    dl.append(el('dt', { text: label }), filter
+      ? el('dd', {}, el('a', { class: 'filter-link', href: `#/search?${new URLSearchParams({ [filter]: text })}`,
+        title: `Photos with this ${label.toLowerCase()}`, text }))
+      : el('dd', { text }));
   };
   const c = p.credit_parsed || {};
   add('Slug', p.slug);
   add('Credit line', c.credit_line);
-  add('Photographer', c.photographer);
+  add('Photographer', c.photographer, 'byline');
   add('Agency', c.agency);
-  add('Distributor', c.distributor);
+  add('Distributor', c.distributor, 'credit');
   add('Picture is', [c.pool && 'pool', c.handout && 'handout', c.file_photo && 'file photo'].filter(Boolean));
-  for (const f of table.fields.filter((x) => !x.provenance)) add(f.label, p[f.name]);
+  for (const f of table.fields.filter((x) => !x.provenance && !x.camera)) add(f.label, p[f.name], FILTERS[f.name]);
   add('Image', p.width && p.height ? `${p.width} × ${p.height} ${p.format}, ${p.bytes.toLocaleString()} bytes` : null);
   add('Ingested', localTime(p.ingested_at));
   add('Version', p.version);
   return dl;
+}
+
+// The camera and its settings, and where the picture was taken.
+function camera(p, table) {
+  const given = table.fields.filter((f) => f.camera && p[f.name]);
+  const gps = typeof p.gps_lat === 'number' && typeof p.gps_lon === 'number';
+  if (!given.length && !gps) return null;
+  const dl = el('dl', { class: 'fields', id: 'camera' });
+  for (const f of given) dl.append(el('dt', { text: f.label }), el('dd', { text: p[f.name] }));
+  if (gps) {
+    const at = `${p.gps_lat.toFixed(5)}, ${p.gps_lon.toFixed(5)}`;
+    dl.append(el('dt', { text: 'GPS' }), el('dd', {}, el('span', { text: `${at} ` }),
+      el('a', { href: `https://www.openstreetmap.org/?mlat=${p.gps_lat}&mlon=${p.gps_lon}#map=15/${p.gps_lat}/${p.gps_lon}`,
+        rel: 'noopener noreferrer', target: '_blank', text: 'map' })));
+  }
+  return el('div', { class: 'panel' }, el('h2', { text: 'Camera' }), dl);
+}
+
+// Other frames of the same shoot (the perceptual hash near, taken within a day), as a
+// strip of thumbnails; filled in when the server answers.
+function similarFrames(p, current) {
+  const strip = el('ol', { class: 'similar', id: 'similar' });
+  const panel = el('div', { class: 'panel', hidden: true }, el('h2', { text: 'Similar frames' }), strip);
+  api('GET', `/api/photos/${p.id}/similar`).then(({ similar }) => {
+    if (!current() || !similar.length) return;
+    strip.replaceChildren(...similar.map((f) => el('li', {},
+      el('a', { href: `#/photo/${f.id}`, title: `${f.headline || f.caption || ''} ${f.credit_line || ''}`.trim(),
+        'aria-label': `photo ${f.id}: ${f.headline || (f.caption || '').slice(0, 60)}` },
+      el('img', { src: `/photos/${f.id}/thumb?v=${f.picture}`, alt: '', loading: 'lazy' })))));
+    panel.hidden = false;
+  }).catch(() => { /* no strip */ });
+  return panel;
 }
 
 const labelOf = (table, name) => (table.byName.get(name) || { label: name }).label;
@@ -324,7 +378,7 @@ async function photoArticles(p) {
       said.push(el('span', { class: 'error', text: ` Note: ${p.distributor || 'this agency'} is not one of the desk's agencies${(p.same_picture || []).some((c) => c.desk_agency) ? '; a copy from one of them is listed under "The same picture"' : ''}.` }));
     status.replaceChildren(...said);
   });
-  box.append(el('div', { class: 'attach' }, el('label', {}, 'Attach to ', select), button, status));
+  box.append(el('div', { class: 'attach needs-editor' }, el('label', {}, 'Attach to ', select), button, status));
   return box;
 }
 
@@ -351,21 +405,30 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     const later = Number(view.dataset.pending || 0);
     delete view.dataset.pending;
     if (later > p.version) setTimeout(() => showPhoto(id), 0); // changed while it loaded
+    const editing = canChange();
     view.replaceChildren(
-      el('div', {},
+      el('div', { class: 'photo-picture' },
         restrictions(p),
         loupe(p, preview),
-        el('p', {}, el('a', { href: p.original_url, text: 'Original file' }))),
+        el('p', { class: 'picture-actions' },
+          el('a', { href: p.original_url, text: 'Original file' }),
+          preview ? el('button', { type: 'button', class: 'secondary', id: 'full-screen', text: 'Full screen (f)', onclick: fullScreen }) : null),
+        similarFrames(p, current)),
       el('div', {},
         wireResent(p, table),
         checks,
-        el('div', { class: 'panel' }, el('h2', { text: 'The desk\'s pick' }),
-          pickControls(p, (updated) => showPhoto(updated.id, updated))),
+        el('div', { class: 'panel' }, el('h2', { text: 'The desk\'s pick' }), editing
+          ? pickControls(p, (updated) => showPhoto(updated.id, updated))
+          : el('p', { id: 'pick-controls', text: p.pick && (p.pick.rating || p.pick.label)
+            ? `${'★'.repeat(p.pick.rating || 0)} ${p.pick.label || ''}`.trim() : 'Not picked.' })),
         provenance(p, table),
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
+        camera(p, table),
         samePicture(p),
         el('div', { class: 'panel' }, el('h2', { text: 'Articles' }), used),
-        el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, table, mine, conflict)),
+        editing
+          ? el('div', { class: 'panel' }, el('h2', { text: 'Correct the caption' }), editor(p, table, mine, conflict))
+          : el('p', { class: 'muted', text: 'You are a viewer: you can look, not change.' }),
         el('div', { class: 'panel' }, el('h2', { text: 'History' }), history(h, 'history'), olderVersions(p.id, h, current))));
   } catch (e) {
     if (!current()) return;
@@ -379,9 +442,13 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
 let reloading = null;
 onEvent((ev) => {
   const view = $('photo-view');
-  if (view.hidden || (ev.type !== 'version' && ev.type !== 'reset')) return;
+  if (view.hidden || !['version', 'reset', 'pick'].includes(ev.type)) return;
   const id = view.dataset.id;
-  if (ev.type === 'version' && String(ev.photo_id) !== String(id)) return;
+  if (ev.type !== 'reset' && String(ev.photo_id) !== String(id)) return;
+  if (ev.type === 'pick') { // another editor's pick: shown, unless edits are on screen
+    if (!view.dataset.loading && !unsavedEdits()) showPhoto(id);
+    return;
+  }
   if (view.dataset.loading) { // the page being loaded may already have it
     if (ev.type === 'version') view.dataset.pending = String(Math.max(ev.version, Number(view.dataset.pending || 0)));
     return;
@@ -424,6 +491,10 @@ document.addEventListener('keydown', async (ev) => {
     box.click();
     return;
   }
+  if (ev.key === 'f' && box) {
+    fullScreen();
+    return;
+  }
   if (ev.key === 'Escape') {
     if (box && box.classList.contains('zoomed')) box.click();
     else location.hash = resultsHash(); // the results as they were: the same place, the same card
@@ -431,7 +502,7 @@ document.addEventListener('keydown', async (ev) => {
   }
   const current = view.querySelector('#pick-controls .label-chip.on');
   const change = pickForKey(ev.key, current ? current.textContent : null);
-  if (!change || !id) return;
+  if (!change || !id || !canChange()) return;
   ev.preventDefault();
   try {
     const updated = await setPick(id, change);

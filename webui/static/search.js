@@ -6,19 +6,52 @@ import { $, el, show, snippet } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { pickForKey, pickMarks, setPick } from './picks.js';
 import { live, markSeen, onEvent } from './live.js';
+import { canChange, lightboxName, lightboxOptions, loadLightboxes, putInLightbox, setupSavedSearches,
+  showSavedSearches } from './collections.js';
 
-const PAGE = 50;
+const PAGE = 60; // a contact sheet's first screenful and more
 
 let search = { params: null, offset: 0, total: 0, loading: false, done: false, current: () => false, after: 0 };
 let selected = -1;
+let anchor = -1; // the card a range of chosen cards starts from (shift-click, shift-arrows)
 const picked = new Set(); // photo ids chosen in the grid, to attach to an article
 const cards = new Map(); // photo id -> the search result its card shows
+
+// Filters the form has no field for (a facet or a photo's field clicked, a lightbox):
+// kept with the search, shown as chips that take them off.
+const EXTRA = { byline: 'Photographer', city: 'City', country: 'Country', source: 'Source', lightbox: 'Lightbox',
+  all: 'Every copy', undated: 'Undated' };
+let extra = new URLSearchParams();
 
 function formParams() {
   const p = new URLSearchParams();
   for (const id of ['q', 'from', 'to', 'made', 'rating', 'label', 'sort']) if ($(id).value) p.set(id, $(id).value);
   if ($('distributor').value) p.set('credit', $('distributor').value);
+  for (const [k, v] of extra) p.set(k, v);
   return p;
+}
+
+function showFilters() {
+  const chips = [];
+  for (const [k, v] of extra) {
+    if (k === 'all' && extra.has('lightbox')) continue; // a lightbox shows every copy it holds
+    const text = k === 'lightbox' ? `${EXTRA[k]}: ${lightboxName(v) || v}` : k === 'all' || k === 'undated' ? EXTRA[k] : `${EXTRA[k]}: ${v}`;
+    chips.push(el('span', { class: 'chip' }, el('span', { text }),
+      el('button', { type: 'button', class: 'secondary', text: '×', 'aria-label': `Remove the filter ${text}`,
+        onclick: () => {
+          extra.delete(k);
+          if (k === 'lightbox') extra.delete('all');
+          $('search-form').requestSubmit();
+        } })));
+  }
+  $('filters').replaceChildren(...chips);
+  $('picked-from-lightbox').hidden = !extra.has('lightbox');
+}
+
+// Adds filter @k = @v to the search on screen and runs it.
+function filterBy(k, v) {
+  extra.set(k, v);
+  $('search-form').requestSubmit();
 }
 
 function submitSearch(ev) {
@@ -40,6 +73,11 @@ function fillForm(p) {
   if (credit && ![...$('distributor').options].some((o) => o.value === credit))
     $('distributor').append(el('option', { value: credit, text: credit }));
   $('distributor').value = credit;
+  extra = new URLSearchParams();
+  for (const k of Object.keys(EXTRA)) if (p.get(k)) extra.set(k, p.get(k));
+  if (extra.has('lightbox') && !lightboxName(extra.get('lightbox')))
+    loadLightboxes().then(showFilters).catch(() => { /* the id stays shown */ });
+  showFilters();
 }
 
 // Shows the search @p: the one on screen when it is that one (Back from a photo returns to
@@ -59,11 +97,13 @@ export async function runSearch(p, { again = false } = {}) {
   }
   show('search');
   showAgencies();
+  showSavedSearches();
   fillForm(p);
   // what arrives after the newest photo known now is counted as new for this search
   search = { params: p, offset: 0, total: 0, loading: false, done: false, current: ticket('search'), after: live.newestPhoto,
     groups: new Set() }; // pictures on screen: another agency's copy on a later page is not shown again
   selected = -1;
+  anchor = -1;
   $('grid').replaceChildren();
   $('new-photos').hidden = true;
   $('mark-seen').hidden = !p.has('after');
@@ -124,8 +164,14 @@ function card(hit, index) {
   caption.append(snippet(hit.snippet || hit.caption || hit.headline || ''));
   const box = el('input', { type: 'checkbox', class: 'pick-box', 'aria-label': 'choose for an article' });
   box.checked = picked.has(hit.id);
-  box.addEventListener('click', (ev) => ev.stopPropagation());
-  box.addEventListener('change', () => pick(hit.id, box.checked));
+  box.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    if (ev.shiftKey && anchor >= 0) { // a range, from the card chosen last to this one
+      ev.preventDefault();
+      chooseRange(anchor, Number(li.dataset.index));
+    }
+  });
+  box.addEventListener('change', () => { anchor = Number(li.dataset.index); pick(hit.id, box.checked); });
   if (hit.desk_agency === false) flags.append(el('span', { class: 'badge', text: 'NOT A DESK AGENCY', title: 'the desk does not subscribe to this agency' }));
   // one picture sent by several agencies: one card, naming them
   const sources = hit.group_size > 1 && hit.group_distributors
@@ -143,7 +189,14 @@ function card(hit, index) {
         el('span', { text: hit.credit_line || hit.credit || '' }),
         el('span', { class: 'card-pick' }, pickMarks(hit.rating, hit.label)),
         el('time', { text: (hit.date_created || '').slice(0, 10) }))));
-  li.addEventListener('click', () => { location.hash = `#/photo/${hit.id}`; });
+  li.addEventListener('click', (ev) => {
+    if (ev.shiftKey) { // a range of cards chosen, not a photo opened
+      ev.preventDefault();
+      chooseRange(anchor >= 0 ? anchor : Number(li.dataset.index), Number(li.dataset.index));
+      return;
+    }
+    location.hash = `#/photo/${hit.id}`;
+  });
   li.addEventListener('focus', () => { if (Number(li.dataset.index) !== selected) select(Number(li.dataset.index)); });
   return li;
 }
@@ -169,7 +222,9 @@ function showFacets(facets) {
     box.append(el('h2', { text: title }), ul);
   };
   section('Distributor', facets.distributor, (v) => { $('distributor').value = v; $('search-form').requestSubmit(); });
-  section('Photographer', facets.photographer, null);
+  section('Photographer', facets.photographer, (v) => filterBy('byline', v));
+  section('City', facets.city || [], (v) => filterBy('city', v));
+  section('Country', facets.country || [], (v) => filterBy('country', v));
   section('Label', (facets.label || []).filter((c) => c.value), (v) => { $('label').value = v; $('search-form').requestSubmit(); });
   section('Rating', (facets.rating || []).filter((c) => c.value).map((c) => ({ ...c, value: c.value })),
     (v) => { $('rating').value = v; $('search-form').requestSubmit(); });
@@ -211,18 +266,32 @@ function keys(ev) {
   }
   if ($('search-view').hidden || typing) return;
   const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns(), ArrowUp: -columns(), j: 1, k: -1 };
-  if (ev.key in moves) {
+  if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'a') { // every card loaded
+    ev.preventDefault();
+    chooseAll();
+  } else if (ev.key === 'Escape' && picked.size) {
+    clearPicked();
+  } else if (ev.key in moves && ev.shiftKey && ev.key.startsWith('Arrow')) { // the range grows
+    ev.preventDefault();
+    const from = anchor >= 0 ? anchor : Math.max(selected, 0);
+    select(selected < 0 ? 0 : selected + moves[ev.key]);
+    chooseRange(from, selected);
+  } else if (ev.key in moves) {
     ev.preventDefault();
     select(selected < 0 ? 0 : selected + moves[ev.key]);
   } else if (ev.key === 'Enter' && selected >= 0) {
     const c = $('grid').children[selected];
     if (c) location.hash = `#/photo/${c.dataset.id}`;
-  } else if (selected >= 0 && pickForKey(ev.key, null) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+  } else if (selected >= 0 && canChange() && pickForKey(ev.key, null) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
     ev.preventDefault();
     pickSelected(ev.key);
   } else if (ev.key === 'x' && selected >= 0) {
     const box = $('grid').children[selected]?.querySelector('.pick-box');
-    if (box) { box.checked = !box.checked; pick(Number($('grid').children[selected].dataset.id), box.checked); }
+    if (box) {
+      box.checked = !box.checked;
+      anchor = selected;
+      pick(Number($('grid').children[selected].dataset.id), box.checked);
+    }
   }
 }
 
@@ -263,16 +332,50 @@ function pick(id, on) {
   showPicked();
 }
 
+// Cards @a to @b (indexes, either order) chosen, and the range's start kept.
+function chooseRange(a, b) {
+  const cards = $('grid').children;
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  for (let i = Math.max(0, lo); i <= hi && i < cards.length; i++) {
+    const box = cards[i].querySelector('.pick-box');
+    box.checked = true;
+    picked.add(Number(cards[i].dataset.id));
+  }
+  anchor = a;
+  showPicked();
+}
+
+function chooseAll() {
+  for (const c of $('grid').children) {
+    c.querySelector('.pick-box').checked = true;
+    picked.add(Number(c.dataset.id));
+  }
+  showPicked();
+}
+
+function clearPicked() {
+  picked.clear();
+  anchor = -1;
+  for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
+  showPicked();
+}
+
 async function showPicked() {
   const bar = $('picked');
   const opening = bar.hidden && picked.size > 0;
   bar.hidden = picked.size === 0;
   $('picked-count').textContent = `${picked.size} photo${picked.size === 1 ? '' : 's'} chosen`;
-  if (opening) { // the articles as they are now
+  const compare = $('picked-compare');
+  compare.disabled = picked.size < 2 || picked.size > 4;
+  compare.title = compare.disabled ? 'Choose 2 to 4 photos to compare' : 'Side by side';
+  if (opening && canChange()) { // the articles and lightboxes as they are now
     $('picked-status').textContent = '';
     try {
       const articles = await articleOptions($('picked-article'));
+      const boxes = await lightboxOptions($('picked-lightbox'));
+      if (extra.has('lightbox')) $('picked-lightbox').value = extra.get('lightbox');
       if (!articles.length) $('picked-status').textContent = 'No articles yet: make one under Articles.';
+      $('picked-to-lightbox').disabled = !boxes.length;
     } catch (e) {
       $('picked-status').textContent = e.message;
     }
@@ -369,7 +472,7 @@ async function refreshCard(id) {
     const p = await api('GET', `/api/photos/${id}`);
     const r = p.restrictions || {};
     const hit = { ...p, kill: r.kill, editorial_only: r.editorial_only, embargo_until: r.embargo_until,
-      thumb: p.picture };
+      thumb: p.picture, rating: p.pick ? p.pick.rating : 0, label: p.pick ? p.pick.label : null };
     const fresh = card(hit, Number(li.dataset.index));
     if (li.classList.contains('selected')) fresh.classList.add('selected');
     li.replaceWith(fresh);
@@ -380,7 +483,7 @@ async function refreshCard(id) {
 function onLive(ev) {
   if ($('search-view').hidden) return;
   if (ev.type === 'photo') countArrived();
-  else if (ev.type === 'version') refreshCard(ev.photo_id);
+  else if (ev.type === 'version' || ev.type === 'pick') refreshCard(ev.photo_id);
   else if (ev.type === 'reset' && search.params) runSearch(search.params, { again: true });
 }
 
@@ -443,10 +546,30 @@ export function setupSearch() {
   new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting) && !$('search-view').hidden) loadMore();
   }).observe($('more'));
+  $('to-results').addEventListener('click', () => {
+    const cards = $('grid').children;
+    const card = cards[selected >= 0 ? selected : 0];
+    if (card) card.focus();
+  });
   $('picked-attach').addEventListener('click', attachPicked);
-  $('picked-clear').addEventListener('click', () => {
-    picked.clear();
-    for (const box of document.querySelectorAll('#grid .pick-box')) box.checked = false;
-    showPicked();
+  $('picked-clear').addEventListener('click', clearPicked);
+  $('picked-all').addEventListener('click', chooseAll);
+  $('picked-compare').addEventListener('click', () => { location.hash = `#/compare/${[...picked].slice(0, 4).join(',')}`; });
+  const lightbox = (add) => async () => {
+    const id = add ? $('picked-lightbox').value : extra.get('lightbox');
+    if (!id) return;
+    try {
+      $('picked-status').textContent = await putInLightbox(id, [...picked], add);
+      if (!add) runSearch(search.params, { again: true });
+    } catch (e) {
+      $('picked-status').textContent = e.message;
+    }
+  };
+  $('picked-to-lightbox').addEventListener('click', lightbox(true));
+  $('picked-from-lightbox').addEventListener('click', lightbox(false));
+  setupSavedSearches(() => {
+    const p = new URLSearchParams(search.params || formParams());
+    p.delete('after');
+    return p;
   });
 }
