@@ -970,7 +970,7 @@ if (process.env.PHOTODESK_SCREENSHOTS) {
       for (const [name, hash] of Object.entries(pages)) {
         await page.goto(`${url}${hash}`);
         await page.waitForLoadState('networkidle');
-        if (hash.startsWith('#/photo/')) await page.locator('#photo-view .panel').first().waitFor();
+        if (hash.startsWith('#/photo/')) await page.locator('#photo-view #pick-controls').waitFor();
         if (hash.startsWith('#/compare/')) await page.locator('#compare figure').first().waitFor();
         await page.screenshot({ path: join(dir, `${name}-${size}.png`), fullPage: true });
       }

@@ -39,6 +39,19 @@ export function localTime(iso) {
   });
 }
 
+// When a photo was taken, in the photographer's own time as the file gives it, the zone
+// labelled when the file names it: "4 May 2025, 10:00 UTC−05:00", "4 Nov 2024" (a date
+// only); the date in the reader's language.
+export function taken(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?/.exec(value || '');
+  if (!m) return value || '';
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+    .toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  if (!m[4]) return day;
+  const zone = m[6] === 'Z' ? ' UTC' : m[6] ? ` UTC${m[6].replace('-', '\u2212')}` : '';
+  return `${day}, ${m[4]}:${m[5]}${zone}`;
+}
+
 // The same as a <time> element, the UTC instant in its title.
 export const when = (iso) => el('time', { datetime: iso, title: `${iso} (UTC)`, text: localTime(iso) });
 

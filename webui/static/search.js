@@ -2,7 +2,7 @@
 // keyboard, and photos chosen in the grid to attach to an article.
 
 import { api, session, ticket } from './api.js';
-import { $, el, show, snippet } from './dom.js';
+import { $, el, show, snippet, taken } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { pickForKey, pickMarks, setPick } from './picks.js';
 import { live, markSeen, onEvent } from './live.js';
@@ -188,7 +188,8 @@ function card(hit, index) {
       el('div', { class: 'meta' },
         el('span', { text: hit.credit_line || hit.credit || '' }),
         el('span', { class: 'card-pick' }, pickMarks(hit.rating, hit.label)),
-        el('time', { text: (hit.date_created || '').slice(0, 10) }))));
+        el('span', { class: 'where', text: [hit.city, hit.country].filter(Boolean).join(', ') }),
+        el('time', { datetime: hit.date_created || null, title: taken(hit.date_created), text: taken(hit.date_created) }))));
   li.addEventListener('click', (ev) => {
     if (ev.shiftKey) { // a range of cards chosen, not a photo opened
       ev.preventDefault();
