@@ -24,6 +24,74 @@ check_name(const char *what, const char *name, GError **error)
     return TRUE;
 }
 
+/* ---------------------------------------------------------------- rows */
+
+typedef gpointer (*ReadRow)(sqlite3_stmt *st);
+
+/* Every row @st gives (bound by the caller), each read by @read; NULL naming @what. */
+static GPtrArray *
+rows_of(PdCatalog *c, sqlite3_stmt *st, ReadRow read, GDestroyNotify free_row, const char *what,
+        GError **error)
+{
+    GPtrArray *all = g_ptr_array_new_with_free_func(free_row);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(all, read(st));
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(all);
+        pd_catalog_fail(c, error, what);
+        return NULL;
+    }
+    return all;
+}
+
+/* The row of @select with id @id, or (when @name is not NULL) of that name, read by
+ * @read; NULL with NOT_FOUND ("no @what 7", "no @what called \"x\"") when there is none. */
+static gpointer
+one_row(PdCatalog *c, const char *select, gint64 id, const char *name, ReadRow read,
+        const char *what, GError **error)
+{
+    g_autofree char *sql = g_strconcat(select, name ? " WHERE name = ?2" : " WHERE id = ?1", NULL);
+    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    if (st == NULL)
+        return NULL;
+    if (name)
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int r = sqlite3_step(st);
+    gpointer row = r == SQLITE_ROW ? read(st) : NULL;
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE && name)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s called \"%s\"", what, name);
+    else if (r == SQLITE_DONE)
+        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what, id);
+    else if (r != SQLITE_ROW)
+        pd_catalog_fail(c, error, what);
+    return row;
+}
+
+/* Runs @sql (an UPDATE or DELETE of row ?1, @text as ?2) for @id; NOT_FOUND when it
+ * changed nothing. */
+static gboolean
+change_row(PdCatalog *c, const char *sql, gint64 id, const char *text, const char *what,
+           GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    if (text)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    if (!pd_catalog_run(c, st, what, error))
+        return FALSE;
+    if (sqlite3_changes(pd_catalog_db(c)) == 0)
+        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what,
+                                 id);
+    return TRUE;
+}
+
 /* ---------------------------------------------------------------- lightboxes */
 
 void
@@ -60,55 +128,22 @@ pd_catalog_list_lightboxes(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st =
         pd_catalog_statement(c, LIGHTBOX_SELECT " ORDER BY l.changed_at DESC, l.id DESC", error);
-    if (st == NULL)
-        return NULL;
-    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_lightbox_free);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(all, read_lightbox(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        g_ptr_array_unref(all);
-        pd_catalog_fail(c, error, "listing lightboxes");
-        return NULL;
-    }
-    return all;
-}
-
-/* The lightbox with id @id, or (when @name is not NULL) of that name. */
-static PdCatalogLightbox *
-get_lightbox(PdCatalog *c, gint64 id, const char *name, GError **error)
-{
-    sqlite3_stmt *st = pd_catalog_statement(
-        c, name ? LIGHTBOX_SELECT " WHERE l.name = ?2" : LIGHTBOX_SELECT " WHERE l.id = ?1", error);
-    if (st == NULL)
-        return NULL;
-    if (name)
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    PdCatalogLightbox *l = r == SQLITE_ROW ? read_lightbox(st) : NULL;
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE && name)
-        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox called \"%s\"", name);
-    else if (r == SQLITE_DONE)
-        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT, id);
-    else if (r != SQLITE_ROW)
-        pd_catalog_fail(c, error, "reading a lightbox");
-    return l;
+    return st ? rows_of(c, st, (ReadRow)read_lightbox, (GDestroyNotify)pd_catalog_lightbox_free,
+                        "listing lightboxes", error)
+              : NULL;
 }
 
 PdCatalogLightbox *
 pd_catalog_get_lightbox(PdCatalog *c, gint64 id, GError **error)
 {
-    return get_lightbox(c, id, NULL, error);
+    return one_row(c, LIGHTBOX_SELECT, id, NULL, (ReadRow)read_lightbox, "lightbox", error);
 }
 
 PdCatalogLightbox *
 pd_catalog_find_lightbox(PdCatalog *c, const char *name, GError **error)
 {
-    return get_lightbox(c, 0, name ? name : "", error);
+    return one_row(c, LIGHTBOX_SELECT, 0, name ? name : "", (ReadRow)read_lightbox, "lightbox",
+                   error);
 }
 
 /* PD_CATALOG_ERROR_EXISTS for a name taken (whatever its case). */
@@ -149,19 +184,9 @@ pd_catalog_add_lightbox(PdCatalog *c, const char *name, const char *by_user, GEr
 static gboolean
 touch_lightbox(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c, "UPDATE lightboxes SET changed_at = ?2 WHERE id = ?1", error);
-    if (st == NULL)
-        return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    if (!pd_catalog_run(c, st, "changing a lightbox", error))
-        return FALSE;
-    if (sqlite3_changes(pd_catalog_db(c)) == 0)
-        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT,
-                                 id);
-    return TRUE;
+    return change_row(c, "UPDATE lightboxes SET changed_at = ?2 WHERE id = ?1", id, now, "lightbox",
+                      error);
 }
 
 static gboolean
@@ -190,16 +215,7 @@ pd_catalog_rename_lightbox(PdCatalog *c, gint64 id, const char *name, GError **e
 gboolean
 pd_catalog_remove_lightbox(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM lightboxes WHERE id = ?1", error);
-    if (st == NULL)
-        return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    if (!pd_catalog_run(c, st, "removing a lightbox", error))
-        return FALSE;
-    if (sqlite3_changes(pd_catalog_db(c)) == 0)
-        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no lightbox %" G_GINT64_FORMAT,
-                                 id);
-    return TRUE;
+    return change_row(c, "DELETE FROM lightboxes WHERE id = ?1", id, NULL, "lightbox", error);
 }
 
 static gboolean
@@ -280,17 +296,8 @@ pd_catalog_photo_lightboxes(PdCatalog *c, gint64 photo_id, GError **error)
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, photo_id);
-    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_lightbox_free);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(all, read_lightbox(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        g_ptr_array_unref(all);
-        pd_catalog_fail(c, error, "listing a photo's lightboxes");
-        return NULL;
-    }
-    return all;
+    return rows_of(c, st, (ReadRow)read_lightbox, (GDestroyNotify)pd_catalog_lightbox_free,
+                   "listing a photo's lightboxes", error);
 }
 
 /* ---------------------------------------------------------------- saved searches */
@@ -325,43 +332,15 @@ GPtrArray *
 pd_catalog_list_saved_searches(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c, SEARCH_SELECT " ORDER BY name", error);
-    if (st == NULL)
-        return NULL;
-    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_saved_search_free);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(all, read_search(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        g_ptr_array_unref(all);
-        pd_catalog_fail(c, error, "listing saved searches");
-        return NULL;
-    }
-    return all;
+    return st ? rows_of(c, st, (ReadRow)read_search, (GDestroyNotify)pd_catalog_saved_search_free,
+                        "listing saved searches", error)
+              : NULL;
 }
 
 PdCatalogSavedSearch *
 pd_catalog_get_saved_search(PdCatalog *c, gint64 id, const char *name, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
-        c, name ? SEARCH_SELECT " WHERE name = ?2" : SEARCH_SELECT " WHERE id = ?1", error);
-    if (st == NULL)
-        return NULL;
-    if (name)
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    PdCatalogSavedSearch *s = r == SQLITE_ROW ? read_search(st) : NULL;
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE && name)
-        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no saved search called \"%s\"", name);
-    else if (r == SQLITE_DONE)
-        pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no saved search %" G_GINT64_FORMAT,
-                          id);
-    else if (r != SQLITE_ROW)
-        pd_catalog_fail(c, error, "reading a saved search");
-    return s;
+    return one_row(c, SEARCH_SELECT, id, name, (ReadRow)read_search, "saved search", error);
 }
 
 gint64
@@ -401,14 +380,6 @@ pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboole
 gboolean
 pd_catalog_remove_saved_search(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM saved_searches WHERE id = ?1", error);
-    if (st == NULL)
-        return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    if (!pd_catalog_run(c, st, "removing a saved search", error))
-        return FALSE;
-    if (sqlite3_changes(pd_catalog_db(c)) == 0)
-        return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
-                                 "no saved search %" G_GINT64_FORMAT, id);
-    return TRUE;
+    return change_row(c, "DELETE FROM saved_searches WHERE id = ?1", id, NULL, "saved search",
+                      error);
 }

@@ -64,10 +64,7 @@ valid_version(Request *r, const PdMember *m, enum MHD_Result *result)
 enum MHD_Result
 pd_api_articles(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    char *json = cat ? pd_desk_articles_json(cat, &error) : NULL;
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_articles_json);
 }
 
 enum MHD_Result

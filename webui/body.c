@@ -64,3 +64,12 @@ pd_api_query_params(Request *r)
     MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, add_param, params);
     return params;
 }
+
+enum MHD_Result
+pd_respond_listing(Request *r, char *(*listing)(PdCatalog *catalog, GError **error))
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json = cat ? listing(cat, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}

@@ -28,10 +28,7 @@ body(Request *r, JsonParser **parser, PdMember *m, gsize n, enum MHD_Result *res
 enum MHD_Result
 pd_api_lightboxes(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    char *json = cat ? pd_desk_lightboxes_json(cat, &error) : NULL;
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_lightboxes_json);
 }
 
 enum MHD_Result
@@ -155,10 +152,7 @@ pd_api_lightbox_take(Request *r, const PdRouteParams *p)
 enum MHD_Result
 pd_api_searches(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    char *json = cat ? pd_desk_saved_searches_json(cat, &error) : NULL;
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_saved_searches_json);
 }
 
 /* POST /api/searches {"name": "Putin this week", "query": "q=putin&from=2023-04-10",

@@ -9,10 +9,7 @@
 enum MHD_Result
 pd_api_users(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    char *json = cat ? pd_desk_users_json(cat, &error) : NULL;
-    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_users_json);
 }
 
 /* User @id, as the list gives it (the list is short: a desk's people). */

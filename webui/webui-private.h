@@ -78,6 +78,9 @@ typedef struct {
  * or not of its type. */
 gboolean pd_read_members(Request *r, JsonObject *o, PdMember *members, gsize n,
                          enum MHD_Result *result);
+/* 200 with what @listing makes of the server's catalog (or the error). */
+enum MHD_Result pd_respond_listing(Request *r,
+                                   char *(*listing)(PdCatalog *catalog, GError **error));
 /* The request's query string as a table (name -> value, both owned). */
 GHashTable *pd_api_query_params(Request *r);
 
