@@ -144,4 +144,44 @@ void pd_json_provenance(GString *out, const PdPhotoText *text, const char *conte
 void pd_provenance_append_text(GString *out, const PdPhotoText *text,
                                const char *content_credentials);
 
+/* ---------------------------------------------------------------- code replacements (codes.c) */
+
+#define PD_CAPTION_ERROR pd_caption_error_quark()
+GQuark pd_caption_error_quark(void);
+typedef enum {
+    PD_CAPTION_ERROR_CODES, /* a code replacement file that cannot be read (the line says why) */
+} PdCaptionError;
+
+/* The longest code, and the longest form of one, in bytes. */
+#define PD_CODE_MAX      32
+#define PD_CODE_FORM_MAX 500
+/* Photo Mechanic's delimiter, the one a desk starts with. */
+#define PD_CODE_DELIMITER '='
+
+/* A code and the forms it stands for (the first is "=code=", the second "=code#2="...). */
+typedef struct {
+    char *code;
+    GStrv forms; /* at least one */
+} PdCode;
+
+void pd_code_free(PdCode *code);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCode, pd_code_free)
+
+/* Whether @code can be one: 1 to PD_CODE_MAX bytes of UTF-8, no space, '#' or @delimiter. */
+gboolean pd_code_valid(const char *code, char delimiter);
+/* Photo Mechanic's code replacement file (@len bytes): a code and its forms a line,
+ * separated by tabs; empty lines and lines starting with "//" skipped, CRLF and a BOM
+ * taken. The codes (PdCode *) in file order, or NULL with an error naming the line. */
+GPtrArray *pd_codes_parse(const char *text, gsize len, char delimiter, GError **error);
+/* The same file for @codes. */
+char *pd_codes_format(GPtrArray *codes);
+
+/* The forms of @code (NULL-terminated), or NULL when it is none. */
+typedef const char *const *(*PdCodeLookup)(const char *code, gpointer user_data);
+/* @text with each "=code=" and "=code#N=" (N from 1 to 9) replaced by the code's form;
+ * what is not a known code is left as typed, and (when @unknown is not NULL) each
+ * delimited word that could be a code but is not one is added to it. */
+char *pd_codes_expand(const char *text, char delimiter, PdCodeLookup lookup, gpointer user_data,
+                      GPtrArray *unknown);
+
 G_END_DECLS

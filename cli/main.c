@@ -23,6 +23,8 @@ static const Command commands[] = {
     {"edit", pd_cmd_edit, "correct a photo's caption fields (a new version, by you)"},
     {"pick", pd_cmd_pick, "the desk's star rating and colour label of photos", TRUE},
     {"lightbox", pd_cmd_lightbox, "the desk's lightboxes: named sets of photos it shares", TRUE},
+    {"codes", pd_cmd_codes,
+     "the desk's code replacements (=put= for a name), Photo Mechanic's file", TRUE},
     {"saved", pd_cmd_saved, "the desk's saved searches (photodesk search --save NAME)", TRUE},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},

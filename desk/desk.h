@@ -221,4 +221,28 @@ gboolean pd_desk_set_agencies(PdCatalog *catalog, const char *const *agencies, G
 /* {"agencies": [...]} */
 char *pd_desk_agencies_json(PdCatalog *catalog, GError **error);
 
+/* ---------------------------------------------------------------- codes.c */
+
+/* The desk's code replacements (caption.h: PdCode, Photo Mechanic's file). */
+typedef struct {
+    char delimiter;    /* '=' unless the desk chose another */
+    GPtrArray *codes;  /* PdCode *, in the order imported */
+    GHashTable *index; /* code -> its forms (borrowed from codes) */
+    char *by, *at;     /* who imported them last, and when; NULL when never */
+} PdDeskCodes;
+
+void pd_desk_codes_free(PdDeskCodes *codes);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskCodes, pd_desk_codes_free)
+
+/* The desk's table (empty, with '=', when none was ever imported). */
+PdDeskCodes *pd_desk_codes(PdCatalog *catalog, GError **error);
+/* Replaces the table with @codes (PdCode *) and @delimiter, by @by_user
+ * (PD_DESK_ERROR_INVALID for a delimiter or code that cannot be). */
+gboolean pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter,
+                           const char *by_user, GError **error);
+/* {"delimiter", "updated_by", "updated_at", "codes": [{"code", "forms": [...]}]} */
+char *pd_desk_codes_json(PdCatalog *catalog, GError **error);
+/* @text with the codes in it replaced (caption.h: pd_codes_expand). */
+char *pd_desk_codes_expand(const PdDeskCodes *codes, const char *text, GPtrArray *unknown);
+
 G_END_DECLS

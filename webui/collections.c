@@ -2,6 +2,7 @@
  * the photos in them) and saved searches. Every editor sees and changes them; a viewer
  * sees them (routes.c). An answer that changes a lightbox is the lightbox, as GET gives
  * it. */
+#include "caption/caption.h"
 #include "desk/desk.h"
 #include "webui/webui-private.h"
 
@@ -187,4 +188,39 @@ pd_api_search_remove(Request *r, const PdRouteParams *p)
     if (cat == NULL || !pd_catalog_remove_saved_search(cat, p->id, &error))
         return pd_respond_gerror(r, error);
     return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+}
+
+/* ---------------------------------------------------------------- code replacements */
+
+enum MHD_Result
+pd_api_codes(Request *r, const PdRouteParams *p)
+{
+    return pd_respond_listing(r, pd_desk_codes_json);
+}
+
+/* PUT /api/codes {"text": "put\tRussian President Vladimir Putin\n...", "delimiter": "="}:
+ * the desk's table replaced by a Photo Mechanic file's; 400 naming the line that cannot
+ * be read. */
+enum MHD_Result
+pd_api_codes_set(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    PdMember m[] = {{"text", PD_TEXT}, {"delimiter", PD_TEXT}};
+    if (body(r, &parser, m, G_N_ELEMENTS(m), &result) == NULL)
+        return result;
+    if (!m[0].given)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "text: the codes, as Photo Mechanic's file has them");
+    if (m[1].given && strlen(m[1].text) != 1)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "delimiter: one character");
+    char delimiter = m[1].given ? m[1].text[0] : PD_CODE_DELIMITER;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) codes = pd_codes_parse(m[0].text, strlen(m[0].text), delimiter, &error);
+    if (codes == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "text: %s", error->message);
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_desk_set_codes(cat, codes, delimiter, r->session->user, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_codes_json);
 }

@@ -42,6 +42,8 @@ static const PdRouteRow routes[] = {
     {"GET",    "/api/searches",                     pd_api_searches,         PD_NEEDS_SESSION},
     {"POST",   "/api/searches",                     pd_api_search_save,      PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"DELETE", "/api/searches/{id}",                pd_api_search_remove,    PD_NEEDS_SESSION},
+    {"GET",    "/api/codes",                        pd_api_codes,            PD_NEEDS_SESSION},
+    {"PUT",    "/api/codes",                        pd_api_codes_set,        PD_NEEDS_SESSION},
     {"GET",    "/api/users",                        pd_api_users,            PD_NEEDS_SESSION | PD_NEEDS_ADMIN},
     {"POST",   "/api/users",                        pd_api_user_create,      PD_NEEDS_SESSION | PD_NEEDS_ADMIN | PD_NEEDS_LOGINS | PD_BODY_SMALL},
     {"PATCH",  "/api/users/{id}",                   pd_api_user_update,      PD_NEEDS_SESSION | PD_NEEDS_ADMIN | PD_NEEDS_LOGINS | PD_BODY_SMALL},

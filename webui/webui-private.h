@@ -143,6 +143,8 @@ enum MHD_Result pd_api_lightbox_take(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_searches(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_search_save(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_search_remove(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_codes(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_codes_set(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_users(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_user_create(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_user_update(Request *r, const PdRouteParams *p);

@@ -46,6 +46,9 @@ function photodesk(args, input) {
 photodesk(['ingest', ...['council.jpg', 'correction.jpg', 'checks.jpg', 'handout.png'].map((f) => join(samples, f))]);
 photodesk(['user', 'add', 'editor'], 'desk password\n');
 photodesk(['user', 'add', 'second'], 'second password\n');
+// the desk's code replacements, as Photo Mechanic's file has them
+writeFileSync(join(work, 'codes.txt'), '// names\r\nkel\tZürich city councillor Marco Keller\tKeller\r\n');
+photodesk(['codes', 'import', join(work, 'codes.txt')]);
 
 const server = spawn(bin, ['--library', library, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
@@ -670,6 +673,21 @@ await step('a photo\'s page: the camera panel and GPS, similar frames, full scre
   await page.click('#full-screen');
   await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'preview-box');
   await page.evaluate(() => document.exitFullscreen());
+});
+
+await step('code replacements: =kel= and =kel#2= become the desk\'s names as they are typed', async () => {
+  const id = await page.evaluate(() => fetch('/api/photos?q=council').then((r) => r.json()).then((r) => r.results[0].id));
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#edit-special_instructions').waitFor();
+  await page.fill('#edit-special_instructions', '');
+  await page.keyboard.type('Photo of =kel=; =kel#2= asked for it; =nope= stays.');
+  const got = await page.inputValue('#edit-special_instructions');
+  expect(got === 'Photo of Zürich city councillor Marco Keller; Keller asked for it; =nope= stays.', `expanded as typed (${got})`);
+  const count = await page.locator('#edit-special_instructions + .count').textContent();
+  expect(count.startsWith(`${new TextEncoder().encode(got).length} /`), `the byte count follows (${count})`);
+  dialogs.push('accept'); // left without saving, on purpose
+  await page.evaluate(() => { location.hash = '#/articles'; });
+  await page.locator('#articles-view').waitFor();
 });
 
 await step('unsaved caption edits: leaving asks first; staying keeps them', async () => {

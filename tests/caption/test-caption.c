@@ -436,6 +436,118 @@ test_mandatory_credit_after_ligatures(void)
     }
 }
 
+/* ---------------------------------------------------------------- code replacements */
+
+static const char *const *
+lookup_codes(const char *code, gpointer table)
+{
+    return g_hash_table_lookup(table, code);
+}
+
+static GHashTable *
+index_of(GPtrArray *codes)
+{
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < codes->len; i++) {
+        PdCode *c = g_ptr_array_index(codes, i);
+        g_hash_table_insert(t, c->code, c->forms);
+    }
+    return t;
+}
+
+/* Photo Mechanic's file: comments, empty lines, CRLF, a BOM, several forms, spaces around
+ * the columns; refused with the line: no replacement, a code twice, a space in a code,
+ * bytes that are not UTF-8. */
+static void
+test_codes_file(void)
+{
+    static const char file[] = "\xef\xbb\xbf// politics\r\n"
+                               "put\tRussian President Vladimir Putin\tPutin\r\n"
+                               "\r\n"
+                               "  // sport\n"
+                               "CC2 \t Aaron Barnum \n"
+                               "cc2\tsomeone else\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) codes = pd_codes_parse(file, sizeof file - 1, '=', &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(codes->len, ==, 3);
+    PdCode *put = g_ptr_array_index(codes, 0);
+    g_assert_cmpstr(put->code, ==, "put");
+    g_assert_cmpuint(g_strv_length(put->forms), ==, 2);
+    g_assert_cmpstr(put->forms[1], ==, "Putin");
+    g_assert_cmpstr(((PdCode *)g_ptr_array_index(codes, 1))->forms[0], ==, "Aaron Barnum");
+    g_autofree char *out = pd_codes_format(codes);
+    g_assert_cmpstr(
+        out, ==,
+        "put\tRussian President Vladimir Putin\tPutin\nCC2\tAaron Barnum\ncc2\tsomeone else\n");
+    /* written and read again: the same */
+    g_autoptr(GPtrArray) again = pd_codes_parse(out, strlen(out), '=', &error);
+    g_assert_no_error(error);
+    g_autofree char *twice = pd_codes_format(again);
+    g_assert_cmpstr(twice, ==, out);
+
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"ok\tfine\nlonely\n", "line 2"},
+        {"a\tx\na\ty\n", "line 2 (\"a\"): the code is there twice"},
+        {"two words\tx\n", "line 1"},
+        {"a=b\tx\n", "line 1"},
+        {"ok\tfine\nbad\t\xff\xfe\n", "line 2 is not UTF-8"},
+        {"ok\tcontrol \x01 char\n", "control character"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) e = NULL;
+        g_assert_null(pd_codes_parse(bad[i].text, strlen(bad[i].text), '=', &e));
+        g_assert_error(e, PD_CAPTION_ERROR, PD_CAPTION_ERROR_CODES);
+        if (!strstr(e->message, bad[i].says))
+            g_error("%s: \"%s\" does not say \"%s\"", bad[i].text, e->message, bad[i].says);
+    }
+}
+
+/* Expansion: =code=, =code#N=, several in one text, codes side by side, a delimiter that
+ * is just text, an unknown code left as typed and reported, case, another delimiter. */
+static void
+test_codes_expand(void)
+{
+    static const char file[] = "put\tRussian President Vladimir Putin\tPutin\n"
+                               "zel\tUkrainian President Volodymyr Zelenskyy\n"
+                               "EQ\tEquals\n";
+    g_autoptr(GPtrArray) codes = pd_codes_parse(file, sizeof file - 1, '=', NULL);
+    g_autoptr(GHashTable) t = index_of(codes);
+    static const struct {
+        const char *in, *out;
+        guint unknown;
+    } expansions[] = {
+        {"=put= meets =zel=.",
+         "Russian President Vladimir Putin meets Ukrainian President "
+         "Volodymyr Zelenskyy.",
+         0},
+        {"=put#2= said", "Putin said", 0},
+        {"=put==zel=", "Russian President Vladimir PutinUkrainian President Volodymyr Zelenskyy",
+         0},
+        {"a = b = c", "a = b = c", 0},
+        {"=nope= and =put=", "=nope= and Russian President Vladimir Putin", 1},
+        {"=put#3=", "=put#3=", 1},
+        {"=eq= =EQ=", "=eq= Equals", 1},
+        {"x == y", "x == y", 0},
+        {"ends with =put", "ends with =put", 0},
+        {"", "", 0},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(expansions); i++) {
+        g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+        g_autofree char *got = pd_codes_expand(expansions[i].in, '=', lookup_codes, t, unknown);
+        g_assert_cmpstr(got, ==, expansions[i].out);
+        g_assert_cmpuint(unknown->len, ==, expansions[i].unknown);
+    }
+    /* another delimiter: '=' is then text */
+    g_autoptr(GPtrArray) slashed = pd_codes_parse(file, sizeof file - 1, '\\', NULL);
+    g_autoptr(GHashTable) t2 = index_of(slashed);
+    g_autofree char *got = pd_codes_expand("\\put\\ = \\put#2\\", '\\', lookup_codes, t2, NULL);
+    g_assert_cmpstr(got, ==, "Russian President Vladimir Putin = Putin");
+    g_assert_null(pd_codes_expand(NULL, '=', lookup_codes, t, NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -448,6 +560,8 @@ main(int argc, char **argv)
     g_test_add_func("/caption/checks", test_checks);
     g_test_add_func("/caption/disagreement", test_disagreement);
     g_test_add_func("/caption/slug", test_slug);
+    g_test_add_func("/caption/codes-file", test_codes_file);
+    g_test_add_func("/caption/codes-expand", test_codes_expand);
     g_test_add_func("/caption/hostile", test_hostile);
     g_test_add_func("/caption/mandatory-credit-after-ligatures",
                     test_mandatory_credit_after_ligatures);

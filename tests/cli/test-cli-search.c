@@ -466,6 +466,49 @@ test_lightboxes_and_saved(void)
     run_clear(&none);
 }
 
+/* Code replacements from the command line: a Photo Mechanic file imported, written out
+ * again, merged with another; expanded; a file that cannot be read names its line. */
+static void
+test_codes(void)
+{
+    g_autofree char *file = g_build_filename(workdir, "codes.txt", NULL);
+    g_assert_true(g_file_set_contents(
+        file, "\xef\xbb\xbf// politics\r\nput\tRussian President Vladimir Putin\tPutin\r\n", -1,
+        NULL));
+    Run in = RUN("codes", "import", file);
+    g_assert_cmpint(in.status, ==, 0);
+    g_assert_nonnull(strstr(in.out, "1 codes read"));
+    run_clear(&in);
+    Run out = RUN("codes", "export");
+    g_assert_cmpstr(out.out, ==, "put\tRussian President Vladimir Putin\tPutin\n");
+    run_clear(&out);
+    g_autofree char *more = g_build_filename(workdir, "more.txt", NULL);
+    g_assert_true(
+        g_file_set_contents(more, "zel\tUkrainian President Volodymyr Zelenskyy\n", -1, NULL));
+    Run merged = RUN("codes", "import", "--merge", more);
+    g_assert_nonnull(strstr(merged.out, "the desk has 2"));
+    run_clear(&merged);
+    Run expanded = RUN("codes", "expand", "=put= and =zel= met; =put#2= spoke");
+    g_assert_cmpint(expanded.status, ==, 0);
+    g_assert_cmpstr(expanded.out, ==,
+                    "Russian President Vladimir Putin and Ukrainian President Volodymyr Zelenskyy "
+                    "met; Putin spoke\n");
+    run_clear(&expanded);
+    Run unknown = RUN("codes", "expand", "=who=");
+    g_assert_cmpint(unknown.status, ==, 1);
+    g_assert_nonnull(strstr(unknown.err, "=who="));
+    run_clear(&unknown);
+    g_autofree char *bad = g_build_filename(workdir, "bad.txt", NULL);
+    g_assert_true(g_file_set_contents(bad, "ok\tfine\nno replacement\n", -1, NULL));
+    Run refused = RUN("codes", "import", bad);
+    g_assert_cmpint(refused.status, ==, 1);
+    g_assert_nonnull(strstr(refused.err, "line 2"));
+    run_clear(&refused);
+    Run kept = RUN("codes", "list", "--json");
+    g_assert_nonnull(strstr(kept.out, "\"zel\"")); /* the refused file changed nothing */
+    run_clear(&kept);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -476,6 +519,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/search/dates", test_dates);
     g_test_add_func("/cli/search/filters", test_filters);
     g_test_add_func("/cli/search/lightboxes-and-saved", test_lightboxes_and_saved);
+    g_test_add_func("/cli/search/codes", test_codes);
     g_test_add_func("/cli/search/orders", test_orders);
     g_test_add_func("/cli/search/snippet-and-fields", test_snippet_and_fields);
     g_test_add_func("/cli/pick", test_picks);

@@ -4,8 +4,11 @@
  *
  * The input is a caption (made valid UTF-8 first, as every caption photodesk reads is);
  * its last line, when there are several, is also read as special instructions.
+ * The raw bytes are also read as a code replacement file, and the caption expanded with
+ * the codes it gives (or a table of its own when the file is refused).
  * Properties checked: no memory error or undefined behaviour, every string produced is
- * valid UTF-8, and the body is never longer than the caption. */
+ * valid UTF-8, the body is never longer than the caption, and a file of codes read and
+ * written reads the same. */
 #include "caption/caption.h"
 
 #include <stdint.h>
@@ -25,6 +28,44 @@ check_valid(const char *s, const char *what)
         fprintf(stderr, "fuzz-caption: %s is not valid UTF-8\n", what);
         abort();
     }
+}
+
+static const char *const *
+lookup(const char *code, gpointer table)
+{
+    return g_hash_table_lookup(table, code);
+}
+
+static const char fallback[] = "a\tAlpha\tA\nput\tRussian President Vladimir Putin\n";
+
+/* The input as a code replacement file; its codes expand @text. */
+static void
+codes(const uint8_t *data, size_t size, const char *text)
+{
+    char delimiter = size ? (char)(data[0] % 3 == 0 ? '=' : data[0] % 3 == 1 ? '\\' : '@') : '=';
+    g_autoptr(GPtrArray) list = pd_codes_parse((const char *)data, size, delimiter, NULL);
+    if (list) { /* written and read again: the same file */
+        g_autofree char *file = pd_codes_format(list);
+        valid(file);
+        g_autoptr(GPtrArray) again = pd_codes_parse(file, strlen(file), delimiter, NULL);
+        g_autofree char *twice = again ? pd_codes_format(again) : NULL;
+        if (g_strcmp0(file, twice) != 0) {
+            fprintf(stderr, "fuzz-caption: a code file does not read back the same\n");
+            abort();
+        }
+    } else {
+        list = pd_codes_parse(fallback, sizeof fallback - 1, delimiter, NULL);
+    }
+    g_autoptr(GHashTable) table = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; list && i < list->len; i++) {
+        PdCode *c = g_ptr_array_index(list, i);
+        g_hash_table_insert(table, c->code, c->forms);
+    }
+    g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *expanded = pd_codes_expand(text, delimiter, lookup, table, unknown);
+    valid(expanded);
+    for (guint i = 0; i < unknown->len; i++)
+        valid(g_ptr_array_index(unknown, i));
 }
 
 int
@@ -74,5 +115,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_free(json, TRUE);
     pd_photo_text_clear(&m->text);
     pd_caption_clear(&m->reading);
+    codes(data, size, text);
     return 0;
 }

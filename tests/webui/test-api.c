@@ -1489,6 +1489,36 @@ test_similar_frames(void)
     session_clear(&s);
 }
 
+/* The desk's code replacements over the API: a Photo Mechanic file put, read back; a
+ * file that cannot be read refused with its line. */
+static void
+test_codes(void)
+{
+    Session s = login();
+    JsonObject *put = expect("PUT", "/api/codes", &s,
+                             "{\"text\": \"// names\\r\\nput\\tRussian President Vladimir "
+                             "Putin\\tPutin\\r\\n\"}",
+                             200);
+    JsonArray *codes = json_object_get_array_member(put, "codes");
+    g_assert_cmpuint(json_array_get_length(codes), ==, 1);
+    JsonObject *first = json_array_get_object_element(codes, 0);
+    g_assert_cmpstr(json_object_get_string_member(first, "code"), ==, "put");
+    g_assert_cmpstr(json_array_get_string_element(json_object_get_array_member(first, "forms"), 1),
+                    ==, "Putin");
+    g_assert_cmpstr(json_object_get_string_member(put, "updated_by"), ==, "anna");
+    g_assert_cmpstr(json_object_get_string_member(put, "delimiter"), ==, "=");
+    json_object_unref(put);
+    JsonObject *bad = expect("PUT", "/api/codes", &s, "{\"text\": \"ok\\tfine\\nlonely\\n\"}", 400);
+    g_assert_nonnull(strstr(json_object_get_string_member(bad, "error"), "line 2"));
+    json_object_unref(bad);
+    json_object_unref(
+        expect("PUT", "/api/codes", &s, "{\"text\": \"a\\tb\", \"delimiter\": \"==\"}", 400));
+    JsonObject *got = expect("GET", "/api/codes", &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(got, "codes")), ==, 1);
+    json_object_unref(got);
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1513,6 +1543,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/saved-searches", test_saved_searches);
     g_test_add_func("/webui/roles", test_roles);
     g_test_add_func("/webui/similar-frames", test_similar_frames);
+    g_test_add_func("/webui/codes", test_codes);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();

@@ -11,6 +11,7 @@ import { onEvent } from './live.js';
 import { pickControls, pickForKey, setPick } from './picks.js';
 import { neighbour, resultsHash } from './search.js';
 import { canChange } from './collections.js';
+import { withCodes } from './codes.js';
 
 // Whether the open photo's caption editor holds text typed and not saved.
 export function unsavedEdits() {
@@ -202,6 +203,7 @@ function editor(p, table, mine = null, conflict = null) {
       : el('input', { name: f.name, id: `edit-${f.name}` });
     input.value = mine && f.name in mine ? mine[f.name] : asInput(f, p);
     const { count, update } = counted(input, f.limit, { each: f.list });
+    withCodes(input, update); // =put= as it is typed
     inputs.set(f, input);
     const other = theirs.get(f.name);
     // someone else changed this field since the editor's version: theirs beside the editor's own

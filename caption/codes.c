@@ -1,0 +1,168 @@
+/* codes.c: code replacements, as Photo Mechanic has them. A desk keeps a table of short
+ * codes ("put") and what each stands for ("Russian President Vladimir Putin", and more
+ * forms in further columns); typed between delimiters in a caption field ("=put="), a
+ * code is replaced by its first form, "=put#2=" by its second. Codes are case-sensitive.
+ *
+ * The table is read from and written to Photo Mechanic's file: UTF-8 text, one code a
+ * line, the code and its forms separated by tabs, lines starting with "//" comments. */
+#include "caption/caption.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(pd - caption - error - quark, pd_caption_error)
+
+void
+pd_code_free(PdCode *code)
+{
+    if (code == NULL)
+        return;
+    g_free(code->code);
+    g_strfreev(code->forms);
+    g_free(code);
+}
+
+gboolean
+pd_code_valid(const char *code, char delimiter)
+{
+    gsize n = code ? strlen(code) : 0;
+    if (n == 0 || n > PD_CODE_MAX || !g_utf8_validate(code, -1, NULL))
+        return FALSE;
+    for (const char *p = code; *p; p++)
+        if (*p == delimiter || *p == '#' || g_ascii_isspace(*p) || (guchar)*p < 0x20)
+            return FALSE;
+    return TRUE;
+}
+
+/* A form: UTF-8 on one line, without tabs, at most PD_CODE_FORM_MAX bytes. */
+static gboolean
+form_valid(const char *form)
+{
+    if (form == NULL || *form == 0 || strlen(form) > PD_CODE_FORM_MAX ||
+        !g_utf8_validate(form, -1, NULL))
+        return FALSE;
+    for (const guchar *p = (const guchar *)form; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return FALSE;
+    return TRUE;
+}
+
+GPtrArray *
+pd_codes_parse(const char *text, gsize len, char delimiter, GError **error)
+{
+    if (!g_utf8_validate_len(text, len, NULL)) {
+        /* the line that is not UTF-8, for the person who made the file */
+        const char *bad = NULL;
+        g_utf8_validate_len(text, len, &bad);
+        int line = 1;
+        for (const char *p = text; p < bad; p++)
+            line += *p == '\n';
+        g_set_error(error, PD_CAPTION_ERROR, PD_CAPTION_ERROR_CODES,
+                    "line %d is not UTF-8 text (save the file as UTF-8)", line);
+        return NULL;
+    }
+    g_autofree char *copy = g_strndup(text, len);
+    const char *start = copy;
+    if (g_str_has_prefix(start, "\xef\xbb\xbf"))
+        start += 3; /* a byte order mark, as some editors write */
+    g_auto(GStrv) lines = g_strsplit(start, "\n", -1);
+    GPtrArray *codes = g_ptr_array_new_with_free_func((GDestroyNotify)pd_code_free);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int i = 0; lines[i]; i++) {
+        char *line = lines[i];
+        gsize n = strlen(line);
+        if (n && line[n - 1] == '\r')
+            line[--n] = 0;
+        const char *lead = line;
+        while (*lead == ' ')
+            lead++;
+        if (*lead == 0 || g_str_has_prefix(lead, "//"))
+            continue;
+        g_auto(GStrv) columns = g_strsplit(line, "\t", -1);
+        g_autofree char *code = g_strstrip(g_strdup(columns[0]));
+        GPtrArray *forms = g_ptr_array_new();
+        for (int c = 1; columns[c]; c++) {
+            g_autofree char *form = g_strstrip(g_strdup(columns[c]));
+            if (*form)
+                g_ptr_array_add(forms, g_steal_pointer(&form));
+        }
+        g_ptr_array_add(forms, NULL);
+        g_auto(GStrv) owned = (GStrv)g_ptr_array_free(forms, FALSE);
+        const char *why =
+            !pd_code_valid(code, delimiter)
+                ? "the code is empty, too long, or holds a space, '#' or the delimiter"
+            : owned[0] == NULL                  ? "a code needs a replacement after a tab"
+            : g_hash_table_contains(seen, code) ? "the code is there twice"
+                                                : NULL;
+        for (int f = 0; why == NULL && owned[f]; f++)
+            if (!form_valid(owned[f]))
+                why = "a replacement is too long or holds a control character";
+        if (why) {
+            g_set_error(error, PD_CAPTION_ERROR, PD_CAPTION_ERROR_CODES, "line %d (\"%.40s\"): %s",
+                        i + 1, code, why);
+            g_ptr_array_unref(codes);
+            return NULL;
+        }
+        PdCode *entry = g_new0(PdCode, 1);
+        entry->code = g_steal_pointer(&code);
+        entry->forms = g_steal_pointer(&owned);
+        g_hash_table_add(seen, entry->code);
+        g_ptr_array_add(codes, entry);
+    }
+    return codes;
+}
+
+char *
+pd_codes_format(GPtrArray *codes)
+{
+    GString *o = g_string_new(NULL);
+    for (guint i = 0; i < codes->len; i++) {
+        const PdCode *c = g_ptr_array_index(codes, i);
+        g_string_append(o, c->code);
+        for (int f = 0; c->forms[f]; f++)
+            g_string_append_printf(o, "\t%s", c->forms[f]);
+        g_string_append_c(o, '\n');
+    }
+    return g_string_free(o, FALSE);
+}
+
+char *
+pd_codes_expand(const char *text, char delimiter, PdCodeLookup lookup, gpointer user_data,
+                GPtrArray *unknown)
+{
+    if (text == NULL)
+        return NULL;
+    GString *o = g_string_new(NULL);
+    const char *p = text;
+    while (*p) {
+        const char *open = strchr(p, delimiter);
+        if (open == NULL)
+            break;
+        const char *close = strchr(open + 1, delimiter);
+        if (close == NULL)
+            break;
+        g_string_append_len(o, p, open - p);
+        /* =code= or =code#N=: N from 1 (the first form) to 9 */
+        g_autofree char *inside = g_strndup(open + 1, (gsize)(close - open - 1));
+        int which = 1;
+        char *hash = strrchr(inside, '#');
+        if (hash && hash[1] >= '1' && hash[1] <= '9' && hash[2] == 0) {
+            which = hash[1] - '0';
+            *hash = 0;
+        }
+        const char *const *forms =
+            pd_code_valid(inside, delimiter) ? lookup(inside, user_data) : NULL;
+        int count = forms ? (int)g_strv_length((char **)forms) : 0;
+        if (which <= count) {
+            g_string_append(o, forms[which - 1]);
+            p = close + 1;
+            continue;
+        }
+        /* not a code: the first delimiter is text, the second may open one */
+        if (unknown && pd_code_valid(inside, delimiter))
+            g_ptr_array_add(unknown, g_strndup(open, (gsize)(close - open + 1)));
+        g_string_append_c(o, delimiter);
+        p = open + 1;
+    }
+    g_string_append(o, p);
+    return g_string_free(o, FALSE);
+}
