@@ -639,6 +639,36 @@ gint64 pd_catalog_save_search(PdCatalog *catalog, const char *name, const char *
                               gboolean replace, const char *by_user, GError **error);
 gboolean pd_catalog_remove_saved_search(PdCatalog *catalog, gint64 id, GError **error);
 
+/* ---------------------------------------------------------------- batch edits */
+
+typedef struct {
+    gint64 photo_id;
+    int version_before, version_after;
+} PdCatalogBatchPhoto;
+
+/* A batch edit (desk/batch.c): what it asked (JSON), who and when, its photos. */
+typedef struct {
+    gint64 id;
+    char *edits;
+    char *by_user, *at;
+    char *undone_by, *undone_at; /* NULL until it is undone */
+    GArray *photos;              /* PdCatalogBatchPhoto, by photo id */
+} PdCatalogBatch;
+
+void pd_catalog_batch_free(PdCatalogBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogBatch, pd_catalog_batch_free)
+
+/* Inside the caller's write transaction: a new batch's id (0 with @error), a photo it
+ * changed, and that it was undone. */
+gint64 pd_catalog_add_batch(PdCatalog *catalog, const char *edits, const char *by_user,
+                            GError **error);
+gboolean pd_catalog_add_batch_photo(PdCatalog *catalog, gint64 batch, gint64 photo, int before,
+                                    int after, GError **error);
+gboolean pd_catalog_batch_undone(PdCatalog *catalog, gint64 id, const char *by_user,
+                                 GError **error);
+/* Batch @id with its photos (NOT_FOUND). */
+PdCatalogBatch *pd_catalog_get_batch(PdCatalog *catalog, gint64 id, GError **error);
+
 /* ---------------------------------------------------------------- settings */
 
 /* The desk's setting @key (newly allocated JSON text), or NULL (and no error) when unset. */

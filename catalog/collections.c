@@ -383,3 +383,113 @@ pd_catalog_remove_saved_search(PdCatalog *c, gint64 id, GError **error)
     return change_row(c, "DELETE FROM saved_searches WHERE id = ?1", id, NULL, "saved search",
                       error);
 }
+
+/* ---------------------------------------------------------------- batch edits */
+
+void
+pd_catalog_batch_free(PdCatalogBatch *b)
+{
+    if (b == NULL)
+        return;
+    g_free(b->edits);
+    g_free(b->by_user);
+    g_free(b->at);
+    g_free(b->undone_by);
+    g_free(b->undone_at);
+    g_clear_pointer(&b->photos, g_array_unref);
+    g_free(b);
+}
+
+gint64
+pd_catalog_add_batch(PdCatalog *c, const char *edits, const char *by_user, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "INSERT INTO batches (edits, by_user, at) VALUES (?1, ?2, ?3)", error);
+    if (st == NULL)
+        return 0;
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_bind_text(st, 1, edits, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    if (!pd_catalog_run(c, st, "recording a batch", error))
+        return 0;
+    return sqlite3_last_insert_rowid(pd_catalog_db(c));
+}
+
+gboolean
+pd_catalog_add_batch_photo(PdCatalog *c, gint64 batch, gint64 photo, int before, int after,
+                           GError **error)
+{
+    sqlite3_stmt *st =
+        pd_catalog_statement(c,
+                             "INSERT INTO batch_photos (batch_id, photo_id,"
+                             " version_before, version_after) VALUES (?1, ?2, ?3, ?4)",
+                             error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, batch);
+    sqlite3_bind_int64(st, 2, photo);
+    sqlite3_bind_int(st, 3, before);
+    sqlite3_bind_int(st, 4, after);
+    return pd_catalog_run(c, st, "recording a batch's photo", error);
+}
+
+static PdCatalogBatch *
+read_batch(sqlite3_stmt *st)
+{
+    PdCatalogBatch *b = g_new0(PdCatalogBatch, 1);
+    b->id = sqlite3_column_int64(st, 0);
+    b->edits = pd_catalog_text(st, 1);
+    b->by_user = pd_catalog_text(st, 2);
+    b->at = pd_catalog_text(st, 3);
+    b->undone_by = pd_catalog_text(st, 4);
+    b->undone_at = pd_catalog_text(st, 5);
+    return b;
+}
+
+PdCatalogBatch *
+pd_catalog_get_batch(PdCatalog *c, gint64 id, GError **error)
+{
+    PdCatalogBatch *b =
+        one_row(c, "SELECT id, edits, by_user, at, undone_by, undone_at FROM batches", id, NULL,
+                (ReadRow)read_batch, "batch", error);
+    if (b == NULL)
+        return NULL;
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "SELECT photo_id, version_before, version_after FROM"
+                                            " batch_photos WHERE batch_id = ?1 ORDER BY photo_id",
+                                            error);
+    if (st == NULL) {
+        pd_catalog_batch_free(b);
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    b->photos = g_array_new(FALSE, FALSE, sizeof(PdCatalogBatchPhoto));
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogBatchPhoto bp = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                                  sqlite3_column_int(st, 2)};
+        g_array_append_val(b->photos, bp);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        pd_catalog_batch_free(b);
+        pd_catalog_fail(c, error, "reading a batch");
+        return NULL;
+    }
+    return b;
+}
+
+gboolean
+pd_catalog_batch_undone(PdCatalog *c, gint64 id, const char *by_user, GError **error)
+{
+    g_autofree char *now = pd_catalog_now();
+    sqlite3_stmt *st = pd_catalog_statement(
+        c, "UPDATE batches SET undone_by = ?2, undone_at = ?3 WHERE id = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    return pd_catalog_run(c, st, "undoing a batch", error);
+}

@@ -373,6 +373,21 @@ static const char *const migrations[] = {
     "ALTER TABLE photos ADD COLUMN aperture TEXT;"
     "ALTER TABLE photos ADD COLUMN iso TEXT;"
     "ALTER TABLE photos ADD COLUMN focal_length TEXT;",
+
+    /* 12: batch edits. A batch changes many photos at once, each a version of its own;
+     * the batch keeps what it asked (its edits, as JSON), who and when, and for each
+     * photo the versions before and after, so that it can be undone as one action (each
+     * photo still at the batch's version gets a new version with its fields as before). */
+    "CREATE TABLE batches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  edits TEXT NOT NULL,"
+    "  by_user TEXT NOT NULL, at TEXT NOT NULL,"
+    "  undone_by TEXT, undone_at TEXT);"
+    "CREATE TABLE batch_photos ("
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  version_before INTEGER NOT NULL, version_after INTEGER NOT NULL,"
+    "  PRIMARY KEY (batch_id, photo_id)) WITHOUT ROWID;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

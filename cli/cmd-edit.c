@@ -129,11 +129,154 @@ correction_of(const FieldOptions *o, PdCorrection *fix, GPtrArray *strings, GPtr
     return TRUE;
 }
 
+/* ---------------------------------------------------------------- batch edits */
+
+/* The edits the options give, in the order --set, --replace, --prepend, --append; NULL
+ * after saying what is wrong. */
+static GPtrArray *
+batch_edits(char **set, char **replace, char **prepend, char **append)
+{
+    GPtrArray *edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
+    struct {
+        const char *op;
+        char **given;
+    } kinds[] = {{"set", set}, {"replace", replace}, {"prepend", prepend}, {"append", append}};
+    for (gsize k = 0; k < G_N_ELEMENTS(kinds); k++)
+        for (int i = 0; kinds[k].given && kinds[k].given[i]; i++) {
+            const char *arg = kinds[k].given[i];
+            const char *eq = strchr(arg, '=');
+            g_autofree char *field = eq ? g_strndup(arg, (gsize)(eq - arg)) : g_strdup(arg);
+            g_strdelimit(field, "-", '_');
+            const char *value = eq ? eq + 1 : NULL;
+            g_autofree char *find = NULL;
+            if (value && strcmp(kinds[k].op, "replace") == 0) { /* FIELD=FIND=>VALUE */
+                const char *arrow = strstr(value, "=>");
+                find = arrow ? g_strndup(value, (gsize)(arrow - value)) : NULL;
+                value = arrow ? arrow + 2 : NULL;
+            }
+            g_autoptr(GError) error = NULL;
+            PdBatchEdit *e = pd_batch_edit_new(field, kinds[k].op, value, find, &error);
+            if (e == NULL) {
+                fprintf(stderr, "photodesk edit: --%s %s: %s\n", kinds[k].op, arg, error->message);
+                g_ptr_array_unref(edits);
+                return NULL;
+            }
+            g_ptr_array_add(edits, e);
+        }
+    return edits;
+}
+
+/* A preview for people: each photo's fields before and after, byte counts, checks. */
+static void
+print_preview(const char *json)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (!json_parser_load_from_data(p, json, -1, NULL))
+        return;
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    JsonArray *photos = json_object_get_array_member(o, "photos");
+    for (guint i = 0; i < json_array_get_length(photos); i++) {
+        JsonObject *ph = json_array_get_object_element(photos, i);
+        printf("photo %" G_GINT64_FORMAT " (version %" G_GINT64_FORMAT ")\n",
+               json_object_get_int_member(ph, "id"), json_object_get_int_member(ph, "version"));
+        JsonArray *changes = json_object_get_array_member(ph, "changes");
+        for (guint k = 0; k < json_array_get_length(changes); k++) {
+            JsonObject *c = json_array_get_object_element(changes, k);
+            const char *to = json_object_get_string_member_with_default(c, "to", "");
+            gint64 bytes = json_object_get_int_member(c, "bytes");
+            gint64 limit = json_object_get_int_member_with_default(c, "limit", 0);
+            printf("  %-22s %s\n  %-22s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " bytes%s%s\n",
+                   json_object_get_string_member(c, "field"), to && *to ? to : "(empty)", "", bytes,
+                   limit, limit && bytes > limit ? ": over IIM's limit, cut in IPTC" : "",
+                   json_object_get_boolean_member(c, "changed") ? "" : " (unchanged)");
+        }
+        JsonArray *checks = json_object_get_array_member(ph, "checks");
+        for (guint k = 0; checks && k < json_array_get_length(checks); k++)
+            printf("  check: %s\n", json_object_get_string_member(
+                                        json_array_get_object_element(checks, k), "message"));
+    }
+    JsonArray *unknown = json_object_get_array_member(o, "unknown_codes");
+    for (guint k = 0; unknown && k < json_array_get_length(unknown); k++)
+        printf("not a code of the desk's: %s\n", json_array_get_string_element(unknown, k));
+}
+
+static int
+batch_edit(int argc, char **argv, GPtrArray *edits, gboolean preview, gboolean json, gint64 undo,
+           const PdGlobalOptions *global)
+{
+    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        gint64 id = g_ascii_strtoll(argv[i], &end, 10);
+        if (end == argv[i] || *end || id <= 0) {
+            fprintf(stderr, "photodesk edit: '%s' is not a photo id\n", argv[i]);
+            return PD_EXIT_USAGE;
+        }
+        g_array_append_val(ids, id);
+    }
+    if ((undo && ids->len) || (!undo && ids->len == 0)) {
+        fprintf(stderr, "photodesk edit: give the photos' ids, or --undo BATCH alone\n");
+        return PD_EXIT_USAGE;
+    }
+    g_autofree char *library = pd_desk_library_path(global->library);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
+    if (catalog == NULL) {
+        fprintf(stderr, "photodesk edit: %s\n", error->message);
+        return PD_EXIT_REJECTED;
+    }
+    if (preview) {
+        g_autofree char *out =
+            pd_desk_batch_preview_json(catalog, (gint64 *)ids->data, ids->len, edits, &error);
+        if (out == NULL) {
+            fprintf(stderr, "photodesk edit: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+        if (json)
+            puts(out);
+        else
+            print_preview(out);
+        return PD_EXIT_OK;
+    }
+    PdBatchResult r = {0};
+    gboolean ok = undo ? pd_desk_batch_undo(catalog, undo, g_get_user_name(), &r, &error)
+                       : pd_desk_batch_apply(catalog, (gint64 *)ids->data, NULL, ids->len, edits,
+                                             g_get_user_name(), &r, &error);
+    if (!ok) {
+        fprintf(stderr, "photodesk edit: %s\n", error->message);
+        pd_batch_result_clear(&r);
+        return PD_EXIT_REJECTED;
+    }
+    if (json) {
+        g_autofree char *out = pd_desk_batch_result_json(&r);
+        puts(out);
+    } else if (undo) {
+        printf("batch %" G_GINT64_FORMAT " undone: %u photo%s back as they were\n", undo,
+               r.applied->len, r.applied->len == 1 ? "" : "s");
+    } else {
+        printf("batch %" G_GINT64_FORMAT ": %u photo%s changed, %u unchanged (undo: photodesk edit "
+               "--undo %" G_GINT64_FORMAT ")\n",
+               r.batch, r.applied->len, r.applied->len == 1 ? "" : "s", r.unchanged->len, r.batch);
+    }
+    for (guint i = 0; i < r.stale->len; i++) {
+        const PdBatchStale *st = &g_array_index(r.stale, PdBatchStale, i);
+        fprintf(stderr,
+                "photodesk edit: photo %" G_GINT64_FORMAT " changed since (version %d, now %d): "
+                "left as it is\n",
+                st->id, st->seen, st->now);
+    }
+    int status = r.stale->len ? PD_EXIT_REJECTED : PD_EXIT_OK;
+    pd_batch_result_clear(&r);
+    return status;
+}
+
 int
 pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
 {
     int version = 0, acknowledge = 0;
-    gboolean json = FALSE;
+    gboolean json = FALSE, preview = FALSE;
+    gint64 undo = 0;
+    g_auto(GStrv) set = NULL, replace = NULL, prepend = NULL, append = NULL;
     /* GOption gives them; ours to free */
     GOptionEntry entries[] = {
         {"version", 0, 0, G_OPTION_ARG_INT, &version,
@@ -142,14 +285,31 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
          "The wire's re-send VERSION over a correction was seen: keep it as sent", "VERSION"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "The photo afterwards, as show --json prints it",
          NULL},
+        {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set,
+         "Batch: FIELD becomes VALUE on every photo given (repeatable)", "FIELD=VALUE"},
+        {"append", 0, 0, G_OPTION_ARG_STRING_ARRAY, &append, "Batch: VALUE after FIELD's text",
+         "FIELD=VALUE"},
+        {"prepend", 0, 0, G_OPTION_ARG_STRING_ARRAY, &prepend, "Batch: VALUE before FIELD's text",
+         "FIELD=VALUE"},
+        {"replace", 0, 0, G_OPTION_ARG_STRING_ARRAY, &replace,
+         "Batch: every FIND in FIELD becomes VALUE", "FIELD=FIND=>VALUE"},
+        {"preview", 0, 0, G_OPTION_ARG_NONE, &preview,
+         "Batch: show what each photo would become, change nothing", NULL},
+        {"undo", 0, 0, G_OPTION_ARG_INT64, &undo,
+         "Undo batch BATCH: its photos back as they were (a new version each)", "BATCH"},
         {NULL},
     };
-    g_autoptr(GOptionContext) context = g_option_context_new("ID - correct a photo's caption");
+    g_autoptr(GOptionContext) context = g_option_context_new(
+        "ID - correct a photo's caption; or ID... with --set/--append/--prepend/--replace");
     g_option_context_set_description(
         context, "Only the fields given change; an empty TEXT empties a field. The correction is\n"
                  "a new version of the photo by you, its credit, restrictions and checks read\n"
                  "again. With --version, a photo changed since that version is left alone and\n"
-                 "what changed is listed (exit status 1).");
+                 "what changed is listed (exit status 1).\n\n"
+                 "A batch edit changes many photos at once: --set, --replace, --prepend and\n"
+                 "--append (in that order) on each photo given, the desk's codes (=put=)\n"
+                 "expanded; each photo a version of its own, recorded as one batch that\n"
+                 "--undo takes back. --preview shows the result first.");
     g_option_context_add_main_entries(context, entries, NULL);
     g_auto(FieldOptions) fields = {0};
     field_options_init(&fields);
@@ -158,6 +318,12 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
     gboolean parsed = pd_cli_parse(context, "edit", &argc, &argv);
     if (!parsed)
         return PD_EXIT_USAGE;
+    if (set || replace || prepend || append || undo) {
+        g_autoptr(GPtrArray) edits = batch_edits(set, replace, prepend, append);
+        if (edits == NULL)
+            return PD_EXIT_USAGE;
+        return batch_edit(argc, argv, edits, preview, json, undo, global);
+    }
     char *end = NULL;
     gint64 id = argc == 2 ? g_ascii_strtoll(argv[1], &end, 10) : 0;
     if (argc != 2 || end == argv[1] || *end || id <= 0 || version < 0 || acknowledge < 0) {

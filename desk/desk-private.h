@@ -54,4 +54,10 @@ void pd_desk_append_pick_marks(GString *out, int rating, const char *label);
 gboolean pd_json_same_picture(GString *out, PdCatalog *catalog, const PdCatalogPhoto *photo,
                               GError **error);
 
+/* edit.c: a correction checked (PD_DESK_ERROR_INVALID naming the field), and made inside
+ * the caller's write transaction (pd_desk_correct() without the transaction). */
+gboolean pd_desk_check_correction(const PdCorrection *fix, GError **error);
+gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix,
+                            const char *user, gboolean *changed, GError **error);
+
 G_END_DECLS

@@ -245,4 +245,61 @@ char *pd_desk_codes_json(PdCatalog *catalog, GError **error);
 /* @text with the codes in it replaced (caption.h: pd_codes_expand). */
 char *pd_desk_codes_expand(const PdDeskCodes *codes, const char *text, GPtrArray *unknown);
 
+/* ---------------------------------------------------------------- batch.c */
+
+typedef enum {
+    PD_BATCH_SET,     /* the field becomes the value (a list: its values, separated by ;) */
+    PD_BATCH_APPEND,  /* the value after the field's text (a list: values added at the end) */
+    PD_BATCH_PREPEND, /* before it (a list: at the start) */
+    PD_BATCH_REPLACE, /* every "find" in the field (each value of a list) becomes the value */
+} PdBatchOp;
+
+/* One edit of a batch: the desk's codes in its value are expanded when it is applied. */
+typedef struct {
+    const PdPhotoField *field; /* one an editor corrects */
+    PdBatchOp op;
+    char *value, *find;
+} PdBatchEdit;
+
+void pd_batch_edit_free(PdBatchEdit *edit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdBatchEdit, pd_batch_edit_free)
+/* An edit of @field by @op ("set", "append", "prepend", "replace"); NULL with
+ * PD_DESK_ERROR_INVALID naming the field when it cannot be one. */
+PdBatchEdit *pd_batch_edit_new(const char *field, const char *op, const char *value,
+                               const char *find, GError **error);
+
+/* {"photos": [{"id", "version", "changes": [{"field", "from", "to", "changed", "bytes",
+ * "limit"}], "checks": [...]}], "unknown_codes": [...]}: what @edits (PdBatchEdit *) would
+ * make of each of the @n photos @ids, nothing written. */
+char *pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrArray *edits,
+                                 GError **error);
+
+typedef struct {
+    gint64 id;
+    int seen, now; /* the version previewed (or undone from), the version it is at */
+} PdBatchStale;
+
+typedef struct {
+    gint64 batch;      /* the batch's id; 0 when nothing changed */
+    GArray *applied;   /* photo ids changed (undone) */
+    GArray *unchanged; /* photo ids the edits left as they were */
+    GArray *stale;     /* PdBatchStale: changed since, left alone */
+} PdBatchResult;
+
+void pd_batch_result_clear(PdBatchResult *result);
+/* Applies @edits to the @n photos @ids in one write transaction, each a version by @user,
+ * recorded as one batch. @versions (or NULL): the version each was previewed at; a photo
+ * no longer at it is listed in ->stale and left alone. FALSE (nothing done) with the
+ * first photo's error. */
+gboolean pd_desk_batch_apply(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n,
+                             GPtrArray *edits, const char *user, PdBatchResult *out,
+                             GError **error);
+/* Undoes batch @batch: each photo still at the batch's version gets a new version by @user
+ * with the fields as they were (->applied); the others are listed (->stale).
+ * PD_CATALOG_ERROR_CONFLICT when it was undone already, NOT_FOUND when there is none. */
+gboolean pd_desk_batch_undo(PdCatalog *catalog, gint64 batch, const char *user, PdBatchResult *out,
+                            GError **error);
+/* {"batch", "applied": [ids], "unchanged": [ids], "stale": [{"id", "seen_version", "version"}]} */
+char *pd_desk_batch_result_json(const PdBatchResult *result);
+
 G_END_DECLS

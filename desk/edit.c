@@ -3,7 +3,7 @@
  * and checks follow the new text; the catalog keeps the old text in the photo's
  * history. Which fields may be corrected is the field table's (base.h) to say. */
 #include "caption/caption.h"
-#include "desk/desk.h"
+#include "desk/desk-private.h"
 #include "ingest/ingest.h"
 
 #include <string.h>
@@ -44,8 +44,8 @@ list_of(const PdPhotoText *text, const PdPhotoField *f)
 }
 
 /* Every field the correction gives is one an editor may change, and may be kept. */
-static gboolean
-check_correction(const PdCorrection *fix, GError **error)
+gboolean
+pd_desk_check_correction(const PdCorrection *fix, GError **error)
 {
     guint n;
     const PdPhotoField *fields = pd_photo_fields(&n);
@@ -110,8 +110,8 @@ apply(PdPhotoText *row, const PdPhotoText *fix)
 }
 
 /* The correction, inside the caller's write transaction. */
-static gboolean
-correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
+gboolean
+pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
            gboolean *changed, GError **error)
 {
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
@@ -139,13 +139,13 @@ pd_desk_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const ch
                 gboolean *changed, GError **error)
 {
     *changed = FALSE;
-    if (!check_correction(fix, error))
+    if (!pd_desk_check_correction(fix, error))
         return FALSE;
     /* One write transaction from the read to the write: a correction made meanwhile by
      * someone else is never written over unseen. */
     if (!pd_catalog_begin(catalog, error))
         return FALSE;
-    if (pd_catalog_finish(catalog, correct_in(catalog, id, fix, user, changed, error), error))
+    if (pd_catalog_finish(catalog, pd_desk_correct_in(catalog, id, fix, user, changed, error), error))
         return TRUE;
     *changed = FALSE;
     return FALSE;

@@ -1519,6 +1519,94 @@ test_codes(void)
     session_clear(&s);
 }
 
+/* A batch edit over the API: previewed (each photo's fields, byte counts, checks, a code
+ * expanded), applied as one batch with the versions previewed (a photo changed meanwhile
+ * listed, not overwritten), undone in one action, not twice. */
+static void
+test_batch(void)
+{
+    Session s = login();
+    json_object_unref(expect("PUT", "/api/codes", &s,
+                             "{\"text\": \"hand\\tHANDOUT - EDITORIAL USE ONLY\\n\"}", 200));
+    gint64 putin = first_found(&s, "putin");
+    gint64 burning = g_ascii_strtoll(strrchr(fire, '/') + 1, NULL, 10);
+    g_autofree char *body = g_strdup_printf(
+        "{\"photos\": [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "], \"edits\": ["
+        "{\"field\": \"special_instructions\", \"op\": \"set\", \"value\": \"=hand=\"},"
+        "{\"field\": \"keywords\", \"op\": \"append\", \"value\": \"batch; =nope=\"}]}",
+        putin, burning);
+    JsonObject *preview = expect("POST", "/api/batch/preview", &s, body, 200);
+    JsonArray *photos = json_object_get_array_member(preview, "photos");
+    g_assert_cmpuint(json_array_get_length(photos), ==, 2);
+    JsonObject *first = json_array_get_object_element(photos, 0);
+    gint64 v1 = json_object_get_int_member(first, "version");
+    JsonObject *change =
+        json_array_get_object_element(json_object_get_array_member(first, "changes"), 0);
+    g_assert_cmpstr(json_object_get_string_member(change, "field"), ==, "keywords");
+    change = json_array_get_object_element(json_object_get_array_member(first, "changes"), 1);
+    g_assert_cmpstr(json_object_get_string_member(change, "to"), ==,
+                    "HANDOUT - EDITORIAL USE ONLY");
+    g_assert_cmpint(json_object_get_int_member(change, "bytes"), ==, 28);
+    g_assert_cmpint(json_object_get_int_member(change, "limit"), ==, 256);
+    g_assert_true(json_object_has_member(first, "checks"));
+    JsonArray *unknown = json_object_get_array_member(preview, "unknown_codes");
+    g_assert_cmpuint(json_array_get_length(unknown), ==, 1); /* =nope=, once */
+    JsonObject *second = json_array_get_object_element(photos, 1);
+    gint64 v2 = json_object_get_int_member(second, "version");
+    json_object_unref(preview);
+
+    /* the second photo is corrected by someone else after the preview */
+    g_autofree char *url2 = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, burning);
+    json_object_unref(expect("PATCH", url2, &s, "{\"headline\": \"Meanwhile\"}", 200));
+    g_autofree char *apply =
+        g_strdup_printf("%.*s, \"versions\": {\"%" G_GINT64_FORMAT "\": %" G_GINT64_FORMAT
+                        ", \"%" G_GINT64_FORMAT "\": %" G_GINT64_FORMAT "}}",
+                        (int)strlen(body) - 1, body, putin, v1, burning, v2);
+    JsonObject *done = expect("POST", "/api/batch", &s, apply, 200);
+    gint64 batch = json_object_get_int_member(done, "batch");
+    g_assert_cmpint(batch, >, 0);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(done, "applied")), ==, 1);
+    JsonArray *stale = json_object_get_array_member(done, "stale");
+    g_assert_cmpuint(json_array_get_length(stale), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(stale, 0), "id"), ==,
+                    burning);
+    json_object_unref(done);
+    g_autofree char *url1 = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, putin);
+    JsonObject *after = expect("GET", url1, &s, NULL, 200);
+    g_assert_cmpstr(json_object_get_string_member(after, "special_instructions"), ==,
+                    "HANDOUT - EDITORIAL USE ONLY");
+    g_assert_cmpint(json_object_get_int_member(after, "version"), ==, v1 + 1);
+    json_object_unref(after);
+
+    /* undone: back as it was, a version of its own; not twice */
+    g_autofree char *undo = g_strdup_printf("/api/batches/%" G_GINT64_FORMAT "/undo", batch);
+    JsonObject *undone = expect("POST", undo, &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(undone, "applied")), ==, 1);
+    json_object_unref(undone);
+    JsonObject *back = expect("GET", url1, &s, NULL, 200);
+    g_assert_cmpint(json_object_get_int_member(back, "version"), ==, v1 + 2);
+    JsonNode *si = json_object_get_member(back, "special_instructions");
+    g_assert_true(si == NULL || JSON_NODE_HOLDS_NULL(si) ||
+                  strstr(json_node_get_string(si), "HANDOUT") == NULL);
+    json_object_unref(back);
+    json_object_unref(expect("POST", undo, &s, NULL, 409));
+    json_object_unref(expect("POST", "/api/batches/999999/undo", &s, NULL, 404));
+    /* edits that cannot be */
+    const char *bad[] = {
+        "{\"photos\": [1], \"edits\": [{\"field\": \"width\", \"op\": \"set\", \"value\": \"1\"}]}",
+        "{\"photos\": [1], \"edits\": [{\"field\": \"caption\", \"op\": \"shout\", \"value\": "
+        "\"x\"}]}",
+        "{\"photos\": [1], \"edits\": [{\"field\": \"caption\", \"op\": \"replace\", \"value\": "
+        "\"x\"}]}",
+        "{\"photos\": [], \"edits\": [{\"field\": \"caption\", \"op\": \"set\", \"value\": "
+        "\"x\"}]}",
+        "{\"photos\": [1]}",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+        json_object_unref(expect("POST", "/api/batch/preview", &s, bad[i], 400));
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1544,6 +1632,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/roles", test_roles);
     g_test_add_func("/webui/similar-frames", test_similar_frames);
     g_test_add_func("/webui/codes", test_codes);
+    g_test_add_func("/webui/batch", test_batch);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();

@@ -1,0 +1,133 @@
+/* batch.c: the JSON API for batch edits: a preview of what edits make of each photo, the
+ * batch applied (photos changed since their preview listed, not overwritten), and undone. */
+#include "desk/desk.h"
+#include "webui/webui-private.h"
+
+#include <string.h>
+
+/* The body's "photos" (1 to 1000 ids), "edits" and, when @versions is not NULL, the
+ * "versions" object ({"ID": VERSION}) as an array in the photos' order; FALSE after
+ * answering 400. */
+static gboolean
+read_batch(Request *r, JsonObject *o, GArray **ids, GPtrArray **edits, GArray **versions,
+           enum MHD_Result *result)
+{
+    JsonNode *pn = json_object_get_member(o, "photos");
+    JsonNode *en = json_object_get_member(o, "edits");
+    JsonArray *photos = pn && JSON_NODE_HOLDS_ARRAY(pn) ? json_node_get_array(pn) : NULL;
+    JsonArray *list = en && JSON_NODE_HOLDS_ARRAY(en) ? json_node_get_array(en) : NULL;
+    guint n = photos ? json_array_get_length(photos) : 0;
+    if (n < 1 || n > 1000 || list == NULL || json_array_get_length(list) < 1 ||
+        json_array_get_length(list) > 50) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "give \"photos\" (1 to 1000 ids) and \"edits\" (1 to 50 of "
+                                   "{\"field\", \"op\", \"value\", \"find\"})");
+        return FALSE;
+    }
+    *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    *edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
+    JsonNode *vn = versions ? json_object_get_member(o, "versions") : NULL;
+    JsonObject *seen = vn && JSON_NODE_HOLDS_OBJECT(vn) ? json_node_get_object(vn) : NULL;
+    if (versions)
+        *versions = g_array_new(FALSE, TRUE, sizeof(int));
+    const char *bad = NULL;
+    for (guint i = 0; i < n && bad == NULL; i++) {
+        JsonNode *e = json_array_get_element(photos, i);
+        gint64 id = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_INT64
+                        ? json_node_get_int(e)
+                        : 0;
+        if (id < 1)
+            bad = "photos: whole numbers from 1";
+        g_array_append_val(*ids, id);
+        if (versions) {
+            g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, id);
+            int v = seen && json_object_has_member(seen, key)
+                        ? (int)json_object_get_int_member(seen, key)
+                        : 0;
+            g_array_append_val(*versions, v);
+        }
+    }
+    g_autoptr(GError) error = NULL;
+    for (guint i = 0; i < json_array_get_length(list) && bad == NULL; i++) {
+        JsonNode *e = json_array_get_element(list, i);
+        JsonObject *eo = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        const char *field =
+            eo ? json_object_get_string_member_with_default(eo, "field", NULL) : NULL;
+        const char *op = eo ? json_object_get_string_member_with_default(eo, "op", NULL) : NULL;
+        const char *value =
+            eo ? json_object_get_string_member_with_default(eo, "value", NULL) : NULL;
+        const char *find = eo ? json_object_get_string_member_with_default(eo, "find", NULL) : NULL;
+        PdBatchEdit *edit = pd_batch_edit_new(field, op, value, find, &error);
+        if (edit == NULL)
+            bad = error->message;
+        else
+            g_ptr_array_add(*edits, edit);
+    }
+    if (bad == NULL)
+        return TRUE;
+    *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", bad);
+    g_clear_pointer(ids, g_array_unref);
+    g_clear_pointer(edits, g_ptr_array_unref);
+    if (versions)
+        g_clear_pointer(versions, g_array_unref);
+    return FALSE;
+}
+
+/* POST /api/batch/preview {"photos": [ids], "edits": [...]}: nothing written. */
+enum MHD_Result
+pd_api_batch_preview(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    g_autoptr(GArray) ids = NULL;
+    g_autoptr(GPtrArray) edits = NULL;
+    if (o == NULL || !read_batch(r, o, &ids, &edits, NULL, &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    char *json =
+        cat ? pd_desk_batch_preview_json(cat, (gint64 *)ids->data, ids->len, edits, &error) : NULL;
+    return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
+}
+
+static enum MHD_Result
+respond_result(Request *r, gboolean ok, PdBatchResult *res, GError *error)
+{
+    if (!ok)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_batch_result_json(res);
+    pd_batch_result_clear(res);
+    return pd_respond_json(r, MHD_HTTP_OK, json);
+}
+
+/* POST /api/batch {"photos", "edits", "versions": {"ID": VERSION}}: the photos changed
+ * since the version previewed are listed in "stale", not overwritten. */
+enum MHD_Result
+pd_api_batch_apply(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    g_autoptr(GArray) ids = NULL, versions = NULL;
+    g_autoptr(GPtrArray) edits = NULL;
+    if (o == NULL || !read_batch(r, o, &ids, &edits, &versions, &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    PdBatchResult res = {0};
+    gboolean ok = cat && pd_desk_batch_apply(cat, (gint64 *)ids->data, (int *)versions->data,
+                                             ids->len, edits, r->session->user, &res, &error);
+    return respond_result(r, ok, &res, error);
+}
+
+/* POST /api/batches/ID/undo */
+enum MHD_Result
+pd_api_batch_undo(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    PdBatchResult res = {0};
+    gboolean ok = cat && pd_desk_batch_undo(cat, p->id, r->session->user, &res, &error);
+    return respond_result(r, ok, &res, error);
+}
