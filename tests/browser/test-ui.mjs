@@ -800,6 +800,56 @@ await step('speed: 60 cards and their thumbnails on screen in under 300 ms (loop
   expect(median < 300, `60 cards in ${median.toFixed(0)} ms`);
 });
 
+await step('a batch edit of 20 photos with a code: previewed, applied as one batch, undone', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${url}#/search?q=rally&sort=arrived`);
+  await page.locator('#grid .card').nth(19).waitFor();
+  await page.locator('#grid .card').nth(0).locator('.pick-box').check();
+  await page.locator('#grid .card').nth(19).click({ modifiers: ['Shift'] });
+  expect(await page.locator('#grid .pick-box:checked').count() === 20, '20 chosen');
+  const ids = await page.evaluate(() => [...document.querySelectorAll('#grid .card')].slice(0, 20).map((c) => Number(c.dataset.id)));
+  await page.click('#picked-edit');
+  await page.locator('#batch .batch-value').first().waitFor();
+  await page.selectOption('#batch .batch-field >> nth=0', 'special_instructions');
+  await page.selectOption('#batch .batch-op >> nth=0', 'set');
+  await page.fill('#batch .batch-value >> nth=0', 'Pictured: =kel=');
+  await page.click('#batch-add');
+  await page.locator('#batch .edit-row').nth(1).waitFor();
+  await page.selectOption('#batch .batch-field >> nth=1', 'caption');
+  await page.selectOption('#batch .batch-op >> nth=1', 'replace');
+  await page.locator('#batch .edit-row').nth(1).locator('.batch-find').fill('Riverton');
+  await page.fill('#batch .batch-value >> nth=1', 'Riverton, Veltria');
+  expect(await page.isDisabled('#batch-apply'), 'nothing can be applied before a preview');
+  await page.click('#batch-preview');
+  await page.locator('#batch-preview-table').waitFor();
+  const rows = await page.locator('#batch-preview-table tbody tr').count();
+  expect(rows >= 40, `each photo's two fields previewed (${rows} rows)`);
+  const table = await page.textContent('#batch-preview-table');
+  expect(table.includes('Pictured: Zürich city councillor Marco Keller'), 'the code expanded in the preview');
+  expect(table.includes('in Riverton, Veltria, Sunday'), 'the replacement previewed');
+  const before = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()), ids[0]);
+  expect(!before.special_instructions, 'nothing saved by the preview');
+  await page.click('#batch-apply');
+  await page.locator('#batch-status', { hasText: '20 changed' }).waitFor();
+  const after = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()), ids[19]);
+  expect(after.special_instructions === 'Pictured: Zürich city councillor Marco Keller', `saved (${after.special_instructions})`);
+  expect(after.version === before.version + 1 || after.version >= 2, 'a version of its own');
+  await page.screenshot({ path: join(work, 'batch.png'), fullPage: false });
+  if (process.env.PHOTODESK_SCREENSHOTS) {
+    await page.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, 'batch-desktop.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#batch').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, 'batch-phone.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+  await page.click('#batch-undo');
+  await page.locator('#batch-status', { hasText: 'Undone: 20' }).waitFor();
+  const undone = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()), ids[19]);
+  expect(!undone.special_instructions && undone.caption.includes('in Riverton, Sunday'), 'back as it was');
+  await page.click('#batch-close');
+  await page.click('#picked-clear');
+});
+
 await step('keyboard: Tab reaches the grid, each card has a name, the arrows move from there', async () => {
   await page.goto(`${url}#/search?sort=arrived`);
   await page.locator('#grid .card').nth(2).waitFor();

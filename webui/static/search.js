@@ -6,6 +6,7 @@ import { $, el, show, snippet, taken } from './dom.js';
 import { articleOptions, attach, confirmSynthetic } from './articles.js';
 import { pickForKey, pickMarks, setPick } from './picks.js';
 import { live, markSeen, onEvent } from './live.js';
+import { openBatch, setupBatch } from './batch.js';
 import { canChange, lightboxName, lightboxOptions, loadLightboxes, putInLightbox, setupSavedSearches,
   showSavedSearches } from './collections.js';
 
@@ -555,6 +556,10 @@ export function setupSearch() {
   $('picked-attach').addEventListener('click', attachPicked);
   $('picked-clear').addEventListener('click', clearPicked);
   $('picked-all').addEventListener('click', chooseAll);
+  setupBatch();
+  $('picked-edit').addEventListener('click', () => openBatch(() => [...picked], () => {
+    for (const id of picked) refreshCard(id);
+  }));
   $('picked-compare').addEventListener('click', () => { location.hash = `#/compare/${[...picked].slice(0, 4).join(',')}`; });
   const lightbox = (add) => async () => {
     const id = add ? $('picked-lightbox').value : extra.get('lightbox');
