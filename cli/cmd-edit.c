@@ -190,6 +190,11 @@ print_preview(const char *json)
                    limit, limit && bytes > limit ? ": over IIM's limit, cut in IPTC" : "",
                    json_object_get_boolean_member(c, "changed") ? "" : " (unchanged)");
         }
+        JsonArray *missing = json_object_get_array_member(ph, "missing");
+        for (guint k = 0; missing && k < json_array_get_length(missing); k++)
+            printf("  no value for {%s}: written [no %s]\n",
+                   json_array_get_string_element(missing, k),
+                   json_array_get_string_element(missing, k));
         JsonArray *checks = json_object_get_array_member(ph, "checks");
         for (guint k = 0; checks && k < json_array_get_length(checks); k++)
             printf("  check: %s\n", json_object_get_string_member(
@@ -393,4 +398,111 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
         printf("photo %" G_GINT64_FORMAT ": version %d from the wire kept as it was sent\n", id,
                acknowledge);
     return PD_EXIT_OK;
+}
+
+/* photodesk template list | show NAME | save NAME --set... | remove NAME |
+ * apply NAME [--preview] ID...: the desk's templates. */
+int
+pd_cmd_template(int argc, char **argv, const PdGlobalOptions *global)
+{
+    gboolean json = FALSE, preview = FALSE;
+    g_auto(GStrv) set = NULL, replace = NULL, prepend = NULL, append = NULL;
+    GOptionEntry entries[] = {
+        {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "save: FIELD becomes VALUE", "FIELD=VALUE"},
+        {"append", 0, 0, G_OPTION_ARG_STRING_ARRAY, &append, "save: VALUE after FIELD's text",
+         "FIELD=VALUE"},
+        {"prepend", 0, 0, G_OPTION_ARG_STRING_ARRAY, &prepend, "save: VALUE before FIELD's text",
+         "FIELD=VALUE"},
+        {"replace", 0, 0, G_OPTION_ARG_STRING_ARRAY, &replace, "save: every FIND becomes VALUE",
+         "FIELD=FIND=>VALUE"},
+        {"preview", 0, 0, G_OPTION_ARG_NONE, &preview, "apply: show the result, change nothing",
+         NULL},
+        {"json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON, as the web API gives it", NULL},
+        {NULL},
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new(
+        "list | show NAME | save NAME --set... | remove NAME | apply NAME ID... - the desk's "
+        "templates");
+    g_option_context_set_description(
+        context,
+        "A template is a named batch edit the desk shares. Its values may hold the desk's\n"
+        "codes (=put=) and the photo's variables: {byline}, {city}, {country},\n"
+        "{headline}, any field by its name, {credit_line}, {photographer},\n"
+        "{date_created:%A, %B %-d, %Y} (in the photographer's time), {seq} or {seq:3}\n"
+        "(the photo's number in the batch). A variable a photo has no value for is\n"
+        "written \"[no city]\" and named in the preview: never an empty sentence.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    if (!pd_cli_parse(context, "template", &argc, &argv))
+        return PD_EXIT_USAGE;
+    const char *action = argc > 1 ? argv[1] : "list";
+    gboolean named = argc > 2;
+    if (!(strcmp(action, "list") == 0 && argc <= 2) &&
+        !((strcmp(action, "show") == 0 || strcmp(action, "remove") == 0 ||
+           strcmp(action, "save") == 0) &&
+          argc == 3) &&
+        !(strcmp(action, "apply") == 0 && argc >= 4)) {
+        fprintf(stderr, "photodesk template: give list, show NAME, save NAME --set..., remove "
+                        "NAME or apply NAME ID...\n");
+        return PD_EXIT_USAGE;
+    }
+    g_autoptr(GPtrArray) edits = NULL;
+    if (strcmp(action, "save") == 0 && (edits = batch_edits(set, replace, prepend, append)) == NULL)
+        return PD_EXIT_USAGE;
+    g_autofree char *library = pd_desk_library_path(global->library);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
+    g_autoptr(GPtrArray) all = catalog ? pd_desk_templates(catalog, &error) : NULL;
+    if (all == NULL) {
+        fprintf(stderr, "photodesk template: %s\n", error->message);
+        return PD_EXIT_REJECTED;
+    }
+    if (strcmp(action, "save") == 0) {
+        gint64 id = pd_desk_save_template(catalog, argv[2], edits, g_get_user_name(), &error);
+        if (id == 0) {
+            fprintf(stderr, "photodesk template: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+        printf("template %" G_GINT64_FORMAT ": %s (%u edit%s)\n", id, argv[2], edits->len,
+               edits->len == 1 ? "" : "s");
+        return PD_EXIT_OK;
+    }
+    if (strcmp(action, "list") == 0) {
+        if (json) {
+            g_autofree char *out = pd_desk_templates_json(catalog, &error);
+            puts(out ? out : "");
+            return out ? PD_EXIT_OK : PD_EXIT_REJECTED;
+        }
+        for (guint i = 0; i < all->len; i++) {
+            const PdDeskTemplate *t = g_ptr_array_index(all, i);
+            printf("%-32s %u edit%s (by %s, %s)\n", t->name, t->edits->len,
+                   t->edits->len == 1 ? "" : "s", t->by ? t->by : "", t->at ? t->at : "");
+        }
+        return PD_EXIT_OK;
+    }
+    const PdDeskTemplate *t = named ? pd_desk_template_named(all, argv[2]) : NULL;
+    if (t == NULL) {
+        fprintf(stderr, "photodesk template: no template called \"%s\"\n", argv[2]);
+        return PD_EXIT_REJECTED;
+    }
+    if (strcmp(action, "remove") == 0) {
+        if (!pd_desk_remove_template(catalog, t->id, &error)) {
+            fprintf(stderr, "photodesk template: %s\n", error->message);
+            return PD_EXIT_REJECTED;
+        }
+        return PD_EXIT_OK;
+    }
+    if (strcmp(action, "show") == 0) {
+        for (guint i = 0; i < t->edits->len; i++) {
+            const PdBatchEdit *e = g_ptr_array_index(t->edits, i);
+            static const char *const verbs[] = {"becomes", "gets after it", "gets before it",
+                                                "replaced"};
+            printf("%-22s %s%s%s%s\n", e->field->name, verbs[e->op], e->find ? " \"" : " ",
+                   e->find ? e->find : "", e->find ? "\" by " : "");
+            printf("%-22s %s\n", "", e->value);
+        }
+        return PD_EXIT_OK;
+    }
+    /* apply NAME ID...: a batch of the template's edits */
+    g_autoptr(PdCatalog) done = g_steal_pointer(&catalog);
+    return batch_edit(argc - 2, argv + 2, t->edits, preview, json, 0, global);
 }

@@ -25,6 +25,8 @@ static const Command commands[] = {
     {"lightbox", pd_cmd_lightbox, "the desk's lightboxes: named sets of photos it shares", TRUE},
     {"codes", pd_cmd_codes,
      "the desk's code replacements (=put= for a name), Photo Mechanic's file", TRUE},
+    {"template", pd_cmd_template, "the desk's templates: batch edits with the photo's variables",
+     TRUE},
     {"saved", pd_cmd_saved, "the desk's saved searches (photodesk search --save NAME)", TRUE},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},

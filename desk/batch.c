@@ -10,6 +10,7 @@
 #include "desk/desk-private.h"
 
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const op_names[] = {
@@ -85,6 +86,106 @@ edits_json(GPtrArray *edits)
     return g_string_free(o, FALSE);
 }
 
+/* ---------------------------------------------------------------- variables */
+
+/* What a template's value can say of the photo it is applied to: {headline}, {city},
+ * any text field of the table by its name, {credit_line} and {photographer} (read from
+ * the caption), {date_created} or {date_created:FORMAT} (strftime's conversions, in the
+ * photographer's own time: "{date_created:%A, %B %-d, %Y}"), {seq} and {seq:N} (the
+ * photo's number in the batch, N digits). A variable the photo has no value for is left
+ * visible, "[no city]", and named in @missing. */
+typedef struct {
+    const PdCatalogPhoto *photo; /* NULL: no variables (a preview of codes only) */
+    guint seq;                   /* from 1 */
+    GPtrArray *missing;          /* the variables without a value, or NULL */
+} Vars;
+
+static char *
+date_text(const char *iso, const char *format)
+{
+    if (iso == NULL)
+        return NULL;
+    if (format == NULL)
+        return g_strdup(iso);
+    /* the photographer's own clock: the offset the file gives, else the time as written */
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+    g_autofree char *full = strlen(iso) == 10 ? g_strconcat(iso, "T12:00:00", NULL) : g_strdup(iso);
+    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(full, utc);
+    if (t == NULL)
+        return g_strdup(iso);
+    char *out = g_date_time_format(t, format);
+    return out ? out : g_strdup(iso);
+}
+
+static char *
+variable(const char *name, const char *arg, const Vars *v)
+{
+    const PdCatalogPhoto *p = v->photo;
+    if (strcmp(name, "seq") == 0) {
+        int digits = arg ? atoi(arg) : 0;
+        return g_strdup_printf("%0*u", CLAMP(digits, 0, 9), v->seq);
+    }
+    if (strcmp(name, "date_created") == 0)
+        return date_text(p->date_created, arg);
+    if (strcmp(name, "credit_line") == 0)
+        return g_strdup(p->credit_line);
+    if (strcmp(name, "photographer") == 0)
+        return g_strdup(p->photographer);
+    const PdPhotoField *f = pd_photo_field_find(name);
+    if (f == NULL)
+        return NULL;
+    if (f->flags & PD_FIELD_LIST) {
+        GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, &p->text, f->offset);
+        if (list == NULL || list->len == 0)
+            return NULL;
+        g_ptr_array_add(list, NULL);
+        char *joined = g_strjoinv("; ", (char **)list->pdata);
+        g_ptr_array_set_size(list, list->len - 1);
+        return joined;
+    }
+    return g_strdup(pd_photo_text_get(&p->text, f));
+}
+
+/* @text with its {variables} replaced from the photo. */
+static char *
+with_variables(const char *text, const Vars *v)
+{
+    if (v->photo == NULL || strchr(text, '{') == NULL)
+        return g_strdup(text);
+    GString *o = g_string_new(NULL);
+    const char *p = text;
+    while (*p) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (open == NULL || close == NULL)
+            break;
+        g_string_append_len(o, p, open - p);
+        g_autofree char *inside = g_strndup(open + 1, (gsize)(close - open - 1));
+        char *colon = strchr(inside, ':');
+        if (colon)
+            *colon = 0;
+        gboolean known = strcmp(inside, "seq") == 0 || strcmp(inside, "date_created") == 0 ||
+                         strcmp(inside, "credit_line") == 0 ||
+                         strcmp(inside, "photographer") == 0 || pd_photo_field_find(inside) != NULL;
+        if (!known) { /* not a variable: text as written */
+            g_string_append_c(o, '{');
+            p = open + 1;
+            continue;
+        }
+        g_autofree char *value = variable(inside, colon ? colon + 1 : NULL, v);
+        if (value && *value) {
+            g_string_append(o, value);
+        } else {
+            g_string_append_printf(o, "[no %s]", inside);
+            if (v->missing)
+                g_ptr_array_add(v->missing, g_strdup(inside));
+        }
+        p = close + 1;
+    }
+    g_string_append(o, p);
+    return g_string_free(o, FALSE);
+}
+
 /* One value edited: @now (or NULL) with @e applied, @value its text with codes expanded. */
 static char *
 edited(const char *now, const PdBatchEdit *e, const char *value)
@@ -106,14 +207,17 @@ edited(const char *now, const PdBatchEdit *e, const char *value)
 }
 
 /* @text with @edits applied (a list field: set replaces it with the values separated by
- * ';', append and prepend add them, replace works in each value). The codes found in
- * the values and not in the desk's table are added to @unknown. */
+ * ';', append and prepend add them, replace works in each value), the desk's codes and
+ * the photo's variables (@vars) expanded in the values. The codes found in the values
+ * and not in the desk's table are added to @unknown. */
 static void
-apply_edits(PdPhotoText *text, GPtrArray *edits, const PdDeskCodes *codes, GPtrArray *unknown)
+apply_edits(PdPhotoText *text, GPtrArray *edits, const PdDeskCodes *codes, GPtrArray *unknown,
+            const Vars *vars)
 {
     for (guint i = 0; i < edits->len; i++) {
         const PdBatchEdit *e = g_ptr_array_index(edits, i);
-        g_autofree char *value = pd_desk_codes_expand(codes, e->value, unknown);
+        g_autofree char *coded = pd_desk_codes_expand(codes, e->value, unknown);
+        g_autofree char *value = with_variables(coded, vars);
         if (!(e->field->flags & PD_FIELD_LIST)) {
             char **slot = pd_photo_text_string(text, e->field);
             char *next = edited(*slot, e, value);
@@ -229,7 +333,9 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
         PdPhotoText after;
         pd_photo_text_init(&after);
         pd_photo_text_copy(&after, &p->text);
-        apply_edits(&after, edits, codes, unknown);
+        g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
+        Vars vars = {p, i + 1, missing};
+        apply_edits(&after, edits, codes, unknown, &vars);
         g_string_append(o, i ? ", {" : "{");
         pd_json_key(o, "id");
         g_string_append_printf(o, "%" G_GINT64_FORMAT, p->id);
@@ -253,6 +359,7 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
         PdCaption reading = {0};
         pd_caption_read(&after, &reading);
         pd_json_checks(o, "checks", reading.checks);
+        pd_json_strings(o, "missing", missing); /* variables the photo has no value for */
         pd_caption_clear(&reading);
         pd_photo_text_clear(&after);
         g_string_append_c(o, '}');
@@ -290,7 +397,8 @@ apply_in(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n, GP
         PdPhotoText after;
         pd_photo_text_init(&after);
         pd_photo_text_copy(&after, &p->text);
-        apply_edits(&after, edits, codes, NULL);
+        Vars vars = {p, i + 1, NULL};
+        apply_edits(&after, edits, codes, NULL, &vars);
         PdCorrection fix = {.version = p->version};
         correction_of(&fix, &after, edits);
         gboolean changed = FALSE;
@@ -452,6 +560,212 @@ pd_desk_batch_result_json(const PdBatchResult *r)
                                "%s{\"id\": %" G_GINT64_FORMAT ", \"seen_version\": %d,"
                                " \"version\": %d}",
                                i ? ", " : "", s->id, s->seen, s->now);
+    }
+    g_string_append(o, "]}");
+    return g_string_free(o, FALSE);
+}
+
+/* ---------------------------------------------------------------- templates */
+
+/* The desk's templates: named lists of edits whose values may hold variables, kept as a
+ * setting of the catalog ({"next": N, "templates": [{"id", "name", "edits", "by", "at"}]}). */
+#define TEMPLATES_KEY "templates"
+
+void
+pd_desk_template_free(PdDeskTemplate *t)
+{
+    if (t == NULL)
+        return;
+    g_free(t->name);
+    g_free(t->by);
+    g_free(t->at);
+    g_clear_pointer(&t->edits, g_ptr_array_unref);
+    g_free(t);
+}
+
+static GPtrArray *
+read_templates(PdCatalog *catalog, gint64 *next, GError **error)
+{
+    GError *local = NULL;
+    g_autofree char *json = pd_catalog_get_setting(catalog, TEMPLATES_KEY, &local);
+    if (local) {
+        g_propagate_error(error, local);
+        return NULL;
+    }
+    GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_desk_template_free);
+    *next = 1;
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (json == NULL || !json_parser_load_from_data(p, json, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
+        return all;
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    *next = json_object_get_int_member_with_default(o, "next", 1);
+    JsonNode *list = json_object_get_member(o, "templates");
+    JsonArray *a = list && JSON_NODE_HOLDS_ARRAY(list) ? json_node_get_array(list) : NULL;
+    for (guint i = 0; a && i < json_array_get_length(a); i++) {
+        JsonObject *to = json_array_get_object_element(a, i);
+        PdDeskTemplate *t = g_new0(PdDeskTemplate, 1);
+        t->id = json_object_get_int_member_with_default(to, "id", 0);
+        t->name = g_strdup(json_object_get_string_member_with_default(to, "name", ""));
+        t->by = g_strdup(json_object_get_string_member_with_default(to, "by", NULL));
+        t->at = g_strdup(json_object_get_string_member_with_default(to, "at", NULL));
+        t->edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
+        JsonNode *en = json_object_get_member(to, "edits");
+        JsonArray *ea = en && JSON_NODE_HOLDS_ARRAY(en) ? json_node_get_array(en) : NULL;
+        for (guint k = 0; ea && k < json_array_get_length(ea); k++) {
+            JsonObject *eo = json_array_get_object_element(ea, k);
+            PdBatchEdit *e = pd_batch_edit_new(
+                json_object_get_string_member_with_default(eo, "field", NULL),
+                json_object_get_string_member_with_default(eo, "op", NULL),
+                json_object_get_string_member_with_default(eo, "value", NULL),
+                json_object_get_string_member_with_default(eo, "find", NULL), NULL);
+            if (e)
+                g_ptr_array_add(t->edits, e);
+        }
+        g_ptr_array_add(all, t);
+    }
+    return all;
+}
+
+static gboolean
+write_templates(PdCatalog *catalog, GPtrArray *all, gint64 next, GError **error)
+{
+    GString *o = g_string_new("{");
+    pd_json_key(o, "next");
+    g_string_append_printf(o, "%" G_GINT64_FORMAT, next);
+    pd_json_key(o, "templates");
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < all->len; i++) {
+        const PdDeskTemplate *t = g_ptr_array_index(all, i);
+        g_autofree char *edits = edits_json(t->edits);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_key(o, "id");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, t->id);
+        pd_json_string(o, "name", t->name);
+        pd_json_string(o, "by", t->by);
+        pd_json_string(o, "at", t->at);
+        pd_json_key(o, "edits");
+        g_string_append(o, edits);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}");
+    gboolean ok = pd_catalog_set_setting(catalog, TEMPLATES_KEY, o->str, error);
+    g_string_free(o, TRUE);
+    return ok;
+}
+
+GPtrArray *
+pd_desk_templates(PdCatalog *catalog, GError **error)
+{
+    gint64 next;
+    return read_templates(catalog, &next, error);
+}
+
+const PdDeskTemplate *
+pd_desk_template_named(GPtrArray *templates, const char *name)
+{
+    g_autofree char *want = g_utf8_casefold(name, -1);
+    for (guint i = 0; templates && i < templates->len; i++) {
+        const PdDeskTemplate *t = g_ptr_array_index(templates, i);
+        g_autofree char *have = g_utf8_casefold(t->name, -1);
+        if (strcmp(have, want) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+static gboolean
+save_in(PdCatalog *catalog, const char *name, GPtrArray *edits, const char *by_user, gint64 *id,
+        GError **error)
+{
+    gint64 next;
+    g_autoptr(GPtrArray) all = read_templates(catalog, &next, error);
+    if (all == NULL)
+        return FALSE;
+    PdDeskTemplate *t = (PdDeskTemplate *)pd_desk_template_named(all, name);
+    if (t == NULL) {
+        t = g_new0(PdDeskTemplate, 1);
+        t->id = next++;
+        t->name = g_strdup(name);
+        g_ptr_array_add(all, t);
+    }
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_free(t->by);
+    g_free(t->at);
+    t->by = g_strdup(by_user);
+    t->at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+    g_clear_pointer(&t->edits, g_ptr_array_unref);
+    t->edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
+    for (guint i = 0; i < edits->len; i++) {
+        const PdBatchEdit *e = g_ptr_array_index(edits, i);
+        g_ptr_array_add(
+            t->edits, pd_batch_edit_new(e->field->name, op_names[e->op], e->value, e->find, NULL));
+    }
+    *id = t->id;
+    return write_templates(catalog, all, next, error);
+}
+
+gint64
+pd_desk_save_template(PdCatalog *catalog, const char *name, GPtrArray *edits, const char *by_user,
+                      GError **error)
+{
+    g_autofree char *trimmed = name ? g_strstrip(g_strdup(name)) : NULL;
+    if (trimmed == NULL || *trimmed == 0 || strlen(trimmed) > 100 ||
+        !g_utf8_validate(trimmed, -1, NULL) || edits->len == 0) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                    "a template needs a name (1 to 100 bytes) and at least one edit");
+        return 0;
+    }
+    gint64 id = 0;
+    gboolean ok =
+        pd_catalog_begin(catalog, error) &&
+        pd_catalog_finish(catalog, save_in(catalog, trimmed, edits, by_user, &id, error), error);
+    return ok ? id : 0;
+}
+
+static gboolean
+remove_in(PdCatalog *catalog, gint64 id, GError **error)
+{
+    gint64 next;
+    g_autoptr(GPtrArray) all = read_templates(catalog, &next, error);
+    if (all == NULL)
+        return FALSE;
+    for (guint i = 0; i < all->len; i++)
+        if (((PdDeskTemplate *)g_ptr_array_index(all, i))->id == id) {
+            g_ptr_array_remove_index(all, i);
+            return write_templates(catalog, all, next, error);
+        }
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
+                "no template %" G_GINT64_FORMAT, id);
+    return FALSE;
+}
+
+gboolean
+pd_desk_remove_template(PdCatalog *catalog, gint64 id, GError **error)
+{
+    return pd_catalog_begin(catalog, error) &&
+           pd_catalog_finish(catalog, remove_in(catalog, id, error), error);
+}
+
+char *
+pd_desk_templates_json(PdCatalog *catalog, GError **error)
+{
+    g_autoptr(GPtrArray) all = pd_desk_templates(catalog, error);
+    if (all == NULL)
+        return NULL;
+    GString *o = g_string_new("{\"templates\": [");
+    for (guint i = 0; i < all->len; i++) {
+        const PdDeskTemplate *t = g_ptr_array_index(all, i);
+        g_autofree char *edits = edits_json(t->edits);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_key(o, "id");
+        g_string_append_printf(o, "%" G_GINT64_FORMAT, t->id);
+        pd_json_string(o, "name", t->name);
+        pd_json_string(o, "by", t->by);
+        pd_json_string(o, "at", t->at);
+        pd_json_key(o, "edits");
+        g_string_append(o, edits);
+        g_string_append_c(o, '}');
     }
     g_string_append(o, "]}");
     return g_string_free(o, FALSE);

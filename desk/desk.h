@@ -302,4 +302,27 @@ gboolean pd_desk_batch_undo(PdCatalog *catalog, gint64 batch, const char *user, 
 /* {"batch", "applied": [ids], "unchanged": [ids], "stale": [{"id", "seen_version", "version"}]} */
 char *pd_desk_batch_result_json(const PdBatchResult *result);
 
+/* A template: a named list of edits the desk shares, whose values may hold variables of
+ * the photo it is applied to ({city}, {date_created:%A, %B %-d, %Y}, {seq:3}...; batch.c). */
+typedef struct {
+    gint64 id;
+    char *name;
+    GPtrArray *edits; /* PdBatchEdit * */
+    char *by, *at;    /* who saved it last, and when */
+} PdDeskTemplate;
+
+void pd_desk_template_free(PdDeskTemplate *template_);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskTemplate, pd_desk_template_free)
+/* Every template (PdDeskTemplate *), in the order they were made. */
+GPtrArray *pd_desk_templates(PdCatalog *catalog, GError **error);
+/* The one called @name (whatever its case) among @templates, or NULL. */
+const PdDeskTemplate *pd_desk_template_named(GPtrArray *templates, const char *name);
+/* Saves @edits as template @name (replacing one of that name); its id, or 0 with
+ * PD_DESK_ERROR_INVALID. */
+gint64 pd_desk_save_template(PdCatalog *catalog, const char *name, GPtrArray *edits,
+                             const char *by_user, GError **error);
+gboolean pd_desk_remove_template(PdCatalog *catalog, gint64 id, GError **error);
+/* {"templates": [{"id", "name", "by", "at", "edits": [{"field", "op", "value", "find"?}]}]} */
+char *pd_desk_templates_json(PdCatalog *catalog, GError **error);
+
 G_END_DECLS

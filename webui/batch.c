@@ -131,3 +131,52 @@ pd_api_batch_undo(Request *r, const PdRouteParams *p)
     gboolean ok = cat && pd_desk_batch_undo(cat, p->id, r->session->user, &res, &error);
     return respond_result(r, ok, &res, error);
 }
+
+/* ---------------------------------------------------------------- templates */
+
+enum MHD_Result
+pd_api_templates(Request *r, const PdRouteParams *p)
+{
+    return pd_respond_listing(r, pd_desk_templates_json);
+}
+
+/* POST /api/templates {"name", "edits": [...]}: saved (a template of that name replaced). */
+enum MHD_Result
+pd_api_template_save(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    const char *name = json_object_get_string_member_with_default(o, "name", NULL);
+    /* the edits read as a batch's, for one photo that is not looked at */
+    g_autoptr(JsonObject) as_batch = json_object_new();
+    JsonArray *one = json_array_new();
+    json_array_add_int_element(one, 1);
+    json_object_set_array_member(as_batch, "photos", one);
+    JsonNode *edits_node = json_object_get_member(o, "edits");
+    if (edits_node)
+        json_object_set_member(as_batch, "edits", json_node_copy(edits_node));
+    g_autoptr(GArray) ids = NULL;
+    g_autoptr(GPtrArray) edits = NULL;
+    if (!read_batch(r, as_batch, &ids, &edits, NULL, &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gint64 id = cat ? pd_desk_save_template(cat, name, edits, r->session->user, &error) : 0;
+    if (id == 0)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_templates_json(cat, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CREATED, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_template_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_desk_remove_template(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_templates_json);
+}

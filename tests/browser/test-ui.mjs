@@ -800,7 +800,7 @@ await step('speed: 60 cards and their thumbnails on screen in under 300 ms (loop
   expect(median < 300, `60 cards in ${median.toFixed(0)} ms`);
 });
 
-await step('a batch edit of 20 photos with a code: previewed, applied as one batch, undone', async () => {
+await step('a batch edit of 20 photos with a template and a code: previewed, applied as one batch, undone', async () => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${url}#/search?q=rally&sort=arrived`);
   await page.locator('#grid .card').nth(19).waitFor();
@@ -812,27 +812,38 @@ await step('a batch edit of 20 photos with a code: previewed, applied as one bat
   await page.locator('#batch .batch-value').first().waitFor();
   await page.selectOption('#batch .batch-field >> nth=0', 'special_instructions');
   await page.selectOption('#batch .batch-op >> nth=0', 'set');
-  await page.fill('#batch .batch-value >> nth=0', 'Pictured: =kel=');
+  await page.fill('#batch .batch-value >> nth=0', 'Pictured: =kel=, frame {seq:2}');
   await page.click('#batch-add');
-  await page.locator('#batch .edit-row').nth(1).waitFor();
+  await page.locator('#batch-edits .edit-row').nth(1).waitFor();
   await page.selectOption('#batch .batch-field >> nth=1', 'caption');
   await page.selectOption('#batch .batch-op >> nth=1', 'replace');
-  await page.locator('#batch .edit-row').nth(1).locator('.batch-find').fill('Riverton');
+  await page.locator('#batch-edits .edit-row').nth(1).locator('.batch-find').fill('Riverton');
   await page.fill('#batch .batch-value >> nth=1', 'Riverton, Veltria');
+  // kept as the desk's template, the rows cleared, and the template used again
+  await page.fill('#batch-template-name', 'Rally');
+  await page.click('#batch-save-template');
+  await page.locator('#batch-status', { hasText: 'Template "Rally" saved' }).waitFor();
+  await page.click('#batch-edits .edit-row:has(.batch-field) button[aria-label^="Remove"] >> nth=1');
+  await page.click('#batch-edits .edit-row:has(.batch-field) button[aria-label^="Remove"] >> nth=0');
+  expect(await page.locator('#batch .batch-field').count() === 0, 'the rows are gone');
+  await page.selectOption('#batch-template', { label: 'Rally (2)' });
+  await page.click('#batch-use');
+  await page.locator('#batch .batch-field').nth(1).waitFor();
+  expect(await page.inputValue('#batch .batch-value >> nth=0') === 'Pictured: =kel=, frame {seq:2}', 'the template fills the rows');
   expect(await page.isDisabled('#batch-apply'), 'nothing can be applied before a preview');
   await page.click('#batch-preview');
   await page.locator('#batch-preview-table').waitFor();
   const rows = await page.locator('#batch-preview-table tbody tr').count();
   expect(rows >= 40, `each photo's two fields previewed (${rows} rows)`);
   const table = await page.textContent('#batch-preview-table');
-  expect(table.includes('Pictured: Zürich city councillor Marco Keller'), 'the code expanded in the preview');
+  expect(table.includes('Pictured: Zürich city councillor Marco Keller, frame 01'), 'the code and the variable in the preview');
   expect(table.includes('in Riverton, Veltria, Sunday'), 'the replacement previewed');
   const before = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()), ids[0]);
   expect(!before.special_instructions, 'nothing saved by the preview');
   await page.click('#batch-apply');
   await page.locator('#batch-status', { hasText: '20 changed' }).waitFor();
   const after = await page.evaluate((id) => fetch(`/api/photos/${id}`).then((r) => r.json()), ids[19]);
-  expect(after.special_instructions === 'Pictured: Zürich city councillor Marco Keller', `saved (${after.special_instructions})`);
+  expect(after.special_instructions === 'Pictured: Zürich city councillor Marco Keller, frame 20', `saved (${after.special_instructions})`);
   expect(after.version === before.version + 1 || after.version >= 2, 'a version of its own');
   await page.screenshot({ path: join(work, 'batch.png'), fullPage: false });
   if (process.env.PHOTODESK_SCREENSHOTS) {

@@ -13,7 +13,40 @@ let done = () => {};
 
 const OPS = [['set', 'becomes'], ['append', 'add after'], ['prepend', 'add before'], ['replace', 'find and replace']];
 
-async function editRow() {
+let templates = [];
+
+async function loadTemplates() {
+  templates = (await api('GET', '/api/templates')).templates;
+  const select = $('batch-template');
+  const was = select.value;
+  select.replaceChildren(el('option', { value: '', text: '(none)' }),
+    ...templates.map((t) => el('option', { value: t.id, text: `${t.name} (${t.edits.length})` })));
+  if (templates.some((t) => String(t.id) === was)) select.value = was;
+}
+
+async function useTemplate() {
+  const t = templates.find((x) => String(x.id) === $('batch-template').value);
+  if (!t) return;
+  $('batch-edits').replaceChildren();
+  for (const e of t.edits) await editRow(e);
+  $('batch-template-name').value = t.name;
+  stale();
+}
+
+async function saveTemplate() {
+  const status = $('batch-status');
+  try {
+    await api('POST', '/api/templates', { name: $('batch-template-name').value, edits: edits() });
+    await loadTemplates();
+    status.className = '';
+    status.textContent = `Template "${$('batch-template-name').value}" saved for the desk.`;
+  } catch (err) {
+    status.className = 'error';
+    status.textContent = err.message;
+  }
+}
+
+async function editRow(given = null) {
   const table = await fieldTable();
   const n = $('batch-edits').children.length + 1;
   const field = el('select', { class: 'batch-field', 'aria-label': `Field of edit ${n}` },
@@ -23,6 +56,13 @@ async function editRow() {
   const find = el('input', { class: 'batch-find', 'aria-label': `Text edit ${n} finds`, placeholder: 'find' });
   const value = el('input', { class: 'batch-value', 'aria-label': `Value of edit ${n}`, placeholder: 'value (=code= works)' });
   const findLabel = el('label', { hidden: true }, 'Find', find);
+  if (given) {
+    field.value = given.field;
+    op.value = given.op;
+    value.value = given.value;
+    find.value = given.find || '';
+    findLabel.hidden = given.op !== 'replace';
+  }
   op.addEventListener('change', () => { findLabel.hidden = op.value !== 'replace'; });
   const remove = el('button', { type: 'button', class: 'secondary', text: '×', 'aria-label': `Remove edit ${n}`,
     onclick: () => { row.remove(); stale(); } });
@@ -129,6 +169,7 @@ export async function openBatch(ids, changed) {
   const form = $('batch');
   $('batch-title').textContent = `Edit the captions of ${ids().length} photo${ids().length === 1 ? '' : 's'}`;
   if (!$('batch-edits').children.length) await editRow();
+  loadTemplates().catch(() => { /* none offered */ });
   $('batch-result').replaceChildren();
   $('batch-status').textContent = '';
   stale();
@@ -138,7 +179,9 @@ export async function openBatch(ids, changed) {
 
 export function setupBatch() {
   $('batch').addEventListener('submit', preview);
-  $('batch-add').addEventListener('click', editRow);
+  $('batch-add').addEventListener('click', () => editRow());
+  $('batch-use').addEventListener('click', useTemplate);
+  $('batch-save-template').addEventListener('click', saveTemplate);
   $('batch-apply').addEventListener('click', apply);
   $('batch-close').addEventListener('click', () => { $('batch').hidden = true; });
 }
