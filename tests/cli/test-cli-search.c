@@ -509,6 +509,58 @@ test_codes(void)
     run_clear(&kept);
 }
 
+/* A batch edit and a template from the command line: previewed (nothing written),
+ * applied as one batch with the photo's variables, undone once. */
+static void
+test_batch_and_template(void)
+{
+    g_autofree char *putin = g_strdup_printf(
+        "%" G_GINT64_FORMAT, (gint64)GPOINTER_TO_SIZE(g_hash_table_lookup(ids, "putin.jpg")));
+    g_autofree char *fire = g_strdup_printf(
+        "%" G_GINT64_FORMAT, (gint64)GPOINTER_TO_SIZE(g_hash_table_lookup(ids, "fire.jpg")));
+    Run saved = RUN("template", "save", "Desk note", "--set",
+                    "special-instructions=No. {seq:2}: {byline} in {city} ({nothing})", "--append",
+                    "keywords=desk");
+    g_assert_cmpint(saved.status, ==, 0);
+    run_clear(&saved);
+    Run preview = RUN("template", "apply", "desk note", "--preview", "--json", putin, fire);
+    g_assert_cmpint(preview.status, ==, 0);
+    g_assert_nonnull(strstr(preview.out, "No. 01: "));
+    g_assert_nonnull(strstr(preview.out, "No. 02: "));
+    g_assert_nonnull(strstr(preview.out, "\"missing\""));
+    run_clear(&preview);
+    Run shown = RUN("show", "--json", putin);
+    g_assert_null(strstr(shown.out, "No. 01")); /* a preview writes nothing, not even history */
+    run_clear(&shown);
+    Run applied = RUN("template", "apply", "Desk note", putin, fire);
+    g_assert_cmpint(applied.status, ==, 0);
+    g_assert_nonnull(strstr(applied.out, "2 photos changed"));
+    int batch = 0;
+    g_assert_cmpint(sscanf(applied.out, "batch %d:", &batch), ==, 1);
+    run_clear(&applied);
+    Run after = RUN("show", "--json", fire);
+    g_assert_nonnull(strstr(after.out, "\"special_instructions\": \"No. 02: "));
+    run_clear(&after);
+    g_autofree char *b = g_strdup_printf("%d", batch);
+    Run undo = RUN("edit", "--undo", b);
+    g_assert_cmpint(undo.status, ==, 0);
+    run_clear(&undo);
+    Run again = RUN("edit", "--undo", b);
+    g_assert_cmpint(again.status, ==, 1);
+    g_assert_nonnull(strstr(again.err, "undone already"));
+    run_clear(&again);
+    Run back = RUN("show", "--json", fire);
+    g_assert_null(strstr(back.out, "\"special_instructions\": \"No. 02: "));
+    run_clear(&back);
+    Run bad = RUN("edit", "--set", "width=3", putin);
+    g_assert_cmpint(bad.status, ==, 2);
+    g_assert_nonnull(strstr(bad.err, "not a field an editor corrects"));
+    run_clear(&bad);
+    Run removed = RUN("template", "remove", "Desk note");
+    g_assert_cmpint(removed.status, ==, 0);
+    run_clear(&removed);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -520,6 +572,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/search/filters", test_filters);
     g_test_add_func("/cli/search/lightboxes-and-saved", test_lightboxes_and_saved);
     g_test_add_func("/cli/search/codes", test_codes);
+    g_test_add_func("/cli/search/batch-and-template", test_batch_and_template);
     g_test_add_func("/cli/search/orders", test_orders);
     g_test_add_func("/cli/search/snippet-and-fields", test_snippet_and_fields);
     g_test_add_func("/cli/pick", test_picks);

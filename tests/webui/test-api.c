@@ -1604,6 +1604,37 @@ test_batch(void)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
         json_object_unref(expect("POST", "/api/batch/preview", &s, bad[i], 400));
+
+    /* a template: saved for the desk, replaced by name, its variables previewed, removed */
+    static const char tpl[] =
+        "{\"name\": \"Dateline\", \"edits\": [{\"field\": \"headline\","
+        " \"op\": \"set\", \"value\": \"{city}: {date_created:%B %-d} #{seq:2}\"}]}";
+    JsonObject *saved = expect("POST", "/api/templates", &s, tpl, 201);
+    JsonArray *all = json_object_get_array_member(saved, "templates");
+    g_assert_cmpuint(json_array_get_length(all), ==, 1);
+    gint64 tid = json_object_get_int_member(json_array_get_object_element(all, 0), "id");
+    json_object_unref(saved);
+    JsonObject *again = expect("POST", "/api/templates", &s, tpl, 201);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(again, "templates")), ==,
+                     1);
+    json_object_unref(again);
+    json_object_unref(expect("POST", "/api/templates", &s, "{\"name\": \"\", \"edits\": []}", 400));
+    g_autofree char *dated =
+        g_strdup_printf("{\"photos\": [%" G_GINT64_FORMAT
+                        "], \"edits\": [{\"field\": \"headline\", \"op\": \"set\","
+                        " \"value\": \"{city}: {date_created:%%B %%-d} #{seq:2}\"}]}",
+                        putin);
+    JsonObject *vars = expect("POST", "/api/batch/preview", &s, dated, 200);
+    JsonObject *vp = json_array_get_object_element(json_object_get_array_member(vars, "photos"), 0);
+    JsonObject *vc = json_array_get_object_element(json_object_get_array_member(vp, "changes"), 0);
+    /* the photo has no city: said, never an empty sentence; its date in its own time */
+    g_assert_cmpstr(json_object_get_string_member(vc, "to"), ==, "[no city]: April 15 #01");
+    g_assert_cmpstr(json_array_get_string_element(json_object_get_array_member(vp, "missing"), 0),
+                    ==, "city");
+    json_object_unref(vars);
+    g_autofree char *turl = g_strdup_printf("/api/templates/%" G_GINT64_FORMAT, tid);
+    json_object_unref(expect("DELETE", turl, &s, NULL, 200));
+    json_object_unref(expect("DELETE", turl, &s, NULL, 404));
     session_clear(&s);
 }
 
