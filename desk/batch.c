@@ -627,12 +627,10 @@ read_templates(PdCatalog *catalog, gint64 *next, GError **error)
     return all;
 }
 
-static gboolean
-write_templates(PdCatalog *catalog, GPtrArray *all, gint64 next, GError **error)
+/* "templates": [{"id", "name", "by", "at", "edits"}] as the setting and the API have it. */
+static void
+templates_member(GString *o, GPtrArray *all)
 {
-    GString *o = g_string_new("{");
-    pd_json_key(o, "next");
-    g_string_append_printf(o, "%" G_GINT64_FORMAT, next);
     pd_json_key(o, "templates");
     g_string_append_c(o, '[');
     for (guint i = 0; i < all->len; i++) {
@@ -648,7 +646,17 @@ write_templates(PdCatalog *catalog, GPtrArray *all, gint64 next, GError **error)
         g_string_append(o, edits);
         g_string_append_c(o, '}');
     }
-    g_string_append(o, "]}");
+    g_string_append_c(o, ']');
+}
+
+static gboolean
+write_templates(PdCatalog *catalog, GPtrArray *all, gint64 next, GError **error)
+{
+    GString *o = g_string_new("{");
+    pd_json_key(o, "next");
+    g_string_append_printf(o, "%" G_GINT64_FORMAT, next);
+    templates_member(o, all);
+    g_string_append_c(o, '}');
     gboolean ok = pd_catalog_set_setting(catalog, TEMPLATES_KEY, o->str, error);
     g_string_free(o, TRUE);
     return ok;
@@ -753,20 +761,8 @@ pd_desk_templates_json(PdCatalog *catalog, GError **error)
     g_autoptr(GPtrArray) all = pd_desk_templates(catalog, error);
     if (all == NULL)
         return NULL;
-    GString *o = g_string_new("{\"templates\": [");
-    for (guint i = 0; i < all->len; i++) {
-        const PdDeskTemplate *t = g_ptr_array_index(all, i);
-        g_autofree char *edits = edits_json(t->edits);
-        g_string_append(o, i ? ", {" : "{");
-        pd_json_key(o, "id");
-        g_string_append_printf(o, "%" G_GINT64_FORMAT, t->id);
-        pd_json_string(o, "name", t->name);
-        pd_json_string(o, "by", t->by);
-        pd_json_string(o, "at", t->at);
-        pd_json_key(o, "edits");
-        g_string_append(o, edits);
-        g_string_append_c(o, '}');
-    }
-    g_string_append(o, "]}");
+    GString *o = g_string_new("{");
+    templates_member(o, all);
+    g_string_append_c(o, '}');
     return g_string_free(o, FALSE);
 }

@@ -106,7 +106,8 @@ pd_desk_search_request_parse(GHashTable *params, PdSearchRequest *req, GError **
 GHashTable *
 pd_desk_search_params(const char *query, GError **error)
 {
-    GHashTable *params = g_uri_parse_params(query ? query : "", -1, "&", G_URI_PARAMS_WWW_FORM, error);
+    GHashTable *params =
+        g_uri_parse_params(query ? query : "", -1, "&", G_URI_PARAMS_WWW_FORM, error);
     if (params == NULL)
         g_prefix_error(error, "a search's query string: ");
     return params;

@@ -112,7 +112,7 @@ apply(PdPhotoText *row, const PdPhotoText *fix)
 /* The correction, inside the caller's write transaction. */
 gboolean
 pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const char *user,
-           gboolean *changed, GError **error)
+                   gboolean *changed, GError **error)
 {
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
     if (p == NULL)
@@ -145,7 +145,8 @@ pd_desk_correct(PdCatalog *catalog, gint64 id, const PdCorrection *fix, const ch
      * someone else is never written over unseen. */
     if (!pd_catalog_begin(catalog, error))
         return FALSE;
-    if (pd_catalog_finish(catalog, pd_desk_correct_in(catalog, id, fix, user, changed, error), error))
+    if (pd_catalog_finish(catalog, pd_desk_correct_in(catalog, id, fix, user, changed, error),
+                          error))
         return TRUE;
     *changed = FALSE;
     return FALSE;

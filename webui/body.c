@@ -73,3 +73,14 @@ pd_respond_listing(Request *r, char *(*listing)(PdCatalog *catalog, GError **err
     char *json = cat ? listing(cat, &error) : NULL;
     return json ? pd_respond_json(r, MHD_HTTP_OK, json) : pd_respond_gerror(r, error);
 }
+
+enum MHD_Result
+pd_respond_removal(Request *r, gint64 id,
+                   gboolean (*removal)(PdCatalog *catalog, gint64 id, GError **error))
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !removal(cat, id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+}

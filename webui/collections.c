@@ -74,11 +74,7 @@ pd_api_lightbox_update(Request *r, const PdRouteParams *p)
 enum MHD_Result
 pd_api_lightbox_remove(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    if (cat == NULL || !pd_catalog_remove_lightbox(cat, p->id, &error))
-        return pd_respond_gerror(r, error);
-    return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+    return pd_respond_removal(r, p->id, pd_catalog_remove_lightbox);
 }
 
 /* The photo ids of @o's "photos" (1 to 1000 whole numbers from 1); NULL after answering. */
@@ -183,11 +179,7 @@ pd_api_search_save(Request *r, const PdRouteParams *p)
 enum MHD_Result
 pd_api_search_remove(Request *r, const PdRouteParams *p)
 {
-    g_autoptr(GError) error = NULL;
-    PdCatalog *cat = pd_server_catalog(r->server, &error);
-    if (cat == NULL || !pd_catalog_remove_saved_search(cat, p->id, &error))
-        return pd_respond_gerror(r, error);
-    return pd_respond_json(r, MHD_HTTP_OK, g_strdup("{\"removed\": true}"));
+    return pd_respond_removal(r, p->id, pd_catalog_remove_saved_search);
 }
 
 /* ---------------------------------------------------------------- code replacements */

@@ -81,6 +81,10 @@ gboolean pd_read_members(Request *r, JsonObject *o, PdMember *members, gsize n,
 /* 200 with what @listing makes of the server's catalog (or the error). */
 enum MHD_Result pd_respond_listing(Request *r,
                                    char *(*listing)(PdCatalog *catalog, GError **error));
+/* {"removed": true} once @removal took @id out of the server's catalog (or the error). */
+enum MHD_Result pd_respond_removal(Request *r, gint64 id,
+                                   gboolean (*removal)(PdCatalog *catalog, gint64 id,
+                                                       GError **error));
 /* The request's query string as a table (name -> value, both owned). */
 GHashTable *pd_api_query_params(Request *r);
 
