@@ -502,7 +502,6 @@ pd_cmd_template(int argc, char **argv, const PdGlobalOptions *global)
         }
         return PD_EXIT_OK;
     }
-    /* apply NAME ID...: a batch of the template's edits */
-    g_autoptr(PdCatalog) done = g_steal_pointer(&catalog);
+    /* apply NAME ID...: a batch of the template's edits (on a connection of its own) */
     return batch_edit(argc - 2, argv + 2, t->edits, preview, json, 0, global);
 }
