@@ -685,6 +685,11 @@ await step('code replacements: =kel= and =kel#2= become the desk\'s names as the
   expect(got === 'Photo of Zürich city councillor Marco Keller; Keller asked for it; =nope= stays.', `expanded as typed (${got})`);
   const count = await page.locator('#edit-special_instructions + .count').textContent();
   expect(count.startsWith(`${new TextEncoder().encode(got).length} /`), `the byte count follows (${count})`);
+  // the caption checks as one types: a weekday that does not fit the date
+  await page.fill('#edit-caption', 'Council members vote in Zürich, Switzerland, Tuesday, Nov. 4, 2024. (AP Photo/Marco Keller)');
+  await page.locator('#live-checks li', { hasText: 'Tuesday' }).waitFor();
+  await page.fill('#edit-caption', 'Council members vote in Zürich, Switzerland, Monday, Nov. 4, 2024. (AP Photo/Marco Keller)');
+  await page.locator('#live-checks li', { hasText: 'no problems found' }).waitFor();
   dialogs.push('accept'); // left without saving, on purpose
   await page.evaluate(() => { location.hash = '#/articles'; });
   await page.locator('#articles-view').waitFor();

@@ -6,12 +6,20 @@ import { api, fieldTable, ticket } from './api.js';
 import { onEvent } from './live.js';
 import { $, counted, el, localTime, show, when } from './dom.js';
 import { history } from './history.js';
+import { withCodes } from './codes.js';
 
 const ROLES = ['lead', 'inline', 'gallery'];
 // Edits not saved yet, by photo id, kept while the article is drawn again after another
 // placement changes: {article, caption, credit_line}.
 const drafts = new Map();
 const CUT = ': cut in IPTC, whole in XMP';
+
+// A per-use text's byte count, and the desk's codes (=put=) expanded as it is typed.
+function coded(input, limit) {
+  const { count, update } = counted(input, limit, { note: CUT });
+  withCodes(input, update);
+  return count;
+}
 
 export async function articleOptions(select) {
   const { articles } = await api('GET', '/api/articles');
@@ -210,8 +218,8 @@ function placementItem(article, pl, count, rerender, limits) {
       notice,
       el('div', { class: 'row' }, el('label', {}, 'Role ', role),
         el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${localTime(pl.placed_at)}` })),
-      el('label', { class: 'field' }, 'Caption', caption, counted(caption, limits.caption, { note: CUT }).count),
-      el('label', { class: 'field' }, 'Credit line', credit, counted(credit, limits.credit_line, { note: CUT }).count),
+      el('label', { class: 'field' }, 'Caption', caption, coded(caption, limits.caption)),
+      el('label', { class: 'field' }, 'Credit line', credit, coded(credit, limits.credit_line)),
       theirs,
       el('div', { class: 'row' }, save, up, down, remove, status)));
   if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }

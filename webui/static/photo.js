@@ -246,6 +246,27 @@ function editor(p, table, mine = null, conflict = null) {
     }
     return change;
   };
+  // The caption checks of the text as typed (weekday and date, IIM limits, capitals,
+  // double encoding, no credit): asked of the server a moment after typing stops, as a
+  // batch preview of this one photo, nothing saved.
+  const live = el('ul', { class: 'checks', id: 'live-checks', 'aria-live': 'polite' });
+  form.append(el('div', { class: 'live-checks' }, live));
+  let checking = null;
+  form.addEventListener('input', () => {
+    clearTimeout(checking);
+    checking = setTimeout(async () => {
+      const change = changes();
+      const edits = Object.entries(change).map(([field, v]) => ({ field, op: 'set', value: Array.isArray(v) ? v.join('; ') : v }));
+      if (!edits.length) { live.replaceChildren(); return; }
+      try {
+        const r = await api('POST', '/api/batch/preview', { photos: [p.id], edits });
+        const checks = (r.photos[0] && r.photos[0].checks) || [];
+        live.replaceChildren(...(checks.length
+          ? [el('li', { class: 'muted', text: 'As typed:' }), ...checks.map((c) => el('li', { text: c.message }))]
+          : [el('li', { class: 'saved', text: 'As typed: no problems found.' })]));
+      } catch { /* checked again at the next key */ }
+    }, 400);
+  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const change = changes();
