@@ -117,6 +117,8 @@ void pd_json_credit_members(GString *out, const PdCredit *credit);
  * "mandatory_credit_text", "no_archive", "no_sales", "embargo_until", "kill",
  * "correction", "other"}). */
 void pd_json_restrictions(GString *out, const char *key, const PdRestrictions *restrictions);
+/* An empty list of checks (PdCheck *, freed with it). */
+GPtrArray *pd_caption_checks_new(void);
 /* The checks (PdCheck *) as a JSON array member @key of {"code", "field", "message"}. */
 void pd_json_checks(GString *out, const char *key, GPtrArray *checks);
 
@@ -183,5 +185,11 @@ typedef const char *const *(*PdCodeLookup)(const char *code, gpointer user_data)
  * delimited word that could be a code but is not one is added to it. */
 char *pd_codes_expand(const char *text, char delimiter, PdCodeLookup lookup, gpointer user_data,
                       GPtrArray *unknown);
+/* Names spelled otherwise than the desk's code table spells them: for each form of
+ * @codes that is a name (two to five capitalised words) and each run of as many words of
+ * @text that is one or two letters from it (case and accents aside), a check
+ * "name_spelling" of @field is added to @checks (PdCheck *, freed by the array's own
+ * function), once per way of writing it. */
+void pd_codes_name_checks(const char *field, const char *text, GPtrArray *codes, GPtrArray *checks);
 
 G_END_DECLS

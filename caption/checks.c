@@ -485,6 +485,12 @@ check_free(gpointer data)
     g_free(c);
 }
 
+GPtrArray *
+pd_caption_checks_new(void)
+{
+    return g_ptr_array_new_with_free_func(check_free);
+}
+
 /* A picture that is not a photograph of what happened says so in its digital source
  * type: the desk must decide, knowingly, whether it is the story. */
 static void

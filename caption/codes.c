@@ -166,3 +166,118 @@ pd_codes_expand(const char *text, char delimiter, PdCodeLookup lookup, gpointer 
     g_string_append(o, p);
     return g_string_free(o, FALSE);
 }
+
+/* ---------------------------------------------------------------- names spelled as the desk spells
+ * them */
+
+/* A word as compared: lower case, without accents. */
+typedef struct {
+    char *folded;
+    const char *start, *end; /* in the text */
+} Word;
+
+static GArray *
+words_of(const char *text)
+{
+    GArray *words = g_array_new(FALSE, FALSE, sizeof(Word));
+    const char *p = text;
+    while (p && *p) {
+        while (*p && !g_unichar_isalnum(g_utf8_get_char(p)))
+            p = g_utf8_next_char(p);
+        if (*p == 0)
+            break;
+        const char *start = p;
+        while (*p && g_unichar_isalnum(g_utf8_get_char(p)))
+            p = g_utf8_next_char(p);
+        g_autofree char *w = g_strndup(start, (gsize)(p - start));
+        g_autofree char *ascii = g_str_to_ascii(w, "C");
+        Word word = {g_ascii_strdown(ascii, -1), start, p};
+        g_array_append_val(words, word);
+    }
+    return words;
+}
+
+static void
+words_free(GArray *words)
+{
+    for (guint i = 0; i < words->len; i++)
+        g_free(g_array_index(words, Word, i).folded);
+    g_array_unref(words);
+}
+
+/* Levenshtein distance between @a and @b, or @most + 1 when it is more than @most. */
+static guint
+distance(const char *a, const char *b, guint most)
+{
+    gsize n = strlen(a), m = strlen(b);
+    if ((n > m ? n - m : m - n) > most)
+        return most + 1;
+    g_autofree guint *row = g_new(guint, m + 1);
+    for (gsize j = 0; j <= m; j++)
+        row[j] = (guint)j;
+    for (gsize i = 1; i <= n; i++) {
+        guint diag = row[0], best = (guint)i;
+        row[0] = (guint)i;
+        for (gsize j = 1; j <= m; j++) {
+            guint up = row[j];
+            guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+            diag = up;
+            best = MIN(best, row[j]);
+        }
+        if (best > most)
+            return most + 1;
+    }
+    return row[m];
+}
+
+static char *
+joined(GArray *words, guint from, guint n)
+{
+    GString *s = g_string_new(NULL);
+    for (guint k = 0; k < n; k++)
+        g_string_append_printf(s, "%s%s", k ? " " : "",
+                               g_array_index(words, Word, from + k).folded);
+    return g_string_free(s, FALSE);
+}
+
+void
+pd_codes_name_checks(const char *field, const char *text, GPtrArray *codes, GPtrArray *checks)
+{
+    if (text == NULL || codes == NULL || codes->len == 0)
+        return;
+    GArray *words = words_of(text);
+    g_autoptr(GHashTable) said = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint c = 0; c < codes->len; c++) {
+        const PdCode *code = g_ptr_array_index(codes, c);
+        for (int f = 0; code->forms[f]; f++) {
+            /* a name: two to five words, each starting with a capital */
+            GArray *name = words_of(code->forms[f]);
+            gboolean is_name = name->len >= 2 && name->len <= 5;
+            for (guint k = 0; is_name && k < name->len; k++)
+                is_name = g_unichar_isupper(g_utf8_get_char(g_array_index(name, Word, k).start));
+            g_autofree char *want = is_name ? joined(name, 0, name->len) : NULL;
+            for (guint i = 0; want && strlen(want) >= 8 && i + name->len <= words->len; i++) {
+                g_autofree char *have = joined(words, i, name->len);
+                guint d = distance(have, want, 2);
+                if (d == 0 || d > 2)
+                    continue;
+                const char *from = g_array_index(words, Word, i).start;
+                const char *to = g_array_index(words, Word, i + name->len - 1).end;
+                char *as_written = g_strndup(from, (gsize)(to - from));
+                if (!g_hash_table_add(said, as_written))
+                    continue;
+                PdCheck *check = g_new0(PdCheck, 1);
+                check->code = g_strdup("name_spelling");
+                check->field = g_strdup(field);
+                check->message =
+                    g_strdup_printf("\"%s\": the desk's code table spells it \"%s\" (=%s%s%s=).",
+                                    as_written, code->forms[f], code->code, f ? "#" : "",
+                                    f ? (const char[]){(char)('1' + f), 0} : "");
+                g_ptr_array_add(checks, check);
+            }
+            words_free(name);
+        }
+    }
+    words_free(words);
+}

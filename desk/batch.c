@@ -358,6 +358,9 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
         g_string_append_c(o, ']');
         PdCaption reading = {0};
         pd_caption_read(&after, &reading);
+        g_autoptr(GPtrArray) names = pd_desk_name_checks(codes, &after);
+        while (names->len) /* the names' checks beside the others */
+            g_ptr_array_add(reading.checks, g_ptr_array_steal_index(names, 0));
         pd_json_checks(o, "checks", reading.checks);
         pd_json_strings(o, "missing", missing); /* variables the photo has no value for */
         pd_caption_clear(&reading);

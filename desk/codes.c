@@ -157,3 +157,16 @@ pd_desk_codes_expand(const PdDeskCodes *codes, const char *text, GPtrArray *unkn
 {
     return pd_codes_expand(text, codes->delimiter, lookup, (gpointer)codes, unknown);
 }
+
+GPtrArray *
+pd_desk_name_checks(const PdDeskCodes *codes, const PdPhotoText *text)
+{
+    GPtrArray *checks = pd_caption_checks_new();
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++)
+        if ((fields[i].flags & PD_FIELD_EDITABLE) && !(fields[i].flags & PD_FIELD_LIST))
+            pd_codes_name_checks(fields[i].name, pd_photo_text_get(text, &fields[i]), codes->codes,
+                                 checks);
+    return checks;
+}

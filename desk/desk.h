@@ -242,6 +242,9 @@ gboolean pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter,
                            const char *by_user, GError **error);
 /* {"delimiter", "updated_by", "updated_at", "codes": [{"code", "forms": [...]}]} */
 char *pd_desk_codes_json(PdCatalog *catalog, GError **error);
+/* The names in @text's editable fields spelled otherwise than the desk's code table
+ * spells them (caption.h: pd_codes_name_checks), as PdCheck *. */
+GPtrArray *pd_desk_name_checks(const PdDeskCodes *codes, const PdPhotoText *text);
 /* @text with the codes in it replaced (caption.h: pd_codes_expand). */
 char *pd_desk_codes_expand(const PdDeskCodes *codes, const char *text, GPtrArray *unknown);
 

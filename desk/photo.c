@@ -16,6 +16,7 @@ typedef struct {
     GPtrArray *articles; /* that the photo is placed in */
     char *same_picture;  /* "group", "same_picture" and "desk_agency", as JSON members */
     PdCatalogPick *pick; /* the desk's rating and label */
+    GPtrArray *names;    /* PdCheck *: names spelled otherwise than the desk's codes */
     PdStore *store;      /* owned when own_store */
     gboolean own_store;
 } Shown;
@@ -32,6 +33,8 @@ shown_clear(Shown *s)
         g_ptr_array_unref(s->articles);
     g_free(s->same_picture);
     pd_catalog_pick_free(s->pick);
+    if (s->names)
+        g_ptr_array_unref(s->names);
     if (s->own_store)
         pd_store_close(s->store);
 }
@@ -55,7 +58,10 @@ load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
     GString *same = g_string_new(NULL);
     gboolean ok = pd_json_same_picture(same, cat, s->photo, error);
     s->same_picture = g_string_free(same, !ok);
-    return ok;
+    g_autoptr(PdDeskCodes) codes = ok ? pd_desk_codes(cat, error) : NULL;
+    if (codes)
+        s->names = pd_desk_name_checks(codes, &s->photo->text);
+    return codes != NULL;
 }
 
 static gboolean
@@ -203,6 +209,7 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_provenance(o, &p->text, p->content_credentials);
     pd_json_pick(o, "pick", s->pick);
     pd_json_raw(o, "checks", p->checks, "[]");
+    pd_json_checks(o, "name_checks", s->names);
     pd_json_raw(o, "warnings", p->warnings, "[]");
     pd_json_bool(o, "damaged", p->damaged);
     if (p->has_dhash) {

@@ -548,6 +548,44 @@ test_codes_expand(void)
     g_assert_null(pd_codes_expand(NULL, '=', lookup_codes, t, NULL));
 }
 
+/* Names spelled otherwise than the code table spells them: one or two letters off, case
+ * and accents aside; the right spelling, other words and short forms are not flagged. */
+static void
+test_codes_names(void)
+{
+    static const char file[] = "zel\tVolodymyr Zelenskyy\n"
+                               "put\tRussian President Vladimir Putin\tPutin\n"
+                               "cc2\tAaron Barnum\n";
+    g_autoptr(GPtrArray) codes = pd_codes_parse(file, sizeof file - 1, '=', NULL);
+    static const struct {
+        const char *text;
+        guint flagged;
+        const char *says;
+    } names[] = {
+        {"Volodymyr Zelenskyy speaks.", 0, NULL},
+        {"Volodymyr Zelensky speaks.", 1,
+         "\"Volodymyr Zelensky\": the desk's code table spells it "
+         "\"Volodymyr Zelenskyy\" (=zel=)."},
+        {"VOLODYMYR ZELENSKYY in capitals", 0, NULL},
+        {"Volodymyr Zelénskyy, accents aside", 0, NULL},
+        {"Aaron Barnom scores; Aaron Barnom again", 1, "Aaron Barnom"},
+        {"Putin and Putn", 0, NULL}, /* one word is not a name */
+        {"Russian President Vladimir Putn", 1, "(=put=)"},
+        {"", 0, NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autoptr(GPtrArray) checks = pd_caption_checks_new();
+        pd_codes_name_checks("caption", names[i].text, codes, checks);
+        if (checks->len != names[i].flagged)
+            g_error("\"%s\": %u checks, not %u", names[i].text, checks->len, names[i].flagged);
+        if (names[i].says) {
+            const PdCheck *c = g_ptr_array_index(checks, 0);
+            g_assert_cmpstr(c->code, ==, "name_spelling");
+            g_assert_nonnull(strstr(c->message, names[i].says));
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -562,6 +600,7 @@ main(int argc, char **argv)
     g_test_add_func("/caption/slug", test_slug);
     g_test_add_func("/caption/codes-file", test_codes_file);
     g_test_add_func("/caption/codes-expand", test_codes_expand);
+    g_test_add_func("/caption/codes-names", test_codes_names);
     g_test_add_func("/caption/hostile", test_hostile);
     g_test_add_func("/caption/mandatory-credit-after-ligatures",
                     test_mandatory_credit_after_ligatures);

@@ -36,7 +36,8 @@ lookup(const char *code, gpointer table)
     return g_hash_table_lookup(table, code);
 }
 
-static const char fallback[] = "a\tAlpha\tA\nput\tRussian President Vladimir Putin\n";
+static const char fallback[] =
+    "a\tAlpha\tA\nput\tRussian President Vladimir Putin\nzel\tVolodymyr Zelenskyy\n";
 
 /* The input as a code replacement file; its codes expand @text. */
 static void
@@ -66,6 +67,10 @@ codes(const uint8_t *data, size_t size, const char *text)
     valid(expanded);
     for (guint i = 0; i < unknown->len; i++)
         valid(g_ptr_array_index(unknown, i));
+    g_autoptr(GPtrArray) names = pd_caption_checks_new();
+    pd_codes_name_checks("caption", text, list, names);
+    for (guint i = 0; i < names->len; i++)
+        valid(((PdCheck *)g_ptr_array_index(names, i))->message);
 }
 
 int

@@ -1516,6 +1516,20 @@ test_codes(void)
     JsonObject *got = expect("GET", "/api/codes", &s, NULL, 200);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(got, "codes")), ==, 1);
     json_object_unref(got);
+    /* the photo's caption spells the name otherwise than the table: said on its page */
+    json_object_unref(expect("PUT", "/api/codes", &s,
+                             "{\"text\": \"put\\tRussian President Vladimir Putin\\tPutin\\n"
+                             "zem\\tAlexander Zemlyanichenko\\n\"}",
+                             200));
+    gint64 putin = first_found(&s, "putin");
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, putin);
+    JsonObject *photo = expect("GET", url, &s, NULL, 200);
+    JsonArray *names = json_object_get_array_member(photo, "name_checks");
+    g_assert_cmpuint(json_array_get_length(names), ==, 1);
+    g_assert_nonnull(
+        strstr(json_object_get_string_member(json_array_get_object_element(names, 0), "message"),
+               "Alexander Zemlianichenko"));
+    json_object_unref(photo);
     session_clear(&s);
 }
 

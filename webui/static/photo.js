@@ -421,7 +421,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
     if (!current()) return; // another photo was asked for meanwhile
     const preview = (p.renditions || []).find((r) => r.name === 'preview') || (p.renditions || [])[0];
     const checks = el('ul', { class: 'checks' });
-    for (const c of p.checks || []) checks.append(el('li', { text: c.message }));
+    for (const c of [...(p.checks || []), ...(p.name_checks || [])]) checks.append(el('li', { text: c.message }));
     for (const w of p.warnings || []) checks.append(el('li', { text: w }));
     view.dataset.version = String(p.version);
     delete view.dataset.loading;
