@@ -556,6 +556,34 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   await noInjection('search by rating');
 });
 
+await step('another editor\'s pick shows on the open contact sheet and photo page at once', async () => {
+  await page.goto(`${url}#/search?sort=arrived`);
+  await page.locator('#grid .card').nth(2).waitFor();
+  const id = await page.evaluate(() => document.querySelectorAll('#grid .card')[2].dataset.id);
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await other.goto(url);
+  await other.fill('#username', 'second');
+  await other.fill('#password', 'second password');
+  await other.click('#login-form button[type=submit]');
+  await other.locator('#grid .card').first().waitFor();
+  await other.evaluate(async (pid) => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    await fetch(`/api/photos/${pid}/pick`, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ rating: 4, label: 'green' }) });
+  }, id);
+  await page.locator(`#grid .card[data-id="${id}"] .card-pick .stars`, { hasText: '★★★★' }).waitFor({ timeout: 5000 });
+  await page.goto(`${url}#/photo/${id}`);
+  await page.locator('#pick-controls .label-chip.on', { hasText: 'green' }).waitFor();
+  await other.evaluate(async (pid) => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    await fetch(`/api/photos/${pid}/pick`, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ rating: 0, label: null }) });
+  }, id);
+  await page.waitForFunction(() => !document.querySelector('#pick-controls .label-chip.on'), null, { timeout: 5000 });
+  await otherContext.close();
+});
+
 await step('choosing photos: a shift-click range, shift-arrows, select all, Esc; two compared side by side', async () => {
   await page.goto(`${url}#/search?sort=arrived`);
   await page.locator('#grid .card').nth(4).waitFor();

@@ -38,7 +38,7 @@ export function startLive() {
   countNew();
   if (source) return;
   source = new EventSource('/api/events');
-  for (const type of ['photo', 'version', 'article']) {
+  for (const type of ['photo', 'version', 'article', 'pick', 'lightbox']) {
     source.addEventListener(type, (m) => {
       let data = {};
       try { data = JSON.parse(m.data); } catch { return; }
