@@ -405,6 +405,16 @@ async function photoArticles(p) {
   return box;
 }
 
+// The pick's buttons (an editor) or what it is (a viewer), remembering the pick shown.
+function pickPanel(p) {
+  const panel = canChange()
+    ? pickControls(p, (updated) => showPhoto(updated.id, updated))
+    : el('p', { id: 'pick-controls', text: p.pick && (p.pick.rating || p.pick.label)
+      ? `${'★'.repeat(p.pick.rating || 0)} ${p.pick.label || ''}`.trim() : 'Not picked.' });
+  panel.dataset.pick = JSON.stringify(p.pick || null);
+  return panel;
+}
+
 export async function showPhoto(id, known, { mine = null, conflict = null } = {}) {
   const current = ticket('photo');
   const view = $('photo-view');
@@ -440,10 +450,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
       el('div', {},
         wireResent(p, table),
         checks,
-        el('div', { class: 'panel' }, el('h2', { text: 'The desk\'s pick' }), editing
-          ? pickControls(p, (updated) => showPhoto(updated.id, updated))
-          : el('p', { id: 'pick-controls', text: p.pick && (p.pick.rating || p.pick.label)
-            ? `${'★'.repeat(p.pick.rating || 0)} ${p.pick.label || ''}`.trim() : 'Not picked.' })),
+        el('div', { class: 'panel' }, el('h2', { text: 'The desk\'s pick' }), pickPanel(p)),
         provenance(p, table),
         el('div', { class: 'panel' }, el('h2', { text: 'Fields' }), fields(p, table)),
         camera(p, table),
@@ -460,6 +467,18 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
   }
 }
 
+// The pick panel of open photo @id as the desk has it now, when it differs from the one
+// shown (the editor's own change is shown already).
+async function refreshPick(id) {
+  try {
+    const p = await api('GET', `/api/photos/${id}`);
+    const old = $('pick-controls');
+    if (!old || String($('photo-view').dataset.id) !== String(id)) return;
+    if (old.dataset.pick === JSON.stringify(p.pick || null)) return;
+    old.replaceWith(pickPanel(p));
+  } catch { /* shown at the next reload */ }
+}
+
 // The open photo changed elsewhere (the wire re-sent or killed it, another editor
 // corrected it): shown at once; over unsaved edits, said rather than reloaded.
 let reloading = null;
@@ -468,8 +487,8 @@ onEvent((ev) => {
   if (view.hidden || !['version', 'reset', 'pick'].includes(ev.type)) return;
   const id = view.dataset.id;
   if (ev.type !== 'reset' && String(ev.photo_id) !== String(id)) return;
-  if (ev.type === 'pick') { // another editor's pick: shown, unless edits are on screen
-    if (!view.dataset.loading && !unsavedEdits()) showPhoto(id);
+  if (ev.type === 'pick') { // another editor's pick: its panel changes in place
+    if (!view.dataset.loading) refreshPick(id);
     return;
   }
   if (view.dataset.loading) { // the page being loaded may already have it

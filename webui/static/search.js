@@ -482,10 +482,25 @@ async function refreshCard(id) {
   } catch { /* the card stays as it was */ }
 }
 
+// Another editor's pick: the card's marks change in place (the card keeps the focus).
+async function refreshPick(id) {
+  const li = $('grid').querySelector(`.card[data-id="${id}"]`);
+  const hit = cards.get(Number(id));
+  if (!li || !hit) return;
+  try {
+    const p = await api('GET', `/api/photos/${id}`);
+    hit.rating = p.pick ? p.pick.rating : 0;
+    hit.label = p.pick ? p.pick.label : null;
+    const marks = pickMarks(hit.rating, hit.label);
+    li.querySelector('.card-pick').replaceChildren(...(marks ? [marks] : []));
+  } catch { /* the marks stay as they were */ }
+}
+
 function onLive(ev) {
   if ($('search-view').hidden) return;
   if (ev.type === 'photo') countArrived();
-  else if (ev.type === 'version' || ev.type === 'pick') refreshCard(ev.photo_id);
+  else if (ev.type === 'version') refreshCard(ev.photo_id);
+  else if (ev.type === 'pick') refreshPick(ev.photo_id);
   else if (ev.type === 'reset' && search.params) runSearch(search.params, { again: true });
 }
 
