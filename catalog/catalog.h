@@ -615,9 +615,6 @@ gboolean pd_catalog_lightbox_put(PdCatalog *catalog, gint64 id, const gint64 *ph
                                  gboolean add, const char *by_user, guint *changed, GError **error);
 /* The ids of its photos, in the order they were put in. */
 GArray *pd_catalog_lightbox_photos(PdCatalog *catalog, gint64 id, GError **error);
-/* The lightboxes photo @photo_id is in, by name (PdCatalogLightbox *). */
-GPtrArray *pd_catalog_photo_lightboxes(PdCatalog *catalog, gint64 photo_id, GError **error);
-
 /* A named search the desk shares: the API's query string ("q=putin&from=2023-04"). */
 typedef struct {
     gint64 id;

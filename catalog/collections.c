@@ -284,22 +284,6 @@ pd_catalog_lightbox_photos(PdCatalog *c, gint64 id, GError **error)
     return pd_catalog_ids_of(c, st, "listing a lightbox", error);
 }
 
-GPtrArray *
-pd_catalog_photo_lightboxes(PdCatalog *c, gint64 photo_id, GError **error)
-{
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             LIGHTBOX_SELECT " WHERE l.id IN (SELECT lightbox_id FROM"
-                                             " lightbox_photos WHERE photo_id = ?1)"
-                                             " ORDER BY l.name",
-                             error);
-    if (st == NULL)
-        return NULL;
-    sqlite3_bind_int64(st, 1, photo_id);
-    return rows_of(c, st, (ReadRow)read_lightbox, (GDestroyNotify)pd_catalog_lightbox_free,
-                   "listing a photo's lightboxes", error);
-}
-
 /* ---------------------------------------------------------------- saved searches */
 
 void

@@ -5,50 +5,23 @@
 
 #include <string.h>
 
-/* The body's "photos" (1 to 1000 ids), "edits" and, when @versions is not NULL, the
- * "versions" object ({"ID": VERSION}) as an array in the photos' order; FALSE after
- * answering 400. */
+/* The body's "edits" (1 to 50 of {"field", "op", "value", "find"}); FALSE after answering
+ * 400. */
 static gboolean
-read_batch(Request *r, JsonObject *o, GArray **ids, GPtrArray **edits, GArray **versions,
-           enum MHD_Result *result)
+read_edits(Request *r, JsonObject *o, GPtrArray **edits, enum MHD_Result *result)
 {
-    JsonNode *pn = json_object_get_member(o, "photos");
     JsonNode *en = json_object_get_member(o, "edits");
-    JsonArray *photos = pn && JSON_NODE_HOLDS_ARRAY(pn) ? json_node_get_array(pn) : NULL;
     JsonArray *list = en && JSON_NODE_HOLDS_ARRAY(en) ? json_node_get_array(en) : NULL;
-    guint n = photos ? json_array_get_length(photos) : 0;
-    if (n < 1 || n > 1000 || list == NULL || json_array_get_length(list) < 1 ||
-        json_array_get_length(list) > 50) {
+    guint n = list ? json_array_get_length(list) : 0;
+    if (n < 1 || n > 50) {
         *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                   "give \"photos\" (1 to 1000 ids) and \"edits\" (1 to 50 of "
-                                   "{\"field\", \"op\", \"value\", \"find\"})");
+                                   "give \"edits\": 1 to 50 of {\"field\", \"op\", \"value\", "
+                                   "\"find\"}");
         return FALSE;
     }
-    *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     *edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
-    JsonNode *vn = versions ? json_object_get_member(o, "versions") : NULL;
-    JsonObject *seen = vn && JSON_NODE_HOLDS_OBJECT(vn) ? json_node_get_object(vn) : NULL;
-    if (versions)
-        *versions = g_array_new(FALSE, TRUE, sizeof(int));
-    const char *bad = NULL;
-    for (guint i = 0; i < n && bad == NULL; i++) {
-        JsonNode *e = json_array_get_element(photos, i);
-        gint64 id = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_INT64
-                        ? json_node_get_int(e)
-                        : 0;
-        if (id < 1)
-            bad = "photos: whole numbers from 1";
-        g_array_append_val(*ids, id);
-        if (versions) {
-            g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, id);
-            int v = seen && json_object_has_member(seen, key)
-                        ? (int)json_object_get_int_member(seen, key)
-                        : 0;
-            g_array_append_val(*versions, v);
-        }
-    }
     g_autoptr(GError) error = NULL;
-    for (guint i = 0; i < json_array_get_length(list) && bad == NULL; i++) {
+    for (guint i = 0; i < n; i++) {
         JsonNode *e = json_array_get_element(list, i);
         JsonObject *eo = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
         const char *field =
@@ -58,19 +31,56 @@ read_batch(Request *r, JsonObject *o, GArray **ids, GPtrArray **edits, GArray **
             eo ? json_object_get_string_member_with_default(eo, "value", NULL) : NULL;
         const char *find = eo ? json_object_get_string_member_with_default(eo, "find", NULL) : NULL;
         PdBatchEdit *edit = pd_batch_edit_new(field, op, value, find, &error);
-        if (edit == NULL)
-            bad = error->message;
-        else
-            g_ptr_array_add(*edits, edit);
+        if (edit == NULL) {
+            *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", error->message);
+            g_clear_pointer(edits, g_ptr_array_unref);
+            return FALSE;
+        }
+        g_ptr_array_add(*edits, edit);
     }
-    if (bad == NULL)
-        return TRUE;
-    *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s", bad);
-    g_clear_pointer(ids, g_array_unref);
-    g_clear_pointer(edits, g_ptr_array_unref);
+    return TRUE;
+}
+
+/* The body's "photos" (1 to 1000 ids), "edits" and, when @versions is not NULL, the
+ * "versions" object ({"ID": VERSION}) as an array in the photos' order; FALSE after
+ * answering 400. */
+static gboolean
+read_batch(Request *r, JsonObject *o, GArray **ids, GPtrArray **edits, GArray **versions,
+           enum MHD_Result *result)
+{
+    JsonNode *pn = json_object_get_member(o, "photos");
+    JsonArray *photos = pn && JSON_NODE_HOLDS_ARRAY(pn) ? json_node_get_array(pn) : NULL;
+    guint n = photos ? json_array_get_length(photos) : 0;
+    if (n < 1 || n > 1000) {
+        *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "give \"photos\": 1 to 1000 ids");
+        return FALSE;
+    }
+    JsonNode *vn = versions ? json_object_get_member(o, "versions") : NULL;
+    JsonObject *seen = vn && JSON_NODE_HOLDS_OBJECT(vn) ? json_node_get_object(vn) : NULL;
+    g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(gint64));
+    g_autoptr(GArray) at = g_array_new(FALSE, TRUE, sizeof(int));
+    for (guint i = 0; i < n; i++) {
+        JsonNode *e = json_array_get_element(photos, i);
+        gint64 id = JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_INT64
+                        ? json_node_get_int(e)
+                        : 0;
+        if (id < 1) {
+            *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "photos: whole numbers from 1");
+            return FALSE;
+        }
+        g_array_append_val(got, id);
+        g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, id);
+        int v = seen && json_object_has_member(seen, key)
+                    ? (int)json_object_get_int_member(seen, key)
+                    : 0;
+        g_array_append_val(at, v);
+    }
+    if (!read_edits(r, o, edits, result))
+        return FALSE;
+    *ids = g_steal_pointer(&got);
     if (versions)
-        g_clear_pointer(versions, g_array_unref);
-    return FALSE;
+        *versions = g_steal_pointer(&at);
+    return TRUE;
 }
 
 /* POST /api/batch/preview {"photos": [ids], "edits": [...]}: nothing written. */
@@ -150,17 +160,8 @@ pd_api_template_save(Request *r, const PdRouteParams *p)
     if (o == NULL)
         return result;
     const char *name = json_object_get_string_member_with_default(o, "name", NULL);
-    /* the edits read as a batch's, for one photo that is not looked at */
-    g_autoptr(JsonObject) as_batch = json_object_new();
-    JsonArray *one = json_array_new();
-    json_array_add_int_element(one, 1);
-    json_object_set_array_member(as_batch, "photos", one);
-    JsonNode *edits_node = json_object_get_member(o, "edits");
-    if (edits_node)
-        json_object_set_member(as_batch, "edits", json_node_copy(edits_node));
-    g_autoptr(GArray) ids = NULL;
     g_autoptr(GPtrArray) edits = NULL;
-    if (!read_batch(r, as_batch, &ids, &edits, NULL, &result))
+    if (!read_edits(r, o, &edits, &result))
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
