@@ -83,21 +83,7 @@ pd_cmd_codes(int argc, char **argv, const PdGlobalOptions *global)
         if (codes == NULL)
             return PD_EXIT_REJECTED;
         guint read = codes->len;
-        if (merge) { /* the desk's codes the file does not have, after the file's */
-            g_autoptr(GHashTable) in_file = g_hash_table_new(g_str_hash, g_str_equal);
-            for (guint i = 0; i < codes->len; i++)
-                g_hash_table_add(in_file, ((PdCode *)g_ptr_array_index(codes, i))->code);
-            for (guint i = 0; i < desk->codes->len; i++) {
-                const PdCode *c = g_ptr_array_index(desk->codes, i);
-                if (g_hash_table_contains(in_file, c->code))
-                    continue;
-                PdCode *copy = g_new0(PdCode, 1);
-                copy->code = g_strdup(c->code);
-                copy->forms = g_strdupv(c->forms);
-                g_ptr_array_add(codes, copy);
-            }
-        }
-        if (!pd_desk_set_codes(catalog, codes, d, g_get_user_name(), &error)) {
+        if (!pd_desk_set_codes(catalog, codes, d, merge, g_get_user_name(), &error)) {
             fprintf(stderr, "photodesk codes: %s\n", error->message);
             return PD_EXIT_REJECTED;
         }

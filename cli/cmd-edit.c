@@ -134,7 +134,7 @@ correction_of(const FieldOptions *o, PdCorrection *fix, GPtrArray *strings, GPtr
 /* The edits the options give, in the order --set, --replace, --prepend, --append; NULL
  * after saying what is wrong. */
 static GPtrArray *
-batch_edits(char **set, char **replace, char **prepend, char **append)
+batch_edits(const char *command, char **set, char **replace, char **prepend, char **append)
 {
     GPtrArray *edits = g_ptr_array_new_with_free_func((GDestroyNotify)pd_batch_edit_free);
     struct {
@@ -157,7 +157,8 @@ batch_edits(char **set, char **replace, char **prepend, char **append)
             g_autoptr(GError) error = NULL;
             PdBatchEdit *e = pd_batch_edit_new(field, kinds[k].op, value, find, &error);
             if (e == NULL) {
-                fprintf(stderr, "photodesk edit: --%s %s: %s\n", kinds[k].op, arg, error->message);
+                fprintf(stderr, "photodesk %s: --%s %s: %s\n", command, kinds[k].op, arg,
+                        error->message);
                 g_ptr_array_unref(edits);
                 return NULL;
             }
@@ -324,7 +325,7 @@ pd_cmd_edit(int argc, char **argv, const PdGlobalOptions *global)
     if (!parsed)
         return PD_EXIT_USAGE;
     if (set || replace || prepend || append || undo) {
-        g_autoptr(GPtrArray) edits = batch_edits(set, replace, prepend, append);
+        g_autoptr(GPtrArray) edits = batch_edits("edit", set, replace, prepend, append);
         if (edits == NULL)
             return PD_EXIT_USAGE;
         return batch_edit(argc, argv, edits, preview, json, undo, global);
@@ -446,7 +447,8 @@ pd_cmd_template(int argc, char **argv, const PdGlobalOptions *global)
         return PD_EXIT_USAGE;
     }
     g_autoptr(GPtrArray) edits = NULL;
-    if (strcmp(action, "save") == 0 && (edits = batch_edits(set, replace, prepend, append)) == NULL)
+    if (strcmp(action, "save") == 0 &&
+        (edits = batch_edits("template", set, replace, prepend, append)) == NULL)
         return PD_EXIT_USAGE;
     g_autofree char *library = pd_desk_library_path(global->library);
     g_autoptr(GError) error = NULL;

@@ -14,6 +14,8 @@ typedef struct {
     gint64 start;
     gint64 last_draw;
     gboolean bar_shown;
+    GHashTable *rules;     /* rule name -> photos it applied to (GUINT_TO_POINTER) */
+    GPtrArray *rule_order; /* the rules' names, in the order first applied */
 } Reporter;
 
 static void
@@ -55,6 +57,12 @@ on_result(const PdIngestResult *res, guint done, guint total, gpointer data)
 {
     Reporter *r = data;
     clear_bar(r);
+    for (int i = 0; res->amended && res->amended[i]; i++) {
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(r->rules, res->amended[i]));
+        if (n == 0)
+            g_ptr_array_add(r->rule_order, g_strdup(res->amended[i]));
+        g_hash_table_replace(r->rules, g_strdup(res->amended[i]), GUINT_TO_POINTER(n + 1));
+    }
     if (r->json) {
         g_autofree char *line = pd_ingest_result_to_json(res);
         puts(line);
@@ -110,10 +118,14 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
     }
 
     g_autofree char *library = pd_desk_library_path(global->library);
-    Reporter reporter = {json, !json && isatty(STDERR_FILENO), g_get_monotonic_time(), 0, FALSE};
+    g_autoptr(GHashTable) rules = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GPtrArray) rule_order = g_ptr_array_new_with_free_func(g_free);
+    Reporter reporter = {
+        json, !json && isatty(STDERR_FILENO), g_get_monotonic_time(), 0, FALSE, rules, rule_order};
     g_autoptr(GCancellable) cancellable = g_cancellable_new();
     PdIngestOptions options;
     pd_ingest_options_init(&options);
+    pd_desk_queue_options_init(&options.queue);
     options.queue.jobs = jobs;
     options.move = move;
     if (quality)
@@ -144,6 +156,12 @@ pd_cmd_ingest(int argc, char **argv, const PdGlobalOptions *global)
             "%u files: %u added, %u updated, %u duplicate, %u rejected in %.1f s (%.1f "
             "photos/s) into %s\n",
             s.files, s.added, s.updated, s.duplicate, s.rejected, s.seconds, rate, library);
+    for (guint i = 0; i < reporter.rule_order->len; i++) {
+        const char *name = g_ptr_array_index(reporter.rule_order, i);
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(reporter.rules, name));
+        fprintf(summary_to, "rule %s: its template applied to %u photo%s\n", name, n,
+                n == 1 ? "" : "s");
+    }
     if (s.stopped) {
         guint left = s.files - s.added - s.updated - s.duplicate - s.rejected;
         fprintf(stderr,

@@ -67,7 +67,7 @@ pd_cmd_watch(int argc, char **argv, const PdGlobalOptions *global)
     PdCliSignals *signals = pd_cli_signals_start(cancellable);
     g_autoptr(GError) error = NULL;
     PdIngestQueueOptions qo;
-    pd_ingest_queue_options_init(&qo);
+    pd_desk_queue_options_init(&qo);
     qo.jobs = jobs;
     PdIngestQueue *queue = pd_ingest_queue_new(library, catalog, &qo, &error);
     PdWatchOptions wo;

@@ -27,6 +27,8 @@ static const Command commands[] = {
      "the desk's code replacements (=put= for a name), Photo Mechanic's file", TRUE},
     {"template", pd_cmd_template, "the desk's templates: batch edits with the photo's variables",
      TRUE},
+    {"rule", pd_cmd_rule,
+     "the desk's ingest rules: a template on every photo from a folder, a source", TRUE},
     {"saved", pd_cmd_saved, "the desk's saved searches (photodesk search --save NAME)", TRUE},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},

@@ -36,8 +36,15 @@ pd_batch_edit_new(const char *field, const char *op, const char *value, const ch
 {
     const PdPhotoField *f = pd_photo_field_find(field);
     if (f == NULL || !(f->flags & PD_FIELD_EDITABLE)) {
+        g_autoptr(GString) names = g_string_new(NULL);
+        guint n;
+        const PdPhotoField *all = pd_photo_fields(&n);
+        for (guint i = 0; i < n; i++)
+            if (all[i].flags & PD_FIELD_EDITABLE)
+                g_string_append_printf(names, "%s%s", names->len ? ", " : "", all[i].name);
         g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
-                    "%s: not a field an editor corrects", field ? field : "(no field)");
+                    "%s: not a field an editor corrects (those are %s)",
+                    field ? field : "(no field)", names->str);
         return NULL;
     }
     int which = -1;
@@ -379,10 +386,9 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
     return g_string_free(g_steal_pointer(&o), FALSE);
 }
 
-/* The batch inside the caller's write transaction. */
-static gboolean
-apply_in(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n, GPtrArray *edits,
-         const char *user, PdBatchResult *out, GError **error)
+gboolean
+pd_desk_batch_apply_in(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n,
+                       GPtrArray *edits, const char *user, PdBatchResult *out, GError **error)
 {
     g_autoptr(PdDeskCodes) codes = pd_desk_codes(catalog, error);
     if (codes == NULL)
@@ -435,8 +441,8 @@ pd_batch_result_clear(PdBatchResult *r)
     g_clear_pointer(&r->stale, g_array_unref);
 }
 
-static void
-result_init(PdBatchResult *r)
+void
+pd_desk_batch_result_init(PdBatchResult *r)
 {
     r->batch = 0;
     r->applied = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -448,14 +454,15 @@ gboolean
 pd_desk_batch_apply(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n,
                     GPtrArray *edits, const char *user, PdBatchResult *out, GError **error)
 {
-    result_init(out);
+    pd_desk_batch_result_init(out);
     if (!pd_catalog_begin(catalog, error))
         return FALSE;
-    if (pd_catalog_finish(catalog, apply_in(catalog, ids, versions, n, edits, user, out, error),
-                          error))
+    if (pd_catalog_finish(
+            catalog, pd_desk_batch_apply_in(catalog, ids, versions, n, edits, user, out, error),
+            error))
         return TRUE;
     pd_batch_result_clear(out);
-    result_init(out); /* nothing was done */
+    pd_desk_batch_result_init(out); /* nothing was done */
     return FALSE;
 }
 
@@ -529,7 +536,7 @@ gboolean
 pd_desk_batch_undo(PdCatalog *catalog, gint64 batch, const char *user, PdBatchResult *out,
                    GError **error)
 {
-    result_init(out);
+    pd_desk_batch_result_init(out);
     return pd_catalog_begin(catalog, error) &&
            pd_catalog_finish(catalog, undo_in(catalog, batch, user, out, error), error);
 }
@@ -741,11 +748,24 @@ remove_in(PdCatalog *catalog, gint64 id, GError **error)
     g_autoptr(GPtrArray) all = read_templates(catalog, &next, error);
     if (all == NULL)
         return FALSE;
-    for (guint i = 0; i < all->len; i++)
-        if (((PdDeskTemplate *)g_ptr_array_index(all, i))->id == id) {
-            g_ptr_array_remove_index(all, i);
-            return write_templates(catalog, all, next, error);
+    g_autoptr(GPtrArray) rules = pd_desk_rules(catalog, error);
+    if (rules == NULL)
+        return FALSE;
+    for (guint i = 0; i < all->len; i++) {
+        const PdDeskTemplate *t = g_ptr_array_index(all, i);
+        if (t->id != id)
+            continue;
+        const PdDeskRule *user = pd_desk_rule_using(rules, t->name);
+        if (user) { /* a rule would find nothing at ingest */
+            g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                        "template \"%s\" is applied at ingest by rule \"%s\": remove the rule "
+                        "first",
+                        t->name, user->name);
+            return FALSE;
         }
+        g_ptr_array_remove_index(all, i);
+        return write_templates(catalog, all, next, error);
+    }
     g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
                 "no template %" G_GINT64_FORMAT, id);
     return FALSE;

@@ -73,24 +73,34 @@ pd_desk_codes(PdCatalog *catalog, GError **error)
     return t;
 }
 
-gboolean
-pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter, const char *by_user,
-                  GError **error)
+/* The desk's codes @codes lacks, added after its own. */
+static gboolean
+merge_in(PdCatalog *catalog, GPtrArray *codes, GError **error)
 {
-    if (delimiter <= ' ' || delimiter == '#' || (guchar)delimiter >= 0x7F) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
-                    "delimiter: one visible ASCII character other than '#' (Photo Mechanic's is "
-                    "'=')");
+    g_autoptr(PdDeskCodes) desk = pd_desk_codes(catalog, error);
+    if (desk == NULL)
         return FALSE;
+    g_autoptr(GHashTable) given = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < codes->len; i++)
+        g_hash_table_add(given, ((PdCode *)g_ptr_array_index(codes, i))->code);
+    for (guint i = 0; i < desk->codes->len; i++) {
+        const PdCode *c = g_ptr_array_index(desk->codes, i);
+        if (g_hash_table_contains(given, c->code))
+            continue;
+        PdCode *copy = g_new0(PdCode, 1);
+        copy->code = g_strdup(c->code);
+        copy->forms = g_strdupv(c->forms);
+        g_ptr_array_add(codes, copy);
     }
-    for (guint i = 0; i < codes->len; i++) {
-        const PdCode *c = g_ptr_array_index(codes, i);
-        if (!pd_code_valid(c->code, delimiter)) {
-            g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
-                        "code \"%s\" holds the delimiter '%c', a space or '#'", c->code, delimiter);
-            return FALSE;
-        }
-    }
+    return TRUE;
+}
+
+static gboolean
+set_in(PdCatalog *catalog, GPtrArray *codes, char delimiter, gboolean merge, const char *by_user,
+       GError **error)
+{
+    if (merge && !merge_in(catalog, codes, error))
+        return FALSE;
     g_autoptr(GDateTime) when = g_date_time_new_now_utc();
     g_autofree char *now = g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ");
     GString *o = g_string_new("{");
@@ -114,6 +124,29 @@ pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter, const ch
     gboolean ok = pd_catalog_set_setting(catalog, CODES_KEY, o->str, error);
     g_string_free(o, TRUE);
     return ok;
+}
+
+gboolean
+pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter, gboolean merge,
+                  const char *by_user, GError **error)
+{
+    if (delimiter <= ' ' || delimiter == '#' || (guchar)delimiter >= 0x7F) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                    "delimiter: one visible ASCII character other than '#' (Photo Mechanic's is "
+                    "'=')");
+        return FALSE;
+    }
+    for (guint i = 0; i < codes->len; i++) {
+        const PdCode *c = g_ptr_array_index(codes, i);
+        if (!pd_code_valid(c->code, delimiter)) {
+            g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                        "code \"%s\" holds the delimiter '%c', a space or '#'", c->code, delimiter);
+            return FALSE;
+        }
+    }
+    return pd_catalog_begin(catalog, error) &&
+           pd_catalog_finish(catalog, set_in(catalog, codes, delimiter, merge, by_user, error),
+                             error);
 }
 
 char *

@@ -60,4 +60,11 @@ gboolean pd_desk_check_correction(const PdCorrection *fix, GError **error);
 gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix,
                             const char *user, gboolean *changed, GError **error);
 
+/* batch.c: a result made empty; a batch applied inside the caller's write transaction
+ * (pd_desk_batch_apply() without the transaction; @out made by the caller). */
+void pd_desk_batch_result_init(PdBatchResult *result);
+gboolean pd_desk_batch_apply_in(PdCatalog *catalog, const gint64 *ids, const int *versions, guint n,
+                                GPtrArray *edits, const char *user, PdBatchResult *out,
+                                GError **error);
+
 G_END_DECLS

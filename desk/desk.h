@@ -9,6 +9,7 @@
 
 #include "base/base.h"
 #include "catalog/catalog.h"
+#include "ingest/ingest.h"
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -179,7 +180,6 @@ int pd_desk_fsck(const char *library, gboolean repair, gint64 grace_seconds,
 
 /* ---------------------------------------------------------------- hot folders */
 
-typedef struct PdIngestQueue PdIngestQueue;
 typedef struct PdWatch PdWatch;
 
 typedef struct {
@@ -236,9 +236,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskCodes, pd_desk_codes_free)
 
 /* The desk's table (empty, with '=', when none was ever imported). */
 PdDeskCodes *pd_desk_codes(PdCatalog *catalog, GError **error);
-/* Replaces the table with @codes (PdCode *) and @delimiter, by @by_user
+/* Replaces the table with @codes (PdCode *) and @delimiter, by @by_user; with @merge,
+ * the desk's codes @codes lacks are kept, added to @codes after its own
  * (PD_DESK_ERROR_INVALID for a delimiter or code that cannot be). */
-gboolean pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter,
+gboolean pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter, gboolean merge,
                            const char *by_user, GError **error);
 /* {"delimiter", "updated_by", "updated_at", "codes": [{"code", "forms": [...]}]} */
 char *pd_desk_codes_json(PdCatalog *catalog, GError **error);
@@ -327,5 +328,46 @@ gint64 pd_desk_save_template(PdCatalog *catalog, const char *name, GPtrArray *ed
 gboolean pd_desk_remove_template(PdCatalog *catalog, gint64 id, GError **error);
 /* {"templates": [{"id", "name", "by", "at", "edits": [{"field", "op", "value", "find"?}]}]} */
 char *pd_desk_templates_json(PdCatalog *catalog, GError **error);
+
+/* ---------------------------------------------------------------- rules.c */
+
+/* An ingest rule: the template every photo ingested gets when each condition given holds
+ * (NULL: any). */
+typedef struct {
+    gint64 id;
+    char *name;
+    char *template_name;
+    char *folder; /* absolute: the file came from inside it (or a folder in it) */
+    char *source; /* the photo's source (IIM 2:115): shell wildcards, whatever the case */
+    char *credit; /* its credit (IIM 2:110) or the credit line read from its caption
+                     ("Handout via AP"): the same */
+    char *by, *at;
+} PdDeskRule;
+
+void pd_desk_rule_free(PdDeskRule *rule);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskRule, pd_desk_rule_free)
+/* Every rule (PdDeskRule *), in the order they were made: the order they apply in. */
+GPtrArray *pd_desk_rules(PdCatalog *catalog, GError **error);
+/* The one called @name (whatever its case), or the first that applies @template_name. */
+const PdDeskRule *pd_desk_rule_named(GPtrArray *rules, const char *name);
+const PdDeskRule *pd_desk_rule_using(GPtrArray *rules, const char *template_name);
+/* Saves rule @name (replacing one of that name): the template must be the desk's, at
+ * least one condition given, a folder absolute. Its id, or 0 with PD_DESK_ERROR_INVALID
+ * naming what is wrong. */
+gint64 pd_desk_save_rule(PdCatalog *catalog, const char *name, const char *template_name,
+                         const char *folder, const char *source, const char *credit,
+                         const char *by_user, GError **error);
+gboolean pd_desk_remove_rule(PdCatalog *catalog, gint64 id, GError **error);
+/* {"rules": [{"id", "name", "template", "folder", "source", "credit", "by", "at"}]} */
+char *pd_desk_rules_json(PdCatalog *catalog, GError **error);
+/* Whether @rule applies to @photo, ingested from @file (NULL: not from a folder). */
+gboolean pd_desk_rule_matches(const PdDeskRule *rule, const PdCatalogPhoto *photo,
+                              const char *file);
+/* The ingest queue's amend function (ingest.h: PdIngestAmendFunc): each rule that matches
+ * the photo just added applies its template as a batch of its own by "rule NAME". */
+gboolean pd_desk_apply_rules(PdCatalog *catalog, gint64 id, const char *file, gpointer user_data,
+                             GPtrArray *applied, GString *warning, GError **error);
+/* pd_ingest_queue_options_init() with the desk's rules applied to every photo added. */
+void pd_desk_queue_options_init(PdIngestQueueOptions *options);
 
 G_END_DECLS

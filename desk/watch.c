@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     PdIngestResult r; /* strings owned below */
     char *file, *sha256, *error, *warning;
+    char **amended;
 } Result;
 
 struct PdWatch {
@@ -322,6 +323,8 @@ on_report(const PdIngestResult *r, gpointer data)
     res->r.sha256 = res->sha256 = g_strdup(r->sha256);
     res->r.error = res->error = g_strdup(r->error);
     res->r.warning = res->warning = g_strdup(r->warning);
+    res->amended = g_strdupv((char **)r->amended);
+    res->r.amended = (const char *const *)res->amended;
     g_async_queue_push(w->results, res);
     guint64 one = 1;
     if (write(w->wake, &one, sizeof one) < 0) {
@@ -336,6 +339,7 @@ result_free(Result *res)
     g_free(res->sha256);
     g_free(res->error);
     g_free(res->warning);
+    g_strfreev(res->amended);
     g_free(res);
 }
 
@@ -364,10 +368,12 @@ finish(PdWatch *w, Result *res)
     gboolean failed = r->status == PD_INGEST_REJECTED;
     if (failed)
         log_line(w, r->file, "rejected  %.2f s  %s", seconds, r->error);
-    else
-        log_line(w, r->file, "%s  photo %" G_GINT64_FORMAT "  %.2f s%s%s",
-                 pd_ingest_status_name(r->status), r->id, seconds, r->warning ? "  " : "",
-                 r->warning ? r->warning : "");
+    else {
+        g_autofree char *rules = r->amended ? g_strjoinv(", ", (char **)r->amended) : NULL;
+        log_line(w, r->file, "%s  photo %" G_GINT64_FORMAT "  %.2f s%s%s%s%s",
+                 pd_ingest_status_name(r->status), r->id, seconds, rules ? "  rule " : "",
+                 rules ? rules : "", r->warning ? "  " : "", r->warning ? r->warning : "");
+    }
     gboolean again = c->again;
     g_free(c);
     if (w->done_dir == NULL && w->failed_dir == NULL) {

@@ -111,20 +111,23 @@ const char *pd_ingest_status_name(PdIngestStatus status);
 typedef struct {
     const char *file;
     PdIngestStatus status;
-    gint64 id;                /* the photo, 0 when rejected */
-    const char *sha256;       /* of the file, NULL when it could not be read */
-    const char *error;        /* why it was rejected, else NULL */
-    const char *warning;      /* what an editor should know: a reference shared with another
-                                 picture; else NULL */
-    gboolean picture_changed; /* updated, and the picture is not the one it was */
-    gboolean skipped;         /* rejected: its task was cancelled before it was started */
-    gboolean catalog_failed;  /* rejected: the catalog could not be written (the error says
-                                 why: a full disk, a catalog locked for too long) */
-    gint64 size, mtime_ns;    /* the file as it was read (mtime in ns since the epoch); -1
-                                 when it could not be */
+    gint64 id;                  /* the photo, 0 when rejected */
+    const char *sha256;         /* of the file, NULL when it could not be read */
+    const char *error;          /* why it was rejected, else NULL */
+    const char *warning;        /* what an editor should know: a reference shared with another
+                                   picture; else NULL */
+    gboolean picture_changed;   /* updated, and the picture is not the one it was */
+    gboolean skipped;           /* rejected: its task was cancelled before it was started */
+    gboolean catalog_failed;    /* rejected: the catalog could not be written (the error says
+                                   why: a full disk, a catalog locked for too long) */
+    gint64 size, mtime_ns;      /* the file as it was read (mtime in ns since the epoch); -1
+                                   when it could not be */
+    const char *const *amended; /* added: what the queue's amend function did to it (the
+                                   desk's rules applied), NULL-terminated; or NULL */
 } PdIngestResult;
 
-/* One JSON object on one line: file, status, id, sha256, error, warning, picture_changed.
+/* One JSON object on one line: file, status, id, sha256, error, warning, picture_changed,
+ * and "rules" (what amended it) when something did.
  * Free with g_free(). */
 char *pd_ingest_result_to_json(const PdIngestResult *result);
 
@@ -135,11 +138,26 @@ char *pd_ingest_result_to_json(const PdIngestResult *result);
  * the server's uploads and hot folders all feed the same one. */
 typedef struct PdIngestQueue PdIngestQueue;
 
+/* The catalog (catalog/catalog.h), named here without its definition. */
+typedef struct PdCatalog PdCatalog;
+
+/* Called on the writer's thread for each photo added, inside the transaction that adds it
+ * and with the writer's own connection: what the caller adds to a new photo (the desk's
+ * rules, a template's edits as a version of their own). It names what it did in
+ * @applied (one string each) and what it could not do in @warning; FALSE with @error
+ * only when the catalog cannot be written (the batch is then rolled back and its files
+ * rejected, as for any catalog failure). */
+typedef gboolean (*PdIngestAmendFunc)(PdCatalog *catalog, gint64 id, const char *file,
+                                      gpointer user_data, GPtrArray *applied, GString *warning,
+                                      GError **error);
+
 typedef struct {
-    int jobs;              /* decode workers; 0: one per core */
-    int quality;           /* JPEG quality of the renditions */
-    double max_megapixels; /* refuse larger photos from their header */
-    guint batch;           /* photos per catalog transaction */
+    int jobs;                /* decode workers; 0: one per core */
+    int quality;             /* JPEG quality of the renditions */
+    double max_megapixels;   /* refuse larger photos from their header */
+    guint batch;             /* photos per catalog transaction */
+    PdIngestAmendFunc amend; /* may be NULL */
+    gpointer amend_data;
 } PdIngestQueueOptions;
 
 void pd_ingest_queue_options_init(PdIngestQueueOptions *options);

@@ -50,6 +50,7 @@ typedef struct {
     gboolean skipped;      /* not done: its task was cancelled */
     gboolean catalog_failed;
     gint64 size, mtime_ns; /* as read; -1 when the file could not be */
+    GPtrArray *amended;    /* of char *, NULL-terminated: what the amend function did */
 } Outcome;
 
 struct PdIngestQueue {
@@ -78,6 +79,8 @@ outcome_free(Outcome *o)
     pd_catalog_photo_free(o->photo);
     if (o->renditions)
         g_ptr_array_unref(o->renditions);
+    if (o->amended)
+        g_ptr_array_unref(o->amended);
     g_free(o);
 }
 
@@ -303,9 +306,20 @@ report(Outcome *o)
                        g_strerror(errno));
     }
     if (task->report) {
-        PdIngestResult r = {o->path,    o->status,          o->id,      o->sha256,         o->error,
-                            o->warning, o->picture_changed, o->skipped, o->catalog_failed, o->size,
-                            o->mtime_ns};
+        PdIngestResult r = {
+            o->path,
+            o->status,
+            o->id,
+            o->sha256,
+            o->error,
+            o->warning,
+            o->picture_changed,
+            o->skipped,
+            o->catalog_failed,
+            o->size,
+            o->mtime_ns,
+            o->amended && o->amended->len > 1 ? (const char *const *)o->amended->pdata : NULL,
+        };
         task->report(&r, task->user_data);
     }
 }
@@ -379,6 +393,27 @@ share_picture(PdCatalog *c, Outcome *o, GPtrArray **renditions, GError **error)
     return *renditions != NULL;
 }
 
+/* The queue's amend function on a photo just added; what it could not do joins the
+ * photo's warning. */
+static gboolean
+amend(PdIngestQueue *q, Outcome *o, GError **error)
+{
+    g_clear_pointer(&o->amended, g_ptr_array_unref);
+    o->amended = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GString) warning = g_string_new(NULL);
+    if (!q->options.amend(q->catalog, o->photo->id, o->path, q->options.amend_data, o->amended,
+                          warning, error))
+        return FALSE;
+    g_ptr_array_add(o->amended, NULL);
+    if (warning->len) {
+        char *both =
+            o->warning ? g_strconcat(o->warning, "; ", warning->str, NULL) : g_strdup(warning->str);
+        g_free(o->warning);
+        o->warning = both;
+    }
+    return TRUE;
+}
+
 static gboolean
 decide(PdIngestQueue *q, Outcome *o, GError **error)
 {
@@ -434,6 +469,8 @@ decide(PdIngestQueue *q, Outcome *o, GError **error)
                 return FALSE;
         gint64 group = 0;
         if (!pd_ingest_group_photo(c, o->photo, &group, error))
+            return FALSE;
+        if (q->options.amend && !amend(q, o, error))
             return FALSE;
     }
     o->id = o->photo->id;
@@ -501,6 +538,7 @@ flush(PdIngestQueue *q)
             o->status = PD_INGEST_REJECTED;
             o->id = 0;
             o->catalog_failed = TRUE;
+            g_clear_pointer(&o->amended, g_ptr_array_unref);
             g_free(o->error);
             o->error = g_strdup_printf("the catalog could not be written: %s", error->message);
         }

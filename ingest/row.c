@@ -39,6 +39,14 @@ pd_ingest_result_to_json(const PdIngestResult *r)
     g_autofree char *warning = r->warning ? g_utf8_make_valid(r->warning, -1) : NULL;
     pd_json_string(o, "warning", warning);
     pd_json_bool(o, "picture_changed", r->picture_changed);
+    if (r->amended && r->amended[0]) {
+        pd_json_key(o, "rules");
+        for (int i = 0; r->amended[i]; i++) {
+            g_string_append(o, i ? ", " : "[");
+            pd_json_quote(o, r->amended[i]);
+        }
+        g_string_append_c(o, ']');
+    }
     g_string_append_c(o, '}');
     return g_string_free(o, FALSE);
 }

@@ -181,3 +181,51 @@ pd_api_template_remove(Request *r, const PdRouteParams *p)
         return pd_respond_gerror(r, error);
     return pd_respond_listing(r, pd_desk_templates_json);
 }
+
+/* ---------------------------------------------------------------- ingest rules */
+
+enum MHD_Result
+pd_api_rules(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    return pd_respond_listing(r, pd_desk_rules_json);
+}
+
+/* POST /api/rules {"name", "template", "folder"?, "source"?, "credit"?}: saved (a rule of
+ * that name replaced); every rule as GET gives them. */
+enum MHD_Result
+pd_api_rule_save(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    PdMember m[] = {{"name", PD_TEXT},
+                    {"template", PD_TEXT},
+                    {"folder", PD_TEXT},
+                    {"source", PD_TEXT},
+                    {"credit", PD_TEXT}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gint64 id = cat ? pd_desk_save_rule(cat, m[0].text, m[1].text, m[2].text, m[3].text, m[4].text,
+                                        r->session->user, &error)
+                    : 0;
+    if (id == 0)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_rules_json(cat, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CREATED, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_rule_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_desk_remove_rule(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_rules_json);
+}

@@ -190,15 +190,36 @@ pd_api_codes(Request *r, const PdRouteParams *p)
     return pd_respond_listing(r, pd_desk_codes_json);
 }
 
-/* PUT /api/codes {"text": "put\tRussian President Vladimir Putin\n...", "delimiter": "="}:
- * the desk's table replaced by a Photo Mechanic file's; 400 naming the line that cannot
- * be read. */
+/* GET /api/codes/file: the desk's table as Photo Mechanic's file, to download. */
+enum MHD_Result
+pd_api_codes_file(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    g_autoptr(PdDeskCodes) codes = cat ? pd_desk_codes(cat, &error) : NULL;
+    if (codes == NULL)
+        return pd_respond_gerror(r, error);
+    char *text = pd_codes_format(codes->codes);
+    size_t n = strlen(text);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, text, MHD_RESPMEM_MUST_FREE);
+    r->bytes = n;
+    MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Disposition",
+                            "attachment; filename=\"photodesk-codes.txt\"");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
+/* PUT /api/codes {"text": "put\tRussian President Vladimir Putin\n...", "delimiter": "=",
+ * "merge": false}: the desk's table replaced by a Photo Mechanic file's (with merge, the
+ * desk's codes the file lacks kept); 400 naming the line that cannot be read. */
 enum MHD_Result
 pd_api_codes_set(Request *r, const PdRouteParams *p)
 {
     enum MHD_Result result;
     g_autoptr(JsonParser) parser = NULL;
-    PdMember m[] = {{"text", PD_TEXT}, {"delimiter", PD_TEXT}};
+    PdMember m[] = {{"text", PD_TEXT}, {"delimiter", PD_TEXT}, {"merge", PD_FLAG}};
     if (body(r, &parser, m, G_N_ELEMENTS(m), &result) == NULL)
         return result;
     if (!m[0].given)
@@ -212,7 +233,8 @@ pd_api_codes_set(Request *r, const PdRouteParams *p)
     if (codes == NULL)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "text: %s", error->message);
     PdCatalog *cat = pd_server_catalog(r->server, &error);
-    if (cat == NULL || !pd_desk_set_codes(cat, codes, delimiter, r->session->user, &error))
+    if (cat == NULL ||
+        !pd_desk_set_codes(cat, codes, delimiter, m[2].flag, r->session->user, &error))
         return pd_respond_gerror(r, error);
     return pd_respond_listing(r, pd_desk_codes_json);
 }

@@ -589,7 +589,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     /* one ingest queue for every upload and hot folder (its threads inherit the blocked
      * signals), and the events that tell the pages what changed */
     PdIngestQueueOptions queue_options;
-    pd_ingest_queue_options_init(&queue_options);
+    pd_desk_queue_options_init(&queue_options);
     server.queue =
         pd_ingest_queue_new(options->library, server.catalog_path, &queue_options, error);
     if (server.queue)

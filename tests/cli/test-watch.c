@@ -318,6 +318,58 @@ test_aborted_upload_and_subfolder(void)
     watcher_free(w);
 }
 
+/* An ingest rule on a folder of the hot folder: its photos get the template as a second
+ * version by the rule, in the transaction that adds them; the others are left as sent. */
+static void
+test_rules(void)
+{
+    g_autofree char *handouts = g_build_filename(hot, "handouts", NULL);
+    g_assert_cmpint(g_mkdir(handouts, 0755), ==, 0);
+    Run t =
+        RUN("template", "save", "Handout", "--set",
+            "special-instructions=HANDOUT - EDITORIAL USE ONLY", "--append", "keywords=handout");
+    g_assert_cmpint(t.status, ==, 0);
+    run_clear(&t);
+    Run no = RUN("rule", "save", "Handouts", "--template", "Handout");
+    g_assert_cmpint(no.status, ==, 1);
+    g_assert_nonnull(strstr(no.err, "say when it applies"));
+    run_clear(&no);
+    Run r = RUN("rule", "save", "Handouts", "--template", "handout", "--folder", handouts);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "template \"Handout\""));
+    run_clear(&r);
+    Watcher *w = start_watch((const char *const[]){"--done", done_dir, "--settle", "0.3", NULL});
+    g_assert_true(wait_lines(w, NULL, "watched", 1, 10));
+    g_autoptr(GBytes) h = photo_bytes("drawing.jpg", 21);
+    g_autoptr(GBytes) p = photo_bytes("street.jpg", 22);
+    put("handouts/drawing.jpg", h);
+    put("street.jpg", p);
+    g_assert_true(wait_lines(w, "drawing.jpg", "added", 1, 20));
+    g_assert_true(wait_lines(w, "street.jpg", "added", 1, 20));
+    stop_watch(w, SIGTERM);
+    g_assert_nonnull(strstr(w->log->str, "rule Handouts"));
+    watcher_free(w);
+    g_assert_cmpint(catalog_count("SELECT count(*) FROM versions WHERE by_user = 'rule Handouts'"),
+                    ==, 1);
+    g_assert_cmpint(catalog_count("SELECT count(*) FROM photos WHERE special_instructions = "
+                                  "'HANDOUT - EDITORIAL USE ONLY' AND version = 2"),
+                    ==, 1);
+    g_assert_cmpint(catalog_count("SELECT count(*) FROM photos WHERE version = 1"), ==, 1);
+    g_assert_cmpint(catalog_count("SELECT count(*) FROM batches WHERE by_user = 'rule Handouts'"),
+                    ==, 1);
+    /* the template stays while the rule uses it */
+    Run kept = RUN("template", "remove", "Handout");
+    g_assert_cmpint(kept.status, ==, 1);
+    g_assert_nonnull(strstr(kept.err, "rule \"Handouts\""));
+    run_clear(&kept);
+    Run gone = RUN("rule", "remove", "handouts");
+    g_assert_cmpint(gone.status, ==, 0);
+    run_clear(&gone);
+    Run listed = RUN("rule", "list");
+    g_assert_cmpstr(listed.out, ==, "");
+    run_clear(&listed);
+}
+
 /* Without --done/--failed, files stay and are remembered: a restart takes none of them
  * again; a file changed since is taken again. */
 static void
@@ -531,6 +583,7 @@ main(int argc, char **argv)
     ADD("/watch/names-chunks-and-outcomes", test_names_chunks_and_outcomes);
     ADD("/watch/aborted-upload-and-subfolder", test_aborted_upload_and_subfolder);
     ADD("/watch/remember-in-place", test_remember_in_place);
+    ADD("/watch/rules", test_rules);
     ADD("/watch/overflow", test_overflow);
     ADD("/watch/kill-and-restart/moving", kill_moving);
     ADD("/watch/kill-and-restart/in-place", kill_staying);

@@ -1652,6 +1652,147 @@ test_batch(void)
     session_clear(&s);
 }
 
+/* Uploads the photo at @path as @name; the upload's one result. */
+static JsonObject *
+upload(Session *s, const char *name, const char *path)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    g_autoptr(GBytes) bytes = g_bytes_new(data, len);
+    const char *names[] = {name};
+    const GBytes *contents[] = {bytes};
+    g_autoptr(GByteArray) body = multipart("XyZzY", names, contents, 1);
+    g_autofree char *h = with(s, TRUE, "Content-Type: multipart/form-data; boundary=XyZzY\r\n");
+    Reply r = http("POST", "/api/photos", h, body->data, body->len);
+    g_assert_cmpint(r.status, ==, 200);
+    JsonObject *o = json_of(&r);
+    JsonObject *one = json_object_ref(
+        json_array_get_object_element(json_object_get_array_member(o, "results"), 0));
+    json_object_unref(o);
+    reply_clear(&r);
+    return one;
+}
+
+/* Ingest rules: an admin's rule applies a template to each photo uploaded that meets it,
+ * as a version of its own by the rule; a template a rule uses stays; a rule that cannot
+ * be is refused, naming why. */
+static void
+test_rules(void)
+{
+    Session s = login();
+    Session boss = login_user("boss", "top secret"); /* test_roles made the admin */
+    json_object_unref(expect("POST", "/api/templates", &s,
+                             "{\"name\": \"Handout\", \"edits\": [{\"field\": "
+                             "\"special_instructions\", \"op\": \"set\", \"value\": \"HANDOUT - "
+                             "EDITORIAL USE ONLY\"}, {\"field\": \"headline\", \"op\": \"set\","
+                             " \"value\": \"{city}\"}]}",
+                             201));
+    const char *bad[] = {
+        "{\"name\": \"Nothing\", \"template\": \"Handout\"}",                  /* no condition */
+        "{\"name\": \"Gone\", \"template\": \"Nope\", \"credit\": \"x\"}",     /* no template */
+        "{\"name\": \"Here\", \"template\": \"Handout\", \"folder\": \"in\"}", /* relative */
+        "{\"template\": \"Handout\", \"credit\": \"x\"}",                      /* no name */
+        "{\"name\": \"Two\\nlines\", \"template\": \"Handout\", \"credit\": \"x\"}",
+        "{\"name\": \"N\", \"template\": \"Handout\", \"credit\": 7}",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+        json_object_unref(expect("POST", "/api/rules", &boss, bad[i], 400));
+    static const char handouts[] = "{\"name\": \"Handouts\", \"template\": \"handout\","
+                                   " \"credit\": \"handout*\"}";
+    json_object_unref(expect("POST", "/api/rules", &s, handouts, 403)); /* an admin's */
+    JsonObject *saved = expect("POST", "/api/rules", &boss,
+                               "{\"name\": \"Handouts\", \"template\": \"handout\","
+                               " \"credit\": \"handout*\"}",
+                               201);
+    JsonObject *rule =
+        json_array_get_object_element(json_object_get_array_member(saved, "rules"), 0);
+    g_assert_cmpstr(json_object_get_string_member(rule, "template"), ==, "Handout");
+    g_assert_cmpstr(json_object_get_string_member(rule, "by"), ==, "boss");
+    gint64 rid = json_object_get_int_member(rule, "id");
+    json_object_unref(saved);
+
+    /* a handout (its credit line "Handout via AP") gets the template; the wire's text
+     * stays version 1 */
+    g_autofree char *x = xmp("A drawing of the new stadium in Bilbao, Spain. (Handout via AP)",
+                             "2025-03-01T10:00:00+01:00");
+    g_autofree char *path = make_photo("stadium.jpg", 300, 200, 41, x, 0);
+    JsonObject *added = upload(&s, "stadium.jpg", path);
+    g_assert_cmpstr(json_object_get_string_member(added, "status"), ==, "added");
+    JsonArray *rules = json_object_get_array_member(added, "rules");
+    g_assert_nonnull(rules);
+    g_assert_cmpstr(json_array_get_string_element(rules, 0), ==, "Handouts");
+    g_assert_true(JSON_NODE_HOLDS_NULL(json_object_get_member(added, "error")));
+    gint64 id = json_object_get_int_member(added, "id");
+    json_object_unref(added);
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    JsonObject *photo = expect("GET", url, &s, NULL, 200);
+    g_assert_cmpint(json_object_get_int_member(photo, "version"), ==, 2);
+    g_assert_cmpstr(json_object_get_string_member(photo, "special_instructions"), ==,
+                    "HANDOUT - EDITORIAL USE ONLY");
+    /* the template's {city}, which the photo has not: visible, never an empty headline */
+    g_assert_cmpstr(json_object_get_string_member(photo, "headline"), ==, "[no city]");
+    JsonArray *versions = json_object_get_array_member(photo, "versions");
+    gboolean by_rule = FALSE;
+    for (guint i = 0; i < json_array_get_length(versions); i++) {
+        JsonObject *v = json_array_get_object_element(versions, i);
+        JsonNode *user = json_object_get_member(v, "user");
+        by_rule |= json_object_get_int_member(v, "version") == 2 && user &&
+                   JSON_NODE_HOLDS_VALUE(user) &&
+                   g_strcmp0(json_node_get_string(user), "rule Handouts") == 0;
+    }
+    g_assert_true(by_rule);
+    json_object_unref(photo);
+    /* another agency's photo is left as the wire sent it */
+    g_autofree char *x2 =
+        xmp("Fans wait in Lisbon, Portugal. (AP Photo/Ana Brigida)", "2025-03-01T11:00:00Z");
+    g_autofree char *path2 = make_photo("fans-lisbon.jpg", 300, 200, 42, x2, 0);
+    JsonObject *plain = upload(&s, "fans-lisbon.jpg", path2);
+    g_assert_null(json_object_get_member(plain, "rules"));
+    g_autofree char *url2 =
+        g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, json_object_get_int_member(plain, "id"));
+    json_object_unref(plain);
+    JsonObject *p2 = expect("GET", url2, &s, NULL, 200);
+    g_assert_cmpint(json_object_get_int_member(p2, "version"), ==, 1);
+    json_object_unref(p2);
+
+    /* the template stays while a rule uses it; the rule goes, then the template can */
+    JsonObject *all = expect("GET", "/api/templates", &s, NULL, 200);
+    gint64 tid = json_object_get_int_member(
+        json_array_get_object_element(json_object_get_array_member(all, "templates"), 0), "id");
+    json_object_unref(all);
+    g_autofree char *turl = g_strdup_printf("/api/templates/%" G_GINT64_FORMAT, tid);
+    JsonObject *kept = expect("DELETE", turl, &s, NULL, 400);
+    g_assert_nonnull(strstr(json_object_get_string_member(kept, "error"), "Handouts"));
+    json_object_unref(kept);
+    g_autofree char *rurl = g_strdup_printf("/api/rules/%" G_GINT64_FORMAT, rid);
+    json_object_unref(expect("DELETE", rurl, &s, NULL, 403));
+    json_object_unref(expect("DELETE", rurl, &boss, NULL, 200));
+    json_object_unref(expect("DELETE", rurl, &boss, NULL, 404));
+    json_object_unref(expect("DELETE", turl, &s, NULL, 200));
+    JsonObject *none = expect("GET", "/api/rules", &s, NULL, 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(none, "rules")), ==, 0);
+    json_object_unref(none);
+    /* codes merged into the desk's (the file's first), and Photo Mechanic's file of them */
+    json_object_unref(expect("PUT", "/api/codes", &s,
+                             "{\"text\": \"put\\tRussian President Vladimir Putin\\tPutin\\n"
+                             "bil\\tBilbao\\n\"}",
+                             200));
+    JsonObject *merged =
+        expect("PUT", "/api/codes", &s,
+               "{\"text\": \"bil\\tBilbao, Spain\\nlis\\tLisbon\\n\", \"merge\": true}", 200);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(merged, "codes")), ==, 3);
+    json_object_unref(merged);
+    Reply file = http("GET", "/api/codes/file", s.cookie, NULL, 0);
+    g_assert_cmpint(file.status, ==, 200);
+    g_assert_nonnull(strstr(header(&file, "content-disposition"), "attachment"));
+    g_assert_nonnull(strstr(body_text(&file), "bil\tBilbao, Spain\nlis\tLisbon\nput\tRussian "
+                                              "President Vladimir Putin\tPutin\n"));
+    reply_clear(&file);
+    session_clear(&boss);
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1678,6 +1819,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/similar-frames", test_similar_frames);
     g_test_add_func("/webui/codes", test_codes);
     g_test_add_func("/webui/batch", test_batch);
+    g_test_add_func("/webui/rules", test_rules);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
