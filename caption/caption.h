@@ -192,4 +192,19 @@ char *pd_codes_expand(const char *text, char delimiter, PdCodeLookup lookup, gpo
  * function), once per way of writing it. */
 void pd_codes_name_checks(const char *field, const char *text, GPtrArray *codes, GPtrArray *checks);
 
+/* Two capitalised words in a row of a text, only a space between them ("Volodymyr
+ * Zelensky"; not "AP", nor across a comma): a name, or part of one. */
+typedef struct {
+    char *written;        /* as the text has it */
+    char *first, *second; /* each lower case, without accents */
+} PdNamePair;
+void pd_name_pair_free(PdNamePair *pair);
+/* The name pairs of @text (PdNamePair *), each way of writing one once. */
+GPtrArray *pd_name_pairs(const char *text);
+/* Whether @a and @b are one name written two ways: one word the same, the other from the
+ * same letter, at least five letters, and one letter apart (two from eight letters on);
+ * case and accents aside ("Zelensky" and "Zelenskyy", "Zemlianichenko" and
+ * "Zemlyanichenko"; not "North Korea" and "South Korea"). */
+gboolean pd_name_pairs_variant(const PdNamePair *a, const PdNamePair *b);
+
 G_END_DECLS

@@ -281,3 +281,138 @@ pd_codes_name_checks(const char *field, const char *text, GPtrArray *codes, GPtr
     }
     words_free(words);
 }
+
+/* ---------------------------------------------------------------- a name written two ways */
+
+void
+pd_name_pair_free(PdNamePair *pair)
+{
+    if (pair == NULL)
+        return;
+    g_free(pair->written);
+    g_free(pair->first);
+    g_free(pair->second);
+    g_free(pair);
+}
+
+/* The character at @p and the one after it: ASCII read at once, the rest as UTF-8. */
+static inline gunichar
+char_at(const char *p, const char **next)
+{
+    if ((guchar)*p < 0x80) {
+        *next = p + 1;
+        return (guchar)*p;
+    }
+    *next = g_utf8_next_char(p);
+    return g_utf8_get_char(p);
+}
+
+static inline gboolean
+alnum(gunichar c)
+{
+    return c < 0x80 ? g_ascii_isalnum((char)c) : g_unichar_isalnum(c);
+}
+
+/* Whether the word from @start to @end is capitalised: a capital, then a lower-case
+ * letter (not "AP", "EPA", "15"). */
+static gboolean
+capitalised(const char *start, const char *end)
+{
+    const char *next;
+    gunichar c = char_at(start, &next);
+    if (c < 0x80 ? !g_ascii_isupper((char)c) : !g_unichar_isupper(c))
+        return FALSE;
+    if (next >= end)
+        return FALSE;
+    gunichar d = char_at(next, &next);
+    return d < 0x80 ? g_ascii_islower((char)d) : g_unichar_islower(d);
+}
+
+static char *
+folded(const char *start, const char *end)
+{
+    gboolean ascii = TRUE;
+    for (const char *q = start; ascii && q < end; q++)
+        ascii = (guchar)*q < 0x80;
+    if (ascii)
+        return g_ascii_strdown(start, end - start);
+    g_autofree char *w = g_strndup(start, (gsize)(end - start));
+    g_autofree char *plain = g_str_to_ascii(w, "C");
+    return g_ascii_strdown(plain, -1);
+}
+
+GPtrArray *
+pd_name_pairs(const char *text)
+{
+    GPtrArray *pairs = g_ptr_array_new_with_free_func((GDestroyNotify)pd_name_pair_free);
+    if (text == NULL)
+        return pairs;
+    GHashTable *seen = NULL;                         /* made when a caption has a second pair */
+    const char *prev_start = NULL, *prev_end = NULL; /* the capitalised word before */
+    const char *p = text, *next;
+    while (*p) {
+        const char *gap = p;
+        gboolean spaced = TRUE; /* only spaces between the words, no line break */
+        gunichar c;
+        while (*p && !alnum(c = char_at(p, &next))) {
+            spaced = spaced && c != '\n' && c != '\r' && g_unichar_isspace(c);
+            p = next;
+        }
+        if (*p == 0)
+            break;
+        spaced = spaced && p > gap;
+        const char *start = p;
+        while (*p && alnum(char_at(p, &next)))
+            p = next;
+        if (!capitalised(start, p)) {
+            prev_start = NULL;
+            continue;
+        }
+        if (prev_start && spaced) {
+            char *written = g_strndup(prev_start, (gsize)(p - prev_start));
+            if (seen == NULL && pairs->len) {
+                seen = g_hash_table_new(g_str_hash, g_str_equal);
+                g_hash_table_add(seen, ((PdNamePair *)g_ptr_array_index(pairs, 0))->written);
+            }
+            if ((seen && g_hash_table_contains(seen, written)) ||
+                (!seen && pairs->len &&
+                 strcmp(written, ((PdNamePair *)pairs->pdata[0])->written) == 0)) {
+                g_free(written);
+            } else {
+                PdNamePair *pair = g_new0(PdNamePair, 1);
+                pair->written = written;
+                pair->first = folded(prev_start, prev_end);
+                pair->second = folded(start, p);
+                if (seen)
+                    g_hash_table_add(seen, pair->written);
+                g_ptr_array_add(pairs, pair);
+            }
+        }
+        prev_start = start;
+        prev_end = p;
+    }
+    if (seen)
+        g_hash_table_unref(seen);
+    return pairs;
+}
+
+/* Whether @a and @b are one word written two ways (see pd_name_pairs_variant()). */
+static gboolean
+word_variant(const char *a, const char *b)
+{
+    gsize n = MIN(strlen(a), strlen(b));
+    if (n < 5 || a[0] != b[0])
+        return FALSE;
+    guint d = distance(a, b, 2);
+    return d >= 1 && d <= (n >= 8 ? 2u : 1u);
+}
+
+gboolean
+pd_name_pairs_variant(const PdNamePair *a, const PdNamePair *b)
+{
+    if (strcmp(a->first, b->first) == 0)
+        return word_variant(a->second, b->second);
+    if (strcmp(a->second, b->second) == 0)
+        return word_variant(a->first, b->first);
+    return FALSE;
+}

@@ -152,6 +152,20 @@ gboolean pd_catalog_find_original(PdCatalog *catalog, const char *sha256, gint64
 gboolean pd_catalog_find_image(PdCatalog *catalog, const char *image_sha256, gint64 *photo_id,
                                GError **error);
 
+/* The catalog's file: what tells two catalogs apart in one process. */
+const char *pd_catalog_file(PdCatalog *catalog);
+
+/* A photo's caption, as pd_catalog_captions_arrived() gives it. */
+typedef struct {
+    gint64 id;
+    char *caption;
+} PdCatalogCaption;
+void pd_catalog_caption_free(PdCatalogCaption *caption);
+/* The captions (PdCatalogCaption *) of the photos that arrived from @from (ISO 8601 UTC,
+ * inclusive) to @to (exclusive), the newest first, at most @max of them. */
+GPtrArray *pd_catalog_captions_arrived(PdCatalog *catalog, const char *from, const char *to,
+                                       guint max, GError **error);
+
 /* The photos (PdCatalogPhoto *, newest first, at most 100) sent by @source with the
  * transmission reference @reference: the candidates a re-send may belong to. Agencies
  * reuse short references across days and desks, so whether it is the same picture is

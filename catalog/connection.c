@@ -54,6 +54,13 @@ pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
     return st;
 }
 
+const char *
+pd_catalog_file(PdCatalog *c)
+{
+    const char *file = sqlite3_db_filename(c->db, "main");
+    return file ? file : "";
+}
+
 sqlite3 *
 pd_catalog_db(PdCatalog *c)
 {

@@ -427,6 +427,46 @@ pd_catalog_find_reference(PdCatalog *c, const char *source, const char *referenc
     return pd_catalog_photos_of(c, ids, ids->len, error);
 }
 
+void
+pd_catalog_caption_free(PdCatalogCaption *caption)
+{
+    if (caption == NULL)
+        return;
+    g_free(caption->caption);
+    g_free(caption);
+}
+
+GPtrArray *
+pd_catalog_captions_arrived(PdCatalog *c, const char *from, const char *to, guint max,
+                            GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "SELECT id, caption FROM photos WHERE ingested_at >= ?1"
+                                            " AND ingested_at < ?2 AND caption IS NOT NULL"
+                                            " ORDER BY ingested_at DESC LIMIT ?3",
+                                            error);
+    if (st == NULL)
+        return NULL;
+    pd_catalog_bind_text(st, 1, from);
+    pd_catalog_bind_text(st, 2, to);
+    sqlite3_bind_int64(st, 3, max);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_caption_free);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        PdCatalogCaption *one = g_new0(PdCatalogCaption, 1);
+        one->id = sqlite3_column_int64(st, 0);
+        one->caption = g_strdup((const char *)sqlite3_column_text(st, 1));
+        g_ptr_array_add(out, one);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        pd_catalog_fail(c, error, "reading the day's captions");
+        return NULL;
+    }
+    return out;
+}
+
 GPtrArray *
 pd_catalog_photos_of(PdCatalog *c, GArray *ids, guint max, GError **error)
 {

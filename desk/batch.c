@@ -333,10 +333,16 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
     g_autoptr(GPtrArray) fields = touched(edits);
     g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GString) o = g_string_new("{\"photos\": [");
+    g_autoptr(PdDeskDayNames) day = NULL; /* the names of the photo's day, kept for the next */
     for (guint i = 0; i < n; i++) {
         g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, ids[i], error);
         if (p == NULL)
             return NULL;
+        if (!pd_desk_day_names_hold(day, p->ingested_at)) {
+            g_clear_pointer(&day, pd_desk_day_names_free);
+            if ((day = pd_desk_day_names(catalog, p->ingested_at, error)) == NULL)
+                return NULL;
+        }
         PdPhotoText after;
         pd_photo_text_init(&after);
         pd_photo_text_copy(&after, &p->text);
@@ -365,7 +371,7 @@ pd_desk_batch_preview_json(PdCatalog *catalog, const gint64 *ids, guint n, GPtrA
         g_string_append_c(o, ']');
         PdCaption reading = {0};
         pd_caption_read(&after, &reading);
-        g_autoptr(GPtrArray) names = pd_desk_name_checks(codes, &after);
+        g_autoptr(GPtrArray) names = pd_desk_name_checks(codes, day, p->id, &after);
         while (names->len) /* the names' checks beside the others */
             g_ptr_array_add(reading.checks, g_ptr_array_steal_index(names, 0));
         pd_json_checks(o, "checks", reading.checks);

@@ -60,6 +60,9 @@ gboolean pd_desk_check_correction(const PdCorrection *fix, GError **error);
 gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix,
                             const char *user, gboolean *changed, GError **error);
 
+/* codes.c: whether @day's names are those of the day of @arrived. */
+gboolean pd_desk_day_names_hold(const PdDeskDayNames *day, const char *arrived);
+
 /* batch.c: a result made empty; a batch applied inside the caller's write transaction
  * (pd_desk_batch_apply() without the transaction; @out made by the caller). */
 void pd_desk_batch_result_init(PdBatchResult *result);

@@ -243,9 +243,19 @@ gboolean pd_desk_set_codes(PdCatalog *catalog, GPtrArray *codes, char delimiter,
                            const char *by_user, GError **error);
 /* {"delimiter", "updated_by", "updated_at", "codes": [{"code", "forms": [...]}]} */
 char *pd_desk_codes_json(PdCatalog *catalog, GError **error);
+/* The names written in the captions of the photos that arrived on one day (the
+ * server's local day): how each pair of capitalised words is spelled, by which photos. */
+typedef struct PdDeskDayNames PdDeskDayNames;
+void pd_desk_day_names_free(PdDeskDayNames *day);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskDayNames, pd_desk_day_names_free)
+/* The names of the day of the instant @arrived (ISO 8601 UTC: a photo's ingested_at). */
+PdDeskDayNames *pd_desk_day_names(PdCatalog *catalog, const char *arrived, GError **error);
 /* The names in @text's editable fields spelled otherwise than the desk's code table
- * spells them (caption.h: pd_codes_name_checks), as PdCheck *. */
-GPtrArray *pd_desk_name_checks(const PdDeskCodes *codes, const PdPhotoText *text);
+ * spells them (caption.h: pd_codes_name_checks, "name_spelling"), and, with @day, the
+ * names of its caption the day's other photos (not @self) write another way when
+ * neither way is the table's ("name_two_ways"), as PdCheck *. */
+GPtrArray *pd_desk_name_checks(const PdDeskCodes *codes, const PdDeskDayNames *day, gint64 self,
+                               const PdPhotoText *text);
 /* @text with the codes in it replaced (caption.h: pd_codes_expand). */
 char *pd_desk_codes_expand(const PdDeskCodes *codes, const char *text, GPtrArray *unknown);
 

@@ -5,6 +5,8 @@
 
 #include "assets/assets.h"
 
+#include <json-glib/json-glib.h>
+
 #include <string.h>
 
 /* ---------------------------------------------------------------- show */
@@ -59,9 +61,11 @@ load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
     gboolean ok = pd_json_same_picture(same, cat, s->photo, error);
     s->same_picture = g_string_free(same, !ok);
     g_autoptr(PdDeskCodes) codes = ok ? pd_desk_codes(cat, error) : NULL;
-    if (codes)
-        s->names = pd_desk_name_checks(codes, &s->photo->text);
-    return codes != NULL;
+    g_autoptr(PdDeskDayNames) day =
+        codes ? pd_desk_day_names(cat, s->photo->ingested_at, error) : NULL;
+    if (day)
+        s->names = pd_desk_name_checks(codes, day, s->photo->id, &s->photo->text);
+    return day != NULL;
 }
 
 static gboolean
@@ -387,6 +391,24 @@ line(GString *o, const char *label, const char *value)
     pd_text_append_field(o, 22, label, value);
 }
 
+/* The caption's checks (@checks: their JSON) and the names' (PdCheck *), a line each. */
+static void
+check_lines(GString *o, const char *checks, GPtrArray *names)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    if (checks && json_parser_load_from_data(parser, checks, -1, NULL) &&
+        JSON_NODE_HOLDS_ARRAY(json_parser_get_root(parser))) {
+        JsonArray *a = json_node_get_array(json_parser_get_root(parser));
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            JsonObject *c = json_array_get_object_element(a, i);
+            if (c)
+                line(o, "Check", json_object_get_string_member_with_default(c, "message", NULL));
+        }
+    }
+    for (guint i = 0; names && i < names->len; i++)
+        line(o, "Check", ((PdCheck *)g_ptr_array_index(names, i))->message);
+}
+
 char *
 pd_desk_show_text(const char *library, gint64 id, GError **error)
 {
@@ -430,6 +452,7 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
     if (p->editorial_only)
         line(o, "RESTRICTION", "EDITORIAL USE ONLY");
     pd_provenance_append_text(o, &p->text, p->content_credentials);
+    check_lines(o, p->checks, s.names);
     g_autofree char *pick = pd_desk_pick_text(s.pick);
     line(o, "Pick", pick);
     g_autofree char *size = g_strdup_printf("%d x %d %s, %" G_GINT64_FORMAT " bytes", p->width,

@@ -586,6 +586,54 @@ test_codes_names(void)
     }
 }
 
+/* Name pairs: two capitalised words with only spaces between; one name written two ways
+ * is one word the same and the other a letter or two apart. */
+static void
+test_name_pairs(void)
+{
+    g_autoptr(GPtrArray) pairs = pd_name_pairs(
+        "Ukrainian President Volodymyr Zelensky meets AP reporters in Kyiv, Ukraine, Monday, "
+        "April 3. (AP Photo/Efrem Lukatsky) Volodymyr  Zelensky\nSpeaks");
+    const char *want[] = {"Ukrainian President", "President Volodymyr", "Volodymyr Zelensky",
+                          "Efrem Lukatsky", "Volodymyr  Zelensky"};
+    g_assert_cmpuint(pairs->len, ==, G_N_ELEMENTS(want));
+    for (guint i = 0; i < pairs->len; i++)
+        g_assert_cmpstr(((PdNamePair *)g_ptr_array_index(pairs, i))->written, ==, want[i]);
+    const PdNamePair *z = g_ptr_array_index(pairs, 2);
+    g_assert_cmpstr(z->first, ==, "volodymyr");
+    g_assert_cmpstr(z->second, ==, "zelensky");
+    static const struct {
+        const char *a, *b;
+        gboolean same;
+    } names[] = {
+        {"Volodymyr Zelensky", "Volodymyr Zelenskyy", TRUE},
+        {"Alexander Zemlianichenko", "Alexander Zemlyanichenko", TRUE},
+        {"Alexandr Zemlianichenko", "Alexander Zemlianichenko", TRUE},
+        {"Angela Merkel", "Angela Merkle", FALSE}, /* two letters apart in a short word */
+        {"Angela Merkel", "Angela Merkels", TRUE},
+        {"North Korea", "South Korea", FALSE},
+        {"Jan Kowalski", "Jan Kowalska", TRUE},
+        {"Zürich Airport", "Zurich Airport", FALSE}, /* accents aside: the same */
+        {"New York", "New Yorker", FALSE},           /* too short */
+        {"Real Madrid", "Real Betis", FALSE},
+        {"Manchester United", "Manchester City", FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autoptr(GPtrArray) a = pd_name_pairs(names[i].a);
+        g_autoptr(GPtrArray) b = pd_name_pairs(names[i].b);
+        g_assert_cmpuint(a->len, ==, 1);
+        g_assert_cmpuint(b->len, ==, 1);
+        if (pd_name_pairs_variant(g_ptr_array_index(a, 0), g_ptr_array_index(b, 0)) !=
+            names[i].same)
+            g_error("%s / %s: expected %s", names[i].a, names[i].b,
+                    names[i].same ? "one name written two ways" : "two names");
+    }
+    g_autoptr(GPtrArray) none = pd_name_pairs(NULL);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_autoptr(GPtrArray) caps = pd_name_pairs("EPA-EFE/JAN KOWALSKI, AP PHOTO");
+    g_assert_cmpuint(caps->len, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -601,6 +649,7 @@ main(int argc, char **argv)
     g_test_add_func("/caption/codes-file", test_codes_file);
     g_test_add_func("/caption/codes-expand", test_codes_expand);
     g_test_add_func("/caption/codes-names", test_codes_names);
+    g_test_add_func("/caption/name-pairs", test_name_pairs);
     g_test_add_func("/caption/hostile", test_hostile);
     g_test_add_func("/caption/mandatory-credit-after-ligatures",
                     test_mandatory_credit_after_ligatures);

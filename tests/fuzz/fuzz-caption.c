@@ -71,6 +71,16 @@ codes(const uint8_t *data, size_t size, const char *text)
     pd_codes_name_checks("caption", text, list, names);
     for (guint i = 0; i < names->len; i++)
         valid(((PdCheck *)g_ptr_array_index(names, i))->message);
+    /* names as pairs: each valid, and each compared with the others */
+    g_autoptr(GPtrArray) pairs = pd_name_pairs(text);
+    for (guint i = 0; i < pairs->len; i++) {
+        const PdNamePair *a = g_ptr_array_index(pairs, i);
+        valid(a->written);
+        valid(a->first);
+        valid(a->second);
+        for (guint k = 0; k < pairs->len && k < 64; k++)
+            (void)pd_name_pairs_variant(a, g_ptr_array_index(pairs, k));
+    }
 }
 
 int

@@ -1793,6 +1793,90 @@ test_rules(void)
     session_clear(&s);
 }
 
+/* The codes of @photo's name_checks, joined with ",". */
+static char *
+name_check_codes(Session *s, gint64 photo)
+{
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, photo);
+    JsonObject *o = expect("GET", url, s, NULL, 200);
+    JsonArray *a = json_object_get_array_member(o, "name_checks");
+    GString *codes = g_string_new(NULL);
+    for (guint i = 0; i < json_array_get_length(a); i++)
+        g_string_append_printf(
+            codes, "%s%s", i ? "," : "",
+            json_object_get_string_member(json_array_get_object_element(a, i), "code"));
+    json_object_unref(o);
+    return g_string_free(codes, FALSE);
+}
+
+/* A name written two ways in the day's photos is said on both; once the desk's table
+ * spells it, the table's check says it on the one that differs. */
+static void
+test_names_two_ways(void)
+{
+    Session s = login();
+    json_object_unref(expect("PUT", "/api/codes", &s, "{\"text\": \"x\\tNothing\\n\"}", 200));
+    g_autofree char *xa = xmp("Volodymyr Zelensky visits Odesa, Ukraine. (AP Photo/Efrem Lukatsky)",
+                              "2025-05-02T10:00:00+03:00");
+    g_autofree char *xb = xmp("Volodymyr Zelenskyy meets soldiers near Kharkiv, Ukraine. (AP "
+                              "Photo/Evgeniy Maloletka)",
+                              "2025-05-02T15:00:00+03:00");
+    g_autofree char *pa = make_photo("odesa.jpg", 300, 200, 51, xa, 0);
+    g_autofree char *pb = make_photo("kharkiv.jpg", 300, 200, 52, xb, 0);
+    JsonObject *ra = upload(&s, "odesa.jpg", pa);
+    JsonObject *rb = upload(&s, "kharkiv.jpg", pb);
+    gint64 a = json_object_get_int_member(ra, "id"), b = json_object_get_int_member(rb, "id");
+    json_object_unref(ra);
+    json_object_unref(rb);
+    g_autofree char *ca = name_check_codes(&s, a);
+    g_autofree char *cb = name_check_codes(&s, b);
+    g_assert_cmpstr(ca, ==, "name_two_ways");
+    g_assert_cmpstr(cb, ==, "name_two_ways");
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, a);
+    JsonObject *o = expect("GET", url, &s, NULL, 200);
+    const char *message = json_object_get_string_member(
+        json_array_get_object_element(json_object_get_array_member(o, "name_checks"), 0),
+        "message");
+    g_autofree char *other = g_strdup_printf("(photo %" G_GINT64_FORMAT ")", b);
+    g_assert_nonnull(strstr(message, "\"Volodymyr Zelenskyy\""));
+    g_assert_nonnull(strstr(message, other));
+    json_object_unref(o);
+    /* the batch preview of a correction says it too, of the text as it would be */
+    g_autofree char *fix = g_strdup_printf(
+        "{\"photos\": [%" G_GINT64_FORMAT "], \"edits\": [{\"field\": \"caption\", \"op\":"
+        " \"replace\", \"find\": \"Zelenskyy\", \"value\": \"Zelensky\"}]}",
+        b);
+    JsonObject *preview = expect("POST", "/api/batch/preview", &s, fix, 200);
+    JsonArray *checks = json_object_get_array_member(
+        json_array_get_object_element(json_object_get_array_member(preview, "photos"), 0),
+        "checks");
+    for (guint i = 0; i < json_array_get_length(checks); i++)
+        g_assert_cmpstr(
+            json_object_get_string_member(json_array_get_object_element(checks, i), "code"), !=,
+            "name_two_ways"); /* written as the other photo writes it: one way */
+    json_object_unref(preview);
+    /* corrected to one way: said on neither (the day's names follow the correction) */
+    g_autofree char *burl = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, b);
+    json_object_unref(expect("PATCH", burl, &s,
+                             "{\"version\": 1, \"caption\": \"Volodymyr Zelensky meets soldiers "
+                             "near Kharkiv, Ukraine. (AP Photo/Evgeniy Maloletka)\"}",
+                             200));
+    g_autofree char *na = name_check_codes(&s, a);
+    g_assert_cmpstr(na, ==, "");
+    json_object_unref(expect("PATCH", burl, &s,
+                             "{\"version\": 2, \"caption\": \"Volodymyr Zelenskyy meets soldiers "
+                             "near Kharkiv, Ukraine. (AP Photo/Evgeniy Maloletka)\"}",
+                             200));
+    /* the desk's table spells it: one check, on the photo that differs */
+    json_object_unref(
+        expect("PUT", "/api/codes", &s, "{\"text\": \"zel\\tVolodymyr Zelenskyy\\n\"}", 200));
+    g_autofree char *ta = name_check_codes(&s, a);
+    g_autofree char *tb = name_check_codes(&s, b);
+    g_assert_cmpstr(ta, ==, "name_spelling");
+    g_assert_cmpstr(tb, ==, "");
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1820,6 +1904,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/codes", test_codes);
     g_test_add_func("/webui/batch", test_batch);
     g_test_add_func("/webui/rules", test_rules);
+    g_test_add_func("/webui/names-two-ways", test_names_two_ways);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
