@@ -16,6 +16,7 @@ import { setupUpload } from './upload.js';
 import { startLive, stopLive } from './live.js';
 import { setupCollections, showCompare, showLightboxes, showUsers } from './collections.js';
 import { unsavedEdits } from './photo.js';
+import { setupDesk, showDesk } from './desk.js';
 
 // Who is logged in, for the page: a viewer is not offered what would change anything,
 // an admin is offered the users (style.css hides by data-role).
@@ -65,6 +66,7 @@ async function route() {
   if (hash === '#/articles') return showArticles();
   if (hash === '#/lightboxes') return showLightboxes();
   if (hash === '#/users') return showUsers();
+  if (hash === '#/desk') return showDesk();
   const compare = hash.match(/^#\/compare\/([\d,]+)$/);
   if (compare) return showCompare(compare[1].split(','));
   const article = hash.match(/^#\/article\/(\d+)$/);
@@ -94,4 +96,5 @@ setupSearch();
 setupArticles();
 setupUpload();
 setupCollections();
+setupDesk();
 route();

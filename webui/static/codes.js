@@ -19,6 +19,11 @@ export function codeTable() {
   return table;
 }
 
+// The table is asked again at its next use (the desk's page imported another).
+export function forgetCodes() {
+  table = null;
+}
+
 // Replaces the code @input's caret has just closed; whether it did.
 export function expandTyped(input, t) {
   const d = t.delimiter;

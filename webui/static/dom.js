@@ -57,7 +57,7 @@ export const when = (iso) => el('time', { datetime: iso, title: `${iso} (UTC)`, 
 
 export const bytes = (s) => new TextEncoder().encode(s || '').length;
 
-const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article', 'lightboxes', 'compare', 'users'];
+const VIEWS = ['login', 'search', 'photo', 'upload', 'articles', 'article', 'lightboxes', 'compare', 'users', 'desk'];
 
 export function show(view) {
   for (const v of VIEWS) $(`${v}-view`).hidden = v !== view;
