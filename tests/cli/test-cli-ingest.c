@@ -652,6 +652,72 @@ test_edit(void)
     teardown();
 }
 
+/* Ingest rules from the command line: a photo of the rule's source gets the template in
+ * a version of its own, named in the JSON line and counted in the summary; a rule whose
+ * result cannot be kept leaves the photo as sent and says why; a re-send is not amended. */
+static void
+test_rules(void)
+{
+    setup();
+    Run t = RUN("template", "save", "AFP note", "--set",
+                "special_instructions=Seen by the desk: {credit_line}");
+    g_assert_cmpint(t.status, ==, 0);
+    run_clear(&t);
+    g_autoptr(GString) long_value = g_string_new(NULL);
+    for (int i = 0; i < 12; i++)
+        g_string_append(long_value, "{caption} ");
+    g_autofree char *set_long = g_strdup_printf("special_instructions=%s", long_value->str);
+    Run tl = RUN("template", "save", "Long", "--set", set_long);
+    g_assert_cmpint(tl.status, ==, 0);
+    run_clear(&tl);
+    Run r1 = RUN("rule", "save", "AFP", "--template", "AFP note", "--source", "afp");
+    g_assert_cmpint(r1.status, ==, 0);
+    run_clear(&r1);
+    Run r2 = RUN("rule", "save", "Too long", "--template", "Long", "--credit", "*smith*");
+    g_assert_cmpint(r2.status, ==, 0);
+    run_clear(&r2);
+    Run bad = RUN("rule", "save", "Here", "--template", "Long", "--source", "x\ny");
+    g_assert_cmpint(bad.status, ==, 1);
+    g_assert_nonnull(strstr(bad.err, "source"));
+    run_clear(&bad);
+
+    g_autofree char *x = wire_xmp("Traders work on the floor of the stock exchange in Frankfurt, "
+                                  "Germany, on Monday, March 3, 2025. (Photo by Jane Smith / AFP)",
+                                  "AFP", "FRA001", "2025-03-03T09:00:00+01:00");
+    g_free(make_photo("traders.jpg", 640, 480, 31, x, 0));
+    Run in = RUN("ingest", "--json", "traders.jpg");
+    g_assert_cmpint(in.status, ==, 0);
+    g_autoptr(GHashTable) h = results(in.out);
+    JsonObject *line = g_hash_table_lookup(h, "traders.jpg");
+    JsonArray *rules = json_object_get_array_member(line, "rules");
+    g_assert_cmpuint(json_array_get_length(rules), ==, 1);
+    g_assert_cmpstr(json_array_get_string_element(rules, 0), ==, "AFP");
+    const char *warning = json_object_get_string_member(line, "warning");
+    g_assert_nonnull(strstr(warning, "rule Too long: "));
+    g_assert_nonnull(strstr(warning, "special_instructions: "));
+    g_assert_nonnull(strstr(in.err, "rule AFP: its template applied to 1 photo"));
+    gint64 id = id_of(h, "traders.jpg");
+    run_clear(&in);
+    g_autoptr(JsonObject) photo = show(id);
+    g_assert_cmpint(json_object_get_int_member(photo, "version"), ==, 2);
+    g_assert_cmpstr(json_object_get_string_member(photo, "special_instructions"), ==,
+                    "Seen by the desk: Jane Smith/AFP");
+
+    /* the wire re-sends it with a corrected caption: kept as sent, not amended again */
+    g_autofree char *x2 = wire_xmp("Traders work on the floor of the stock exchange in Frankfurt, "
+                                   "Germany, Monday, March 3, 2025. (Photo by Jane Smith / AFP)",
+                                   "AFP", "FRA001", "2025-03-03T09:00:00+01:00");
+    g_free(make_photo("traders-again.jpg", 640, 480, 31, x2, 0));
+    Run again = RUN("ingest", "--json", "traders-again.jpg");
+    g_autoptr(GHashTable) h2 = results(again.out);
+    g_assert_cmpstr(status_of(h2, "traders-again.jpg"), ==, "updated");
+    g_assert_null(json_object_get_member(g_hash_table_lookup(h2, "traders-again.jpg"), "rules"));
+    run_clear(&again);
+    g_autoptr(JsonObject) resent = show(id);
+    g_assert_cmpint(json_object_get_int_member(resent, "version"), ==, 3);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -666,5 +732,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/ingest/fsck-beside-ingest", test_fsck_beside_ingest);
     g_test_add_func("/cli/ingest/fsck-fills-hash", test_fsck_fills_hash);
     g_test_add_func("/cli/ingest/edit", test_edit);
+    g_test_add_func("/cli/ingest/rules", test_rules);
     return g_test_run();
 }

@@ -528,6 +528,8 @@ test_batch_and_template(void)
     g_assert_nonnull(strstr(preview.out, "No. 01: "));
     g_assert_nonnull(strstr(preview.out, "No. 02: "));
     g_assert_nonnull(strstr(preview.out, "\"missing\""));
+    g_autoptr(JsonParser) previewed = json_parser_new();
+    g_assert_true(json_parser_load_from_data(previewed, preview.out, -1, NULL));
     run_clear(&preview);
     Run shown = RUN("show", "--json", putin);
     g_assert_null(strstr(shown.out, "No. 01")); /* a preview writes nothing, not even history */
@@ -541,6 +543,36 @@ test_batch_and_template(void)
     Run after = RUN("show", "--json", fire);
     g_assert_nonnull(strstr(after.out, "\"special_instructions\": \"No. 02: "));
     run_clear(&after);
+    /* what the preview said of each photo is what the batch made of it, field by field */
+    JsonArray *previewed_photos = json_object_get_array_member(
+        json_node_get_object(json_parser_get_root(previewed)), "photos");
+    g_assert_cmpuint(json_array_get_length(previewed_photos), ==, 2);
+    for (guint i = 0; i < json_array_get_length(previewed_photos); i++) {
+        JsonObject *p = json_array_get_object_element(previewed_photos, i);
+        g_autofree char *id =
+            g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(p, "id"));
+        Run shown_now = RUN("show", "--json", id);
+        g_autoptr(JsonParser) now = json_parser_new();
+        g_assert_true(json_parser_load_from_data(now, shown_now.out, -1, NULL));
+        JsonObject *o = json_node_get_object(json_parser_get_root(now));
+        JsonArray *changes = json_object_get_array_member(p, "changes");
+        for (guint k = 0; k < json_array_get_length(changes); k++) {
+            JsonObject *c = json_array_get_object_element(changes, k);
+            const char *field = json_object_get_string_member(c, "field");
+            JsonNode *value = json_object_get_member(o, field);
+            g_autoptr(GString) text = g_string_new(NULL);
+            if (value && JSON_NODE_HOLDS_ARRAY(value)) {
+                JsonArray *list = json_node_get_array(value);
+                for (guint n = 0; n < json_array_get_length(list); n++)
+                    g_string_append_printf(text, "%s%s", n ? "; " : "",
+                                           json_array_get_string_element(list, n));
+            } else if (value && JSON_NODE_HOLDS_VALUE(value)) {
+                g_string_append(text, json_node_get_string(value));
+            }
+            g_assert_cmpstr(text->str, ==, json_object_get_string_member(c, "to"));
+        }
+        run_clear(&shown_now);
+    }
     g_autofree char *b = g_strdup_printf("%d", batch);
     Run undo = RUN("edit", "--undo", b);
     g_assert_cmpint(undo.status, ==, 0);
