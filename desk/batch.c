@@ -602,24 +602,17 @@ pd_desk_template_free(PdDeskTemplate *t)
 static GPtrArray *
 read_templates(PdCatalog *catalog, gint64 *next, GError **error)
 {
-    GError *local = NULL;
-    g_autofree char *json = pd_catalog_get_setting(catalog, TEMPLATES_KEY, &local);
-    if (local) {
-        g_propagate_error(error, local);
+    g_autoptr(JsonParser) p = NULL;
+    JsonObject *o;
+    JsonArray *a;
+    if (!pd_desk_setting(catalog, TEMPLATES_KEY, "templates", &p, &o, &a, error))
         return NULL;
-    }
     GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_desk_template_free);
-    *next = 1;
-    g_autoptr(JsonParser) p = json_parser_new();
-    if (json == NULL || !json_parser_load_from_data(p, json, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
-        return all;
-    JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    *next = json_object_get_int_member_with_default(o, "next", 1);
-    JsonNode *list = json_object_get_member(o, "templates");
-    JsonArray *a = list && JSON_NODE_HOLDS_ARRAY(list) ? json_node_get_array(list) : NULL;
+    *next = o ? json_object_get_int_member_with_default(o, "next", 1) : 1;
     for (guint i = 0; a && i < json_array_get_length(a); i++) {
         JsonObject *to = json_array_get_object_element(a, i);
+        if (to == NULL)
+            continue;
         PdDeskTemplate *t = g_new0(PdDeskTemplate, 1);
         t->id = json_object_get_int_member_with_default(to, "id", 0);
         t->name = g_strdup(json_object_get_string_member_with_default(to, "name", ""));

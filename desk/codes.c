@@ -34,27 +34,21 @@ member_text(JsonObject *o, const char *name)
 PdDeskCodes *
 pd_desk_codes(PdCatalog *catalog, GError **error)
 {
-    GError *local = NULL;
-    g_autofree char *json = pd_catalog_get_setting(catalog, CODES_KEY, &local);
-    if (local) {
-        g_propagate_error(error, local);
+    g_autoptr(JsonParser) p = NULL;
+    JsonObject *o;
+    JsonArray *a;
+    if (!pd_desk_setting(catalog, CODES_KEY, "codes", &p, &o, &a, error))
         return NULL;
-    }
     PdDeskCodes *t = g_new0(PdDeskCodes, 1);
     t->delimiter = PD_CODE_DELIMITER;
     t->codes = g_ptr_array_new_with_free_func((GDestroyNotify)pd_code_free);
     t->index = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(JsonParser) p = json_parser_new();
-    if (json && json_parser_load_from_data(p, json, -1, NULL) &&
-        JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    if (o) {
         const char *d = member_text(o, "delimiter");
         if (d && strlen(d) == 1)
             t->delimiter = d[0];
         t->by = g_strdup(member_text(o, "by"));
         t->at = g_strdup(member_text(o, "at"));
-        JsonNode *list = json_object_get_member(o, "codes");
-        JsonArray *a = list && JSON_NODE_HOLDS_ARRAY(list) ? json_node_get_array(list) : NULL;
         for (guint i = 0; a && i < json_array_get_length(a); i++) {
             JsonNode *row = json_array_get_element(a, i);
             if (!JSON_NODE_HOLDS_ARRAY(row) || json_array_get_length(json_node_get_array(row)) < 2)

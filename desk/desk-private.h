@@ -4,6 +4,8 @@
 #include "caption/caption.h"
 #include "desk/desk.h"
 
+#include <json-glib/json-glib.h>
+
 G_BEGIN_DECLS
 
 /* Versions (PdCatalogVersion *, oldest first in @versions) as an array, each with its
@@ -59,6 +61,14 @@ gboolean pd_json_same_picture(GString *out, PdCatalog *catalog, const PdCatalogP
 gboolean pd_desk_check_correction(const PdCorrection *fix, GError **error);
 gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix,
                             const char *user, gboolean *changed, GError **error);
+
+/* library.c: the desk's setting @key (a JSON object kept in the catalog) parsed into
+ * *@parser (the caller's to free): *@object, and *@list its array member @member; either
+ * NULL when the setting is unset, unreadable or has none. FALSE only when the catalog
+ * cannot be read. */
+gboolean pd_desk_setting(PdCatalog *catalog, const char *key, const char *member,
+                         JsonParser **parser, JsonObject **object, JsonArray **list,
+                         GError **error);
 
 /* codes.c: whether @day's names are those of the day of @arrived. */
 gboolean pd_desk_day_names_hold(const PdDeskDayNames *day, const char *arrived);

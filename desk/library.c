@@ -1,5 +1,5 @@
-/* library.c: where the library and its catalog are. */
-#include "desk/desk.h"
+/* library.c: where the library and its catalog are, and the desk's settings in it. */
+#include "desk/desk-private.h"
 
 char *
 pd_desk_library_path(const char *given)
@@ -16,4 +16,27 @@ char *
 pd_desk_catalog_path(const char *library)
 {
     return g_build_filename(library, "catalog.db", NULL);
+}
+
+gboolean
+pd_desk_setting(PdCatalog *catalog, const char *key, const char *member, JsonParser **parser,
+                JsonObject **object, JsonArray **list, GError **error)
+{
+    *parser = NULL;
+    *object = NULL;
+    *list = NULL;
+    GError *local = NULL;
+    g_autofree char *json = pd_catalog_get_setting(catalog, key, &local);
+    if (local) {
+        g_propagate_error(error, local);
+        return FALSE;
+    }
+    *parser = json_parser_new();
+    if (json == NULL || !json_parser_load_from_data(*parser, json, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(*parser)))
+        return TRUE;
+    *object = json_node_get_object(json_parser_get_root(*parser));
+    JsonNode *n = member ? json_object_get_member(*object, member) : NULL;
+    *list = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+    return TRUE;
 }

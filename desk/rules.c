@@ -42,22 +42,13 @@ text_member(JsonObject *o, const char *name)
 static GPtrArray *
 read_rules(PdCatalog *catalog, gint64 *next, GError **error)
 {
-    GError *local = NULL;
-    g_autofree char *json = pd_catalog_get_setting(catalog, RULES_KEY, &local);
-    if (local) {
-        g_propagate_error(error, local);
+    g_autoptr(JsonParser) p = NULL;
+    JsonObject *o;
+    JsonArray *a;
+    if (!pd_desk_setting(catalog, RULES_KEY, "rules", &p, &o, &a, error))
         return NULL;
-    }
     GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)pd_desk_rule_free);
-    *next = 1;
-    g_autoptr(JsonParser) p = json_parser_new();
-    if (json == NULL || !json_parser_load_from_data(p, json, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
-        return all;
-    JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    *next = json_object_get_int_member_with_default(o, "next", 1);
-    JsonNode *list = json_object_get_member(o, "rules");
-    JsonArray *a = list && JSON_NODE_HOLDS_ARRAY(list) ? json_node_get_array(list) : NULL;
+    *next = o ? json_object_get_int_member_with_default(o, "next", 1) : 1;
     for (guint i = 0; a && i < json_array_get_length(a); i++) {
         JsonObject *ro = json_array_get_object_element(a, i);
         if (ro == NULL)
@@ -118,13 +109,14 @@ pd_desk_rules(PdCatalog *catalog, GError **error)
     return read_rules(catalog, &next, error);
 }
 
-const PdDeskRule *
-pd_desk_rule_named(GPtrArray *rules, const char *name)
+/* The first of @rules whose name (@by_template: template) is @name, whatever its case. */
+static const PdDeskRule *
+rule_where(GPtrArray *rules, const char *name, gboolean by_template)
 {
     g_autofree char *want = g_utf8_casefold(name, -1);
     for (guint i = 0; rules && i < rules->len; i++) {
         const PdDeskRule *r = g_ptr_array_index(rules, i);
-        g_autofree char *have = g_utf8_casefold(r->name, -1);
+        g_autofree char *have = g_utf8_casefold(by_template ? r->template_name : r->name, -1);
         if (strcmp(have, want) == 0)
             return r;
     }
@@ -132,16 +124,15 @@ pd_desk_rule_named(GPtrArray *rules, const char *name)
 }
 
 const PdDeskRule *
+pd_desk_rule_named(GPtrArray *rules, const char *name)
+{
+    return rule_where(rules, name, FALSE);
+}
+
+const PdDeskRule *
 pd_desk_rule_using(GPtrArray *rules, const char *template_name)
 {
-    g_autofree char *want = g_utf8_casefold(template_name, -1);
-    for (guint i = 0; rules && i < rules->len; i++) {
-        const PdDeskRule *r = g_ptr_array_index(rules, i);
-        g_autofree char *have = g_utf8_casefold(r->template_name, -1);
-        if (strcmp(have, want) == 0)
-            return r;
-    }
-    return NULL;
+    return rule_where(rules, template_name, TRUE);
 }
 
 /* @text trimmed, or NULL when it is empty; PD_DESK_ERROR_INVALID naming @what when it is
