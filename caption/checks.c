@@ -506,6 +506,51 @@ check_provenance(Reader *m)
               pd_provenance_source_label(dst), dst);
 }
 
+/* The first "[no city]" in @text (a template's variable the photo had no value for, as
+ * batch edits write it: a field's name, or one read from the caption), newly allocated;
+ * NULL when there is none. */
+static char *
+placeholder_in(const char *text)
+{
+    static const char *const read[] = {"credit_line", "photographer", "date_created", "seq"};
+    for (const char *p = text ? strstr(text, "[no ") : NULL; p; p = strstr(p + 1, "[no ")) {
+        const char *q = p + 4;
+        while (g_ascii_islower(*q) || *q == '_')
+            q++;
+        if (q == p + 4 || *q != ']')
+            continue;
+        g_autofree char *name = g_strndup(p + 4, (gsize)(q - p - 4));
+        gboolean known = pd_photo_field_find(name) != NULL;
+        for (gsize i = 0; !known && i < G_N_ELEMENTS(read); i++)
+            known = strcmp(name, read[i]) == 0;
+        if (known)
+            return g_strndup(p, (gsize)(q - p + 1));
+    }
+    return NULL;
+}
+
+static void
+check_placeholders(Reader *m)
+{
+    guint n;
+    const PdPhotoField *fields = pd_photo_fields(&n);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *found = NULL;
+        if (fields[i].flags & PD_FIELD_LIST) {
+            GPtrArray *list = G_STRUCT_MEMBER(GPtrArray *, m->text, fields[i].offset);
+            for (guint k = 0; list && k < list->len && found == NULL; k++)
+                found = placeholder_in(g_ptr_array_index(list, k));
+        } else {
+            found = placeholder_in(pd_photo_text_get(m->text, &fields[i]));
+        }
+        if (found)
+            add_check(m, "template_gap", fields[i].name,
+                      "%s holds \"%s\": a template had no value for it on this photo; write "
+                      "it in.",
+                      fields[i].label, found);
+    }
+}
+
 void
 pd_caption_read(PdPhotoText *text, PdCaption *out)
 {
@@ -531,6 +576,7 @@ pd_caption_read(PdPhotoText *text, PdCaption *out)
                   "are empty.");
     check_lengths(m);
     check_capitals(m, body);
+    check_placeholders(m);
     check_provenance(m);
 }
 

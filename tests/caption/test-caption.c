@@ -274,6 +274,20 @@ test_checks(void)
     read_caption(near);
     g_assert_false(has_check(near, "date_far_from_created"));
 
+    /* a template's variable the photo had no value for: a check, naming it; brackets
+     * that name no variable are none */
+    g_autoptr(Photo) gap =
+        meta_with("Crowds gather in [no city] on Monday. (AP Photo/Ana Ruiz)", NULL);
+    read_caption(gap);
+    g_assert_true(has_check(gap, "template_gap"));
+    g_autoptr(Photo) brackets =
+        meta_with("Crowds chant \"[no war]\" and [No] [no ] signs. (AP Photo/Ana Ruiz)", NULL);
+    read_caption(brackets);
+    g_assert_false(has_check(brackets, "template_gap"));
+    g_autoptr(Photo) plain = meta_with("Crowds gather [with signs]. (AP Photo/Ana Ruiz)", NULL);
+    read_caption(plain);
+    g_assert_false(has_check(plain, "template_gap"));
+
     /* no credit at all */
     g_autoptr(Photo) none = meta_with("Crowds gather in the square.", NULL);
     read_caption(none);

@@ -1730,8 +1730,16 @@ test_rules(void)
     g_assert_cmpint(json_object_get_int_member(photo, "version"), ==, 2);
     g_assert_cmpstr(json_object_get_string_member(photo, "special_instructions"), ==,
                     "HANDOUT - EDITORIAL USE ONLY");
-    /* the template's {city}, which the photo has not: visible, never an empty headline */
+    /* the template's {city}, which the photo has not: visible, never an empty headline,
+     * and a check */
     g_assert_cmpstr(json_object_get_string_member(photo, "headline"), ==, "[no city]");
+    JsonArray *checks = json_object_get_array_member(photo, "checks");
+    gboolean gap = FALSE;
+    for (guint i = 0; i < json_array_get_length(checks); i++)
+        gap |= g_strcmp0(
+                   json_object_get_string_member(json_array_get_object_element(checks, i), "code"),
+                   "template_gap") == 0;
+    g_assert_true(gap);
     JsonArray *versions = json_object_get_array_member(photo, "versions");
     gboolean by_rule = FALSE;
     for (guint i = 0; i < json_array_get_length(versions); i++) {
