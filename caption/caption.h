@@ -77,6 +77,16 @@ void pd_caption_clear(PdCaption *caption);
  * pd_credit_clear(). */
 void pd_caption_read_credit(const char *caption, PdCredit *credit, PdRestrictions *restrictions);
 void pd_credit_clear(PdCredit *credit);
+/* IIM's Credit (2:110) holds 32 bytes. */
+#define PD_CREDIT_IIM_MAX 32
+/* @credit_line ("Photographer/Agency/Pool via Distributor", as photodesk writes it) in at
+ * most @max bytes, the first of these that fits: the pool marker dropped ("Gavriil
+ * Grigorov/Sputnik/Pool via AP" -> "Gavriil Grigorov/Sputnik via AP"), then the
+ * photographer's first names ("Grigorov/Sputnik via AP"), then the photographer
+ * ("Sputnik/Pool via AP"), then the agency ("Gavriil Grigorov/AP", "Grigorov/AP"), then
+ * all but the distributor; cut after a whole word only when nothing else fits. Newly
+ * allocated; NULL for NULL. */
+char *pd_credit_fit(const char *credit_line, gsize max);
 void pd_restrictions_clear(PdRestrictions *restrictions);
 
 /* Parses the restriction text @text (special instructions, an editors' note) into

@@ -860,3 +860,92 @@ pd_caption_read_credit(const char *caption, PdCredit *c, PdRestrictions *restric
     if (restrictions && c->tail)
         pd_restrictions_add_text(restrictions, c->tail);
 }
+
+/* ---------------------------------------------------------------- a credit that fits */
+
+/* @parts (the credit line's names before " via ", split at "/") joined, each kept where
+ * @keep says; "Pool" is a part like the others. */
+static char *
+joined_parts(char **parts, const gboolean *keep, const char *via)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; parts[i]; i++)
+        if (keep[i])
+            g_string_append_printf(s, "%s%s", s->len ? "/" : "", parts[i]);
+    if (via && s->len)
+        g_string_append_printf(s, " via %s", via);
+    else if (via)
+        g_string_append(s, via);
+    return g_string_free(s, FALSE);
+}
+
+/* The last word of a name ("Gavriil Grigorov" -> "Grigorov"). */
+static const char *
+surname(const char *name)
+{
+    const char *space = strrchr(name, ' ');
+    return space ? space + 1 : name;
+}
+
+char *
+pd_credit_fit(const char *credit_line, gsize max)
+{
+    if (credit_line == NULL)
+        return NULL;
+    if (strlen(credit_line) <= max)
+        return g_strdup(credit_line);
+    g_autofree char *left = g_strdup(credit_line);
+    char *via_at = g_strrstr(left, " via ");
+    const char *via = NULL;
+    if (via_at) {
+        *via_at = 0;
+        via = via_at + 5;
+    }
+    g_auto(GStrv) parts = g_strsplit(left, "/", -1);
+    guint n = g_strv_length(parts);
+    g_autofree gboolean *keep = g_new0(gboolean, n + 1);
+    g_autoptr(GPtrArray) tries = g_ptr_array_new_with_free_func(g_free);
+    int pool = -1;
+    for (guint i = 0; i < n; i++)
+        if (g_ascii_strcasecmp(parts[i], "Pool") == 0)
+            pool = (int)i;
+    /* 1: without the pool marker */
+    for (guint i = 0; i < n; i++)
+        keep[i] = (int)i != pool;
+    g_ptr_array_add(tries, joined_parts(parts, keep, via));
+    /* 2: and the photographer by their surname */
+    g_autofree char *first = n ? g_strdup(parts[0]) : NULL;
+    if (n >= 2 || via) {
+        char *was = parts[0];
+        parts[0] = (char *)surname(was);
+        g_ptr_array_add(tries, joined_parts(parts, keep, via));
+        parts[0] = was;
+    }
+    /* 3: where it came from, via the distributor ("Sputnik/Pool via AP") */
+    if (via && n >= 2) {
+        for (guint i = 0; i < n; i++)
+            keep[i] = i > 0;
+        g_ptr_array_add(tries, joined_parts(parts, keep, via));
+    }
+    /* 4: the photographer and the distributor, the agency dropped ("Karpukhin/AP") */
+    const char *last = via ? via : (n >= 2 ? parts[n - 1] : NULL);
+    if (n >= 2 && last) {
+        g_ptr_array_add(tries, g_strdup_printf("%s/%s", first, last));
+        g_ptr_array_add(tries, g_strdup_printf("%s/%s", surname(first), last));
+    }
+    /* 5: the distributor alone */
+    if (last)
+        g_ptr_array_add(tries, g_strdup(last));
+    for (guint i = 0; i < tries->len; i++)
+        if (strlen(g_ptr_array_index(tries, i)) <= max)
+            return g_strdup(g_ptr_array_index(tries, i));
+    /* nothing fits: cut at the last space or slash that does */
+    const char *shortest = tries->len ? g_ptr_array_index(tries, tries->len - 1) : credit_line;
+    gsize cut = pd_text_fit(shortest, max);
+    while (cut > 0 && shortest[cut] != ' ' && shortest[cut] != '/' && shortest[cut] != 0)
+        cut--;
+    if (cut == 0)
+        cut = pd_text_fit(shortest, max); /* one word longer than the field: UTF-8 whole */
+    g_autofree char *out = g_strndup(shortest, cut);
+    return g_strdup(g_strstrip(out));
+}

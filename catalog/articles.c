@@ -601,3 +601,129 @@ pd_catalog_remove_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GE
         return FALSE;
     return pd_catalog_finish(c, remove_in(c, article_id, photo_id, error), error);
 }
+
+/* ---------------------------------------------------------------- deliveries */
+
+void
+pd_catalog_delivered_free(PdCatalogDelivered *d)
+{
+    if (d == NULL)
+        return;
+    g_free(d->embargo_until);
+    g_free(d);
+}
+
+void
+pd_catalog_delivery_free(PdCatalogDelivery *d)
+{
+    if (d == NULL)
+        return;
+    g_free(d->slug);
+    g_free(d->at);
+    g_free(d->by_user);
+    g_free(d->target);
+    if (d->photos)
+        g_ptr_array_unref(d->photos);
+    g_free(d);
+}
+
+gboolean
+pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
+{
+    g_free(d->at);
+    d->at = pd_catalog_now();
+    sqlite3_stmt *st = pd_catalog_statement(c,
+                                            "INSERT INTO deliveries (article_id, at, by_user,"
+                                            " target, under_embargo) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                            error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, d->article_id);
+    pd_catalog_bind_text(st, 2, d->at);
+    pd_catalog_bind_text(st, 3, d->by_user ? d->by_user : "");
+    pd_catalog_bind_text(st, 4, d->target ? d->target : "");
+    sqlite3_bind_int(st, 5, d->under_embargo);
+    if (!pd_catalog_run(c, st, "recording a delivery", error))
+        return FALSE;
+    d->id = sqlite3_last_insert_rowid(pd_catalog_db(c));
+    sqlite3_stmt *ph = pd_catalog_statement(c,
+                                            "INSERT INTO delivery_photos (delivery_id, photo_id,"
+                                            " version, embargo_until) VALUES (?1, ?2, ?3, ?4)",
+                                            error);
+    if (ph == NULL)
+        return FALSE;
+    for (guint i = 0; d->photos && i < d->photos->len; i++) {
+        const PdCatalogDelivered *p = g_ptr_array_index(d->photos, i);
+        sqlite3_bind_int64(ph, 1, d->id);
+        sqlite3_bind_int64(ph, 2, p->photo_id);
+        sqlite3_bind_int(ph, 3, p->version);
+        pd_catalog_bind_text(ph, 4, p->embargo_until);
+        if (!pd_catalog_run(c, ph, "recording a delivery's photos", error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gpointer
+read_delivery(sqlite3_stmt *st)
+{
+    PdCatalogDelivery *d = g_new0(PdCatalogDelivery, 1);
+    d->id = sqlite3_column_int64(st, 0);
+    d->article_id = sqlite3_column_int64(st, 1);
+    d->slug = g_strdup((const char *)sqlite3_column_text(st, 2));
+    d->at = g_strdup((const char *)sqlite3_column_text(st, 3));
+    d->by_user = g_strdup((const char *)sqlite3_column_text(st, 4));
+    d->target = g_strdup((const char *)sqlite3_column_text(st, 5));
+    d->under_embargo = sqlite3_column_int(st, 6) != 0;
+    return d;
+}
+
+static gpointer
+read_delivered(sqlite3_stmt *st)
+{
+    PdCatalogDelivered *p = g_new0(PdCatalogDelivered, 1);
+    p->photo_id = sqlite3_column_int64(st, 0);
+    p->version = sqlite3_column_int(st, 1);
+    p->embargo_until = g_strdup((const char *)sqlite3_column_text(st, 2));
+    return p;
+}
+
+GPtrArray *
+pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limit, GError **error)
+{
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "SELECT d.id, d.article_id, a.slug, d.at, d.by_user, d.target, d.under_embargo"
+        " FROM deliveries d JOIN articles a ON a.id = d.article_id"
+        " WHERE (?1 = 0 OR d.article_id = ?1) AND (?2 = 0 OR d.id IN"
+        " (SELECT delivery_id FROM delivery_photos WHERE photo_id = ?2))"
+        " ORDER BY d.id DESC LIMIT ?3",
+        error);
+    if (st == NULL)
+        return NULL;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, photo_id);
+    sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+    g_autoptr(GPtrArray) all =
+        pd_catalog_rows_of(c, st, read_delivery, (GDestroyNotify)pd_catalog_delivery_free,
+                           "reading deliveries", error);
+    if (all == NULL)
+        return NULL;
+    sqlite3_stmt *ph = pd_catalog_statement(c,
+                                            "SELECT photo_id, version, embargo_until FROM"
+                                            " delivery_photos WHERE delivery_id = ?1"
+                                            " ORDER BY photo_id",
+                                            error);
+    if (ph == NULL)
+        return NULL;
+    for (guint i = 0; i < all->len; i++) {
+        PdCatalogDelivery *d = g_ptr_array_index(all, i);
+        sqlite3_bind_int64(ph, 1, d->id);
+        d->photos =
+            pd_catalog_rows_of(c, ph, read_delivered, (GDestroyNotify)pd_catalog_delivered_free,
+                               "reading a delivery's photos", error);
+        if (d->photos == NULL)
+            return NULL;
+    }
+    return g_steal_pointer(&all);
+}

@@ -94,6 +94,11 @@ gboolean pd_catalog_check_text(const char *field, const char *value, gsize max, 
 /* Now, UTC, ISO 8601 with milliseconds: "2026-11-28T06:14:37.751Z". */
 char *pd_catalog_now(void);
 
+/* Every row @st gives (bound by the caller), each read by @read; NULL naming @what. */
+typedef gpointer (*PdCatalogReadRow)(sqlite3_stmt *st);
+GPtrArray *pd_catalog_rows_of(PdCatalog *catalog, sqlite3_stmt *st, PdCatalogReadRow read,
+                              GDestroyNotify free_row, const char *what, GError **error);
+
 /* The FTS5 API of @db's SQLite, or NULL. */
 fts5_api *pd_catalog_fts5_api(sqlite3 *db);
 

@@ -482,6 +482,35 @@ gboolean pd_catalog_update_placement(PdCatalog *catalog, gint64 article_id, gint
 gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
                                      GError **error);
 
+/* ---------------------------------------------------------------- deliveries */
+
+/* One photo of a delivery: the version that went, and its embargo then (NULL: none). */
+typedef struct {
+    gint64 photo_id;
+    int version;
+    char *embargo_until;
+} PdCatalogDelivered;
+
+/* A package of an article delivered: when, by whom, where to ("zip", "folder PATH",
+ * "http URL"), and whether embargoed photos went before their time, knowingly. */
+typedef struct {
+    gint64 id, article_id;
+    char *slug; /* the article's */
+    char *at, *by_user, *target;
+    gboolean under_embargo;
+    GPtrArray *photos; /* of PdCatalogDelivered * */
+} PdCatalogDelivery;
+
+void pd_catalog_delivered_free(PdCatalogDelivered *delivered);
+void pd_catalog_delivery_free(PdCatalogDelivery *delivery);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogDelivery, pd_catalog_delivery_free)
+/* Records @delivery (its id and at set here); inside the caller's write transaction. */
+gboolean pd_catalog_add_delivery(PdCatalog *catalog, PdCatalogDelivery *delivery, GError **error);
+/* The deliveries (PdCatalogDelivery *, newest first, at most @limit) of article
+ * @article_id, or (with 0) those that hold photo @photo_id. */
+GPtrArray *pd_catalog_deliveries(PdCatalog *catalog, gint64 article_id, gint64 photo_id, int limit,
+                                 GError **error);
+
 /* ---------------------------------------------------------------- events */
 
 /* What changed, in commit order: the catalog's triggers record an event in the

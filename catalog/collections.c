@@ -26,12 +26,9 @@ check_name(const char *what, const char *name, GError **error)
 
 /* ---------------------------------------------------------------- rows */
 
-typedef gpointer (*ReadRow)(sqlite3_stmt *st);
-
-/* Every row @st gives (bound by the caller), each read by @read; NULL naming @what. */
-static GPtrArray *
-rows_of(PdCatalog *c, sqlite3_stmt *st, ReadRow read, GDestroyNotify free_row, const char *what,
-        GError **error)
+GPtrArray *
+pd_catalog_rows_of(PdCatalog *c, sqlite3_stmt *st, PdCatalogReadRow read, GDestroyNotify free_row,
+                   const char *what, GError **error)
 {
     GPtrArray *all = g_ptr_array_new_with_free_func(free_row);
     int r;
@@ -49,7 +46,7 @@ rows_of(PdCatalog *c, sqlite3_stmt *st, ReadRow read, GDestroyNotify free_row, c
 /* The row of @select with id @id, or (when @name is not NULL) of that name, read by
  * @read; NULL with NOT_FOUND ("no @what 7", "no @what called \"x\"") when there is none. */
 static gpointer
-one_row(PdCatalog *c, const char *select, gint64 id, const char *name, ReadRow read,
+one_row(PdCatalog *c, const char *select, gint64 id, const char *name, PdCatalogReadRow read,
         const char *what, GError **error)
 {
     g_autofree char *sql = g_strconcat(select, name ? " WHERE name = ?2" : " WHERE id = ?1", NULL);
@@ -128,22 +125,24 @@ pd_catalog_list_lightboxes(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st =
         pd_catalog_statement(c, LIGHTBOX_SELECT " ORDER BY l.changed_at DESC, l.id DESC", error);
-    return st ? rows_of(c, st, (ReadRow)read_lightbox, (GDestroyNotify)pd_catalog_lightbox_free,
-                        "listing lightboxes", error)
+    return st ? pd_catalog_rows_of(c, st, (PdCatalogReadRow)read_lightbox,
+                                   (GDestroyNotify)pd_catalog_lightbox_free, "listing lightboxes",
+                                   error)
               : NULL;
 }
 
 PdCatalogLightbox *
 pd_catalog_get_lightbox(PdCatalog *c, gint64 id, GError **error)
 {
-    return one_row(c, LIGHTBOX_SELECT, id, NULL, (ReadRow)read_lightbox, "lightbox", error);
+    return one_row(c, LIGHTBOX_SELECT, id, NULL, (PdCatalogReadRow)read_lightbox, "lightbox",
+                   error);
 }
 
 PdCatalogLightbox *
 pd_catalog_find_lightbox(PdCatalog *c, const char *name, GError **error)
 {
-    return one_row(c, LIGHTBOX_SELECT, 0, name ? name : "", (ReadRow)read_lightbox, "lightbox",
-                   error);
+    return one_row(c, LIGHTBOX_SELECT, 0, name ? name : "", (PdCatalogReadRow)read_lightbox,
+                   "lightbox", error);
 }
 
 /* PD_CATALOG_ERROR_EXISTS for a name taken (whatever its case). */
@@ -316,15 +315,17 @@ GPtrArray *
 pd_catalog_list_saved_searches(PdCatalog *c, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c, SEARCH_SELECT " ORDER BY name", error);
-    return st ? rows_of(c, st, (ReadRow)read_search, (GDestroyNotify)pd_catalog_saved_search_free,
-                        "listing saved searches", error)
+    return st ? pd_catalog_rows_of(c, st, (PdCatalogReadRow)read_search,
+                                   (GDestroyNotify)pd_catalog_saved_search_free,
+                                   "listing saved searches", error)
               : NULL;
 }
 
 PdCatalogSavedSearch *
 pd_catalog_get_saved_search(PdCatalog *c, gint64 id, const char *name, GError **error)
 {
-    return one_row(c, SEARCH_SELECT, id, name, (ReadRow)read_search, "saved search", error);
+    return one_row(c, SEARCH_SELECT, id, name, (PdCatalogReadRow)read_search, "saved search",
+                   error);
 }
 
 gint64
@@ -436,7 +437,7 @@ pd_catalog_get_batch(PdCatalog *c, gint64 id, GError **error)
 {
     PdCatalogBatch *b =
         one_row(c, "SELECT id, edits, by_user, at, undone_by, undone_at FROM batches", id, NULL,
-                (ReadRow)read_batch, "batch", error);
+                (PdCatalogReadRow)read_batch, "batch", error);
     if (b == NULL)
         return NULL;
     sqlite3_stmt *st = pd_catalog_statement(c,

@@ -388,6 +388,25 @@ static const char *const migrations[] = {
     "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
     "  version_before INTEGER NOT NULL, version_after INTEGER NOT NULL,"
     "  PRIMARY KEY (batch_id, photo_id)) WITHOUT ROWID;",
+
+    /* 13: deliveries. Each package of an article (a zip, a folder, a CMS) is recorded:
+     * when, by whom, where to, whether an editor delivered embargoed photos knowingly,
+     * and which version of each photo went, so that a photo's page says where and when
+     * it was used. */
+    "CREATE TABLE deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  at TEXT NOT NULL, by_user TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  under_embargo INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX deliveries_article ON deliveries(article_id);"
+    "CREATE TABLE delivery_photos ("
+    "  delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,"
+    "  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  version INTEGER NOT NULL,"
+    "  embargo_until TEXT,"
+    "  PRIMARY KEY (delivery_id, photo_id)) WITHOUT ROWID;"
+    "CREATE INDEX delivery_photos_photo ON delivery_photos(photo_id);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

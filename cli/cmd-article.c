@@ -30,12 +30,12 @@ static const char *const usage_text =
     "  attach ARTICLE PHOTO... [--role lead|inline|gallery] [--caption TEXT] [--position N]\n"
     "  detach ARTICLE PHOTO...\n"
     "  ack ARTICLE PHOTO...            (the photos' changes since placed have been seen)\n"
-    "  package ARTICLE [--output FILE.zip] [--gps]\n";
+    "  package ARTICLE [--output FILE.zip] [--gps] [--under-embargo]\n";
 
 typedef struct {
     char *headline, *slug, *status, *role, *caption, *output; /* GOption's, ours to free */
     int position;
-    gboolean json, gps;
+    gboolean json, gps, under_embargo;
     gboolean confirm_synthetic; /* attach: placing a picture made with generative AI */
 } Options;
 
@@ -178,7 +178,9 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
                 output);
         return PD_EXIT_REJECTED;
     }
-    if (!pd_desk_package_article(c, library, id, o->gps, output, &error))
+    PdPackageOptions po = {
+        .gps = o->gps, .under_embargo = o->under_embargo, .user = g_get_user_name()};
+    if (!pd_desk_package_article(c, library, id, &po, output, &error))
         return report(action, error);
     printf("%s\n", output);
     return PD_EXIT_OK;
@@ -209,6 +211,10 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
          "package: the zip to write (default: SLUG.zip; never overwritten)", "FILE"},
         {"gps", 0, 0, G_OPTION_ARG_NONE, &o.gps,
          "package: embed where the photos were taken (left out by default)", NULL},
+        {"under-embargo", 0, 0, G_OPTION_ARG_NONE, &o.under_embargo,
+         "package: deliver embargoed photos before their time, knowingly (recorded with who "
+         "and when; each file says so in its special instructions)",
+         NULL},
         {"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "list, show: JSON for programs", NULL},
         {NULL},
     };

@@ -1,5 +1,6 @@
 /* articles.c: articles as the web UI and the command line show them, and their
  * delivery: a zip of the placed photos with the metadata of their use embedded. */
+#include "caption/caption.h"
 #include "desk/desk-private.h"
 #include "ingest/ingest.h"
 
@@ -141,6 +142,12 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_string(o, "role", pl->role);
     pd_json_string(o, "caption", pl->caption);
     pd_json_string(o, "credit_line", pl->credit_line);
+    /* what IIM's 32-byte Credit will hold, and what the files' instructions will say */
+    g_autofree char *fits = pd_credit_fit(pl->credit_line, PD_CREDIT_IIM_MAX);
+    pd_json_string(o, "credit_iim", fits);
+    pd_json_bool(o, "credit_shortened", g_strcmp0(fits, pl->credit_line) != 0);
+    g_autofree char *instructions = pd_desk_delivered_instructions(p, NULL, NULL);
+    pd_json_string(o, "delivered_instructions", instructions);
     pd_json_string(o, "placed_by", pl->placed_by);
     pd_json_string(o, "placed_at", pl->placed_at);
     /* the editor placed it knowing how it was made: by placed_by, at placed_at */
@@ -196,12 +203,66 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     return TRUE;
 }
 
+void
+pd_json_deliveries(GString *o, const char *key, GPtrArray *deliveries, gint64 photo_id)
+{
+    pd_json_key(o, key);
+    g_string_append_c(o, '[');
+    for (guint i = 0; i < deliveries->len; i++) {
+        const PdCatalogDelivery *d = g_ptr_array_index(deliveries, i);
+        g_string_append(o, i ? ", {" : "{");
+        pd_json_int64(o, "id", d->id);
+        pd_json_int64(o, "article_id", d->article_id);
+        pd_json_string(o, "slug", d->slug);
+        pd_json_string(o, "at", d->at);
+        pd_json_string(o, "by", d->by_user);
+        pd_json_string(o, "target", d->target);
+        pd_json_bool(o, "under_embargo", d->under_embargo);
+        pd_json_key(o, "photos");
+        g_string_append_c(o, '[');
+        gboolean first = TRUE;
+        for (guint k = 0; d->photos && k < d->photos->len; k++) {
+            const PdCatalogDelivered *p = g_ptr_array_index(d->photos, k);
+            if (photo_id && p->photo_id != photo_id)
+                continue;
+            g_string_append(o, first ? "{" : ", {");
+            first = FALSE;
+            pd_json_int64(o, "photo_id", p->photo_id);
+            pd_json_int(o, "version", p->version, TRUE);
+            pd_json_string(o, "embargo_until", p->embargo_until);
+            g_string_append_c(o, '}');
+        }
+        g_string_append(o, "]}");
+    }
+    g_string_append_c(o, ']');
+}
+
+void
+pd_text_deliveries(GString *o, GPtrArray *deliveries, gint64 photo_id)
+{
+    for (guint i = 0; i < deliveries->len; i++) {
+        const PdCatalogDelivery *d = g_ptr_array_index(deliveries, i);
+        int version = 0;
+        for (guint k = 0; photo_id && d->photos && k < d->photos->len; k++)
+            if (((PdCatalogDelivered *)g_ptr_array_index(d->photos, k))->photo_id == photo_id)
+                version = ((PdCatalogDelivered *)g_ptr_array_index(d->photos, k))->version;
+        g_autofree char *v = version ? g_strdup_printf(" (version %d)", version) : g_strdup("");
+        g_autofree char *what = g_strdup_printf(
+            "%s by %s: article %" G_GINT64_FORMAT " (%s), %s%s%s", d->at, d->by_user, d->article_id,
+            d->slug, d->target, v, d->under_embargo ? ", UNDER EMBARGO" : "");
+        pd_text_append_field(o, photo_id ? 22 : 14, "Delivered", what);
+    }
+}
+
 char *
 pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error)
 {
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
     if (placements == NULL)
+        return NULL;
+    g_autoptr(GPtrArray) deliveries = pd_catalog_deliveries(catalog, id, 0, 20, error);
+    if (deliveries == NULL)
         return NULL;
     GString *o = g_string_new("{");
     article_members(o, a);
@@ -215,7 +276,9 @@ pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error)
             return NULL;
         }
     }
-    g_string_append(o, "]}");
+    g_string_append_c(o, ']');
+    pd_json_deliveries(o, "deliveries", deliveries, 0);
+    g_string_append_c(o, '}');
     return g_string_free(o, FALSE);
 }
 
@@ -290,7 +353,20 @@ pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error)
                 pl->seen_version, p->version, p->id);
             line(o, "NOTICE", n);
         }
+        g_autofree char *fits = pd_credit_fit(pl->credit_line, PD_CREDIT_IIM_MAX);
+        if (g_strcmp0(fits, pl->credit_line) != 0) {
+            g_autofree char *iim = g_strdup_printf("%s (IIM's 32 bytes; XMP has it whole)", fits);
+            line(o, "Credit in IIM", iim);
+        }
     }
+    g_autoptr(GPtrArray) deliveries = pd_catalog_deliveries(catalog, id, 0, 20, error);
+    if (deliveries == NULL) {
+        g_string_free(o, TRUE);
+        return NULL;
+    }
+    if (deliveries->len)
+        g_string_append_c(o, '\n');
+    pd_text_deliveries(o, deliveries, 0);
     return g_string_free(o, FALSE);
 }
 
@@ -310,8 +386,9 @@ pd_desk_safe_name(const char *slug)
 typedef struct {
     PdCatalogPlacement *placement;
     PdCatalogPhoto *photo;
-    char *file;   /* its name in the zip */
-    GBytes *jpeg; /* with its metadata */
+    char *file;         /* its name in the zip */
+    GBytes *jpeg;       /* with its metadata */
+    gboolean embargoed; /* its embargo has not passed */
 } Packed;
 
 static void
@@ -338,10 +415,49 @@ refuse(GError **error, const char *format, ...)
     return FALSE;
 }
 
+/* Whether @text says @what already, whatever the case. */
+static gboolean
+says(const char *text, const char *what)
+{
+    if (text == NULL)
+        return FALSE;
+    g_autofree char *t = g_utf8_casefold(text, -1);
+    g_autofree char *w = g_utf8_casefold(what, -1);
+    return strstr(t, w) != NULL;
+}
+
+char *
+pd_desk_delivered_instructions(const PdCatalogPhoto *p, const char *under_embargo_by,
+                               const char *at)
+{
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+    const char *own = p->special_instructions;
+    if (own && *own)
+        g_ptr_array_add(parts, g_strdup(own));
+    if (p->editorial_only && !says(own, "editorial use only") && !says(own, "editorial only"))
+        g_ptr_array_add(parts, g_strdup("EDITORIAL USE ONLY"));
+    if (p->mandatory_credit && !says(own, "mandatory credit"))
+        g_ptr_array_add(parts, p->mandatory_credit_text ? g_strdup_printf("MANDATORY CREDIT: %s",
+                                                                          p->mandatory_credit_text)
+                                                        : g_strdup("MANDATORY CREDIT"));
+    if (p->embargo_until && !says(own, "embargo"))
+        g_ptr_array_add(parts, g_strdup_printf("EMBARGOED UNTIL %s", p->embargo_until));
+    if (p->embargo_until && under_embargo_by)
+        g_ptr_array_add(parts, g_strdup_printf("DELIVERED UNDER EMBARGO by %s at %s: not for "
+                                               "publication before %s",
+                                               under_embargo_by, at, p->embargo_until));
+    if (parts->len == 0)
+        return NULL;
+    g_ptr_array_add(parts, NULL);
+    return g_strjoinv(" - ", (char **)parts->pdata);
+}
+
 /* The placed photo's web rendition with the metadata of this use. */
 static gboolean
-pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error)
+pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *options, const char *at,
+     GError **error)
 {
+    gboolean gps = options->gps;
     const PdCatalogPhoto *p = k->photo;
     g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
     if (!pd_catalog_get_file(catalog, p->id, "web", NULL, &sha, &ext, &format, error)) {
@@ -359,9 +475,12 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
     /* This use's caption and credit line, and of the photo's own fields only those that
      * travel with it (borrowed: nothing here is freed): how the picture was made goes
      * with it to the reader, the prompt (the agency's working text) does not */
+    g_autofree char *instructions = pd_desk_delivered_instructions(
+        p, k->embargoed && options->under_embargo ? options->user : NULL, at);
     PdPhotoText t = {
         .caption = k->placement->caption,
         .credit = k->placement->credit_line,
+        .special_instructions = instructions,
         .byline = p->byline,
         .source = p->source,
         .copyright = p->copyright,
@@ -373,7 +492,12 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, gboolean gps, GError **error
         .ai_system = p->ai_system,
         .ai_system_version = p->ai_system_version,
     };
-    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&t);
+    /* IIM's Credit holds 32 bytes: a short form that fits (never a cut word); XMP the
+     * whole line */
+    g_autofree char *fits = pd_credit_fit(k->placement->credit_line, PD_CREDIT_IIM_MAX);
+    PdPhotoText in_iim = t;
+    in_iim.credit = fits;
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&in_iim);
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     g_autofree char *xmp = pd_ingest_encode_xmp(&t, gps && p->has_gps, p->gps_lat, p->gps_lon);
     k->jpeg = pd_thumbs_embed_jpeg((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
@@ -472,10 +596,36 @@ write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **er
     return ok;
 }
 
-gboolean
-pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
-                        const char *zip_path, GError **error)
+/* Records the delivery of @packed (article @id) to @target, in a transaction of its own. */
+static gboolean
+record(PdCatalog *catalog, gint64 id, GPtrArray *packed, const PdPackageOptions *options,
+       const char *target, GError **error)
 {
+    g_autoptr(PdCatalogDelivery) d = g_new0(PdCatalogDelivery, 1);
+    d->article_id = id;
+    d->by_user = g_strdup(options->user ? options->user : g_get_user_name());
+    d->target = g_strdup(target);
+    d->photos = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_delivered_free);
+    for (guint i = 0; i < packed->len; i++) {
+        const Packed *k = g_ptr_array_index(packed, i);
+        PdCatalogDelivered *one = g_new0(PdCatalogDelivered, 1);
+        one->photo_id = k->photo->id;
+        one->version = k->photo->version;
+        one->embargo_until = k->embargoed ? g_strdup(k->photo->embargo_until) : NULL;
+        d->under_embargo |= k->embargoed;
+        g_ptr_array_add(d->photos, one);
+    }
+    return pd_catalog_begin(catalog, error) &&
+           pd_catalog_finish(catalog, pd_catalog_add_delivery(catalog, d, error), error);
+}
+
+gboolean
+pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
+                        const PdPackageOptions *options, const char *zip_path, GError **error)
+{
+    PdPackageOptions defaults = {0};
+    if (options == NULL)
+        options = &defaults;
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
     if (placements == NULL)
@@ -486,6 +636,8 @@ pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboo
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     g_autofree char *base = pd_desk_safe_name(a->slug);
     g_autoptr(GPtrArray) packed = g_ptr_array_new_with_free_func(packed_free);
     for (guint i = 0; i < placements->len; i++) {
@@ -506,11 +658,26 @@ pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboo
                           "was placed: look at the new picture in the article and acknowledge "
                           "it before delivering",
                           k->photo->id);
+        Rules r;
+        rules_read(k->photo, &r);
+        k->embargoed = r.embargoed;
+        rules_clear(&r);
+        if (k->embargoed && !options->under_embargo)
+            return refuse(error,
+                          "photo %" G_GINT64_FORMAT " is embargoed until %s: wait, or deliver "
+                          "it under embargo knowingly (the files will say so, and who did it)",
+                          k->photo->id, k->photo->embargo_until);
         k->file = g_strdup_printf("%02d-%s-%" G_GINT64_FORMAT ".jpg", k->placement->position, base,
                                   k->photo->id);
-        if (!pack(catalog, store, k, gps, error))
+        if (!pack(catalog, store, k, options, at, error))
             return FALSE;
     }
     g_autofree char *json = manifest(a, packed);
-    return write_zip(zip_path, packed, json, error);
+    if (!write_zip(zip_path, packed, json, error))
+        return FALSE;
+    if (!record(catalog, id, packed, options, "zip", error)) {
+        g_prefix_error(error, "the package was made, but its delivery could not be recorded: ");
+        return FALSE;
+    }
+    return TRUE;
 }

@@ -62,6 +62,13 @@ gboolean pd_desk_check_correction(const PdCorrection *fix, GError **error);
 gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *fix,
                             const char *user, gboolean *changed, GError **error);
 
+/* articles.c: deliveries (PdCatalogDelivery *) as "@key": [{"id", "article_id", "slug",
+ * "at", "by", "target", "under_embargo", "photos": [{"photo_id", "version",
+ * "embargo_until"}]}] (with @photo_id, only that photo of each); and for people, a
+ * "Delivered" line each. */
+void pd_json_deliveries(GString *out, const char *key, GPtrArray *deliveries, gint64 photo_id);
+void pd_text_deliveries(GString *out, GPtrArray *deliveries, gint64 photo_id);
+
 /* library.c: the desk's setting @key (a JSON object kept in the catalog) parsed into
  * *@parser (the caller's to free): *@object, and *@list its array member @member; either
  * NULL when the setting is unset, unreadable or has none. FALSE only when the catalog

@@ -157,14 +157,32 @@ char *pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error);
 /* The same for people. */
 char *pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error);
 
+/* How an article is delivered. */
+typedef struct {
+    gboolean gps;           /* the photos' GPS position goes with them */
+    gboolean under_embargo; /* embargoed photos go before their time: the editor knows */
+    const char *user;       /* who delivers (recorded with the delivery) */
+} PdPackageOptions;
+
 /* Writes article @id's package to @zip_path: the web rendition of each placed photo, in
- * order, with the placement's caption and credit line and the photo's byline, source,
- * copyright, date created, city and country embedded as IPTC-IIM and XMP (GPS only with
- * @gps; nothing else of the photo's metadata), and article.json listing them. The file
- * appears whole or not at all. PD_DESK_ERROR_REFUSED when a placed photo is killed or
- * the article has none. */
-gboolean pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id, gboolean gps,
-                                 const char *zip_path, GError **error);
+ * order, with the placement's caption and credit line (IIM's Credit in a short form
+ * that fits, pd_credit_fit(); XMP the whole line), the photo's byline, source,
+ * copyright, date created, city and country, and the special instructions with the
+ * wire's restrictions spelled out (editorial use only, mandatory credit, the embargo
+ * and, under embargo, who delivered it when), embedded as IPTC-IIM and XMP (GPS only
+ * with ->gps; nothing else of the photo's metadata), and article.json listing them. The
+ * file appears whole or not at all; the delivery is recorded (pd_catalog_deliveries()).
+ * PD_DESK_ERROR_REFUSED when a placed photo is killed, re-sent with another picture not
+ * yet looked at, embargoed (without ->under_embargo), or the article has none. */
+gboolean pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
+                                 const PdPackageOptions *options, const char *zip_path,
+                                 GError **error);
+/* What goes into a delivered photo's special instructions (IIM 2:40, XMP
+ * photoshop:Instructions): the photo's own, then each of the wire's restrictions they do
+ * not already say; @under_embargo_by (or NULL): who delivers it before its embargo, and
+ * when (@at). Newly allocated, or NULL when there is nothing to say. */
+char *pd_desk_delivered_instructions(const PdCatalogPhoto *photo, const char *under_embargo_by,
+                                     const char *at);
 /* @slug made safe for a file name (letters, digits, '-' and '_'; others become '-'),
  * at most 60 bytes, "article" when nothing is left. */
 char *pd_desk_safe_name(const char *slug);

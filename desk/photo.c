@@ -15,11 +15,12 @@ typedef struct {
     PdCatalogPhoto *photo;
     GPtrArray *renditions;
     GPtrArray *versions;
-    GPtrArray *articles; /* that the photo is placed in */
-    char *same_picture;  /* "group", "same_picture" and "desk_agency", as JSON members */
-    PdCatalogPick *pick; /* the desk's rating and label */
-    GPtrArray *names;    /* PdCheck *: names spelled otherwise than the desk's codes */
-    PdStore *store;      /* owned when own_store */
+    GPtrArray *articles;   /* that the photo is placed in */
+    char *same_picture;    /* "group", "same_picture" and "desk_agency", as JSON members */
+    PdCatalogPick *pick;   /* the desk's rating and label */
+    GPtrArray *names;      /* PdCheck *: names spelled otherwise than the desk's codes */
+    GPtrArray *deliveries; /* PdCatalogDelivery *: where it went, newest first */
+    PdStore *store;        /* owned when own_store */
     gboolean own_store;
 } Shown;
 
@@ -37,6 +38,8 @@ shown_clear(Shown *s)
     pd_catalog_pick_free(s->pick);
     if (s->names)
         g_ptr_array_unref(s->names);
+    if (s->deliveries)
+        g_ptr_array_unref(s->deliveries);
     if (s->own_store)
         pd_store_close(s->store);
 }
@@ -54,7 +57,8 @@ load_from(PdCatalog *cat, gint64 id, int versions, Shown *s, GError **error)
                   : versions     ? pd_catalog_get_versions_page(cat, id, 0, versions, error)
                                  : pd_catalog_get_versions(cat, id, error);
     s->articles = s->versions ? pd_catalog_photo_articles(cat, id, error) : NULL;
-    s->pick = s->articles ? pd_catalog_get_pick(cat, id, error) : NULL;
+    s->deliveries = s->articles ? pd_catalog_deliveries(cat, 0, id, 20, error) : NULL;
+    s->pick = s->deliveries ? pd_catalog_get_pick(cat, id, error) : NULL;
     if (s->pick == NULL)
         return FALSE;
     GString *same = g_string_new(NULL);
@@ -214,6 +218,7 @@ photo_json(const Shown *s, gboolean urls)
     pd_json_pick(o, "pick", s->pick);
     pd_json_raw(o, "checks", p->checks, "[]");
     pd_json_checks(o, "name_checks", s->names);
+    pd_json_deliveries(o, "deliveries", s->deliveries, s->photo->id);
     pd_json_raw(o, "warnings", p->warnings, "[]");
     pd_json_bool(o, "damaged", p->damaged);
     if (p->has_dhash) {
@@ -475,6 +480,7 @@ pd_desk_show_text(const char *library, gint64 id, GError **error)
                                                 a->status, *a->headline ? ", " : "", a->headline);
         line(o, "In article", what);
     }
+    pd_text_deliveries(o, s.deliveries, p->id);
     for (guint i = 0; i < s.versions->len; i++) {
         const PdCatalogVersion *v = g_ptr_array_index(s.versions, i);
         g_autofree char *label = g_strdup_printf("Version %d", v->version);

@@ -216,7 +216,14 @@ pd_api_package(Request *r, const PdRouteParams *p)
         return pd_respond_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make %s: %s", dir,
                                 g_strerror(errno));
     g_autofree char *path = g_build_filename(dir, "package.zip", NULL);
-    gboolean ok = pd_desk_package_article(cat, r->server->library, id, with_gps, path, &error);
+    const char *embargo =
+        MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "under_embargo");
+    PdPackageOptions po = {
+        .gps = with_gps,
+        .under_embargo = strcmp(r->method, "POST") == 0 && g_strcmp0(embargo, "1") == 0,
+        .user = r->session->user,
+    };
+    gboolean ok = pd_desk_package_article(cat, r->server->library, id, &po, path, &error);
     int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     g_unlink(path);
     g_rmdir(dir);

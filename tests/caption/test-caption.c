@@ -648,6 +648,36 @@ test_name_pairs(void)
     g_assert_cmpuint(caps->len, ==, 0);
 }
 
+/* Credit lines longer than IIM's 32 bytes, shortened as a desk would, never mid-word. */
+static void
+test_credit_fit(void)
+{
+    static const struct {
+        const char *line, *fits;
+    } lines[] = {
+        {"Sergei Karpukhin/AP", "Sergei Karpukhin/AP"},
+        {"Gavriil Grigorov/Sputnik/Pool via AP", "Gavriil Grigorov/Sputnik via AP"},
+        {"Alexander Zemlianichenko/Sputnik/Pool via AP", "Zemlianichenko/Sputnik via AP"},
+        {"Konstantinos Tsakalidis/Bloomberg/Pool via Reuters", "Tsakalidis/Bloomberg via Reuters"},
+        {"Christophe Petit Tesson/EPA-EFE/Pool via AP", "Tesson/EPA-EFE via AP"},
+        {"Ludovic Marin/Pool/AFP via Getty Images", "Marin/AFP via Getty Images"},
+        {"Maximilian Montgomery-Smithson/Reuters", "Montgomery-Smithson/Reuters"},
+        {"Handout/Ministry of Defence of the Russian Federation via Reuters", "Handout/Reuters"},
+        {"Getty Images North America Editorial Department", "Getty Images North America"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autofree char *got = pd_credit_fit(lines[i].line, PD_CREDIT_IIM_MAX);
+        g_assert_cmpuint(strlen(got), <=, PD_CREDIT_IIM_MAX);
+        if (g_strcmp0(got, lines[i].fits) != 0)
+            g_error("%s: \"%s\", not \"%s\"", lines[i].line, got, lines[i].fits);
+    }
+    g_assert_null(pd_credit_fit(NULL, 32));
+    /* a name of one long word in UTF-8: whole characters */
+    g_autofree char *one = pd_credit_fit("Ääääääääääääääääääääää", 32);
+    g_assert_true(g_utf8_validate(one, -1, NULL));
+    g_assert_cmpuint(strlen(one), <=, 32);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -664,6 +694,7 @@ main(int argc, char **argv)
     g_test_add_func("/caption/codes-expand", test_codes_expand);
     g_test_add_func("/caption/codes-names", test_codes_names);
     g_test_add_func("/caption/name-pairs", test_name_pairs);
+    g_test_add_func("/caption/credit-fit", test_credit_fit);
     g_test_add_func("/caption/hostile", test_hostile);
     g_test_add_func("/caption/mandatory-credit-after-ligatures",
                     test_mandatory_credit_after_ligatures);

@@ -787,6 +787,30 @@ test_articles(void)
     g_assert_cmpstr(json_object_get_string_member(pl, "embargo_until"), ==, "2099-06-05T00:01:00Z");
     g_assert_true(json_object_get_boolean_member(pl, "editorial_only"));
     g_assert_true(json_object_get_boolean_member(pl, "mandatory_credit"));
+    g_assert_nonnull(strstr(json_object_get_string_member(pl, "delivered_instructions"),
+                            "EMBARGOED UNTIL 0001 GMT JUNE 5, 2099"));
+    json_object_unref(a);
+    /* no package before the embargo, unless delivered under it knowingly: a POST with
+     * the session's token (a GET cannot), recorded */
+    g_autofree char *package_early = g_strdup_printf("%s/package", url);
+    JsonObject *early = expect("GET", package_early, &s, NULL, 409);
+    g_assert_nonnull(strstr(json_object_get_string_member(early, "error"), "embargoed until"));
+    json_object_unref(early);
+    g_autofree char *knowingly = g_strdup_printf("%s/package?under_embargo=1", url);
+    json_object_unref(expect("GET", knowingly, &s, NULL, 409));
+    Reply no_token = http("POST", knowingly, s.cookie, NULL, 0);
+    g_assert_cmpint(no_token.status, ==, 403);
+    reply_clear(&no_token);
+    g_autofree char *token = with(&s, TRUE, "");
+    Reply under = http("POST", knowingly, token, NULL, 0);
+    g_assert_cmpint(under.status, ==, 200);
+    g_assert_cmpstr(header(&under, "content-type"), ==, "application/zip");
+    reply_clear(&under);
+    a = expect("GET", url, &s, NULL, 200);
+    JsonObject *went =
+        json_array_get_object_element(json_object_get_array_member(a, "deliveries"), 0);
+    g_assert_true(json_object_get_boolean_member(went, "under_embargo"));
+    g_assert_cmpstr(json_object_get_string_member(went, "by"), ==, "anna");
     json_object_unref(a);
     json_object_unref(
         expect("PATCH", photo_url, &s,

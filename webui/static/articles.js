@@ -2,7 +2,7 @@
 // credit line, role and order, what the wire restricts or changed since), and attaching
 // photos to one.
 
-import { api, fieldTable, ticket } from './api.js';
+import { api, fieldTable, session, ticket } from './api.js';
 import { onEvent } from './live.js';
 import { $, counted, el, localTime, show, when } from './dom.js';
 import { history } from './history.js';
@@ -220,6 +220,12 @@ function placementItem(article, pl, count, rerender, limits) {
         el('span', { class: 'muted', text: `placed by ${pl.placed_by}, ${localTime(pl.placed_at)}` })),
       el('label', { class: 'field' }, 'Caption', caption, coded(caption, limits.caption)),
       el('label', { class: 'field' }, 'Credit line', credit, coded(credit, limits.credit_line)),
+      pl.credit_shortened
+        ? el('p', { class: 'muted iim-credit', text: `In the file's IIM Credit (32 bytes): ${pl.credit_iim}; XMP carries the whole line.` })
+        : null,
+      pl.delivered_instructions
+        ? el('p', { class: 'muted', text: `The file's special instructions: ${pl.delivered_instructions}` })
+        : null,
       theirs,
       el('div', { class: 'row' }, save, up, down, remove, status)));
   if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }
@@ -286,10 +292,13 @@ function renderArticle(a, limits) {
   });
   const killed = a.placements.filter((p) => p.kill);
   const repictured = a.placements.filter((p) => p.picture_changed);
+  const embargoed = a.placements.filter((p) => p.embargoed);
   const deliver = killed.length
     ? el('p', { class: 'restriction stop', text: `This article holds ${killed.length} killed photo${killed.length > 1 ? 's' : ''}: remove ${killed.length > 1 ? 'them' : 'it'} before delivering.` })
     : repictured.length
       ? el('p', { class: 'restriction', id: 'package-waits', text: `The wire re-sent ${repictured.map((p) => `photo ${p.photo_id}`).join(', ')} with another picture: look at ${repictured.length > 1 ? 'them' : 'it'} below before delivering.` })
+    : embargoed.length
+      ? underEmbargo(a, embargoed)
     : a.placements.length
       ? el('a', { id: 'package', class: 'button', href: `/api/articles/${a.id}/package`, download: `${a.slug}.zip`, text: 'Download package' })
       : el('p', { class: 'muted', text: 'Attach photos from a search or a photo page.' });
@@ -311,7 +320,52 @@ function renderArticle(a, limits) {
     el('h1', { text: a.slug }),
     head,
     el('div', { class: 'deliver' }, deliver),
-    list);
+    list,
+    deliveries(a.deliveries || []));
+}
+
+// The photos under embargo, and a delivery before their time that the editor chooses
+// knowingly: recorded with who and when, and said in each file's instructions.
+function underEmbargo(a, embargoed) {
+  const status = el('span', { role: 'status' });
+  const names = embargoed.map((p) => `photo ${p.photo_id} until ${localTime(p.embargo_until)}`).join(', ');
+  const button = el('button', {
+    type: 'button', id: 'package-under-embargo', class: 'secondary', text: 'Deliver under embargo…',
+    onclick: async () => {
+      if (!window.confirm(`Deliver before the embargo (${names})? The files will say so, and that you did.`)) return;
+      status.className = '';
+      status.textContent = 'Making the package…';
+      try {
+        const res = await fetch(`/api/articles/${a.id}/package?under_embargo=1`, {
+          method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': session.me.csrf },
+        });
+        if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || res.statusText);
+        const url = URL.createObjectURL(await res.blob());
+        const link = el('a', { href: url, download: `${a.slug}.zip` });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        status.textContent = 'Delivered under embargo.';
+        showArticle(a.id);
+      } catch (e) {
+        status.className = 'error';
+        status.textContent = e.message;
+      }
+    },
+  });
+  return el('div', { id: 'package-embargo' },
+    el('p', { class: 'restriction stop', text: `Embargoed: ${names}. The package waits for the embargo, unless you deliver it knowingly.` }),
+    button, status);
+}
+
+function deliveries(list) {
+  if (!list.length) return null;
+  return el('section', { class: 'deliveries', 'aria-label': 'Deliveries' },
+    el('h2', { text: 'Delivered' }),
+    el('ul', { id: 'delivery-list' }, ...list.map((d) => el('li', {},
+      when(d.at), ` by ${d.by}, ${d.target}, ${d.photos.map((p) => `photo ${p.photo_id} v${p.version}`).join(', ')}`,
+      d.under_embargo ? el('strong', { class: 'restriction', text: ' under embargo' }) : null))));
 }
 
 export async function showArticle(id) {
