@@ -46,6 +46,14 @@ void pd_json_pick(GString *out, const char *key, const PdCatalogPick *pick);
 /* For people: "★★★ red (anna, 2026-12-06T...)", or NULL when never picked. */
 char *pd_desk_pick_text(const PdCatalogPick *pick);
 
+/* Photo @id's original file: with the caption fields as the desk has them now embedded
+ * (IIM with its digest, and XMP, in place of the file's own; EXIF, the colour profile
+ * and the image data untouched: pd_thumbs_embed_original()) when it is a JPEG and not
+ * @as_received; else the file as it was received. *@embedded says which; *@filename is
+ * the name to save it as ("photo-7.jpg", "photo-7-as-received.png"). */
+GBytes *pd_desk_original(PdCatalog *catalog, const char *library, gint64 id, gboolean as_received,
+                         gboolean *embedded, char **filename, GError **error);
+
 /* The same object for the web UI from an open catalog, with the URLs of the photo's
  * files (/photos/ID/NAME?v=SHA256) instead of their paths, and only its newest
  * PD_PHOTO_VERSIONS versions ("versions_total" says how many there are). */

@@ -1,9 +1,12 @@
 /* photo.c: a catalogued photo as photodesk show and the web UI show it: every field,
  * its renditions, the articles it is placed in, its versions with their changes, and
  * what the wire changed over an editor's correction. */
+#include "caption/caption.h"
 #include "desk/desk-private.h"
+#include "ingest/ingest.h"
 
 #include "assets/assets.h"
+#include "thumbs/thumbs.h"
 
 #include <json-glib/json-glib.h>
 
@@ -188,6 +191,9 @@ photo_json(const Shown *s, gboolean urls)
         g_autofree char *url =
             g_strdup_printf("/photos/%" G_GINT64_FORMAT "/original?v=%s", p->id, p->sha256);
         pd_json_string(o, "original_url", url);
+        g_autofree char *download =
+            g_strdup_printf("/api/photos/%" G_GINT64_FORMAT "/download", p->id);
+        pd_json_string(o, "download_url", download);
     } else {
         g_autofree char *original = pd_store_original_path(s->store, p->sha256, p->ext);
         pd_json_string(o, "original", original);
@@ -531,4 +537,45 @@ pd_desk_pick_text(const PdCatalogPick *pick)
     if (pick->by_user && *pick->by_user)
         g_string_append_printf(t, " (%s, %s)", pick->by_user, pick->at);
     return g_string_free(t, FALSE);
+}
+
+/* ---------------------------------------------------------------- the original, as the desk has it
+ */
+
+GBytes *
+pd_desk_original(PdCatalog *catalog, const char *library, gint64 id, gboolean as_received,
+                 gboolean *embedded, char **filename, GError **error)
+{
+    *embedded = FALSE;
+    *filename = NULL;
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, id, error);
+    g_autoptr(PdStore) store = p ? pd_store_open(library, error) : NULL;
+    if (store == NULL)
+        return NULL;
+    g_autofree char *path = pd_store_original_path(store, p->sha256, p->ext);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, error)) {
+        g_prefix_error(error, "photo %" G_GINT64_FORMAT "'s original (photodesk fsck): ", id);
+        return NULL;
+    }
+    gboolean jpeg = g_strcmp0(p->format, "jpeg") == 0;
+    *filename =
+        g_strdup_printf("photo-%" G_GINT64_FORMAT "%s.%s", id,
+                        as_received || !jpeg ? "-as-received" : "", p->ext ? p->ext : "bin");
+    if (as_received || !jpeg)
+        return g_bytes_new_take(g_steal_pointer(&data), len);
+    /* the caption fields as they are now: IIM (its Credit in a short form that fits) with
+     * its digest, and XMP whole; the image data and the rest of the file untouched */
+    g_autofree char *fits = pd_credit_fit(p->text.credit, PD_CREDIT_IIM_MAX);
+    PdPhotoText in_iim = p->text;
+    in_iim.credit = fits;
+    g_autoptr(GBytes) iim = pd_ingest_encode_iim(&in_iim);
+    g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
+    g_autofree char *xmp = pd_ingest_encode_xmp(&p->text, p->has_gps, p->gps_lat, p->gps_lon);
+    GBytes *out = pd_thumbs_embed_original((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
+    if (out == NULL)
+        g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", id, path);
+    *embedded = out != NULL;
+    return out;
 }

@@ -1,11 +1,13 @@
-/* embed.c: a delivered JPEG with the metadata it is given, and no other.
+/* embed.c: a delivered JPEG with the metadata it is given, and no other; and an
+ * original with the desk's caption in place of its own.
  *
  * The JPEG is walked marker by marker up to its image data (SOS), which is then copied
  * as it is: no decoding, no quality lost. What describes the pixels stays (JFIF APP0,
  * the ICC profile in APP2, Adobe's APP14 colour transform, the tables and frame
  * header); EXIF and XMP (APP1), Photoshop resources (APP13), comments and every other
  * application segment go, and the new XMP and Photoshop segments take their place after
- * the JFIF header. */
+ * the JFIF header. An original keeps every segment but its XMP (and extended XMP) and
+ * Photoshop resources, its EXIF moved up beside the JFIF header where readers look. */
 #include "thumbs/thumbs.h"
 
 #include <string.h>
@@ -39,10 +41,20 @@ put_segment(GByteArray *out, guint8 marker, const char *signature, const guint8 
     return TRUE;
 }
 
-/* Whether the application segment @marker with @body goes into the delivered file. */
+/* Whether the application segment @marker with @body goes into the delivered file; with
+ * @all (an original), everything but the XMP and Photoshop resources it replaces. */
 static gboolean
-keep(guint8 marker, const guint8 *body, gsize len)
+keep(guint8 marker, const guint8 *body, gsize len, gboolean all)
 {
+    if (all) {
+        gboolean xmp = marker == 0xE1 &&
+                       ((len >= sizeof XMP_SIGNATURE &&
+                         memcmp(body, XMP_SIGNATURE, sizeof XMP_SIGNATURE) == 0) ||
+                        (len >= 35 && memcmp(body, "http://ns.adobe.com/xmp/extension/", 35) == 0));
+        gboolean photoshop = marker == 0xED && len >= sizeof PHOTOSHOP_SIGNATURE &&
+                             memcmp(body, PHOTOSHOP_SIGNATURE, sizeof PHOTOSHOP_SIGNATURE) == 0;
+        return !xmp && !photoshop;
+    }
     if (marker == 0xE0) /* JFIF, JFXX */
         return len >= 5 && (memcmp(body, "JFIF", 5) == 0 || memcmp(body, "JFXX", 5) == 0);
     if (marker == 0xE2)
@@ -52,9 +64,9 @@ keep(guint8 marker, const guint8 *body, gsize len)
     return FALSE;
 }
 
-GBytes *
-pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len, GBytes *irb,
-                     GError **error)
+static GBytes *
+embed(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len, GBytes *irb, gboolean all,
+      GError **error)
 {
     if (len < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) {
         damaged(error, "it does not start with a JPEG marker");
@@ -89,9 +101,13 @@ pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_l
             break;
         }
         gboolean application = (marker >= 0xE0 && marker <= 0xEF) || marker == 0xFE;
-        if (!application || keep(marker, body, body_len))
-            g_byte_array_append(marker == 0xE0 && head->len == 0 ? head : rest, jpeg + at,
-                                (guint)(seg + 2));
+        if (!application || keep(marker, body, body_len, all)) {
+            /* JFIF first, then (an original's) EXIF, as readers look for them */
+            gboolean exif =
+                all && marker == 0xE1 && body_len >= 6 && memcmp(body, "Exif\0\0", 6) == 0;
+            gboolean first = (marker == 0xE0 && head->len == 0) || exif;
+            g_byte_array_append(first ? head : rest, jpeg + at, (guint)(seg + 2));
+        }
         at += 2 + seg;
     }
     GByteArray *out = NULL;
@@ -115,4 +131,18 @@ pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_l
         return NULL;
     }
     return g_byte_array_free_to_bytes(out);
+}
+
+GBytes *
+pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len, GBytes *irb,
+                     GError **error)
+{
+    return embed(jpeg, len, xmp, xmp_len, irb, FALSE, error);
+}
+
+GBytes *
+pd_thumbs_embed_original(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len, GBytes *irb,
+                         GError **error)
+{
+    return embed(jpeg, len, xmp, xmp_len, irb, TRUE, error);
 }

@@ -77,6 +77,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdRenditionSet, pd_rendition_set_free)
 GBytes *pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len,
                              GBytes *irb, GError **error);
 
+/* An original JPEG with @xmp and @irb in place of its own XMP (and extended XMP) and
+ * Photoshop resources; everything else it holds (EXIF, the ICC profile, comments, other
+ * application segments) and its image data are kept byte for byte. Errors as
+ * pd_thumbs_embed_jpeg(). */
+GBytes *pd_thumbs_embed_original(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len,
+                                 GBytes *irb, GError **error);
+
 /* Bits that differ between two difference hashes (0: the same picture to the eye). */
 int pd_thumbs_hash_distance(guint64 a, guint64 b);
 

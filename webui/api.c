@@ -313,6 +313,39 @@ pd_api_file(Request *r, const PdRouteParams *p)
     return pd_respond(r, MHD_HTTP_OK, resp);
 }
 
+/* GET /api/photos/ID/download[?as=received]: the original with the desk's caption fields
+ * embedded (a JPEG), or as the wire sent it. Made for each request: it follows the
+ * photo's versions. */
+enum MHD_Result
+pd_api_download(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gboolean received = g_strcmp0(arg(r, "as"), "received") == 0;
+    gboolean embedded = FALSE;
+    g_autofree char *filename = NULL;
+    g_autoptr(GBytes) bytes = cat ? pd_desk_original(cat, r->server->library, p->id, received,
+                                                     &embedded, &filename, &error)
+                                  : NULL;
+    if (bytes == NULL)
+        return pd_respond_gerror(r, error);
+    gsize n = 0;
+    const void *data = g_bytes_get_data(bytes, &n);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, g_memdup2(data, n), MHD_RESPMEM_MUST_FREE);
+    r->bytes = n;
+    const char *ext = strrchr(filename, '.');
+    const char *type = ext && strcmp(ext, ".jpg") == 0   ? "image/jpeg"
+                       : ext && strcmp(ext, ".png") == 0 ? "image/png"
+                                                         : "application/octet-stream";
+    MHD_add_response_header(resp, "Content-Type", type);
+    g_autofree char *disposition = g_strdup_printf("attachment; filename=\"%s\"", filename);
+    MHD_add_response_header(resp, "Content-Disposition", disposition);
+    MHD_add_response_header(resp, "Cache-Control", "private, no-cache");
+    MHD_add_response_header(resp, "X-Photodesk-Metadata", embedded ? "desk" : "as-received");
+    return pd_respond(r, MHD_HTTP_OK, resp);
+}
+
 /* ---------------------------------------------------------------- uploads */
 
 #define MAX_FILES 1000

@@ -19,6 +19,7 @@ static const PdRouteRow routes[] = {
     {"POST",   "/api/photos",                       pd_upload_finish,        PD_NEEDS_SESSION | PD_NEEDS_WORKER | PD_BODY_UPLOAD},
     {"GET",    "/api/photos/{id}",                  pd_api_photo,            PD_NEEDS_SESSION},
     {"PATCH",  "/api/photos/{id}",                  pd_api_correct,          PD_NEEDS_SESSION},
+    {"GET",    "/api/photos/{id}/download",         pd_api_download,         PD_NEEDS_SESSION | PD_NEEDS_WORKER},
     {"GET",    "/api/photos/{id}/history",          pd_api_history,          PD_NEEDS_SESSION},
     {"GET",    "/api/photos/{id}/similar",          pd_api_similar,          PD_NEEDS_SESSION},
     {"POST",   "/api/photos/{id}/acknowledge",      pd_api_acknowledge,      PD_NEEDS_SESSION},

@@ -159,6 +159,7 @@ enum MHD_Result pd_api_rule_remove(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes_set(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes_file(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_download(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_users(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_user_create(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_user_update(Request *r, const PdRouteParams *p);

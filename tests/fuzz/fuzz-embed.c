@@ -28,7 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     g_autofree char *xmp = pd_ingest_encode_xmp(&f, size % 2, -33.9, 151.2);
     GError *error = NULL;
-    GBytes *out = pd_thumbs_embed_jpeg(data, size, xmp, strlen(xmp), irb, &error);
+    /* the two ways: a delivery (only what describes the pixels kept), an original (all
+     * but its XMP and Photoshop resources kept) */
+    GBytes *out = size % 3 == 0
+                      ? pd_thumbs_embed_original(data, size, xmp, strlen(xmp), irb, &error)
+                      : pd_thumbs_embed_jpeg(data, size, xmp, strlen(xmp), irb, &error);
     if (out == NULL) {
         if (error == NULL) {
             fprintf(stderr, "fuzz-embed: refused without an error\n");

@@ -1909,6 +1909,85 @@ test_names_two_ways(void)
     session_clear(&s);
 }
 
+/* The offset of @jpeg's image data (its SOS marker), walking its segments. */
+static gsize
+image_data_at(const guint8 *jpeg, gsize len)
+{
+    gsize at = 2;
+    while (at + 4 <= len && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA)
+        at += 2 + (((gsize)jpeg[at + 2] << 8) | jpeg[at + 3]);
+    g_assert_cmpuint(at + 4, <=, len);
+    return at;
+}
+
+/* A photo's original downloaded: with the caption as corrected embedded (IIM with its
+ * digest, XMP), its EXIF and image data untouched; or as the wire sent it, on request. */
+static void
+test_original_download(void)
+{
+    Session s = login();
+    g_autofree char *x = xmp("Swans on the lake in Zurich, Switzerland. (AP Photo/Ana Ruiz)",
+                             "2025-02-02T09:00:00+01:00");
+    g_autofree char *path = make_photo("swans.jpg", 400, 300, 61, x, 6);
+    JsonObject *added = upload(&s, "swans.jpg", path);
+    gint64 id = json_object_get_int_member(added, "id");
+    json_object_unref(added);
+    g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+    json_object_unref(expect("PATCH", url, &s,
+                             "{\"version\": 1, \"caption\": \"Mute swans on Lake Zurich, "
+                             "Switzerland, Sunday, Feb. 2, 2025. (AP Photo/Ana Ruiz)\", "
+                             "\"credit\": \"Ana Ruiz/Associated Press/Pool via Reuters\"}",
+                             200));
+    g_autofree char *received_data = NULL;
+    gsize received_len = 0;
+    g_assert_true(g_file_get_contents(path, &received_data, &received_len, NULL));
+
+    g_autofree char *download = g_strdup_printf("%s/download", url);
+    Reply r = http("GET", download, s.cookie, NULL, 0);
+    g_assert_cmpint(r.status, ==, 200);
+    g_assert_cmpstr(header(&r, "x-photodesk-metadata"), ==, "desk");
+    g_assert_nonnull(strstr(header(&r, "content-disposition"), "photo-"));
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(r.body, &len);
+    len--; /* less the NUL */
+    /* the image data byte for byte */
+    gsize a = image_data_at(data, len),
+          b = image_data_at((const guint8 *)received_data, received_len);
+    g_assert_cmpuint(len - a, ==, received_len - b);
+    g_assert_cmpmem(data + a, len - a, received_data + b, received_len - b);
+    g_autoptr(GBytes) file = g_bytes_new(data, len);
+    reply_clear(&r);
+    g_autoptr(JsonObject) tags = delivered_tags(workdir, file);
+    if (tags == NULL) {
+        g_test_message("exiftool is not installed: the download is not read back");
+    } else {
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Caption-Abstract"), ==,
+                        "Mute swans on Lake Zurich, Switzerland, Sunday, Feb. 2, 2025. (AP "
+                        "Photo/Ana Ruiz)");
+        g_assert_cmpstr(json_object_get_string_member(tags, "XMP-dc:Description"), ==,
+                        json_object_get_string_member(tags, "IPTC:Caption-Abstract"));
+        g_assert_cmpstr(json_object_get_string_member(tags, "Photoshop:IPTCDigest"), ==,
+                        json_object_get_string_member(tags, "File:CurrentIPTCDigest"));
+        /* IIM's Credit in 32 bytes, never a cut word; XMP the whole */
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Credit"), ==,
+                        "Ana Ruiz/Reuters");
+        g_assert_cmpstr(json_object_get_string_member(tags, "XMP-photoshop:Credit"), ==,
+                        "Ana Ruiz/Associated Press/Pool via Reuters");
+        g_assert_true(json_object_has_member(tags, "IFD0:Orientation")); /* EXIF kept */
+    }
+    /* as the wire sent it */
+    g_autofree char *as_received = g_strdup_printf("%s?as=received", download);
+    Reply raw = http("GET", as_received, s.cookie, NULL, 0);
+    g_assert_cmpint(raw.status, ==, 200);
+    g_assert_cmpstr(header(&raw, "x-photodesk-metadata"), ==, "as-received");
+    gsize raw_len = 0;
+    const void *raw_data = g_bytes_get_data(raw.body, &raw_len);
+    g_assert_cmpmem(raw_data, raw_len - 1, received_data, received_len);
+    reply_clear(&raw);
+    json_object_unref(expect("GET", "/api/photos/999999/download", &s, NULL, 404));
+    session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1937,6 +2016,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/batch", test_batch);
     g_test_add_func("/webui/rules", test_rules);
     g_test_add_func("/webui/names-two-ways", test_names_two_ways);
+    g_test_add_func("/webui/original-download", test_original_download);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();
