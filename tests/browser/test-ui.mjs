@@ -325,6 +325,41 @@ await step('the photo page lists its article and can attach it', async () => {
   await page.goto(`${url}#/photo/${first}`);
   await page.locator('#photo-articles a', { hasText: 'council-budget' }).waitFor();
   expect(await page.locator('#attach-photo').count() === 1, 'an attach button');
+  // and where and when it went: the package downloaded above
+  await page.locator('#photo-deliveries li', { hasText: 'council-budget' }).waitFor();
+});
+
+await step('an embargoed photo: the package waits; delivered under embargo knowingly, and recorded', async () => {
+  const { article, harbour, was } = await page.evaluate(async () => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    const send = (method, url, body) => fetch(url, {
+      method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const id = (await fetch('/api/photos?q=riverton').then((r) => r.json())).results[0].id;
+    const photo = await fetch(`/api/photos/${id}`).then((r) => r.json());
+    await send('PATCH', `/api/photos/${id}`, { version: photo.version, special_instructions: 'EMBARGOED UNTIL 0001 GMT JUNE 5, 2099' });
+    const a = await send('POST', '/api/articles', { slug: 'bridge-embargo' });
+    await send('POST', `/api/articles/${a.id}/photos`, { photo_id: id });
+    return { article: a.id, harbour: id, was: photo.special_instructions || '' };
+  });
+  await page.goto(`${url}#/article/${article}`);
+  await page.locator('#package-under-embargo').waitFor();
+  expect(await page.locator('#package').count() === 0, 'no plain download while embargoed');
+  dialogs.push('accept');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#package-under-embargo')]);
+  const zip = readFileSync(await download.path());
+  expect(zip.subarray(0, 2).toString() === 'PK', 'a zip');
+  expect(zip.includes(Buffer.from('DELIVERED UNDER EMBARGO by editor')), 'the files say so, and who');
+  await page.locator('#delivery-list li', { hasText: 'under embargo' }).waitFor();
+  await noInjection('article page after a delivery under embargo');
+  await page.evaluate(async ({ id, text }) => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    const photo = await fetch(`/api/photos/${id}`).then((r) => r.json());
+    await fetch(`/api/photos/${id}`, {
+      method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ version: photo.version, special_instructions: text }),
+    });
+  }, { id: harbour, text: was });
 });
 
 await step('two editors on one photo: a change elsewhere merges, a clash shows both', async () => {
