@@ -263,6 +263,9 @@ pd_catalog_placement_clear(PdCatalogPlacement *p)
     g_clear_pointer(&p->placed_by, g_free);
     g_clear_pointer(&p->placed_at, g_free);
     g_clear_pointer(&p->picture, g_free);
+    g_clear_pointer(&p->crop, g_free);
+    g_clear_pointer(&p->crop_aspect, g_free);
+    g_clear_pointer(&p->profile, g_free);
 }
 
 void
@@ -277,6 +280,8 @@ pd_catalog_placement_free(PdCatalogPlacement *p)
 #define PLACEMENT_COLUMNS                                                                          \
     "article_id, photo_id, position, role, caption, credit_line, placed_by, placed_at,"            \
     " seen_version, version, picture, made_confirmed"
+/* what is read, beyond what is written when a photo is placed */
+#define PLACEMENT_READ PLACEMENT_COLUMNS ", crop, crop_aspect, profile"
 
 static GPtrArray *
 read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
@@ -297,6 +302,9 @@ read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
         p->version = sqlite3_column_int(st, 9);
         p->picture = pd_catalog_text(st, 10);
         p->made_confirmed = sqlite3_column_int(st, 11);
+        p->crop = pd_catalog_text(st, 12);
+        p->crop_aspect = pd_catalog_text(st, 13);
+        p->profile = pd_catalog_text(st, 14);
         g_ptr_array_add(out, p);
     }
     sqlite3_reset(st);
@@ -315,7 +323,7 @@ pd_catalog_get_placements(PdCatalog *c, gint64 article_id, GError **error)
     if (a == NULL)
         return NULL;
     sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT " PLACEMENT_COLUMNS " FROM placements"
+                                            "SELECT " PLACEMENT_READ " FROM placements"
                                             " WHERE article_id = ?1 ORDER BY position",
                                             error);
     if (st == NULL)
@@ -328,7 +336,7 @@ PdCatalogPlacement *
 pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
 {
     sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT " PLACEMENT_COLUMNS " FROM placements"
+                                            "SELECT " PLACEMENT_READ " FROM placements"
                                             " WHERE article_id = ?1 AND photo_id = ?2",
                                             error);
     if (st == NULL)
@@ -600,6 +608,45 @@ pd_catalog_remove_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GE
     if (!pd_catalog_begin(c, error))
         return FALSE;
     return pd_catalog_finish(c, remove_in(c, article_id, photo_id, error), error);
+}
+
+static gboolean
+output_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *crop, const char *aspect,
+          const char *profile, int expected_version, GError **error)
+{
+    g_autoptr(PdCatalogPlacement) old = pd_catalog_get_placement(c, article_id, photo_id, error);
+    if (old == NULL)
+        return FALSE;
+    g_autofree char *what =
+        g_strdup_printf("the placement of photo %" G_GINT64_FORMAT " in article", photo_id);
+    if (!stale(what, article_id, expected_version, old->version, error) ||
+        !touch(c, article_id, error))
+        return FALSE;
+    sqlite3_stmt *st = pd_catalog_statement(
+        c,
+        "UPDATE placements SET crop = ?3, crop_aspect = ?4, profile = ?5, version = version + 1"
+        " WHERE article_id = ?1 AND photo_id = ?2",
+        error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, article_id);
+    sqlite3_bind_int64(st, 2, photo_id);
+    pd_catalog_bind_text(st, 3, crop);
+    pd_catalog_bind_text(st, 4, aspect);
+    pd_catalog_bind_text(st, 5, profile);
+    return pd_catalog_run(c, st, "setting a placed photo's crop and profile", error);
+}
+
+gboolean
+pd_catalog_set_placement_output(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *crop,
+                                const char *crop_aspect, const char *profile, int expected_version,
+                                GError **error)
+{
+    if (!pd_catalog_begin(c, error))
+        return FALSE;
+    return pd_catalog_finish(
+        c, output_in(c, article_id, photo_id, crop, crop_aspect, profile, expected_version, error),
+        error);
 }
 
 /* ---------------------------------------------------------------- deliveries */

@@ -430,6 +430,10 @@ typedef struct {
      * it was made with generative AI or is a composite; placed: what they confirmed, by
      * placed_by at placed_at (0: nothing needed confirming) */
     int made_confirmed;
+    /* its output: a crop of the upright picture ("x,y,w,h", fractions of its width and
+     * height), the aspect it was drawn to ("3:2", "free"...), the output profile's name;
+     * each NULL when none (the whole picture, the package's profile) */
+    char *crop, *crop_aspect, *profile;
 } PdCatalogPlacement;
 
 void pd_catalog_placement_free(PdCatalogPlacement *placement);
@@ -481,6 +485,12 @@ gboolean pd_catalog_update_placement(PdCatalog *catalog, gint64 article_id, gint
                                      GError **error);
 gboolean pd_catalog_remove_placement(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
                                      GError **error);
+/* Sets the placement's output: @crop, @crop_aspect and @profile as given (NULL clears
+ * each; the caller has checked them), a new version of the placement; STALE as
+ * pd_catalog_update_placement() with @expected_version. */
+gboolean pd_catalog_set_placement_output(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
+                                         const char *crop, const char *crop_aspect,
+                                         const char *profile, int expected_version, GError **error);
 
 /* ---------------------------------------------------------------- deliveries */
 

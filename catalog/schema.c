@@ -389,8 +389,8 @@ static const char *const migrations[] = {
     "  version_before INTEGER NOT NULL, version_after INTEGER NOT NULL,"
     "  PRIMARY KEY (batch_id, photo_id)) WITHOUT ROWID;",
 
-    /* 13: deliveries. Each package of an article (a zip, a folder, a CMS) is recorded:
-     * when, by whom, where to, whether an editor delivered embargoed photos knowingly,
+    /* 13: deliveries and each use's output. Each package of an article (a zip, a folder, a CMS) is
+     * recorded: when, by whom, where to, whether an editor delivered embargoed photos knowingly,
      * and which version of each photo went, so that a photo's page says where and when
      * it was used. */
     "CREATE TABLE deliveries ("
@@ -406,7 +406,12 @@ static const char *const migrations[] = {
     "  version INTEGER NOT NULL,"
     "  embargo_until TEXT,"
     "  PRIMARY KEY (delivery_id, photo_id)) WITHOUT ROWID;"
-    "CREATE INDEX delivery_photos_photo ON delivery_photos(photo_id);",
+    "CREATE INDEX delivery_photos_photo ON delivery_photos(photo_id);"
+    /* and each placement's output: a crop of the upright picture ("x,y,w,h", fractions),
+     * the aspect it was drawn to, and the output profile (NULL: the package's) */
+    "ALTER TABLE placements ADD COLUMN crop TEXT;"
+    "ALTER TABLE placements ADD COLUMN crop_aspect TEXT;"
+    "ALTER TABLE placements ADD COLUMN profile TEXT;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

@@ -30,10 +30,12 @@ static const char *const usage_text =
     "  attach ARTICLE PHOTO... [--role lead|inline|gallery] [--caption TEXT] [--position N]\n"
     "  detach ARTICLE PHOTO...\n"
     "  ack ARTICLE PHOTO...            (the photos' changes since placed have been seen)\n"
-    "  package ARTICLE [--output FILE.zip] [--gps] [--under-embargo]\n";
+    "  output ARTICLE PHOTO [--crop X,Y,W,H] [--aspect 3:2|16:9|1:1|4:5|free] [--profile P]\n"
+    "  package ARTICLE [--output FILE.zip] [--gps] [--under-embargo] [--profile P]\n";
 
 typedef struct {
     char *headline, *slug, *status, *role, *caption, *output; /* GOption's, ours to free */
+    char *crop, *aspect, *profile;
     int position;
     gboolean json, gps, under_embargo;
     gboolean confirm_synthetic; /* attach: placing a picture made with generative AI */
@@ -48,6 +50,9 @@ options_clear(Options *o)
     g_free(o->role);
     g_free(o->caption);
     g_free(o->output);
+    g_free(o->crop);
+    g_free(o->aspect);
+    g_free(o->profile);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
@@ -162,7 +167,28 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         }
         return status;
     }
+    if (strcmp(action, "output") == 0) {
+        gint64 photo = parse_id("the photo", args[1]);
+        if (photo == 0)
+            return PD_EXIT_USAGE;
+        if (!pd_desk_set_output(c, id, photo, o->crop, o->aspect, o->profile, 0, &error))
+            return report(action, error);
+        g_autoptr(PdCatalogPlacement) pl = pd_catalog_get_placement(c, id, photo, &error);
+        if (pl == NULL)
+            return report(action, error);
+        printf("photo %" G_GINT64_FORMAT " in article %" G_GINT64_FORMAT ": crop %s%s%s, "
+               "profile %s\n",
+               photo, id, pl->crop ? pl->crop : "none", pl->crop_aspect ? " " : "",
+               pl->crop_aspect ? pl->crop_aspect : "", pl->profile ? pl->profile : "the package's");
+        return PD_EXIT_OK;
+    }
     /* package */
+    if (o->profile && pd_desk_profile(o->profile) == NULL) {
+        fprintf(stderr,
+                "photodesk article package: --profile %s: the desk's are web, print and social\n",
+                o->profile);
+        return PD_EXIT_USAGE;
+    }
     g_autofree char *output = g_strdup(o->output);
     if (output == NULL) {
         g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, &error);
@@ -178,8 +204,10 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
                 output);
         return PD_EXIT_REJECTED;
     }
-    PdPackageOptions po = {
-        .gps = o->gps, .under_embargo = o->under_embargo, .user = g_get_user_name()};
+    PdPackageOptions po = {.gps = o->gps,
+                           .under_embargo = o->under_embargo,
+                           .profile = o->profile,
+                           .user = g_get_user_name()};
     if (!pd_desk_package_article(c, library, id, &po, output, &error))
         return report(action, error);
     printf("%s\n", output);
@@ -211,6 +239,14 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
          "package: the zip to write (default: SLUG.zip; never overwritten)", "FILE"},
         {"gps", 0, 0, G_OPTION_ARG_NONE, &o.gps,
          "package: embed where the photos were taken (left out by default)", NULL},
+        {"crop", 0, 0, G_OPTION_ARG_STRING, &o.crop,
+         "output: the crop of the upright picture, X,Y,W,H as fractions (\"\" for none)",
+         "X,Y,W,H"},
+        {"aspect", 0, 0, G_OPTION_ARG_STRING, &o.aspect,
+         "output: the aspect the crop keeps (free, 3:2, 16:9, 1:1, 4:5)", "A"},
+        {"profile", 0, 0, G_OPTION_ARG_STRING, &o.profile,
+         "output, package: web (2048 px, the default), print (its own size), social (1200 px)",
+         "P"},
         {"under-embargo", 0, 0, G_OPTION_ARG_NONE, &o.under_embargo,
          "package: deliver embargoed photos before their time, knowingly (recorded with who "
          "and when; each file says so in its special instructions)",
@@ -241,7 +277,8 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
                      n == 1) ||
                     ((strcmp(action, "attach") == 0 || strcmp(action, "detach") == 0 ||
                       strcmp(action, "ack") == 0) &&
-                     n >= 2);
+                     n >= 2) ||
+                    (strcmp(action, "output") == 0 && n == 2);
     if (!fits) {
         fputs(usage_text, stderr);
         return PD_EXIT_USAGE;

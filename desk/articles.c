@@ -8,6 +8,7 @@
 #include "thumbs/thumbs.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 #include <zip.h>
 
@@ -50,6 +51,172 @@ rules_json(GString *o, const Rules *r)
     pd_json_string(o, "mandatory_credit_text", r->mandatory_credit_text);
     pd_json_string(o, "embargo_until", r->embargo_until);
     pd_json_bool(o, "embargoed", r->embargoed);
+}
+
+/* ---------------------------------------------------------------- output: crops, profiles */
+
+static const PdDeskProfile profiles[] = {
+    {"web", 2048, 85, "2048 px on the long edge, quality 85"},
+    {"print", 0, 95, "the picture (or its crop) at its own size, quality 95"},
+    {"social", 1200, 85, "1200 px on the long edge, quality 85"},
+    {NULL, 0, 0, NULL},
+};
+
+static const char *const aspects[] = {"free", "3:2", "16:9", "1:1", "4:5", NULL};
+
+const PdDeskProfile *
+pd_desk_profiles(void)
+{
+    return profiles;
+}
+
+const PdDeskProfile *
+pd_desk_profile(const char *name)
+{
+    for (const PdDeskProfile *p = profiles; name && p->name; p++)
+        if (g_ascii_strcasecmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+const char *const *
+pd_desk_crop_aspects(void)
+{
+    return aspects;
+}
+
+/* The photo's upright size. */
+static void
+upright_size(const PdCatalogPhoto *p, int *w, int *h)
+{
+    gboolean turned = p->orientation >= 5 && p->orientation <= 8;
+    *w = turned ? p->height : p->width;
+    *h = turned ? p->width : p->height;
+}
+
+/* "x,y,w,h" read into @c; FALSE when it is not four fractions of a picture. */
+static gboolean
+crop_read(const char *text, double c[4])
+{
+    if (text == NULL)
+        return FALSE;
+    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+    if (g_strv_length(parts) != 4)
+        return FALSE;
+    for (int i = 0; i < 4; i++) {
+        char *end = NULL;
+        c[i] = g_ascii_strtod(g_strstrip(parts[i]), &end);
+        if (end == parts[i] || *end || !(c[i] >= 0 && c[i] <= 1))
+            return FALSE;
+    }
+    return c[2] > 0 && c[3] > 0 && c[0] + c[2] <= 1.0001 && c[1] + c[3] <= 1.0001;
+}
+
+/* What a placement delivers. */
+typedef struct {
+    const PdDeskProfile *profile;
+    gboolean cropped;
+    double crop[4];
+    int width, height; /* of the file delivered */
+    char *warning;     /* a crop smaller than the profile asks, or NULL */
+} Output;
+
+static void
+output_of(const PdCatalogPhoto *p, const PdCatalogPlacement *pl, const char *package_profile,
+          Output *o)
+{
+    memset(o, 0, sizeof *o);
+    o->profile = pd_desk_profile(pl->profile);
+    if (o->profile == NULL)
+        o->profile = pd_desk_profile(package_profile);
+    if (o->profile == NULL)
+        o->profile = &profiles[0];
+    o->cropped = crop_read(pl->crop, o->crop);
+    int W, H;
+    upright_size(p, &W, &H);
+    double cw = o->cropped ? o->crop[2] * W : W, ch = o->cropped ? o->crop[3] * H : H;
+    double longest = MAX(cw, ch), scale = 1;
+    if (o->profile->long_edge > 0 && longest > o->profile->long_edge)
+        scale = o->profile->long_edge / longest;
+    o->width = (int)lround(cw * scale);
+    o->height = (int)lround(ch * scale);
+    if (o->cropped && o->profile->long_edge > 0 && longest < o->profile->long_edge)
+        o->warning = g_strdup_printf("the crop is %.0f px on its long edge, smaller than the %d px "
+                                     "the %s profile asks: it goes at its own size",
+                                     longest, o->profile->long_edge, o->profile->name);
+}
+
+static void
+output_json(GString *o, const Output *out, const PdCatalogPlacement *pl)
+{
+    pd_json_key(o, "output");
+    g_string_append_c(o, '{');
+    pd_json_string(o, "profile", out->profile->name);
+    pd_json_int(o, "long_edge", out->profile->long_edge, TRUE);
+    pd_json_int(o, "quality", out->profile->quality, TRUE);
+    pd_json_int(o, "width", out->width, TRUE);
+    pd_json_int(o, "height", out->height, TRUE);
+    pd_json_string(o, "crop", out->cropped ? pl->crop : NULL);
+    pd_json_string(o, "crop_aspect", pl->crop_aspect);
+    pd_json_string(o, "profile_set", pl->profile); /* the placement's own, or null */
+    pd_json_string(o, "warning", out->warning);
+    g_string_append_c(o, '}');
+}
+
+gboolean
+pd_desk_set_output(PdCatalog *catalog, gint64 article_id, gint64 photo_id, const char *crop,
+                   const char *aspect, const char *profile, int expected_version, GError **error)
+{
+    g_autoptr(PdCatalogPlacement) pl =
+        pd_catalog_get_placement(catalog, article_id, photo_id, error);
+    g_autoptr(PdCatalogPhoto) p = pl ? pd_catalog_get_photo(catalog, photo_id, error) : NULL;
+    if (p == NULL)
+        return FALSE;
+    const char *new_crop = crop ? (*crop ? crop : NULL) : pl->crop;
+    const char *new_aspect = aspect ? (*aspect ? aspect : NULL) : pl->crop_aspect;
+    const char *new_profile = profile ? (*profile ? profile : NULL) : pl->profile;
+    if (new_profile && pd_desk_profile(new_profile) == NULL) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                    "profile: \"%s\" is not one of the desk's (web, print, social)", new_profile);
+        return FALSE;
+    }
+    gboolean known = new_aspect == NULL;
+    for (int i = 0; !known && aspects[i]; i++)
+        known = strcmp(aspects[i], new_aspect) == 0;
+    if (!known) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                    "crop_aspect: \"%s\" is not one of free, 3:2, 16:9, 1:1, 4:5", new_aspect);
+        return FALSE;
+    }
+    double c[4];
+    g_autofree char *canonical = NULL;
+    if (new_crop) {
+        if (!crop_read(new_crop, c)) {
+            g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                        "crop: \"%s\" is not x,y,w,h inside the picture (fractions from 0 to 1)",
+                        new_crop);
+            return FALSE;
+        }
+        int W, H;
+        upright_size(p, &W, &H);
+        if (new_aspect && strcmp(new_aspect, "free") != 0 && W > 0 && H > 0) {
+            int a = 0, b = 0;
+            sscanf(new_aspect, "%d:%d", &a, &b);
+            double want = (double)a / b, have = (c[2] * W) / (c[3] * H);
+            if (fabs(have - want) / want > 0.01) {
+                g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                            "crop: %.0f x %.0f px is not %s", c[2] * W, c[3] * H, new_aspect);
+                return FALSE;
+            }
+        }
+        char v[4][G_ASCII_DTOSTR_BUF_SIZE];
+        for (int i = 0; i < 4; i++)
+            g_ascii_formatd(v[i], sizeof v[i], "%.4f", c[i]);
+        canonical = g_strdup_printf("%s,%s,%s,%s", v[0], v[1], v[2], v[3]);
+    }
+    return pd_catalog_set_placement_output(catalog, article_id, photo_id, canonical,
+                                           canonical ? new_aspect : NULL, new_profile,
+                                           expected_version, error);
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -148,6 +315,10 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     pd_json_bool(o, "credit_shortened", g_strcmp0(fits, pl->credit_line) != 0);
     g_autofree char *instructions = pd_desk_delivered_instructions(p, NULL, NULL);
     pd_json_string(o, "delivered_instructions", instructions);
+    Output out;
+    output_of(p, pl, NULL, &out);
+    output_json(o, &out, pl);
+    g_free(out.warning);
     pd_json_string(o, "placed_by", pl->placed_by);
     pd_json_string(o, "placed_at", pl->placed_at);
     /* the editor placed it knowing how it was made: by placed_by, at placed_at */
@@ -386,9 +557,12 @@ pd_desk_safe_name(const char *slug)
 typedef struct {
     PdCatalogPlacement *placement;
     PdCatalogPhoto *photo;
-    char *file;         /* its name in the zip */
-    GBytes *jpeg;       /* with its metadata */
-    gboolean embargoed; /* its embargo has not passed */
+    char *file;          /* its name in the zip */
+    GBytes *jpeg;        /* with its metadata */
+    gboolean embargoed;  /* its embargo has not passed */
+    const char *profile; /* what it was made as */
+    char *crop;          /* the crop it was made from, or NULL */
+    int width, height;
 } Packed;
 
 static void
@@ -397,6 +571,7 @@ packed_free(gpointer data)
     Packed *k = data;
     pd_catalog_photo_free(k->photo);
     g_free(k->file);
+    g_free(k->crop);
     if (k->jpeg)
         g_bytes_unref(k->jpeg);
     g_free(k);
@@ -459,19 +634,60 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *opti
 {
     gboolean gps = options->gps;
     const PdCatalogPhoto *p = k->photo;
-    g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
-    if (!pd_catalog_get_file(catalog, p->id, "web", NULL, &sha, &ext, &format, error)) {
-        g_prefix_error(error,
-                       "photo %" G_GINT64_FORMAT " has no web rendition (photodesk fsck "
-                       "--repair makes it again): ",
-                       p->id);
-        return FALSE;
-    }
-    g_autofree char *path = pd_store_rendition_path(store, "web", sha);
+    Output out;
+    output_of(p, k->placement, options->profile, &out);
+    g_free(out.warning);
+    k->profile = out.profile->name;
+    g_autofree char *path = NULL;
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, error))
-        return FALSE;
+    g_autoptr(GBytes) made = NULL;
+    if (!out.cropped && strcmp(out.profile->name, "web") == 0) {
+        /* the web rendition as it is: no decoding */
+        g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
+        if (!pd_catalog_get_file(catalog, p->id, "web", NULL, &sha, &ext, &format, error)) {
+            g_prefix_error(error,
+                           "photo %" G_GINT64_FORMAT " has no web rendition (photodesk fsck "
+                           "--repair makes it again): ",
+                           p->id);
+            return FALSE;
+        }
+        path = pd_store_rendition_path(store, "web", sha);
+        if (!g_file_get_contents(path, &data, &len, error))
+            return FALSE;
+        k->width = out.width;
+        k->height = out.height;
+        g_autoptr(GPtrArray) renditions = pd_catalog_get_renditions(catalog, p->id, NULL);
+        for (guint i = 0; renditions && i < renditions->len; i++) {
+            const PdCatalogRendition *r = g_ptr_array_index(renditions, i);
+            if (strcmp(r->name, "web") == 0) {
+                k->width = r->width;
+                k->height = r->height;
+            }
+        }
+    } else {
+        /* from the original: one decode, cropped and sized to the profile */
+        path = pd_store_original_path(store, p->sha256, p->ext);
+        g_autofree char *original = NULL;
+        gsize original_len = 0;
+        if (!g_file_get_contents(path, &original, &original_len, error))
+            return FALSE;
+        PdDeliverSpec spec = {0, 0, 0, 0, out.profile->long_edge, out.profile->quality};
+        if (out.cropped) {
+            spec.x = out.crop[0];
+            spec.y = out.crop[1];
+            spec.w = out.crop[2];
+            spec.h = out.crop[3];
+        }
+        made = pd_thumbs_deliver(original, original_len, &spec, &k->width, &k->height, error);
+        if (made == NULL) {
+            g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", p->id, path);
+            return FALSE;
+        }
+        data = g_memdup2(g_bytes_get_data(made, NULL), g_bytes_get_size(made));
+        len = g_bytes_get_size(made);
+        k->crop = out.cropped ? g_strdup(k->placement->crop) : NULL;
+    }
     /* This use's caption and credit line, and of the photo's own fields only those that
      * travel with it (borrowed: nothing here is freed): how the picture was made goes
      * with it to the reader, the prompt (the agency's working text) does not */
@@ -533,6 +749,10 @@ manifest(const PdCatalogArticle *a, GPtrArray *packed)
         used.caption = k->placement->caption;
         pd_json_photo_text_having(o, &used, PD_FIELD_SUMMARY);
         pd_json_string(o, "credit_line", k->placement->credit_line);
+        pd_json_string(o, "profile", k->profile);
+        pd_json_int(o, "width", k->width, TRUE);
+        pd_json_int(o, "height", k->height, TRUE);
+        pd_json_string(o, "crop", k->crop);
         Rules r;
         rules_read(p, &r);
         rules_json(o, &r);

@@ -165,9 +165,34 @@ char *pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error);
 /* The same for people. */
 char *pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error);
 
+/* An output profile of the desk: how large, and how compressed, a delivered photo is. */
+typedef struct {
+    const char *name;
+    int long_edge; /* px; 0: the picture (or its crop) at its own size */
+    int quality;   /* JPEG */
+    const char *about;
+} PdDeskProfile;
+
+/* The desk's profiles: web (the default), print, social; NULL-named at the end. */
+const PdDeskProfile *pd_desk_profiles(void);
+/* The one called @name, or NULL. */
+const PdDeskProfile *pd_desk_profile(const char *name);
+/* The aspects a crop can be drawn to: "free", "3:2", "16:9", "1:1", "4:5"; NULL at the end. */
+const char *const *pd_desk_crop_aspects(void);
+
+/* Sets how photo @photo_id is delivered in article @article_id: @crop ("x,y,w,h",
+ * fractions of the upright picture), the @aspect it was drawn to, the @profile's name;
+ * each NULL to keep what it is, "" to clear it. PD_DESK_ERROR_INVALID naming what is
+ * wrong (a crop outside the picture, or not of its aspect; an unknown profile); STALE
+ * with @expected_version (0: any) as for the placement's other changes. */
+gboolean pd_desk_set_output(PdCatalog *catalog, gint64 article_id, gint64 photo_id,
+                            const char *crop, const char *aspect, const char *profile,
+                            int expected_version, GError **error);
+
 /* How an article is delivered. */
 typedef struct {
     gboolean gps;           /* the photos' GPS position goes with them */
+    const char *profile;    /* for the placements without one of their own; NULL: web */
     gboolean under_embargo; /* embargoed photos go before their time: the editor knows */
     const char *user;       /* who delivers (recorded with the delivery) */
 } PdPackageOptions;

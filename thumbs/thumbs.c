@@ -8,6 +8,8 @@
  */
 #include "thumbs/thumbs.h"
 #include "thumbs/icc.h"
+
+#include <math.h>
 #include "thumbs/vips-autoptr.h"
 
 #include <string.h>
@@ -318,4 +320,83 @@ pd_thumbs_render(const void *data, gsize len, const PdThumbsOptions *options, GE
         return NULL;
     }
     return set;
+}
+
+/* ---------------------------------------------------------------- a picture delivered */
+
+GBytes *
+pd_thumbs_deliver(const void *data, gsize len, const PdDeliverSpec *spec, int *width, int *height,
+                  GError **error)
+{
+    gboolean cropped = spec->w > 0;
+    if (cropped && (spec->x < 0 || spec->y < 0 || spec->w <= 0 || spec->h <= 0 ||
+                    spec->x + spec->w > 1.0001 || spec->y + spec->h > 1.0001)) {
+        g_set_error(error, PD_THUMBS_ERROR, PD_THUMBS_ERROR_DECODE,
+                    "the crop %.4f,%.4f,%.4f,%.4f is not inside the picture", spec->x, spec->y,
+                    spec->w, spec->h);
+        return NULL;
+    }
+    g_autoptr(VipsImage) header = vips_image_new_from_buffer(data, len, "", NULL);
+    if (header == NULL) {
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "not an image libvips can read");
+        return NULL;
+    }
+    int w = vips_image_get_width(header), h = vips_image_get_height(header);
+    int orientation = vips_image_get_orientation(header);
+    gboolean turned = orientation >= 5 && orientation <= 8;
+    double uw = turned ? h : w, uh = turned ? w : h; /* upright */
+    double cw = cropped ? spec->w * uw : uw, ch = cropped ? spec->h * uh : uh;
+    const char *loader = NULL;
+    vips_image_get_string(header, VIPS_META_LOADER, &loader);
+    gboolean jpeg = loader && g_str_has_prefix(loader, "jpegload");
+    /* JPEG: decode at the largest DCT scale that still covers the output */
+    int shrink = 1;
+    double want = spec->long_edge > 0 ? MIN(spec->long_edge, MAX(cw, ch)) : MAX(cw, ch);
+    for (int s = 8; s >= 2 && jpeg; s /= 2)
+        if (MAX(cw, ch) / s >= want) {
+            shrink = s;
+            break;
+        }
+    g_autoptr(VipsImage) decoded =
+        jpeg ? vips_image_new_from_buffer(data, len, "", "fail_on", VIPS_FAIL_ON_TRUNCATED,
+                                          "shrink", shrink, NULL)
+             : vips_image_new_from_buffer(data, len, "", "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    g_autoptr(VipsImage) srgb = decoded ? to_srgb(decoded, error) : NULL;
+    g_autoptr(VipsImage) upright = NULL;
+    if (decoded == NULL)
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot decode");
+    if (srgb && vips_autorot(srgb, &upright, NULL) != 0)
+        vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot rotate");
+    if (upright == NULL)
+        return NULL;
+    g_autoptr(VipsImage) part = g_object_ref(upright);
+    if (cropped) {
+        int W = vips_image_get_width(upright), H = vips_image_get_height(upright);
+        int left = (int)lround(spec->x * W), top = (int)lround(spec->y * H);
+        int across = MAX(1, MIN(W - left, (int)lround(spec->w * W)));
+        int down = MAX(1, MIN(H - top, (int)lround(spec->h * H)));
+        VipsImage *out = NULL;
+        if (vips_extract_area(upright, &out, left, top, across, down, NULL) != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "cannot crop");
+            return NULL;
+        }
+        g_object_unref(part);
+        part = out;
+    }
+    int pw = vips_image_get_width(part), ph = vips_image_get_height(part);
+    if (spec->long_edge > 0 && MAX(pw, ph) > spec->long_edge) {
+        VipsImage *out = NULL;
+        if (vips_resize(part, &out, (double)spec->long_edge / MAX(pw, ph), NULL) != 0) {
+            vips_failure(error, PD_THUMBS_ERROR_DECODE, "resize failed");
+            return NULL;
+        }
+        g_object_unref(part);
+        part = out;
+    }
+    GBytes *jpeg_out = save_jpeg(part, spec->quality > 0 ? spec->quality : 85, error);
+    if (jpeg_out) {
+        *width = vips_image_get_width(part);
+        *height = vips_image_get_height(part);
+    }
+    return jpeg_out;
 }

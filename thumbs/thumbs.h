@@ -77,6 +77,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdRenditionSet, pd_rendition_set_free)
 GBytes *pd_thumbs_embed_jpeg(const guint8 *jpeg, gsize len, const char *xmp, gsize xmp_len,
                              GBytes *irb, GError **error);
 
+/* What a delivered picture is made as: a crop of the upright picture (fractions of its
+ * width and height; w = 0: the whole picture), a long edge in pixels (0: the size the
+ * crop has; never enlarged), and a JPEG quality. */
+typedef struct {
+    double x, y, w, h;
+    int long_edge;
+    int quality;
+} PdDeliverSpec;
+
+/* @len bytes of an original made into a delivered JPEG as @spec says, from one decode:
+ * shrunk while decoding a JPEG as far as the output allows, turned upright by its EXIF
+ * orientation, cropped, converted to sRGB from its colour profile (CMYK too), resized;
+ * no metadata (pd_thumbs_embed_jpeg() adds it). *@width and *@height: what it made.
+ * Errors as pd_thumbs_render(); PD_THUMBS_ERROR_DECODE for a crop outside the picture. */
+GBytes *pd_thumbs_deliver(const void *data, gsize len, const PdDeliverSpec *spec, int *width,
+                          int *height, GError **error);
+
 /* An original JPEG with @xmp and @irb in place of its own XMP (and extended XMP) and
  * Photoshop resources; everything else it holds (EXIF, the ICC profile, comments, other
  * application segments) and its image data are kept byte for byte. Errors as

@@ -172,12 +172,23 @@ pd_api_placement_update(Request *r, const PdRouteParams *p)
     if (o == NULL)
         return result;
     PdMember m[] = {{"caption", PD_TEXT},    {"credit_line", PD_TEXT}, {"role", PD_TEXT},
-                    {"position", PD_NUMBER}, {"acknowledge", PD_FLAG}, {"version", PD_NUMBER}};
+                    {"position", PD_NUMBER}, {"acknowledge", PD_FLAG}, {"version", PD_NUMBER},
+                    {"crop", PD_TEXT},       {"crop_aspect", PD_TEXT}, {"profile", PD_TEXT}};
     if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result) || !valid_position(r, &m[3], &result) ||
         !valid_version(r, &m[5], &result))
         return result;
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gboolean output = m[6].given || m[7].given || m[8].given;
+    if (output && (m[0].given || m[1].given || m[2].given || m[3].given || m[4].given))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "crop, crop_aspect and profile are changed on their own");
+    if (output) {
+        if (cat == NULL || !pd_desk_set_output(cat, id, photo_id, m[6].text, m[7].text, m[8].text,
+                                               (int)m[5].number, &error))
+            return respond_change_error(r, cat, id, error);
+        return respond_article(r, cat, id, MHD_HTTP_OK);
+    }
     if (cat == NULL ||
         !pd_catalog_update_placement(cat, id, photo_id, m[0].text, m[1].text, m[2].text,
                                      (int)m[3].number, m[4].flag, (int)m[5].number, &error))
@@ -209,6 +220,12 @@ pd_api_package(Request *r, const PdRouteParams *p)
         return pd_respond_gerror(r, error);
     const char *gps = MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "gps");
     gboolean with_gps = g_strcmp0(gps, "1") == 0 || g_strcmp0(gps, "true") == 0;
+    const char *profile =
+        MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "profile");
+    if (profile && pd_desk_profile(profile) == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "profile: \"%s\" is not one of the desk's (web, print, social)",
+                                profile);
     g_autofree char *dir = g_build_filename(r->server->library, "tmp", "package-XXXXXX", NULL);
     g_autofree char *tmp = g_path_get_dirname(dir);
     g_mkdir_with_parents(tmp, 0700);
@@ -220,6 +237,7 @@ pd_api_package(Request *r, const PdRouteParams *p)
         MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "under_embargo");
     PdPackageOptions po = {
         .gps = with_gps,
+        .profile = profile,
         .under_embargo = strcmp(r->method, "POST") == 0 && g_strcmp0(embargo, "1") == 0,
         .user = r->session->user,
     };

@@ -370,6 +370,91 @@ test_rules_in_the_file(void)
     teardown();
 }
 
+/* Crops and profiles per use: set from the command line, checked (an aspect the crop does
+ * not have, an unknown profile), shown on the article with what the file will be, and
+ * made from the original at delivery, listed in article.json. */
+static void
+test_crop_and_profile(void)
+{
+    setup();
+    g_autofree char *x =
+        xmp("Fans cheer in Madrid, Spain. (AP Photo/Manu Fernandez)", "Manu Fernandez", "");
+    g_autofree char *path = make_photo("fans.jpg", 3000, 2000, 23, x, 6); /* upright 2000 x 3000 */
+    Run in = RUN("ingest", path);
+    g_assert_cmpint(in.status, ==, 0);
+    run_clear(&in);
+    Run made = RUN("article", "new", "fans");
+    run_clear(&made);
+    Run attach = RUN("article", "attach", "1", "1");
+    g_assert_cmpint(attach.status, ==, 0);
+    run_clear(&attach);
+    Run wrong = RUN("article", "output", "1", "1", "--crop", "0,0,1,1", "--aspect", "1:1");
+    g_assert_cmpint(wrong.status, ==, 1);
+    g_assert_nonnull(strstr(wrong.err, "is not 1:1"));
+    run_clear(&wrong);
+    Run outside = RUN("article", "output", "1", "1", "--crop", "0.6,0,0.5,1");
+    g_assert_cmpint(outside.status, ==, 1);
+    g_assert_nonnull(strstr(outside.err, "inside the picture"));
+    run_clear(&outside);
+    Run unknown = RUN("article", "output", "1", "1", "--profile", "billboard");
+    g_assert_cmpint(unknown.status, ==, 1);
+    run_clear(&unknown);
+    /* a small square of the upright picture's top, for social */
+    Run set = RUN("article", "output", "1", "1", "--crop", "0,0,0.25,0.16667", "--aspect", "1:1",
+                  "--profile", "social");
+    g_assert_cmpint(set.status, ==, 0);
+    run_clear(&set);
+    Run shown = RUN("article", "show", "--json", "1");
+    JsonObject *a = json_out(&shown);
+    run_clear(&shown);
+    JsonObject *out = json_object_get_object_member(placement(a, 0), "output");
+    g_assert_cmpstr(json_object_get_string_member(out, "profile"), ==, "social");
+    g_assert_cmpstr(json_object_get_string_member(out, "crop_aspect"), ==, "1:1");
+    g_assert_cmpint(json_object_get_int_member(out, "width"), ==, 500);
+    g_assert_cmpint(json_object_get_int_member(out, "height"), ==, 500);
+    /* 500 px, less than social's 1200: said */
+    g_assert_nonnull(strstr(json_object_get_string_member(out, "warning"), "smaller than"));
+    json_object_unref(a);
+    Run pkg = RUN("article", "package", "1", "--output", "fans.zip");
+    g_assert_cmpint(pkg.status, ==, 0);
+    run_clear(&pkg);
+    g_autoptr(GHashTable) entries = package_entries("fans.zip");
+    GBytes *jpeg = g_hash_table_lookup(entries, "01-fans-1.jpg");
+    g_autoptr(VipsImage) got =
+        vips_image_new_from_buffer(g_bytes_get_data(jpeg, NULL), g_bytes_get_size(jpeg), "", NULL);
+    g_assert_cmpint(vips_image_get_width(got), ==, 500);
+    g_assert_cmpint(vips_image_get_height(got), ==, 500);
+    GBytes *manifest = g_hash_table_lookup(entries, "article.json");
+    g_assert_nonnull(strstr(g_bytes_get_data(manifest, NULL), "\"profile\": \"social\""));
+    g_assert_nonnull(strstr(g_bytes_get_data(manifest, NULL), "\"width\": 500"));
+    /* the crop cleared: the package's profile (print: the picture at its own size) */
+    Run cleared = RUN("article", "output", "1", "1", "--crop", "", "--profile", "");
+    g_assert_cmpint(cleared.status, ==, 0);
+    run_clear(&cleared);
+    Run print = RUN("article", "package", "1", "--profile", "print", "--output", "print.zip");
+    g_assert_cmpint(print.status, ==, 0);
+    run_clear(&print);
+    g_autoptr(GHashTable) printed = package_entries("print.zip");
+    GBytes *whole = g_hash_table_lookup(printed, "01-fans-1.jpg");
+    g_autoptr(VipsImage) big = vips_image_new_from_buffer(g_bytes_get_data(whole, NULL),
+                                                          g_bytes_get_size(whole), "", NULL);
+    g_assert_cmpint(vips_image_get_width(big), ==, 2000);
+    g_assert_cmpint(vips_image_get_height(big), ==, 3000);
+    /* and by default the web rendition: 2048 px on the long edge */
+    Run web = RUN("article", "package", "1", "--output", "web.zip");
+    g_assert_cmpint(web.status, ==, 0);
+    run_clear(&web);
+    g_autoptr(GHashTable) webbed = package_entries("web.zip");
+    GBytes *w = g_hash_table_lookup(webbed, "01-fans-1.jpg");
+    g_autoptr(VipsImage) rendition =
+        vips_image_new_from_buffer(g_bytes_get_data(w, NULL), g_bytes_get_size(w), "", NULL);
+    g_assert_cmpint(vips_image_get_height(rendition), ==, 2048);
+    Run bad = RUN("article", "package", "1", "--profile", "poster");
+    g_assert_cmpint(bad.status, ==, 2);
+    run_clear(&bad);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -378,5 +463,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/article", test_article);
     g_test_add_func("/cli/article/synthetic-picture", test_synthetic_picture);
     g_test_add_func("/cli/article/rules-in-the-file", test_rules_in_the_file);
+    g_test_add_func("/cli/article/crop-and-profile", test_crop_and_profile);
     return g_test_run();
 }

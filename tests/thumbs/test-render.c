@@ -224,6 +224,100 @@ test_refusals(void)
     pd_rendition_set_free(in_time);
 }
 
+/* The mean of the @w x @h area at @x, @y of @img. */
+static double
+area_mean(VipsImage *img, int x, int y, int w, int h)
+{
+    VipsImage *part = NULL;
+    g_assert_cmpint(vips_crop(img, &part, x, y, w, h, NULL), ==, 0);
+    double m = 0;
+    g_assert_cmpint(vips_avg(part, &m, NULL), ==, 0);
+    g_object_unref(part);
+    return m;
+}
+
+/* A delivered picture: a crop of the upright picture whatever the EXIF orientation,
+ * sized to the profile and never enlarged, from CMYK too; a crop outside refused. */
+static void
+test_deliver(void)
+{
+    /* the upright picture's left half is white: each orientation's crop of its left
+     * quarter is as light as libvips' own autorotation shows it */
+    g_autoptr(VipsImage) img = picture(600, 400, 3);
+    for (int o = 1; o <= 8; o++) {
+        g_autoptr(GBytes) jpeg = jpeg_of(img, o);
+        gsize n;
+        const void *d = g_bytes_get_data(jpeg, &n);
+        g_autoptr(VipsImage) orig = vips_image_new_from_buffer(d, n, "", NULL);
+        VipsImage *rot = NULL;
+        g_assert_cmpint(vips_autorot(orig, &rot, NULL), ==, 0);
+        int W = vips_image_get_width(rot), H = vips_image_get_height(rot);
+        PdDeliverSpec spec = {0, 0.25, 0.25, 0.5, 0, 90};
+        int w = 0, h = 0;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) out = pd_thumbs_deliver(d, n, &spec, &w, &h, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(ABS(w - W / 4), <=, 1);
+        g_assert_cmpint(ABS(h - H / 2), <=, 1);
+        gsize on;
+        const void *od = g_bytes_get_data(out, &on);
+        g_autoptr(VipsImage) got = vips_image_new_from_buffer(od, on, "", NULL);
+        double want = area_mean(rot, 2, H / 4 + 2, W / 4 - 4, H / 2 - 4);
+        double have = area_mean(got, 2, 2, w - 4, h - 4);
+        if (ABS(want - have) > 20)
+            g_error("orientation %d: the crop is %.0f, the upright picture there %.0f", o, have,
+                    want);
+        g_object_unref(rot);
+    }
+    /* sized: a crop of 1500 x 1000 to a long edge of 1000; a long edge past the crop
+     * leaves it at its own size */
+    g_autoptr(VipsImage) big = picture(3000, 2000, 3);
+    g_autoptr(GBytes) bj = jpeg_of(big, 0);
+    gsize bn;
+    const void *bd = g_bytes_get_data(bj, &bn);
+    PdDeliverSpec sized = {0.25, 0.25, 0.5, 0.5, 1000, 85};
+    int w = 0, h = 0;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) a = pd_thumbs_deliver(bd, bn, &sized, &w, &h, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(a);
+    g_assert_cmpint(w, ==, 1000);
+    g_assert_cmpint(ABS(h - 667), <=, 1);
+    sized.long_edge = 4000;
+    g_autoptr(GBytes) b = pd_thumbs_deliver(bd, bn, &sized, &w, &h, &error);
+    g_assert_nonnull(b);
+    g_assert_cmpint(w, ==, 1500);
+    g_assert_cmpint(h, ==, 1000);
+    PdDeliverSpec whole = {0, 0, 0, 0, 0, 95};
+    g_autoptr(GBytes) c = pd_thumbs_deliver(bd, bn, &whole, &w, &h, &error);
+    g_assert_nonnull(c);
+    g_assert_cmpint(w, ==, 3000);
+    /* CMYK: sRGB out */
+    g_autoptr(VipsImage) rgb = picture(400, 300, 3);
+    VipsImage *tagged = NULL, *cmyk = NULL;
+    g_assert_cmpint(vips_copy(rgb, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==,
+                    0);
+    g_assert_cmpint(vips_icc_export(tagged, &cmyk, "output_profile", "cmyk", NULL), ==, 0);
+    void *buf = NULL;
+    size_t len = 0;
+    g_assert_cmpint(vips_jpegsave_buffer(cmyk, &buf, &len, NULL), ==, 0);
+    g_object_unref(tagged);
+    g_object_unref(cmyk);
+    PdDeliverSpec half = {0, 0, 0.5, 1, 0, 90};
+    g_autoptr(GBytes) srgb = pd_thumbs_deliver(buf, len, &half, &w, &h, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(w, ==, 200);
+    g_autoptr(VipsImage) s3 =
+        vips_image_new_from_buffer(g_bytes_get_data(srgb, NULL), g_bytes_get_size(srgb), "", NULL);
+    g_assert_cmpint(vips_image_get_bands(s3), ==, 3);
+    g_assert_cmpfloat(area_mean(s3, 10, 10, 150, 250), >, 200); /* the white half */
+    g_free(buf);
+    /* outside the picture */
+    PdDeliverSpec outside = {0.8, 0, 0.5, 1, 0, 90};
+    g_assert_null(pd_thumbs_deliver(bd, bn, &outside, &w, &h, &error));
+    g_assert_error(error, PD_THUMBS_ERROR, PD_THUMBS_ERROR_DECODE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,5 +331,6 @@ main(int argc, char **argv)
     g_test_add_func("/thumbs/cmyk-and-alpha", test_cmyk_and_alpha);
     g_test_add_func("/thumbs/hash", test_hash);
     g_test_add_func("/thumbs/refusals", test_refusals);
+    g_test_add_func("/thumbs/deliver", test_deliver);
     return g_test_run();
 }

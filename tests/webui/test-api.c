@@ -848,6 +848,28 @@ test_articles(void)
     g_assert_nonnull(strstr(json_object_get_string_member(refused, "error"), "killed"));
     json_object_unref(refused);
 
+    /* a crop and a profile for this use: changed on their own, checked, cleared */
+    json_object_unref(
+        expect("PATCH", putin_in, &s, "{\"crop\": \"0,0,0.5,0.5\", \"caption\": \"x\"}", 400));
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"profile\": \"poster\"}", 400));
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"crop\": \"0,0,2,1\"}", 400));
+    a = expect("PATCH", putin_in, &s, "{\"crop\": \"0,0,0.5,0.5\", \"profile\": \"social\"}", 200);
+    JsonArray *pls = json_object_get_array_member(a, "placements");
+    gboolean cropped = FALSE;
+    for (guint i = 0; i < json_array_get_length(pls); i++) {
+        JsonObject *one = json_array_get_object_element(pls, i);
+        if (json_object_get_int_member(one, "photo_id") != putin)
+            continue;
+        JsonObject *out = json_object_get_object_member(one, "output");
+        g_assert_cmpstr(json_object_get_string_member(out, "crop"), ==,
+                        "0.0000,0.0000,0.5000,0.5000");
+        g_assert_cmpstr(json_object_get_string_member(out, "profile"), ==, "social");
+        cropped = TRUE;
+    }
+    g_assert_true(cropped);
+    json_object_unref(a);
+    json_object_unref(expect("PATCH", putin_in, &s, "{\"crop\": \"\", \"profile\": \"\"}", 200));
+
     /* removed: the rest close up, and the package can go */
     g_autofree char *fire_in = g_strdup_printf("%s/%" G_GINT64_FORMAT, photos, burning);
     a = expect("DELETE", fire_in, &s, NULL, 200);
@@ -1969,8 +1991,7 @@ test_original_download(void)
         g_assert_cmpstr(json_object_get_string_member(tags, "Photoshop:IPTCDigest"), ==,
                         json_object_get_string_member(tags, "File:CurrentIPTCDigest"));
         /* IIM's Credit in 32 bytes, never a cut word; XMP the whole */
-        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Credit"), ==,
-                        "Ana Ruiz/Reuters");
+        g_assert_cmpstr(json_object_get_string_member(tags, "IPTC:Credit"), ==, "Ana Ruiz/Reuters");
         g_assert_cmpstr(json_object_get_string_member(tags, "XMP-photoshop:Credit"), ==,
                         "Ana Ruiz/Associated Press/Pool via Reuters");
         g_assert_true(json_object_has_member(tags, "IFD0:Orientation")); /* EXIF kept */
