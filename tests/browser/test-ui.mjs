@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { inflateRawSync } from 'node:zlib';
 
 const bin = process.env.PHOTODESK_BIN;
 const root = process.env.PHOTODESK_SOURCE_ROOT;
@@ -93,6 +94,20 @@ async function step(name, fn) {
   }
 }
 function expect(cond, what) { if (!cond) throw new Error(what); }
+
+// The entry @name of the zip @zip (stored or deflated), from its local header.
+function zipEntry(zip, name) {
+  for (let at = 0; at + 30 <= zip.length;) {
+    if (zip.readUInt32LE(at) !== 0x04034b50) break;
+    const method = zip.readUInt16LE(at + 8), size = zip.readUInt32LE(at + 18);
+    const nameLen = zip.readUInt16LE(at + 26), extraLen = zip.readUInt16LE(at + 28);
+    const entry = zip.subarray(at + 30, at + 30 + nameLen).toString('utf8');
+    const data = zip.subarray(at + 30 + nameLen + extraLen, at + 30 + nameLen + extraLen + size);
+    if (entry === name) return method === 8 ? inflateRawSync(data) : data;
+    at += 30 + nameLen + extraLen + size;
+  }
+  throw new Error(`no ${name} in the zip`);
+}
 
 // Nothing from a caption ran or became an element, on whatever page is showing.
 async function noInjection(where) {
@@ -266,8 +281,9 @@ await step('attach two photos from the search grid', async () => {
 });
 
 await step('reorder the photos by dragging', async () => {
+  await page.setViewportSize({ width: 1280, height: 1100 }); // both in view: a drag does not scroll
   const before = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
-  await page.locator('#placements .placement').nth(1).dragTo(page.locator('#placements .placement').nth(0));
+  await page.locator('#placements .placement').nth(1).locator('.handle').dragTo(page.locator('#placements .placement').nth(0).locator('.handle'));
   await page.waitForFunction((first) => document.querySelector('#placements .placement').dataset.id !== first, before[0]);
   const after = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
   expect(after[0] === before[1] && after[1] === before[0], `the order is swapped (${before} -> ${after})`);
@@ -275,6 +291,7 @@ await step('reorder the photos by dragging', async () => {
   await page.waitForFunction(() => document.querySelectorAll('#placements .placement').length === 2);
   const kept = await page.locator('#placements .placement').evaluateAll((li) => li.map((e) => e.dataset.id));
   expect(kept.join() === after.join(), 'the order is kept');
+  await page.setViewportSize({ width: 1280, height: 720 });
 });
 
 await step('an unsaved caption survives a change to another photo', async () => {
@@ -320,13 +337,53 @@ await step('download the package', async () => {
   await noInjection('article page after the download');
 });
 
+await step('a crop drawn on the preview and a profile: shown, delivered as drawn, then taken off', async () => {
+  const first = page.locator('#placements .placement').first();
+  await first.locator('.crop-editor summary').click();
+  // an aspect chosen from the keyboard: the largest centred square
+  await first.locator('.crop-editor select[aria-label="Aspect of the crop"]').selectOption('1:1');
+  await first.locator('.crop-editor select[aria-label="Output profile"]').selectOption('social');
+  await first.locator('.save-crop').click();
+  await page.locator('#placements .placement').first().locator('.output', { hasText: 'cropped 1:1' }).waitFor();
+  // drawn freely with the pointer
+  const again = page.locator('#placements .placement').first();
+  if (!(await again.locator('.crop-editor').evaluate((d) => d.open))) await again.locator('.crop-editor summary').click();
+  await again.locator('.crop-editor select[aria-label="Aspect of the crop"]').selectOption('free');
+  await again.locator('.crop-frame img').evaluate((i) => (i.complete && i.naturalWidth ? true : new Promise((r) => { i.onload = r; })));
+  await again.locator('.crop-frame').scrollIntoViewIfNeeded();
+  const frame = await again.locator('.crop-frame').boundingBox();
+  await page.mouse.move(frame.x + frame.width * 0.1, frame.y + frame.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(frame.x + frame.width * 0.6, frame.y + frame.height * 0.7, { steps: 5 });
+  await page.mouse.up();
+  expect(await again.locator('.crop-box').isVisible(), 'the crop is drawn');
+  if (process.env.PHOTODESK_SCREENSHOTS) {
+    await page.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, 'crop-desktop.png') });
+  }
+  await again.locator('.save-crop').click();
+  await page.locator('#placements .placement').first().locator('.output', { hasText: 'cropped freely' }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#package')]);
+  const manifest = zipEntry(readFileSync(await download.path()), 'article.json').toString('utf8');
+  expect(manifest.includes('"profile": "social"'), `delivered with its profile: ${manifest}`);
+  expect(manifest.includes('"crop": "0.1'), 'delivered with its crop');
+  const axe = await axeFindings();
+  expect(axe.length === 0, `axe with the crop editor open: ${axe.join('; ')}`);
+  // taken off again: the whole picture, the package's profile
+  const last = page.locator('#placements .placement').first();
+  if (!(await last.locator('.crop-editor').evaluate((d) => d.open))) await last.locator('.crop-editor summary').click();
+  await last.locator('.crop-editor button', { hasText: 'Whole picture' }).click();
+  await last.locator('.crop-editor select[aria-label="Output profile"]').selectOption('');
+  await last.locator('.save-crop').click();
+  await page.locator('#placements .placement').first().locator('.output', { hasText: 'the whole picture' }).waitFor();
+});
+
 await step('the photo page lists its article and can attach it', async () => {
   const first = await page.locator('#placements .placement').first().getAttribute('data-id');
   await page.goto(`${url}#/photo/${first}`);
   await page.locator('#photo-articles a', { hasText: 'council-budget' }).waitFor();
   expect(await page.locator('#attach-photo').count() === 1, 'an attach button');
   // and where and when it went: the package downloaded above
-  await page.locator('#photo-deliveries li', { hasText: 'council-budget' }).waitFor();
+  await page.locator('#photo-deliveries li', { hasText: 'council-budget' }).first().waitFor();
 });
 
 await step('an embargoed photo: the package waits; delivered under embargo knowingly, and recorded', async () => {

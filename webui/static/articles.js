@@ -130,6 +130,112 @@ function staleArticle(e, rerender, id) {
   return true;
 }
 
+const ASPECTS = ['free', '3:2', '16:9', '1:1', '4:5'];
+const PROFILES = [['', "the package's"], ['web', 'web, 2048 px'], ['print', 'print, its own size'], ['social', 'social, 1200 px']];
+
+// What the file of this use will be: its profile, size, crop and any warning.
+function outputLine(pl) {
+  const o = pl.output;
+  if (!o) return null;
+  const crop = o.crop ? `cropped ${o.crop_aspect && o.crop_aspect !== 'free' ? o.crop_aspect : 'freely'}` : 'the whole picture';
+  return el('div', { class: 'output' },
+    el('span', { class: 'muted', text: `Delivered ${o.width} × ${o.height} px, ${crop}, ${o.profile}${o.profile_set ? '' : " (the package's)"}. ` }),
+    o.warning ? el('span', { class: 'restriction', text: `The crop is small: ${o.warning}.` }) : null);
+}
+
+// The crop of this use, drawn on the preview (a drag; an aspect keeps its shape), or the
+// largest centred crop of an aspect chosen from the keyboard; and its profile.
+function cropEditor(pl, change) {
+  const o = pl.output || {};
+  const [pw, ph] = [pl.photo.width || 3, pl.photo.height || 2];
+  const frame = el('div', { class: 'crop-frame' });
+  const img = el('img', { src: pl.photo.preview, alt: `Photo ${pl.photo_id}, to crop`, draggable: 'false' });
+  const box = el('div', { class: 'crop-box', hidden: true });
+  frame.append(img, box);
+  const aspect = el('select', { 'aria-label': 'Aspect of the crop' }, ...ASPECTS.map((a) => el('option', { value: a, text: a })));
+  aspect.value = o.crop_aspect || 'free';
+  const profile = el('select', { 'aria-label': 'Output profile' }, ...PROFILES.map(([v, t]) => el('option', { value: v, text: t })));
+  profile.value = o.profile_set || '';
+  const said = el('span', { class: 'muted', 'aria-live': 'polite' });
+  let crop = o.crop ? o.crop.split(',').map(Number) : null; // fractions of the upright picture
+  const ratio = () => {
+    if (aspect.value === 'free') return null;
+    const [a, b] = aspect.value.split(':').map(Number);
+    return a / b;
+  };
+  // picture width/height of the upright picture as the preview shows it
+  const shape = () => (img.naturalWidth && img.naturalHeight ? img.naturalWidth / img.naturalHeight : pw / ph);
+  const show = () => {
+    box.hidden = !crop;
+    if (!crop) { said.textContent = 'The whole picture.'; return; }
+    box.style.left = `${crop[0] * 100}%`;
+    box.style.top = `${crop[1] * 100}%`;
+    box.style.width = `${crop[2] * 100}%`;
+    box.style.height = `${crop[3] * 100}%`;
+    said.textContent = `Crop ${Math.round(crop[2] * 100)}% × ${Math.round(crop[3] * 100)}% of the picture.`;
+  };
+  const centred = () => {
+    const r = ratio();
+    if (!r) { crop = null; show(); return; }
+    const s = shape();
+    let w = 1, h = s / r; // fractions keeping the aspect
+    if (h > 1) { h = 1; w = r / s; }
+    crop = [(1 - w) / 2, (1 - h) / 2, w, h];
+    show();
+  };
+  aspect.addEventListener('change', centred);
+  let start = null;
+  const at = (ev) => {
+    const r = frame.getBoundingClientRect();
+    return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)), Math.min(1, Math.max(0, (ev.clientY - r.top) / r.height))];
+  };
+  // drawing, not dragging the placement it sits in
+  frame.addEventListener('dragstart', (ev) => { ev.preventDefault(); ev.stopPropagation(); });
+  frame.addEventListener('pointerdown', (ev) => {
+    ev.preventDefault();
+    start = at(ev);
+    frame.setPointerCapture(ev.pointerId);
+  });
+  frame.addEventListener('pointermove', (ev) => {
+    if (!start) return;
+    const [x, y] = at(ev);
+    let w = Math.abs(x - start[0]), h = Math.abs(y - start[1]);
+    const r = ratio();
+    if (r) { // keep the aspect: the height follows the width, within the picture
+      h = (w * shape()) / r;
+      const room = y >= start[1] ? 1 - start[1] : start[1];
+      if (h > room) { h = room; w = (h * r) / shape(); }
+    }
+    const left = x >= start[0] ? start[0] : start[0] - w;
+    const top = y >= start[1] ? start[1] : start[1] - h;
+    crop = [Math.max(0, left), Math.max(0, top), w, h];
+    show();
+  });
+  const end = () => {
+    start = null;
+    if (crop && (crop[2] < 0.02 || crop[3] < 0.02)) { crop = null; show(); }
+  };
+  frame.addEventListener('pointerup', end);
+  frame.addEventListener('pointercancel', end);
+  img.addEventListener('load', show);
+  show();
+  const fixed = (v) => Math.min(1, Math.max(0, v)).toFixed(4);
+  const save = el('button', {
+    type: 'button', class: 'save-crop', text: 'Save crop and profile',
+    onclick: () => change({
+      crop: crop ? crop.map(fixed).join(',') : '',
+      crop_aspect: crop ? aspect.value : '',
+      profile: profile.value,
+    }),
+  });
+  const clear = el('button', { type: 'button', class: 'secondary', text: 'Whole picture', onclick: () => { crop = null; aspect.value = 'free'; show(); } });
+  return el('details', { class: 'crop-editor' },
+    el('summary', { text: 'Crop and profile' }),
+    el('p', { class: 'muted', text: 'Drag on the picture to draw the crop; an aspect keeps its shape (choosing one draws the largest centred crop).' }),
+    frame,
+    el('div', { class: 'row' }, el('label', {}, 'Aspect ', aspect), el('label', {}, 'Profile ', profile), clear, save, said));
+}
+
 function placementItem(article, pl, count, rerender, limits) {
   const url = `/api/articles/${article.id}/photos/${pl.photo_id}`;
   const status = el('span', { role: 'status' });
@@ -226,6 +332,8 @@ function placementItem(article, pl, count, rerender, limits) {
       pl.delivered_instructions
         ? el('p', { class: 'muted', text: `The file's special instructions: ${pl.delivered_instructions}` })
         : null,
+      outputLine(pl),
+      pl.photo.preview ? cropEditor(pl, change) : null,
       theirs,
       el('div', { class: 'row' }, save, up, down, remove, status)));
   if (mine) { status.className = 'muted'; status.textContent = 'Not saved yet.'; }
