@@ -176,6 +176,20 @@ typedef struct {
     const char *start, *end; /* in the text */
 } Word;
 
+/* The word from @start to @end as compared: lower case, without accents (ASCII at once). */
+static char *
+folded(const char *start, const char *end)
+{
+    gboolean ascii = TRUE;
+    for (const char *q = start; ascii && q < end; q++)
+        ascii = (guchar)*q < 0x80;
+    if (ascii)
+        return g_ascii_strdown(start, end - start);
+    g_autofree char *w = g_strndup(start, (gsize)(end - start));
+    g_autofree char *plain = g_str_to_ascii(w, "C");
+    return g_ascii_strdown(plain, -1);
+}
+
 static GArray *
 words_of(const char *text)
 {
@@ -189,9 +203,7 @@ words_of(const char *text)
         const char *start = p;
         while (*p && g_unichar_isalnum(g_utf8_get_char(p)))
             p = g_utf8_next_char(p);
-        g_autofree char *w = g_strndup(start, (gsize)(p - start));
-        g_autofree char *ascii = g_str_to_ascii(w, "C");
-        Word word = {g_ascii_strdown(ascii, -1), start, p};
+        Word word = {folded(start, p), start, p};
         g_array_append_val(words, word);
     }
     return words;
@@ -328,26 +340,12 @@ capitalised(const char *start, const char *end)
     return d < 0x80 ? g_ascii_islower((char)d) : g_unichar_islower(d);
 }
 
-static char *
-folded(const char *start, const char *end)
-{
-    gboolean ascii = TRUE;
-    for (const char *q = start; ascii && q < end; q++)
-        ascii = (guchar)*q < 0x80;
-    if (ascii)
-        return g_ascii_strdown(start, end - start);
-    g_autofree char *w = g_strndup(start, (gsize)(end - start));
-    g_autofree char *plain = g_str_to_ascii(w, "C");
-    return g_ascii_strdown(plain, -1);
-}
-
 GPtrArray *
 pd_name_pairs(const char *text)
 {
     GPtrArray *pairs = g_ptr_array_new_with_free_func((GDestroyNotify)pd_name_pair_free);
     if (text == NULL)
         return pairs;
-    GHashTable *seen = NULL;                         /* made when a caption has a second pair */
     const char *prev_start = NULL, *prev_end = NULL; /* the capitalised word before */
     const char *p = text, *next;
     while (*p) {
@@ -370,29 +368,22 @@ pd_name_pairs(const char *text)
         }
         if (prev_start && spaced) {
             char *written = g_strndup(prev_start, (gsize)(p - prev_start));
-            if (seen == NULL && pairs->len) {
-                seen = g_hash_table_new(g_str_hash, g_str_equal);
-                g_hash_table_add(seen, ((PdNamePair *)g_ptr_array_index(pairs, 0))->written);
-            }
-            if ((seen && g_hash_table_contains(seen, written)) ||
-                (!seen && pairs->len &&
-                 strcmp(written, ((PdNamePair *)pairs->pdata[0])->written) == 0)) {
+            gboolean again = FALSE; /* a caption has a handful of pairs: looked through */
+            for (guint i = 0; i < pairs->len && !again; i++)
+                again = strcmp(written, ((PdNamePair *)g_ptr_array_index(pairs, i))->written) == 0;
+            if (again) {
                 g_free(written);
             } else {
                 PdNamePair *pair = g_new0(PdNamePair, 1);
                 pair->written = written;
                 pair->first = folded(prev_start, prev_end);
                 pair->second = folded(start, p);
-                if (seen)
-                    g_hash_table_add(seen, pair->written);
                 g_ptr_array_add(pairs, pair);
             }
         }
         prev_start = start;
         prev_end = p;
     }
-    if (seen)
-        g_hash_table_unref(seen);
     return pairs;
 }
 

@@ -639,9 +639,7 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *opti
     g_free(out.warning);
     k->profile = out.profile->name;
     g_autofree char *path = NULL;
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    g_autoptr(GBytes) made = NULL;
+    g_autoptr(GBytes) image = NULL; /* the JPEG the metadata goes into */
     if (!out.cropped && strcmp(out.profile->name, "web") == 0) {
         /* the web rendition as it is: no decoding */
         g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
@@ -653,8 +651,11 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *opti
             return FALSE;
         }
         path = pd_store_rendition_path(store, "web", sha);
+        char *data = NULL;
+        gsize len = 0;
         if (!g_file_get_contents(path, &data, &len, error))
             return FALSE;
+        image = g_bytes_new_take(data, len);
         k->width = out.width;
         k->height = out.height;
         g_autoptr(GPtrArray) renditions = pd_catalog_get_renditions(catalog, p->id, NULL);
@@ -679,13 +680,11 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *opti
             spec.w = out.crop[2];
             spec.h = out.crop[3];
         }
-        made = pd_thumbs_deliver(original, original_len, &spec, &k->width, &k->height, error);
-        if (made == NULL) {
+        image = pd_thumbs_deliver(original, original_len, &spec, &k->width, &k->height, error);
+        if (image == NULL) {
             g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", p->id, path);
             return FALSE;
         }
-        data = g_memdup2(g_bytes_get_data(made, NULL), g_bytes_get_size(made));
-        len = g_bytes_get_size(made);
         k->crop = out.cropped ? g_strdup(k->placement->crop) : NULL;
     }
     /* This use's caption and credit line, and of the photo's own fields only those that
@@ -716,7 +715,9 @@ pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *opti
     g_autoptr(GBytes) iim = pd_ingest_encode_iim(&in_iim);
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     g_autofree char *xmp = pd_ingest_encode_xmp(&t, gps && p->has_gps, p->gps_lat, p->gps_lon);
-    k->jpeg = pd_thumbs_embed_jpeg((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(image, &len);
+    k->jpeg = pd_thumbs_embed_jpeg(data, len, xmp, strlen(xmp), irb, error);
     if (k->jpeg == NULL)
         g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", p->id, path);
     return k->jpeg != NULL;

@@ -322,11 +322,11 @@ pd_desk_apply_rules(PdCatalog *catalog, gint64 id, const char *file, gpointer us
     if (rules->len == 0)
         return TRUE;
     g_autoptr(GPtrArray) templates = NULL;
+    g_autoptr(PdCatalogPhoto) photo = NULL;
     for (guint i = 0; i < rules->len; i++) {
         const PdDeskRule *rule = g_ptr_array_index(rules, i);
-        /* read again after each rule: the one before may have changed the credit */
-        g_autoptr(PdCatalogPhoto) photo = pd_catalog_get_photo(catalog, id, error);
-        if (photo == NULL)
+        /* read at first, and again after a rule applied: it may have changed the credit */
+        if (photo == NULL && (photo = pd_catalog_get_photo(catalog, id, error)) == NULL)
             return FALSE;
         if (!pd_desk_rule_matches(rule, photo, file))
             continue;
@@ -355,6 +355,7 @@ pd_desk_apply_rules(PdCatalog *catalog, gint64 id, const char *file, gpointer us
             continue;
         }
         g_ptr_array_add(applied, g_strdup(rule->name));
+        g_clear_pointer(&photo, pd_catalog_photo_free);
     }
     return TRUE;
 }

@@ -313,6 +313,12 @@ pd_api_file(Request *r, const PdRouteParams *p)
     return pd_respond(r, MHD_HTTP_OK, resp);
 }
 
+static void
+unref_bytes(void *bytes)
+{
+    g_bytes_unref(bytes);
+}
+
 /* GET /api/photos/ID/download[?as=received]: the original with the desk's caption fields
  * embedded (a JPEG), or as the wire sent it. Made for each request: it follows the
  * photo's versions. */
@@ -331,8 +337,9 @@ pd_api_download(Request *r, const PdRouteParams *p)
         return pd_respond_gerror(r, error);
     gsize n = 0;
     const void *data = g_bytes_get_data(bytes, &n);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(n, g_memdup2(data, n), MHD_RESPMEM_MUST_FREE);
+    /* sent from the bytes themselves (an original can be tens of MB): freed with them */
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
+        n, (void *)data, unref_bytes, g_bytes_ref(bytes));
     r->bytes = n;
     const char *ext = strrchr(filename, '.');
     const char *type = ext && strcmp(ext, ".jpg") == 0   ? "image/jpeg"
