@@ -661,6 +661,16 @@ pd_catalog_delivered_free(PdCatalogDelivered *d)
 }
 
 void
+pd_catalog_attempt_free(PdCatalogAttempt *a)
+{
+    if (a == NULL)
+        return;
+    g_free(a->at);
+    g_free(a->answer);
+    g_free(a);
+}
+
+void
 pd_catalog_delivery_free(PdCatalogDelivery *d)
 {
     if (d == NULL)
@@ -669,8 +679,12 @@ pd_catalog_delivery_free(PdCatalogDelivery *d)
     g_free(d->at);
     g_free(d->by_user);
     g_free(d->target);
+    g_free(d->location);
+    g_free(d->failed);
     if (d->photos)
         g_ptr_array_unref(d->photos);
+    if (d->attempts)
+        g_ptr_array_unref(d->attempts);
     g_free(d);
 }
 
@@ -681,7 +695,8 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
     d->at = pd_catalog_now();
     sqlite3_stmt *st = pd_catalog_statement(c,
                                             "INSERT INTO deliveries (article_id, at, by_user,"
-                                            " target, under_embargo) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                            " target, under_embargo, location, failed)"
+                                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                             error);
     if (st == NULL)
         return FALSE;
@@ -690,6 +705,8 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
     pd_catalog_bind_text(st, 3, d->by_user ? d->by_user : "");
     pd_catalog_bind_text(st, 4, d->target ? d->target : "");
     sqlite3_bind_int(st, 5, d->under_embargo);
+    pd_catalog_bind_text(st, 6, d->location);
+    pd_catalog_bind_text(st, 7, d->failed);
     if (!pd_catalog_run(c, st, "recording a delivery", error))
         return FALSE;
     d->id = sqlite3_last_insert_rowid(pd_catalog_db(c));
@@ -708,6 +725,23 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
         if (!pd_catalog_run(c, ph, "recording a delivery's photos", error))
             return FALSE;
     }
+    sqlite3_stmt *at = pd_catalog_statement(c,
+                                            "INSERT INTO delivery_attempts (delivery_id, n, at,"
+                                            " ok, answer, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                            error);
+    if (at == NULL)
+        return FALSE;
+    for (guint i = 0; d->attempts && i < d->attempts->len; i++) {
+        const PdCatalogAttempt *a = g_ptr_array_index(d->attempts, i);
+        sqlite3_bind_int64(at, 1, d->id);
+        sqlite3_bind_int(at, 2, (int)i + 1);
+        pd_catalog_bind_text(at, 3, a->at ? a->at : d->at);
+        sqlite3_bind_int(at, 4, a->ok);
+        pd_catalog_bind_text(at, 5, a->answer ? a->answer : "");
+        sqlite3_bind_double(at, 6, a->seconds);
+        if (!pd_catalog_run(c, at, "recording a delivery's attempts", error))
+            return FALSE;
+    }
     return TRUE;
 }
 
@@ -722,7 +756,20 @@ read_delivery(sqlite3_stmt *st)
     d->by_user = g_strdup((const char *)sqlite3_column_text(st, 4));
     d->target = g_strdup((const char *)sqlite3_column_text(st, 5));
     d->under_embargo = sqlite3_column_int(st, 6) != 0;
+    d->location = g_strdup((const char *)sqlite3_column_text(st, 7));
+    d->failed = g_strdup((const char *)sqlite3_column_text(st, 8));
     return d;
+}
+
+static gpointer
+read_attempt(sqlite3_stmt *st)
+{
+    PdCatalogAttempt *a = g_new0(PdCatalogAttempt, 1);
+    a->at = g_strdup((const char *)sqlite3_column_text(st, 0));
+    a->ok = sqlite3_column_int(st, 1) != 0;
+    a->answer = g_strdup((const char *)sqlite3_column_text(st, 2));
+    a->seconds = sqlite3_column_double(st, 3);
+    return a;
 }
 
 static gpointer
@@ -740,10 +787,11 @@ pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limi
 {
     sqlite3_stmt *st = pd_catalog_statement(
         c,
-        "SELECT d.id, d.article_id, a.slug, d.at, d.by_user, d.target, d.under_embargo"
+        "SELECT d.id, d.article_id, a.slug, d.at, d.by_user, d.target, d.under_embargo,"
+        " d.location, d.failed"
         " FROM deliveries d JOIN articles a ON a.id = d.article_id"
-        " WHERE (?1 = 0 OR d.article_id = ?1) AND (?2 = 0 OR d.id IN"
-        " (SELECT delivery_id FROM delivery_photos WHERE photo_id = ?2))"
+        " WHERE (?1 = 0 OR d.article_id = ?1) AND (?2 = 0 OR (d.failed IS NULL AND d.id IN"
+        " (SELECT delivery_id FROM delivery_photos WHERE photo_id = ?2)))"
         " ORDER BY d.id DESC LIMIT ?3",
         error);
     if (st == NULL)
@@ -761,7 +809,13 @@ pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limi
                                             " delivery_photos WHERE delivery_id = ?1"
                                             " ORDER BY photo_id",
                                             error);
-    if (ph == NULL)
+    sqlite3_stmt *at = ph ? pd_catalog_statement(c,
+                                                 "SELECT at, ok, answer, seconds FROM"
+                                                 " delivery_attempts WHERE delivery_id = ?1"
+                                                 " ORDER BY n",
+                                                 error)
+                          : NULL;
+    if (at == NULL)
         return NULL;
     for (guint i = 0; i < all->len; i++) {
         PdCatalogDelivery *d = g_ptr_array_index(all, i);
@@ -770,6 +824,12 @@ pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limi
             pd_catalog_rows_of(c, ph, read_delivered, (GDestroyNotify)pd_catalog_delivered_free,
                                "reading a delivery's photos", error);
         if (d->photos == NULL)
+            return NULL;
+        sqlite3_bind_int64(at, 1, d->id);
+        d->attempts =
+            pd_catalog_rows_of(c, at, read_attempt, (GDestroyNotify)pd_catalog_attempt_free,
+                               "reading a delivery's attempts", error);
+        if (d->attempts == NULL)
             return NULL;
     }
     return g_steal_pointer(&all);

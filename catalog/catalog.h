@@ -501,23 +501,38 @@ typedef struct {
     char *embargo_until;
 } PdCatalogDelivered;
 
-/* A package of an article delivered: when, by whom, where to ("zip", "folder PATH",
- * "http URL"), and whether embargoed photos went before their time, knowingly. */
+/* One attempt at a delivery: when, whether it went, the answer (an HTTP status and the
+ * first words of its body, or why the connection failed), how long it took. */
+typedef struct {
+    char *at;
+    gboolean ok;
+    char *answer;
+    double seconds;
+} PdCatalogAttempt;
+
+/* A package of an article delivered: when, by whom, where to ("zip", or the name of one
+ * of the desk's targets) and where exactly (@location: the folder or file written, the
+ * address posted to), why it failed (NULL: it went), each attempt, and whether embargoed
+ * photos went before their time, knowingly. */
 typedef struct {
     gint64 id, article_id;
     char *slug; /* the article's */
     char *at, *by_user, *target;
+    char *location, *failed;
     gboolean under_embargo;
-    GPtrArray *photos; /* of PdCatalogDelivered * */
+    GPtrArray *photos;   /* of PdCatalogDelivered * */
+    GPtrArray *attempts; /* of PdCatalogAttempt *, in order; NULL or empty for a zip */
 } PdCatalogDelivery;
 
+void pd_catalog_attempt_free(PdCatalogAttempt *attempt);
 void pd_catalog_delivered_free(PdCatalogDelivered *delivered);
 void pd_catalog_delivery_free(PdCatalogDelivery *delivery);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalogDelivery, pd_catalog_delivery_free)
 /* Records @delivery (its id and at set here); inside the caller's write transaction. */
 gboolean pd_catalog_add_delivery(PdCatalog *catalog, PdCatalogDelivery *delivery, GError **error);
 /* The deliveries (PdCatalogDelivery *, newest first, at most @limit) of article
- * @article_id, or (with 0) those that hold photo @photo_id. */
+ * @article_id (failed ones too), or (with 0) those that took photo @photo_id where it
+ * was to go. */
 GPtrArray *pd_catalog_deliveries(PdCatalog *catalog, gint64 article_id, gint64 photo_id, int limit,
                                  GError **error);
 

@@ -412,6 +412,20 @@ static const char *const migrations[] = {
     "ALTER TABLE placements ADD COLUMN crop TEXT;"
     "ALTER TABLE placements ADD COLUMN crop_aspect TEXT;"
     "ALTER TABLE placements ADD COLUMN profile TEXT;",
+
+    /* 14: deliveries to the desk's targets: where the package went (the folder written, the
+     * address posted to), why it did not (NULL: it did), and each attempt with its answer,
+     * so that a CMS that failed twice and then took it shows as such. */
+    "ALTER TABLE deliveries ADD COLUMN location TEXT;"
+    "ALTER TABLE deliveries ADD COLUMN failed TEXT;"
+    "CREATE TABLE delivery_attempts ("
+    "  delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,"
+    "  n INTEGER NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  ok INTEGER NOT NULL,"
+    "  answer TEXT NOT NULL,"
+    "  seconds REAL NOT NULL,"
+    "  PRIMARY KEY (delivery_id, n)) WITHOUT ROWID;",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

@@ -31,11 +31,11 @@ static const char *const usage_text =
     "  detach ARTICLE PHOTO...\n"
     "  ack ARTICLE PHOTO...            (the photos' changes since placed have been seen)\n"
     "  output ARTICLE PHOTO [--crop X,Y,W,H] [--aspect 3:2|16:9|1:1|4:5|free] [--profile P]\n"
-    "  package ARTICLE [--output FILE.zip] [--gps] [--under-embargo] [--profile P]\n";
+    "  package ARTICLE [--output FILE.zip | --to TARGET] [--gps] [--under-embargo] [--profile P]\n";
 
 typedef struct {
     char *headline, *slug, *status, *role, *caption, *output; /* GOption's, ours to free */
-    char *crop, *aspect, *profile;
+    char *crop, *aspect, *profile, *to;
     int position;
     gboolean json, gps, under_embargo;
     gboolean confirm_synthetic; /* attach: placing a picture made with generative AI */
@@ -53,9 +53,19 @@ options_clear(Options *o)
     g_free(o->crop);
     g_free(o->aspect);
     g_free(o->profile);
+    g_free(o->to);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
+
+/* Each attempt at a delivery target, as it ends. */
+static void
+print_attempt(const PdCatalogAttempt *a, gpointer user_data)
+{
+    (void)user_data;
+    fprintf(stderr, "photodesk article package: %s %s (%.2f s): %s\n", a->at,
+            a->ok ? "delivered" : "failed", a->seconds, a->answer);
+}
 
 static int
 report(const char *what, GError *error)
@@ -189,6 +199,27 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
                 o->profile);
         return PD_EXIT_USAGE;
     }
+    PdPackageOptions po = {.gps = o->gps,
+                           .under_embargo = o->under_embargo,
+                           .profile = o->profile,
+                           .user = g_get_user_name()};
+    if (o->to) {
+        if (o->output) {
+            fprintf(stderr, "photodesk article package: --to and --output: give one\n");
+            return PD_EXIT_USAGE;
+        }
+        po.attempted = print_attempt;
+        gint64 delivery = pd_desk_deliver_article(c, library, id, &po, o->to, &error);
+        if (delivery == 0)
+            return report(action, error);
+        g_autoptr(GPtrArray) all = pd_catalog_deliveries(c, id, 0, 0, &error);
+        for (guint i = 0; all && i < all->len; i++) {
+            const PdCatalogDelivery *d = g_ptr_array_index(all, i);
+            if (d->id == delivery)
+                printf("%s\n", d->location);
+        }
+        return PD_EXIT_OK;
+    }
     g_autofree char *output = g_strdup(o->output);
     if (output == NULL) {
         g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, &error);
@@ -204,10 +235,6 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
                 output);
         return PD_EXIT_REJECTED;
     }
-    PdPackageOptions po = {.gps = o->gps,
-                           .under_embargo = o->under_embargo,
-                           .profile = o->profile,
-                           .user = g_get_user_name()};
     if (!pd_desk_package_article(c, library, id, &po, output, &error))
         return report(action, error);
     printf("%s\n", output);
@@ -237,6 +264,10 @@ pd_cmd_article(int argc, char **argv, const PdGlobalOptions *global)
          NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
          "package: the zip to write (default: SLUG.zip; never overwritten)", "FILE"},
+        {"to", 0, 0, G_OPTION_ARG_STRING, &o.to,
+         "package: deliver to the desk's target NAME (photodesk target) instead of a zip here; "
+         "prints where it went",
+         "NAME"},
         {"gps", 0, 0, G_OPTION_ARG_NONE, &o.gps,
          "package: embed where the photos were taken (left out by default)", NULL},
         {"crop", 0, 0, G_OPTION_ARG_STRING, &o.crop,

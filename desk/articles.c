@@ -388,7 +388,22 @@ pd_json_deliveries(GString *o, const char *key, GPtrArray *deliveries, gint64 ph
         pd_json_string(o, "at", d->at);
         pd_json_string(o, "by", d->by_user);
         pd_json_string(o, "target", d->target);
+        pd_json_string(o, "location", d->location);
+        pd_json_string(o, "failed", d->failed);
         pd_json_bool(o, "under_embargo", d->under_embargo);
+        pd_json_key(o, "attempts");
+        g_string_append_c(o, '[');
+        for (guint k = 0; d->attempts && k < d->attempts->len; k++) {
+            const PdCatalogAttempt *a = g_ptr_array_index(d->attempts, k);
+            g_string_append(o, k ? ", {" : "{");
+            pd_json_string(o, "at", a->at);
+            pd_json_bool(o, "ok", a->ok);
+            pd_json_string(o, "answer", a->answer);
+            pd_json_key(o, "seconds");
+            g_string_append_printf(o, "%.3f", a->seconds);
+            g_string_append_c(o, '}');
+        }
+        g_string_append_c(o, ']');
         pd_json_key(o, "photos");
         g_string_append_c(o, '[');
         gboolean first = TRUE;
@@ -418,10 +433,20 @@ pd_text_deliveries(GString *o, GPtrArray *deliveries, gint64 photo_id)
             if (((PdCatalogDelivered *)g_ptr_array_index(d->photos, k))->photo_id == photo_id)
                 version = ((PdCatalogDelivered *)g_ptr_array_index(d->photos, k))->version;
         g_autofree char *v = version ? g_strdup_printf(" (version %d)", version) : g_strdup("");
+        g_autofree char *where = d->location ? g_strdup_printf(" (%s)", d->location) : g_strdup("");
         g_autofree char *what = g_strdup_printf(
-            "%s by %s: article %" G_GINT64_FORMAT " (%s), %s%s%s", d->at, d->by_user, d->article_id,
-            d->slug, d->target, v, d->under_embargo ? ", UNDER EMBARGO" : "");
-        pd_text_append_field(o, photo_id ? 22 : 14, "Delivered", what);
+            "%s by %s: article %" G_GINT64_FORMAT " (%s), %s%s%s%s", d->at, d->by_user,
+            d->article_id, d->slug, d->target, where, v, d->under_embargo ? ", UNDER EMBARGO" : "");
+        int width = photo_id ? 22 : 14;
+        pd_text_append_field(o, width, d->failed ? "Not delivered" : "Delivered", what);
+        if (d->failed)
+            pd_text_append_field(o, width, "", d->failed);
+        for (guint k = 0; !photo_id && d->attempts && k < d->attempts->len; k++) {
+            const PdCatalogAttempt *a = g_ptr_array_index(d->attempts, k);
+            g_autofree char *line =
+                g_strdup_printf("%u. %s, %.2f s: %s", k + 1, a->at, a->seconds, a->answer);
+            pd_text_append_field(o, width, "", line);
+        }
     }
 }
 
@@ -764,6 +789,17 @@ manifest(const PdCatalogArticle *a, GPtrArray *packed)
     return g_string_free(o, FALSE);
 }
 
+void
+pd_desk_file_free(PdDeskFile *f)
+{
+    if (f == NULL)
+        return;
+    g_free(f->name);
+    if (f->data)
+        g_bytes_unref(f->data);
+    g_free(f);
+}
+
 static gboolean
 zip_failed(zip_t *z, const char *zip_path, GError **error)
 {
@@ -772,8 +808,8 @@ zip_failed(zip_t *z, const char *zip_path, GError **error)
     return FALSE;
 }
 
-static gboolean
-write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **error)
+gboolean
+pd_desk_write_zip(const char *zip_path, GPtrArray *files, GError **error)
 {
     int code = 0;
     zip_t *z = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code);
@@ -786,27 +822,19 @@ write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **er
         return FALSE;
     }
     gboolean ok = TRUE;
-    for (guint i = 0; ok && i < packed->len; i++) {
-        const Packed *k = g_ptr_array_index(packed, i);
+    for (guint i = 0; ok && i < files->len; i++) {
+        const PdDeskFile *f = g_ptr_array_index(files, i);
         gsize n;
-        const void *data = g_bytes_get_data(k->jpeg, &n);
+        const void *data = g_bytes_get_data(f->data, &n);
         zip_source_t *src = zip_source_buffer(z, data, n, 0);
-        zip_int64_t at = src ? zip_file_add(z, k->file, src, ZIP_FL_ENC_UTF_8) : -1;
+        zip_int64_t at = src ? zip_file_add(z, f->name, src, ZIP_FL_ENC_UTF_8) : -1;
         if (at < 0) {
             if (src)
                 zip_source_free(src);
             ok = zip_failed(z, zip_path, error);
-        } else {
+        } else if (strcmp(f->type, "image/jpeg") == 0) {
             /* JPEG does not deflate: stored */
             zip_set_file_compression(z, (zip_uint64_t)at, ZIP_CM_STORE, 0);
-        }
-    }
-    if (ok) {
-        zip_source_t *src = zip_source_buffer(z, json, strlen(json), 0);
-        if (src == NULL || zip_file_add(z, "article.json", src, ZIP_FL_ENC_UTF_8) < 0) {
-            if (src)
-                zip_source_free(src);
-            ok = zip_failed(z, zip_path, error);
         }
     }
     /* libzip writes a temporary file beside @zip_path and renames it when whole */
@@ -817,15 +845,13 @@ write_zip(const char *zip_path, GPtrArray *packed, const char *json, GError **er
     return ok;
 }
 
-/* Records the delivery of @packed (article @id) to @target, in a transaction of its own. */
+/* Records delivery @d of @packed (its photos and their versions are filled in here), in a
+ * transaction of its own. */
 static gboolean
-record(PdCatalog *catalog, gint64 id, GPtrArray *packed, const PdPackageOptions *options,
-       const char *target, GError **error)
+record(PdCatalog *catalog, PdCatalogDelivery *d, GPtrArray *packed, const PdPackageOptions *options,
+       GError **error)
 {
-    g_autoptr(PdCatalogDelivery) d = g_new0(PdCatalogDelivery, 1);
-    d->article_id = id;
     d->by_user = g_strdup(options->user ? options->user : g_get_user_name());
-    d->target = g_strdup(target);
     d->photos = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_delivered_free);
     for (guint i = 0; i < packed->len; i++) {
         const Packed *k = g_ptr_array_index(packed, i);
@@ -840,13 +866,12 @@ record(PdCatalog *catalog, gint64 id, GPtrArray *packed, const PdPackageOptions 
            pd_catalog_finish(catalog, pd_catalog_add_delivery(catalog, d, error), error);
 }
 
-gboolean
-pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
-                        const PdPackageOptions *options, const char *zip_path, GError **error)
+/* Article @id's package made in memory: the photos (Packed *) and the files to deliver
+ * (PdDeskFile *: the photos in order, then article.json); *@base: the name for it. */
+static gboolean
+make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackageOptions *options,
+             GPtrArray **packed_out, GPtrArray **files_out, char **base_out, GError **error)
 {
-    PdPackageOptions defaults = {0};
-    if (options == NULL)
-        options = &defaults;
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
     if (placements == NULL)
@@ -893,12 +918,91 @@ pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
         if (!pack(catalog, store, k, options, at, error))
             return FALSE;
     }
-    g_autofree char *json = manifest(a, packed);
-    if (!write_zip(zip_path, packed, json, error))
+    GPtrArray *files = g_ptr_array_new_with_free_func((GDestroyNotify)pd_desk_file_free);
+    for (guint i = 0; i < packed->len; i++) {
+        const Packed *k = g_ptr_array_index(packed, i);
+        PdDeskFile *f = g_new0(PdDeskFile, 1);
+        f->name = g_strdup(k->file);
+        f->data = g_bytes_ref(k->jpeg);
+        f->type = "image/jpeg";
+        g_ptr_array_add(files, f);
+    }
+    char *json = manifest(a, packed);
+    PdDeskFile *m = g_new0(PdDeskFile, 1);
+    m->name = g_strdup("article.json");
+    m->data = g_bytes_new_take(json, strlen(json));
+    m->type = "application/json";
+    g_ptr_array_add(files, m);
+    *packed_out = g_steal_pointer(&packed);
+    *files_out = files;
+    *base_out = g_steal_pointer(&base);
+    return TRUE;
+}
+
+gboolean
+pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
+                        const PdPackageOptions *options, const char *zip_path, GError **error)
+{
+    PdPackageOptions defaults = {0};
+    if (options == NULL)
+        options = &defaults;
+    g_autoptr(GPtrArray) packed = NULL, files = NULL;
+    g_autofree char *base = NULL;
+    if (!make_package(catalog, library, id, options, &packed, &files, &base, error) ||
+        !pd_desk_write_zip(zip_path, files, error))
         return FALSE;
-    if (!record(catalog, id, packed, options, "zip", error)) {
+    g_autoptr(PdCatalogDelivery) d = g_new0(PdCatalogDelivery, 1);
+    d->article_id = id;
+    d->target = g_strdup("zip");
+    if (!record(catalog, d, packed, options, error)) {
         g_prefix_error(error, "the package was made, but its delivery could not be recorded: ");
         return FALSE;
     }
     return TRUE;
+}
+
+gint64
+pd_desk_deliver_article(PdCatalog *catalog, const char *library, gint64 id,
+                        const PdPackageOptions *options, const char *target, GError **error)
+{
+    PdPackageOptions defaults = {0};
+    if (options == NULL)
+        options = &defaults;
+    g_autoptr(GPtrArray) targets = pd_desk_targets(catalog, error);
+    if (targets == NULL)
+        return 0;
+    const PdDeskTarget *t = pd_desk_target_named(targets, target);
+    if (t == NULL) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
+                    "target: the desk has no delivery target called \"%s\"", target);
+        return 0;
+    }
+    g_autoptr(GPtrArray) packed = NULL, files = NULL;
+    g_autofree char *base = NULL;
+    if (!make_package(catalog, library, id, options, &packed, &files, &base, error))
+        return 0;
+    g_autoptr(PdCatalogDelivery) d = g_new0(PdCatalogDelivery, 1);
+    d->article_id = id;
+    d->target = g_strdup(t->name);
+    GError *failed = NULL;
+    if (!pd_desk_send(t, library, base, files, options, d, &failed))
+        d->failed = g_strdup(failed->message);
+    GError *unrecorded = NULL;
+    if (!record(catalog, d, packed, options, &unrecorded)) {
+        if (failed) {
+            g_propagate_error(error, failed);
+            g_error_free(unrecorded);
+        } else {
+            g_propagate_prefixed_error(error, unrecorded,
+                                       "the package went to %s, but its delivery could not be "
+                                       "recorded: ",
+                                       d->location ? d->location : t->name);
+        }
+        return 0;
+    }
+    if (failed) {
+        g_propagate_error(error, failed);
+        return 0;
+    }
+    return d->id;
 }

@@ -69,6 +69,22 @@ gboolean pd_desk_correct_in(PdCatalog *catalog, gint64 id, const PdCorrection *f
 void pd_json_deliveries(GString *out, const char *key, GPtrArray *deliveries, gint64 photo_id);
 void pd_text_deliveries(GString *out, GPtrArray *deliveries, gint64 photo_id);
 
+/* A file of a package: its name, its bytes, its media type. */
+typedef struct {
+    char *name;
+    GBytes *data;
+    const char *type; /* "image/jpeg", "application/json", "application/zip" */
+} PdDeskFile;
+void pd_desk_file_free(PdDeskFile *file);
+/* @files (PdDeskFile *) as a zip at @path, whole or not at all (JPEGs stored). */
+gboolean pd_desk_write_zip(const char *path, GPtrArray *files, GError **error);
+/* targets.c: @files (PdDeskFile *) of the package called @base delivered to @target:
+ * ->location and ->attempts of @delivery filled in; FALSE with PD_DESK_ERROR_UNDELIVERED
+ * when it did not go. @library's tmp/ holds a zip while it is posted. */
+gboolean pd_desk_send(const PdDeskTarget *target, const char *library, const char *base,
+                      GPtrArray *files, const PdPackageOptions *options,
+                      PdCatalogDelivery *delivery, GError **error);
+
 /* library.c: the desk's setting @key (a JSON object kept in the catalog) parsed into
  * *@parser (the caller's to free): *@object, and *@list its array member @member; either
  * NULL when the setting is unset, unreadable or has none. FALSE only when the catalog

@@ -20,9 +20,11 @@ G_BEGIN_DECLS
 GQuark pd_desk_error_quark(void);
 
 typedef enum {
-    PD_DESK_ERROR_NO_LIBRARY, /* no library at the path given */
-    PD_DESK_ERROR_INVALID,    /* a corrected field that cannot be kept (the message says which) */
-    PD_DESK_ERROR_REFUSED,    /* a delivery the wire's rules forbid: a killed photo */
+    PD_DESK_ERROR_NO_LIBRARY,  /* no library at the path given */
+    PD_DESK_ERROR_INVALID,     /* a corrected field that cannot be kept (the message says which) */
+    PD_DESK_ERROR_REFUSED,     /* a delivery the wire's rules forbid: a killed photo */
+    PD_DESK_ERROR_UNDELIVERED, /* a delivery target did not take the package (the message
+                                  says what it answered) */
 } PdDeskError;
 
 /* ---------------------------------------------------------------- the library */
@@ -195,6 +197,9 @@ typedef struct {
     const char *profile;    /* for the placements without one of their own; NULL: web */
     gboolean under_embargo; /* embargoed photos go before their time: the editor knows */
     const char *user;       /* who delivers (recorded with the delivery) */
+    /* told of each attempt at a delivery target as it ends (NULL: nobody) */
+    void (*attempted)(const PdCatalogAttempt *attempt, gpointer user_data);
+    gpointer user_data;
 } PdPackageOptions;
 
 /* Writes article @id's package to @zip_path: the web rendition of each placed photo, in
@@ -210,6 +215,14 @@ typedef struct {
 gboolean pd_desk_package_article(PdCatalog *catalog, const char *library, gint64 id,
                                  const PdPackageOptions *options, const char *zip_path,
                                  GError **error);
+/* Delivers article @id's package (as pd_desk_package_article() makes it) to the desk's
+ * target called @target (pd_desk_targets()): written to its folder or posted to its
+ * address, and recorded with each attempt. The delivery's id; 0 with @error:
+ * PD_DESK_ERROR_INVALID when the desk has no such target, REFUSED as for a package,
+ * UNDELIVERED when the target did not take it (recorded too, as failed, with its
+ * attempts). */
+gint64 pd_desk_deliver_article(PdCatalog *catalog, const char *library, gint64 id,
+                               const PdPackageOptions *options, const char *target, GError **error);
 /* What goes into a delivered photo's special instructions (IIM 2:40, XMP
  * photoshop:Instructions): the photo's own, then each of the wire's restrictions they do
  * not already say; @under_embargo_by (or NULL): who delivers it before its embargo, and
@@ -430,5 +443,38 @@ gboolean pd_desk_apply_rules(PdCatalog *catalog, gint64 id, const char *file, gp
                              GPtrArray *applied, GString *warning, GError **error);
 /* pd_ingest_queue_options_init() with the desk's rules applied to every photo added. */
 void pd_desk_queue_options_init(PdIngestQueueOptions *options);
+
+/* ---------------------------------------------------------------- targets.c */
+
+/* Where the desk delivers packages besides a download: a folder (a CMS's drop folder, a
+ * share) or an HTTP address (a CMS's webhook). Set by an admin. */
+typedef struct {
+    gint64 id;
+    char *name;
+    char *folder;   /* absolute: each package written into it, whole or not at all */
+    char *url;      /* http:// or https://: each package posted to it, multipart/form-data */
+    char *layout;   /* "files" (the photos and article.json) or "zip" (one file) */
+    char *header;   /* sent with each post ("Authorization: Bearer ..."); never shown */
+    int attempts;   /* HTTP: at most this many (4) */
+    double backoff; /* HTTP: seconds before the second attempt, doubled after each (2) */
+    char *by, *at;
+} PdDeskTarget;
+
+void pd_desk_target_free(PdDeskTarget *target);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskTarget, pd_desk_target_free)
+/* Every target (PdDeskTarget *), in the order they were made. */
+GPtrArray *pd_desk_targets(PdCatalog *catalog, GError **error);
+/* The one called @name (whatever its case), or NULL. */
+const PdDeskTarget *pd_desk_target_named(GPtrArray *targets, const char *name);
+/* Saves @given as target ->name (replacing one of that name): a folder (absolute, an
+ * existing folder) or an http(s) address, not both; a layout of "files" or "zip" (NULL:
+ * files); a header "Name: value" on one line; attempts 1 to 10 (0: 4); backoff 0.05 to
+ * 60 s (0: 2). Its id, or 0 with PD_DESK_ERROR_INVALID naming what is wrong. */
+gint64 pd_desk_save_target(PdCatalog *catalog, const PdDeskTarget *given, const char *by_user,
+                           GError **error);
+gboolean pd_desk_remove_target(PdCatalog *catalog, gint64 id, GError **error);
+/* {"targets": [{"id", "name", "kind" ("folder" or "http"), "folder", "url", "layout",
+ * "header" (its name only), "attempts", "backoff", "by", "at"}]} */
+char *pd_desk_targets_json(PdCatalog *catalog, GError **error);
 
 G_END_DECLS

@@ -263,3 +263,40 @@ pd_api_package(Request *r, const PdRouteParams *p)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     return pd_respond(r, MHD_HTTP_OK, resp);
 }
+
+/* POST /api/articles/ID/deliver {"target", "profile"?, "gps"?, "under_embargo"?}: the
+ * package delivered to one of the desk's targets; the article (its deliveries first
+ * the new one, with its attempts). 502 when the target did not take it (recorded too). */
+enum MHD_Result
+pd_api_deliver(Request *r, const PdRouteParams *p)
+{
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    PdMember m[] = {
+        {"target", PD_TEXT}, {"profile", PD_TEXT}, {"gps", PD_FLAG}, {"under_embargo", PD_FLAG}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    if (m[0].text == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "target: give the name of one of the "
+                                "desk's delivery targets");
+    if (m[1].text && pd_desk_profile(m[1].text) == NULL)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "profile: \"%s\" is not one of the desk's (web, print, social)",
+                                m[1].text);
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    PdPackageOptions po = {
+        .gps = m[2].flag,
+        .profile = m[1].text,
+        .under_embargo = m[3].flag,
+        .user = r->session->user,
+    };
+    if (cat == NULL ||
+        pd_desk_deliver_article(cat, r->server->library, p->id, &po, m[0].text, &error) == 0)
+        return pd_respond_gerror(r, error);
+    return respond_article(r, cat, p->id, MHD_HTTP_OK);
+}

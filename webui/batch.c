@@ -229,3 +229,61 @@ pd_api_rule_remove(Request *r, const PdRouteParams *p)
         return pd_respond_gerror(r, error);
     return pd_respond_listing(r, pd_desk_rules_json);
 }
+
+/* ---------------------------------------------------------------- delivery targets */
+
+enum MHD_Result
+pd_api_targets(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    return pd_respond_listing(r, pd_desk_targets_json);
+}
+
+/* POST /api/targets {"name", "folder" | "url", "layout"?, "header"?, "attempts"?,
+ * "backoff"?}: saved (a target of that name replaced); every target as GET gives them. */
+enum MHD_Result
+pd_api_target_save(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    PdMember m[] = {{"name", PD_TEXT},   {"folder", PD_TEXT}, {"url", PD_TEXT},
+                    {"layout", PD_TEXT}, {"header", PD_TEXT}, {"attempts", PD_NUMBER},
+                    {"backoff", PD_REAL}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    if (m[5].given && (m[5].number < 1 || m[5].number > 10))
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "attempts: %" G_GINT64_FORMAT " is not between 1 and 10",
+                                m[5].number);
+    PdDeskTarget given = {.name = (char *)m[0].text,
+                          .folder = (char *)m[1].text,
+                          .url = (char *)m[2].text,
+                          .layout = (char *)m[3].text,
+                          .header = (char *)m[4].text,
+                          .attempts = (int)m[5].number,
+                          .backoff = m[6].real};
+    if (m[6].given && m[6].real <= 0)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "backoff: %g s is not between 0.05 and 60",
+                                m[6].real);
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gint64 id = cat ? pd_desk_save_target(cat, &given, r->session->user, &error) : 0;
+    if (id == 0)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_targets_json(cat, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CREATED, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_target_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_desk_remove_target(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_targets_json);
+}

@@ -28,11 +28,13 @@ pd_read_members(Request *r, JsonObject *o, PdMember *members, gsize n, enum MHD_
         GType t = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
         gboolean ok = JSON_NODE_HOLDS_NULL(node) || (m->type == PD_TEXT && t == G_TYPE_STRING) ||
                       (m->type == PD_NUMBER && t == G_TYPE_INT64) ||
+                      (m->type == PD_REAL && (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)) ||
                       (m->type == PD_FLAG && t == G_TYPE_BOOLEAN);
         if (!ok) {
             *result = pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "%s: give %s", name,
                                        m->type == PD_TEXT     ? "a string"
                                        : m->type == PD_NUMBER ? "a whole number"
+                                       : m->type == PD_REAL   ? "a number"
                                                               : "true or false");
             return FALSE;
         }
@@ -43,6 +45,9 @@ pd_read_members(Request *r, JsonObject *o, PdMember *members, gsize n, enum MHD_
             m->text = json_node_get_string(node);
         else if (m->type == PD_NUMBER)
             m->number = json_node_get_int(node);
+        else if (m->type == PD_REAL)
+            m->real =
+                t == G_TYPE_DOUBLE ? json_node_get_double(node) : (double)json_node_get_int(node);
         else
             m->flag = json_node_get_boolean(node);
     }

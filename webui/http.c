@@ -110,6 +110,8 @@ pd_respond_gerror(Request *r, const GError *error)
         status = MHD_HTTP_BAD_REQUEST;
     } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_REFUSED) {
         status = MHD_HTTP_CONFLICT;
+    } else if (error->domain == PD_DESK_ERROR && error->code == PD_DESK_ERROR_UNDELIVERED) {
+        status = MHD_HTTP_BAD_GATEWAY;
     }
     if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
         g_printerr("photodesk serve: %s %s: %s\n", r->method, r->url, error->message);

@@ -68,9 +68,10 @@ const PdRouteRow *pd_route_find(const char *method, const char *url, PdRoutePara
  * given (null counts as not given) and its value. */
 typedef struct {
     const char *name;
-    enum { PD_TEXT, PD_NUMBER, PD_FLAG } type;
+    enum { PD_TEXT, PD_NUMBER, PD_REAL, PD_FLAG } type;
     const char *text;
     gint64 number;
+    double real;
     gboolean flag, given;
 } PdMember;
 
@@ -156,6 +157,10 @@ enum MHD_Result pd_api_template_remove(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_rules(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_rule_save(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_rule_remove(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_targets(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_target_save(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_target_remove(Request *r, const PdRouteParams *p);
+enum MHD_Result pd_api_deliver(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes_set(Request *r, const PdRouteParams *p);
 enum MHD_Result pd_api_codes_file(Request *r, const PdRouteParams *p);

@@ -1944,6 +1944,103 @@ image_data_at(const guint8 *jpeg, gsize len)
 
 /* A photo's original downloaded: with the caption as corrected embedded (IIM with its
  * digest, XMP), its EXIF and image data untouched; or as the wire sent it, on request. */
+/* Delivery targets: an admin's to set (the header's value never shown), an editor's to
+ * deliver to (a POST with the session's token); a folder gets the package whole, an
+ * address that is not there fails after each attempt, recorded and answered 502. */
+static void
+test_deliver_to_target(void)
+{
+    Session s = login();
+    Session boss = login_user("boss", "top secret"); /* test_roles made the admin */
+    g_autofree char *drop = g_build_filename(workdir, "cms-drop", NULL);
+    g_assert_cmpint(g_mkdir(drop, 0755), ==, 0);
+    g_autofree char *folder_target =
+        g_strdup_printf("{\"name\": \"Drop\", \"folder\": \"%s\"}", drop);
+    json_object_unref(expect("POST", "/api/targets", &s, folder_target, 403)); /* an admin's */
+    const char *bad[] = {
+        "{\"name\": \"X\", \"folder\": \"relative\"}",
+        "{\"name\": \"X\", \"url\": \"file:///etc/passwd\"}",
+        "{\"name\": \"X\"}",
+        "{\"name\": \"X\", \"url\": \"http://h/\", \"attempts\": 0}",
+        "{\"name\": \"X\", \"url\": \"http://h/\", \"backoff\": \"1\"}",
+        "{\"name\": \"X\", \"url\": \"http://h/\", \"backoff\": 0.01}",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++)
+        json_object_unref(expect("POST", "/api/targets", &boss, bad[i], 400));
+    json_object_unref(expect("POST", "/api/targets", &boss, folder_target, 201));
+    json_object_unref(expect("POST", "/api/targets", &boss,
+                             "{\"name\": \"Away\", \"url\": \"http://127.0.0.1:1/hook\", "
+                             "\"header\": \"X-Token: s3cret\", \"attempts\": 2, \"backoff\": 0.05}",
+                             201));
+    Reply listed = http("GET", "/api/targets", s.cookie, NULL, 0);
+    g_assert_cmpint(listed.status, ==, 200);
+    g_assert_null(strstr(body_text(&listed), "s3cret"));
+    g_assert_nonnull(strstr(body_text(&listed), "\"header\": \"X-Token\""));
+    reply_clear(&listed);
+
+    g_autofree char *x = xmp("Cranes over the harbour in Hamburg, Germany. (AP Photo/Jan Berg)",
+                             "2025-03-02T09:00:00+01:00");
+    g_autofree char *path = make_photo("cranes.jpg", 400, 300, 71, x, 0);
+    JsonObject *added = upload(&s, "cranes.jpg", path);
+    gint64 photo = json_object_get_int_member(added, "id");
+    json_object_unref(added);
+    JsonObject *a = expect("POST", "/api/articles", &s, "{\"slug\": \"harbour\"}", 201);
+    gint64 id = json_object_get_int_member(a, "id");
+    json_object_unref(a);
+    g_autofree char *photos = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/photos", id);
+    g_autofree char *place = g_strdup_printf("{\"photo_id\": %" G_GINT64_FORMAT "}", photo);
+    json_object_unref(expect("POST", photos, &s, place, 201));
+    g_autofree char *deliver = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/deliver", id);
+    static const char to_drop[] = "{\"target\": \"drop\"}";
+    Reply no_token = http("POST", deliver, s.cookie, to_drop, strlen(to_drop));
+    g_assert_cmpint(no_token.status, ==, 403);
+    reply_clear(&no_token);
+    json_object_unref(expect("POST", deliver, &s, "{\"target\": \"Nowhere\"}", 400));
+    json_object_unref(expect("POST", deliver, &s, "{}", 400));
+    json_object_unref(
+        expect("POST", deliver, &s, "{\"target\": \"Drop\", \"profile\": \"x\"}", 400));
+
+    a = expect("POST", deliver, &s, to_drop, 200);
+    JsonObject *d = json_array_get_object_element(json_object_get_array_member(a, "deliveries"), 0);
+    g_assert_cmpstr(json_object_get_string_member(d, "target"), ==, "Drop");
+    g_assert_cmpstr(json_object_get_string_member(d, "by"), ==, "anna");
+    const char *location = json_object_get_string_member(d, "location");
+    g_assert_true(g_str_has_prefix(location, drop));
+    g_autofree char *manifest = g_build_filename(location, "article.json", NULL);
+    g_assert_true(g_file_test(manifest, G_FILE_TEST_IS_REGULAR));
+    json_object_unref(a);
+
+    JsonObject *away = expect("POST", deliver, &s, "{\"target\": \"Away\"}", 502);
+    g_assert_nonnull(strstr(json_object_get_string_member(away, "error"),
+                            "did not take the package (2 attempts)"));
+    json_object_unref(away);
+    g_autofree char *article = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT, id);
+    a = expect("GET", article, &s, NULL, 200);
+    d = json_array_get_object_element(json_object_get_array_member(a, "deliveries"), 0);
+    g_assert_cmpstr(json_object_get_string_member(d, "target"), ==, "Away");
+    g_assert_nonnull(json_object_get_string_member(d, "failed"));
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(d, "attempts")), ==, 2);
+    json_object_unref(a);
+    /* the photo's page: where it went, not where it did not */
+    g_autofree char *photo_url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, photo);
+    JsonObject *p = expect("GET", photo_url, &s, NULL, 200);
+    JsonArray *used = json_object_get_array_member(p, "deliveries");
+    g_assert_cmpuint(json_array_get_length(used), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(used, 0), "target"),
+                    ==, "Drop");
+    json_object_unref(p);
+    /* removed by an admin; the deliveries stay */
+    JsonObject *t = expect("GET", "/api/targets", &s, NULL, 200);
+    gint64 tid = json_object_get_int_member(
+        json_array_get_object_element(json_object_get_array_member(t, "targets"), 1), "id");
+    json_object_unref(t);
+    g_autofree char *remove = g_strdup_printf("/api/targets/%" G_GINT64_FORMAT, tid);
+    json_object_unref(expect("DELETE", remove, &s, NULL, 403));
+    json_object_unref(expect("DELETE", remove, &boss, NULL, 200));
+    session_clear(&s);
+    session_clear(&boss);
+}
+
 static void
 test_original_download(void)
 {
@@ -2038,6 +2135,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/rules", test_rules);
     g_test_add_func("/webui/names-two-ways", test_names_two_ways);
     g_test_add_func("/webui/original-download", test_original_download);
+    g_test_add_func("/webui/deliver-to-target", test_deliver_to_target);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();
     stop_server();

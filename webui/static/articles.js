@@ -427,7 +427,8 @@ function renderArticle(a, limits) {
     el('p', {}, el('a', { href: '#/articles', text: '← Articles' })),
     el('h1', { text: a.slug }),
     head,
-    el('div', { class: 'deliver' }, deliver),
+    el('div', { class: 'deliver' }, deliver,
+      !killed.length && !repictured.length && a.placements.length ? toTarget(a, embargoed) : null),
     list,
     deliveries(a.deliveries || []));
 }
@@ -467,13 +468,67 @@ function underEmbargo(a, embargoed) {
     button, status);
 }
 
+// The desk's delivery targets, read with the article.
+let deskTargets = [];
+
+// Delivery to one of the desk's targets (a folder, a CMS): the server makes the package
+// and sends it, trying again while the target fails; the deliveries below say how it went.
+function toTarget(a, embargoed) {
+  if (!deskTargets.length) return null;
+  const status = el('span', { role: 'status' });
+  const select = el('select', { id: 'deliver-target' },
+    ...deskTargets.map((t) => el('option', { value: t.name, text: `${t.name} (${t.kind === 'folder' ? 'folder' : 'address'})` })));
+  const button = el('button', {
+    type: 'submit', id: 'deliver', class: embargoed.length ? 'secondary' : '',
+    text: embargoed.length ? 'Deliver under embargo…' : 'Deliver',
+  });
+  const form = el('form', { class: 'deliver-to', 'aria-label': 'Deliver to a target' },
+    el('label', {}, 'Deliver to ', select), button, status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const target = select.value;
+    if (embargoed.length) {
+      const names = embargoed.map((p) => `photo ${p.photo_id} until ${localTime(p.embargo_until)}`).join(', ');
+      if (!window.confirm(`Deliver to ${target} before the embargo (${names})? The files will say so, and that you did.`)) return;
+    }
+    status.className = '';
+    status.textContent = `Delivering to ${target}…`;
+    button.disabled = true;
+    try {
+      const updated = await api('POST', `/api/articles/${a.id}/deliver`, { target, under_embargo: embargoed.length > 0 });
+      renderArticle(updated, shownLimits);
+      const d = (updated.deliveries || [])[0];
+      const s = document.querySelector('.deliver-to [role=status]');
+      if (s && d) s.textContent = `Delivered to ${d.target}: ${d.location}.`;
+    } catch (e) {
+      button.disabled = false;
+      status.className = 'error';
+      status.textContent = e.message;
+      try {
+        const now = await api('GET', `/api/articles/${a.id}`);
+        $('delivery-section')?.replaceWith(deliveries(now.deliveries || []) || '');
+      } catch { /* the list is read again with the article */ }
+    }
+  });
+  return form;
+}
+
 function deliveries(list) {
   if (!list.length) return null;
-  return el('section', { class: 'deliveries', 'aria-label': 'Deliveries' },
+  return el('section', { class: 'deliveries', id: 'delivery-section', 'aria-label': 'Deliveries' },
     el('h2', { text: 'Delivered' }),
-    el('ul', { id: 'delivery-list' }, ...list.map((d) => el('li', {},
-      when(d.at), ` by ${d.by}, ${d.target}, ${d.photos.map((p) => `photo ${p.photo_id} v${p.version}`).join(', ')}`,
-      d.under_embargo ? el('strong', { class: 'restriction', text: ' under embargo' }) : null))));
+    el('ul', { id: 'delivery-list' }, ...list.map((d) => el('li', { class: d.failed ? 'failed' : '' },
+      d.failed ? el('strong', { class: 'restriction stop', text: 'Not delivered: ' }) : null,
+      when(d.at), ` by ${d.by}, ${d.target}`,
+      d.location ? el('span', {}, ' to ', el('code', { text: d.location })) : null,
+      `, ${d.photos.map((p) => `photo ${p.photo_id} v${p.version}`).join(', ')}`,
+      d.under_embargo ? el('strong', { class: 'restriction', text: ' under embargo' }) : null,
+      d.failed ? el('div', { class: 'error', text: d.failed }) : null,
+      d.attempts && d.attempts.length > 1 || d.failed
+        ? el('ol', { class: 'attempts', 'aria-label': 'Attempts' }, ...d.attempts.map((t) => el('li', {},
+          `${localTime(t.at)}, ${Number(t.seconds).toFixed(2)} s: `,
+          el('span', { class: t.ok ? '' : 'error', text: t.answer }))))
+        : null))));
 }
 
 export async function showArticle(id) {
@@ -481,8 +536,10 @@ export async function showArticle(id) {
   $('article-view').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
   show('article');
   try {
-    const [table, a] = await Promise.all([fieldTable(), api('GET', `/api/articles/${id}`)]);
+    const [table, a, t] = await Promise.all([fieldTable(), api('GET', `/api/articles/${id}`),
+      api('GET', '/api/targets').catch(() => ({ targets: [] }))]);
     if (!current()) return; // another article was asked for meanwhile
+    deskTargets = t.targets;
     // what a placement embeds: its caption as the caption, its credit line as Credit
     renderArticle(a, { caption: table.byName.get('caption').limit, credit_line: table.byName.get('credit').limit });
   } catch (e) {

@@ -1,6 +1,6 @@
 // desk.js: the desk's page (#/desk): the code replacement table (imported from and
-// downloaded as Photo Mechanic's file), the templates, and the ingest rules that apply
-// them to new photos.
+// downloaded as Photo Mechanic's file), the templates, the ingest rules that apply
+// them to new photos, and the targets packages are delivered to.
 
 import { api, session, ticket } from './api.js';
 import { $, el, localTime, show } from './dom.js';
@@ -14,14 +14,69 @@ const isAdmin = () => session.me && session.me.user.role === 'admin';
 export async function showDesk() {
   const current = ticket('desk');
   show('desk');
-  const [c, t, r] = await Promise.allSettled([
+  const [c, t, r, d] = await Promise.allSettled([
     api('GET', '/api/codes'), api('GET', '/api/templates'), api('GET', '/api/rules'),
+    api('GET', '/api/targets'),
   ]);
   if (!current()) return;
   if (c.status === 'fulfilled') showCodes(c.value);
   else $('codes-about').textContent = c.reason.message;
   if (t.status === 'fulfilled') showTemplates(t.value.templates, r.status === 'fulfilled' ? r.value.rules : []);
   if (r.status === 'fulfilled') showRules(r.value.rules);
+  if (d.status === 'fulfilled') showTargets(d.value.targets);
+}
+
+// A row per delivery target; an admin removes one.
+function showTargets(targets) {
+  $('targets-list').replaceChildren(...(targets.length ? targets.map((t) => {
+    const status = el('span', { role: 'status' });
+    const how = t.kind === 'folder'
+      ? `written as ${t.layout === 'zip' ? 'a zip' : 'files'}`
+      : `posted as ${t.layout === 'zip' ? 'a zip' : 'files'}, ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}${t.header ? `, with ${t.header}` : ''}`;
+    return el('tr', {},
+      el('td', { text: t.name }),
+      el('td', { class: 'wrap' }, el('code', { text: t.folder || t.url })),
+      el('td', { text: how }),
+      el('td', { text: `${t.by || ''}, ${localTime(t.at)}` }),
+      el('td', {}, isAdmin() ? el('button', {
+        type: 'button', class: 'secondary', text: 'Remove',
+        onclick: async () => {
+          if (!window.confirm(`Remove the delivery target "${t.name}"? Its deliveries stay on the articles.`)) return;
+          try {
+            await api('DELETE', `/api/targets/${t.id}`);
+            $('target-status').textContent = `Removed: ${t.name}.`;
+            showDesk();
+          } catch (e) {
+            status.className = 'error';
+            status.textContent = e.message;
+          }
+        },
+      }) : null, status));
+  }) : [el('tr', {}, el('td', { colspan: '5', class: 'muted', text: 'No targets: packages are downloaded.' }))]));
+}
+
+async function newTarget(ev) {
+  ev.preventDefault();
+  const status = $('target-status');
+  status.className = '';
+  const where = $('target-where').value.trim();
+  const web = /^https?:\/\//i.test(where);
+  try {
+    const { targets } = await api('POST', '/api/targets', {
+      name: $('target-name').value.trim(),
+      folder: web ? undefined : where,
+      url: web ? where : undefined,
+      layout: $('target-layout').value,
+      header: $('target-header').value.trim() || undefined,
+      attempts: web ? Number($('target-attempts').value) || undefined : undefined,
+    });
+    status.textContent = `Added: ${$('target-name').value.trim()}.`;
+    for (const id of ['target-name', 'target-where', 'target-header']) $(id).value = '';
+    showTargets(targets);
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e.message;
+  }
 }
 
 function showCodes(t) {
@@ -153,4 +208,5 @@ export function setupDesk() {
   $('codes-import').addEventListener('submit', importCodes);
   $('codes-filter').addEventListener('input', listCodes);
   $('new-rule').addEventListener('submit', newRule);
+  $('new-target').addEventListener('submit', newTarget);
 }

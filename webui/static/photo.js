@@ -378,7 +378,7 @@ async function photoArticles(p) {
     box.append(el('ul', { id: 'photo-deliveries', 'aria-label': 'Delivered' }, ...p.deliveries.map((d) => el('li', {},
       'Delivered ', el('time', { datetime: d.at, text: localTime(d.at) }), ` by ${d.by} in `,
       el('a', { href: `#/article/${d.article_id}`, text: d.slug }),
-      ` (${d.target}, version ${d.photos.length ? d.photos[0].version : '?'})`,
+      ` (${d.target}${d.location && d.location !== d.target ? `: ${d.location}` : ''}, version ${d.photos.length ? d.photos[0].version : '?'})`,
       d.under_embargo ? el('strong', { class: 'restriction', text: ' under embargo' }) : null))));
   if (p.restrictions && p.restrictions.kill) {
     box.append(el('p', { class: 'error', text: 'Killed photos cannot be placed in an article.' }));
