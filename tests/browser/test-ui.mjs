@@ -1054,6 +1054,71 @@ await step('the desk page: a code file imported and downloaded; an admin\'s inge
   await adminContext.close();
 });
 
+await step('delivery targets: an admin adds a folder on the desk page; an editor delivers an article there', async () => {
+  const drop = join(work, 'cms-drop');
+  mkdirSync(drop);
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  admin.on('pageerror', (e) => problems.push(`admin page error: ${e.message}`));
+  await admin.goto(url);
+  await admin.fill('#username', 'chief');
+  await admin.fill('#password', 'chief password');
+  await admin.click('#login-form button[type=submit]');
+  await admin.locator('#search-view').waitFor();
+  await admin.goto(`${url}#/desk`);
+  await admin.locator('#targets-list', { hasText: 'No targets' }).waitFor();
+  await admin.fill('#target-name', 'CMS drop');
+  await admin.fill('#target-where', 'relative/folder');
+  await admin.click('#new-target button[type=submit]');
+  await admin.locator('#target-status.error', { hasText: 'not an absolute path' }).waitFor();
+  await admin.fill('#target-where', drop);
+  await admin.click('#new-target button[type=submit]');
+  await admin.locator('#targets-list tr', { hasText: 'CMS drop' }).waitFor();
+  await page.goto(`${url}#/desk`);
+  await page.locator('#targets-list tr', { hasText: 'CMS drop' }).waitFor();
+  expect(!(await page.isVisible('#new-target')), 'an editor is offered no target form');
+  // the editor delivers an article with photos to it
+  const article = await page.evaluate(async () => {
+    const { csrf } = await fetch('/api/me').then((r) => r.json());
+    const send = (method, url, body) => fetch(url, {
+      method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const id = (await fetch('/api/photos?q=valdemoro').then((r) => r.json())).results[0].id;
+    const a = await send('POST', '/api/articles', { slug: 'spain-wildfire' });
+    await send('POST', `/api/articles/${a.id}/photos`, { photo_id: id });
+    return a.id;
+  });
+  await page.goto(`${url}#/article/${article}`);
+  await page.locator('#deliver-target option', { hasText: 'CMS drop' }).waitFor({ state: 'attached' });
+  await page.click('#deliver');
+  await page.locator('.deliver-to [role=status]', { hasText: 'Delivered to CMS drop' }).waitFor();
+  const made = readdirSync(drop);
+  expect(made.length === 1 && !made[0].startsWith('.'), `one package in the folder: ${made}`);
+  const files = readdirSync(join(drop, made[0]));
+  expect(files.includes('article.json') && files.filter((f) => f.endsWith('.jpg')).length >= 1, `its files: ${files}`);
+  await page.locator('#delivery-list li', { hasText: 'CMS drop' }).waitFor();
+  expect((await page.textContent('#delivery-list')).includes(join(drop, made[0])), 'where it went is listed');
+  await noInjection('article page after a delivery to a target');
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(viewport);
+    const found = await axeFindings(page);
+    expect(found.length === 0, `axe on the article page at ${viewport.width} px: ${found.join('; ')}`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= viewport.width, `the article page fits ${viewport.width} px (${wide})`);
+    if (process.env.PHOTODESK_SCREENSHOTS) {
+      await page.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, `deliver-${viewport.width > 400 ? 'desktop' : 'phone'}.png`), fullPage: true });
+      await admin.setViewportSize(viewport);
+      await admin.screenshot({ path: join(process.env.PHOTODESK_SCREENSHOTS, `targets-${viewport.width > 400 ? 'desktop' : 'phone'}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  // removed by the admin: the article keeps its delivery
+  admin.on('dialog', (d) => d.accept());
+  await admin.click('#targets-list tr:has-text("CMS drop") button');
+  await admin.locator('#targets-list', { hasText: 'No targets' }).waitFor();
+  await adminContext.close();
+});
+
 await step('keyboard: Tab reaches the grid, each card has a name, the arrows move from there', async () => {
   await page.goto(`${url}#/search?sort=arrived`);
   await page.locator('#grid .card').nth(2).waitFor();

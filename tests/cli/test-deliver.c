@@ -541,7 +541,7 @@ test_to_an_address(void)
         g_autoptr(VipsImage) img =
             vips_image_new_from_buffer(photo->data->data, photo->data->len, "", NULL);
         g_assert_nonnull(img);
-        g_assert_cmpint(vips_image_get_width(img), ==, i == 0 ? 800 : 600);
+        g_assert_cmpint(vips_image_get_width(img), ==, (i == 0 ? 800 : 600));
     }
     /* recorded: three attempts, each with its answer */
     {
