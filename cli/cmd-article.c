@@ -209,7 +209,12 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
             return PD_EXIT_USAGE;
         }
         po.attempted = print_attempt;
+        /* Ctrl-C (or a TERM) stops the trying, and the delivery is recorded as stopped */
+        g_autoptr(GCancellable) stop = g_cancellable_new();
+        po.cancellable = stop;
+        PdCliSignals *signals = pd_cli_signals_start(stop);
         gint64 delivery = pd_desk_deliver_article(c, library, id, &po, o->to, &error);
+        pd_cli_signals_stop(signals);
         if (delivery == 0)
             return report(action, error);
         g_autoptr(GPtrArray) all = pd_catalog_deliveries(c, id, 0, 0, &error);

@@ -200,6 +200,9 @@ typedef struct {
     /* told of each attempt at a delivery target as it ends (NULL: nobody) */
     void (*attempted)(const PdCatalogAttempt *attempt, gpointer user_data);
     gpointer user_data;
+    /* when cancelled, a delivery to a target stops trying (an attempt under way is cut
+       short) and is recorded as not delivered; NULL: none */
+    GCancellable *cancellable;
 } PdPackageOptions;
 
 /* Writes article @id's package to @zip_path: the web rendition of each placed photo, in

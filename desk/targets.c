@@ -500,6 +500,32 @@ answer_line(const GString *body)
     return g_strdup(g_strstrip(valid));
 }
 
+/* libcurl's progress callback: non-zero stops the transfer (the cancellable's). */
+static int
+still_wanted(void *user, curl_off_t down_total, curl_off_t down, curl_off_t up_total, curl_off_t up)
+{
+    (void)down_total;
+    (void)down;
+    (void)up_total;
+    (void)up;
+    return g_cancellable_is_cancelled(user) ? 1 : 0;
+}
+
+/* Waits @seconds, or until @cancellable is cancelled: whether it was not. */
+static gboolean
+pause_for(double seconds, GCancellable *cancellable)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    for (;;) {
+        if (cancellable && g_cancellable_is_cancelled(cancellable))
+            return FALSE;
+        gint64 left = end - g_get_monotonic_time();
+        if (left <= 0)
+            return TRUE;
+        g_usleep((gulong)MIN(left, 50000));
+    }
+}
+
 static void
 curl_once(void)
 {
@@ -593,6 +619,11 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, why);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_answer);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    if (options->cancellable) {
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, still_wanted);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, options->cancellable);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     d->location = g_strdup(t->url);
     gboolean ok = FALSE;
     double pause = t->backoff;
@@ -610,7 +641,9 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
             curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after);
         }
         g_free(last);
-        if (rc != CURLE_OK) {
+        if (rc == CURLE_ABORTED_BY_CALLBACK) {
+            last = g_strdup("stopped: photodesk is stopping");
+        } else if (rc != CURLE_OK) {
             last = g_strdup(why[0] ? why : curl_easy_strerror(rc));
         } else {
             g_autofree char *line = answer_line(answer.body);
@@ -619,10 +652,14 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
         }
         ok = rc == CURLE_OK && status >= 200 && status < 300;
         attempted(d, options, attempt_new(ok, seconds, g_strdup(last)));
-        if (ok || !worth_again(status) || n == t->attempts)
+        if (ok || !worth_again(status) || n == t->attempts || rc == CURLE_ABORTED_BY_CALLBACK)
             break;
         double wait = retry_after > 0 ? MIN((double)retry_after, RETRY_AFTER_MAX) : pause;
-        g_usleep((gulong)(wait * G_USEC_PER_SEC));
+        if (!pause_for(wait, options->cancellable)) {
+            g_free(last);
+            last = g_strdup_printf("stopped after attempt %d: photodesk is stopping", n);
+            break;
+        }
         pause *= 2;
     }
     g_string_free(answer.body, TRUE);

@@ -294,6 +294,7 @@ pd_api_deliver(Request *r, const PdRouteParams *p)
         .profile = m[1].text,
         .under_embargo = m[3].flag,
         .user = r->session->user,
+        .cancellable = r->server->delivery_stop,
     };
     if (cat == NULL ||
         pd_desk_deliver_article(cat, r->server->library, p->id, &po, m[0].text, &error) == 0)

@@ -34,7 +34,7 @@ static const PdRouteRow routes[] = {
     {"DELETE", "/api/articles/{id}/photos/{photo}", pd_api_placement_remove, PD_NEEDS_SESSION},
     {"GET",    "/api/articles/{id}/package",        pd_api_package,          PD_NEEDS_SESSION | PD_NEEDS_WORKER},
     {"POST",   "/api/articles/{id}/package",        pd_api_package,          PD_NEEDS_SESSION | PD_NEEDS_WORKER},
-    {"POST",   "/api/articles/{id}/deliver",        pd_api_deliver,          PD_NEEDS_SESSION | PD_NEEDS_WORKER},
+    {"POST",   "/api/articles/{id}/deliver",        pd_api_deliver,          PD_NEEDS_SESSION | PD_NEEDS_DELIVERY},
     {"GET",    "/api/lightboxes",                   pd_api_lightboxes,       PD_NEEDS_SESSION},
     {"POST",   "/api/lightboxes",                   pd_api_lightbox_create,  PD_NEEDS_SESSION | PD_BODY_SMALL},
     {"GET",    "/api/lightboxes/{id}",              pd_api_lightbox,         PD_NEEDS_SESSION},

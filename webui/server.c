@@ -83,8 +83,10 @@ static enum MHD_Result
 defer(Request *r)
 {
     MHD_suspend_connection(r->connection);
-    g_thread_pool_push(r->route->needs & PD_NEEDS_LOGINS ? r->server->logins : r->server->workers,
-                       r, NULL);
+    GThreadPool *pool = r->route->needs & PD_NEEDS_LOGINS     ? r->server->logins
+                        : r->route->needs & PD_NEEDS_DELIVERY ? r->server->deliveries
+                                                              : r->server->workers;
+    g_thread_pool_push(pool, r, NULL);
     return MHD_YES;
 }
 
@@ -239,7 +241,7 @@ dispatch(Request *r)
     if (r->route == NULL)
         return serve_asset(r, asset_of(r->server, r->url));
     g_return_val_if_fail(!(r->route->needs & PD_NEEDS_SESSION) || r->session != NULL, MHD_NO);
-    if (r->route->needs & (PD_NEEDS_WORKER | PD_NEEDS_LOGINS))
+    if (r->route->needs & (PD_NEEDS_WORKER | PD_NEEDS_LOGINS | PD_NEEDS_DELIVERY))
         return defer(r);
     return r->route->handler(r, &r->params);
 }
@@ -524,6 +526,9 @@ server_clear(Server *server)
         g_thread_pool_free(server->workers, TRUE, FALSE);
     if (server->logins)
         g_thread_pool_free(server->logins, TRUE, FALSE);
+    if (server->deliveries)
+        g_thread_pool_free(server->deliveries, TRUE, FALSE);
+    g_clear_object(&server->delivery_stop);
     pd_watch_free(server->watch);
     g_clear_object(&server->watch_stop);
     pd_ingest_queue_free(server->queue);
@@ -574,6 +579,8 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     server.deadlines = pd_deadlines_start();
     server.workers = g_thread_pool_new(run_work, NULL, (gint)g_get_num_processors(), FALSE, NULL);
     server.logins = g_thread_pool_new(run_work, NULL, PD_LOGIN_THREADS, FALSE, NULL);
+    server.deliveries = g_thread_pool_new(run_work, NULL, PD_DELIVERY_THREADS, FALSE, NULL);
+    server.delivery_stop = g_cancellable_new();
 
     guint threads = options->threads ? options->threads : g_get_num_processors();
     guint connections = room_for(options->connection_limit);
@@ -658,9 +665,11 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         g_thread_join(server.watch_thread);
         server.watch_thread = NULL;
     }
+    g_cancellable_cancel(server.delivery_stop);
     g_thread_pool_free(server.workers, FALSE, TRUE);
     g_thread_pool_free(server.logins, FALSE, TRUE);
-    server.workers = server.logins = NULL;
+    g_thread_pool_free(server.deliveries, FALSE, TRUE);
+    server.workers = server.logins = server.deliveries = NULL;
     pd_event_hub_close_streams(server.events);
     MHD_stop_daemon(daemon);
     server_clear(&server);

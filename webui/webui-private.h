@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 #define PD_BODY_MIN_RATE      4096
 /* Threads checking passwords: each Argon2id check takes ~64 MiB and a few tens of ms. */
 #define PD_LOGIN_THREADS 2
+/* Deliveries to targets at once; more wait their turn. */
+#define PD_DELIVERY_THREADS 4
 
 typedef struct PdCache PdCache;         /* cache.c */
 typedef struct PdEventHub PdEventHub;   /* events.c */
@@ -32,17 +34,19 @@ typedef struct PdDeadlines PdDeadlines; /* deadline.c */
 
 /* What a route needs before its handler runs. */
 typedef enum {
-    PD_NEEDS_SESSION = 1 << 0, /* a session (401 without); with a method that changes
-                                  something, its CSRF token (403 without); checked before
-                                  any body is read */
-    PD_NEEDS_WORKER = 1 << 1,  /* slow: handled on a worker thread while the connection
-                                  waits, suspended */
-    PD_NEEDS_LOGINS = 1 << 2,  /* handled on the login threads (Argon2id) */
-    PD_BODY_SMALL = 1 << 3,    /* a body of at most PD_LOGIN_BODY_MAX bytes */
-    PD_BODY_UPLOAD = 1 << 4,   /* multipart/form-data, streamed to files, up to max_upload */
-    PD_NEEDS_ADMIN = 1 << 5,   /* an admin's session (403 for the others) */
-    PD_VIEWER_MAY = 1 << 6,    /* changes only the viewer's own state: a viewer may (every
-                                  other route that changes something is refused to one) */
+    PD_NEEDS_SESSION = 1 << 0,  /* a session (401 without); with a method that changes
+                                   something, its CSRF token (403 without); checked before
+                                   any body is read */
+    PD_NEEDS_WORKER = 1 << 1,   /* slow: handled on a worker thread while the connection
+                                   waits, suspended */
+    PD_NEEDS_LOGINS = 1 << 2,   /* handled on the login threads (Argon2id) */
+    PD_BODY_SMALL = 1 << 3,     /* a body of at most PD_LOGIN_BODY_MAX bytes */
+    PD_BODY_UPLOAD = 1 << 4,    /* multipart/form-data, streamed to files, up to max_upload */
+    PD_NEEDS_ADMIN = 1 << 5,    /* an admin's session (403 for the others) */
+    PD_VIEWER_MAY = 1 << 6,     /* changes only the viewer's own state: a viewer may (every
+                                   other route that changes something is refused to one) */
+    PD_NEEDS_DELIVERY = 1 << 7, /* handled on the delivery threads: a target that answers
+                                   slowly, or is tried again, never holds up the workers */
 } PdNeeds;
 
 /* Every handler's signature: @p holds what the route's pattern took from the path; the
@@ -100,9 +104,12 @@ struct Server {
     PdStore *store;
     GMutex log_lock;
     GMutex throttle_lock;
-    GHashTable *failures; /* "user:NAME" or "address:ADDR" -> Failures */
-    GThreadPool *workers; /* for Request.work: uploads, packages */
-    GThreadPool *logins;  /* for logins (Argon2id): PD_LOGIN_THREADS of them */
+    GHashTable *failures;        /* "user:NAME" or "address:ADDR" -> Failures */
+    GThreadPool *workers;        /* for Request.work: uploads, packages */
+    GThreadPool *logins;         /* for logins (Argon2id): PD_LOGIN_THREADS of them */
+    GThreadPool *deliveries;     /* for deliveries to targets: PD_DELIVERY_THREADS */
+    GCancellable *delivery_stop; /* cancelled when the server stops: a delivery waiting
+                                    to try again gives up, recorded as such */
     PdCache *cache;
     PdDeadlines *deadlines;
     GPtrArray *assets; /* the page's static files (server.c) */

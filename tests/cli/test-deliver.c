@@ -8,6 +8,8 @@
 #include "e2e.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
+#include <signal.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -531,6 +533,7 @@ test_to_an_address(void)
                                              manifest->data->len, NULL));
     JsonArray *photos =
         json_object_get_array_member(json_node_get_object(json_parser_get_root(p)), "photos");
+    int widths = 0;
     for (guint i = 0; i < 2; i++) {
         Part *photo = g_ptr_array_index(e.parts, i);
         g_assert_cmpstr(photo->name, ==, "photo");
@@ -541,8 +544,9 @@ test_to_an_address(void)
         g_autoptr(VipsImage) img =
             vips_image_new_from_buffer(photo->data->data, photo->data->len, "", NULL);
         g_assert_nonnull(img);
-        g_assert_cmpint(vips_image_get_width(img), ==, (i == 0 ? 800 : 600));
+        widths += vips_image_get_width(img); /* a.jpg and b.jpg, whichever got id 1 */
     }
+    g_assert_cmpint(widths, ==, 800 + 600);
     /* recorded: three attempts, each with its answer */
     {
         g_autoptr(JsonObject) rec = newest_delivery();
@@ -615,6 +619,46 @@ test_to_an_address(void)
     teardown();
 }
 
+/* Ctrl-C while a delivery waits to try again: it stops at once, recorded as stopped. */
+static void
+test_stopped(void)
+{
+    setup();
+    storm();
+    Endpoint e = {.fail_first = 1000,
+                  .keys = g_ptr_array_new_with_free_func(g_free),
+                  .auths = g_ptr_array_new_with_free_func(g_free)};
+    guint16 port;
+    struct MHD_Daemon *d = endpoint_start(&e, &port);
+    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u/busy", port);
+    Run saved = RUN("target", "save", "Busy", "--url", url, "--attempts", "5", "--backoff", "30");
+    g_assert_cmpint(saved.status, ==, 0);
+    run_clear(&saved);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                                                 G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+    g_subprocess_launcher_set_cwd(l, workdir);
+    g_autoptr(GSubprocess) p =
+        g_subprocess_launcher_spawn(l, &error, g_getenv("PHOTODESK_BIN"), "--library", library,
+                                    "article", "package", "1", "--to", "Busy", NULL);
+    g_assert_no_error(error);
+    g_autoptr(GDataInputStream) err = g_data_input_stream_new(g_subprocess_get_stderr_pipe(p));
+    g_autofree char *line = g_data_input_stream_read_line_utf8(err, NULL, NULL, &error);
+    g_assert_nonnull(line);
+    g_assert_nonnull(strstr(line, "HTTP 503")); /* the first attempt, then a 30 s pause */
+    g_subprocess_send_signal(p, SIGTERM);
+    g_assert_true(g_subprocess_wait(p, NULL, &error));
+    g_assert_true(g_subprocess_get_if_exited(p));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 1);
+    g_assert_cmpint(e.posts, ==, 1);
+    g_autoptr(JsonObject) rec = newest_delivery();
+    g_assert_nonnull(strstr(json_object_get_string_member(rec, "failed"),
+                            "stopped after attempt 1: photodesk is stopping"));
+    MHD_stop_daemon(d);
+    endpoint_clear(&e);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -623,5 +667,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/deliver/targets-checked", test_targets_checked);
     g_test_add_func("/cli/deliver/to-a-folder", test_to_a_folder);
     g_test_add_func("/cli/deliver/to-an-address", test_to_an_address);
+    g_test_add_func("/cli/deliver/stopped", test_stopped);
     return g_test_run();
 }

@@ -1944,6 +1944,24 @@ image_data_at(const guint8 *jpeg, gsize len)
 
 /* A photo's original downloaded: with the caption as corrected embedded (IIM with its
  * digest, XMP), its EXIF and image data untouched; or as the wire sent it, on request. */
+typedef struct {
+    const Session *s;
+    const char *url;
+    int status;
+} StuckDelivery;
+
+static gpointer
+deliver_silently(gpointer data)
+{
+    StuckDelivery *d = data;
+    static const char body[] = "{\"target\": \"Silent\"}";
+    g_autofree char *headers = with(d->s, TRUE, "Content-Type: application/json\r\n");
+    Reply r = http("POST", d->url, headers, body, strlen(body));
+    d->status = r.status;
+    reply_clear(&r);
+    return NULL;
+}
+
 /* Delivery targets: an admin's to set (the header's value never shown), an editor's to
  * deliver to (a POST with the session's token); a folder gets the package whole, an
  * address that is not there fails after each attempt, recorded and answered 502. */
@@ -2029,6 +2047,41 @@ test_deliver_to_target(void)
     g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(used, 0), "target"),
                     ==, "Drop");
     json_object_unref(p);
+    /* a target that takes the connection and never answers holds a delivery thread, not
+     * the workers: with two such deliveries under way (as many as this machine may have
+     * workers), a package is still made; the target gone, each is answered 502 */
+    GSocket *silent =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    GInetAddress *loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *any = g_inet_socket_address_new(loopback, 0);
+    g_assert_true(g_socket_bind(silent, any, TRUE, NULL));
+    g_assert_true(g_socket_listen(silent, NULL));
+    GSocketAddress *bound = g_socket_get_local_address(silent, NULL);
+    guint16 port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+    g_autofree char *silent_target = g_strdup_printf(
+        "{\"name\": \"Silent\", \"url\": \"http://127.0.0.1:%u/hook\", \"attempts\": 1}", port);
+    json_object_unref(expect("POST", "/api/targets", &boss, silent_target, 201));
+    StuckDelivery stuck[2];
+    GThread *threads[2];
+    for (guint i = 0; i < 2; i++) {
+        stuck[i] = (StuckDelivery){&s, deliver, 0};
+        threads[i] = g_thread_new("deliver", deliver_silently, &stuck[i]);
+    }
+    g_usleep(300000); /* both sent and waiting */
+    g_autofree char *package = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/package", id);
+    Reply zip = http("GET", package, s.cookie, NULL, 0);
+    g_assert_cmpint(zip.status, ==, 200);
+    reply_clear(&zip);
+    g_socket_close(silent, NULL); /* the connections waiting in its queue are reset */
+    for (guint i = 0; i < 2; i++) {
+        g_thread_join(threads[i]);
+        g_assert_cmpint(stuck[i].status, ==, 502);
+    }
+    g_object_unref(bound);
+    g_object_unref(any);
+    g_object_unref(loopback);
+    g_object_unref(silent);
+
     /* removed by an admin; the deliveries stay */
     JsonObject *t = expect("GET", "/api/targets", &s, NULL, 200);
     gint64 tid = json_object_get_int_member(
