@@ -49,10 +49,12 @@ void pd_json_pick(GString *out, const char *key, const PdCatalogPick *pick);
 char *pd_desk_pick_text(const PdCatalogPick *pick);
 
 /* Photo @id's original file: with the caption fields as the desk has them now embedded
- * (IIM with its digest, and XMP, in place of the file's own; EXIF, the colour profile
- * and the image data untouched: pd_thumbs_embed_original()) when it is a JPEG and not
- * @as_received; else the file as it was received. *@embedded says which; *@filename is
- * the name to save it as ("photo-7.jpg", "photo-7-as-received.png"). */
+ * (a JPEG: IIM with its digest, and XMP, in place of the file's own, EXIF, the colour
+ * profile and the image data untouched, pd_thumbs_embed_original(); a PNG or a WebP:
+ * XMP; a TIFF: XMP, IIM and its digest; pd_thumbs_embed_png() and the others) unless
+ * @as_received; else, and for HEIF and AVIF, the file as it was received. *@embedded
+ * says which; *@filename is the name to save it as ("photo-7.jpg",
+ * "photo-7-as-received.heic"). */
 GBytes *pd_desk_original(PdCatalog *catalog, const char *library, gint64 id, gboolean as_received,
                          gboolean *embedded, char **filename, GError **error);
 

@@ -559,11 +559,14 @@ pd_desk_original(PdCatalog *catalog, const char *library, gint64 id, gboolean as
         g_prefix_error(error, "photo %" G_GINT64_FORMAT "'s original (photodesk fsck): ", id);
         return NULL;
     }
-    gboolean jpeg = g_strcmp0(p->format, "jpeg") == 0;
+    const char *f = p->format ? p->format : "";
+    gboolean jpeg = strcmp(f, "jpeg") == 0;
+    gboolean writable = jpeg || strcmp(f, "png") == 0 || strcmp(f, "webp") == 0 ||
+                        strcmp(f, "tiff") == 0; /* HEIF/AVIF: as received */
     *filename =
         g_strdup_printf("photo-%" G_GINT64_FORMAT "%s.%s", id,
-                        as_received || !jpeg ? "-as-received" : "", p->ext ? p->ext : "bin");
-    if (as_received || !jpeg)
+                        as_received || !writable ? "-as-received" : "", p->ext ? p->ext : "bin");
+    if (as_received || !writable)
         return g_bytes_new_take(g_steal_pointer(&data), len);
     /* the caption fields as they are now: IIM (its Credit in a short form that fits) with
      * its digest, and XMP whole; the image data and the rest of the file untouched */
@@ -573,7 +576,12 @@ pd_desk_original(PdCatalog *catalog, const char *library, gint64 id, gboolean as
     g_autoptr(GBytes) iim = pd_ingest_encode_iim(&in_iim);
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     g_autofree char *xmp = pd_ingest_encode_xmp(&p->text, p->has_gps, p->gps_lat, p->gps_lon);
-    GBytes *out = pd_thumbs_embed_original((const guint8 *)data, len, xmp, strlen(xmp), irb, error);
+    const guint8 *bytes = (const guint8 *)data;
+    GBytes *out = jpeg ? pd_thumbs_embed_original(bytes, len, xmp, strlen(xmp), irb, error)
+                  : strcmp(f, "png") == 0 ? pd_thumbs_embed_png(bytes, len, xmp, strlen(xmp), error)
+                  : strcmp(f, "webp") == 0
+                      ? pd_thumbs_embed_webp(bytes, len, xmp, strlen(xmp), error)
+                      : pd_thumbs_embed_tiff(bytes, len, xmp, strlen(xmp), iim, irb, error);
     if (out == NULL)
         g_prefix_error(error, "photo %" G_GINT64_FORMAT ": %s: ", id, path);
     *embedded = out != NULL;

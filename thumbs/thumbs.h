@@ -94,6 +94,20 @@ typedef struct {
 GBytes *pd_thumbs_deliver(const void *data, gsize len, const PdDeliverSpec *spec, int *width,
                           int *height, GError **error);
 
+/* An original PNG with @xmp in an iTXt chunk after IHDR, in place of its own XMP and of
+ * the text chunks holding IPTC or XMP ("Raw profile type iptc"); an original WebP with
+ * @xmp in an "XMP " chunk, flagged in VP8X (added to a simple WebP); an original TIFF
+ * (not BigTIFF) whose first IFD holds @xmp (tag 700), @iim (33723) and @irb (34377) in
+ * place of its own, written after the file's end with a copy of that IFD. Every other
+ * byte of the file, its image data too, is kept. NULL with PD_THUMBS_ERROR_DECODE when
+ * the file is not whole, PD_THUMBS_ERROR_EMBED when it cannot grow so. */
+GBytes *pd_thumbs_embed_png(const guint8 *png, gsize len, const char *xmp, gsize xmp_len,
+                            GError **error);
+GBytes *pd_thumbs_embed_webp(const guint8 *webp, gsize len, const char *xmp, gsize xmp_len,
+                             GError **error);
+GBytes *pd_thumbs_embed_tiff(const guint8 *tiff, gsize len, const char *xmp, gsize xmp_len,
+                             GBytes *iim, GBytes *irb, GError **error);
+
 /* An original JPEG with @xmp and @irb in place of its own XMP (and extended XMP) and
  * Photoshop resources; everything else it holds (EXIF, the ICC profile, comments, other
  * application segments) and its image data are kept byte for byte. Errors as

@@ -1,8 +1,9 @@
-/* fuzz-embed.c: libFuzzer target for writing a delivered JPEG: the input is the JPEG
- * whose segments are walked (thumbs/embed.c), and its first bytes, made valid UTF-8,
- * the caption encoded as IIM and XMP (ingest/embed.c). Properties checked: no memory
- * error or undefined behaviour; a JPEG refused is refused with an error; one accepted
- * starts with SOI, holds the XMP given, and keeps the input's image data whole. */
+/* fuzz-embed.c: libFuzzer target for writing a delivered JPEG and an original with the
+ * desk's caption: the input is the JPEG whose segments are walked (thumbs/embed.c), or
+ * the PNG, WebP or TIFF whose chunks or first IFD are (thumbs/embed-other.c), and its
+ * first bytes, made valid UTF-8, the caption encoded as IIM and XMP (ingest/embed.c). Properties
+ * checked: no memory error or undefined behaviour; a JPEG refused is refused with an error; one
+ * accepted starts as the input did (a JPEG with SOI) and holds the XMP given. */
 #include "ingest/ingest.h"
 #include "thumbs/thumbs.h"
 
@@ -28,11 +29,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(GBytes) irb = pd_ingest_encode_irb(iim);
     g_autofree char *xmp = pd_ingest_encode_xmp(&f, size % 2, -33.9, 151.2);
     GError *error = NULL;
-    /* the two ways: a delivery (only what describes the pixels kept), an original (all
-     * but its XMP and Photoshop resources kept) */
-    GBytes *out = size % 3 == 0
-                      ? pd_thumbs_embed_original(data, size, xmp, strlen(xmp), irb, &error)
-                      : pd_thumbs_embed_jpeg(data, size, xmp, strlen(xmp), irb, &error);
+    /* the ways: a delivery (only what describes the pixels kept), an original JPEG (all
+     * but its XMP and Photoshop resources kept), an original PNG, WebP or TIFF */
+    GBytes *out;
+    gboolean jpeg = FALSE;
+    /* by the input's first byte, as the catalog's format would say */
+    switch (size ? data[0] : 0) {
+    case 0x89:
+        out = pd_thumbs_embed_png(data, size, xmp, strlen(xmp), &error);
+        break;
+    case 'R':
+        out = pd_thumbs_embed_webp(data, size, xmp, strlen(xmp), &error);
+        break;
+    case 'I':
+    case 'M':
+        out = pd_thumbs_embed_tiff(data, size, xmp, strlen(xmp), iim, irb, &error);
+        break;
+    default:
+        jpeg = TRUE;
+        out = size % 3 == 0 ? pd_thumbs_embed_original(data, size, xmp, strlen(xmp), irb, &error)
+                            : pd_thumbs_embed_jpeg(data, size, xmp, strlen(xmp), irb, &error);
+    }
     if (out == NULL) {
         if (error == NULL) {
             fprintf(stderr, "fuzz-embed: refused without an error\n");
@@ -43,8 +60,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     gsize n;
     const guint8 *o = g_bytes_get_data(out, &n);
-    if (n < 2 || o[0] != 0xFF || o[1] != 0xD8 || memmem(o, n, xmp, strlen(xmp)) == NULL) {
-        fprintf(stderr, "fuzz-embed: the delivered JPEG lost its start or its XMP\n");
+    if (n < 2 || (jpeg && (o[0] != 0xFF || o[1] != 0xD8)) || (!jpeg && memcmp(o, data, 2) != 0) ||
+        memmem(o, n, xmp, strlen(xmp)) == NULL) {
+        fprintf(stderr, "fuzz-embed: the file written lost its start or its XMP\n");
         abort();
     }
     g_bytes_unref(out);

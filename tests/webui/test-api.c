@@ -2094,6 +2094,198 @@ test_deliver_to_target(void)
     session_clear(&boss);
 }
 
+/* The bytes of each chunk of a PNG whose type is @type, end to end. */
+static GByteArray *
+png_chunks(const guint8 *png, gsize len, const char *type)
+{
+    GByteArray *all = g_byte_array_new();
+    for (gsize at = 8; at + 12 <= len;) {
+        guint32 n = (guint32)png[at] << 24 | (guint32)png[at + 1] << 16 |
+                    (guint32)png[at + 2] << 8 | png[at + 3];
+        if (memcmp(png + at + 4, type, 4) == 0)
+            g_byte_array_append(all, png + at + 8, n);
+        at += (gsize)n + 12;
+    }
+    return all;
+}
+
+static void
+put16(GByteArray *b, guint v)
+{
+    guint8 x[2] = {(guint8)(v >> 8), (guint8)v};
+    g_byte_array_append(b, x, 2);
+}
+
+static void
+put32(GByteArray *b, guint32 v)
+{
+    guint8 x[4] = {(guint8)(v >> 24), (guint8)(v >> 16), (guint8)(v >> 8), (guint8)v};
+    g_byte_array_append(b, x, 4);
+}
+
+/* @img (8-bit sRGB) as an uncompressed big-endian TIFF with @xmp (tag 700). */
+static void *
+big_endian_tiff(VipsImage *img, const char *xmp_text, size_t *len)
+{
+    size_t n = 0;
+    void *pixels = vips_image_write_to_memory(img, &n);
+    guint w = (guint)vips_image_get_width(img), h = (guint)vips_image_get_height(img);
+    g_assert_cmpuint(n, ==, (gsize)w * h * 3);
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)"MM\0\x2a", 4);
+    put32(b, 8);
+    const guint count = 10;
+    guint32 after_ifd = 8 + 2 + count * 12 + 4;
+    guint32 bps_at = after_ifd, xmp_at = bps_at + 6, pixels_at = xmp_at + (guint32)strlen(xmp_text);
+    pixels_at += pixels_at % 2;
+    put16(b, count);
+    const guint32 entries[][4] = {
+        {256, 4, 1, w},          {257, 4, 1, h},
+        {258, 3, 3, bps_at},     {259, 3, 1, 1 << 16},
+        {262, 3, 1, 2 << 16},    {273, 4, 1, pixels_at},
+        {277, 3, 1, 3 << 16},    {278, 4, 1, h},
+        {279, 4, 1, (guint32)n}, {700, 1, (guint32)strlen(xmp_text), xmp_at},
+    };
+    for (guint i = 0; i < count; i++) {
+        put16(b, entries[i][0]);
+        put16(b, entries[i][1]);
+        put32(b, entries[i][2]);
+        put32(b, entries[i][3]);
+    }
+    put32(b, 0);
+    put16(b, 8);
+    put16(b, 8);
+    put16(b, 8);
+    g_byte_array_append(b, (const guint8 *)xmp_text, (guint)strlen(xmp_text));
+    if (b->len % 2)
+        g_byte_array_append(b, (const guint8 *)"", 1);
+    g_assert_cmpuint(b->len, ==, pixels_at);
+    g_byte_array_append(b, pixels, (guint)n);
+    g_free(pixels);
+    *len = b->len;
+    return g_byte_array_free(b, FALSE);
+}
+
+/* A PNG, a WebP (with its XMP, and a simple one without), a TIFF of each byte order:
+ * the original downloaded with the desk's caption (read back by exiftool: the new
+ * caption, not the wire's), its pixels and image data as received. */
+static void
+test_original_other_formats(void)
+{
+    Session s = login();
+    const struct {
+        const char *name, *save, *options;
+        gboolean wire_xmp;
+    } kinds[] = {
+        {"gulls.png", ".png", "", TRUE},
+        {"gulls.webp", ".webp", "[Q=80]", TRUE},
+        {"gulls-simple.webp", ".webp", "[Q=80,strip]", FALSE},
+        {"gulls-lossless.webp", ".webp", "[lossless,strip]", FALSE},
+        {"gulls.tif", ".tif", "", TRUE},
+        {"gulls-mm.tif", ".tif", "", TRUE},
+    };
+    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        g_autoptr(VipsImage) scene = make_scene(80 + (int)k, 320, 200);
+        g_autoptr(VipsImage) img = NULL;
+        g_assert_cmpint(vips_copy(scene, &img, NULL), ==, 0);
+        g_autofree char *wire = xmp("Gulls over the harbour in Oslo, Norway. (AP Photo/Old)",
+                                    "2025-02-03T09:00:00+01:00");
+        if (kinds[k].wire_xmp)
+            vips_image_set_blob_copy(img, "xmp-data", wire, strlen(wire));
+        g_autofree char *suffix = g_strconcat(kinds[k].save, kinds[k].options, NULL);
+        void *buf = NULL;
+        size_t buf_len = 0;
+        g_assert_cmpint(vips_image_write_to_buffer(img, suffix, &buf, &buf_len, NULL), ==, 0);
+        if (g_str_has_suffix(kinds[k].name, "-mm.tif")) {
+            /* the same picture in Motorola byte order (libvips writes the machine's) */
+            g_free(buf);
+            buf = big_endian_tiff(scene, wire, &buf_len);
+        }
+        g_autofree char *path = g_build_filename(workdir, kinds[k].name, NULL);
+        g_assert_true(g_file_set_contents(path, buf, (gssize)buf_len, NULL));
+        JsonObject *added = upload(&s, kinds[k].name, path);
+        if (g_strcmp0(json_object_get_string_member(added, "status"), "added") != 0)
+            g_error("%s: %s", kinds[k].name, json_object_get_string_member(added, "error"));
+        gint64 id = json_object_get_int_member(added, "id");
+        json_object_unref(added);
+        g_autofree char *url = g_strdup_printf("/api/photos/%" G_GINT64_FORMAT, id);
+        JsonObject *now = expect("GET", url, &s, NULL, 200);
+        g_autofree char *patch =
+            g_strdup_printf("{\"version\": %" G_GINT64_FORMAT ", \"caption\": \"Herring gulls "
+                            "over the harbour in Oslo, Norway, Monday, Feb. 3, 2025. (AP "
+                            "Photo/Kari Nes)\", \"credit\": \"Kari Nes/AP\"}",
+                            json_object_get_int_member(now, "version"));
+        json_object_unref(now);
+        json_object_unref(expect("PATCH", url, &s, patch, 200));
+        g_autofree char *download = g_strdup_printf("%s/download", url);
+        Reply r = http("GET", download, s.cookie, NULL, 0);
+        g_assert_cmpint(r.status, ==, 200);
+        g_assert_cmpstr(header(&r, "x-photodesk-metadata"), ==, "desk");
+        gsize len = 0;
+        const guint8 *got = g_bytes_get_data(r.body, &len);
+        len--; /* less the NUL */
+        const guint8 *sent = buf;
+        /* the image data as received */
+        if (g_str_has_suffix(kinds[k].name, ".png")) {
+            g_autoptr(GByteArray) a = png_chunks(sent, buf_len, "IDAT");
+            g_autoptr(GByteArray) b = png_chunks(got, len, "IDAT");
+            g_assert_cmpuint(a->len, >, 0);
+            g_assert_cmpmem(a->data, a->len, b->data, b->len);
+        } else if (g_str_has_suffix(kinds[k].name, ".webp")) {
+            const char *fourcc = memmem(sent, buf_len, "VP8L", 4) ? "VP8L" : "VP8 ";
+            const guint8 *chunk = memmem(sent, buf_len, fourcc, 4);
+            gsize n = 8 + (chunk[4] | (gsize)chunk[5] << 8 | (gsize)chunk[6] << 16);
+            g_assert_nonnull(memmem(got, len, chunk, n));
+            g_assert_nonnull(memmem(got, len, "VP8X", 4));
+        } else {
+            /* nothing of the file moved: all of it but the first IFD's offset, then more */
+            g_assert_cmpuint(len, >, buf_len);
+            g_assert_cmpmem(sent, 4, got, 4);
+            g_assert_cmpmem(sent + 8, buf_len - 8, got + 8, buf_len - 8);
+        }
+        g_autoptr(VipsImage) before = vips_image_new_from_buffer(sent, buf_len, "", NULL);
+        g_autoptr(VipsImage) after = vips_image_new_from_buffer(got, len, "", NULL);
+        g_assert_nonnull(after);
+        g_autoptr(VipsImage) diff = NULL;
+        double most = -1;
+        g_assert_cmpint(vips_subtract(before, after, &diff, NULL), ==, 0);
+        g_autoptr(VipsImage) magnitude = NULL;
+        g_assert_cmpint(vips_abs(diff, &magnitude, NULL), ==, 0);
+        g_assert_cmpint(vips_max(magnitude, &most, NULL), ==, 0);
+        g_assert_cmpfloat(most, ==, 0); /* the same pixels */
+        g_autoptr(JsonObject) tags = delivered_tags(workdir, r.body);
+        if (tags == NULL) {
+            reply_clear(&r);
+            g_free(buf);
+            g_test_skip("exiftool is not installed: the originals are not read back");
+            session_clear(&s);
+            return;
+        }
+        const char *said =
+            json_object_get_string_member_with_default(tags, "XMP-dc:Description", "");
+        if (!g_str_has_prefix(said, "Herring gulls"))
+            g_error("%s: exiftool reads the caption as \"%s\"", kinds[k].name, said);
+        g_assert_cmpstr(json_object_get_string_member(tags, "XMP-photoshop:Credit"), ==,
+                        "Kari Nes/AP");
+        g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), tags);
+        g_autofree char *all = json_to_string(node, FALSE);
+        g_assert_null(strstr(all, "AP Photo/Old")); /* the wire's text is gone */
+        if (g_str_has_suffix(kinds[k].name, ".tif")) {
+            g_assert_true(g_str_has_prefix(
+                json_object_get_string_member(tags, "IPTC:Caption-Abstract"), "Herring gulls"));
+            const char *digest =
+                json_object_get_string_member_with_default(tags, "Photoshop:IPTCDigest", NULL);
+            g_assert_nonnull(digest);
+            g_assert_cmpstr(
+                digest, ==,
+                json_object_get_string_member_with_default(tags, "File:CurrentIPTCDigest", "none"));
+        }
+        reply_clear(&r);
+        g_free(buf);
+    }
+    session_clear(&s);
+}
+
 static void
 test_original_download(void)
 {
@@ -2188,6 +2380,7 @@ main(int argc, char **argv)
     g_test_add_func("/webui/rules", test_rules);
     g_test_add_func("/webui/names-two-ways", test_names_two_ways);
     g_test_add_func("/webui/original-download", test_original_download);
+    g_test_add_func("/webui/original-other-formats", test_original_other_formats);
     g_test_add_func("/webui/deliver-to-target", test_deliver_to_target);
     g_test_add_func("/webui/port-in-use", test_port_in_use);
     int status = g_test_run();

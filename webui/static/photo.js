@@ -451,7 +451,7 @@ export async function showPhoto(id, known, { mine = null, conflict = null } = {}
         restrictions(p),
         loupe(p, preview),
         el('p', { class: 'picture-actions' },
-          el('a', { href: p.download_url, id: 'download-original', title: 'The original file with the caption as it is now (IPTC and XMP)', text: 'Original file' }),
+          el('a', { href: p.download_url, id: 'download-original', title: 'The original file with the caption as it is now (IPTC and XMP; HEIF and AVIF as received)', text: 'Original file' }),
           el('a', { href: p.original_url, download: '', id: 'download-received', text: 'as received' }),
           preview ? el('button', { type: 'button', class: 'secondary', id: 'full-screen', text: 'Full screen (f)', onclick: fullScreen }) : null),
         similarFrames(p, current)),
