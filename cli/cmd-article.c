@@ -193,10 +193,11 @@ run(PdCatalog *c, const char *library, const char *action, char **args, int n, c
         return PD_EXIT_OK;
     }
     /* package */
-    if (o->profile && pd_desk_profile(o->profile) == NULL) {
-        fprintf(stderr,
-                "photodesk article package: --profile %s: the desk's are web, print and social\n",
-                o->profile);
+    g_autoptr(GPtrArray) profiles = pd_desk_profiles(c, &error);
+    if (profiles == NULL)
+        return report(action, error);
+    if (!pd_desk_check_profile(profiles, o->profile, &error)) {
+        fprintf(stderr, "photodesk article package: --%s\n", error->message);
         return PD_EXIT_USAGE;
     }
     PdPackageOptions po = {.gps = o->gps,

@@ -31,6 +31,7 @@ static const Command commands[] = {
      "the desk's ingest rules: a template on every photo from a folder, a source", TRUE},
     {"saved", pd_cmd_saved, "the desk's saved searches (photodesk search --save NAME)", TRUE},
     {"article", pd_cmd_article, "articles: attach photos, package them with captions embedded"},
+    {"profile", pd_cmd_profile, "the desk's output profiles: how large, how compressed", TRUE},
     {"target", pd_cmd_target, "where the desk delivers packages: a folder, a CMS's address", TRUE},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},

@@ -55,29 +55,7 @@ rules_json(GString *o, const Rules *r)
 
 /* ---------------------------------------------------------------- output: crops, profiles */
 
-static const PdDeskProfile profiles[] = {
-    {"web", 2048, 85, "2048 px on the long edge, quality 85"},
-    {"print", 0, 95, "the picture (or its crop) at its own size, quality 95"},
-    {"social", 1200, 85, "1200 px on the long edge, quality 85"},
-    {NULL, 0, 0, NULL},
-};
-
 static const char *const aspects[] = {"free", "3:2", "16:9", "1:1", "4:5", NULL};
-
-const PdDeskProfile *
-pd_desk_profiles(void)
-{
-    return profiles;
-}
-
-const PdDeskProfile *
-pd_desk_profile(const char *name)
-{
-    for (const PdDeskProfile *p = profiles; name && p->name; p++)
-        if (g_ascii_strcasecmp(p->name, name) == 0)
-            return p;
-    return NULL;
-}
 
 const char *const *
 pd_desk_crop_aspects(void)
@@ -122,15 +100,15 @@ typedef struct {
 } Output;
 
 static void
-output_of(const PdCatalogPhoto *p, const PdCatalogPlacement *pl, const char *package_profile,
-          Output *o)
+output_of(const PdCatalogPhoto *p, const PdCatalogPlacement *pl, GPtrArray *profiles,
+          const char *package_profile, Output *o)
 {
     memset(o, 0, sizeof *o);
-    o->profile = pd_desk_profile(pl->profile);
+    o->profile = pd_desk_profile_named(profiles, pl->profile);
     if (o->profile == NULL)
-        o->profile = pd_desk_profile(package_profile);
+        o->profile = pd_desk_profile_named(profiles, package_profile);
     if (o->profile == NULL)
-        o->profile = &profiles[0];
+        o->profile = g_ptr_array_index(profiles, 0); /* web */
     o->cropped = crop_read(pl->crop, o->crop);
     int W, H;
     upright_size(p, &W, &H);
@@ -140,7 +118,10 @@ output_of(const PdCatalogPhoto *p, const PdCatalogPlacement *pl, const char *pac
         scale = o->profile->long_edge / longest;
     o->width = (int)lround(cw * scale);
     o->height = (int)lround(ch * scale);
-    if (o->cropped && o->profile->long_edge > 0 && longest < o->profile->long_edge)
+    if (pl->profile && pd_desk_profile_named(profiles, pl->profile) == NULL)
+        o->warning = g_strdup_printf("the profile %s is no longer the desk's: it goes as %s",
+                                     pl->profile, o->profile->name);
+    else if (o->cropped && o->profile->long_edge > 0 && longest < o->profile->long_edge)
         o->warning = g_strdup_printf("the crop is %.0f px on its long edge, smaller than the %d px "
                                      "the %s profile asks: it goes at its own size",
                                      longest, o->profile->long_edge, o->profile->name);
@@ -175,11 +156,12 @@ pd_desk_set_output(PdCatalog *catalog, gint64 article_id, gint64 photo_id, const
     const char *new_crop = crop ? (*crop ? crop : NULL) : pl->crop;
     const char *new_aspect = aspect ? (*aspect ? aspect : NULL) : pl->crop_aspect;
     const char *new_profile = profile ? (*profile ? profile : NULL) : pl->profile;
-    if (new_profile && pd_desk_profile(new_profile) == NULL) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
-                    "profile: \"%s\" is not one of the desk's (web, print, social)", new_profile);
+    g_autoptr(GPtrArray) profiles = pd_desk_profiles(catalog, error);
+    if (profiles == NULL || (profile && !pd_desk_check_profile(profiles, new_profile, error)))
         return FALSE;
-    }
+    const PdDeskProfile *chosen = pd_desk_profile_named(profiles, new_profile);
+    if (chosen)
+        new_profile = chosen->name; /* as the desk spells it */
     gboolean known = new_aspect == NULL;
     for (int i = 0; !known && aspects[i]; i++)
         known = strcmp(aspects[i], new_aspect) == 0;
@@ -291,7 +273,8 @@ versions_since(GPtrArray *all, int seen)
 }
 
 static gboolean
-placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GError **error)
+placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GPtrArray *profiles,
+               GError **error)
 {
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(catalog, pl->photo_id, error);
     if (p == NULL)
@@ -316,7 +299,7 @@ placement_json(PdCatalog *catalog, GString *o, const PdCatalogPlacement *pl, GEr
     g_autofree char *instructions = pd_desk_delivered_instructions(p, NULL, NULL);
     pd_json_string(o, "delivered_instructions", instructions);
     Output out;
-    output_of(p, pl, NULL, &out);
+    output_of(p, pl, profiles, NULL, &out);
     output_json(o, &out, pl);
     g_free(out.warning);
     pd_json_string(o, "placed_by", pl->placed_by);
@@ -458,7 +441,8 @@ pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error)
     if (placements == NULL)
         return NULL;
     g_autoptr(GPtrArray) deliveries = pd_catalog_deliveries(catalog, id, 0, 20, error);
-    if (deliveries == NULL)
+    g_autoptr(GPtrArray) profiles = deliveries ? pd_desk_profiles(catalog, error) : NULL;
+    if (profiles == NULL)
         return NULL;
     GString *o = g_string_new("{");
     article_members(o, a);
@@ -467,7 +451,7 @@ pd_desk_article_json(PdCatalog *catalog, gint64 id, GError **error)
     for (guint i = 0; i < placements->len; i++) {
         if (i)
             g_string_append(o, ", ");
-        if (!placement_json(catalog, o, g_ptr_array_index(placements, i), error)) {
+        if (!placement_json(catalog, o, g_ptr_array_index(placements, i), profiles, error)) {
             g_string_free(o, TRUE);
             return NULL;
         }
@@ -582,11 +566,11 @@ pd_desk_safe_name(const char *slug)
 typedef struct {
     PdCatalogPlacement *placement;
     PdCatalogPhoto *photo;
-    char *file;          /* its name in the zip */
-    GBytes *jpeg;        /* with its metadata */
-    gboolean embargoed;  /* its embargo has not passed */
-    const char *profile; /* what it was made as */
-    char *crop;          /* the crop it was made from, or NULL */
+    char *file;         /* its name in the zip */
+    GBytes *jpeg;       /* with its metadata */
+    gboolean embargoed; /* its embargo has not passed */
+    char *profile;      /* what it was made as */
+    char *crop;         /* the crop it was made from, or NULL */
     int width, height;
 } Packed;
 
@@ -597,6 +581,7 @@ packed_free(gpointer data)
     pd_catalog_photo_free(k->photo);
     g_free(k->file);
     g_free(k->crop);
+    g_free(k->profile);
     if (k->jpeg)
         g_bytes_unref(k->jpeg);
     g_free(k);
@@ -654,18 +639,18 @@ pd_desk_delivered_instructions(const PdCatalogPhoto *p, const char *under_embarg
 
 /* The placed photo's web rendition with the metadata of this use. */
 static gboolean
-pack(PdCatalog *catalog, PdStore *store, Packed *k, const PdPackageOptions *options, const char *at,
-     GError **error)
+pack(PdCatalog *catalog, PdStore *store, Packed *k, GPtrArray *profiles,
+     const PdPackageOptions *options, const char *at, GError **error)
 {
     gboolean gps = options->gps;
     const PdCatalogPhoto *p = k->photo;
     Output out;
-    output_of(p, k->placement, options->profile, &out);
+    output_of(p, k->placement, profiles, options->profile, &out);
     g_free(out.warning);
-    k->profile = out.profile->name;
+    k->profile = g_strdup(out.profile->name);
     g_autofree char *path = NULL;
     g_autoptr(GBytes) image = NULL; /* the JPEG the metadata goes into */
-    if (!out.cropped && strcmp(out.profile->name, "web") == 0) {
+    if (!out.cropped && out.profile->stored) {
         /* the web rendition as it is: no decoding */
         g_autofree char *sha = NULL, *ext = NULL, *format = NULL;
         if (!pd_catalog_get_file(catalog, p->id, "web", NULL, &sha, &ext, &format, error)) {
@@ -879,6 +864,9 @@ make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackage
     if (placements->len == 0)
         return refuse(error, "article %" G_GINT64_FORMAT " (%s) has no photos to deliver", id,
                       a->slug);
+    g_autoptr(GPtrArray) profiles = pd_desk_profiles(catalog, error);
+    if (profiles == NULL || !pd_desk_check_profile(profiles, options->profile, error))
+        return FALSE;
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;
@@ -915,7 +903,7 @@ make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackage
                           k->photo->id, k->photo->embargo_until);
         k->file = g_strdup_printf("%02d-%s-%" G_GINT64_FORMAT ".jpg", k->placement->position, base,
                                   k->photo->id);
-        if (!pack(catalog, store, k, options, at, error))
+        if (!pack(catalog, store, k, profiles, options, at, error))
             return FALSE;
     }
     GPtrArray *files = g_ptr_array_new_with_free_func((GDestroyNotify)pd_desk_file_free);

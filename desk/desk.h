@@ -171,16 +171,37 @@ char *pd_desk_article_text(PdCatalog *catalog, gint64 id, GError **error);
 
 /* An output profile of the desk: how large, and how compressed, a delivered photo is. */
 typedef struct {
-    const char *name;
-    int long_edge; /* px; 0: the picture (or its crop) at its own size */
-    int quality;   /* JPEG */
-    const char *about;
+    gint64 id; /* 0: built in, as it is */
+    char *name;
+    int long_edge;     /* px; 0: the picture (or its crop) at its own size */
+    int quality;       /* JPEG */
+    gboolean built_in; /* web, print or social (perhaps changed by an admin: ->id) */
+    gboolean stored;   /* the stored web rendition is its file, copied as it is */
+    char *by, *at;     /* who saved it, when (NULL: built in) */
 } PdDeskProfile;
 
-/* The desk's profiles: web (the default), print, social; NULL-named at the end. */
-const PdDeskProfile *pd_desk_profiles(void);
-/* The one called @name, or NULL. */
-const PdDeskProfile *pd_desk_profile(const char *name);
+void pd_desk_profile_free(PdDeskProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdDeskProfile, pd_desk_profile_free)
+/* The desk's profiles (PdDeskProfile *): web (the default), print, social, as built in or
+ * as an admin changed them, then the desk's own in the order they were made. */
+GPtrArray *pd_desk_profiles(PdCatalog *catalog, GError **error);
+/* The one of @profiles called @name (whatever its case), or NULL. */
+const PdDeskProfile *pd_desk_profile_named(GPtrArray *profiles, const char *name);
+/* Whether @name (NULL: none given) is one of @profiles; else PD_DESK_ERROR_INVALID naming
+ * them. */
+gboolean pd_desk_check_profile(GPtrArray *profiles, const char *name, GError **error);
+/* "web, print, social, ...": newly allocated. */
+char *pd_desk_profile_names(GPtrArray *profiles);
+/* Saves profile @name (letters, digits, '-', '_'; kept in lower case): @long_edge 64 to
+ * 20000 px or 0 (its own size), @quality 30 to 100; one of that name (a built-in one
+ * too) replaced. Its id, or 0 with PD_DESK_ERROR_INVALID naming what is wrong. */
+gint64 pd_desk_save_profile(PdCatalog *catalog, const char *name, int long_edge, int quality,
+                            const char *by_user, GError **error);
+/* Removes the desk's profile @id (a built-in one changed: back as built in). */
+gboolean pd_desk_remove_profile(PdCatalog *catalog, gint64 id, GError **error);
+/* {"profiles": [{"id", "name", "long_edge", "quality", "built_in", "changed", "by", "at"}]} */
+char *pd_desk_profiles_json(PdCatalog *catalog, GError **error);
+
 /* The aspects a crop can be drawn to: "free", "3:2", "16:9", "1:1", "4:5"; NULL at the end. */
 const char *const *pd_desk_crop_aspects(void);
 

@@ -222,10 +222,9 @@ pd_api_package(Request *r, const PdRouteParams *p)
     gboolean with_gps = g_strcmp0(gps, "1") == 0 || g_strcmp0(gps, "true") == 0;
     const char *profile =
         MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, "profile");
-    if (profile && pd_desk_profile(profile) == NULL)
-        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                "profile: \"%s\" is not one of the desk's (web, print, social)",
-                                profile);
+    g_autoptr(GPtrArray) profiles = pd_desk_profiles(cat, &error);
+    if (profiles == NULL || !pd_desk_check_profile(profiles, profile, &error))
+        return pd_respond_gerror(r, error);
     g_autofree char *dir = g_build_filename(r->server->library, "tmp", "package-XXXXXX", NULL);
     g_autofree char *tmp = g_path_get_dirname(dir);
     g_mkdir_with_parents(tmp, 0700);
@@ -283,10 +282,6 @@ pd_api_deliver(Request *r, const PdRouteParams *p)
         return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
                                 "target: give the name of one of the "
                                 "desk's delivery targets");
-    if (m[1].text && pd_desk_profile(m[1].text) == NULL)
-        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
-                                "profile: \"%s\" is not one of the desk's (web, print, social)",
-                                m[1].text);
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
     PdPackageOptions po = {

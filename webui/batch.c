@@ -287,3 +287,52 @@ pd_api_target_remove(Request *r, const PdRouteParams *p)
         return pd_respond_gerror(r, error);
     return pd_respond_listing(r, pd_desk_targets_json);
 }
+
+/* ---------------------------------------------------------------- output profiles */
+
+enum MHD_Result
+pd_api_profiles(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    return pd_respond_listing(r, pd_desk_profiles_json);
+}
+
+/* POST /api/profiles {"name", "long_edge", "quality"}: saved (one of that name, a
+ * built-in one too, replaced); every profile as GET gives them. */
+enum MHD_Result
+pd_api_profile_save(Request *r, const PdRouteParams *p)
+{
+    (void)p;
+    enum MHD_Result result;
+    g_autoptr(JsonParser) parser = NULL;
+    JsonObject *o = pd_request_json(r, &parser, &result);
+    if (o == NULL)
+        return result;
+    PdMember m[] = {{"name", PD_TEXT}, {"long_edge", PD_NUMBER}, {"quality", PD_NUMBER}};
+    if (!pd_read_members(r, o, m, G_N_ELEMENTS(m), &result))
+        return result;
+    if (!m[1].given || !m[2].given)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST,
+                                "give long_edge (px, 0 for the picture's own size) and quality");
+    if (m[1].number < 0 || m[1].number > G_MAXINT || m[2].number < 0 || m[2].number > G_MAXINT)
+        return pd_respond_error(r, MHD_HTTP_BAD_REQUEST, "long_edge, quality: out of range");
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    gint64 id = cat ? pd_desk_save_profile(cat, m[0].text, (int)m[1].number, (int)m[2].number,
+                                           r->session->user, &error)
+                    : 0;
+    if (id == 0)
+        return pd_respond_gerror(r, error);
+    char *json = pd_desk_profiles_json(cat, &error);
+    return json ? pd_respond_json(r, MHD_HTTP_CREATED, json) : pd_respond_gerror(r, error);
+}
+
+enum MHD_Result
+pd_api_profile_remove(Request *r, const PdRouteParams *p)
+{
+    g_autoptr(GError) error = NULL;
+    PdCatalog *cat = pd_server_catalog(r->server, &error);
+    if (cat == NULL || !pd_desk_remove_profile(cat, p->id, &error))
+        return pd_respond_gerror(r, error);
+    return pd_respond_listing(r, pd_desk_profiles_json);
+}

@@ -1074,6 +1074,13 @@ await step('delivery targets: an admin adds a folder on the desk page; an editor
   await admin.fill('#target-where', drop);
   await admin.click('#new-target button[type=submit]');
   await admin.locator('#targets-list tr', { hasText: 'CMS drop' }).waitFor();
+  // and a profile of the desk's own, which the article page then offers
+  await admin.fill('#profile-name', 'Tabloid');
+  await admin.fill('#profile-edge', '3000');
+  await admin.fill('#profile-quality', '92');
+  await admin.click('#new-profile button[type=submit]');
+  await admin.locator('#profiles-list tr', { hasText: 'tabloid' }).waitFor();
+  expect((await admin.textContent('#profiles-list')).includes('3000 px on the long edge'), 'the profile listed with its size');
   await page.goto(`${url}#/desk`);
   await page.locator('#targets-list tr', { hasText: 'CMS drop' }).waitFor();
   expect(!(await page.isVisible('#new-target')), 'an editor is offered no target form');
@@ -1090,6 +1097,7 @@ await step('delivery targets: an admin adds a folder on the desk page; an editor
   });
   await page.goto(`${url}#/article/${article}`);
   await page.locator('#deliver-target option', { hasText: 'CMS drop' }).waitFor({ state: 'attached' });
+  await page.locator('select[aria-label="Output profile"] option', { hasText: 'tabloid, 3000 px' }).first().waitFor({ state: 'attached' });
   await page.click('#deliver');
   await page.locator('.deliver-to [role=status]', { hasText: 'Delivered to CMS drop' }).waitFor();
   const made = readdirSync(drop);

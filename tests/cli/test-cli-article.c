@@ -455,6 +455,107 @@ test_crop_and_profile(void)
     teardown();
 }
 
+/* The long edge of entry @name of package @zip. */
+static int
+long_edge_in(const char *zip, const char *name)
+{
+    g_autoptr(GHashTable) entries = package_entries(zip);
+    GBytes *b = g_hash_table_lookup(entries, name);
+    g_assert_nonnull(b);
+    g_autoptr(VipsImage) img =
+        vips_image_new_from_buffer(g_bytes_get_data(b, NULL), g_bytes_get_size(b), "", NULL);
+    g_assert_nonnull(img);
+    return MAX(vips_image_get_width(img), vips_image_get_height(img));
+}
+
+/* The desk's own profiles: added, a built-in one changed and brought back, refused when
+ * out of range, and a placement whose profile went goes with the package's, said. */
+static void
+test_profiles(void)
+{
+    setup();
+    g_autofree char *path = make_photo("stadium.jpg", 4000, 3000, 29, NULL, 0);
+    Run in = RUN("ingest", path);
+    g_assert_cmpint(in.status, ==, 0);
+    run_clear(&in);
+    Run made = RUN("article", "new", "stadium");
+    run_clear(&made);
+    Run attach = RUN("article", "attach", "1", "1");
+    g_assert_cmpint(attach.status, ==, 0);
+    run_clear(&attach);
+    const char *bad[][6] = {
+        {"profile", "save", "big one", "--long-edge", "3000", NULL},
+        {"profile", "save", "huge", "--long-edge", "30000", NULL},
+        {"profile", "save", "tiny", "--long-edge", "10", NULL},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        const char *args[] = {bad[i][0], bad[i][1],   bad[i][2], bad[i][3],
+                              bad[i][4], "--quality", "90",      NULL};
+        Run r = run_args(args);
+        g_assert_cmpint(r.status, ==, 1);
+        run_clear(&r);
+    }
+    Run low = RUN("profile", "save", "murky", "--long-edge", "800", "--quality", "5");
+    g_assert_cmpint(low.status, ==, 1);
+    g_assert_nonnull(strstr(low.err, "quality: 5 is not between 30 and 100"));
+    run_clear(&low);
+    Run builtin = RUN("profile", "remove", "print");
+    g_assert_cmpint(builtin.status, ==, 1);
+    g_assert_nonnull(strstr(builtin.err, "built-in profile stays"));
+    run_clear(&builtin);
+
+    Run tabloid = RUN("profile", "save", "Tabloid", "--long-edge", "3000", "--quality", "92");
+    g_assert_cmpint(tabloid.status, ==, 0);
+    g_assert_true(
+        g_str_has_prefix(tabloid.out, "tabloid: 3000 px on the long edge, quality 92 (by "));
+    run_clear(&tabloid);
+    Run out = RUN("article", "output", "1", "1", "--profile", "tabloid");
+    g_assert_cmpint(out.status, ==, 0);
+    run_clear(&out);
+    Run p1 = RUN("article", "package", "1", "--output", "tabloid.zip");
+    g_assert_cmpint(p1.status, ==, 0);
+    run_clear(&p1);
+    g_assert_cmpint(long_edge_in("tabloid.zip", "01-stadium-1.jpg"), ==, 3000);
+
+    /* social changed to 1080 for the whole package, then brought back to 1200 */
+    Run social = RUN("profile", "save", "social", "--long-edge", "1080", "--quality", "82");
+    g_assert_cmpint(social.status, ==, 0);
+    run_clear(&social);
+    Run none = RUN("article", "output", "1", "1", "--profile", "");
+    g_assert_cmpint(none.status, ==, 0);
+    run_clear(&none);
+    Run p2 = RUN("article", "package", "1", "--profile", "social", "--output", "social.zip");
+    g_assert_cmpint(p2.status, ==, 0);
+    run_clear(&p2);
+    g_assert_cmpint(long_edge_in("social.zip", "01-stadium-1.jpg"), ==, 1080);
+    Run back = RUN("profile", "remove", "social");
+    g_assert_cmpint(back.status, ==, 0);
+    run_clear(&back);
+    Run p3 = RUN("article", "package", "1", "--profile", "social", "--output", "social2.zip");
+    g_assert_cmpint(p3.status, ==, 0);
+    run_clear(&p3);
+    g_assert_cmpint(long_edge_in("social2.zip", "01-stadium-1.jpg"), ==, 1200);
+
+    /* the placement's profile removed: it goes as the package's, and the article says so */
+    Run again = RUN("article", "output", "1", "1", "--profile", "tabloid");
+    g_assert_cmpint(again.status, ==, 0);
+    run_clear(&again);
+    Run gone = RUN("profile", "remove", "TABLOID");
+    g_assert_cmpint(gone.status, ==, 0);
+    run_clear(&gone);
+    Run shown = RUN("article", "show", "--json", "1");
+    JsonObject *a = json_out(&shown);
+    run_clear(&shown);
+    JsonObject *o = json_object_get_object_member(placement(a, 0), "output");
+    g_assert_cmpstr(json_object_get_string_member(o, "profile"), ==, "web");
+    g_assert_nonnull(strstr(json_object_get_string_member(o, "warning"), "no longer the desk's"));
+    json_object_unref(a);
+    Run listed = RUN("profile", "list", "--json");
+    g_assert_null(strstr(listed.out, "tabloid"));
+    run_clear(&listed);
+    teardown();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -464,5 +565,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/article/synthetic-picture", test_synthetic_picture);
     g_test_add_func("/cli/article/rules-in-the-file", test_rules_in_the_file);
     g_test_add_func("/cli/article/crop-and-profile", test_crop_and_profile);
+    g_test_add_func("/cli/article/profiles", test_profiles);
     return g_test_run();
 }

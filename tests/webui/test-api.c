@@ -2082,6 +2082,42 @@ test_deliver_to_target(void)
     g_object_unref(loopback);
     g_object_unref(silent);
 
+    /* the desk's own profiles: an admin's to save, anyone's to name */
+    static const char tabloid[] = "{\"name\": \"tabloid\", \"long_edge\": 300, \"quality\": 92}";
+    json_object_unref(expect("POST", "/api/profiles", &s, tabloid, 403));
+    const char *bad_profiles[] = {
+        "{\"name\": \"tabloid\", \"long_edge\": 30, \"quality\": 92}",
+        "{\"name\": \"tabloid\", \"long_edge\": 300, \"quality\": 101}",
+        "{\"name\": \"tab loid\", \"long_edge\": 300, \"quality\": 90}",
+        "{\"name\": \"tabloid\", \"quality\": 90}",
+        "{\"name\": \"tabloid\", \"long_edge\": \"300\", \"quality\": 90}",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad_profiles); i++)
+        json_object_unref(expect("POST", "/api/profiles", &boss, bad_profiles[i], 400));
+    JsonObject *pr = expect("POST", "/api/profiles", &boss, tabloid, 201);
+    JsonArray *list = json_object_get_array_member(pr, "profiles");
+    g_assert_cmpuint(json_array_get_length(list), ==, 4);
+    JsonObject *own = json_array_get_object_element(list, 3);
+    g_assert_cmpstr(json_object_get_string_member(own, "name"), ==, "tabloid");
+    g_assert_false(json_object_get_boolean_member(own, "built_in"));
+    g_assert_cmpstr(json_object_get_string_member(own, "by"), ==, "boss");
+    gint64 pid = json_object_get_int_member(own, "id");
+    json_object_unref(pr);
+    JsonObject *sized =
+        expect("POST", deliver, &s, "{\"target\": \"Drop\", \"profile\": \"Tabloid\"}", 200);
+    JsonObject *went =
+        json_array_get_object_element(json_object_get_array_member(sized, "deliveries"), 0);
+    g_autofree char *sized_json =
+        g_build_filename(json_object_get_string_member(went, "location"), "article.json", NULL);
+    g_autofree char *manifest_text = NULL;
+    g_assert_true(g_file_get_contents(sized_json, &manifest_text, NULL, NULL));
+    g_assert_nonnull(strstr(manifest_text, "\"profile\": \"tabloid\", \"width\": 300"));
+    json_object_unref(sized);
+    g_autofree char *unprofile = g_strdup_printf("/api/profiles/%" G_GINT64_FORMAT, pid);
+    json_object_unref(expect("DELETE", unprofile, &s, NULL, 403));
+    json_object_unref(expect("DELETE", unprofile, &boss, NULL, 200));
+    json_object_unref(expect("DELETE", unprofile, &boss, NULL, 404));
+
     /* removed by an admin; the deliveries stay */
     JsonObject *t = expect("GET", "/api/targets", &s, NULL, 200);
     gint64 tid = json_object_get_int_member(

@@ -131,7 +131,10 @@ function staleArticle(e, rerender, id) {
 }
 
 const ASPECTS = ['free', '3:2', '16:9', '1:1', '4:5'];
-const PROFILES = [['', "the package's"], ['web', 'web, 2048 px'], ['print', 'print, its own size'], ['social', 'social, 1200 px']];
+// The desk's output profiles (GET /api/profiles), read with the article.
+let deskProfiles = [{ name: 'web', long_edge: 2048 }, { name: 'print', long_edge: 0 }, { name: 'social', long_edge: 1200 }];
+const profileOptions = () => [['', "the package's"],
+  ...deskProfiles.map((p) => [p.name, `${p.name}, ${p.long_edge ? `${p.long_edge} px` : 'its own size'}`])];
 
 // What the file of this use will be: its profile, size, crop and any warning.
 function outputLine(pl) {
@@ -140,7 +143,7 @@ function outputLine(pl) {
   const crop = o.crop ? `cropped ${o.crop_aspect && o.crop_aspect !== 'free' ? o.crop_aspect : 'freely'}` : 'the whole picture';
   return el('div', { class: 'output' },
     el('span', { class: 'muted', text: `Delivered ${o.width} × ${o.height} px, ${crop}, ${o.profile}${o.profile_set ? '' : " (the package's)"}. ` }),
-    o.warning ? el('span', { class: 'restriction', text: `The crop is small: ${o.warning}.` }) : null);
+    o.warning ? el('span', { class: 'restriction', text: `Note: ${o.warning}.` }) : null);
 }
 
 // The crop of this use, drawn on the preview (a drag; an aspect keeps its shape), or the
@@ -154,7 +157,9 @@ function cropEditor(pl, change) {
   frame.append(img, box);
   const aspect = el('select', { 'aria-label': 'Aspect of the crop' }, ...ASPECTS.map((a) => el('option', { value: a, text: a })));
   aspect.value = o.crop_aspect || 'free';
-  const profile = el('select', { 'aria-label': 'Output profile' }, ...PROFILES.map(([v, t]) => el('option', { value: v, text: t })));
+  const options = profileOptions();
+  if (o.profile_set && !options.some(([v]) => v === o.profile_set)) options.push([o.profile_set, `${o.profile_set} (no longer the desk's)`]);
+  const profile = el('select', { 'aria-label': 'Output profile' }, ...options.map(([v, t]) => el('option', { value: v, text: t })));
   profile.value = o.profile_set || '';
   const said = el('span', { class: 'muted', 'aria-live': 'polite' });
   let crop = o.crop ? o.crop.split(',').map(Number) : null; // fractions of the upright picture
@@ -536,10 +541,12 @@ export async function showArticle(id) {
   $('article-view').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
   show('article');
   try {
-    const [table, a, t] = await Promise.all([fieldTable(), api('GET', `/api/articles/${id}`),
-      api('GET', '/api/targets').catch(() => ({ targets: [] }))]);
+    const [table, a, t, pr] = await Promise.all([fieldTable(), api('GET', `/api/articles/${id}`),
+      api('GET', '/api/targets').catch(() => ({ targets: [] })),
+      api('GET', '/api/profiles').catch(() => ({ profiles: deskProfiles }))]);
     if (!current()) return; // another article was asked for meanwhile
     deskTargets = t.targets;
+    deskProfiles = pr.profiles;
     // what a placement embeds: its caption as the caption, its credit line as Credit
     renderArticle(a, { caption: table.byName.get('caption').limit, credit_line: table.byName.get('credit').limit });
   } catch (e) {

@@ -1,6 +1,6 @@
 // desk.js: the desk's page (#/desk): the code replacement table (imported from and
 // downloaded as Photo Mechanic's file), the templates, the ingest rules that apply
-// them to new photos, and the targets packages are delivered to.
+// them to new photos, the output profiles, and the targets packages are delivered to.
 
 import { api, session, ticket } from './api.js';
 import { $, el, localTime, show } from './dom.js';
@@ -14,9 +14,9 @@ const isAdmin = () => session.me && session.me.user.role === 'admin';
 export async function showDesk() {
   const current = ticket('desk');
   show('desk');
-  const [c, t, r, d] = await Promise.allSettled([
+  const [c, t, r, d, pr] = await Promise.allSettled([
     api('GET', '/api/codes'), api('GET', '/api/templates'), api('GET', '/api/rules'),
-    api('GET', '/api/targets'),
+    api('GET', '/api/targets'), api('GET', '/api/profiles'),
   ]);
   if (!current()) return;
   if (c.status === 'fulfilled') showCodes(c.value);
@@ -24,6 +24,54 @@ export async function showDesk() {
   if (t.status === 'fulfilled') showTemplates(t.value.templates, r.status === 'fulfilled' ? r.value.rules : []);
   if (r.status === 'fulfilled') showRules(r.value.rules);
   if (d.status === 'fulfilled') showTargets(d.value.targets);
+  if (pr.status === 'fulfilled') showProfiles(pr.value.profiles);
+}
+
+// A row per output profile; an admin removes the desk's own (or a change to a built-in one).
+function showProfiles(profiles) {
+  $('profiles-list').replaceChildren(...profiles.map((p) => {
+    const status = el('span', { role: 'status' });
+    const saved = p.id ? `${p.by || ''}, ${localTime(p.at)}` : 'built in';
+    return el('tr', {},
+      el('td', { text: p.name }),
+      el('td', { text: p.long_edge ? `${p.long_edge} px on the long edge` : 'its own size' }),
+      el('td', { text: String(p.quality) }),
+      el('td', { text: p.changed ? `built in, changed: ${saved}` : saved }),
+      el('td', {}, isAdmin() && p.id ? el('button', {
+        type: 'button', class: 'secondary', text: p.changed ? 'Restore' : 'Remove',
+        onclick: async () => {
+          const what = p.changed ? `Bring back the built-in "${p.name}"?` : `Remove the profile "${p.name}"? Placements that name it go with the package's.`;
+          if (!window.confirm(what)) return;
+          try {
+            await api('DELETE', `/api/profiles/${p.id}`);
+            $('profile-status').textContent = `${p.changed ? 'Restored' : 'Removed'}: ${p.name}.`;
+            showDesk();
+          } catch (e) {
+            status.className = 'error';
+            status.textContent = e.message;
+          }
+        },
+      }) : null, status));
+  }));
+}
+
+async function newProfile(ev) {
+  ev.preventDefault();
+  const status = $('profile-status');
+  status.className = '';
+  try {
+    const { profiles } = await api('POST', '/api/profiles', {
+      name: $('profile-name').value.trim(),
+      long_edge: Number($('profile-edge').value),
+      quality: Number($('profile-quality').value),
+    });
+    status.textContent = `Saved: ${$('profile-name').value.trim().toLowerCase()}.`;
+    $('profile-name').value = '';
+    showProfiles(profiles);
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = e.message;
+  }
 }
 
 // A row per delivery target; an admin removes one.
@@ -209,4 +257,5 @@ export function setupDesk() {
   $('codes-filter').addEventListener('input', listCodes);
   $('new-rule').addEventListener('submit', newRule);
   $('new-target').addEventListener('submit', newTarget);
+  $('new-profile').addEventListener('submit', newProfile);
 }
