@@ -587,19 +587,6 @@ packed_free(gpointer data)
     g_free(k);
 }
 
-static gboolean refuse(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-refuse(GError **error, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_DESK_ERROR, PD_DESK_ERROR_REFUSED, msg);
-    return FALSE;
-}
-
 /* Whether @text says @what already, whatever the case. */
 static gboolean
 says(const char *text, const char *what)
@@ -862,8 +849,9 @@ make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackage
     if (placements == NULL)
         return FALSE;
     if (placements->len == 0)
-        return refuse(error, "article %" G_GINT64_FORMAT " (%s) has no photos to deliver", id,
-                      a->slug);
+        return pd_desk_fail(error, PD_DESK_ERROR_REFUSED,
+                            "article %" G_GINT64_FORMAT " (%s) has no photos to deliver", id,
+                            a->slug);
     g_autoptr(GPtrArray) profiles = pd_desk_profiles(catalog, error);
     if (profiles == NULL || !pd_desk_check_profile(profiles, options->profile, error))
         return FALSE;
@@ -882,25 +870,28 @@ make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackage
         if (k->photo == NULL)
             return FALSE;
         if (k->photo->kill)
-            return refuse(error,
-                          "photo %" G_GINT64_FORMAT " is killed: the agency has withdrawn it; "
-                          "remove it from the article before delivering",
-                          k->photo->id);
+            return pd_desk_fail(error, PD_DESK_ERROR_REFUSED,
+                                "photo %" G_GINT64_FORMAT
+                                " is killed: the agency has withdrawn it; "
+                                "remove it from the article before delivering",
+                                k->photo->id);
         if (g_strcmp0(k->placement->picture, k->photo->picture) != 0)
-            return refuse(error,
-                          "photo %" G_GINT64_FORMAT " was re-sent with another picture since it "
-                          "was placed: look at the new picture in the article and acknowledge "
-                          "it before delivering",
-                          k->photo->id);
+            return pd_desk_fail(
+                error, PD_DESK_ERROR_REFUSED,
+                "photo %" G_GINT64_FORMAT " was re-sent with another picture since it "
+                "was placed: look at the new picture in the article and acknowledge "
+                "it before delivering",
+                k->photo->id);
         Rules r;
         rules_read(k->photo, &r);
         k->embargoed = r.embargoed;
         rules_clear(&r);
         if (k->embargoed && !options->under_embargo)
-            return refuse(error,
-                          "photo %" G_GINT64_FORMAT " is embargoed until %s: wait, or deliver "
-                          "it under embargo knowingly (the files will say so, and who did it)",
-                          k->photo->id, k->photo->embargo_until);
+            return pd_desk_fail(
+                error, PD_DESK_ERROR_REFUSED,
+                "photo %" G_GINT64_FORMAT " is embargoed until %s: wait, or deliver "
+                "it under embargo knowingly (the files will say so, and who did it)",
+                k->photo->id, k->photo->embargo_until);
         k->file = g_strdup_printf("%02d-%s-%" G_GINT64_FORMAT ".jpg", k->placement->position, base,
                                   k->photo->id);
         if (!pack(catalog, store, k, profiles, options, at, error))

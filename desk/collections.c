@@ -13,19 +13,6 @@ static const char *const saved_keys[] = {
     "country", "made", "rating", "label",   "lightbox", "sort",   "all",
 };
 
-static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID, msg);
-    return FALSE;
-}
-
 static const char *
 param(GHashTable *params, const char *name)
 {
@@ -50,10 +37,10 @@ number(GHashTable *params, const char *name, gint64 lo, gint64 hi, gint64 *out, 
     char *end = NULL;
     gint64 n = g_ascii_strtoll(v, &end, 10);
     if (end == v || *end || n < lo || n > hi)
-        return invalid(error,
-                       "%s must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                       ", not \"%s\"",
-                       name, lo, hi, v);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "%s must be a whole number from %" G_GINT64_FORMAT
+                            " to %" G_GINT64_FORMAT ", not \"%s\"",
+                            name, lo, hi, v);
     *out = n;
     return TRUE;
 }
@@ -82,11 +69,13 @@ pd_desk_search_request_parse(GHashTable *params, PdSearchRequest *req, GError **
     else if (strcmp(sort, "relevance") == 0)
         req->sort = PD_SEARCH_SORT_RELEVANCE;
     else
-        return invalid(error, "sort is date, arrived or relevance, not \"%s\"", sort);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "sort is date, arrived or relevance, not \"%s\"", sort);
     const char *made = param(params, "made");
     PdMade made_bits = PD_MADE_UNSTATED;
     if (made && !pd_made_parse(made, &made_bits))
-        return invalid(error, "made is ai, composite or synthetic, not \"%s\"", made);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "made is ai, composite or synthetic, not \"%s\"", made);
     req->made = (int)made_bits;
     gint64 limit = 50, offset = 0, after = 0, rating = 0, lightbox = 0;
     if (!number(params, "limit", 1, 1000, &limit, error) ||

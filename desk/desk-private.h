@@ -85,6 +85,10 @@ gboolean pd_desk_send(const PdDeskTarget *target, const char *library, const cha
                       GPtrArray *files, const PdPackageOptions *options,
                       PdCatalogDelivery *delivery, GError **error);
 
+/* library.c: sets @error to @code of PD_DESK_ERROR with the message; FALSE. */
+gboolean pd_desk_fail(GError **error, PdDeskError code, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
 /* library.c: the desk's setting @key (a JSON object kept in the catalog) parsed into
  * *@parser (the caller's to free): *@object, and *@list its array member @member; either
  * NULL when the setting is unset, unreadable or has none. FALSE only when the catalog

@@ -40,3 +40,14 @@ pd_desk_setting(PdCatalog *catalog, const char *key, const char *member, JsonPar
     *list = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
     return TRUE;
 }
+
+gboolean
+pd_desk_fail(GError **error, PdDeskError code, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error_literal(error, PD_DESK_ERROR, (gint)code, msg);
+    return FALSE;
+}

@@ -154,26 +154,14 @@ pd_desk_target_named(GPtrArray *targets, const char *name)
     return NULL;
 }
 
-static gboolean invalid(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-invalid(GError **error, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID, msg);
-    return FALSE;
-}
-
 /* Whether @text is one line of UTF-8 of at most @max bytes (NULL is). */
 static gboolean
 one_line(const char *what, const char *text, gsize max, GError **error)
 {
     if (text &&
         (!g_utf8_validate(text, -1, NULL) || strlen(text) > max || strpbrk(text, "\r\n\t") != NULL))
-        return invalid(error, "%s: one line of text of at most %zu bytes", what, max);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "%s: one line of text of at most %zu bytes", what, max);
     return TRUE;
 }
 
@@ -188,28 +176,33 @@ check_target(const PdDeskTarget *given, PdDeskTarget *t, GError **error)
         return FALSE;
     t->name = given->name ? g_strstrip(g_strdup(given->name)) : NULL;
     if (t->name == NULL || *t->name == '\0')
-        return invalid(error, "a delivery target needs a name");
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID, "a delivery target needs a name");
     gboolean folder = given->folder && *given->folder, url = given->url && *given->url;
     if (folder == url)
-        return invalid(error, "target \"%s\": give a folder or an address (url), one of them",
-                       t->name);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "target \"%s\": give a folder or an address (url), one of them",
+                            t->name);
     if (folder) {
         if (!g_path_is_absolute(given->folder))
-            return invalid(error, "folder: \"%s\" is not an absolute path", given->folder);
+            return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                                "folder: \"%s\" is not an absolute path", given->folder);
         if (!g_file_test(given->folder, G_FILE_TEST_IS_DIR))
-            return invalid(error, "folder: \"%s\" is not a folder", given->folder);
+            return pd_desk_fail(error, PD_DESK_ERROR_INVALID, "folder: \"%s\" is not a folder",
+                                given->folder);
         t->folder = g_canonicalize_filename(given->folder, NULL);
     } else {
         g_autoptr(GUri) uri = g_uri_parse(given->url, G_URI_FLAGS_NONE, NULL);
         const char *scheme = uri ? g_uri_get_scheme(uri) : NULL;
         if (uri == NULL || g_uri_get_host(uri) == NULL || *g_uri_get_host(uri) == '\0' ||
             (g_ascii_strcasecmp(scheme, "http") != 0 && g_ascii_strcasecmp(scheme, "https") != 0))
-            return invalid(error, "url: \"%s\" is not an http:// or https:// address", given->url);
+            return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                                "url: \"%s\" is not an http:// or https:// address", given->url);
         t->url = g_strdup(given->url);
     }
     const char *layout = given->layout && *given->layout ? given->layout : "files";
     if (strcmp(layout, "files") != 0 && strcmp(layout, "zip") != 0)
-        return invalid(error, "layout: \"%s\" is not \"files\" or \"zip\"", layout);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "layout: \"%s\" is not \"files\" or \"zip\"", layout);
     t->layout = g_strdup(layout);
     if (given->header && *given->header) {
         const char *colon = strchr(given->header, ':');
@@ -218,17 +211,21 @@ check_target(const PdDeskTarget *given, PdDeskTarget *t, GError **error)
         for (const char *c = name; *c && token; c++)
             token = g_ascii_isalnum(*c) || strchr("!#$%&'*+-.^_`|~", *c);
         if (colon == NULL || !token)
-            return invalid(error, "header: \"Name: value\", a header sent with each post");
+            return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                                "header: \"Name: value\", a header sent with each post");
         if (folder)
-            return invalid(error, "header: a folder target sends no headers");
+            return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                                "header: a folder target sends no headers");
         t->header = g_strdup(given->header);
     }
     t->attempts = given->attempts ? given->attempts : DEFAULT_ATTEMPTS;
     if (t->attempts < 1 || t->attempts > 10)
-        return invalid(error, "attempts: %d is not between 1 and 10", given->attempts);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID, "attempts: %d is not between 1 and 10",
+                            given->attempts);
     t->backoff = given->backoff ? given->backoff : DEFAULT_BACKOFF;
     if (!(t->backoff >= 0.05 && t->backoff <= 60))
-        return invalid(error, "backoff: %g s is not between 0.05 and 60", given->backoff);
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "backoff: %g s is not between 0.05 and 60", given->backoff);
     return TRUE;
 }
 
@@ -329,19 +326,6 @@ attempted(PdCatalogDelivery *d, const PdPackageOptions *options, PdCatalogAttemp
     g_ptr_array_add(d->attempts, a);
     if (options->attempted)
         options->attempted(a, options->user_data);
-}
-
-static gboolean undelivered(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean
-undelivered(GError **error, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, PD_DESK_ERROR, PD_DESK_ERROR_UNDELIVERED, msg);
-    return FALSE;
 }
 
 /* Writes @data to @path (a new file) and flushes it to the disk. */
@@ -469,7 +453,7 @@ to_folder(const PdDeskTarget *t, const char *base, GPtrArray *files, PdCatalogDe
         local ? g_strdup(local->message) : g_strdup_printf("%s: %s", t->folder, g_strerror(saved));
     g_clear_error(&local);
     remove_partial(partial);
-    return undelivered(error, "%s", why);
+    return pd_desk_fail(error, PD_DESK_ERROR_UNDELIVERED, "%s", why);
 }
 
 typedef struct {
@@ -560,7 +544,8 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
         g_autofree char *tmp = g_path_get_dirname(dir);
         g_mkdir_with_parents(tmp, 0700);
         if (g_mkdtemp(dir) == NULL)
-            return undelivered(error, "cannot make %s: %s", dir, g_strerror(errno));
+            return pd_desk_fail(error, PD_DESK_ERROR_UNDELIVERED, "cannot make %s: %s", dir,
+                                g_strerror(errno));
         g_autofree char *path = g_build_filename(dir, zip_name, NULL);
         GError *local = NULL;
         char *data = NULL;
@@ -572,13 +557,14 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
         if (!ok) {
             g_autofree char *why = g_strdup(local->message);
             g_error_free(local);
-            return undelivered(error, "%s", why);
+            return pd_desk_fail(error, PD_DESK_ERROR_UNDELIVERED, "%s", why);
         }
         zipped = g_bytes_new_take(data, len);
     }
     CURL *curl = curl_easy_init();
     if (curl == NULL)
-        return undelivered(error, "%s: cannot start an HTTP client", t->url);
+        return pd_desk_fail(error, PD_DESK_ERROR_UNDELIVERED, "%s: cannot start an HTTP client",
+                            t->url);
     curl_mime *mime = curl_mime_init(curl);
     if (zipped) {
         curl_mimepart *part = curl_mime_addpart(mime);
@@ -669,8 +655,9 @@ to_address(const PdDeskTarget *t, const char *library, const char *base, GPtrArr
     if (ok)
         return TRUE;
     guint tries = d->attempts ? d->attempts->len : 0;
-    return undelivered(error, "%s did not take the package (%u attempt%s): %s", t->url, tries,
-                       tries == 1 ? "" : "s", last ? last : "no answer");
+    return pd_desk_fail(error, PD_DESK_ERROR_UNDELIVERED,
+                        "%s did not take the package (%u attempt%s): %s", t->url, tries,
+                        tries == 1 ? "" : "s", last ? last : "no answer");
 }
 
 gboolean
