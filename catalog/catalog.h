@@ -128,6 +128,18 @@ void pd_catalog_set_busy_timeout(PdCatalog *catalog, int milliseconds);
 /* The schema version (number of migrations applied). */
 int pd_catalog_schema_version(PdCatalog *catalog);
 
+/* Told of each table copied, with its rows. */
+typedef void (*PdCatalogCopied)(const char *table, gint64 rows, gpointer user_data);
+/* Copies @catalog (at the newest schema) into the empty PostgreSQL database at @url
+ * (a libpq connection string or postgresql:// URL): PostgreSQL's schema, numbered as
+ * SQLite's, then every table (photos, every version and change, users, sessions,
+ * articles, placements, deliveries, picks, lightboxes, settings...) read in one
+ * snapshot, each table's rows counted on both sides. Nothing is kept unless every
+ * count agrees. PD_CATALOG_ERROR_FAILED saying why (the database holds a catalog
+ * already, PostgreSQL's own error). */
+gboolean pd_catalog_copy_to_pg(PdCatalog *catalog, const char *url, PdCatalogCopied report,
+                               gpointer user_data, GError **error);
+
 /* Transactions: everything between begin and commit lands together or not at all.
  * Every read-modify-write runs inside one. The outer transaction takes the write lock
  * before anything is read, waiting for another writer (up to the busy timeout) rather

@@ -41,6 +41,7 @@ int pd_cmd_template(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_rule(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_target(int argc, char **argv, const PdGlobalOptions *global);
 int pd_cmd_profile(int argc, char **argv, const PdGlobalOptions *global);
+int pd_cmd_catalog(int argc, char **argv, const PdGlobalOptions *global);
 
 /* The catalog of @library (made, with its folder, when there is none yet), read-write. */
 PdCatalog *pd_cli_open_catalog(const char *library, GError **error);

@@ -34,6 +34,7 @@ static const Command commands[] = {
     {"profile", pd_cmd_profile, "the desk's output profiles: how large, how compressed", TRUE},
     {"target", pd_cmd_target, "where the desk delivers packages: a folder, a CMS's address", TRUE},
     {"agencies", pd_cmd_agencies, "the agencies the desk subscribes to, in order of preference"},
+    {"catalog", pd_cmd_catalog, "the catalog copied into PostgreSQL (copy --to URL)", TRUE},
     {"serve", pd_cmd_serve, "serve the editors' web UI on the library"},
     {"user", pd_cmd_user, "the web UI's users: add, list, remove, role, disable; a password"},
     {"fsck", pd_cmd_fsck, "check the library (--repair fixes what it can)"},
