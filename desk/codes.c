@@ -434,6 +434,26 @@ in_table(GPtrArray *forms, const char *written)
     return FALSE;
 }
 
+/* How many of the day's photos (@self among them or not) write @written so, by @list. */
+static guint
+photos_writing(GPtrArray *list, const char *written, gint64 self)
+{
+    for (guint k = 0; list && k < list->len; k++) {
+        const Spelling *sp = g_ptr_array_index(list, k);
+        if (strcmp(sp->pair->written, written) != 0)
+            continue;
+        guint n = 0;
+        for (guint i = 0; i < sp->ids->len; i++)
+            n += g_array_index(sp->ids, gint64, i) != self;
+        return n + 1; /* and the photo itself */
+    }
+    return 1;
+}
+
+/* A spelling this many times as common as another is the day's own: the check goes on the
+ * photos that write it the other way, not on it. */
+#define NAME_MAJORITY 3
+
 /* The checks of @text's caption against the other ways @day writes its names. */
 static void
 day_checks(const PdDeskDayNames *day, gint64 self, const char *caption, GPtrArray *forms,
@@ -444,6 +464,7 @@ day_checks(const PdDeskDayNames *day, gint64 self, const char *caption, GPtrArra
         const PdNamePair *own = g_ptr_array_index(pairs, i);
         GPtrArray *lists[] = {g_hash_table_lookup(day->by_first, own->first),
                               g_hash_table_lookup(day->by_second, own->second)};
+        guint mine = photos_writing(lists[0], own->written, self);
         for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
             for (guint k = 0; lists[l] && k < lists[l]->len; k++) {
                 const Spelling *sp = g_ptr_array_index(lists[l], k);
@@ -455,7 +476,7 @@ day_checks(const PdDeskDayNames *day, gint64 self, const char *caption, GPtrArra
                     if (g_array_index(sp->ids, gint64, n) != self && others++ == 0)
                         first = g_array_index(sp->ids, gint64, n);
                 if (others == 0 || in_table(forms, own->written) ||
-                    in_table(forms, sp->pair->written))
+                    in_table(forms, sp->pair->written) || mine >= NAME_MAJORITY * others)
                     continue;
                 PdCheck *check = g_new0(PdCheck, 1);
                 check->code = g_strdup("name_two_ways");

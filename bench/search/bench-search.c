@@ -97,6 +97,22 @@ static const char *const cities[][2] = {
 static const char *const distributors[] = {"AP",           "Reuters", "AFP",
                                            "Getty Images", "EPA-EFE", "dpa"};
 
+/* For BENCH_SEARCH_NAMES: the people captions name. */
+static const char *const people[] = {
+    "Vladimir Putin",   "Emmanuel Macron",     "Olaf Scholz",         "Giorgia Meloni",
+    "Pedro Sanchez",    "Keir Starmer",        "Donald Tusk",         "Viktor Orban",
+    "Ursula Leyen",     "Antonio Guterres",    "Narendra Modi",       "Fumio Kishida",
+    "Recep Erdogan",    "Volodymyr Zelenskyy", "Joe Biden",           "Kamala Harris",
+    "Justin Trudeau",   "Anthony Albanese",    "Cyril Ramaphosa",     "Javier Milei",
+    "Gustavo Petro",    "Claudia Sheinbaum",   "Gabriel Boric",       "Benjamin Netanyahu",
+    "Mahmoud Abbas",    "Lionel Messi",        "Cristiano Ronaldo",   "Kylian Mbappe",
+    "Erling Haaland",   "Luka Modric",         "Novak Djokovic",      "Carlos Alcaraz",
+    "Iga Swiatek",      "Aryna Sabalenka",     "Jannik Sinner",       "Taylor Swift",
+    "Greta Thunberg",   "Mette Frederiksen",   "Ulf Kristersson",     "Petteri Orpo",
+    "Kaja Kallas",      "Gitanas Nauseda",     "Maia Sandu",          "Klaus Iohannis",
+    "Andrej Plenkovic", "Aleksandar Vucic",    "Kyriakos Mitsotakis", "Robert Golob",
+};
+
 static PdCatalogPhoto *
 make_photo(const Vocabulary *v, GRand *r, gint64 i, gint64 n, GArray *day_of)
 {
@@ -127,6 +143,19 @@ make_photo(const Vocabulary *v, GRand *r, gint64 i, gint64 n, GArray *day_of)
 
     int words = g_rand_int_range(r, 30, 51);
     GString *caption = g_string_new(NULL);
+    if (g_getenv("BENCH_SEARCH_NAMES")) {
+        /* two people, one time in twenty one of them a letter off ("Vladimir Puttin") */
+        for (int k = 0; k < 2; k++) {
+            const char *who = people[g_rand_int_range(r, 0, G_N_ELEMENTS(people))];
+            gsize len = strlen(who);
+            if (g_rand_int_range(r, 0, 20) == 0)
+                g_string_append_printf(caption, "%.*s%c%s", (int)(len - 1), who, who[len - 2],
+                                       who + len - 1);
+            else
+                g_string_append(caption, who);
+            g_string_append(caption, k ? " meet. " : " and ");
+        }
+    }
     for (int k = 0; k < words; k++)
         g_string_append_printf(caption, "%s%s", k ? " " : "", v->words[zipf(v, r)]);
     int c = g_rand_int_range(r, 0, G_N_ELEMENTS(cities));
@@ -233,7 +262,11 @@ int
 main(int argc, char **argv)
 {
     if (argc != 4 && argc != 5 && argc != 7) {
-        fprintf(stderr, "usage: %s CATALOG N QUERIES [QUERY [FROM TO]]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s CATALOG N QUERIES [QUERY [FROM TO]]\n"
+                "  (with BENCH_SEARCH_NAMES set, each caption opens with two people's names,\n"
+                "  one in twenty written a letter off: bench/names/run)\n",
+                argv[0]);
         return 2;
     }
     const char *path = argv[1];
