@@ -846,15 +846,13 @@ make_package(PdCatalog *catalog, const char *library, gint64 id, const PdPackage
 {
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(catalog, id, error);
     g_autoptr(GPtrArray) placements = a ? pd_catalog_get_placements(catalog, id, error) : NULL;
-    if (placements == NULL)
+    g_autoptr(GPtrArray) profiles = placements ? pd_desk_profiles(catalog, error) : NULL;
+    if (profiles == NULL || !pd_desk_check_profile(profiles, options->profile, error))
         return FALSE;
     if (placements->len == 0)
         return pd_desk_fail(error, PD_DESK_ERROR_REFUSED,
                             "article %" G_GINT64_FORMAT " (%s) has no photos to deliver", id,
                             a->slug);
-    g_autoptr(GPtrArray) profiles = pd_desk_profiles(catalog, error);
-    if (profiles == NULL || !pd_desk_check_profile(profiles, options->profile, error))
-        return FALSE;
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
         return FALSE;

@@ -89,6 +89,13 @@ gboolean pd_desk_send(const PdDeskTarget *target, const char *library, const cha
 gboolean pd_desk_fail(GError **error, PdDeskError code, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* library.c: the string member @name of a setting's object, newly allocated; NULL when it
+ * is absent, empty or not a string. */
+char *pd_desk_text_member(JsonObject *object, const char *name);
+/* library.c: whether @text (NULL is) is one line of UTF-8 of at most @max bytes; else
+ * PD_DESK_ERROR_INVALID naming @what. */
+gboolean pd_desk_check_line(const char *what, const char *text, gsize max, GError **error);
+
 /* library.c: the desk's setting @key (a JSON object kept in the catalog) parsed into
  * *@parser (the caller's to free): *@object, and *@list its array member @member; either
  * NULL when the setting is unset, unreadable or has none. FALSE only when the catalog

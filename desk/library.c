@@ -1,6 +1,8 @@
 /* library.c: where the library and its catalog are, and the desk's settings in it. */
 #include "desk/desk-private.h"
 
+#include <string.h>
+
 char *
 pd_desk_library_path(const char *given)
 {
@@ -50,4 +52,24 @@ pd_desk_fail(GError **error, PdDeskError code, const char *format, ...)
     va_end(ap);
     g_set_error_literal(error, PD_DESK_ERROR, (gint)code, msg);
     return FALSE;
+}
+
+char *
+pd_desk_text_member(JsonObject *o, const char *name)
+{
+    JsonNode *n = json_object_get_member(o, name);
+    if (n == NULL || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+        return NULL;
+    const char *s = json_node_get_string(n);
+    return s && *s ? g_strdup(s) : NULL;
+}
+
+gboolean
+pd_desk_check_line(const char *what, const char *text, gsize max, GError **error)
+{
+    if (text &&
+        (!g_utf8_validate(text, -1, NULL) || strlen(text) > max || strpbrk(text, "\r\n\t") != NULL))
+        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
+                            "%s: one line of text of at most %zu bytes", what, max);
+    return TRUE;
 }

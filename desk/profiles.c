@@ -46,16 +46,16 @@ read_saved(PdCatalog *catalog, gint64 *next, GError **error)
     *next = o ? json_object_get_int_member_with_default(o, "next", 1) : 1;
     for (guint i = 0; a && i < json_array_get_length(a); i++) {
         JsonObject *po = json_array_get_object_element(a, i);
-        const char *name = po ? json_object_get_string_member_with_default(po, "name", NULL) : NULL;
-        if (name == NULL || *name == '\0')
+        char *name = po ? pd_desk_text_member(po, "name") : NULL;
+        if (name == NULL)
             continue;
         PdDeskProfile *p = g_new0(PdDeskProfile, 1);
         p->id = json_object_get_int_member_with_default(po, "id", 0);
-        p->name = g_strdup(name);
+        p->name = name;
         p->long_edge = (int)json_object_get_int_member_with_default(po, "long_edge", 0);
         p->quality = (int)json_object_get_int_member_with_default(po, "quality", 85);
-        p->by = g_strdup(json_object_get_string_member_with_default(po, "by", NULL));
-        p->at = g_strdup(json_object_get_string_member_with_default(po, "at", NULL));
+        p->by = pd_desk_text_member(po, "by");
+        p->at = pd_desk_text_member(po, "at");
         g_ptr_array_add(all, p);
     }
     return all;

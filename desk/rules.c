@@ -29,16 +29,6 @@ pd_desk_rule_free(PdDeskRule *rule)
     g_free(rule);
 }
 
-static char *
-text_member(JsonObject *o, const char *name)
-{
-    JsonNode *n = json_object_get_member(o, name);
-    if (n == NULL || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
-        return NULL;
-    const char *s = json_node_get_string(n);
-    return s && *s ? g_strdup(s) : NULL;
-}
-
 static GPtrArray *
 read_rules(PdCatalog *catalog, gint64 *next, GError **error)
 {
@@ -55,13 +45,13 @@ read_rules(PdCatalog *catalog, gint64 *next, GError **error)
             continue;
         PdDeskRule *r = g_new0(PdDeskRule, 1);
         r->id = json_object_get_int_member_with_default(ro, "id", 0);
-        r->name = text_member(ro, "name");
-        r->template_name = text_member(ro, "template");
-        r->folder = text_member(ro, "folder");
-        r->source = text_member(ro, "source");
-        r->credit = text_member(ro, "credit");
-        r->by = text_member(ro, "by");
-        r->at = text_member(ro, "at");
+        r->name = pd_desk_text_member(ro, "name");
+        r->template_name = pd_desk_text_member(ro, "template");
+        r->folder = pd_desk_text_member(ro, "folder");
+        r->source = pd_desk_text_member(ro, "source");
+        r->credit = pd_desk_text_member(ro, "credit");
+        r->by = pd_desk_text_member(ro, "by");
+        r->at = pd_desk_text_member(ro, "at");
         if (r->name == NULL || r->template_name == NULL) {
             pd_desk_rule_free(r);
             continue;
@@ -144,11 +134,8 @@ one_line(const char *what, const char *text, gsize max, char **out, GError **err
     if (text == NULL)
         return TRUE;
     g_autofree char *t = g_strstrip(g_strdup(text));
-    if (!g_utf8_validate(t, -1, NULL) || strlen(t) > max || strpbrk(t, "\r\n\t") != NULL) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_INVALID,
-                    "%s: one line of text of at most %zu bytes", what, max);
+    if (!pd_desk_check_line(what, t, max, error))
         return FALSE;
-    }
     if (*t)
         *out = g_steal_pointer(&t);
     return TRUE;

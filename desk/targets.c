@@ -37,13 +37,6 @@ pd_desk_target_free(PdDeskTarget *t)
     g_free(t);
 }
 
-static char *
-text_member(JsonObject *o, const char *name)
-{
-    const char *s = json_object_get_string_member_with_default(o, name, NULL);
-    return s && *s ? g_strdup(s) : NULL;
-}
-
 static GPtrArray *
 read_targets(PdCatalog *catalog, gint64 *next, GError **error)
 {
@@ -60,15 +53,15 @@ read_targets(PdCatalog *catalog, gint64 *next, GError **error)
             continue;
         PdDeskTarget *t = g_new0(PdDeskTarget, 1);
         t->id = json_object_get_int_member_with_default(to, "id", 0);
-        t->name = text_member(to, "name");
-        t->folder = text_member(to, "folder");
-        t->url = text_member(to, "url");
-        t->layout = text_member(to, "layout");
-        t->header = text_member(to, "header");
+        t->name = pd_desk_text_member(to, "name");
+        t->folder = pd_desk_text_member(to, "folder");
+        t->url = pd_desk_text_member(to, "url");
+        t->layout = pd_desk_text_member(to, "layout");
+        t->header = pd_desk_text_member(to, "header");
         t->attempts = (int)json_object_get_int_member_with_default(to, "attempts", 0);
         t->backoff = json_object_get_double_member_with_default(to, "backoff", 0);
-        t->by = text_member(to, "by");
-        t->at = text_member(to, "at");
+        t->by = pd_desk_text_member(to, "by");
+        t->at = pd_desk_text_member(to, "at");
         if (t->name == NULL || (t->folder == NULL) == (t->url == NULL)) {
             pd_desk_target_free(t);
             continue;
@@ -154,25 +147,14 @@ pd_desk_target_named(GPtrArray *targets, const char *name)
     return NULL;
 }
 
-/* Whether @text is one line of UTF-8 of at most @max bytes (NULL is). */
-static gboolean
-one_line(const char *what, const char *text, gsize max, GError **error)
-{
-    if (text &&
-        (!g_utf8_validate(text, -1, NULL) || strlen(text) > max || strpbrk(text, "\r\n\t") != NULL))
-        return pd_desk_fail(error, PD_DESK_ERROR_INVALID,
-                            "%s: one line of text of at most %zu bytes", what, max);
-    return TRUE;
-}
-
 /* @given checked, and made what is kept (@t, filled in). */
 static gboolean
 check_target(const PdDeskTarget *given, PdDeskTarget *t, GError **error)
 {
-    if (!one_line("name", given->name, 100, error) ||
-        !one_line("folder", given->folder, 4096, error) ||
-        !one_line("url", given->url, 2048, error) ||
-        !one_line("header", given->header, 4096, error))
+    if (!pd_desk_check_line("name", given->name, 100, error) ||
+        !pd_desk_check_line("folder", given->folder, 4096, error) ||
+        !pd_desk_check_line("url", given->url, 2048, error) ||
+        !pd_desk_check_line("header", given->header, 4096, error))
         return FALSE;
     t->name = given->name ? g_strstrip(g_strdup(given->name)) : NULL;
     if (t->name == NULL || *t->name == '\0')

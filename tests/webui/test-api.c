@@ -2067,32 +2067,34 @@ test_deliver_to_target(void)
                     ==, "Drop");
     json_object_unref(p);
     /* a target that takes the connection and never answers holds a delivery thread, not
-     * the workers: with two such deliveries under way (as many as this machine may have
-     * workers), a package is still made; the target gone, each is answered 502 */
+     * the workers: with as many such deliveries under way as the server has workers (one
+     * a core), a package is still made; the target gone, each is answered 502 */
     GSocket *silent =
         g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
     GInetAddress *loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
     GSocketAddress *any = g_inet_socket_address_new(loopback, 0);
     g_assert_true(g_socket_bind(silent, any, TRUE, NULL));
+    g_socket_set_listen_backlog(silent, 128);
     g_assert_true(g_socket_listen(silent, NULL));
     GSocketAddress *bound = g_socket_get_local_address(silent, NULL);
     guint16 port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
     g_autofree char *silent_target = g_strdup_printf(
         "{\"name\": \"Silent\", \"url\": \"http://127.0.0.1:%u/hook\", \"attempts\": 1}", port);
     json_object_unref(expect("POST", "/api/targets", &boss, silent_target, 201));
-    StuckDelivery stuck[2];
-    GThread *threads[2];
-    for (guint i = 0; i < 2; i++) {
+    guint workers = MAX(g_get_num_processors(), 2);
+    g_autofree StuckDelivery *stuck = g_new0(StuckDelivery, workers);
+    g_autofree GThread **threads = g_new0(GThread *, workers);
+    for (guint i = 0; i < workers; i++) {
         stuck[i] = (StuckDelivery){&s, deliver, 0};
         threads[i] = g_thread_new("deliver", deliver_silently, &stuck[i]);
     }
-    g_usleep(300000); /* both sent and waiting */
+    g_usleep(300000); /* sent and waiting (past four, waiting their turn) */
     g_autofree char *package = g_strdup_printf("/api/articles/%" G_GINT64_FORMAT "/package", id);
     Reply zip = http("GET", package, s.cookie, NULL, 0);
     g_assert_cmpint(zip.status, ==, 200);
     reply_clear(&zip);
     g_socket_close(silent, NULL); /* the connections waiting in its queue are reset */
-    for (guint i = 0; i < 2; i++) {
+    for (guint i = 0; i < workers; i++) {
         g_thread_join(threads[i]);
         g_assert_cmpint(stuck[i].status, ==, 502);
     }
