@@ -63,32 +63,32 @@ pd_catalog_article_free(PdCatalogArticle *a)
     " a.version"
 
 static PdCatalogArticle *
-read_article(sqlite3_stmt *st)
+read_article(PdStmt *st)
 {
     PdCatalogArticle *a = g_new0(PdCatalogArticle, 1);
-    a->id = sqlite3_column_int64(st, 0);
+    a->id = pd_stmt_int64(st, 0);
     a->slug = pd_catalog_text(st, 1);
     a->headline = pd_catalog_text(st, 2);
     a->status = pd_catalog_text(st, 3);
     a->created_by = pd_catalog_text(st, 4);
     a->created_at = pd_catalog_text(st, 5);
     a->updated_at = pd_catalog_text(st, 6);
-    a->photos = sqlite3_column_int(st, 7);
-    a->killed = sqlite3_column_int(st, 8);
-    a->notices = sqlite3_column_int(st, 9);
-    a->version = sqlite3_column_int(st, 10);
+    a->photos = pd_stmt_int(st, 7);
+    a->killed = pd_stmt_int(st, 8);
+    a->notices = pd_stmt_int(st, 9);
+    a->version = pd_stmt_int(st, 10);
     return a;
 }
 
 static GPtrArray *
-read_articles(PdCatalog *c, sqlite3_stmt *st, GError **error)
+read_articles(PdCatalog *c, PdStmt *st, GError **error)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_article_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = pd_stmt_step(st)) == PD_ROW)
         g_ptr_array_add(out, read_article(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(out);
         pd_catalog_fail(c, error, "reading articles");
         return NULL;
@@ -99,11 +99,11 @@ read_articles(PdCatalog *c, sqlite3_stmt *st, GError **error)
 PdCatalogArticle *
 pd_catalog_get_article(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id = ?1", error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     g_autoptr(GPtrArray) found = read_articles(c, st, error);
     if (found == NULL)
         return NULL;
@@ -117,7 +117,7 @@ pd_catalog_get_article(PdCatalog *c, gint64 id, GError **error)
 GPtrArray *
 pd_catalog_list_articles(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT " ARTICLE_COLUMNS " FROM articles a ORDER BY a.updated_at DESC, a.id DESC",
         error);
     return st ? read_articles(c, st, error) : NULL;
@@ -126,22 +126,21 @@ pd_catalog_list_articles(PdCatalog *c, GError **error)
 GPtrArray *
 pd_catalog_photo_articles(PdCatalog *c, gint64 photo_id, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id IN"
-                             " (SELECT article_id FROM placements WHERE photo_id = ?1)"
-                             " ORDER BY a.updated_at DESC, a.id DESC",
-                             error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id IN"
+                                      " (SELECT article_id FROM placements WHERE photo_id = ?1)"
+                                      " ORDER BY a.updated_at DESC, a.id DESC",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, photo_id);
+    pd_stmt_bind_int64(st, 1, photo_id);
     return read_articles(c, st, error);
 }
 
 static gboolean
 slug_taken(PdCatalog *c, int r, const char *slug, GError **error)
 {
-    if (r == SQLITE_CONSTRAINT_UNIQUE) {
+    if (r == PD_CONSTRAINT_UNIQUE) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
                     "there is an article with the slug \"%s\" already", slug);
         return FALSE;
@@ -158,7 +157,7 @@ pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, con
     if (!check_slug(slug, error) ||
         !pd_catalog_check_text("the headline", headline, PD_ARTICLE_HEADLINE_MAX, FALSE, error))
         return NULL;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT INTO articles (slug, headline, created_by, created_at, updated_at)"
         " VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -166,33 +165,33 @@ pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, con
     if (st == NULL)
         return NULL;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, slug, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_bind_text(st, 1, slug);
+    pd_stmt_bind_text(st, 2, headline ? headline : "");
+    pd_stmt_bind_text(st, 3, by_user ? by_user : "");
+    pd_stmt_bind_text(st, 4, now);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         slug_taken(c, r, slug, error);
         return NULL;
     }
-    return pd_catalog_get_article(c, sqlite3_last_insert_rowid(pd_catalog_db(c)), error);
+    return pd_catalog_get_article(c, pd_catalog_last_id(c), error);
 }
 
 /* Marks article @id changed now; FALSE (not found) when there is no such article. */
 static gboolean
 touch(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, "UPDATE articles SET updated_at = ?2 WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_text(st, 2, now);
     if (!pd_catalog_run(c, st, "changing an article", error))
         return FALSE;
-    return sqlite3_changes(pd_catalog_db(c)) > 0 ||
+    return pd_catalog_changes(c) > 0 ||
            pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no article %" G_GINT64_FORMAT, id);
 }
 
@@ -216,7 +215,7 @@ update_article_in(PdCatalog *c, gint64 id, const char *slug, const char *headlin
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, id, error);
     if (a == NULL || !stale("article", id, expected_version, a->version, error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "UPDATE articles SET slug = coalesce(?2, slug), headline = coalesce(?3, headline),"
         " status = coalesce(?4, status), updated_at = ?5, version = version + 1 WHERE id = ?1",
@@ -224,14 +223,14 @@ update_article_in(PdCatalog *c, gint64 id, const char *slug, const char *headlin
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_int64(st, 1, id);
-    pd_catalog_bind_text(st, 2, slug);
-    pd_catalog_bind_text(st, 3, headline);
-    pd_catalog_bind_text(st, 4, status);
-    sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE)
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_text(st, 2, slug);
+    pd_stmt_bind_text(st, 3, headline);
+    pd_stmt_bind_text(st, 4, status);
+    pd_stmt_bind_text(st, 5, now);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    if (r != PD_DONE)
         return slug_taken(c, r, slug, error);
     return TRUE;
 }
@@ -284,31 +283,31 @@ pd_catalog_placement_free(PdCatalogPlacement *p)
 #define PLACEMENT_READ PLACEMENT_COLUMNS ", crop, crop_aspect, profile"
 
 static GPtrArray *
-read_placements(PdCatalog *c, sqlite3_stmt *st, GError **error)
+read_placements(PdCatalog *c, PdStmt *st, GError **error)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_placement_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdCatalogPlacement *p = g_new0(PdCatalogPlacement, 1);
-        p->article_id = sqlite3_column_int64(st, 0);
-        p->photo_id = sqlite3_column_int64(st, 1);
-        p->position = sqlite3_column_int(st, 2);
+        p->article_id = pd_stmt_int64(st, 0);
+        p->photo_id = pd_stmt_int64(st, 1);
+        p->position = pd_stmt_int(st, 2);
         p->role = pd_catalog_text(st, 3);
         p->caption = pd_catalog_text(st, 4);
         p->credit_line = pd_catalog_text(st, 5);
         p->placed_by = pd_catalog_text(st, 6);
         p->placed_at = pd_catalog_text(st, 7);
-        p->seen_version = sqlite3_column_int(st, 8);
-        p->version = sqlite3_column_int(st, 9);
+        p->seen_version = pd_stmt_int(st, 8);
+        p->version = pd_stmt_int(st, 9);
         p->picture = pd_catalog_text(st, 10);
-        p->made_confirmed = sqlite3_column_int(st, 11);
+        p->made_confirmed = pd_stmt_int(st, 11);
         p->crop = pd_catalog_text(st, 12);
         p->crop_aspect = pd_catalog_text(st, 13);
         p->profile = pd_catalog_text(st, 14);
         g_ptr_array_add(out, p);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(out);
         pd_catalog_fail(c, error, "reading an article's photos");
         return NULL;
@@ -322,27 +321,27 @@ pd_catalog_get_placements(PdCatalog *c, gint64 article_id, GError **error)
     g_autoptr(PdCatalogArticle) a = pd_catalog_get_article(c, article_id, error);
     if (a == NULL)
         return NULL;
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT " PLACEMENT_READ " FROM placements"
-                                            " WHERE article_id = ?1 ORDER BY position",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT " PLACEMENT_READ " FROM placements"
+                                      " WHERE article_id = ?1 ORDER BY position",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 1, article_id);
     return read_placements(c, st, error);
 }
 
 PdCatalogPlacement *
 pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT " PLACEMENT_READ " FROM placements"
-                                            " WHERE article_id = ?1 AND photo_id = ?2",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT " PLACEMENT_READ " FROM placements"
+                                      " WHERE article_id = ?1 AND photo_id = ?2",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
     g_autoptr(GPtrArray) found = read_placements(c, st, error);
     if (found == NULL)
         return NULL;
@@ -358,14 +357,14 @@ pd_catalog_get_placement(PdCatalog *c, gint64 article_id, gint64 photo_id, GErro
 static int
 count_placements(PdCatalog *c, gint64 article_id, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, "SELECT count(*) FROM placements WHERE article_id = ?1", error);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, article_id);
-    int r = sqlite3_step(st);
-    int n = r == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
+    pd_stmt_bind_int64(st, 1, article_id);
+    int r = pd_stmt_step(st);
+    int n = r == PD_ROW ? pd_stmt_int(st, 0) : -1;
+    pd_stmt_reset(st);
     if (n < 0)
         pd_catalog_fail(c, error, "counting an article's photos");
     return n;
@@ -377,16 +376,16 @@ shift(PdCatalog *c, gint64 article_id, int from, int to, int by, GError **error)
 {
     if (from > to)
         return TRUE;
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "UPDATE placements SET position = position + ?4"
-                                            " WHERE article_id = ?1 AND position BETWEEN ?2 AND ?3",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "UPDATE placements SET position = position + ?4"
+                                      " WHERE article_id = ?1 AND position BETWEEN ?2 AND ?3",
+                                      error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int(st, 2, from);
-    sqlite3_bind_int(st, 3, to);
-    sqlite3_bind_int(st, 4, by);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int(st, 2, from);
+    pd_stmt_bind_int(st, 3, to);
+    pd_stmt_bind_int(st, 4, by);
     return pd_catalog_run(c, st, "moving an article's photos", error);
 }
 
@@ -402,7 +401,7 @@ typedef struct {
 static gboolean
 photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT version, kill, coalesce(caption_body, caption, ''),"
         " coalesce(credit_line, credit, byline, ''), picture, coalesce(made, 0)"
@@ -410,20 +409,20 @@ photo_state(PdCatalog *c, gint64 photo_id, PhotoState *out, GError **error)
         error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, photo_id);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        out->version = sqlite3_column_int(st, 0);
-        out->kill = sqlite3_column_int(st, 1) != 0;
+    pd_stmt_bind_int64(st, 1, photo_id);
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW) {
+        out->version = pd_stmt_int(st, 0);
+        out->kill = pd_stmt_int(st, 1) != 0;
         out->caption = pd_catalog_text(st, 2);
         out->credit_line = pd_catalog_text(st, 3);
         out->picture = pd_catalog_text(st, 4);
-        out->made = sqlite3_column_int(st, 5);
+        out->made = pd_stmt_int(st, 5);
     }
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW)
+    pd_stmt_reset(st);
+    if (r == PD_ROW)
         return TRUE;
-    if (r == SQLITE_DONE)
+    if (r == PD_DONE)
         return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no photo %" G_GINT64_FORMAT,
                                  photo_id);
     return pd_catalog_fail(c, error, "reading a photo");
@@ -464,12 +463,12 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
     if (ok && p->credit_line == NULL)
         p->credit_line = g_strdup(ph.credit_line);
     ok = ok && shift(c, p->article_id, p->position, n, 1, error);
-    sqlite3_stmt *st = ok ? pd_catalog_statement(c,
-                                                 "INSERT INTO placements (" PLACEMENT_COLUMNS ")"
-                                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                                                 " 1, ?10, ?11)",
-                                                 error)
-                          : NULL;
+    PdStmt *st = ok ? pd_catalog_statement(c,
+                                           "INSERT INTO placements (" PLACEMENT_COLUMNS ")"
+                                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                           " 1, ?10, ?11)",
+                                           error)
+                    : NULL;
     if (st) {
         g_free(p->placed_at);
         p->placed_at = pd_catalog_now();
@@ -477,26 +476,26 @@ place_in(PdCatalog *c, PdCatalogPlacement *p, GError **error)
         p->version = 1;
         g_free(p->picture);
         p->picture = g_strdup(ph.picture);
-        sqlite3_bind_int64(st, 1, p->article_id);
-        sqlite3_bind_int64(st, 2, p->photo_id);
-        sqlite3_bind_int(st, 3, p->position);
-        sqlite3_bind_text(st, 4, p->role, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, p->caption, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, p->credit_line, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 7, p->placed_by ? p->placed_by : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 8, p->placed_at, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 9, p->seen_version);
-        pd_catalog_bind_text(st, 10, p->picture);
-        sqlite3_bind_int(st, 11, p->made_confirmed);
-        int r = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (r == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        pd_stmt_bind_int64(st, 1, p->article_id);
+        pd_stmt_bind_int64(st, 2, p->photo_id);
+        pd_stmt_bind_int(st, 3, p->position);
+        pd_stmt_bind_text(st, 4, p->role);
+        pd_stmt_bind_text(st, 5, p->caption);
+        pd_stmt_bind_text(st, 6, p->credit_line);
+        pd_stmt_bind_text(st, 7, p->placed_by ? p->placed_by : "");
+        pd_stmt_bind_text(st, 8, p->placed_at);
+        pd_stmt_bind_int(st, 9, p->seen_version);
+        pd_stmt_bind_text(st, 10, p->picture);
+        pd_stmt_bind_int(st, 11, p->made_confirmed);
+        int r = pd_stmt_step(st);
+        pd_stmt_reset(st);
+        if (r == PD_CONSTRAINT_UNIQUE) {
             g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
                         "photo %" G_GINT64_FORMAT " is in article %" G_GINT64_FORMAT " already",
                         p->photo_id, p->article_id);
             ok = FALSE;
         } else {
-            ok = r == SQLITE_DONE || pd_catalog_fail(c, error, "placing a photo");
+            ok = r == PD_DONE || pd_catalog_fail(c, error, "placing a photo");
         }
     }
     g_free(ph.caption);
@@ -544,7 +543,7 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
             return FALSE;
     }
     /* acknowledging: the photo's changes and its picture as they are now have been seen */
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "UPDATE placements SET caption = coalesce(?3, caption),"
         " credit_line = coalesce(?4, credit_line), role = coalesce(?5, role),"
@@ -557,14 +556,14 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
         error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, photo_id);
-    pd_catalog_bind_text(st, 3, caption);
-    pd_catalog_bind_text(st, 4, credit_line);
-    pd_catalog_bind_text(st, 5, role);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_text(st, 3, caption);
+    pd_stmt_bind_text(st, 4, credit_line);
+    pd_stmt_bind_text(st, 5, role);
     if (position != 0)
-        sqlite3_bind_int(st, 6, position);
-    sqlite3_bind_int(st, 7, acknowledge);
+        pd_stmt_bind_int(st, 6, position);
+    pd_stmt_bind_int(st, 7, acknowledge);
     return pd_catalog_run(c, st, "changing a placed photo", error);
 }
 
@@ -592,12 +591,12 @@ remove_in(PdCatalog *c, gint64 article_id, gint64 photo_id, GError **error)
     g_autoptr(PdCatalogPlacement) old = pd_catalog_get_placement(c, article_id, photo_id, error);
     if (old == NULL || !touch(c, article_id, error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "DELETE FROM placements WHERE article_id = ?1 AND photo_id = ?2", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
     return pd_catalog_run(c, st, "removing a photo from an article", error) &&
            shift(c, article_id, old->position + 1, G_MAXINT, -1, error);
 }
@@ -622,18 +621,18 @@ output_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *crop, co
     if (!stale(what, article_id, expected_version, old->version, error) ||
         !touch(c, article_id, error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "UPDATE placements SET crop = ?3, crop_aspect = ?4, profile = ?5, version = version + 1"
         " WHERE article_id = ?1 AND photo_id = ?2",
         error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, photo_id);
-    pd_catalog_bind_text(st, 3, crop);
-    pd_catalog_bind_text(st, 4, aspect);
-    pd_catalog_bind_text(st, 5, profile);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_text(st, 3, crop);
+    pd_stmt_bind_text(st, 4, aspect);
+    pd_stmt_bind_text(st, 5, profile);
     return pd_catalog_run(c, st, "setting a placed photo's crop and profile", error);
 }
 
@@ -693,52 +692,52 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
 {
     g_free(d->at);
     d->at = pd_catalog_now();
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "INSERT INTO deliveries (article_id, at, by_user,"
-                                            " target, under_embargo, location, failed)"
-                                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "INSERT INTO deliveries (article_id, at, by_user,"
+                                      " target, under_embargo, location, failed)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                      error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, d->article_id);
-    pd_catalog_bind_text(st, 2, d->at);
-    pd_catalog_bind_text(st, 3, d->by_user ? d->by_user : "");
-    pd_catalog_bind_text(st, 4, d->target ? d->target : "");
-    sqlite3_bind_int(st, 5, d->under_embargo);
-    pd_catalog_bind_text(st, 6, d->location);
-    pd_catalog_bind_text(st, 7, d->failed);
+    pd_stmt_bind_int64(st, 1, d->article_id);
+    pd_stmt_bind_text(st, 2, d->at);
+    pd_stmt_bind_text(st, 3, d->by_user ? d->by_user : "");
+    pd_stmt_bind_text(st, 4, d->target ? d->target : "");
+    pd_stmt_bind_int(st, 5, d->under_embargo);
+    pd_stmt_bind_text(st, 6, d->location);
+    pd_stmt_bind_text(st, 7, d->failed);
     if (!pd_catalog_run(c, st, "recording a delivery", error))
         return FALSE;
-    d->id = sqlite3_last_insert_rowid(pd_catalog_db(c));
-    sqlite3_stmt *ph = pd_catalog_statement(c,
-                                            "INSERT INTO delivery_photos (delivery_id, photo_id,"
-                                            " version, embargo_until) VALUES (?1, ?2, ?3, ?4)",
-                                            error);
+    d->id = pd_catalog_last_id(c);
+    PdStmt *ph = pd_catalog_statement(c,
+                                      "INSERT INTO delivery_photos (delivery_id, photo_id,"
+                                      " version, embargo_until) VALUES (?1, ?2, ?3, ?4)",
+                                      error);
     if (ph == NULL)
         return FALSE;
     for (guint i = 0; d->photos && i < d->photos->len; i++) {
         const PdCatalogDelivered *p = g_ptr_array_index(d->photos, i);
-        sqlite3_bind_int64(ph, 1, d->id);
-        sqlite3_bind_int64(ph, 2, p->photo_id);
-        sqlite3_bind_int(ph, 3, p->version);
-        pd_catalog_bind_text(ph, 4, p->embargo_until);
+        pd_stmt_bind_int64(ph, 1, d->id);
+        pd_stmt_bind_int64(ph, 2, p->photo_id);
+        pd_stmt_bind_int(ph, 3, p->version);
+        pd_stmt_bind_text(ph, 4, p->embargo_until);
         if (!pd_catalog_run(c, ph, "recording a delivery's photos", error))
             return FALSE;
     }
-    sqlite3_stmt *at = pd_catalog_statement(c,
-                                            "INSERT INTO delivery_attempts (delivery_id, n, at,"
-                                            " ok, answer, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                            error);
+    PdStmt *at = pd_catalog_statement(c,
+                                      "INSERT INTO delivery_attempts (delivery_id, n, at,"
+                                      " ok, answer, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                      error);
     if (at == NULL)
         return FALSE;
     for (guint i = 0; d->attempts && i < d->attempts->len; i++) {
         const PdCatalogAttempt *a = g_ptr_array_index(d->attempts, i);
-        sqlite3_bind_int64(at, 1, d->id);
-        sqlite3_bind_int(at, 2, (int)i + 1);
-        pd_catalog_bind_text(at, 3, a->at ? a->at : d->at);
-        sqlite3_bind_int(at, 4, a->ok);
-        pd_catalog_bind_text(at, 5, a->answer ? a->answer : "");
-        sqlite3_bind_double(at, 6, a->seconds);
+        pd_stmt_bind_int64(at, 1, d->id);
+        pd_stmt_bind_int(at, 2, (int)i + 1);
+        pd_stmt_bind_text(at, 3, a->at ? a->at : d->at);
+        pd_stmt_bind_int(at, 4, a->ok);
+        pd_stmt_bind_text(at, 5, a->answer ? a->answer : "");
+        pd_stmt_bind_double(at, 6, a->seconds);
         if (!pd_catalog_run(c, at, "recording a delivery's attempts", error))
             return FALSE;
     }
@@ -746,46 +745,46 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
 }
 
 static gpointer
-read_delivery(sqlite3_stmt *st)
+read_delivery(PdStmt *st)
 {
     PdCatalogDelivery *d = g_new0(PdCatalogDelivery, 1);
-    d->id = sqlite3_column_int64(st, 0);
-    d->article_id = sqlite3_column_int64(st, 1);
-    d->slug = g_strdup((const char *)sqlite3_column_text(st, 2));
-    d->at = g_strdup((const char *)sqlite3_column_text(st, 3));
-    d->by_user = g_strdup((const char *)sqlite3_column_text(st, 4));
-    d->target = g_strdup((const char *)sqlite3_column_text(st, 5));
-    d->under_embargo = sqlite3_column_int(st, 6) != 0;
-    d->location = g_strdup((const char *)sqlite3_column_text(st, 7));
-    d->failed = g_strdup((const char *)sqlite3_column_text(st, 8));
+    d->id = pd_stmt_int64(st, 0);
+    d->article_id = pd_stmt_int64(st, 1);
+    d->slug = g_strdup(pd_stmt_text(st, 2));
+    d->at = g_strdup(pd_stmt_text(st, 3));
+    d->by_user = g_strdup(pd_stmt_text(st, 4));
+    d->target = g_strdup(pd_stmt_text(st, 5));
+    d->under_embargo = pd_stmt_int(st, 6) != 0;
+    d->location = g_strdup(pd_stmt_text(st, 7));
+    d->failed = g_strdup(pd_stmt_text(st, 8));
     return d;
 }
 
 static gpointer
-read_attempt(sqlite3_stmt *st)
+read_attempt(PdStmt *st)
 {
     PdCatalogAttempt *a = g_new0(PdCatalogAttempt, 1);
-    a->at = g_strdup((const char *)sqlite3_column_text(st, 0));
-    a->ok = sqlite3_column_int(st, 1) != 0;
-    a->answer = g_strdup((const char *)sqlite3_column_text(st, 2));
-    a->seconds = sqlite3_column_double(st, 3);
+    a->at = g_strdup(pd_stmt_text(st, 0));
+    a->ok = pd_stmt_int(st, 1) != 0;
+    a->answer = g_strdup(pd_stmt_text(st, 2));
+    a->seconds = pd_stmt_double(st, 3);
     return a;
 }
 
 static gpointer
-read_delivered(sqlite3_stmt *st)
+read_delivered(PdStmt *st)
 {
     PdCatalogDelivered *p = g_new0(PdCatalogDelivered, 1);
-    p->photo_id = sqlite3_column_int64(st, 0);
-    p->version = sqlite3_column_int(st, 1);
-    p->embargo_until = g_strdup((const char *)sqlite3_column_text(st, 2));
+    p->photo_id = pd_stmt_int64(st, 0);
+    p->version = pd_stmt_int(st, 1);
+    p->embargo_until = g_strdup(pd_stmt_text(st, 2));
     return p;
 }
 
 GPtrArray *
 pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limit, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT d.id, d.article_id, a.slug, d.at, d.by_user, d.target, d.under_embargo,"
         " d.location, d.failed"
@@ -796,36 +795,36 @@ pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limi
         error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, article_id);
-    sqlite3_bind_int64(st, 2, photo_id);
-    sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+    pd_stmt_bind_int64(st, 1, article_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_int(st, 3, limit > 0 ? limit : -1);
     g_autoptr(GPtrArray) all =
         pd_catalog_rows_of(c, st, read_delivery, (GDestroyNotify)pd_catalog_delivery_free,
                            "reading deliveries", error);
     if (all == NULL)
         return NULL;
-    sqlite3_stmt *ph = pd_catalog_statement(c,
-                                            "SELECT photo_id, version, embargo_until FROM"
-                                            " delivery_photos WHERE delivery_id = ?1"
-                                            " ORDER BY photo_id",
-                                            error);
-    sqlite3_stmt *at = ph ? pd_catalog_statement(c,
-                                                 "SELECT at, ok, answer, seconds FROM"
-                                                 " delivery_attempts WHERE delivery_id = ?1"
-                                                 " ORDER BY n",
-                                                 error)
-                          : NULL;
+    PdStmt *ph = pd_catalog_statement(c,
+                                      "SELECT photo_id, version, embargo_until FROM"
+                                      " delivery_photos WHERE delivery_id = ?1"
+                                      " ORDER BY photo_id",
+                                      error);
+    PdStmt *at = ph ? pd_catalog_statement(c,
+                                           "SELECT at, ok, answer, seconds FROM"
+                                           " delivery_attempts WHERE delivery_id = ?1"
+                                           " ORDER BY n",
+                                           error)
+                    : NULL;
     if (at == NULL)
         return NULL;
     for (guint i = 0; i < all->len; i++) {
         PdCatalogDelivery *d = g_ptr_array_index(all, i);
-        sqlite3_bind_int64(ph, 1, d->id);
+        pd_stmt_bind_int64(ph, 1, d->id);
         d->photos =
             pd_catalog_rows_of(c, ph, read_delivered, (GDestroyNotify)pd_catalog_delivered_free,
                                "reading a delivery's photos", error);
         if (d->photos == NULL)
             return NULL;
-        sqlite3_bind_int64(at, 1, d->id);
+        pd_stmt_bind_int64(at, 1, d->id);
         d->attempts =
             pd_catalog_rows_of(c, at, read_attempt, (GDestroyNotify)pd_catalog_attempt_free,
                                "reading a delivery's attempts", error);

@@ -13,21 +13,79 @@ G_BEGIN_DECLS
  * module, so a few dozen; past this, a text is being made from data (refused). */
 #define PD_CATALOG_STATEMENTS_MAX 256
 
+typedef struct pg_conn PGconn;
+
 struct PdCatalog {
-    sqlite3 *db;
+    sqlite3 *db;            /* SQLite's connection, or NULL on PostgreSQL */
+    PGconn *pg;             /* PostgreSQL's, or NULL on SQLite */
+    char *pg_error;         /* PostgreSQL's message for the last statement that failed */
+    char pg_state[6];       /* and its SQLSTATE */
+    gint64 changes;         /* rows the last statement changed (PostgreSQL) */
+    guint pg_statements;    /* statements prepared on the connection, for their names */
+    char *url;              /* PostgreSQL's URL */
+    sqlite3 *words;         /* on PostgreSQL, an in-memory SQLite with photodesk's tokenizer */
     gint64 pending;         /* photos added in this transaction, not yet in the full-text index */
-    GHashTable *statements; /* SQL text (a copy) -> sqlite3_stmt *, prepared once */
+    GHashTable *statements; /* SQL text (a copy) -> PdStmt *, prepared once */
     char *insert_sql, *update_sql, *select_sql;
     PdCatalogMode mode;
     int depth;   /* open transactions: 1 the outer one, more its savepoints */
     int busy_ms; /* how long to wait for another writer */
 };
 
+/* ---------------------------------------------------------------- statements (statement.c) */
+
+/* A prepared statement of either backend. Its SQL is written once, in the dialect both
+ * share, with SQLite's numbered parameters (?1, ?2...). */
+typedef struct PdStmt PdStmt;
+
+/* What pd_stmt_step() gives: a row, the end, a unique key taken, or another error
+ * (SQLite's codes; PostgreSQL's errors are mapped onto them). */
+#define PD_ROW               SQLITE_ROW
+#define PD_DONE              SQLITE_DONE
+#define PD_CONSTRAINT_UNIQUE SQLITE_CONSTRAINT_UNIQUE
+
+/* A statement of its own (pd_stmt_free() it), for a text made once at run time; the
+ * module's constant texts go through pd_catalog_statement(). */
+PdStmt *pd_stmt_new(PdCatalog *catalog, const char *sql, GError **error);
+void pd_stmt_free(PdStmt *st);
+/* Back to before the first step, the bindings kept; pd_stmt_clear() drops them too. */
+void pd_stmt_reset(PdStmt *st);
+void pd_stmt_clear(PdStmt *st);
+/* Parameter @i, from 1; text may be NULL (SQL's NULL). */
+void pd_stmt_bind_int64(PdStmt *st, int i, gint64 v);
+void pd_stmt_bind_int(PdStmt *st, int i, int v);
+void pd_stmt_bind_double(PdStmt *st, int i, double v);
+void pd_stmt_bind_text(PdStmt *st, int i, const char *text);
+void pd_stmt_bind_null(PdStmt *st, int i);
+int pd_stmt_step(PdStmt *st);
+/* Column @i of the current row (from 0); text is valid until the next step or reset. */
+gboolean pd_stmt_null(PdStmt *st, int i);
+gint64 pd_stmt_int64(PdStmt *st, int i);
+int pd_stmt_int(PdStmt *st, int i);
+double pd_stmt_double(PdStmt *st, int i);
+const char *pd_stmt_text(PdStmt *st, int i);
+/* SQLite's statement, or NULL on PostgreSQL. */
+sqlite3_stmt *pd_stmt_lite(PdStmt *st);
+/* Rows the last statement run changed; the id the last insert was given. */
+gint64 pd_catalog_changes(PdCatalog *catalog);
+gint64 pd_catalog_last_id(PdCatalog *catalog);
+/* Whether @catalog is on PostgreSQL. */
+#define pd_catalog_on_pg(catalog) ((catalog)->pg != NULL)
+
 /* Runs @sql (several statements may be given), unprepared: for transactions, pragmas
  * and the schema. BUSY errors say another photodesk is writing. */
 gboolean pd_catalog_exec(PdCatalog *catalog, const char *sql, GError **error);
-/* Binds @s (or NULL) as parameter @i. */
-void pd_catalog_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* ---------------------------------------------------------------- PostgreSQL (pg.c) */
+
+/* The advisory lock a PostgreSQL write transaction holds: one writer at a time. */
+#define PD_CATALOG_PG_LOCK "7306214"
+/* Makes PostgreSQL's schema when the database has none; FALSE unless it then stands at
+ * the newest version. */
+gboolean pd_catalog_pg_schema(PdCatalog *catalog, GError **error);
+int pd_catalog_pg_version(PdCatalog *catalog);
+/* @url with its password (if any) replaced by "***", for messages. */
+char *pd_catalog_url_without_password(const char *url);
 
 /* ---------------------------------------------------------------- the schema (schema.c) */
 
@@ -71,19 +129,19 @@ gint64 pd_catalog_date_day(const char *iso, gboolean end_of_period);
 /* The connection of @catalog, and its prepared statement for @sql (prepared once, reset,
  * bindings cleared; NULL with @error when it cannot be prepared). */
 sqlite3 *pd_catalog_db(PdCatalog *catalog);
-sqlite3_stmt *pd_catalog_statement(PdCatalog *catalog, const char *sql, GError **error);
+PdStmt *pd_catalog_statement(PdCatalog *catalog, const char *sql, GError **error);
 /* Sets @error from the connection's last error ("catalog: @what: ..."); FALSE. */
 gboolean pd_catalog_fail(PdCatalog *catalog, GError **error, const char *what);
 /* Column @i of @st's row as a new string, or NULL. */
-char *pd_catalog_text(sqlite3_stmt *st, int i);
+char *pd_catalog_text(PdStmt *st, int i);
 /* Runs @st, bound by the caller, to its end and resets it; FALSE with @error ("catalog:
  * @what: ...") when it fails. */
 /* The ids a statement's first column gives (its rows read to the end), or NULL with
  * @error naming @what. */
-GArray *pd_catalog_ids_of(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
+GArray *pd_catalog_ids_of(PdCatalog *catalog, PdStmt *st, const char *what, GError **error);
 /* The photos of the first @max @ids, whole rows, in that order. */
 GPtrArray *pd_catalog_photos_of(PdCatalog *catalog, GArray *ids, guint max, GError **error);
-gboolean pd_catalog_run(PdCatalog *catalog, sqlite3_stmt *st, const char *what, GError **error);
+gboolean pd_catalog_run(PdCatalog *catalog, PdStmt *st, const char *what, GError **error);
 /* Sets @error to @code with the message; FALSE. */
 gboolean pd_catalog_refuse(GError **error, PdCatalogError code, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
@@ -95,8 +153,8 @@ gboolean pd_catalog_check_text(const char *field, const char *value, gsize max, 
 char *pd_catalog_now(void);
 
 /* Every row @st gives (bound by the caller), each read by @read; NULL naming @what. */
-typedef gpointer (*PdCatalogReadRow)(sqlite3_stmt *st);
-GPtrArray *pd_catalog_rows_of(PdCatalog *catalog, sqlite3_stmt *st, PdCatalogReadRow read,
+typedef gpointer (*PdCatalogReadRow)(PdStmt *st);
+GPtrArray *pd_catalog_rows_of(PdCatalog *catalog, PdStmt *st, PdCatalogReadRow read,
                               GDestroyNotify free_row, const char *what, GError **error);
 
 /* The FTS5 API of @db's SQLite, or NULL. */

@@ -116,8 +116,13 @@ typedef enum {
 } PdCatalogMode;
 
 /* Opens the catalog at @path, creating it and bringing its schema up to date in
- * read-write mode. One writer at a time; readers do not block it (WAL). */
+ * read-write mode. One writer at a time; readers do not block it (WAL). A @path that
+ * is a PostgreSQL URL (pd_catalog_is_url()) opens the catalog in that database,
+ * making its schema there the first time: every function of this API works the same
+ * on both. */
 PdCatalog *pd_catalog_open(const char *path, PdCatalogMode mode, GError **error);
+/* Whether @where is a PostgreSQL URL ("postgresql://..." or "postgres://..."). */
+gboolean pd_catalog_is_url(const char *where);
 void pd_catalog_close(PdCatalog *catalog);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PdCatalog, pd_catalog_close)
 
@@ -164,7 +169,8 @@ gboolean pd_catalog_find_original(PdCatalog *catalog, const char *sha256, gint64
 gboolean pd_catalog_find_image(PdCatalog *catalog, const char *image_sha256, gint64 *photo_id,
                                GError **error);
 
-/* The catalog's file: what tells two catalogs apart in one process. */
+/* The catalog's file, or its URL on PostgreSQL: what tells two catalogs apart in one
+ * process. */
 const char *pd_catalog_file(PdCatalog *catalog);
 
 /* A photo's caption, as pd_catalog_captions_arrived() gives it. */

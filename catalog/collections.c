@@ -27,15 +27,15 @@ check_name(const char *what, const char *name, GError **error)
 /* ---------------------------------------------------------------- rows */
 
 GPtrArray *
-pd_catalog_rows_of(PdCatalog *c, sqlite3_stmt *st, PdCatalogReadRow read, GDestroyNotify free_row,
+pd_catalog_rows_of(PdCatalog *c, PdStmt *st, PdCatalogReadRow read, GDestroyNotify free_row,
                    const char *what, GError **error)
 {
     GPtrArray *all = g_ptr_array_new_with_free_func(free_row);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = pd_stmt_step(st)) == PD_ROW)
         g_ptr_array_add(all, read(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(all);
         pd_catalog_fail(c, error, what);
         return NULL;
@@ -49,22 +49,23 @@ static gpointer
 one_row(PdCatalog *c, const char *select, gint64 id, const char *name, PdCatalogReadRow read,
         const char *what, GError **error)
 {
-    g_autofree char *sql = g_strconcat(select, name ? " WHERE name = ?2" : " WHERE id = ?1", NULL);
-    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    g_autofree char *sql =
+        g_strconcat(select, name ? " WHERE lower(name) = lower(?2)" : " WHERE id = ?1", NULL);
+    PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return NULL;
     if (name)
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        pd_stmt_bind_text(st, 2, name);
     else
-        sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    gpointer row = r == SQLITE_ROW ? read(st) : NULL;
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE && name)
+        pd_stmt_bind_int64(st, 1, id);
+    int r = pd_stmt_step(st);
+    gpointer row = r == PD_ROW ? read(st) : NULL;
+    pd_stmt_reset(st);
+    if (r == PD_DONE && name)
         pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s called \"%s\"", what, name);
-    else if (r == SQLITE_DONE)
+    else if (r == PD_DONE)
         pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what, id);
-    else if (r != SQLITE_ROW)
+    else if (r != PD_ROW)
         pd_catalog_fail(c, error, what);
     return row;
 }
@@ -75,15 +76,15 @@ static gboolean
 change_row(PdCatalog *c, const char *sql, gint64 id, const char *text, const char *what,
            GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     if (text)
-        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+        pd_stmt_bind_text(st, 2, text);
     if (!pd_catalog_run(c, st, what, error))
         return FALSE;
-    if (sqlite3_changes(pd_catalog_db(c)) == 0)
+    if (pd_catalog_changes(c) == 0)
         return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what,
                                  id);
     return TRUE;
@@ -108,22 +109,22 @@ pd_catalog_lightbox_free(PdCatalogLightbox *l)
     " (SELECT count(*) FROM lightbox_photos x WHERE x.lightbox_id = l.id) FROM lightboxes l"
 
 static PdCatalogLightbox *
-read_lightbox(sqlite3_stmt *st)
+read_lightbox(PdStmt *st)
 {
     PdCatalogLightbox *l = g_new0(PdCatalogLightbox, 1);
-    l->id = sqlite3_column_int64(st, 0);
+    l->id = pd_stmt_int64(st, 0);
     l->name = pd_catalog_text(st, 1);
     l->created_by = pd_catalog_text(st, 2);
     l->created_at = pd_catalog_text(st, 3);
     l->changed_at = pd_catalog_text(st, 4);
-    l->photos = sqlite3_column_int(st, 5);
+    l->photos = pd_stmt_int(st, 5);
     return l;
 }
 
 GPtrArray *
 pd_catalog_list_lightboxes(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, LIGHTBOX_SELECT " ORDER BY l.changed_at DESC, l.id DESC", error);
     return st ? pd_catalog_rows_of(c, st, (PdCatalogReadRow)read_lightbox,
                                    (GDestroyNotify)pd_catalog_lightbox_free, "listing lightboxes",
@@ -149,7 +150,7 @@ pd_catalog_find_lightbox(PdCatalog *c, const char *name, GError **error)
 static gboolean
 name_taken(PdCatalog *c, int r, const char *what, const char *name, GError **error)
 {
-    if (r == SQLITE_CONSTRAINT_UNIQUE || r == SQLITE_CONSTRAINT)
+    if (r == PD_CONSTRAINT_UNIQUE || r == SQLITE_CONSTRAINT)
         return pd_catalog_refuse(error, PD_CATALOG_ERROR_EXISTS,
                                  "there is a %s called \"%s\" already", what, name);
     return pd_catalog_fail(c, error, what);
@@ -160,23 +161,23 @@ pd_catalog_add_lightbox(PdCatalog *c, const char *name, const char *by_user, GEr
 {
     if (!check_name("lightbox", name, error))
         return 0;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT INTO lightboxes (name, created_by, created_at, changed_at) VALUES (?1, ?2, ?3, ?3)",
         error);
     if (st == NULL)
         return 0;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_bind_text(st, 1, name);
+    pd_stmt_bind_text(st, 2, by_user ? by_user : "");
+    pd_stmt_bind_text(st, 3, now);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         name_taken(c, r, "lightbox", name, error);
         return 0;
     }
-    return sqlite3_last_insert_rowid(pd_catalog_db(c));
+    return pd_catalog_last_id(c);
 }
 
 /* The lightbox's changed_at moved to now; NOT_FOUND when there is none. */
@@ -193,15 +194,14 @@ rename_in(PdCatalog *c, gint64 id, const char *name, GError **error)
 {
     if (!touch_lightbox(c, id, error))
         return FALSE;
-    sqlite3_stmt *st =
-        pd_catalog_statement(c, "UPDATE lightboxes SET name = ?2 WHERE id = ?1", error);
+    PdStmt *st = pd_catalog_statement(c, "UPDATE lightboxes SET name = ?2 WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || name_taken(c, r, "lightbox", name, error);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_text(st, 2, name);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    return r == PD_DONE || name_taken(c, r, "lightbox", name, error);
 }
 
 gboolean
@@ -223,9 +223,9 @@ put_in(PdCatalog *c, gint64 id, const gint64 *photos, guint n, gboolean add, con
 {
     if (!touch_lightbox(c, id, error))
         return FALSE;
-    sqlite3_stmt *exists =
+    PdStmt *exists =
         add ? pd_catalog_statement(c, "SELECT 1 FROM photos WHERE id = ?1", error) : NULL;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         add ? "INSERT INTO lightbox_photos (lightbox_id, photo_id, added_by, added_at)"
               " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
@@ -236,22 +236,22 @@ put_in(PdCatalog *c, gint64 id, const gint64 *photos, guint n, gboolean add, con
     g_autofree char *now = pd_catalog_now();
     for (guint i = 0; i < n; i++) {
         if (add) {
-            sqlite3_bind_int64(exists, 1, photos[i]);
-            int r = sqlite3_step(exists);
-            sqlite3_reset(exists);
-            if (r == SQLITE_DONE)
+            pd_stmt_bind_int64(exists, 1, photos[i]);
+            int r = pd_stmt_step(exists);
+            pd_stmt_reset(exists);
+            if (r == PD_DONE)
                 return pd_catalog_refuse(error, PD_CATALOG_ERROR_NOT_FOUND,
                                          "no photo %" G_GINT64_FORMAT, photos[i]);
-            if (r != SQLITE_ROW)
+            if (r != PD_ROW)
                 return pd_catalog_fail(c, error, "reading a photo");
-            sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+            pd_stmt_bind_text(st, 3, by_user ? by_user : "");
+            pd_stmt_bind_text(st, 4, now);
         }
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, photos[i]);
+        pd_stmt_bind_int64(st, 1, id);
+        pd_stmt_bind_int64(st, 2, photos[i]);
         if (!pd_catalog_run(c, st, add ? "adding to a lightbox" : "taking from a lightbox", error))
             return FALSE;
-        *changed += (guint)sqlite3_changes(pd_catalog_db(c));
+        *changed += (guint)pd_catalog_changes(c);
     }
     return TRUE;
 }
@@ -275,11 +275,11 @@ pd_catalog_lightbox_photos(PdCatalog *c, gint64 id, GError **error)
     g_autoptr(PdCatalogLightbox) l = pd_catalog_get_lightbox(c, id, error);
     if (l == NULL)
         return NULL;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT photo_id FROM lightbox_photos WHERE lightbox_id = ?1 ORDER BY id", error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     return pd_catalog_ids_of(c, st, "listing a lightbox", error);
 }
 
@@ -300,10 +300,10 @@ pd_catalog_saved_search_free(PdCatalogSavedSearch *s)
 #define SEARCH_SELECT "SELECT id, name, query, created_by, created_at FROM saved_searches"
 
 static PdCatalogSavedSearch *
-read_search(sqlite3_stmt *st)
+read_search(PdStmt *st)
 {
     PdCatalogSavedSearch *s = g_new0(PdCatalogSavedSearch, 1);
-    s->id = sqlite3_column_int64(st, 0);
+    s->id = pd_stmt_int64(st, 0);
     s->name = pd_catalog_text(st, 1);
     s->query = pd_catalog_text(st, 2);
     s->created_by = pd_catalog_text(st, 3);
@@ -314,7 +314,7 @@ read_search(sqlite3_stmt *st)
 GPtrArray *
 pd_catalog_list_saved_searches(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, SEARCH_SELECT " ORDER BY name", error);
+    PdStmt *st = pd_catalog_statement(c, SEARCH_SELECT " ORDER BY name", error);
     return st ? pd_catalog_rows_of(c, st, (PdCatalogReadRow)read_search,
                                    (GDestroyNotify)pd_catalog_saved_search_free,
                                    "listing saved searches", error)
@@ -335,7 +335,7 @@ pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboole
     if (!check_name("saved search", name, error) ||
         !pd_catalog_check_text("the saved search's query", query, PD_SAVED_QUERY_MAX, FALSE, error))
         return 0;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         replace ? "INSERT INTO saved_searches (name, query, created_by, created_at)"
                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET query = ?2,"
@@ -346,16 +346,16 @@ pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboole
     if (st == NULL)
         return 0;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, query ? query : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    gint64 id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (r == SQLITE_ROW)
-        r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_bind_text(st, 1, name);
+    pd_stmt_bind_text(st, 2, query ? query : "");
+    pd_stmt_bind_text(st, 3, by_user ? by_user : "");
+    pd_stmt_bind_text(st, 4, now);
+    int r = pd_stmt_step(st);
+    gint64 id = r == PD_ROW ? pd_stmt_int64(st, 0) : 0;
+    if (r == PD_ROW)
+        r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         name_taken(c, r, "saved search", name, error);
         return 0;
     }
@@ -388,42 +388,41 @@ pd_catalog_batch_free(PdCatalogBatch *b)
 gint64
 pd_catalog_add_batch(PdCatalog *c, const char *edits, const char *by_user, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "INSERT INTO batches (edits, by_user, at) VALUES (?1, ?2, ?3)", error);
     if (st == NULL)
         return 0;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, edits, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(st, 1, edits);
+    pd_stmt_bind_text(st, 2, by_user ? by_user : "");
+    pd_stmt_bind_text(st, 3, now);
     if (!pd_catalog_run(c, st, "recording a batch", error))
         return 0;
-    return sqlite3_last_insert_rowid(pd_catalog_db(c));
+    return pd_catalog_last_id(c);
 }
 
 gboolean
 pd_catalog_add_batch_photo(PdCatalog *c, gint64 batch, gint64 photo, int before, int after,
                            GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "INSERT INTO batch_photos (batch_id, photo_id,"
-                             " version_before, version_after) VALUES (?1, ?2, ?3, ?4)",
-                             error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "INSERT INTO batch_photos (batch_id, photo_id,"
+                                      " version_before, version_after) VALUES (?1, ?2, ?3, ?4)",
+                                      error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, batch);
-    sqlite3_bind_int64(st, 2, photo);
-    sqlite3_bind_int(st, 3, before);
-    sqlite3_bind_int(st, 4, after);
+    pd_stmt_bind_int64(st, 1, batch);
+    pd_stmt_bind_int64(st, 2, photo);
+    pd_stmt_bind_int(st, 3, before);
+    pd_stmt_bind_int(st, 4, after);
     return pd_catalog_run(c, st, "recording a batch's photo", error);
 }
 
 static PdCatalogBatch *
-read_batch(sqlite3_stmt *st)
+read_batch(PdStmt *st)
 {
     PdCatalogBatch *b = g_new0(PdCatalogBatch, 1);
-    b->id = sqlite3_column_int64(st, 0);
+    b->id = pd_stmt_int64(st, 0);
     b->edits = pd_catalog_text(st, 1);
     b->by_user = pd_catalog_text(st, 2);
     b->at = pd_catalog_text(st, 3);
@@ -440,24 +439,23 @@ pd_catalog_get_batch(PdCatalog *c, gint64 id, GError **error)
                 (PdCatalogReadRow)read_batch, "batch", error);
     if (b == NULL)
         return NULL;
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT photo_id, version_before, version_after FROM"
-                                            " batch_photos WHERE batch_id = ?1 ORDER BY photo_id",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT photo_id, version_before, version_after FROM"
+                                      " batch_photos WHERE batch_id = ?1 ORDER BY photo_id",
+                                      error);
     if (st == NULL) {
         pd_catalog_batch_free(b);
         return NULL;
     }
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     b->photos = g_array_new(FALSE, FALSE, sizeof(PdCatalogBatchPhoto));
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        PdCatalogBatchPhoto bp = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-                                  sqlite3_column_int(st, 2)};
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        PdCatalogBatchPhoto bp = {pd_stmt_int64(st, 0), pd_stmt_int(st, 1), pd_stmt_int(st, 2)};
         g_array_append_val(b->photos, bp);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         pd_catalog_batch_free(b);
         pd_catalog_fail(c, error, "reading a batch");
         return NULL;
@@ -469,12 +467,12 @@ gboolean
 pd_catalog_batch_undone(PdCatalog *c, gint64 id, const char *by_user, GError **error)
 {
     g_autofree char *now = pd_catalog_now();
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "UPDATE batches SET undone_by = ?2, undone_at = ?3 WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_text(st, 2, by_user ? by_user : "");
+    pd_stmt_bind_text(st, 3, now);
     return pd_catalog_run(c, st, "undoing a batch", error);
 }

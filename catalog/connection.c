@@ -6,6 +6,7 @@
  */
 #include "catalog/catalog-private.h"
 
+#include <libpq-fe.h>
 #include <string.h>
 
 G_DEFINE_QUARK(pd_catalog_error, pd_catalog_error)
@@ -15,6 +16,14 @@ G_DEFINE_QUARK(pd_catalog_error, pd_catalog_error)
 gboolean
 pd_catalog_fail(PdCatalog *c, GError **error, const char *what)
 {
+    if (c->pg) {
+        const char *s = c->pg_state;
+        gboolean busy =
+            strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strcmp(s, "55P03") == 0;
+        g_set_error(error, PD_CATALOG_ERROR, busy ? PD_CATALOG_ERROR_BUSY : PD_CATALOG_ERROR_FAILED,
+                    "catalog: %s: %s", what, c->pg_error ? c->pg_error : PQerrorMessage(c->pg));
+        return FALSE;
+    }
     int code = sqlite3_extended_errcode(c->db);
     PdCatalogError e = (code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED
                            ? PD_CATALOG_ERROR_BUSY
@@ -23,18 +32,12 @@ pd_catalog_fail(PdCatalog *c, GError **error, const char *what)
     return FALSE;
 }
 
-static void
-finalize_statement(gpointer p)
-{
-    sqlite3_finalize(p);
-}
-
-sqlite3_stmt *
+PdStmt *
 pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
 {
     /* by the text: a statement is never taken for another whose text happened to be
      * at the same address */
-    sqlite3_stmt *st = g_hash_table_lookup(c->statements, sql);
+    PdStmt *st = g_hash_table_lookup(c->statements, sql);
     if (st == NULL) {
         if (g_hash_table_size(c->statements) >= PD_CATALOG_STATEMENTS_MAX) {
             g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
@@ -43,20 +46,20 @@ pd_catalog_statement(PdCatalog *c, const char *sql, GError **error)
                         PD_CATALOG_STATEMENTS_MAX);
             return NULL;
         }
-        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-            pd_catalog_fail(c, error, "preparing a statement");
+        st = pd_stmt_new(c, sql, error);
+        if (st == NULL)
             return NULL;
-        }
         g_hash_table_insert(c->statements, g_strdup(sql), st);
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    pd_stmt_clear(st);
     return st;
 }
 
 const char *
 pd_catalog_file(PdCatalog *c)
 {
+    if (c->pg)
+        return c->url;
     const char *file = sqlite3_db_filename(c->db, "main");
     return file ? file : "";
 }
@@ -67,9 +70,39 @@ pd_catalog_db(PdCatalog *c)
     return c->db;
 }
 
+/* PostgreSQL's answer to @sql run unprepared: FALSE with @error when it failed. */
+static gboolean
+pg_exec(PdCatalog *c, const char *sql, GError **error)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    ExecStatusType s = PQresultStatus(r);
+    gboolean ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    if (!ok) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        g_free(c->pg_error);
+        c->pg_error = g_strstrip(g_strdup(PQresultErrorMessage(r)));
+        if (*c->pg_error == '\0') {
+            g_free(c->pg_error);
+            c->pg_error = g_strstrip(g_strdup(PQerrorMessage(c->pg)));
+        }
+        g_strlcpy(c->pg_state, state ? state : "", sizeof c->pg_state);
+        pd_catalog_fail(c, error, "running");
+        /* "catalog: running: ..." reads as "catalog: ..." as SQLite's do */
+        if (error && *error) {
+            g_autofree char *msg = g_strdup_printf("catalog: %s", c->pg_error);
+            g_free((*error)->message);
+            (*error)->message = g_steal_pointer(&msg);
+        }
+    }
+    PQclear(r);
+    return ok;
+}
+
 gboolean
 pd_catalog_exec(PdCatalog *c, const char *sql, GError **error)
 {
+    if (c->pg)
+        return pg_exec(c, sql, error);
     char *msg = NULL;
     int r = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
     if (r != SQLITE_OK) {
@@ -83,28 +116,18 @@ pd_catalog_exec(PdCatalog *c, const char *sql, GError **error)
     return TRUE;
 }
 
-void
-pd_catalog_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 char *
-pd_catalog_text(sqlite3_stmt *st, int i)
+pd_catalog_text(PdStmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? g_strdup((const char *)t) : NULL;
+    return g_strdup(pd_stmt_text(st, i));
 }
 
 gboolean
-pd_catalog_run(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+pd_catalog_run(PdCatalog *c, PdStmt *st, const char *what, GError **error)
 {
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, what);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    return r == PD_DONE || pd_catalog_fail(c, error, what);
 }
 
 char *
@@ -129,7 +152,8 @@ open_at(const char *path, PdCatalogMode mode, int schema, GError **error)
     }
     PdCatalog *c = g_new0(PdCatalog, 1);
     c->mode = mode;
-    c->statements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, finalize_statement);
+    c->statements =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pd_stmt_free);
     int flags = mode == PD_CATALOG_READ_ONLY ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
@@ -163,9 +187,59 @@ open_at(const char *path, PdCatalogMode mode, int schema, GError **error)
     return c;
 }
 
+gboolean
+pd_catalog_is_url(const char *where)
+{
+    return where &&
+           (g_str_has_prefix(where, "postgresql://") || g_str_has_prefix(where, "postgres://"));
+}
+
+/* A catalog on PostgreSQL at @url (libpq's URL or its key=value form after "postgresql://"
+ * is not needed: any libpq connection string starting so). Its schema is made the first
+ * time, and must stand at the newest version (pg.c); photodesk's own tokenizer runs in
+ * an in-memory SQLite beside it, so words are cut and stemmed as on SQLite. */
+static PdCatalog *
+open_pg(const char *url, PdCatalogMode mode, GError **error)
+{
+    PdCatalog *c = g_new0(PdCatalog, 1);
+    c->mode = mode;
+    c->url = g_strdup(url);
+    c->statements =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pd_stmt_free);
+    c->busy_ms = 10000;
+    c->pg = PQconnectdb(url);
+    gboolean ok = PQstatus(c->pg) == CONNECTION_OK;
+    if (!ok)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "%s",
+                    g_strstrip(PQerrorMessage(c->pg)));
+    ok = ok && PQsetClientEncoding(c->pg, "UTF8") == 0;
+    if (ok && sqlite3_open_v2(":memory:", &c->words, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                              NULL) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "out of memory");
+        ok = FALSE;
+    }
+    ok = ok && pd_catalog_register_functions(c->words, error);
+    g_autofree char *settings = g_strdup_printf(
+        "SET lock_timeout = %d; SET client_min_messages = warning;%s", c->busy_ms,
+        mode == PD_CATALOG_READ_ONLY ? " SET default_transaction_read_only = on;" : "");
+    ok = ok && pd_catalog_exec(c, settings, error) && pd_catalog_pg_schema(c, error);
+    if (ok && mode == PD_CATALOG_READ_WRITE)
+        ok = pd_catalog_exec(c, "CREATE TEMP TABLE fts_pending (id bigint PRIMARY KEY)", error);
+    if (!ok) {
+        g_autofree char *safe = pd_catalog_url_without_password(url);
+        g_prefix_error(error, "catalog %s: ", safe);
+        pd_catalog_close(c);
+        return NULL;
+    }
+    pd_catalog_photo_sql(c);
+    return c;
+}
+
 PdCatalog *
 pd_catalog_open(const char *path, PdCatalogMode mode, GError **error)
 {
+    if (pd_catalog_is_url(path))
+        return open_pg(path, mode, error);
     return open_at(path, mode, pd_catalog_newest_schema(), error);
 }
 
@@ -182,7 +256,14 @@ pd_catalog_close(PdCatalog *c)
     if (c == NULL)
         return;
     g_hash_table_unref(c->statements);
-    sqlite3_close_v2(c->db);
+    if (c->db)
+        sqlite3_close_v2(c->db);
+    if (c->words)
+        sqlite3_close_v2(c->words);
+    if (c->pg)
+        PQfinish(c->pg);
+    g_free(c->pg_error);
+    g_free(c->url);
     g_free(c->insert_sql);
     g_free(c->update_sql);
     g_free(c->select_sql);
@@ -193,12 +274,19 @@ void
 pd_catalog_set_busy_timeout(PdCatalog *c, int milliseconds)
 {
     c->busy_ms = milliseconds;
+    if (c->pg) {
+        g_autofree char *sql = g_strdup_printf("SET lock_timeout = %d", milliseconds);
+        pd_catalog_exec(c, sql, NULL);
+        return;
+    }
     sqlite3_busy_timeout(c->db, milliseconds);
 }
 
 int
 pd_catalog_schema_version(PdCatalog *c)
 {
+    if (c->pg)
+        return pd_catalog_pg_version(c);
     sqlite3_stmt *st = NULL;
     int v = -1;
     if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
@@ -229,6 +317,17 @@ pd_catalog_begin(PdCatalog *c, GError **error)
         if (!pd_catalog_exec(c, sql, error))
             return FALSE;
         c->depth++;
+        return TRUE;
+    }
+    if (c->pg) {
+        /* one writer at a time, as on SQLite: the lock is taken before the first read
+         * and waited for up to the busy timeout (lock_timeout) */
+        if (!pd_catalog_exec(c, "BEGIN; SELECT pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ")",
+                             error)) {
+            PQclear(PQexec(c->pg, "ROLLBACK"));
+            return FALSE;
+        }
+        c->depth = 1;
         return TRUE;
     }
     gint64 deadline = g_get_monotonic_time() + (gint64)c->busy_ms * 1000;
@@ -274,7 +373,7 @@ pd_catalog_rollback(PdCatalog *c)
         c->depth--;
         return;
     }
-    if (!sqlite3_get_autocommit(c->db))
+    if (c->pg ? PQtransactionStatus(c->pg) != PQTRANS_IDLE : !sqlite3_get_autocommit(c->db))
         pd_catalog_exec(c, "ROLLBACK", NULL);
     c->depth = 0;
     c->pending = 0;

@@ -31,7 +31,7 @@ pd_catalog_event_free(PdCatalogEvent *e)
 GPtrArray *
 pd_catalog_events_after(PdCatalog *c, gint64 after, int limit, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT id, at, kind, coalesce(photo_id, 0), coalesce(article_id, 0),"
         " coalesce(version, 0), kill, coalesce(lightbox_id, 0) FROM events WHERE id > ?1"
@@ -39,28 +39,28 @@ pd_catalog_events_after(PdCatalog *c, gint64 after, int limit, GError **error)
         error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int(st, 2, limit);
+    pd_stmt_bind_int64(st, 1, after);
+    pd_stmt_bind_int(st, 2, limit);
     GPtrArray *events = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_event_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdCatalogEvent *e = g_new0(PdCatalogEvent, 1);
-        e->id = sqlite3_column_int64(st, 0);
+        e->id = pd_stmt_int64(st, 0);
         e->at = pd_catalog_text(st, 1);
-        const char *kind = (const char *)sqlite3_column_text(st, 2);
+        const char *kind = pd_stmt_text(st, 2);
         e->kind = PD_EVENT_ARTICLE;
         for (guint i = 0; kind && i < G_N_ELEMENTS(kind_names); i++)
             if (strcmp(kind, kind_names[i]) == 0)
                 e->kind = (PdEventKind)i;
-        e->photo_id = sqlite3_column_int64(st, 3);
-        e->article_id = sqlite3_column_int64(st, 4);
-        e->version = sqlite3_column_int(st, 5);
-        e->kill = sqlite3_column_int(st, 6) != 0;
-        e->lightbox_id = sqlite3_column_int64(st, 7);
+        e->photo_id = pd_stmt_int64(st, 3);
+        e->article_id = pd_stmt_int64(st, 4);
+        e->version = pd_stmt_int(st, 5);
+        e->kill = pd_stmt_int(st, 6) != 0;
+        e->lightbox_id = pd_stmt_int64(st, 7);
         g_ptr_array_add(events, e);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(events);
         pd_catalog_fail(c, error, "reading events");
         return NULL;
@@ -71,17 +71,17 @@ pd_catalog_events_after(PdCatalog *c, gint64 after, int limit, GError **error)
 gboolean
 pd_catalog_event_range(PdCatalog *c, gint64 *oldest, gint64 *newest, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM events", error);
     if (st == NULL)
         return FALSE;
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        *oldest = sqlite3_column_int64(st, 0);
-        *newest = sqlite3_column_int64(st, 1);
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW) {
+        *oldest = pd_stmt_int64(st, 0);
+        *newest = pd_stmt_int64(st, 1);
     }
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || pd_catalog_fail(c, error, "reading events");
+    pd_stmt_reset(st);
+    return r == PD_ROW || pd_catalog_fail(c, error, "reading events");
 }
 
 /* ---------------------------------------------------------------- hot folders */
@@ -101,7 +101,7 @@ pd_catalog_hot_file_free(PdCatalogHotFile *f)
 gboolean
 pd_catalog_remember_file(PdCatalog *c, const PdCatalogHotFile *f, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT OR REPLACE INTO hot_files (path, size, mtime_ns, outcome, photo_id, reason, at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -109,42 +109,42 @@ pd_catalog_remember_file(PdCatalog *c, const PdCatalogHotFile *f, GError **error
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    pd_catalog_bind_text(st, 1, f->path);
-    sqlite3_bind_int64(st, 2, f->size);
-    sqlite3_bind_int64(st, 3, f->mtime_ns);
-    pd_catalog_bind_text(st, 4, f->outcome);
+    pd_stmt_bind_text(st, 1, f->path);
+    pd_stmt_bind_int64(st, 2, f->size);
+    pd_stmt_bind_int64(st, 3, f->mtime_ns);
+    pd_stmt_bind_text(st, 4, f->outcome);
     if (f->photo_id)
-        sqlite3_bind_int64(st, 5, f->photo_id);
-    pd_catalog_bind_text(st, 6, f->reason);
-    pd_catalog_bind_text(st, 7, f->at ? f->at : now);
+        pd_stmt_bind_int64(st, 5, f->photo_id);
+    pd_stmt_bind_text(st, 6, f->reason);
+    pd_stmt_bind_text(st, 7, f->at ? f->at : now);
     return pd_catalog_run(c, st, "remembering a hot folder's file", error);
 }
 
 PdCatalogHotFile *
 pd_catalog_get_hot_file(PdCatalog *c, const char *path, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT path, size, mtime_ns, outcome, coalesce(photo_id, 0), reason, at"
         " FROM hot_files WHERE path = ?1",
         error);
     if (st == NULL)
         return NULL;
-    pd_catalog_bind_text(st, 1, path);
-    int r = sqlite3_step(st);
+    pd_stmt_bind_text(st, 1, path);
+    int r = pd_stmt_step(st);
     PdCatalogHotFile *f = NULL;
-    if (r == SQLITE_ROW) {
+    if (r == PD_ROW) {
         f = g_new0(PdCatalogHotFile, 1);
         f->path = pd_catalog_text(st, 0);
-        f->size = sqlite3_column_int64(st, 1);
-        f->mtime_ns = sqlite3_column_int64(st, 2);
+        f->size = pd_stmt_int64(st, 1);
+        f->mtime_ns = pd_stmt_int64(st, 2);
         f->outcome = pd_catalog_text(st, 3);
-        f->photo_id = sqlite3_column_int64(st, 4);
+        f->photo_id = pd_stmt_int64(st, 4);
         f->reason = pd_catalog_text(st, 5);
         f->at = pd_catalog_text(st, 6);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
+    pd_stmt_reset(st);
+    if (r != PD_ROW && r != PD_DONE)
         pd_catalog_fail(c, error, "reading a hot folder's file");
     return f;
 }
@@ -154,24 +154,24 @@ pd_catalog_get_hot_file(PdCatalog *c, const char *path, GError **error)
 gboolean
 pd_catalog_set_seen_photo(PdCatalog *c, gint64 user_id, gint64 photo_id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "UPDATE users SET seen_photo_id = max(seen_photo_id, ?2) WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, photo_id);
+    pd_stmt_bind_int64(st, 1, user_id);
+    pd_stmt_bind_int64(st, 2, photo_id);
     return pd_catalog_run(c, st, "recording what an editor saw", error);
 }
 
 gboolean
 pd_catalog_newest_photo_id(PdCatalog *c, gint64 *id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "SELECT coalesce(max(id), 0) FROM photos", error);
+    PdStmt *st = pd_catalog_statement(c, "SELECT coalesce(max(id), 0) FROM photos", error);
     if (st == NULL)
         return FALSE;
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || pd_catalog_fail(c, error, "reading the newest photo");
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW)
+        *id = pd_stmt_int64(st, 0);
+    pd_stmt_reset(st);
+    return r == PD_ROW || pd_catalog_fail(c, error, "reading the newest photo");
 }

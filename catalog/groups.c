@@ -27,7 +27,7 @@ GPtrArray *
 pd_catalog_find_similar(PdCatalog *c, const char *date_local, guint64 dhash, int max_distance,
                         int days, gint64 exclude_id, GError **error)
 {
-    sqlite3_stmt *st;
+    PdStmt *st;
     if (date_local && strlen(date_local) >= 10) {
         gint64 day = pd_catalog_date_day(date_local, FALSE);
         st = pd_catalog_statement(c,
@@ -36,8 +36,8 @@ pd_catalog_find_similar(PdCatalog *c, const char *date_local, guint64 dhash, int
                                   error);
         if (st == NULL)
             return NULL;
-        sqlite3_bind_int64(st, 1, (day - days) << PD_DAY_SHIFT);
-        sqlite3_bind_int64(st, 2, ((day + days + 1) << PD_DAY_SHIFT) - 1);
+        pd_stmt_bind_int64(st, 1, (day - days) << PD_DAY_SHIFT);
+        pd_stmt_bind_int64(st, 2, ((day + days + 1) << PD_DAY_SHIFT) - 1);
     } else {
         st = pd_catalog_statement(c,
                                   "SELECT id, dhash FROM photos WHERE dhash IS NOT NULL"
@@ -45,21 +45,21 @@ pd_catalog_find_similar(PdCatalog *c, const char *date_local, guint64 dhash, int
                                   error);
         if (st == NULL)
             return NULL;
-        sqlite3_bind_int(st, 4, UNDATED_SCAN);
+        pd_stmt_bind_int(st, 4, UNDATED_SCAN);
     }
-    sqlite3_bind_int64(st, 3, exclude_id);
+    pd_stmt_bind_int64(st, 3, exclude_id);
     GArray *near = g_array_new(FALSE, FALSE, sizeof(Near));
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        guint64 other = (guint64)sqlite3_column_int64(st, 1);
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        guint64 other = (guint64)pd_stmt_int64(st, 1);
         int d = __builtin_popcountll(other ^ dhash);
         if (d <= max_distance) {
-            Near n = {sqlite3_column_int64(st, 0), d};
+            Near n = {pd_stmt_int64(st, 0), d};
             g_array_append_val(near, n);
         }
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_array_unref(near);
         pd_catalog_fail(c, error, "finding similar photos");
         return NULL;
@@ -75,15 +75,15 @@ pd_catalog_find_similar(PdCatalog *c, const char *date_local, guint64 dhash, int
 gboolean
 pd_catalog_photo_group(PdCatalog *c, gint64 id, gint64 *group_id, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, "SELECT coalesce(group_id, 0) FROM photos WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    *group_id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE || pd_catalog_fail(c, error, "reading a group");
+    pd_stmt_bind_int64(st, 1, id);
+    int r = pd_stmt_step(st);
+    *group_id = r == PD_ROW ? pd_stmt_int64(st, 0) : 0;
+    pd_stmt_reset(st);
+    return r == PD_ROW || r == PD_DONE || pd_catalog_fail(c, error, "reading a group");
 }
 
 gboolean
@@ -103,17 +103,16 @@ pd_catalog_join_group(PdCatalog *c, gint64 photo_id, GArray *same, gint64 *group
             g_array_append_val(groups, g);
         }
     }
-    sqlite3_stmt *by_id =
-        pd_catalog_statement(c, "UPDATE photos SET group_id = ?1 WHERE id = ?2", error);
+    PdStmt *by_id = pd_catalog_statement(c, "UPDATE photos SET group_id = ?1 WHERE id = ?2", error);
     if (by_id == NULL)
         return FALSE;
     for (guint i = 0; i <= same->len; i++) {
-        sqlite3_bind_int64(by_id, 1, name);
-        sqlite3_bind_int64(by_id, 2, i < same->len ? g_array_index(same, gint64, i) : photo_id);
+        pd_stmt_bind_int64(by_id, 1, name);
+        pd_stmt_bind_int64(by_id, 2, i < same->len ? g_array_index(same, gint64, i) : photo_id);
         if (!pd_catalog_run(c, by_id, "joining a group", error))
             return FALSE;
     }
-    sqlite3_stmt *by_group =
+    PdStmt *by_group =
         pd_catalog_statement(c, "UPDATE photos SET group_id = ?1 WHERE group_id = ?2", error);
     if (by_group == NULL)
         return FALSE;
@@ -121,8 +120,8 @@ pd_catalog_join_group(PdCatalog *c, gint64 photo_id, GArray *same, gint64 *group
         gint64 g = g_array_index(groups, gint64, i);
         if (g == name)
             continue;
-        sqlite3_bind_int64(by_group, 1, name);
-        sqlite3_bind_int64(by_group, 2, g);
+        pd_stmt_bind_int64(by_group, 1, name);
+        pd_stmt_bind_int64(by_group, 2, g);
         if (!pd_catalog_run(c, by_group, "joining two groups", error))
             return FALSE;
     }
@@ -135,11 +134,11 @@ pd_catalog_group_members(PdCatalog *c, gint64 group_id, GError **error)
 {
     if (group_id == 0)
         return g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, "SELECT id FROM photos WHERE group_id = ?1 ORDER BY id", error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, group_id);
+    pd_stmt_bind_int64(st, 1, group_id);
     g_autoptr(GArray) ids = pd_catalog_ids_of(c, st, "reading a group", error);
     return ids ? pd_catalog_photos_of(c, ids, ids->len, error) : NULL;
 }
@@ -149,14 +148,14 @@ pd_catalog_group_members(PdCatalog *c, gint64 group_id, GError **error)
 char *
 pd_catalog_get_setting(PdCatalog *c, const char *key, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "SELECT value FROM settings WHERE key = ?1", error);
+    PdStmt *st = pd_catalog_statement(c, "SELECT value FROM settings WHERE key = ?1", error);
     if (st == NULL)
         return NULL;
-    pd_catalog_bind_text(st, 1, key);
-    int r = sqlite3_step(st);
-    char *value = r == SQLITE_ROW ? pd_catalog_text(st, 0) : NULL;
-    sqlite3_reset(st);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
+    pd_stmt_bind_text(st, 1, key);
+    int r = pd_stmt_step(st);
+    char *value = r == PD_ROW ? pd_catalog_text(st, 0) : NULL;
+    pd_stmt_reset(st);
+    if (r != PD_ROW && r != PD_DONE)
         pd_catalog_fail(c, error, "reading a setting");
     return value;
 }
@@ -164,11 +163,11 @@ pd_catalog_get_setting(PdCatalog *c, const char *key, GError **error)
 gboolean
 pd_catalog_set_setting(PdCatalog *c, const char *key, const char *json, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", error);
     if (st == NULL)
         return FALSE;
-    pd_catalog_bind_text(st, 1, key);
-    pd_catalog_bind_text(st, 2, json);
+    pd_stmt_bind_text(st, 1, key);
+    pd_stmt_bind_text(st, 2, json);
     return pd_catalog_run(c, st, "writing a setting", error);
 }

@@ -166,91 +166,90 @@ value_text(const PdCatalogPhoto *p, const Column *col)
 }
 
 static void
-bind_columns(sqlite3_stmt *st, const PdCatalogPhoto *p)
+bind_columns(PdStmt *st, const PdCatalogPhoto *p)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
         const Column *col = &columns[i];
         int k = (int)i + 1;
         switch (col->type) {
         case COL_TEXT:
-            pd_catalog_bind_text(st, k, G_STRUCT_MEMBER(char *, p, col->offset));
+            pd_stmt_bind_text(st, k, G_STRUCT_MEMBER(char *, p, col->offset));
             break;
         case COL_KEYWORDS: {
             char *t = keywords_text(p);
-            pd_catalog_bind_text(st, k, t);
+            pd_stmt_bind_text(st, k, t);
             g_free(t);
             break;
         }
         case COL_INT: {
             int v = G_STRUCT_MEMBER(int, p, col->offset);
             if (v)
-                sqlite3_bind_int(st, k, v);
+                pd_stmt_bind_int(st, k, v);
             else
-                sqlite3_bind_null(st, k);
+                pd_stmt_bind_null(st, k);
             break;
         }
         case COL_INT64:
-            sqlite3_bind_int64(st, k, G_STRUCT_MEMBER(gint64, p, col->offset));
+            pd_stmt_bind_int64(st, k, G_STRUCT_MEMBER(gint64, p, col->offset));
             break;
         case COL_BOOL:
-            sqlite3_bind_int(st, k, G_STRUCT_MEMBER(gboolean, p, col->offset) ? 1 : 0);
+            pd_stmt_bind_int(st, k, G_STRUCT_MEMBER(gboolean, p, col->offset) ? 1 : 0);
             break;
         case COL_LAT:
         case COL_LON:
             if (p->has_gps)
-                sqlite3_bind_double(st, k, G_STRUCT_MEMBER(double, p, col->offset));
+                pd_stmt_bind_double(st, k, G_STRUCT_MEMBER(double, p, col->offset));
             else
-                sqlite3_bind_null(st, k);
+                pd_stmt_bind_null(st, k);
             break;
         case COL_DHASH:
             if (p->has_dhash)
-                sqlite3_bind_int64(st, k, (sqlite3_int64)p->dhash);
+                pd_stmt_bind_int64(st, k, p->dhash);
             else
-                sqlite3_bind_null(st, k);
+                pd_stmt_bind_null(st, k);
             break;
         }
     }
 }
 
 static void
-read_columns(sqlite3_stmt *st, PdCatalogPhoto *p)
+read_columns(PdStmt *st, PdCatalogPhoto *p)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
         const Column *col = &columns[i];
         int k = (int)i;
-        gboolean null = sqlite3_column_type(st, k) == SQLITE_NULL;
+        gboolean null = pd_stmt_null(st, k);
         switch (col->type) {
         case COL_TEXT:
             G_STRUCT_MEMBER(char *, p, col->offset) = pd_catalog_text(st, k);
             break;
         case COL_KEYWORDS:
             if (!null) {
-                g_auto(GStrv) parts =
-                    g_strsplit((const char *)sqlite3_column_text(st, k), "\n", -1);
+                g_auto(GStrv) parts = g_strsplit(pd_stmt_text(st, k), "\n", -1);
                 for (int j = 0; parts[j]; j++)
                     g_ptr_array_add(p->keywords, g_strdup(parts[j]));
             }
             break;
         case COL_INT:
-            G_STRUCT_MEMBER(int, p, col->offset) = sqlite3_column_int(st, k);
+            G_STRUCT_MEMBER(int, p, col->offset) = pd_stmt_int(st, k);
             break;
         case COL_INT64:
-            G_STRUCT_MEMBER(gint64, p, col->offset) = sqlite3_column_int64(st, k);
+            G_STRUCT_MEMBER(gint64, p, col->offset) = pd_stmt_int64(st, k);
             break;
         case COL_BOOL:
-            G_STRUCT_MEMBER(gboolean, p, col->offset) = sqlite3_column_int(st, k) != 0;
+            G_STRUCT_MEMBER(gboolean, p, col->offset) = pd_stmt_int(st, k) != 0;
             break;
         case COL_LAT:
         case COL_LON:
             if (!null) {
                 p->has_gps = TRUE;
-                G_STRUCT_MEMBER(double, p, col->offset) = sqlite3_column_double(st, k);
+                G_STRUCT_MEMBER(double, p, col->offset) = pd_stmt_double(st, k);
             }
             break;
         case COL_DHASH:
             if (!null) {
                 p->has_dhash = TRUE;
-                p->dhash = (guint64)sqlite3_column_int64(st, k);
+                p->dhash = (guint64)pd_stmt_int64(st, k);
             }
             break;
         }
@@ -295,19 +294,19 @@ pd_catalog_next_date_key(PdCatalog *c, const char *iso, gint64 id, gint64 *key, 
         return TRUE;
     }
     gint64 first = day << PD_DAY_SHIFT, last = ((day + 1) << PD_DAY_SHIFT) - 1;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT max(date_key) FROM photos WHERE date_key BETWEEN ?1 AND ?2", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, first);
-    sqlite3_bind_int64(st, 2, last);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    pd_stmt_bind_int64(st, 1, first);
+    pd_stmt_bind_int64(st, 2, last);
+    if (pd_stmt_step(st) != PD_ROW) {
+        pd_stmt_reset(st);
         return pd_catalog_fail(c, error, "choosing a date key");
     }
-    gboolean none = sqlite3_column_type(st, 0) == SQLITE_NULL;
-    gint64 max = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    gboolean none = pd_stmt_null(st, 0);
+    gint64 max = pd_stmt_int64(st, 0);
+    pd_stmt_reset(st);
     if (!none && max >= last) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
                     "catalog: more than %d photos taken on one day (%s)", 1 << PD_DAY_SHIFT, iso);
@@ -348,16 +347,16 @@ pd_catalog_index_pending(PdCatalog *c, GError **error)
 /* The ids @st (prepared and bound) gives, in its order; NULL with @error ("catalog: @what")
  * when it fails. */
 GArray *
-pd_catalog_ids_of(PdCatalog *c, sqlite3_stmt *st, const char *what, GError **error)
+pd_catalog_ids_of(PdCatalog *c, PdStmt *st, const char *what, GError **error)
 {
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64(st, 0);
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        gint64 id = pd_stmt_int64(st, 0);
         g_array_append_val(ids, id);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_array_unref(ids);
         pd_catalog_fail(c, error, what);
         return NULL;
@@ -369,17 +368,17 @@ static gboolean
 find_id(PdCatalog *c, const char *sql, const char *a, const char *b, gint64 *id, GError **error)
 {
     *id = 0;
-    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return FALSE;
-    pd_catalog_bind_text(st, 1, a);
+    pd_stmt_bind_text(st, 1, a);
     if (b)
-        pd_catalog_bind_text(st, 2, b);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        pd_stmt_bind_text(st, 2, b);
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW)
+        *id = pd_stmt_int64(st, 0);
+    pd_stmt_reset(st);
+    if (r != PD_ROW && r != PD_DONE)
         return pd_catalog_fail(c, error, "looking up a photo");
     return TRUE;
 }
@@ -407,17 +406,16 @@ pd_catalog_find_reference(PdCatalog *c, const char *source, const char *referenc
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_photo_free);
     if (source == NULL || reference == NULL)
         return out;
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "SELECT id FROM photos WHERE source = ?1"
-                             " AND transmission_reference = ?2 ORDER BY id DESC LIMIT 100",
-                             error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT id FROM photos WHERE source = ?1"
+                                      " AND transmission_reference = ?2 ORDER BY id DESC LIMIT 100",
+                                      error);
     if (st == NULL) {
         g_ptr_array_unref(out);
         return NULL;
     }
-    pd_catalog_bind_text(st, 1, source);
-    pd_catalog_bind_text(st, 2, reference);
+    pd_stmt_bind_text(st, 1, source);
+    pd_stmt_bind_text(st, 2, reference);
     g_autoptr(GArray) ids = pd_catalog_ids_of(c, st, "looking up a transmission reference", error);
     if (ids == NULL) {
         g_ptr_array_unref(out);
@@ -440,26 +438,26 @@ GPtrArray *
 pd_catalog_captions_arrived(PdCatalog *c, const char *from, const char *to, guint max,
                             GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT id, caption FROM photos WHERE ingested_at >= ?1"
-                                            " AND ingested_at < ?2 AND caption IS NOT NULL"
-                                            " ORDER BY ingested_at DESC LIMIT ?3",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT id, caption FROM photos WHERE ingested_at >= ?1"
+                                      " AND ingested_at < ?2 AND caption IS NOT NULL"
+                                      " ORDER BY ingested_at DESC LIMIT ?3",
+                                      error);
     if (st == NULL)
         return NULL;
-    pd_catalog_bind_text(st, 1, from);
-    pd_catalog_bind_text(st, 2, to);
-    sqlite3_bind_int64(st, 3, max);
+    pd_stmt_bind_text(st, 1, from);
+    pd_stmt_bind_text(st, 2, to);
+    pd_stmt_bind_int64(st, 3, max);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_caption_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdCatalogCaption *one = g_new0(PdCatalogCaption, 1);
-        one->id = sqlite3_column_int64(st, 0);
-        one->caption = g_strdup((const char *)sqlite3_column_text(st, 1));
+        one->id = pd_stmt_int64(st, 0);
+        one->caption = g_strdup(pd_stmt_text(st, 1));
         g_ptr_array_add(out, one);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(out);
         pd_catalog_fail(c, error, "reading the day's captions");
         return NULL;
@@ -487,26 +485,26 @@ pd_catalog_photos_of(PdCatalog *c, GArray *ids, guint max, GError **error)
 static gboolean
 write_keywords(PdCatalog *c, const PdCatalogPhoto *p, gboolean replace, GError **error)
 {
-    sqlite3_stmt *del =
+    PdStmt *del =
         replace ? pd_catalog_statement(c, "DELETE FROM photo_keywords WHERE photo_id = ?1", error)
                 : NULL;
     if (replace && del == NULL)
         return FALSE;
     if (del) {
-        sqlite3_bind_int64(del, 1, p->id);
-        if (sqlite3_step(del) != SQLITE_DONE)
+        pd_stmt_bind_int64(del, 1, p->id);
+        if (pd_stmt_step(del) != PD_DONE)
             return pd_catalog_fail(c, error, "replacing keywords");
     }
     for (guint i = 0; i < p->keywords->len; i++) {
-        sqlite3_stmt *st = pd_catalog_statement(
+        PdStmt *st = pd_catalog_statement(
             c, "INSERT INTO photo_keywords (photo_id, position, keyword) VALUES (?1, ?2, ?3)",
             error);
         if (st == NULL)
             return FALSE;
-        sqlite3_bind_int64(st, 1, p->id);
-        sqlite3_bind_int(st, 2, (int)i);
-        pd_catalog_bind_text(st, 3, g_ptr_array_index(p->keywords, i));
-        if (sqlite3_step(st) != SQLITE_DONE)
+        pd_stmt_bind_int64(st, 1, p->id);
+        pd_stmt_bind_int(st, 2, (int)i);
+        pd_stmt_bind_text(st, 3, g_ptr_array_index(p->keywords, i));
+        if (pd_stmt_step(st) != PD_DONE)
             return pd_catalog_fail(c, error, "adding a keyword");
     }
     return TRUE;
@@ -516,20 +514,20 @@ static gboolean
 add_original(PdCatalog *c, const PdCatalogPhoto *p, const char *file, const char *at,
              GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT OR IGNORE INTO originals (sha256, photo_id, ext, bytes, received_at, "
         "file) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         error);
     if (st == NULL)
         return FALSE;
-    pd_catalog_bind_text(st, 1, p->sha256);
-    sqlite3_bind_int64(st, 2, p->id);
-    pd_catalog_bind_text(st, 3, p->ext);
-    sqlite3_bind_int64(st, 4, p->bytes);
-    pd_catalog_bind_text(st, 5, at);
-    pd_catalog_bind_text(st, 6, file);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    pd_stmt_bind_text(st, 1, p->sha256);
+    pd_stmt_bind_int64(st, 2, p->id);
+    pd_stmt_bind_text(st, 3, p->ext);
+    pd_stmt_bind_int64(st, 4, p->bytes);
+    pd_stmt_bind_text(st, 5, at);
+    pd_stmt_bind_text(st, 6, file);
+    if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "recording an original");
     return TRUE;
 }
@@ -540,7 +538,7 @@ add_version(PdCatalog *c, const PdCatalogPhoto *p, const char *at, const char *b
             const char *ingest_file, const char *original, gboolean picture_changed,
             gint64 *version_id, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c,
                              "INSERT INTO versions (photo_id, version, at, by_user, by_ingest, "
                              "original_sha256, picture, picture_changed)"
@@ -548,17 +546,17 @@ add_version(PdCatalog *c, const PdCatalogPhoto *p, const char *at, const char *b
                              error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, p->id);
-    sqlite3_bind_int(st, 2, p->version);
-    pd_catalog_bind_text(st, 3, at);
-    pd_catalog_bind_text(st, 4, by_user);
-    pd_catalog_bind_text(st, 5, ingest_file);
-    pd_catalog_bind_text(st, 6, original);
-    pd_catalog_bind_text(st, 7, p->picture);
-    sqlite3_bind_int(st, 8, picture_changed);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    pd_stmt_bind_int64(st, 1, p->id);
+    pd_stmt_bind_int(st, 2, p->version);
+    pd_stmt_bind_text(st, 3, at);
+    pd_stmt_bind_text(st, 4, by_user);
+    pd_stmt_bind_text(st, 5, ingest_file);
+    pd_stmt_bind_text(st, 6, original);
+    pd_stmt_bind_text(st, 7, p->picture);
+    pd_stmt_bind_int(st, 8, picture_changed);
+    if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "recording a version");
-    *version_id = sqlite3_last_insert_rowid(c->db);
+    *version_id = pd_catalog_last_id(c);
     return TRUE;
 }
 
@@ -574,26 +572,25 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
         return FALSE;
     g_autofree char *at = pd_catalog_now();
     gint64 id = 0;
-    sqlite3_stmt *next =
-        pd_catalog_statement(c, "SELECT coalesce(max(id), 0) + 1 FROM photos", error);
-    gboolean ok = next != NULL && sqlite3_step(next) == SQLITE_ROW;
+    PdStmt *next = pd_catalog_statement(c, "SELECT coalesce(max(id), 0) + 1 FROM photos", error);
+    gboolean ok = next != NULL && pd_stmt_step(next) == PD_ROW;
     if (ok)
-        id = sqlite3_column_int64(next, 0);
+        id = pd_stmt_int64(next, 0);
     else if (next)
         pd_catalog_fail(c, error, "choosing an id");
     if (next)
-        sqlite3_reset(next);
+        pd_stmt_reset(next);
     gint64 key = 0;
     ok = ok && pd_catalog_next_date_key(c, p->date_created, id, &key, error);
-    sqlite3_stmt *st = ok ? pd_catalog_statement(c, c->insert_sql, error) : NULL;
+    PdStmt *st = ok ? pd_catalog_statement(c, c->insert_sql, error) : NULL;
     ok = st != NULL;
     if (ok) {
         int n = (int)G_N_ELEMENTS(columns);
         bind_columns(st, p);
-        pd_catalog_bind_text(st, n + 1, at);
-        sqlite3_bind_int64(st, n + 2, id);
-        sqlite3_bind_int64(st, n + 3, key);
-        ok = sqlite3_step(st) == SQLITE_DONE || pd_catalog_fail(c, error, "adding a photo");
+        pd_stmt_bind_text(st, n + 1, at);
+        pd_stmt_bind_int64(st, n + 2, id);
+        pd_stmt_bind_int64(st, n + 3, key);
+        ok = pd_stmt_step(st) == PD_DONE || pd_catalog_fail(c, error, "adding a photo");
     }
     if (ok) {
         p->id = id;
@@ -607,12 +604,12 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
     ok = ok && write_keywords(c, p, FALSE, error) && add_original(c, p, ingest_file, at, error) &&
          add_version(c, p, at, by_user, ingest_file, p->sha256, FALSE, &version_id, error);
     if (ok) {
-        sqlite3_stmt *pend =
+        PdStmt *pend =
             pd_catalog_statement(c, "INSERT INTO temp.fts_pending (id) VALUES (?1)", error);
         ok = pend != NULL;
         if (ok) {
-            sqlite3_bind_int64(pend, 1, p->id);
-            ok = sqlite3_step(pend) == SQLITE_DONE ||
+            pd_stmt_bind_int64(pend, 1, p->id);
+            ok = pd_stmt_step(pend) == PD_DONE ||
                  pd_catalog_fail(c, error, "queueing for the index");
         }
         if (ok)
@@ -632,14 +629,14 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
 static gint64
 old_date_key(PdCatalog *c, gint64 id)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "SELECT date_key FROM photos WHERE id = ?1", NULL);
+    PdStmt *st = pd_catalog_statement(c, "SELECT date_key FROM photos WHERE id = ?1", NULL);
     gint64 key = -id;
     if (st == NULL)
         return key;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        key = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    pd_stmt_bind_int64(st, 1, id);
+    if (pd_stmt_step(st) == PD_ROW)
+        key = pd_stmt_int64(st, 0);
+    pd_stmt_reset(st);
     return key;
 }
 
@@ -648,20 +645,20 @@ old_date_key(PdCatalog *c, gint64 id)
 static char *
 corrected_by(PdCatalog *c, gint64 photo_id, const char *field, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT v.by_user FROM version_changes ch"
-                                            " JOIN versions v ON v.id = ch.version_id"
-                                            " WHERE v.photo_id = ?1 AND ch.field = ?2"
-                                            " ORDER BY v.version DESC LIMIT 1",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT v.by_user FROM version_changes ch"
+                                      " JOIN versions v ON v.id = ch.version_id"
+                                      " WHERE v.photo_id = ?1 AND ch.field = ?2"
+                                      " ORDER BY v.version DESC LIMIT 1",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, photo_id);
-    pd_catalog_bind_text(st, 2, field);
-    int r = sqlite3_step(st);
-    char *user = r == SQLITE_ROW ? pd_catalog_text(st, 0) : NULL;
-    sqlite3_reset(st);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
+    pd_stmt_bind_int64(st, 1, photo_id);
+    pd_stmt_bind_text(st, 2, field);
+    int r = pd_stmt_step(st);
+    char *user = r == PD_ROW ? pd_catalog_text(st, 0) : NULL;
+    pd_stmt_reset(st);
+    if (r != PD_ROW && r != PD_DONE)
         pd_catalog_fail(c, error, "reading a field's history");
     return user;
 }
@@ -740,16 +737,16 @@ update_in(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *inge
         key = old_date_key(c, p->id);
     else if (!pd_catalog_next_date_key(c, p->date_created, p->id, &key, error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(c, c->update_sql, error);
+    PdStmt *st = pd_catalog_statement(c, c->update_sql, error);
     if (st == NULL)
         return FALSE;
     bind_columns(st, p);
     gsize n = G_N_ELEMENTS(columns);
-    sqlite3_bind_int(st, (int)n + 1, p->version);
-    pd_catalog_bind_text(st, (int)n + 2, at);
-    sqlite3_bind_int64(st, (int)n + 3, p->id);
-    sqlite3_bind_int64(st, (int)n + 4, key);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    pd_stmt_bind_int(st, (int)n + 1, p->version);
+    pd_stmt_bind_text(st, (int)n + 2, at);
+    pd_stmt_bind_int64(st, (int)n + 3, p->id);
+    pd_stmt_bind_int64(st, (int)n + 4, key);
+    if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "updating a photo");
     gint64 version_id = 0;
     if (!write_keywords(c, p, TRUE, error) ||
@@ -759,19 +756,19 @@ update_in(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *inge
         return FALSE;
     for (guint i = 0; i < changes->len; i++) {
         const PdCatalogChange *ch = g_ptr_array_index(changes, i);
-        sqlite3_stmt *cs =
+        PdStmt *cs =
             pd_catalog_statement(c,
                                  "INSERT INTO version_changes (version_id, field, old_value, "
                                  "new_value, editor) VALUES (?1, ?2, ?3, ?4, ?5)",
                                  error);
         if (cs == NULL)
             return FALSE;
-        sqlite3_bind_int64(cs, 1, version_id);
-        pd_catalog_bind_text(cs, 2, ch->field);
-        pd_catalog_bind_text(cs, 3, ch->from);
-        pd_catalog_bind_text(cs, 4, ch->to);
-        pd_catalog_bind_text(cs, 5, ch->editor);
-        if (sqlite3_step(cs) != SQLITE_DONE)
+        pd_stmt_bind_int64(cs, 1, version_id);
+        pd_stmt_bind_text(cs, 2, ch->field);
+        pd_stmt_bind_text(cs, 3, ch->from);
+        pd_stmt_bind_text(cs, 4, ch->to);
+        pd_stmt_bind_text(cs, 5, ch->editor);
+        if (pd_stmt_step(cs) != PD_DONE)
             return pd_catalog_fail(c, error, "recording a change");
     }
     g_free(p->ingested_at);
@@ -811,20 +808,19 @@ pd_catalog_update_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user,
 gboolean
 pd_catalog_set_rendition(PdCatalog *c, gint64 photo_id, const PdCatalogRendition *r, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "INSERT OR REPLACE INTO renditions (photo_id, name, sha256, "
-                             "width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                             error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "INSERT OR REPLACE INTO renditions (photo_id, name, sha256, "
+                                      "width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                      error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, photo_id);
-    pd_catalog_bind_text(st, 2, r->name);
-    pd_catalog_bind_text(st, 3, r->sha256);
-    sqlite3_bind_int(st, 4, r->width);
-    sqlite3_bind_int(st, 5, r->height);
-    sqlite3_bind_int64(st, 6, r->bytes);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    pd_stmt_bind_int64(st, 1, photo_id);
+    pd_stmt_bind_text(st, 2, r->name);
+    pd_stmt_bind_text(st, 3, r->sha256);
+    pd_stmt_bind_int(st, 4, r->width);
+    pd_stmt_bind_int(st, 5, r->height);
+    pd_stmt_bind_int64(st, 6, r->bytes);
+    if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "recording a rendition");
     return TRUE;
 }
@@ -834,28 +830,28 @@ pd_catalog_set_rendition(PdCatalog *c, gint64 photo_id, const PdCatalogRendition
 PdCatalogPhoto *
 pd_catalog_get_photo(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, c->select_sql, error);
+    PdStmt *st = pd_catalog_statement(c, c->select_sql, error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_DONE) {
+    pd_stmt_bind_int64(st, 1, id);
+    int r = pd_stmt_step(st);
+    if (r == PD_DONE) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
                     "no photo %" G_GINT64_FORMAT, id);
         return NULL;
     }
-    if (r != SQLITE_ROW) {
+    if (r != PD_ROW) {
         pd_catalog_fail(c, error, "reading a photo");
         return NULL;
     }
     PdCatalogPhoto *p = pd_catalog_photo_new();
     read_columns(st, p);
     int n = (int)G_N_ELEMENTS(columns);
-    p->id = sqlite3_column_int64(st, n);
-    p->version = sqlite3_column_int(st, n + 1);
+    p->id = pd_stmt_int64(st, n);
+    p->version = pd_stmt_int(st, n + 1);
     p->ingested_at = pd_catalog_text(st, n + 2);
     p->updated_at = pd_catalog_text(st, n + 3);
-    sqlite3_reset(st);
+    pd_stmt_reset(st);
     return p;
 }
 
@@ -865,7 +861,7 @@ pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, const char *pictu
 {
     gboolean original = g_strcmp0(name, "original") == 0;
     /* a rendition of the picture asked for, when the photo has had it; else the current */
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         original ? "SELECT sha256, ext, format FROM photos WHERE id = ?1"
                  : "SELECT r.sha256, 'jpg', 'jpeg' FROM photos p JOIN renditions r"
@@ -876,42 +872,42 @@ pd_catalog_get_file(PdCatalog *c, gint64 id, const char *name, const char *pictu
         error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     if (!original) {
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-        pd_catalog_bind_text(st, 3, picture);
+        pd_stmt_bind_text(st, 2, name);
+        pd_stmt_bind_text(st, 3, picture);
     }
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW) {
         *sha256 = pd_catalog_text(st, 0);
         *ext = pd_catalog_text(st, 1);
         *format = pd_catalog_text(st, 2);
     }
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE)
+    pd_stmt_reset(st);
+    if (r == PD_DONE)
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
                     "photo %" G_GINT64_FORMAT " has no %s", id, name);
-    else if (r != SQLITE_ROW)
+    else if (r != PD_ROW)
         pd_catalog_fail(c, error, "finding a file");
-    return r == SQLITE_ROW;
+    return r == PD_ROW;
 }
 
 static GPtrArray *
-read_renditions(PdCatalog *c, sqlite3_stmt *st, GError **error)
+read_renditions(PdCatalog *c, PdStmt *st, GError **error)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_rendition_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdCatalogRendition *x = g_new0(PdCatalogRendition, 1);
         x->name = pd_catalog_text(st, 0);
         x->sha256 = pd_catalog_text(st, 1);
-        x->width = sqlite3_column_int(st, 2);
-        x->height = sqlite3_column_int(st, 3);
-        x->bytes = sqlite3_column_int64(st, 4);
+        x->width = pd_stmt_int(st, 2);
+        x->height = pd_stmt_int(st, 3);
+        x->bytes = pd_stmt_int64(st, 4);
         g_ptr_array_add(out, x);
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(out);
         pd_catalog_fail(c, error, "reading renditions");
         return NULL;
@@ -925,63 +921,62 @@ read_renditions(PdCatalog *c, sqlite3_stmt *st, GError **error)
 GPtrArray *
 pd_catalog_get_renditions(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
-                                            " FROM photos p JOIN renditions r"
-                                            " ON r.photo_id = p.id AND r.sha256 = p.picture"
-                                            " WHERE p.id = ?1 ORDER BY " RENDITION_ORDER,
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
+                                      " FROM photos p JOIN renditions r"
+                                      " ON r.photo_id = p.id AND r.sha256 = p.picture"
+                                      " WHERE p.id = ?1 ORDER BY " RENDITION_ORDER,
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     return read_renditions(c, st, error);
 }
 
 GPtrArray *
 pd_catalog_get_picture_renditions(PdCatalog *c, gint64 id, const char *picture, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c,
-                             "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
-                             " FROM renditions r WHERE r.photo_id = ?1 AND r.sha256 = ?2"
-                             " ORDER BY " RENDITION_ORDER,
-                             error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT r.name, r.sha256, r.width, r.height, r.bytes"
+                                      " FROM renditions r WHERE r.photo_id = ?1 AND r.sha256 = ?2"
+                                      " ORDER BY " RENDITION_ORDER,
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    pd_catalog_bind_text(st, 2, picture);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_text(st, 2, picture);
     return read_renditions(c, st, error);
 }
 
 /* Reads the versions @st gives (id, version, at, by_user, by_ingest, original_sha256,
  * picture, picture_changed, seen_by, seen_at), then their changes; @st is bound. */
 static GPtrArray *
-read_versions(PdCatalog *c, sqlite3_stmt *st, GError **error)
+read_versions(PdCatalog *c, PdStmt *st, GError **error)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_version_free);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdCatalogVersion *v = g_new0(PdCatalogVersion, 1);
-        gint64 vid = sqlite3_column_int64(st, 0);
+        gint64 vid = pd_stmt_int64(st, 0);
         g_array_append_val(ids, vid);
-        v->version = sqlite3_column_int(st, 1);
+        v->version = pd_stmt_int(st, 1);
         v->at = pd_catalog_text(st, 2);
         v->by_user = pd_catalog_text(st, 3);
         v->by_ingest = pd_catalog_text(st, 4);
         v->original = pd_catalog_text(st, 5);
         v->picture = pd_catalog_text(st, 6);
-        v->picture_changed = sqlite3_column_int(st, 7) != 0;
+        v->picture_changed = pd_stmt_int(st, 7) != 0;
         v->seen_by = pd_catalog_text(st, 8);
         v->seen_at = pd_catalog_text(st, 9);
         v->changes = g_ptr_array_new_with_free_func(change_free);
         g_ptr_array_add(out, v);
     }
-    sqlite3_reset(st);
-    gboolean ok = r == SQLITE_DONE || pd_catalog_fail(c, error, "reading versions");
+    pd_stmt_reset(st);
+    gboolean ok = r == PD_DONE || pd_catalog_fail(c, error, "reading versions");
     for (guint i = 0; ok && i < out->len; i++) {
         PdCatalogVersion *v = g_ptr_array_index(out, i);
-        sqlite3_stmt *cs =
+        PdStmt *cs =
             pd_catalog_statement(c,
                                  "SELECT field, old_value, new_value, editor FROM version_changes "
                                  "WHERE version_id = ?1 ORDER BY rowid",
@@ -990,8 +985,8 @@ read_versions(PdCatalog *c, sqlite3_stmt *st, GError **error)
             ok = FALSE;
             break;
         }
-        sqlite3_bind_int64(cs, 1, g_array_index(ids, gint64, i));
-        while ((r = sqlite3_step(cs)) == SQLITE_ROW) {
+        pd_stmt_bind_int64(cs, 1, g_array_index(ids, gint64, i));
+        while ((r = pd_stmt_step(cs)) == PD_ROW) {
             PdCatalogChange *ch = g_new0(PdCatalogChange, 1);
             ch->field = pd_catalog_text(cs, 0);
             ch->from = pd_catalog_text(cs, 1);
@@ -999,8 +994,8 @@ read_versions(PdCatalog *c, sqlite3_stmt *st, GError **error)
             ch->editor = pd_catalog_text(cs, 3);
             g_ptr_array_add(v->changes, ch);
         }
-        sqlite3_reset(cs);
-        ok = r == SQLITE_DONE || pd_catalog_fail(c, error, "reading changes");
+        pd_stmt_reset(cs);
+        ok = r == PD_DONE || pd_catalog_fail(c, error, "reading changes");
     }
     g_array_unref(ids);
     if (!ok) {
@@ -1017,11 +1012,11 @@ read_versions(PdCatalog *c, sqlite3_stmt *st, GError **error)
 GPtrArray *
 pd_catalog_get_versions(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT " VERSION_COLUMNS " FROM versions WHERE photo_id = ?1 ORDER BY version", error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     return read_versions(c, st, error);
 }
 
@@ -1029,16 +1024,16 @@ GPtrArray *
 pd_catalog_get_versions_page(PdCatalog *c, gint64 id, int before, int limit, GError **error)
 {
     /* the newest @limit before @before, given oldest first like every version list */
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT * FROM (SELECT " VERSION_COLUMNS
-                                            " FROM versions WHERE photo_id = ?1 AND version < ?2"
-                                            " ORDER BY version DESC LIMIT ?3) ORDER BY version",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT * FROM (SELECT " VERSION_COLUMNS
+                                      " FROM versions WHERE photo_id = ?1 AND version < ?2"
+                                      " ORDER BY version DESC LIMIT ?3) ORDER BY version",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, before > 0 ? before : G_MAXINT);
-    sqlite3_bind_int(st, 3, limit);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_int(st, 2, before > 0 ? before : G_MAXINT);
+    pd_stmt_bind_int(st, 3, limit);
     return read_versions(c, st, error);
 }
 
@@ -1046,20 +1041,20 @@ gboolean
 pd_catalog_acknowledge_version(PdCatalog *c, gint64 id, int version, const char *by_user,
                                GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "UPDATE versions SET seen_by = ?3, seen_at = ?4"
-                                            " WHERE photo_id = ?1 AND version = ?2",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "UPDATE versions SET seen_by = ?3, seen_at = ?4"
+                                      " WHERE photo_id = ?1 AND version = ?2",
+                                      error);
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, version);
-    pd_catalog_bind_text(st, 3, by_user);
-    pd_catalog_bind_text(st, 4, now);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_int(st, 2, version);
+    pd_stmt_bind_text(st, 3, by_user);
+    pd_stmt_bind_text(st, 4, now);
     if (!pd_catalog_run(c, st, "acknowledging a version", error))
         return FALSE;
-    if (sqlite3_changes(c->db) == 0) {
+    if (pd_catalog_changes(c) == 0) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
                     "photo %" G_GINT64_FORMAT " has no version %d", id, version);
         return FALSE;
@@ -1071,91 +1066,113 @@ gboolean
 pd_catalog_foreach_original(PdCatalog *c, PdCatalogOriginalFunc func, gpointer user_data,
                             GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c, "SELECT sha256, ext, photo_id FROM originals ORDER BY sha256", error);
     if (st == NULL)
         return FALSE;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        func((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-             sqlite3_column_int64(st, 2), user_data);
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, "listing originals");
+    while ((r = pd_stmt_step(st)) == PD_ROW)
+        func(pd_stmt_text(st, 0), pd_stmt_text(st, 1), pd_stmt_int64(st, 2), user_data);
+    pd_stmt_reset(st);
+    return r == PD_DONE || pd_catalog_fail(c, error, "listing originals");
 }
 
 gboolean
 pd_catalog_foreach_rendition(PdCatalog *c, PdCatalogRenditionFunc func, gpointer user_data,
                              GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT photo_id, name, sha256, width, height, bytes "
-                                            "FROM renditions ORDER BY photo_id, name",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT photo_id, name, sha256, width, height, bytes "
+                                      "FROM renditions ORDER BY photo_id, name",
+                                      error);
     if (st == NULL)
         return FALSE;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        PdCatalogRendition x = {(char *)sqlite3_column_text(st, 1),
-                                (char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
-                                sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5)};
-        func(sqlite3_column_int64(st, 0), &x, user_data);
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        PdCatalogRendition x = {(char *)pd_stmt_text(st, 1), (char *)pd_stmt_text(st, 2),
+                                pd_stmt_int(st, 3), pd_stmt_int(st, 4), pd_stmt_int64(st, 5)};
+        func(pd_stmt_int64(st, 0), &x, user_data);
     }
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, "listing renditions");
+    pd_stmt_reset(st);
+    return r == PD_DONE || pd_catalog_fail(c, error, "listing renditions");
 }
 
 gboolean
 pd_catalog_knows_file(PdCatalog *c, const char *rendition, const char *sha256, gboolean *known,
                       GError **error)
 {
-    sqlite3_stmt *st =
-        rendition ? pd_catalog_statement(
-                        c, "SELECT 1 FROM renditions WHERE sha256 = ?1 AND name = ?2", error)
-                  : pd_catalog_statement(c, "SELECT 1 FROM originals WHERE sha256 = ?1", error);
+    PdStmt *st = rendition
+                     ? pd_catalog_statement(
+                           c, "SELECT 1 FROM renditions WHERE sha256 = ?1 AND name = ?2", error)
+                     : pd_catalog_statement(c, "SELECT 1 FROM originals WHERE sha256 = ?1", error);
     if (st == NULL)
         return FALSE;
-    pd_catalog_bind_text(st, 1, sha256);
+    pd_stmt_bind_text(st, 1, sha256);
     if (rendition)
-        pd_catalog_bind_text(st, 2, rendition);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    *known = r == SQLITE_ROW;
-    return r == SQLITE_ROW || r == SQLITE_DONE || pd_catalog_fail(c, error, "looking up a file");
+        pd_stmt_bind_text(st, 2, rendition);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    *known = r == PD_ROW;
+    return r == PD_ROW || r == PD_DONE || pd_catalog_fail(c, error, "looking up a file");
 }
 
 gboolean
 pd_catalog_set_dhash(PdCatalog *c, gint64 id, guint64 dhash, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "UPDATE photos SET dhash = ?2 WHERE id = ?1", error);
+    PdStmt *st = pd_catalog_statement(c, "UPDATE photos SET dhash = ?2 WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)dhash);
+    pd_stmt_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 2, dhash);
     return pd_catalog_run(c, st, "recording a perceptual hash", error);
 }
 
 GArray *
 pd_catalog_photo_ids(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "SELECT id FROM photos ORDER BY id", error);
+    PdStmt *st = pd_catalog_statement(c, "SELECT id FROM photos ORDER BY id", error);
     return st ? pd_catalog_ids_of(c, st, "listing photos", error) : NULL;
 }
 
 GArray *
 pd_catalog_photos_without_dhash(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st =
+    PdStmt *st =
         pd_catalog_statement(c, "SELECT id FROM photos WHERE dhash IS NULL ORDER BY id", error);
     return st ? pd_catalog_ids_of(c, st, "listing photos", error) : NULL;
+}
+
+/* PostgreSQL keeps its own tables whole; what photodesk checks there is that every
+ * photo is in the full-text index. */
+static gboolean
+check_index_pg(PdCatalog *c, GString *report, GError **error)
+{
+    PdStmt *st = pd_catalog_statement(c, "SELECT count(*) FROM photos WHERE words IS NULL", error);
+    if (st == NULL)
+        return FALSE;
+    if (pd_stmt_step(st) != PD_ROW) {
+        pd_stmt_reset(st);
+        return pd_catalog_fail(c, error, "integrity check");
+    }
+    gint64 missing = pd_stmt_int64(st, 0);
+    pd_stmt_reset(st);
+    if (missing > 0)
+        g_string_append_printf(report, "full-text index: %" G_GINT64_FORMAT " photos not in it",
+                               missing);
+    return TRUE;
 }
 
 char *
 pd_catalog_check_integrity(PdCatalog *c, GError **error)
 {
-    GString *report = g_string_new(NULL);
+    g_autoptr(GString) report = g_string_new(NULL);
+    if (pd_catalog_on_pg(c)) {
+        if (!check_index_pg(c, report, error))
+            return NULL;
+        return report->len ? g_strdup(report->str) : NULL;
+    }
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
-        g_string_free(report, TRUE);
         pd_catalog_fail(c, error, "integrity check");
         return NULL;
     }
@@ -1176,24 +1193,20 @@ pd_catalog_check_integrity(PdCatalog *c, GError **error)
             sqlite3_free(msg);
         }
     }
-    if (report->len == 0) {
-        g_string_free(report, TRUE);
-        return NULL;
-    }
-    return g_string_free(report, FALSE);
+    return report->len ? g_strdup(report->str) : NULL;
 }
 
 gint64
 pd_catalog_count_photos(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "SELECT count(*) FROM photos", error);
+    PdStmt *st = pd_catalog_statement(c, "SELECT count(*) FROM photos", error);
     if (st == NULL)
         return -1;
     gint64 n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
+    if (pd_stmt_step(st) == PD_ROW)
+        n = pd_stmt_int64(st, 0);
     else
         pd_catalog_fail(c, error, "counting photos");
-    sqlite3_reset(st);
+    pd_stmt_reset(st);
     return n;
 }

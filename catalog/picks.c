@@ -28,11 +28,11 @@ pd_catalog_pick_free(PdCatalogPick *p)
 }
 
 static PdCatalogPick *
-read_pick(sqlite3_stmt *st)
+read_pick(PdStmt *st)
 {
     PdCatalogPick *p = g_new0(PdCatalogPick, 1);
-    p->photo_id = sqlite3_column_int64(st, 0);
-    p->rating = sqlite3_column_int(st, 1);
+    p->photo_id = pd_stmt_int64(st, 0);
+    p->rating = pd_stmt_int(st, 1);
     p->label = pd_catalog_text(st, 2);
     p->by_user = pd_catalog_text(st, 3);
     p->at = pd_catalog_text(st, 4);
@@ -42,21 +42,21 @@ read_pick(sqlite3_stmt *st)
 PdCatalogPick *
 pd_catalog_get_pick(PdCatalog *c, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT p.id, coalesce(k.rating, 0), k.label, k.by_user, k.at"
         " FROM photos p LEFT JOIN picks k ON k.photo_id = p.id WHERE p.id = ?1",
         error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    int r = sqlite3_step(st);
-    PdCatalogPick *p = r == SQLITE_ROW ? read_pick(st) : NULL;
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE)
+    pd_stmt_bind_int64(st, 1, id);
+    int r = pd_stmt_step(st);
+    PdCatalogPick *p = r == PD_ROW ? read_pick(st) : NULL;
+    pd_stmt_reset(st);
+    if (r == PD_DONE)
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND,
                     "no photo %" G_GINT64_FORMAT, id);
-    else if (r != SQLITE_ROW)
+    else if (r != PD_ROW)
         pd_catalog_fail(c, error, "reading a pick");
     return p;
 }
@@ -72,26 +72,25 @@ set_in(PdCatalog *c, gint64 id, int rating, const char *label, const char *by_us
     if (new_rating == old->rating && g_strcmp0(new_label, old->label) == 0)
         return TRUE; /* nothing changes: nothing recorded */
     g_autofree char *now = pd_catalog_now();
-    sqlite3_stmt *set = pd_catalog_statement(
+    PdStmt *set = pd_catalog_statement(
         c,
         "INSERT INTO picks (photo_id, rating, label, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (photo_id) DO UPDATE SET rating = ?2, label = ?3, by_user = ?4, at = ?5",
         error);
-    sqlite3_stmt *log =
-        set ? pd_catalog_statement(c,
-                                   "INSERT INTO pick_history (photo_id, rating,"
-                                   " label, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                   error)
-            : NULL;
+    PdStmt *log = set ? pd_catalog_statement(c,
+                                             "INSERT INTO pick_history (photo_id, rating,"
+                                             " label, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                             error)
+                      : NULL;
     if (log == NULL)
         return FALSE;
-    sqlite3_stmt *both[] = {set, log};
+    PdStmt *both[] = {set, log};
     for (gsize i = 0; i < G_N_ELEMENTS(both); i++) {
-        sqlite3_bind_int64(both[i], 1, id);
-        sqlite3_bind_int(both[i], 2, new_rating);
-        pd_catalog_bind_text(both[i], 3, new_label);
-        sqlite3_bind_text(both[i], 4, by_user ? by_user : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(both[i], 5, now, -1, SQLITE_TRANSIENT);
+        pd_stmt_bind_int64(both[i], 1, id);
+        pd_stmt_bind_int(both[i], 2, new_rating);
+        pd_stmt_bind_text(both[i], 3, new_label);
+        pd_stmt_bind_text(both[i], 4, by_user ? by_user : "");
+        pd_stmt_bind_text(both[i], 5, now);
         if (!pd_catalog_run(c, both[i], "setting a pick", error))
             return FALSE;
     }
@@ -125,19 +124,19 @@ pd_catalog_pick_history(PdCatalog *c, gint64 id, GError **error)
     g_autoptr(PdCatalogPick) exists = pd_catalog_get_pick(c, id, error);
     if (exists == NULL)
         return NULL;
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT photo_id, rating, label, by_user, at FROM"
-                                            " pick_history WHERE photo_id = ?1 ORDER BY id DESC",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT photo_id, rating, label, by_user, at FROM"
+                                      " pick_history WHERE photo_id = ?1 ORDER BY id DESC",
+                                      error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    pd_stmt_bind_int64(st, 1, id);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_pick_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = pd_stmt_step(st)) == PD_ROW)
         g_ptr_array_add(out, read_pick(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(out);
         pd_catalog_fail(c, error, "reading a pick's history");
         return NULL;

@@ -477,8 +477,7 @@ assign_date_keys(PdCatalog *c, GError **error)
                            "ORDER BY id",
                            -1, &list, NULL) != SQLITE_OK)
         return pd_catalog_fail(c, error, "listing photos");
-    sqlite3_stmt *set =
-        pd_catalog_statement(c, "UPDATE photos SET date_key = ?2 WHERE id = ?1", error);
+    PdStmt *set = pd_catalog_statement(c, "UPDATE photos SET date_key = ?2 WHERE id = ?1", error);
     gboolean ok = set != NULL;
     int rc;
     while (ok && (rc = sqlite3_step(list)) == SQLITE_ROW) {
@@ -486,11 +485,9 @@ assign_date_keys(PdCatalog *c, GError **error)
         ok = pd_catalog_next_date_key(c, (const char *)sqlite3_column_text(list, 1), id, &key,
                                       error);
         if (ok) {
-            sqlite3_bind_int64(set, 1, id);
-            sqlite3_bind_int64(set, 2, key);
-            ok =
-                sqlite3_step(set) == SQLITE_DONE || pd_catalog_fail(c, error, "setting a date key");
-            sqlite3_reset(set);
+            pd_stmt_bind_int64(set, 1, id);
+            pd_stmt_bind_int64(set, 2, key);
+            ok = pd_catalog_run(c, set, "setting a date key", error);
         }
     }
     if (ok && rc != SQLITE_DONE)

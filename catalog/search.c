@@ -173,11 +173,11 @@ pd_search_result_free(PdSearchResult *r)
 }
 
 static PdSearchHit *
-read_hit(sqlite3_stmt *st)
+read_hit(PdStmt *st)
 {
     PdSearchHit *h = g_new0(PdSearchHit, 1);
     int i = 0;
-    h->id = sqlite3_column_int64(st, i++);
+    h->id = pd_stmt_int64(st, i++);
     h->sha256 = pd_catalog_text(st, i++);
     h->caption = pd_catalog_text(st, i++);
     h->headline = pd_catalog_text(st, i++);
@@ -193,16 +193,16 @@ read_hit(sqlite3_stmt *st)
     h->slug = pd_catalog_text(st, i++);
     h->embargo_until = pd_catalog_text(st, i++);
     h->ingested_at = pd_catalog_text(st, i++);
-    h->width = sqlite3_column_int(st, i++);
-    h->height = sqlite3_column_int(st, i++);
-    h->kill = sqlite3_column_int(st, i++) != 0;
-    h->editorial_only = sqlite3_column_int(st, i++) != 0;
-    h->top_pick = sqlite3_column_int(st, i++) != 0;
+    h->width = pd_stmt_int(st, i++);
+    h->height = pd_stmt_int(st, i++);
+    h->kill = pd_stmt_int(st, i++) != 0;
+    h->editorial_only = pd_stmt_int(st, i++) != 0;
+    h->top_pick = pd_stmt_int(st, i++) != 0;
     h->thumb = pd_catalog_text(st, i++);
-    h->group_id = sqlite3_column_int64(st, i++);
-    h->made = sqlite3_column_int(st, i++);
-    h->content_credentials = sqlite3_column_int(st, i++) != 0;
-    h->rating = sqlite3_column_int(st, i++);
+    h->group_id = pd_stmt_int64(st, i++);
+    h->made = pd_stmt_int(st, i++);
+    h->content_credentials = pd_stmt_int(st, i++) != 0;
+    h->rating = pd_stmt_int(st, i++);
     h->label = pd_catalog_text(st, i++);
     return h;
 }
@@ -225,24 +225,24 @@ valid_date(const char *s)
 }
 
 /* The statement for @sql with the request's parameters bound (see above). */
-static sqlite3_stmt *
+static PdStmt *
 prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
         gboolean check, const PdSearchRequest *req, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, sql, error);
+    PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return NULL;
     if (match)
-        sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, lo);
-    sqlite3_bind_int64(st, 3, hi);
-    sqlite3_bind_pointer(st, 6, q, PD_QUERY_POINTER, NULL);
-    sqlite3_bind_int(st, 7, check);
-    sqlite3_bind_int64(st, 8, req->after_id);
-    sqlite3_bind_int(st, 9, req->made);
-    sqlite3_bind_int(st, 10, req->min_rating);
-    pd_catalog_bind_text(st, 11, req->label && *req->label ? req->label : NULL);
-    sqlite3_bind_int64(st, 12, req->lightbox);
+        pd_stmt_bind_text(st, 1, match);
+    pd_stmt_bind_int64(st, 2, lo);
+    pd_stmt_bind_int64(st, 3, hi);
+    sqlite3_bind_pointer(pd_stmt_lite(st), 6, q, PD_QUERY_POINTER, NULL);
+    pd_stmt_bind_int(st, 7, check);
+    pd_stmt_bind_int64(st, 8, req->after_id);
+    pd_stmt_bind_int(st, 9, req->made);
+    pd_stmt_bind_int(st, 10, req->min_rating);
+    pd_stmt_bind_text(st, 11, req->label && *req->label ? req->label : NULL);
+    pd_stmt_bind_int64(st, 12, req->lightbox);
     return st;
 }
 
@@ -257,20 +257,20 @@ static gboolean
 run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
           gboolean check, const PdSearchRequest *req, int limit, GPtrArray **out, GError **error)
 {
-    sqlite3_stmt *st = prepare(c, sql, match, lo, hi, q, check, req, error);
+    PdStmt *st = prepare(c, sql, match, lo, hi, q, check, req, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_int(st, 4, limit);
+    pd_stmt_bind_int(st, 4, limit);
     *out = g_ptr_array_new_with_free_func(facet_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
         PdFacetCount *f = g_new0(PdFacetCount, 1);
         f->value = pd_catalog_text(st, 0);
-        f->count = sqlite3_column_int64(st, 1);
+        f->count = pd_stmt_int64(st, 1);
         g_ptr_array_add(*out, f);
     }
-    sqlite3_reset(st);
-    return r == SQLITE_DONE || failed(pd_catalog_db(c), error);
+    pd_stmt_reset(st);
+    return r == PD_DONE || failed(pd_catalog_db(c), error);
 }
 
 typedef struct {
@@ -295,14 +295,14 @@ compare_keyed(gconstpointer a, gconstpointer b)
  * arrival within a day; read on to the end of the page's last day, and put those in the
  * order they were taken. */
 static gboolean
-page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int limit, GArray *keys,
+page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, int limit, GArray *keys,
              GError **error)
 {
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(Keyed));
     gint64 want = (gint64)req->offset + limit, last_day = G_MININT64;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 key = sqlite3_column_int64(st, 0);
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        gint64 key = pd_stmt_int64(st, 0);
         gint64 day = key >> PD_DAY_SHIFT;
         if ((gint64)rows->len >= want && day != last_day)
             break;
@@ -310,16 +310,16 @@ page_by_date(PdCatalog *c, sqlite3_stmt *st, const PdSearchRequest *req, int lim
         g_array_append_val(rows, k);
         last_day = day;
     }
-    sqlite3_reset(st);
-    gboolean ok = r == SQLITE_ROW || r == SQLITE_DONE || failed(pd_catalog_db(c), error);
-    sqlite3_stmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
+    pd_stmt_reset(st);
+    gboolean ok = r == PD_ROW || r == PD_DONE || failed(pd_catalog_db(c), error);
+    PdStmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
     ok = times != NULL;
     for (guint i = 0; ok && i < rows->len; i++) {
         Keyed *k = &g_array_index(rows, Keyed, i);
-        sqlite3_bind_int64(times, 1, k->key);
-        if (sqlite3_step(times) == SQLITE_ROW)
+        pd_stmt_bind_int64(times, 1, k->key);
+        if (pd_stmt_step(times) == PD_ROW)
             k->time = pd_catalog_text(times, 0);
-        sqlite3_reset(times);
+        pd_stmt_reset(times);
     }
     if (ok) {
         g_array_sort(rows, compare_keyed);
@@ -421,48 +421,47 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
-    sqlite3_stmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req, error);
+    PdStmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req, error);
     gboolean ok = st != NULL;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
         ok = page_by_date(c, st, req, limit, keys, error);
     } else if (ok) {
-        sqlite3_bind_int(st, 4, limit);
-        sqlite3_bind_int(st, 5, req->offset);
+        pd_stmt_bind_int(st, 4, limit);
+        pd_stmt_bind_int(st, 5, req->offset);
         int r;
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            gint64 key = sqlite3_column_int64(st, 0);
+        while ((r = pd_stmt_step(st)) == PD_ROW) {
+            gint64 key = pd_stmt_int64(st, 0);
             g_array_append_val(keys, key);
         }
-        sqlite3_reset(st);
-        ok = r == SQLITE_DONE || failed(db, error);
+        pd_stmt_reset(st);
+        ok = r == PD_DONE || failed(db, error);
     }
-    sqlite3_stmt *hit = ok ? pd_catalog_statement(c, hit_sql, error) : NULL;
+    PdStmt *hit = ok ? pd_catalog_statement(c, hit_sql, error) : NULL;
     ok = ok && hit != NULL;
     for (guint i = 0; ok && i < keys->len; i++) {
-        sqlite3_bind_int64(hit, 1, g_array_index(keys, gint64, i));
-        int r = sqlite3_step(hit);
-        if (r == SQLITE_ROW) {
+        pd_stmt_bind_int64(hit, 1, g_array_index(keys, gint64, i));
+        int r = pd_stmt_step(hit);
+        if (r == PD_ROW) {
             PdSearchHit *h = read_hit(hit);
             if (fts)
                 h->snippet = pd_query_snippet(q, h->caption, PD_SNIPPET_WORDS);
             g_ptr_array_add(result->hits, h);
         }
-        sqlite3_reset(hit);
-        ok = r == SQLITE_ROW || r == SQLITE_DONE || failed(db, error);
+        pd_stmt_reset(hit);
+        ok = r == PD_ROW || r == PD_DONE || failed(db, error);
     }
     g_array_unref(keys);
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
-    sqlite3_stmt *count =
-        ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req, error) : NULL;
+    PdStmt *count = ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
-        sqlite3_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
-        int r = sqlite3_step(count);
-        if (r == SQLITE_ROW)
-            result->total = sqlite3_column_int64(count, 0);
-        sqlite3_reset(count);
-        ok = r == SQLITE_ROW || failed(db, error);
+        pd_stmt_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
+        int r = pd_stmt_step(count);
+        if (r == PD_ROW)
+            result->total = pd_stmt_int64(count, 0);
+        pd_stmt_reset(count);
+        ok = r == PD_ROW || failed(db, error);
         result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
         if (!result->total_exact)
             result->total = PD_SEARCH_EXACT_TOTAL;

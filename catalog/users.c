@@ -39,7 +39,7 @@ pd_catalog_add_user(PdCatalog *c, const char *name, const char *role, const char
 {
     if (!valid_role(role, error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)"
         " VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -47,25 +47,25 @@ pd_catalog_add_user(PdCatalog *c, const char *name, const char *role, const char
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, password_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r == SQLITE_CONSTRAINT_UNIQUE) {
+    pd_stmt_bind_text(st, 1, name);
+    pd_stmt_bind_text(st, 2, role);
+    pd_stmt_bind_text(st, 3, password_hash);
+    pd_stmt_bind_text(st, 4, now);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    if (r == PD_CONSTRAINT_UNIQUE) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_EXISTS,
                     "there is a user called \"%s\" already", name);
         return FALSE;
     }
-    return r == SQLITE_DONE || pd_catalog_fail(c, error, "adding a user");
+    return r == PD_DONE || pd_catalog_fail(c, error, "adding a user");
 }
 
 /* The number of rows the last statement changed, as a not-found error when none. */
 static gboolean
 changed_user(PdCatalog *c, const char *name, GError **error)
 {
-    if (sqlite3_changes(pd_catalog_db(c)) > 0)
+    if (pd_catalog_changes(c) > 0)
         return TRUE;
     g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no user called \"%s\"", name);
     return FALSE;
@@ -75,11 +75,13 @@ changed_user(PdCatalog *c, const char *name, GError **error)
 static gboolean
 end_sessions(PdCatalog *c, const char *name, GError **error)
 {
-    sqlite3_stmt *end = pd_catalog_statement(
-        c, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)", error);
+    PdStmt *end = pd_catalog_statement(
+        c,
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE lower(name) = lower(?1))",
+        error);
     if (end == NULL)
         return FALSE;
-    sqlite3_bind_text(end, 1, name, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(end, 1, name);
     return pd_catalog_run(c, end, "ending sessions", error);
 }
 
@@ -87,15 +89,15 @@ end_sessions(PdCatalog *c, const char *name, GError **error)
 static gint64
 other_admins(PdCatalog *c, const char *name, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c,
-                                            "SELECT count(*) FROM users WHERE role = 'admin' AND"
-                                            " disabled_at IS NULL AND name <> ?1",
-                                            error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT count(*) FROM users WHERE role = 'admin' AND"
+                                      " disabled_at IS NULL AND name <> ?1",
+                                      error);
     if (st == NULL)
         return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    pd_stmt_bind_text(st, 1, name);
+    gint64 n = pd_stmt_step(st) == PD_ROW ? pd_stmt_int64(st, 0) : -1;
+    pd_stmt_reset(st);
     if (n < 0)
         pd_catalog_fail(c, error, "counting admins");
     return n;
@@ -121,24 +123,25 @@ change_user_in(PdCatalog *c, const char *name, const char *role, int disable, co
                 "%s is the last admin who can log in: make another admin first", name);
     }
     if (role) {
-        sqlite3_stmt *st =
-            pd_catalog_statement(c, "UPDATE users SET role = ?2 WHERE name = ?1", error);
+        PdStmt *st = pd_catalog_statement(
+            c, "UPDATE users SET role = ?2 WHERE lower(name) = lower(?1)", error);
         if (st == NULL)
             return FALSE;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+        pd_stmt_bind_text(st, 1, name);
+        pd_stmt_bind_text(st, 2, role);
         if (!pd_catalog_run(c, st, "changing a role", error))
             return FALSE;
     }
     if (disable >= 0 && (disable != 0) != (u->disabled_at != NULL)) {
-        sqlite3_stmt *st = pd_catalog_statement(
-            c, "UPDATE users SET disabled_at = ?2, disabled_by = ?3 WHERE name = ?1", error);
+        PdStmt *st = pd_catalog_statement(
+            c, "UPDATE users SET disabled_at = ?2, disabled_by = ?3 WHERE lower(name) = lower(?1)",
+            error);
         if (st == NULL)
             return FALSE;
         g_autofree char *now = disable ? pd_catalog_now() : NULL;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-        pd_catalog_bind_text(st, 2, now);
-        pd_catalog_bind_text(st, 3, disable ? by_user : NULL);
+        pd_stmt_bind_text(st, 1, name);
+        pd_stmt_bind_text(st, 2, now);
+        pd_stmt_bind_text(st, 3, disable ? by_user : NULL);
         if (!pd_catalog_run(c, st, "disabling a user", error))
             return FALSE;
     }
@@ -161,14 +164,16 @@ pd_catalog_change_user(PdCatalog *c, const char *name, const char *role, int dis
 static gboolean
 set_password_in(PdCatalog *c, const char *name, const char *password_hash, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
-        c, "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1", error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "UPDATE users SET password_hash = ?2, password_changed_at = "
+                                      "?3 WHERE lower(name) = lower(?1)",
+                                      error);
     if (st == NULL)
         return FALSE;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(st, 1, name);
+    pd_stmt_bind_text(st, 2, password_hash);
+    pd_stmt_bind_text(st, 3, now);
     if (!pd_catalog_run(c, st, "changing a password", error) || !changed_user(c, name, error))
         return FALSE;
     /* whoever knew the old password is logged out */
@@ -186,24 +191,24 @@ pd_catalog_set_password(PdCatalog *c, const char *name, const char *password_has
 gboolean
 pd_catalog_remove_user(PdCatalog *c, const char *name, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM users WHERE name = ?1", error);
+    PdStmt *st = pd_catalog_statement(c, "DELETE FROM users WHERE lower(name) = lower(?1)", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(st, 1, name);
     return pd_catalog_run(c, st, "removing a user", error) && changed_user(c, name, error);
 }
 
 static PdCatalogUser *
-read_user(sqlite3_stmt *st)
+read_user(PdStmt *st)
 {
     PdCatalogUser *u = g_new0(PdCatalogUser, 1);
-    u->id = sqlite3_column_int64(st, 0);
+    u->id = pd_stmt_int64(st, 0);
     u->name = pd_catalog_text(st, 1);
     u->role = pd_catalog_text(st, 2);
     u->password_hash = pd_catalog_text(st, 3);
     u->created_at = pd_catalog_text(st, 4);
     u->password_changed_at = pd_catalog_text(st, 5);
-    u->seen_photo_id = sqlite3_column_int64(st, 6);
+    u->seen_photo_id = pd_stmt_int64(st, 6);
     u->disabled_at = pd_catalog_text(st, 7);
     u->disabled_by = pd_catalog_text(st, 8);
     return u;
@@ -216,18 +221,18 @@ read_user(sqlite3_stmt *st)
 PdCatalogUser *
 pd_catalog_get_user(PdCatalog *c, const char *name, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1", error);
+    PdStmt *st = pd_catalog_statement(
+        c, "SELECT " USER_COLUMNS " FROM users WHERE lower(name) = lower(?1)", error);
     if (st == NULL)
         return NULL;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
-    PdCatalogUser *u = r == SQLITE_ROW ? read_user(st) : NULL;
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE)
+    pd_stmt_bind_text(st, 1, name);
+    int r = pd_stmt_step(st);
+    PdCatalogUser *u = r == PD_ROW ? read_user(st) : NULL;
+    pd_stmt_reset(st);
+    if (r == PD_DONE)
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no user called \"%s\"",
                     name);
-    else if (r != SQLITE_ROW)
+    else if (r != PD_ROW)
         pd_catalog_fail(c, error, "reading a user");
     return u;
 }
@@ -235,16 +240,15 @@ pd_catalog_get_user(PdCatalog *c, const char *name, GError **error)
 GPtrArray *
 pd_catalog_list_users(PdCatalog *c, GError **error)
 {
-    sqlite3_stmt *st =
-        pd_catalog_statement(c, "SELECT " USER_COLUMNS " FROM users ORDER BY name", error);
+    PdStmt *st = pd_catalog_statement(c, "SELECT " USER_COLUMNS " FROM users ORDER BY name", error);
     if (st == NULL)
         return NULL;
     GPtrArray *users = g_ptr_array_new_with_free_func((GDestroyNotify)pd_catalog_user_free);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = pd_stmt_step(st)) == PD_ROW)
         g_ptr_array_add(users, read_user(st));
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
         g_ptr_array_unref(users);
         pd_catalog_fail(c, error, "listing users");
         return NULL;
@@ -279,14 +283,13 @@ add_session_in(PdCatalog *c, const char *token_hash, gint64 user_id, const char 
                gint64 lifetime_seconds, GError **error)
 {
     g_autofree char *now = pd_catalog_now();
-    sqlite3_stmt *old =
-        pd_catalog_statement(c, "DELETE FROM sessions WHERE expires_at <= ?1", error);
+    PdStmt *old = pd_catalog_statement(c, "DELETE FROM sessions WHERE expires_at <= ?1", error);
     if (old == NULL)
         return FALSE;
-    sqlite3_bind_text(old, 1, now, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(old, 1, now);
     if (!pd_catalog_run(c, old, "forgetting ended sessions", error))
         return FALSE;
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "INSERT INTO sessions (token_hash, user_id, csrf_hash, created_at, expires_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -294,11 +297,11 @@ add_session_in(PdCatalog *c, const char *token_hash, gint64 user_id, const char 
     if (st == NULL)
         return FALSE;
     g_autofree char *expires = utc_after(lifetime_seconds);
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_text(st, 3, csrf_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, expires, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(st, 1, token_hash);
+    pd_stmt_bind_int64(st, 2, user_id);
+    pd_stmt_bind_text(st, 3, csrf_hash);
+    pd_stmt_bind_text(st, 4, now);
+    pd_stmt_bind_text(st, 5, expires);
     return pd_catalog_run(c, st, "adding a session", error);
 }
 
@@ -315,7 +318,7 @@ pd_catalog_add_session(PdCatalog *c, const char *token_hash, gint64 user_id, con
 PdCatalogSession *
 pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(
+    PdStmt *st = pd_catalog_statement(
         c,
         "SELECT s.user_id, u.name, u.role, s.csrf_hash, s.expires_at FROM sessions s"
         " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2"
@@ -324,22 +327,22 @@ pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
     if (st == NULL)
         return NULL;
     g_autofree char *now = pd_catalog_now();
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
+    pd_stmt_bind_text(st, 1, token_hash);
+    pd_stmt_bind_text(st, 2, now);
+    int r = pd_stmt_step(st);
     PdCatalogSession *s = NULL;
-    if (r == SQLITE_ROW) {
+    if (r == PD_ROW) {
         s = g_new0(PdCatalogSession, 1);
-        s->user_id = sqlite3_column_int64(st, 0);
+        s->user_id = pd_stmt_int64(st, 0);
         s->user = pd_catalog_text(st, 1);
         s->role = pd_catalog_text(st, 2);
         s->csrf_hash = pd_catalog_text(st, 3);
         s->expires_at = pd_catalog_text(st, 4);
     }
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE)
+    pd_stmt_reset(st);
+    if (r == PD_DONE)
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND, "no such session");
-    else if (r != SQLITE_ROW)
+    else if (r != PD_ROW)
         pd_catalog_fail(c, error, "reading a session");
     return s;
 }
@@ -347,9 +350,9 @@ pd_catalog_get_session(PdCatalog *c, const char *token_hash, GError **error)
 gboolean
 pd_catalog_remove_session(PdCatalog *c, const char *token_hash, GError **error)
 {
-    sqlite3_stmt *st = pd_catalog_statement(c, "DELETE FROM sessions WHERE token_hash = ?1", error);
+    PdStmt *st = pd_catalog_statement(c, "DELETE FROM sessions WHERE token_hash = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+    pd_stmt_bind_text(st, 1, token_hash);
     return pd_catalog_run(c, st, "ending a session", error);
 }

@@ -297,16 +297,16 @@ test_statement_cache(void)
     char sql[32];
     for (int i = 1; i <= 3; i++) {
         g_snprintf(sql, sizeof sql, "SELECT %d", i);
-        sqlite3_stmt *st = pd_catalog_statement(c, sql, &error);
+        PdStmt *st = pd_catalog_statement(c, sql, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-        g_assert_cmpint(sqlite3_column_int(st, 0), ==, i);
-        sqlite3_reset(st);
+        g_assert_cmpint(pd_stmt_step(st), ==, PD_ROW);
+        g_assert_cmpint(pd_stmt_int(st, 0), ==, i);
+        pd_stmt_reset(st);
     }
     /* the same text again is the same statement */
     g_snprintf(sql, sizeof sql, "SELECT %d", 1);
-    sqlite3_stmt *a = pd_catalog_statement(c, sql, &error);
-    sqlite3_stmt *b = pd_catalog_statement(c, "SELECT 1", &error);
+    PdStmt *a = pd_catalog_statement(c, sql, &error);
+    PdStmt *b = pd_catalog_statement(c, "SELECT 1", &error);
     g_assert_true(a == b);
     /* texts made from data, past any the code could hold, are refused, not kept */
     for (int i = 0; i < PD_CATALOG_STATEMENTS_MAX; i++) {
