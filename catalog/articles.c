@@ -56,10 +56,10 @@ pd_catalog_article_free(PdCatalogArticle *a)
     "a.id, a.slug, a.headline, a.status, a.created_by, a.created_at, a.updated_at,"                \
     " (SELECT count(*) FROM placements p WHERE p.article_id = a.id),"                              \
     " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
-    "   WHERE p.article_id = a.id AND f.kill),"                                                    \
+    "   WHERE p.article_id = a.id AND f.kill <> 0),"                                               \
     " (SELECT count(*) FROM placements p JOIN photos f ON f.id = p.photo_id"                       \
     "   WHERE p.article_id = a.id AND (f.version > p.seen_version"                                 \
-    "     OR f.picture IS NOT p.picture)),"                                                        \
+    "     OR f.picture IS DISTINCT FROM p.picture)),"                                              \
     " a.version"
 
 static PdCatalogArticle *
@@ -160,7 +160,7 @@ pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, con
     PdStmt *st = pd_catalog_statement(
         c,
         "INSERT INTO articles (slug, headline, created_by, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?4)",
+        " VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
         error);
     if (st == NULL)
         return NULL;
@@ -169,13 +169,13 @@ pd_catalog_add_article(PdCatalog *c, const char *slug, const char *headline, con
     pd_stmt_bind_text(st, 2, headline ? headline : "");
     pd_stmt_bind_text(st, 3, by_user ? by_user : "");
     pd_stmt_bind_text(st, 4, now);
-    int r = pd_stmt_step(st);
-    pd_stmt_reset(st);
+    gint64 id = 0;
+    int r = pd_catalog_insert(st, &id);
     if (r != PD_DONE) {
         slug_taken(c, r, slug, error);
         return NULL;
     }
-    return pd_catalog_get_article(c, pd_catalog_last_id(c), error);
+    return pd_catalog_get_article(c, id, error);
 }
 
 /* Marks article @id changed now; FALSE (not found) when there is no such article. */
@@ -548,9 +548,9 @@ update_in(PdCatalog *c, gint64 article_id, gint64 photo_id, const char *caption,
         "UPDATE placements SET caption = coalesce(?3, caption),"
         " credit_line = coalesce(?4, credit_line), role = coalesce(?5, role),"
         " position = coalesce(?6, position), version = version + 1,"
-        " seen_version = CASE WHEN ?7 THEN (SELECT version FROM photos WHERE id = ?2)"
+        " seen_version = CASE WHEN ?7 <> 0 THEN (SELECT version FROM photos WHERE id = ?2)"
         "   ELSE seen_version END,"
-        " picture = CASE WHEN ?7 THEN (SELECT picture FROM photos WHERE id = ?2)"
+        " picture = CASE WHEN ?7 <> 0 THEN (SELECT picture FROM photos WHERE id = ?2)"
         "   ELSE picture END"
         " WHERE article_id = ?1 AND photo_id = ?2",
         error);
@@ -695,7 +695,7 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
     PdStmt *st = pd_catalog_statement(c,
                                       "INSERT INTO deliveries (article_id, at, by_user,"
                                       " target, under_embargo, location, failed)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                                       error);
     if (st == NULL)
         return FALSE;
@@ -706,9 +706,8 @@ pd_catalog_add_delivery(PdCatalog *c, PdCatalogDelivery *d, GError **error)
     pd_stmt_bind_int(st, 5, d->under_embargo);
     pd_stmt_bind_text(st, 6, d->location);
     pd_stmt_bind_text(st, 7, d->failed);
-    if (!pd_catalog_run(c, st, "recording a delivery", error))
-        return FALSE;
-    d->id = pd_catalog_last_id(c);
+    if (pd_catalog_insert(st, &d->id) != PD_DONE)
+        return pd_catalog_fail(c, error, "recording a delivery");
     PdStmt *ph = pd_catalog_statement(c,
                                       "INSERT INTO delivery_photos (delivery_id, photo_id,"
                                       " version, embargo_until) VALUES (?1, ?2, ?3, ?4)",

@@ -66,9 +66,13 @@ double pd_stmt_double(PdStmt *st, int i);
 const char *pd_stmt_text(PdStmt *st, int i);
 /* SQLite's statement, or NULL on PostgreSQL. */
 sqlite3_stmt *pd_stmt_lite(PdStmt *st);
-/* Rows the last statement run changed; the id the last insert was given. */
+/* Rows the last statement run changed. */
 gint64 pd_catalog_changes(PdCatalog *catalog);
-gint64 pd_catalog_last_id(PdCatalog *catalog);
+/* Runs @st, an INSERT ... RETURNING id, to its end: its result code (PD_DONE when the
+ * row is in), the new row's id in *@id. */
+int pd_catalog_insert(PdStmt *st, gint64 *id);
+/* Whether no transaction of any kind is open on the connection. */
+gboolean pd_catalog_autocommit(PdCatalog *catalog);
 /* Whether @catalog is on PostgreSQL. */
 #define pd_catalog_on_pg(catalog) ((catalog)->pg != NULL)
 
@@ -159,6 +163,23 @@ GPtrArray *pd_catalog_rows_of(PdCatalog *catalog, PdStmt *st, PdCatalogReadRow r
 
 /* The FTS5 API of @db's SQLite, or NULL. */
 fts5_api *pd_catalog_fts5_api(sqlite3 *db);
+/* An instance of photodesk's tokenizer, registered on @db (xDelete it through @api). */
+gboolean pd_catalog_tokenizer(sqlite3 *db, fts5_tokenizer *api, Fts5Tokenizer **instance,
+                              GError **error);
+/* The connection photodesk's tokenizer is registered on: the catalog's own on SQLite, an
+ * in-memory one beside PostgreSQL. */
+#define pd_catalog_words_db(catalog) ((catalog)->words ? (catalog)->words : (catalog)->db)
+
+/* On PostgreSQL: the full-text index of a photo, as tsvector text (search-pg.c): every
+ * token of its ten indexed columns at its place, column i's from i * PD_WORDS_COLUMN_ROOM
+ * + 1, and those of the columns filters look in (PD_WORDS_FILTERED) also as
+ * "#i.token". NULL with @error when the tokenizer cannot be had. */
+#define PD_WORDS_COLUMN_ROOM   1638
+#define PD_WORDS_COLUMN_FORMAT "#%d."
+#define PD_WORDS_FILTERED                                                                          \
+    (PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(5) | PD_QUERY_COLUMN(6) |           \
+     PD_QUERY_COLUMN(7) | PD_QUERY_COLUMN(9))
+char *pd_catalog_pg_words(PdCatalog *catalog, const PdCatalogPhoto *photo, GError **error);
 
 /* ---------------------------------------------------------------- queries (query.c) */
 
@@ -187,6 +208,9 @@ gboolean pd_query_impossible(const PdQuery *query);
 /* The FTS5 expression the matches must satisfy, and the one none may (NULL: none). */
 char *pd_query_expression(const PdQuery *query);
 char *pd_query_excluded(const PdQuery *query);
+/* On PostgreSQL, the whole query as tsquery text (phrases and exclusions in it), or NULL
+ * when it has no term. */
+char *pd_query_tsquery(const PdQuery *query);
 /* Whether matching the expressions is not enough: pd_check() must confirm each. */
 gboolean pd_query_needs_check(const PdQuery *query);
 /* Whether the row with these column values (PD_QUERY_COLUMNS of them) matches. */

@@ -163,7 +163,8 @@ pd_catalog_add_lightbox(PdCatalog *c, const char *name, const char *by_user, GEr
         return 0;
     PdStmt *st = pd_catalog_statement(
         c,
-        "INSERT INTO lightboxes (name, created_by, created_at, changed_at) VALUES (?1, ?2, ?3, ?3)",
+        "INSERT INTO lightboxes (name, created_by, created_at, changed_at) VALUES (?1, ?2, ?3, ?3)"
+        " RETURNING id",
         error);
     if (st == NULL)
         return 0;
@@ -171,13 +172,13 @@ pd_catalog_add_lightbox(PdCatalog *c, const char *name, const char *by_user, GEr
     pd_stmt_bind_text(st, 1, name);
     pd_stmt_bind_text(st, 2, by_user ? by_user : "");
     pd_stmt_bind_text(st, 3, now);
-    int r = pd_stmt_step(st);
-    pd_stmt_reset(st);
+    gint64 id = 0;
+    int r = pd_catalog_insert(st, &id);
     if (r != PD_DONE) {
         name_taken(c, r, "lightbox", name, error);
         return 0;
     }
-    return pd_catalog_last_id(c);
+    return id;
 }
 
 /* The lightbox's changed_at moved to now; NOT_FOUND when there is none. */
@@ -335,14 +336,18 @@ pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboole
     if (!check_name("saved search", name, error) ||
         !pd_catalog_check_text("the saved search's query", query, PD_SAVED_QUERY_MAX, FALSE, error))
         return 0;
-    PdStmt *st = pd_catalog_statement(
-        c,
-        replace ? "INSERT INTO saved_searches (name, query, created_by, created_at)"
-                  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET query = ?2,"
-                  " created_by = ?3, created_at = ?4 RETURNING id"
-                : "INSERT INTO saved_searches (name, query, created_by, created_at)"
-                  " VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        error);
+    /* the name is unique whatever its case: on SQLite by its NOCASE column, on
+     * PostgreSQL by an index on lower(name) (pg.c), each its own conflict target */
+    const char *sql = !replace ? "INSERT INTO saved_searches (name, query, created_by, created_at)"
+                                 " VALUES (?1, ?2, ?3, ?4) RETURNING id"
+                      : pd_catalog_on_pg(c)
+                          ? "INSERT INTO saved_searches (name, query, created_by, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (lower(name)) DO UPDATE SET"
+                            " query = ?2, created_by = ?3, created_at = ?4 RETURNING id"
+                          : "INSERT INTO saved_searches (name, query, created_by, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET query = ?2,"
+                            " created_by = ?3, created_at = ?4 RETURNING id";
+    PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return 0;
     g_autofree char *now = pd_catalog_now();
@@ -350,11 +355,8 @@ pd_catalog_save_search(PdCatalog *c, const char *name, const char *query, gboole
     pd_stmt_bind_text(st, 2, query ? query : "");
     pd_stmt_bind_text(st, 3, by_user ? by_user : "");
     pd_stmt_bind_text(st, 4, now);
-    int r = pd_stmt_step(st);
-    gint64 id = r == PD_ROW ? pd_stmt_int64(st, 0) : 0;
-    if (r == PD_ROW)
-        r = pd_stmt_step(st);
-    pd_stmt_reset(st);
+    gint64 id = 0;
+    int r = pd_catalog_insert(st, &id);
     if (r != PD_DONE) {
         name_taken(c, r, "saved search", name, error);
         return 0;
@@ -389,16 +391,17 @@ gint64
 pd_catalog_add_batch(PdCatalog *c, const char *edits, const char *by_user, GError **error)
 {
     PdStmt *st = pd_catalog_statement(
-        c, "INSERT INTO batches (edits, by_user, at) VALUES (?1, ?2, ?3)", error);
+        c, "INSERT INTO batches (edits, by_user, at) VALUES (?1, ?2, ?3) RETURNING id", error);
     if (st == NULL)
         return 0;
     g_autofree char *now = pd_catalog_now();
     pd_stmt_bind_text(st, 1, edits);
     pd_stmt_bind_text(st, 2, by_user ? by_user : "");
     pd_stmt_bind_text(st, 3, now);
-    if (!pd_catalog_run(c, st, "recording a batch", error))
-        return 0;
-    return pd_catalog_last_id(c);
+    gint64 id = 0;
+    if (pd_catalog_insert(st, &id) != PD_DONE)
+        pd_catalog_fail(c, error, "recording a batch");
+    return id;
 }
 
 gboolean

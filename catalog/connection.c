@@ -373,7 +373,7 @@ pd_catalog_rollback(PdCatalog *c)
         c->depth--;
         return;
     }
-    if (c->pg ? PQtransactionStatus(c->pg) != PQTRANS_IDLE : !sqlite3_get_autocommit(c->db))
+    if (!pd_catalog_autocommit(c))
         pd_catalog_exec(c, "ROLLBACK", NULL);
     c->depth = 0;
     c->pending = 0;
@@ -386,6 +386,12 @@ pd_catalog_finish(PdCatalog *c, gboolean ok, GError **error)
         return TRUE;
     pd_catalog_rollback(c);
     return FALSE;
+}
+
+gboolean
+pd_catalog_autocommit(PdCatalog *c)
+{
+    return c->pg ? PQtransactionStatus(c->pg) == PQTRANS_IDLE : sqlite3_get_autocommit(c->db);
 }
 
 gboolean

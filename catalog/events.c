@@ -103,8 +103,9 @@ pd_catalog_remember_file(PdCatalog *c, const PdCatalogHotFile *f, GError **error
 {
     PdStmt *st = pd_catalog_statement(
         c,
-        "INSERT OR REPLACE INTO hot_files (path, size, mtime_ns, outcome, photo_id, reason, at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO hot_files (path, size, mtime_ns, outcome, photo_id, reason, at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (path) DO UPDATE SET size = ?2,"
+        " mtime_ns = ?3, outcome = ?4, photo_id = ?5, reason = ?6, at = ?7",
         error);
     if (st == NULL)
         return FALSE;
@@ -155,7 +156,7 @@ gboolean
 pd_catalog_set_seen_photo(PdCatalog *c, gint64 user_id, gint64 photo_id, GError **error)
 {
     PdStmt *st = pd_catalog_statement(
-        c, "UPDATE users SET seen_photo_id = max(seen_photo_id, ?2) WHERE id = ?1", error);
+        c, "UPDATE users SET seen_photo_id = ?2 WHERE id = ?1 AND seen_photo_id < ?2", error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_int64(st, 1, user_id);

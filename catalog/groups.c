@@ -163,8 +163,10 @@ pd_catalog_get_setting(PdCatalog *c, const char *key, GError **error)
 gboolean
 pd_catalog_set_setting(PdCatalog *c, const char *key, const char *json, GError **error)
 {
-    PdStmt *st = pd_catalog_statement(
-        c, "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                                      " ON CONFLICT (key) DO UPDATE SET value = ?2",
+                                      error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_text(st, 1, key);

@@ -192,6 +192,83 @@ static const char pg_schema[] =
     "  seconds double precision NOT NULL,"
     "  PRIMARY KEY (delivery_id, n));";
 
+/* The events, written as SQLite's triggers write them (schema.c, migration 7), in the
+ * transaction of each change. Each takes the write lock (PD_CATALOG_PG_LOCK), so that
+ * events are numbered in the order their transactions commit: a follower reading past
+ * the last id it saw misses none. Each transaction with events notifies
+ * "photodesk_events" when it commits (LISTEN: webui/events.c). */
+static const char pg_triggers[] =
+    "CREATE FUNCTION photodesk_event(what text, photo bigint, article bigint, v bigint,"
+    "  killed bigint, lightbox bigint) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE n bigint;"
+    " BEGIN"
+    "  PERFORM pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ");"
+    "  INSERT INTO events (at, kind, photo_id, article_id, version, kill, lightbox_id)"
+    "  VALUES (to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+    "    'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), what, photo, article, v, coalesce(killed, 0),"
+    "    lightbox) RETURNING id INTO n;"
+    "  IF n % 1000 = 0 THEN DELETE FROM events WHERE id <= n - 100000; END IF;"
+    "  PERFORM pg_notify('photodesk_events', '');"
+    " END $$;"
+    "CREATE FUNCTION events_photo() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'INSERT' THEN"
+    "   PERFORM photodesk_event('photo', NEW.id, NULL, NEW.version, NEW.kill, NULL);"
+    "  ELSIF NEW.version <> OLD.version THEN"
+    "   PERFORM photodesk_event('version', NEW.id, NULL, NEW.version, NEW.kill, NULL);"
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_photo AFTER INSERT OR UPDATE OF version ON photos"
+    "  FOR EACH ROW EXECUTE FUNCTION events_photo();"
+    "CREATE FUNCTION events_article() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  PERFORM photodesk_event('article', NULL, NEW.id, NEW.version, NULL, NULL);"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_article AFTER INSERT OR UPDATE ON articles"
+    "  FOR EACH ROW EXECUTE FUNCTION events_article();"
+    "CREATE FUNCTION events_placement() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN"
+    "   PERFORM photodesk_event('article', OLD.photo_id, OLD.article_id, NULL, NULL, NULL);"
+    "  ELSE"
+    "   PERFORM photodesk_event('article', NEW.photo_id, NEW.article_id, NULL, NULL, NULL);"
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_placement AFTER INSERT OR UPDATE OR DELETE ON placements"
+    "  FOR EACH ROW EXECUTE FUNCTION events_placement();"
+    "CREATE FUNCTION events_pick() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  PERFORM photodesk_event('pick', NEW.photo_id, NULL, NULL, NULL, NULL);"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_pick AFTER INSERT ON pick_history"
+    "  FOR EACH ROW EXECUTE FUNCTION events_pick();"
+    "CREATE FUNCTION events_lightbox_photo() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN"
+    "   PERFORM photodesk_event('lightbox', OLD.photo_id, NULL, NULL, NULL, OLD.lightbox_id);"
+    "  ELSE"
+    "   PERFORM photodesk_event('lightbox', NEW.photo_id, NULL, NULL, NULL, NEW.lightbox_id);"
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_lightbox_photo AFTER INSERT OR DELETE ON lightbox_photos"
+    "  FOR EACH ROW EXECUTE FUNCTION events_lightbox_photo();"
+    "CREATE FUNCTION events_lightbox() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN"
+    "   PERFORM photodesk_event('lightbox', NULL, NULL, NULL, NULL, OLD.id);"
+    "  ELSE"
+    "   PERFORM photodesk_event('lightbox', NULL, NULL, NULL, NULL, NEW.id);"
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_lightbox AFTER INSERT OR UPDATE OR DELETE ON lightboxes"
+    "  FOR EACH ROW EXECUTE FUNCTION events_lightbox();";
+
 /* The tables copied, each after those it refers to; those numbered by an identity
  * column have it set past their highest id afterwards. */
 static const struct {
@@ -544,6 +621,7 @@ pd_catalog_pg_schema(PdCatalog *c, GError **error)
                               "making the schema", error);
         int again = ok ? has_schema(c->pg, error) : -1;
         ok = again == 1 || (again == 0 && pg_exec(c->pg, pg_schema, "making the schema", error) &&
+                            pg_exec(c->pg, pg_triggers, "making the schema", error) &&
                             pg_exec(c->pg, version, "making the schema", error));
         ok = ok && pg_exec(c->pg, "COMMIT", "making the schema", error);
         if (!ok) {
@@ -553,7 +631,7 @@ pd_catalog_pg_schema(PdCatalog *c, GError **error)
     }
     int v = pd_catalog_pg_version(c);
     if (v != pd_catalog_newest_schema()) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN,
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
                     "the catalog in PostgreSQL is at schema %d; this photodesk knows %d", v,
                     pd_catalog_newest_schema());
         return FALSE;

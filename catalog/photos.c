@@ -212,6 +212,19 @@ bind_columns(PdStmt *st, const PdCatalogPhoto *p)
     }
 }
 
+/* On PostgreSQL, binds @p's full-text index as parameter @i. */
+static gboolean
+bind_words(PdCatalog *c, PdStmt *st, int i, const PdCatalogPhoto *p, GError **error)
+{
+    if (!pd_catalog_on_pg(c))
+        return TRUE;
+    g_autofree char *words = pd_catalog_pg_words(c, p, error);
+    if (words == NULL)
+        return FALSE;
+    pd_stmt_bind_text(st, i, words);
+    return TRUE;
+}
+
 static void
 read_columns(PdStmt *st, PdCatalogPhoto *p)
 {
@@ -268,12 +281,20 @@ pd_catalog_photo_sql(PdCatalog *c)
     gsize n = G_N_ELEMENTS(columns);
     /* The id is chosen before the insert, so that the date key (which holds it) goes in
      * with the row and the index trigger has it. */
-    c->insert_sql = g_strdup_printf("INSERT INTO photos (%s, version, ingested_at, updated_at, "
-                                    "id, date_key) VALUES (%s, 1, ?%zu, ?%zu, ?%zu, ?%zu)",
-                                    names->str, marks->str, n + 1, n + 1, n + 2, n + 3);
+    /* On PostgreSQL the photo's full-text index goes in with the row (words-pg.c); on
+     * SQLite, FTS5 is written at commit (pd_catalog_index_pending()) and by triggers. */
+    gboolean pg = pd_catalog_on_pg(c);
+    g_autofree char *insert_words =
+        pg ? g_strdup_printf(", CAST(?%zu AS tsvector)", n + 4) : g_strdup("");
+    g_autofree char *update_words =
+        pg ? g_strdup_printf(", words = CAST(?%zu AS tsvector)", n + 5) : g_strdup("");
+    c->insert_sql = g_strdup_printf(
+        "INSERT INTO photos (%s, version, ingested_at, updated_at, id, date_key%s) VALUES "
+        "(%s, 1, ?%zu, ?%zu, ?%zu, ?%zu%s)",
+        names->str, pg ? ", words" : "", marks->str, n + 1, n + 1, n + 2, n + 3, insert_words);
     c->update_sql = g_strdup_printf("UPDATE photos SET %s, version = ?%zu, updated_at = ?%zu, "
-                                    "date_key = ?%zu WHERE id = ?%zu",
-                                    sets->str, n + 1, n + 2, n + 4, n + 3);
+                                    "date_key = ?%zu%s WHERE id = ?%zu",
+                                    sets->str, n + 1, n + 2, n + 4, update_words, n + 3);
     c->select_sql = g_strdup_printf("SELECT %s, id, version, ingested_at, updated_at FROM photos "
                                     "WHERE id = ?1",
                                     names->str);
@@ -514,11 +535,11 @@ static gboolean
 add_original(PdCatalog *c, const PdCatalogPhoto *p, const char *file, const char *at,
              GError **error)
 {
-    PdStmt *st = pd_catalog_statement(
-        c,
-        "INSERT OR IGNORE INTO originals (sha256, photo_id, ext, bytes, received_at, "
-        "file) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        error);
+    PdStmt *st =
+        pd_catalog_statement(c,
+                             "INSERT INTO originals (sha256, photo_id, ext, bytes, received_at, "
+                             "file) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                             error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_text(st, 1, p->sha256);
@@ -542,7 +563,7 @@ add_version(PdCatalog *c, const PdCatalogPhoto *p, const char *at, const char *b
         pd_catalog_statement(c,
                              "INSERT INTO versions (photo_id, version, at, by_user, by_ingest, "
                              "original_sha256, picture, picture_changed)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                              error);
     if (st == NULL)
         return FALSE;
@@ -554,9 +575,8 @@ add_version(PdCatalog *c, const PdCatalogPhoto *p, const char *at, const char *b
     pd_stmt_bind_text(st, 6, original);
     pd_stmt_bind_text(st, 7, p->picture);
     pd_stmt_bind_int(st, 8, picture_changed);
-    if (pd_stmt_step(st) != PD_DONE)
+    if (pd_catalog_insert(st, version_id) != PD_DONE)
         return pd_catalog_fail(c, error, "recording a version");
-    *version_id = pd_catalog_last_id(c);
     return TRUE;
 }
 
@@ -590,7 +610,8 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
         pd_stmt_bind_text(st, n + 1, at);
         pd_stmt_bind_int64(st, n + 2, id);
         pd_stmt_bind_int64(st, n + 3, key);
-        ok = pd_stmt_step(st) == PD_DONE || pd_catalog_fail(c, error, "adding a photo");
+        ok = bind_words(c, st, n + 4, p, error) &&
+             (pd_stmt_step(st) == PD_DONE || pd_catalog_fail(c, error, "adding a photo"));
     }
     if (ok) {
         p->id = id;
@@ -603,7 +624,7 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
     gint64 version_id;
     ok = ok && write_keywords(c, p, FALSE, error) && add_original(c, p, ingest_file, at, error) &&
          add_version(c, p, at, by_user, ingest_file, p->sha256, FALSE, &version_id, error);
-    if (ok) {
+    if (ok && !pd_catalog_on_pg(c)) {
         PdStmt *pend =
             pd_catalog_statement(c, "INSERT INTO temp.fts_pending (id) VALUES (?1)", error);
         ok = pend != NULL;
@@ -746,6 +767,8 @@ update_in(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *inge
     pd_stmt_bind_text(st, (int)n + 2, at);
     pd_stmt_bind_int64(st, (int)n + 3, p->id);
     pd_stmt_bind_int64(st, (int)n + 4, key);
+    if (!bind_words(c, st, (int)n + 5, p, error))
+        return FALSE;
     if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "updating a photo");
     gint64 version_id = 0;
@@ -809,8 +832,10 @@ gboolean
 pd_catalog_set_rendition(PdCatalog *c, gint64 photo_id, const PdCatalogRendition *r, GError **error)
 {
     PdStmt *st = pd_catalog_statement(c,
-                                      "INSERT OR REPLACE INTO renditions (photo_id, name, sha256, "
-                                      "width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                      "INSERT INTO renditions (photo_id, name, sha256, "
+                                      "width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                                      " ON CONFLICT (photo_id, sha256, name) DO UPDATE SET"
+                                      " width = ?4, height = ?5, bytes = ?6",
                                       error);
     if (st == NULL)
         return FALSE;

@@ -63,12 +63,7 @@ PdQuery *
 pd_query_new(sqlite3 *db, GError **error)
 {
     PdQuery *q = g_new0(PdQuery, 1);
-    fts5_api *api = pd_catalog_fts5_api(db);
-    void *ctx = NULL;
-    if (api == NULL || api->xFindTokenizer(api, "photodesk", &ctx, &q->tokenizer) != SQLITE_OK ||
-        q->tokenizer.xCreate(ctx, NULL, 0, &q->instance) != SQLITE_OK) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
-                    "search: the photodesk tokenizer is not registered");
+    if (!pd_catalog_tokenizer(db, &q->tokenizer, &q->instance, error)) {
         g_free(q);
         return NULL;
     }
@@ -382,6 +377,96 @@ pd_query_needs_check(const PdQuery *q)
     return FALSE;
 }
 
+/* ---------------------------------------------------------------- as tsquery */
+
+/* On PostgreSQL the index is a tsvector of the tokens photodesk's tokenizer made
+ * (pd_catalog_pg_words()): each word at its place in its column, the columns apart, so
+ * that "a b" is exactly 'a' <-> 'b', and the words of the columns filters look in also
+ * under their column's name. So the whole query, phrases and excluded phrases too, is one
+ * tsquery, with nothing left to check. */
+
+/* @word as a tsquery lexeme, within @column's words (-1: any column). */
+static void
+append_lexeme(GString *out, int column, const char *word, gboolean prefix)
+{
+    g_string_append_c(out, '\'');
+    if (column >= 0)
+        g_string_append_printf(out, PD_WORDS_COLUMN_FORMAT, column);
+    for (const char *s = word; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            g_string_append_c(out, *s);
+        g_string_append_c(out, *s);
+    }
+    g_string_append_c(out, '\'');
+    if (prefix)
+        g_string_append(out, ":*");
+}
+
+static void
+append_ts_words(GString *out, const QueryTerm *t, int column)
+{
+    g_string_append_c(out, '(');
+    for (guint i = 0; i < t->stems->len; i++) {
+        const char *stem = g_ptr_array_index(t->stems, i);
+        if (i)
+            g_string_append(out, " <-> ");
+        if (t->prefix && i + 1 == t->stems->len) {
+            g_string_append_c(out, '(');
+            append_lexeme(out, column, stem, FALSE);
+            g_string_append(out, " | ");
+            append_lexeme(out, column, t->plain_last, TRUE);
+            g_string_append_c(out, ')');
+        } else {
+            append_lexeme(out, column, stem, FALSE);
+        }
+    }
+    g_string_append_c(out, ')');
+}
+
+static void
+append_ts_term(GString *out, const QueryTerm *t)
+{
+    if (t->columns == PD_QUERY_ALL_COLUMNS) {
+        append_ts_words(out, t, -1);
+        return;
+    }
+    g_string_append_c(out, '(');
+    for (int c = 0, n = 0; c < PD_QUERY_COLUMNS; c++) {
+        if (!(t->columns & PD_QUERY_COLUMN(c)))
+            continue;
+        if (n++)
+            g_string_append(out, " | ");
+        append_ts_words(out, t, c);
+    }
+    g_string_append_c(out, ')');
+}
+
+char *
+pd_query_tsquery(const PdQuery *q)
+{
+    GString *out = g_string_new(NULL);
+    for (int g = 0; g < q->groups; g++) {
+        guint n = 0;
+        for (guint i = 0; i < q->terms->len; i++) {
+            const QueryTerm *t = g_ptr_array_index(q->terms, i);
+            if (t->group != g)
+                continue;
+            g_string_append(out, n++ ? " | " : out->len ? " & (" : "(");
+            append_ts_term(out, t);
+        }
+        if (n)
+            g_string_append_c(out, ')');
+    }
+    for (guint i = 0; i < q->terms->len; i++) {
+        const QueryTerm *t = g_ptr_array_index(q->terms, i);
+        if (!t->excluded)
+            continue;
+        g_string_append(out, out->len ? " & !" : "!");
+        append_ts_term(out, t);
+    }
+    return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
 /* ---------------------------------------------------------------- the check */
 
 static gboolean
@@ -632,7 +717,7 @@ pd_catalog_build_query(PdCatalog *catalog, const char *text, char **positive, ch
 {
     *positive = NULL;
     *excluded = NULL;
-    PdQuery *q = pd_query_new(pd_catalog_db(catalog), error);
+    PdQuery *q = pd_query_new(pd_catalog_words_db(catalog), error);
     if (q == NULL)
         return FALSE;
     gboolean ok = pd_query_add_words(q, text, error);

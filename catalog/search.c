@@ -113,6 +113,72 @@ static const char *const facet_sql[7][2] = {
     {FACET("p.country", "2 DESC, 1")},
 };
 
+/* The same statements on PostgreSQL, where the index is photos.words (words-pg.c) and ?1
+ * the whole query as a tsquery, phrases and exclusions in it: nothing to check (?6 and
+ * ?7 are bound and unused). A page by date is read with a limit (?4), and the rest of its
+ * last day by a second run (page_by_date()). Browsing, ?1 is the exclusions alone, or
+ * NULL. Relevance: the newest PD_SEARCH_RANKED matches ranked by ts_rank, with the
+ * columns weighed as bm25 weighs them on SQLite (the words' weights: words-pg.c); the
+ * matches are the same, their order by relevance PostgreSQL's. */
+#define PG_WEIGHTS "CAST('{0.1, 0.1, 0.5, 1.0}' AS float4[])"
+#define PG_FILTERS                                                                                 \
+    " AND (?9 = 0 OR (p.made & ?9) <> 0)"                                                          \
+    " AND (?10 = 0 OR EXISTS (SELECT 1 FROM picks k2 WHERE k2.photo_id = p.id AND k2.rating > 0"   \
+    " AND k2.rating >= ?10))"                                                                      \
+    " AND (CAST(?11 AS text) IS NULL OR EXISTS (SELECT 1 FROM picks k2 WHERE k2.photo_id = p.id"   \
+    " AND k2.label = ?11))"                                                                        \
+    " AND (?12 = 0 OR EXISTS (SELECT 1 FROM lightbox_photos l2 WHERE l2.photo_id = p.id AND"       \
+    " l2.lightbox_id = ?12))"                                                                      \
+    " AND ?6 = ?6 AND ?7 = ?7"
+#define PG_WHERE                                                                                   \
+    " WHERE p.words @@ CAST(?1 AS tsquery) AND p.date_key BETWEEN ?2 AND ?3 AND p.id > "           \
+    "?8" PG_FILTERS
+#define PG_BROWSE_WHERE                                                                            \
+    " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8 AND (CAST(?1 AS tsquery) IS NULL OR"        \
+    " p.words @@ CAST(?1 AS tsquery))" PG_FILTERS
+
+static const char *const pg_keys_sql[][2] = {
+    [PD_SEARCH_SORT_DATE] = {"SELECT p.date_key FROM photos p" PG_WHERE
+                             " ORDER BY p.date_key DESC LIMIT ?4",
+                             "SELECT p.date_key FROM photos p" PG_BROWSE_WHERE
+                             " ORDER BY p.date_key DESC LIMIT ?4"},
+    [PD_SEARCH_SORT_ARRIVED] = {"SELECT p.date_key FROM photos p" PG_WHERE
+                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
+                                "SELECT p.date_key FROM photos p" PG_BROWSE_WHERE
+                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
+    [PD_SEARCH_SORT_RELEVANCE] = {"SELECT k FROM (SELECT p.date_key AS k, ts_rank(" PG_WEIGHTS
+                                  ", p.words, CAST(?1 AS tsquery)) AS score FROM photos p" PG_WHERE
+                                  " ORDER BY p.date_key DESC LIMIT " G_STRINGIFY(
+                                      PD_SEARCH_RANKED) ") r ORDER BY score DESC, k DESC"
+                                                        " LIMIT ?4 OFFSET ?5",
+                                  NULL},
+};
+
+static const char *const pg_count_sql[2] = {
+    "SELECT count(*) FROM (SELECT 1 FROM photos p" PG_WHERE " LIMIT ?4) m",
+    "SELECT count(*) FROM (SELECT 1 FROM photos p" PG_BROWSE_WHERE " LIMIT ?4) m",
+};
+
+/* Facets: NULL first among equals and text byte by byte, as SQLite orders them. */
+#define PG_FACET(expr, order)                                                                      \
+    "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photos p" PG_WHERE ") f GROUP BY v"        \
+    " ORDER BY " order " LIMIT ?4",                                                                \
+        "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photos p" PG_BROWSE_WHERE              \
+        ") f GROUP BY v ORDER BY " order " LIMIT ?4"
+#define PG_BY_COUNT "2 DESC, v COLLATE \"C\" NULLS FIRST"
+#define PG_BY_VALUE "v COLLATE \"C\" DESC NULLS LAST"
+
+static const char *const pg_facet_sql[7][2] = {
+    {PG_FACET("p.distributor", PG_BY_COUNT)},
+    {PG_FACET("p.photographer", PG_BY_COUNT)},
+    {PG_FACET("substr(p.date_created_local, 1, 10)", PG_BY_VALUE)},
+    {PG_FACET("(SELECT label FROM picks WHERE photo_id = p.id)", PG_BY_COUNT)},
+    {PG_FACET("(SELECT CAST(rating AS TEXT) FROM picks WHERE photo_id = p.id AND rating > 0)",
+              PG_BY_VALUE)},
+    {PG_FACET("p.city", PG_BY_COUNT)},
+    {PG_FACET("p.country", PG_BY_COUNT)},
+};
+
 /* ---------------------------------------------------------------- results */
 
 static void
@@ -236,7 +302,12 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
         pd_stmt_bind_text(st, 1, match);
     pd_stmt_bind_int64(st, 2, lo);
     pd_stmt_bind_int64(st, 3, hi);
-    sqlite3_bind_pointer(pd_stmt_lite(st), 6, q, PD_QUERY_POINTER, NULL);
+    if (pd_stmt_lite(st))
+        sqlite3_bind_pointer(pd_stmt_lite(st), 6, q, PD_QUERY_POINTER, NULL);
+    else /* typed, used or not: PostgreSQL checks its whole query itself (?6, ?7), and the
+          * limit and offset are bound by the caller where the statement has them */
+        for (int i = 4; i <= 6; i++)
+            pd_stmt_bind_int(st, i, 0);
     pd_stmt_bind_int(st, 7, check);
     pd_stmt_bind_int64(st, 8, req->after_id);
     pd_stmt_bind_int(st, 9, req->made);
@@ -247,9 +318,10 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
 }
 
 static gboolean
-failed(sqlite3 *db, GError **error)
+failed(PdCatalog *c, GError **error)
 {
-    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s", sqlite3_errmsg(db));
+    g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "search: %s",
+                pd_catalog_on_pg(c) ? c->pg_error : sqlite3_errmsg(c->db));
     return FALSE;
 }
 
@@ -270,13 +342,20 @@ run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi
         g_ptr_array_add(*out, f);
     }
     pd_stmt_reset(st);
-    return r == PD_DONE || failed(pd_catalog_db(c), error);
+    return r == PD_DONE || failed(c, error);
 }
 
 typedef struct {
     gint64 key;
     char *time;
 } Keyed;
+
+/* A LIMIT that is none: -1 on SQLite; PostgreSQL wants a count. */
+static gint64
+all_rows(PdCatalog *c)
+{
+    return pd_catalog_on_pg(c) ? G_MAXINT64 : -1;
+}
 
 static int
 compare_keyed(gconstpointer a, gconstpointer b)
@@ -295,23 +374,36 @@ compare_keyed(gconstpointer a, gconstpointer b)
  * arrival within a day; read on to the end of the page's last day, and put those in the
  * order they were taken. */
 static gboolean
-page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, int limit, GArray *keys,
-             GError **error)
+page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, int limit,
+             GArray *keys, GError **error)
 {
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(Keyed));
     gint64 want = (gint64)req->offset + limit, last_day = G_MININT64;
+    /* PostgreSQL runs a statement whole: it is asked for the page, then for the rest of
+     * the page's last day; SQLite's steps stop where the page's last day ends */
+    gboolean pg = pd_catalog_on_pg(c);
+    if (pg)
+        pd_stmt_bind_int64(st, 4, want);
     int r;
-    while ((r = pd_stmt_step(st)) == PD_ROW) {
-        gint64 key = pd_stmt_int64(st, 0);
-        gint64 day = key >> PD_DAY_SHIFT;
-        if ((gint64)rows->len >= want && day != last_day)
+    for (int run = 0; run < 2; run++) {
+        while ((r = pd_stmt_step(st)) == PD_ROW) {
+            gint64 key = pd_stmt_int64(st, 0);
+            gint64 day = key >> PD_DAY_SHIFT;
+            if ((gint64)rows->len >= want && day != last_day)
+                break;
+            Keyed k = {key, NULL};
+            g_array_append_val(rows, k);
+            last_day = day;
+        }
+        pd_stmt_reset(st);
+        if (!pg || r != PD_DONE || (gint64)rows->len < want || run == 1)
             break;
-        Keyed k = {key, NULL};
-        g_array_append_val(rows, k);
-        last_day = day;
+        gint64 last = g_array_index(rows, Keyed, rows->len - 1).key;
+        pd_stmt_bind_int64(st, 2, MAX(lo, last_day << PD_DAY_SHIFT));
+        pd_stmt_bind_int64(st, 3, last - 1);
+        pd_stmt_bind_int64(st, 4, all_rows(c));
     }
-    pd_stmt_reset(st);
-    gboolean ok = r == PD_ROW || r == PD_DONE || failed(pd_catalog_db(c), error);
+    gboolean ok = r == PD_ROW || r == PD_DONE || failed(c, error);
     PdStmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
     ok = times != NULL;
     for (guint i = 0; ok && i < rows->len; i++) {
@@ -377,8 +469,8 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     }
 
     /* The words and the filters make one expression. */
-    sqlite3 *db = pd_catalog_db(c);
-    g_autoptr(PdQuery) q = pd_query_new(db, error);
+    gboolean pg = pd_catalog_on_pg(c);
+    g_autoptr(PdQuery) q = pd_query_new(pd_catalog_words_db(c), error);
     if (q == NULL || !pd_query_add_words(q, req->query, error) ||
         !pd_query_add_phrase(q, PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(9), req->credit, error) ||
         !pd_query_add_phrase(q, PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(9), req->byline, error) ||
@@ -393,13 +485,18 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
         return result;
     g_autofree char *positive = pd_query_expression(q);
     g_autofree char *excluded = pd_query_excluded(q);
-    gboolean check = pd_query_needs_check(q);
+    gboolean check = !pg && pd_query_needs_check(q);
     gboolean fts = positive != NULL;
     g_autofree char *match = NULL;
-    if (fts && excluded)
+    if (pg)
+        match = pd_query_tsquery(q);
+    else if (fts && excluded)
         match = g_strdup_printf("(%s) NOT (%s)", positive, excluded);
     else
         match = g_strdup(fts ? positive : excluded);
+    const char *const(*keys_of)[2] = pg ? pg_keys_sql : keys_sql;
+    const char *const *count_of = pg ? pg_count_sql : count_sql;
+    const char *const(*facets_of)[2] = pg ? pg_facet_sql : facet_sql;
     int words = fts ? 0 : 1; /* index into the statement tables */
 
     /* Dates are rowid ranges: dated photos from day << PD_DAY_SHIFT, undated below 0. */
@@ -421,10 +518,10 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
-    PdStmt *st = prepare(c, keys_sql[sort][words], match, lo, hi, q, check, req, error);
+    PdStmt *st = prepare(c, keys_of[sort][words], match, lo, hi, q, check, req, error);
     gboolean ok = st != NULL;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
-        ok = page_by_date(c, st, req, limit, keys, error);
+        ok = page_by_date(c, st, req, lo, limit, keys, error);
     } else if (ok) {
         pd_stmt_bind_int(st, 4, limit);
         pd_stmt_bind_int(st, 5, req->offset);
@@ -434,7 +531,7 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
             g_array_append_val(keys, key);
         }
         pd_stmt_reset(st);
-        ok = r == PD_DONE || failed(db, error);
+        ok = r == PD_DONE || failed(c, error);
     }
     PdStmt *hit = ok ? pd_catalog_statement(c, hit_sql, error) : NULL;
     ok = ok && hit != NULL;
@@ -448,38 +545,38 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
             g_ptr_array_add(result->hits, h);
         }
         pd_stmt_reset(hit);
-        ok = r == PD_ROW || r == PD_DONE || failed(db, error);
+        ok = r == PD_ROW || r == PD_DONE || failed(c, error);
     }
     g_array_unref(keys);
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
-    PdStmt *count = ok ? prepare(c, count_sql[words], match, lo, hi, q, check, req, error) : NULL;
+    PdStmt *count = ok ? prepare(c, count_of[words], match, lo, hi, q, check, req, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
-        pd_stmt_bind_int(count, 4, req->facets ? -1 : PD_SEARCH_EXACT_TOTAL + 1);
+        pd_stmt_bind_int64(count, 4, req->facets ? all_rows(c) : PD_SEARCH_EXACT_TOTAL + 1);
         int r = pd_stmt_step(count);
         if (r == PD_ROW)
             result->total = pd_stmt_int64(count, 0);
         pd_stmt_reset(count);
-        ok = r == PD_ROW || failed(db, error);
+        ok = r == PD_ROW || failed(c, error);
         result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
         if (!result->total_exact)
             result->total = PD_SEARCH_EXACT_TOTAL;
     }
     if (ok && req->facets)
-        ok = run_facet(c, facet_sql[0][words], match, lo, hi, q, check, req, 20,
+        ok = run_facet(c, facets_of[0][words], match, lo, hi, q, check, req, 20,
                        &result->by_distributor, error) &&
-             run_facet(c, facet_sql[1][words], match, lo, hi, q, check, req, 20,
+             run_facet(c, facets_of[1][words], match, lo, hi, q, check, req, 20,
                        &result->by_photographer, error) &&
-             run_facet(c, facet_sql[2][words], match, lo, hi, q, check, req, 1000, &result->by_day,
+             run_facet(c, facets_of[2][words], match, lo, hi, q, check, req, 1000, &result->by_day,
                        error) &&
-             run_facet(c, facet_sql[3][words], match, lo, hi, q, check, req, 10, &result->by_label,
+             run_facet(c, facets_of[3][words], match, lo, hi, q, check, req, 10, &result->by_label,
                        error) &&
-             run_facet(c, facet_sql[4][words], match, lo, hi, q, check, req, 10, &result->by_rating,
+             run_facet(c, facets_of[4][words], match, lo, hi, q, check, req, 10, &result->by_rating,
                        error) &&
-             run_facet(c, facet_sql[5][words], match, lo, hi, q, check, req, 20, &result->by_city,
+             run_facet(c, facets_of[5][words], match, lo, hi, q, check, req, 20, &result->by_city,
                        error) &&
-             run_facet(c, facet_sql[6][words], match, lo, hi, q, check, req, 20,
+             run_facet(c, facets_of[6][words], match, lo, hi, q, check, req, 20,
                        &result->by_country, error);
     if (!ok) {
         pd_search_result_free(result);
@@ -493,11 +590,14 @@ pd_catalog_search(PdCatalog *c, const PdSearchRequest *req, GError **error)
 {
     /* One read transaction: the page, the total and the facets from one snapshot, and
      * SQLite takes its locks once rather than for each of the hundred statements. */
-    sqlite3 *db = pd_catalog_db(c);
-    gboolean own = sqlite3_get_autocommit(db) &&
-                   sqlite3_exec(db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
+    gboolean own =
+        pd_catalog_autocommit(c) &&
+        pd_catalog_exec(c,
+                        pd_catalog_on_pg(c) ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                            : "BEGIN DEFERRED",
+                        NULL);
     PdSearchResult *r = search_in(c, req, error);
     if (own)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        pd_catalog_exec(c, r ? "COMMIT" : "ROLLBACK", NULL);
     return r;
 }

@@ -331,15 +331,14 @@ pd_catalog_changes(PdCatalog *c)
     return c->pg ? c->changes : sqlite3_changes64(c->db);
 }
 
-gint64
-pd_catalog_last_id(PdCatalog *c)
+int
+pd_catalog_insert(PdStmt *st, gint64 *id)
 {
-    if (c->pg == NULL)
-        return sqlite3_last_insert_rowid(c->db);
-    PGresult *r = PQexec(c->pg, "SELECT lastval()");
-    gint64 id = 0;
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        id = g_ascii_strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    return id;
+    int r = pd_stmt_step(st);
+    if (r == PD_ROW) {
+        *id = pd_stmt_int64(st, 0);
+        r = pd_stmt_step(st);
+    }
+    pd_stmt_reset(st);
+    return r;
 }

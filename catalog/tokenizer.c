@@ -225,6 +225,20 @@ pd_catalog_fts5_api(sqlite3 *db)
 }
 
 gboolean
+pd_catalog_tokenizer(sqlite3 *db, fts5_tokenizer *api, Fts5Tokenizer **instance, GError **error)
+{
+    fts5_api *fts5 = pd_catalog_fts5_api(db);
+    void *ctx = NULL;
+    if (fts5 == NULL || fts5->xFindTokenizer(fts5, "photodesk", &ctx, api) != SQLITE_OK ||
+        api->xCreate(ctx, NULL, 0, instance) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                    "search: the photodesk tokenizer is not registered");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
 pd_catalog_register_functions(sqlite3 *db, GError **error)
 {
     fts5_api *api = pd_catalog_fts5_api(db);

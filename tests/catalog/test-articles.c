@@ -3,14 +3,15 @@
  * rules (a killed photo is refused), and the photo's versions seen by a placement. */
 #include "catalog/catalog.h"
 
+#include "tests/pg/place.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
 static PdCatalog *
 open_temp(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("photodesk-articles-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "catalog.db", NULL);
+    g_autofree char *path = test_catalog_place("articles");
     g_autoptr(GError) error = NULL;
     PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
     g_assert_no_error(error);
@@ -265,8 +266,7 @@ hold_the_lock(gpointer data)
 static void
 test_waits_for_writer(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("photodesk-articles-XXXXXX", NULL);
-    Writer w = {g_build_filename(dir, "catalog.db", NULL), FALSE};
+    Writer w = {test_catalog_place("articles"), FALSE};
     g_mutex_init(&w.lock);
     g_cond_init(&w.cond);
     g_autoptr(GError) error = NULL;

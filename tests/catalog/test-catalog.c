@@ -2,15 +2,17 @@
  * look-ups, versions, renditions, transactions, integrity, a locked database. */
 #include "catalog/catalog-private.h"
 
+#include "tests/pg/place.h"
+
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
 
 static char *
 temp_catalog(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("photodesk-catalog-XXXXXX", NULL);
-    return g_build_filename(dir, "catalog.db", NULL);
+    return test_catalog_place("catalog");
 }
 
 static PdCatalogPhoto *
@@ -71,10 +73,19 @@ test_open_and_migrate(void)
         g_assert_cmpint(pd_catalog_schema_version(again), ==, 14);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close(db);
+    if (test_on_pg()) {
+        PGconn *pg = PQconnectdb(path);
+        PGresult *r = PQexec(pg, "UPDATE photodesk_schema SET version = 99");
+        g_assert_cmpint(PQresultStatus(r), ==, PGRES_COMMAND_OK);
+        PQclear(r);
+        PQfinish(pg);
+    } else {
+        sqlite3 *db = NULL;
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+                        SQLITE_OK);
+        sqlite3_close(db);
+    }
     g_assert_null(pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA);
 }

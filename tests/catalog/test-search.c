@@ -4,14 +4,15 @@
  * photos are in tests/cli/test-cli-search.c. */
 #include "catalog/catalog.h"
 
+#include "tests/pg/place.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
 static char *
 temp_catalog(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("photodesk-search-XXXXXX", NULL);
-    return g_build_filename(dir, "catalog.db", NULL);
+    return test_catalog_place("search");
 }
 
 static PdCatalogPhoto *
