@@ -170,17 +170,6 @@ gboolean pd_catalog_tokenizer(sqlite3 *db, fts5_tokenizer *api, Fts5Tokenizer **
  * in-memory one beside PostgreSQL. */
 #define pd_catalog_words_db(catalog) ((catalog)->words ? (catalog)->words : (catalog)->db)
 
-/* On PostgreSQL: the full-text index of a photo, as tsvector text (search-pg.c): every
- * token of its ten indexed columns at its place, column i's from i * PD_WORDS_COLUMN_ROOM
- * + 1, and those of the columns filters look in (PD_WORDS_FILTERED) also as
- * "#i.token". NULL with @error when the tokenizer cannot be had. */
-#define PD_WORDS_COLUMN_ROOM   1638
-#define PD_WORDS_COLUMN_FORMAT "#%d."
-#define PD_WORDS_FILTERED                                                                          \
-    (PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(5) | PD_QUERY_COLUMN(6) |           \
-     PD_QUERY_COLUMN(7) | PD_QUERY_COLUMN(9))
-char *pd_catalog_pg_words(PdCatalog *catalog, const PdCatalogPhoto *photo, GError **error);
-
 /* ---------------------------------------------------------------- queries (query.c) */
 
 /* The full-text index's columns: caption, headline, object_name, byline, credit, source,
@@ -226,5 +215,18 @@ char *pd_query_snippet(PdQuery *query, const char *caption, int words);
  * with sqlite3_bind_pointer(..., PD_QUERY_POINTER, NULL). */
 #define PD_QUERY_POINTER "photodesk-query"
 void pd_query_check_function(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
+/* On PostgreSQL: the full-text index of a photo, as tsvector text (search-pg.c): every
+ * token of its ten indexed columns at its place, column i's from i * PD_WORDS_COLUMN_ROOM
+ * + 1, and those of the columns filters look in (PD_WORDS_FILTERED) also as
+ * "#i.token". NULL with @error when the tokenizer cannot be had. */
+#define PD_WORDS_COLUMN_ROOM   1638
+#define PD_WORDS_COLUMN_FORMAT "#%d."
+#define PD_WORDS_FILTERED                                                                          \
+    (PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(5) | PD_QUERY_COLUMN(6) |           \
+     PD_QUERY_COLUMN(7) | PD_QUERY_COLUMN(9))
+char *pd_catalog_pg_words(PdCatalog *catalog, const PdCatalogPhoto *photo, GError **error);
+/* The same of the ten columns' text (NULL where empty), cut by the tokenizer on @db. */
+char *pd_catalog_words_of(sqlite3 *db, const char *const text[PD_QUERY_COLUMNS], GError **error);
 
 G_END_DECLS

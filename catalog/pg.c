@@ -364,6 +364,8 @@ copy_text(GString *row, const char *s)
     }
 }
 
+static gboolean copy_end(PGconn *pg, gboolean ok, const char *table, GError **error);
+
 /* The columns of SQLite's @table, in order (newly allocated, NULL-terminated). */
 static char **
 columns_of(sqlite3 *db, const char *table, GError **error)
@@ -446,8 +448,16 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
         ok = FALSE;
     }
     sqlite3_finalize(st);
+    return copy_end(pg, ok, table, error);
+}
+
+/* Ends a COPY into @table (@ok: all was sent); FALSE with @error when it failed. */
+static gboolean
+copy_end(PGconn *pg, gboolean ok, const char *table, GError **error)
+{
     if (ok && PQputCopyEnd(pg, NULL) != 1)
         ok = pg_failed(pg, error, table);
+    PGresult *r;
     while ((r = PQgetResult(pg)) != NULL) {
         if (ok && PQresultStatus(r) != PGRES_COMMAND_OK) {
             g_autofree char *msg = g_strstrip(g_strdup(PQresultErrorMessage(r)));
@@ -458,6 +468,66 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
         PQclear(r);
     }
     return ok;
+}
+
+/* The full-text index of every photo copied (words-pg.c), made from SQLite's rows with
+ * SQLite's tokenizer, sent with COPY and set in one UPDATE. */
+static gboolean
+copy_words(sqlite3 *db, PGconn *pg, gint64 photos, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, caption, headline, object_name, byline, credit, source, "
+                           "city, country, keywords, credit_line FROM photos",
+                           -1, &st, NULL) != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
+                    sqlite3_errmsg(db));
+        return FALSE;
+    }
+    gboolean ok =
+        pg_exec(pg, "CREATE TEMP TABLE photo_words (id bigint, words tsvector)", "indexing", error);
+    PGresult *r = ok ? PQexec(pg, "COPY photo_words (id, words) FROM STDIN") : NULL;
+    if (ok && PQresultStatus(r) != PGRES_COPY_IN)
+        ok = pg_failed(pg, error, "indexing");
+    PQclear(r);
+    g_autoptr(GString) row = g_string_new(NULL);
+    int rc = SQLITE_DONE;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text[PD_QUERY_COLUMNS];
+        for (int i = 0; i < PD_QUERY_COLUMNS; i++)
+            text[i] = (const char *)sqlite3_column_text(st, i + 1);
+        g_autofree char *words = pd_catalog_words_of(db, text, error);
+        if (words == NULL) {
+            PQputCopyEnd(pg, "the tokenizer failed");
+            ok = FALSE;
+            break;
+        }
+        g_string_printf(row, "%lld\t", (long long)sqlite3_column_int64(st, 0));
+        copy_text(row, words);
+        g_string_append_c(row, '\n');
+        ok = PQputCopyData(pg, row->str, (int)row->len) == 1 || pg_failed(pg, error, "indexing");
+    }
+    if (ok && rc != SQLITE_DONE) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
+                    sqlite3_errmsg(db));
+        PQputCopyEnd(pg, "the SQLite catalog could not be read");
+        ok = FALSE;
+    }
+    sqlite3_finalize(st);
+    ok = copy_end(pg, ok, "the index", error);
+    gint64 set = ok ? pg_number(pg,
+                                "WITH s AS (UPDATE photos p SET words = w.words FROM photo_words w"
+                                " WHERE p.id = w.id RETURNING 1) SELECT count(*) FROM s",
+                                "indexing", error)
+                    : -1;
+    if (ok && set != photos) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                    "the index: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                    " photos indexed: nothing was kept",
+                    set, photos);
+        return FALSE;
+    }
+    return ok && set >= 0 && pg_exec(pg, "DROP TABLE photo_words", "indexing", error);
 }
 
 static gint64
@@ -525,6 +595,7 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
     if (!pg_exec(pg, pg_schema, "making the schema", error) ||
         !pg_exec(pg, version, "making the schema", error))
         return FALSE;
+    gint64 photos = 0;
     for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
         gint64 rows = 0;
         if (!copy_table(db, pg, tables[i].name, &rows, error))
@@ -549,10 +620,14 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
             if (!pg_exec(pg, next, "numbering", error))
                 return FALSE;
         }
+        if (i == 0)
+            photos = rows;
         if (report)
             report(tables[i].name, rows, user_data);
     }
-    return TRUE;
+    /* the index, then the triggers: the rows copied make no events */
+    return copy_words(db, pg, photos, error) &&
+           pg_exec(pg, pg_triggers, "making the schema", error);
 }
 
 char *

@@ -81,10 +81,6 @@ by_text(gconstpointer a, gconstpointer b)
 char *
 pd_catalog_pg_words(PdCatalog *c, const PdCatalogPhoto *p, GError **error)
 {
-    fts5_tokenizer api;
-    Fts5Tokenizer *instance = NULL;
-    if (!pd_catalog_tokenizer(pd_catalog_words_db(c), &api, &instance, error))
-        return NULL;
     g_autofree char *keywords = NULL;
     if (p->keywords->len) {
         g_ptr_array_add(p->keywords, NULL);
@@ -96,6 +92,16 @@ pd_catalog_pg_words(PdCatalog *c, const PdCatalogPhoto *p, GError **error)
         p->caption, p->headline, p->object_name, p->byline, p->credit,
         p->source,  p->city,     p->country,     keywords,  p->credit_line,
     };
+    return pd_catalog_words_of(pd_catalog_words_db(c), text, error);
+}
+
+char *
+pd_catalog_words_of(sqlite3 *db, const char *const text[PD_QUERY_COLUMNS], GError **error)
+{
+    fts5_tokenizer api;
+    Fts5Tokenizer *instance = NULL;
+    if (!pd_catalog_tokenizer(db, &api, &instance, error))
+        return NULL;
     Words w = {
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref)};
     for (int i = 0; i < PD_QUERY_COLUMNS; i++) {

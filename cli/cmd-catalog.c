@@ -42,7 +42,13 @@ pd_cmd_catalog(int argc, char **argv, const PdGlobalOptions *global)
     }
     g_autoptr(GError) error = NULL;
     g_autofree char *library = pd_desk_library_path(global->library);
-    g_autoptr(PdCatalog) catalog = pd_cli_open_catalog(library, &error);
+    /* the library's own catalog.db, whatever --catalog says */
+    g_autofree char *file = pd_desk_catalog_file(library);
+    if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+        fprintf(stderr, "photodesk catalog copy: %s: no catalog to copy\n", file);
+        return PD_EXIT_REJECTED;
+    }
+    g_autoptr(PdCatalog) catalog = pd_catalog_open(file, PD_CATALOG_READ_WRITE, &error);
     if (catalog == NULL || !pd_catalog_copy_to_pg(catalog, to, copied, NULL, &error)) {
         fprintf(stderr, "photodesk catalog copy: %s\n", error->message);
         return PD_EXIT_REJECTED;

@@ -54,6 +54,9 @@ usage(FILE *to)
     fprintf(to, "\nGlobal options:\n"
                 "  --library DIR   the photo library (default: $PHOTODESK_LIBRARY, else\n"
                 "                  $XDG_DATA_HOME/photodesk, ~/.local/share/photodesk)\n"
+                "  --catalog URL   the catalog on PostgreSQL (postgresql://...), for a library\n"
+                "                  several machines share (default: $PHOTODESK_CATALOG, else\n"
+                "                  the library's catalog.db)\n"
                 "  --version       print the version and exit\n"
                 "  -h, --help      show this help\n\n"
                 "Run 'photodesk COMMAND --help' for a command's options.\n");
@@ -103,6 +106,12 @@ main(int argc, char **argv)
             global.library = argv[++i];
         } else if (g_str_has_prefix(a, "--library=")) {
             global.library = a + strlen("--library=");
+        } else if ((strcmp(a, "--catalog") == 0 && i + 1 < argc) ||
+                   g_str_has_prefix(a, "--catalog=")) {
+            /* the whole process follows it: the server's threads, its queue, the hot
+             * folders (pd_desk_catalog_path()) */
+            const char *where = a[9] == '=' ? a + 10 : argv[++i];
+            g_setenv("PHOTODESK_CATALOG", where, TRUE);
         } else {
             fprintf(stderr, "photodesk: unknown option %s\n\n", a);
             usage(stderr);

@@ -33,8 +33,14 @@ typedef enum {
  * $XDG_DATA_HOME/photodesk (~/.local/share/photodesk). Newly allocated. */
 char *pd_desk_library_path(const char *given);
 
-/* The catalog file of a library. Newly allocated. */
+/* Where the library's catalog is: $PHOTODESK_CATALOG (set by --catalog) when given, a
+ * PostgreSQL URL or a file; else the library's catalog.db. Newly allocated. */
 char *pd_desk_catalog_path(const char *library);
+/* The catalog of @library that is there already (NO_LIBRARY, saying to ingest first,
+ * when there is no catalog.db; a PostgreSQL catalog is made when the database has none). */
+PdCatalog *pd_desk_open_catalog(const char *library, PdCatalogMode mode, GError **error);
+/* The library's own catalog file, catalog.db, wherever the catalog in use is. */
+char *pd_desk_catalog_file(const char *library);
 
 /* ---------------------------------------------------------------- photos */
 

@@ -225,19 +225,11 @@ int
 pd_desk_fsck(const char *library, gboolean repair, gint64 grace_seconds, PdFsckReportFunc report,
              gpointer user_data, GError **error)
 {
-    g_autofree char *catalog_path = pd_desk_catalog_path(library);
-    if (!g_file_test(catalog_path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY, "no photo library at %s",
-                    library);
-        return -1;
-    }
-    if (!pd_ingest_init(NULL, error))
+    g_autoptr(PdCatalog) catalog = pd_desk_open_catalog(library, PD_CATALOG_READ_WRITE, error);
+    if (catalog == NULL || !pd_ingest_init(NULL, error))
         return -1;
     g_autoptr(PdStore) store = pd_store_open(library, error);
     if (store == NULL)
-        return -1;
-    g_autoptr(PdCatalog) catalog = pd_catalog_open(catalog_path, PD_CATALOG_READ_WRITE, error);
-    if (catalog == NULL)
         return -1;
 
     Fsck f = {store,

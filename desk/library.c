@@ -17,6 +17,27 @@ pd_desk_library_path(const char *given)
 char *
 pd_desk_catalog_path(const char *library)
 {
+    const char *given = g_getenv("PHOTODESK_CATALOG");
+    if (given && *given)
+        return g_strdup(given);
+    return pd_desk_catalog_file(library);
+}
+
+PdCatalog *
+pd_desk_open_catalog(const char *library, PdCatalogMode mode, GError **error)
+{
+    g_autofree char *path = pd_desk_catalog_path(library);
+    if (!pd_catalog_is_url(path) && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
+                    "no photo library at %s (ingest some photos first)", library);
+        return NULL;
+    }
+    return pd_catalog_open(path, mode, error);
+}
+
+char *
+pd_desk_catalog_file(const char *library)
+{
     return g_build_filename(library, "catalog.db", NULL);
 }
 

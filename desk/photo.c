@@ -79,13 +79,7 @@ static gboolean
 load_shown(const char *library, gint64 id, Shown *s, GError **error)
 {
     memset(s, 0, sizeof *s);
-    g_autofree char *path = pd_desk_catalog_path(library);
-    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
-                    "no photo library at %s (ingest some photos first)", library);
-        return FALSE;
-    }
-    g_autoptr(PdCatalog) cat = pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
+    g_autoptr(PdCatalog) cat = pd_desk_open_catalog(library, PD_CATALOG_READ_ONLY, error);
     if (cat == NULL || !load_from(cat, id, 0, s, error))
         return FALSE;
     s->store = pd_store_open(library, error);

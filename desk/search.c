@@ -7,13 +7,7 @@
 static PdCatalog *
 open_catalog(const char *library, GError **error)
 {
-    g_autofree char *path = pd_desk_catalog_path(library);
-    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
-                    "no photo library at %s (ingest some photos first)", library);
-        return NULL;
-    }
-    return pd_catalog_open(path, PD_CATALOG_READ_ONLY, error);
+    return pd_desk_open_catalog(library, PD_CATALOG_READ_ONLY, error);
 }
 
 static void

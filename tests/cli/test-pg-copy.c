@@ -151,13 +151,52 @@ test_copy(void)
     g_assert_cmpint(PQresultStatus(dup), ==, PGRES_FATAL_ERROR);
     PQclear(dup);
 
+    /* the library runs on it: what was copied is found there, by the same words (the
+     * index made by the copy), and what arrives goes there, with its event */
+    const char *queries[] = {"\"port of gdansk\"", "lukasz", "gdansk -container", "ship*",
+                             "\"ships in\" OR slashes"};
+    for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
+        Run lite = RUN("search", queries[i], "--json");
+        Run pgs = RUN("--catalog", url, "search", queries[i], "--json");
+        if (pgs.status != 0)
+            g_error("search on PostgreSQL: %s", pgs.err);
+        g_assert_cmpstr(pgs.out, ==, lite.out);
+        if (i == 0)
+            g_assert_nonnull(strstr(pgs.out, "\"id\": 1"));
+        run_clear(&lite);
+        run_clear(&pgs);
+    }
+    g_autofree char *c3 = make_photo("third.jpg", 320, 240, 13,
+                                     wire_xmp("A third photo, for PostgreSQL only.", "AFP",
+                                              "AFP303", "2025-04-02T09:00:00+02:00"),
+                                     0);
+    Run in3 = RUN("--catalog", url, "ingest", c3);
+    if (in3.status != 0)
+        g_error("ingest on PostgreSQL: %s", in3.err);
+    run_clear(&in3);
+    g_autofree char *third = pg_value(pg, "SELECT id FROM photos WHERE caption LIKE 'A third%'");
+    g_assert_cmpstr(third, ==, "3");
+    g_autofree char *event = pg_value(pg, "SELECT count(*) FROM events WHERE kind = 'photo'"
+                                          " AND photo_id = 3");
+    g_assert_cmpstr(event, ==, "1");
+    Run only = RUN("search", "third");
+    g_assert_cmpint(only.status, ==, 0);
+    g_assert_null(strstr(only.out, "third")); /* the library's own catalog.db: not there */
+    run_clear(&only);
+    g_setenv("PHOTODESK_CATALOG", url, TRUE);
+    Run show = RUN("show", "3");
+    g_unsetenv("PHOTODESK_CATALOG");
+    g_assert_cmpint(show.status, ==, 0);
+    g_assert_nonnull(strstr(show.out, "A third photo"));
+    run_clear(&show);
+
     /* a second copy into it: refused, and the database left as it was */
     Run again = RUN("catalog", "copy", "--to", url);
     g_assert_cmpint(again.status, ==, 1);
     g_assert_nonnull(strstr(again.err, "already holds a catalog"));
     run_clear(&again);
     g_autofree char *photos = pg_value(pg, "SELECT count(*) FROM photos");
-    g_assert_cmpstr(photos, ==, "2");
+    g_assert_cmpstr(photos, ==, "3");
     PQfinish(pg);
 
     /* a database that is not there */
