@@ -796,7 +796,7 @@ pd_catalog_deliveries(PdCatalog *c, gint64 article_id, gint64 photo_id, int limi
         return NULL;
     pd_stmt_bind_int64(st, 1, article_id);
     pd_stmt_bind_int64(st, 2, photo_id);
-    pd_stmt_bind_int(st, 3, limit > 0 ? limit : -1);
+    pd_stmt_bind_int64(st, 3, limit > 0 ? limit : PD_ALL_ROWS);
     g_autoptr(GPtrArray) all =
         pd_catalog_rows_of(c, st, read_delivery, (GDestroyNotify)pd_catalog_delivery_free,
                            "reading deliveries", error);

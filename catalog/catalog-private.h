@@ -73,6 +73,8 @@ gint64 pd_catalog_changes(PdCatalog *catalog);
 int pd_catalog_insert(PdStmt *st, gint64 *id);
 /* Whether no transaction of any kind is open on the connection. */
 gboolean pd_catalog_autocommit(PdCatalog *catalog);
+/* A LIMIT that is none, on both (PostgreSQL refuses SQLite's -1). */
+#define PD_ALL_ROWS G_MAXINT64
 /* Whether @catalog is on PostgreSQL. */
 #define pd_catalog_on_pg(catalog) ((catalog)->pg != NULL)
 

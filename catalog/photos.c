@@ -1052,7 +1052,7 @@ pd_catalog_get_versions_page(PdCatalog *c, gint64 id, int before, int limit, GEr
     PdStmt *st = pd_catalog_statement(c,
                                       "SELECT * FROM (SELECT " VERSION_COLUMNS
                                       " FROM versions WHERE photo_id = ?1 AND version < ?2"
-                                      " ORDER BY version DESC LIMIT ?3) ORDER BY version",
+                                      " ORDER BY version DESC LIMIT ?3) v ORDER BY version",
                                       error);
     if (st == NULL)
         return NULL;

@@ -350,13 +350,6 @@ typedef struct {
     char *time;
 } Keyed;
 
-/* A LIMIT that is none: -1 on SQLite; PostgreSQL wants a count. */
-static gint64
-all_rows(PdCatalog *c)
-{
-    return pd_catalog_on_pg(c) ? G_MAXINT64 : -1;
-}
-
 static int
 compare_keyed(gconstpointer a, gconstpointer b)
 {
@@ -401,7 +394,7 @@ page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, in
         gint64 last = g_array_index(rows, Keyed, rows->len - 1).key;
         pd_stmt_bind_int64(st, 2, MAX(lo, last_day << PD_DAY_SHIFT));
         pd_stmt_bind_int64(st, 3, last - 1);
-        pd_stmt_bind_int64(st, 4, all_rows(c));
+        pd_stmt_bind_int64(st, 4, PD_ALL_ROWS);
     }
     gboolean ok = r == PD_ROW || r == PD_DONE || failed(c, error);
     PdStmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
@@ -553,7 +546,7 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     PdStmt *count = ok ? prepare(c, count_of[words], match, lo, hi, q, check, req, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
-        pd_stmt_bind_int64(count, 4, req->facets ? all_rows(c) : PD_SEARCH_EXACT_TOTAL + 1);
+        pd_stmt_bind_int64(count, 4, req->facets ? PD_ALL_ROWS : PD_SEARCH_EXACT_TOTAL + 1);
         int r = pd_stmt_step(count);
         if (r == PD_ROW)
             result->total = pd_stmt_int64(count, 0);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define PG_INT8   20
+#define PG_TEXT   25
 #define PG_FLOAT8 701
 
 struct PdStmt {
@@ -32,7 +33,7 @@ struct PdStmt {
 /* @sql with ?N (and bare ?, numbered in order) as $N; parameters counted into @params.
  * Quoted text and identifiers are left as they are. */
 static char *
-to_dollars(const char *sql, int *params)
+to_dollars(const char *sql, int *params, GArray *used)
 {
     GString *out = g_string_sized_new(strlen(sql) + 16);
     int next = 1, most = 0;
@@ -56,6 +57,9 @@ to_dollars(const char *sql, int *params)
             n = next;
         next = n + 1;
         most = MAX(most, n);
+        if ((guint)n > used->len)
+            g_array_set_size(used, (guint)n);
+        g_array_index(used, gboolean, n - 1) = TRUE;
         g_string_append_printf(out, "$%d", n);
     }
     *params = most;
@@ -76,9 +80,15 @@ pd_stmt_new(PdCatalog *c, const char *sql, GError **error)
         }
         return st;
     }
-    st->sql = to_dollars(sql, &st->params);
+    g_autoptr(GArray) used = g_array_new(FALSE, TRUE, sizeof(gboolean));
+    st->sql = to_dollars(sql, &st->params, used);
     st->values = g_new0(char *, st->params + 1);
     st->types = g_new0(unsigned int, st->params + 1);
+    /* a parameter the text does not use (a statement using ?3 and ?4 only) needs a
+     * type of its own: there is nothing for the server to infer it from */
+    for (int i = 0; i < st->params; i++)
+        if (!g_array_index(used, gboolean, i))
+            st->types[i] = PG_TEXT;
     return st;
 }
 
@@ -140,7 +150,7 @@ slot(PdStmt *st, int i, unsigned int type)
 {
     if (i < 1 || i > st->params)
         return NULL;
-    if (st->name == NULL && type)
+    if (st->name == NULL && type && st->types[i - 1] != PG_TEXT)
         st->types[i - 1] = type;
     g_clear_pointer(&st->values[i - 1], g_free);
     return &st->values[i - 1];

@@ -26,8 +26,10 @@ pd_desk_catalog_path(const char *library)
 PdCatalog *
 pd_desk_open_catalog(const char *library, PdCatalogMode mode, GError **error)
 {
+    /* on PostgreSQL the library folder holds the originals the catalog speaks of: a
+     * folder that is not there (a share not mounted) is no library either */
     g_autofree char *path = pd_desk_catalog_path(library);
-    if (!pd_catalog_is_url(path) && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+    if (!g_file_test(pd_catalog_is_url(path) ? library : path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, PD_DESK_ERROR, PD_DESK_ERROR_NO_LIBRARY,
                     "no photo library at %s (ingest some photos first)", library);
         return NULL;

@@ -1,5 +1,9 @@
 /* e2e.c: see e2e.h. */
 #include "e2e.h"
+#include "tests/pg/place.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include <string.h>
 #include <sys/wait.h>
@@ -7,6 +11,8 @@
 
 char *library;
 char *workdir;
+/* the catalogs of the libraries set up before, each given back at teardown */
+static GPtrArray *catalogs;
 
 Run
 run_args(const char *const *args)
@@ -175,8 +181,17 @@ count_files(const char *dir)
 void
 setup(void)
 {
+    if (catalogs == NULL)
+        catalogs = g_ptr_array_new();
     workdir = g_dir_make_tmp("photodesk-e2e-XXXXXX", NULL);
     library = g_build_filename(workdir, "library", NULL);
+    /* against PostgreSQL: a database of the test's cluster for each library, which every
+     * photodesk the test starts is given */
+    if (test_on_pg()) {
+        g_autofree char *url = test_catalog_place("e2e");
+        g_ptr_array_add(catalogs, g_strdup(g_getenv("PHOTODESK_CATALOG")));
+        g_setenv("PHOTODESK_CATALOG", url, TRUE);
+    }
 }
 
 void
@@ -186,4 +201,59 @@ teardown(void)
     g_assert_cmpint(system(cmd), ==, 0);
     g_clear_pointer(&workdir, g_free);
     g_clear_pointer(&library, g_free);
+    /* a test's own library inside the suite's: the suite's catalog again */
+    if (test_on_pg()) {
+        g_autofree char *before = g_ptr_array_steal_index(catalogs, catalogs->len - 1);
+        if (before)
+            g_setenv("PHOTODESK_CATALOG", before, TRUE);
+        else
+            g_unsetenv("PHOTODESK_CATALOG");
+    }
+}
+
+void
+fresh_catalog(void)
+{
+    if (test_on_pg()) {
+        g_autofree char *url = test_catalog_place("e2e");
+        g_setenv("PHOTODESK_CATALOG", url, TRUE);
+    }
+}
+
+/* The first value of what @sql answers on the library's catalog (NULL: no row, or NULL),
+ * whichever backend it is on; a statement that changes rows answers nothing. */
+char *
+catalog_value(const char *sql)
+{
+    const char *url = g_getenv("PHOTODESK_CATALOG");
+    if (url && *url) {
+        PGconn *pg = PQconnectdb(url);
+        g_assert_cmpint(PQstatus(pg), ==, CONNECTION_OK);
+        PGresult *r = PQexec(pg, sql);
+        ExecStatusType s = PQresultStatus(r);
+        if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+            g_error("%s: %s", sql, PQresultErrorMessage(r));
+        char *v = s == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)
+                      ? g_strdup(PQgetvalue(r, 0, 0))
+                      : NULL;
+        PQclear(r);
+        PQfinish(pg);
+        return v;
+    }
+    g_autofree char *db = g_build_filename(library, "catalog.db", NULL);
+    sqlite3 *c = NULL;
+    g_assert_cmpint(sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    sqlite3_busy_timeout(c, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c, sql, -1, &st, NULL) != SQLITE_OK)
+        g_error("%s: %s", sql, sqlite3_errmsg(c));
+    int r = sqlite3_step(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        g_error("%s: %s", sql, sqlite3_errmsg(c));
+    char *v = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+                  ? g_strdup((const char *)sqlite3_column_text(st, 0))
+                  : NULL;
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+    return v;
 }

@@ -41,5 +41,14 @@ char *wire_xmp(const char *caption, const char *source, const char *reference, c
 guint count_files(const char *dir);
 
 /* A scratch folder and library name for one test, and their removal. */
+/* The first value @sql answers on the library's catalog, SQLite's or PostgreSQL's
+ * (NULL: none); also for a statement that changes rows. */
+char *catalog_value(const char *sql);
+
+/* A new library's catalog, for a test that moves on to another library in its work
+ * folder: nothing to do on SQLite (the library's own catalog.db); a new database on
+ * PostgreSQL. */
+void fresh_catalog(void);
+
 void setup(void);
 void teardown(void);

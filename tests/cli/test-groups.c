@@ -7,7 +7,6 @@
  * in `photodesk search`. */
 #include "e2e.h"
 
-#include <sqlite3.h>
 #include <string.h>
 #include <vips/vips.h>
 
@@ -120,19 +119,11 @@ variant(Case c, VipsImage *base, int seed)
 static gint64
 group_of(gint64 id)
 {
-    g_autofree char *db = g_build_filename(library, "catalog.db", NULL);
-    sqlite3 *c = NULL;
-    g_assert_cmpint(sqlite3_open_v2(db, &c, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    sqlite3_stmt *st = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(c, "SELECT coalesce(group_id, 0) FROM photos WHERE id = ?1",
-                                       -1, &st, NULL),
-                    ==, SQLITE_OK);
-    sqlite3_bind_int64(st, 1, id);
-    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-    gint64 g = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(c);
-    return g;
+    g_autofree char *sql = g_strdup_printf(
+        "SELECT coalesce(group_id, 0) FROM photos WHERE id = %" G_GINT64_FORMAT, id);
+    g_autofree char *g = catalog_value(sql);
+    g_assert_nonnull(g);
+    return g_ascii_strtoll(g, NULL, 10);
 }
 
 /* Ingests @files (in that order); their ids. */
@@ -159,6 +150,7 @@ fresh_library(void)
     static int n = 0;
     g_free(library);
     library = g_strdup_printf("%s/library-%d", workdir, ++n);
+    fresh_catalog();
 }
 
 static void

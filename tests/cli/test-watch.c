@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -176,17 +175,9 @@ put(const char *name, GBytes *bytes)
 static gint64
 catalog_count(const char *sql)
 {
-    g_autofree char *db = g_build_filename(library, "catalog.db", NULL);
-    sqlite3 *c = NULL;
-    g_assert_cmpint(sqlite3_open_v2(db, &c, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    sqlite3_busy_timeout(c, 5000);
-    sqlite3_stmt *st = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(c, sql, -1, &st, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-    gint64 n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(c);
-    return n;
+    g_autofree char *n = catalog_value(sql);
+    g_assert_nonnull(n);
+    return g_ascii_strtoll(n, NULL, 10);
 }
 
 /* Waits (up to @seconds) until @n files are remembered in the catalog. */

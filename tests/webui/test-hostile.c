@@ -396,6 +396,8 @@ test_full_disk(void)
     }
     char *first_library = library;
     library = g_build_filename(mountpoint, "library", NULL);
+    g_autofree char *first_catalog = g_strdup(g_getenv("PHOTODESK_CATALOG"));
+    fresh_catalog();
     add_user("anna", "pw-anna");
     Served small = serve_start(NULL);
     /* the disk filled but for a little (what the library holds already depends on its
@@ -429,6 +431,8 @@ test_full_disk(void)
     g_assert_cmpint(system(leftovers), !=, 0); /* nothing left in tmp/ */
     g_free(library);
     library = first_library;
+    if (first_catalog)
+        g_setenv("PHOTODESK_CATALOG", first_catalog, TRUE);
     g_autofree char *unmount = g_strdup_printf("umount '%s'", mountpoint);
     g_assert_cmpint(system(unmount), ==, 0);
 }
