@@ -414,6 +414,23 @@ PdCatalogSession *pd_catalog_get_session(PdCatalog *catalog, const char *token_h
                                          GError **error);
 gboolean pd_catalog_remove_session(PdCatalog *catalog, const char *token_hash, GError **error);
 
+/* Failed logins, counted in the catalog so that every server on it counts the same. */
+typedef struct {
+    int per_account, per_address; /* tries a window allows */
+    gint64 window;                /* seconds */
+    int most;                     /* keys kept at most (beyond: those blocking nobody go) */
+} PdLoginLimits;
+/* Takes a try for @account and @address (keys: fixed-size, given by the caller) at @now
+ * (seconds since 1970), counted as failed until pd_catalog_login_succeeded(): the
+ * seconds to wait when either has no try left (and nothing counted), else 0; -1 with
+ * @error. The check and the count are one transaction, so that tries in parallel, on
+ * one server or several, cannot try more passwords than the limits allow. */
+gint64 pd_catalog_take_login_try(PdCatalog *catalog, const char *account, const char *address,
+                                 gint64 now, const PdLoginLimits *limits, GError **error);
+/* The password was right: the account's failures forgotten, the address's try given back. */
+gboolean pd_catalog_login_succeeded(PdCatalog *catalog, const char *account, const char *address,
+                                    GError **error);
+
 /* ---------------------------------------------------------------- articles */
 
 /* A story photos are placed in. Slugs are unique whatever their case. */

@@ -192,6 +192,16 @@ static const char pg_schema[] =
     "  seconds double precision NOT NULL,"
     "  PRIMARY KEY (delivery_id, n));";
 
+/* pg_schema stands at this version; PostgreSQL's migrations after it, numbered as
+ * SQLite's (schema.c), each the same change in PostgreSQL's types. */
+#define PG_BASE 14
+static const char *const pg_migrations[] = {
+    /* 15: failed logins, counted in the catalog */
+    "CREATE TABLE login_failures (key text PRIMARY KEY, count bigint NOT NULL,"
+    "  window_start bigint NOT NULL);"
+    "CREATE INDEX login_failures_window ON login_failures(window_start);",
+};
+
 /* The events, written as SQLite's triggers write them (schema.c, migration 7), in the
  * transaction of each change. Each takes the write lock (PD_CATALOG_PG_LOCK), so that
  * events are numbered in the order their transactions commit: a follower reading past
@@ -298,6 +308,7 @@ static const struct {
     {"deliveries", TRUE},
     {"delivery_photos", FALSE},
     {"delivery_attempts", FALSE},
+    {"login_failures", FALSE},
 };
 
 static gboolean
@@ -365,6 +376,7 @@ copy_text(GString *row, const char *s)
 }
 
 static gboolean copy_end(PGconn *pg, gboolean ok, const char *table, GError **error);
+static gboolean make_schema(PGconn *pg, gboolean triggers, GError **error);
 
 /* The columns of SQLite's @table, in order (newly allocated, NULL-terminated). */
 static char **
@@ -590,10 +602,7 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
                     "the database already holds a catalog: copy into an empty one");
         return FALSE;
     }
-    g_autofree char *version =
-        g_strdup_printf("INSERT INTO photodesk_schema VALUES (%d)", pd_catalog_newest_schema());
-    if (!pg_exec(pg, pg_schema, "making the schema", error) ||
-        !pg_exec(pg, version, "making the schema", error))
+    if (!make_schema(pg, FALSE, error))
         return FALSE;
     gint64 photos = 0;
     for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
@@ -677,6 +686,62 @@ has_schema(PGconn *pg, GError **error)
     return n < 0 ? -1 : n > 0;
 }
 
+/* Makes the newest schema in an empty database (the caller holds the transaction):
+ * pg_schema, then each migration after it; with @triggers, the events' triggers too. */
+static gboolean
+make_schema(PGconn *pg, gboolean triggers, GError **error)
+{
+    if (PG_BASE + (int)G_N_ELEMENTS(pg_migrations) != pd_catalog_newest_schema()) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "PostgreSQL's schema goes to version %d, SQLite's to %d",
+                    PG_BASE + (int)G_N_ELEMENTS(pg_migrations), pd_catalog_newest_schema());
+        return FALSE;
+    }
+    g_autofree char *version = g_strdup_printf("INSERT INTO photodesk_schema VALUES (%d)", PG_BASE);
+    if (!pg_exec(pg, pg_schema, "making the schema", error) ||
+        !pg_exec(pg, version, "making the schema", error) ||
+        (triggers && !pg_exec(pg, pg_triggers, "making the schema", error)))
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(pg_migrations); i++)
+        if (!pg_exec(pg, pg_migrations[i], "making the schema", error))
+            return FALSE;
+    g_autofree char *newest =
+        g_strdup_printf("UPDATE photodesk_schema SET version = %d", pd_catalog_newest_schema());
+    return pg_exec(pg, newest, "making the schema", error);
+}
+
+/* Brings a schema at @from up to the newest, a migration a transaction under the write
+ * lock, the version read again under it (two servers starting at once). */
+static gboolean
+migrate(PGconn *pg, int from, GError **error)
+{
+    for (int v = from; v < pd_catalog_newest_schema(); v++) {
+        if (v < PG_BASE) {
+            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                        "the catalog in PostgreSQL is at schema %d, before any this photodesk "
+                        "made there",
+                        v);
+            return FALSE;
+        }
+        g_autofree char *bump = g_strdup_printf("UPDATE photodesk_schema SET version = %d", v + 1);
+        g_autofree char *check =
+            g_strdup_printf("SELECT count(*) FROM photodesk_schema WHERE version = %d", v);
+        gboolean ok = pg_exec(pg, "BEGIN; SELECT pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ")",
+                              "migrating", error);
+        gint64 still = ok ? pg_number(pg, check, "migrating", error) : -1;
+        ok = still == 0 ||
+             (still == 1 && pg_exec(pg, pg_migrations[v - PG_BASE], "migrating", error) &&
+              pg_exec(pg, bump, "migrating", error));
+        ok = ok && pg_exec(pg, "COMMIT", "migrating", error);
+        if (!ok) {
+            PQclear(PQexec(pg, "ROLLBACK"));
+            g_prefix_error(error, "migration %d: ", v + 1);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gboolean
 pd_catalog_pg_schema(PdCatalog *c, GError **error)
 {
@@ -690,14 +755,10 @@ pd_catalog_pg_schema(PdCatalog *c, GError **error)
             return FALSE;
         }
         /* two servers starting at once: one makes it, the other finds it made */
-        g_autofree char *version =
-            g_strdup_printf("INSERT INTO photodesk_schema VALUES (%d)", pd_catalog_newest_schema());
         gboolean ok = pg_exec(c->pg, "BEGIN; SELECT pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ")",
                               "making the schema", error);
         int again = ok ? has_schema(c->pg, error) : -1;
-        ok = again == 1 || (again == 0 && pg_exec(c->pg, pg_schema, "making the schema", error) &&
-                            pg_exec(c->pg, pg_triggers, "making the schema", error) &&
-                            pg_exec(c->pg, version, "making the schema", error));
+        ok = again == 1 || (again == 0 && make_schema(c->pg, TRUE, error));
         ok = ok && pg_exec(c->pg, "COMMIT", "making the schema", error);
         if (!ok) {
             PQclear(PQexec(c->pg, "ROLLBACK"));
@@ -705,13 +766,21 @@ pd_catalog_pg_schema(PdCatalog *c, GError **error)
         }
     }
     int v = pd_catalog_pg_version(c);
-    if (v != pd_catalog_newest_schema()) {
+    if (v > pd_catalog_newest_schema()) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
-                    "the catalog in PostgreSQL is at schema %d; this photodesk knows %d", v,
-                    pd_catalog_newest_schema());
+                    "the catalog in PostgreSQL is at schema %d; this photodesk knows %d: use a "
+                    "newer photodesk",
+                    v, pd_catalog_newest_schema());
         return FALSE;
     }
-    return TRUE;
+    if (v < pd_catalog_newest_schema() && c->mode == PD_CATALOG_READ_ONLY) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA,
+                    "the catalog in PostgreSQL is at schema %d and needs upgrading to %d; run "
+                    "photodesk fsck on it first",
+                    v, pd_catalog_newest_schema());
+        return FALSE;
+    }
+    return migrate(c->pg, v, error);
 }
 
 gboolean

@@ -426,6 +426,15 @@ static const char *const migrations[] = {
     "  answer TEXT NOT NULL,"
     "  seconds REAL NOT NULL,"
     "  PRIMARY KEY (delivery_id, n)) WITHOUT ROWID;",
+
+    /* 15: failed logins, by account and by address (keys: webui/auth.c), counted in the
+     * catalog so that every server on it counts the same tries; the window they count
+     * in starts at window_start (seconds since 1970). */
+    "CREATE TABLE login_failures ("
+    "  key TEXT PRIMARY KEY,"
+    "  count INTEGER NOT NULL,"
+    "  window_start INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX login_failures_window ON login_failures(window_start);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

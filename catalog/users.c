@@ -356,3 +356,123 @@ pd_catalog_remove_session(PdCatalog *c, const char *token_hash, GError **error)
     pd_stmt_bind_text(st, 1, token_hash);
     return pd_catalog_run(c, st, "ending a session", error);
 }
+
+/* ---------------------------------------------------------------- failed logins */
+
+/* The failures counted for @key in its window at @now (0: none, or its window over). */
+static gboolean
+failures_of(PdCatalog *c, const char *key, gint64 now, gint64 window, gint64 *count, gint64 *start,
+            GError **error)
+{
+    PdStmt *st = pd_catalog_statement(
+        c, "SELECT count, window_start FROM login_failures WHERE key = ?1", error);
+    if (st == NULL)
+        return FALSE;
+    pd_stmt_bind_text(st, 1, key);
+    int r = pd_stmt_step(st);
+    *count = 0;
+    *start = now;
+    if (r == PD_ROW && now - pd_stmt_int64(st, 1) < window) {
+        *count = pd_stmt_int64(st, 0);
+        *start = pd_stmt_int64(st, 1);
+    }
+    pd_stmt_reset(st);
+    return r == PD_ROW || r == PD_DONE || pd_catalog_fail(c, error, "reading failed logins");
+}
+
+static gboolean
+count_failure(PdCatalog *c, const char *key, gint64 count, gint64 start, GError **error)
+{
+    PdStmt *st = pd_catalog_statement(
+        c,
+        "INSERT INTO login_failures (key, count, window_start) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (key) DO UPDATE SET count = ?2, window_start = ?3",
+        error);
+    if (st == NULL)
+        return FALSE;
+    pd_stmt_bind_text(st, 1, key);
+    pd_stmt_bind_int64(st, 2, count);
+    pd_stmt_bind_int64(st, 3, start);
+    return pd_catalog_run(c, st, "counting a failed login", error);
+}
+
+/* Forgets what no longer counts: windows over, then (past @limits->most keys) the keys
+ * that block nobody, so that a flood of new names neither fills the catalog nor
+ * unblocks an account. */
+static gboolean
+forget_failures(PdCatalog *c, gint64 now, const PdLoginLimits *limits, GError **error)
+{
+    PdStmt *old =
+        pd_catalog_statement(c, "DELETE FROM login_failures WHERE window_start <= ?1", error);
+    if (old == NULL)
+        return FALSE;
+    pd_stmt_bind_int64(old, 1, now - limits->window);
+    if (!pd_catalog_run(c, old, "forgetting failed logins", error))
+        return FALSE;
+    PdStmt *n = pd_catalog_statement(c, "SELECT count(*) FROM login_failures", error);
+    if (n == NULL)
+        return FALSE;
+    gint64 kept = pd_stmt_step(n) == PD_ROW ? pd_stmt_int64(n, 0) : 0;
+    pd_stmt_reset(n);
+    if (kept + 2 <= limits->most)
+        return TRUE;
+    PdStmt *harmless =
+        pd_catalog_statement(c,
+                             "DELETE FROM login_failures WHERE (key LIKE 'u%' AND count < ?1)"
+                             " OR (key LIKE 'a%' AND count < ?2)",
+                             error);
+    if (harmless == NULL)
+        return FALSE;
+    pd_stmt_bind_int(harmless, 1, limits->per_account);
+    pd_stmt_bind_int(harmless, 2, limits->per_address);
+    return pd_catalog_run(c, harmless, "forgetting failed logins", error);
+}
+
+static gint64
+take_try(PdCatalog *c, const char *account, const char *address, gint64 now,
+         const PdLoginLimits *limits, GError **error)
+{
+    gint64 a = 0, a_start = now, b = 0, b_start = now;
+    if (!forget_failures(c, now, limits, error) ||
+        !failures_of(c, address, now, limits->window, &b, &b_start, error))
+        return -1;
+    /* the address first: a blocked address adds no record for the names it tries */
+    if (b >= limits->per_address)
+        return MAX(limits->window - (now - b_start), 1);
+    if (!failures_of(c, account, now, limits->window, &a, &a_start, error))
+        return -1;
+    if (a >= limits->per_account)
+        return MAX(limits->window - (now - a_start), 1);
+    if (!count_failure(c, account, a + 1, a_start, error) ||
+        !count_failure(c, address, b + 1, b_start, error))
+        return -1;
+    return 0;
+}
+
+gint64
+pd_catalog_take_login_try(PdCatalog *c, const char *account, const char *address, gint64 now,
+                          const PdLoginLimits *limits, GError **error)
+{
+    if (!pd_catalog_begin(c, error))
+        return -1;
+    gint64 wait = take_try(c, account, address, now, limits, error);
+    return pd_catalog_finish(c, wait >= 0, error) ? wait : -1;
+}
+
+gboolean
+pd_catalog_login_succeeded(PdCatalog *c, const char *account, const char *address, GError **error)
+{
+    PdStmt *forget = pd_catalog_statement(c, "DELETE FROM login_failures WHERE key = ?1", error);
+    PdStmt *back = forget ? pd_catalog_statement(c,
+                                                 "UPDATE login_failures SET count = count - 1"
+                                                 " WHERE key = ?1 AND count > 0",
+                                                 error)
+                          : NULL;
+    if (back == NULL || !pd_catalog_begin(c, error))
+        return FALSE;
+    pd_stmt_bind_text(forget, 1, account);
+    pd_stmt_bind_text(back, 1, address);
+    gboolean ok = pd_catalog_run(c, forget, "forgetting failed logins", error) &&
+                  pd_catalog_run(c, back, "forgetting failed logins", error);
+    return pd_catalog_finish(c, ok, error);
+}

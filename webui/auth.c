@@ -127,103 +127,22 @@ pd_auth_csrf_ok(Request *r, const PdCatalogSession *session)
 
 /* ---------------------------------------------------------------- throttling */
 
-typedef struct {
-    guint count;
-    gint64 window_start; /* monotonic seconds */
-} Failures;
+/* Failed logins are counted in the catalog (pd_catalog_take_login_try()), so that
+ * several servers on one catalog count the same tries: an attacker spreading guesses
+ * over them gets no more than from one. Keys are fixed-size: "u" or "a" and the
+ * SHA-256 of the folded name or the address. */
+static const PdLoginLimits login_limits = {
+    FAILURES_PER_ACCOUNT,
+    FAILURES_PER_ADDRESS,
+    FAILURE_WINDOW_SECONDS,
+    10000,
+};
 
-/* The table keeps at most this many keys; when full, the keys that block nobody are
- * dropped (a flood of new names must not grow memory, nor unblock an account). */
-#define FAILURES_MOST 10000
-
-/* Keys are fixed-size: "u" or "a" and the SHA-256 of the folded name or the address. */
 static char *
 throttle_key(char kind, const char *what)
 {
     g_autofree char *h = digest(what);
     return g_strdup_printf("%c%s", kind, h);
-}
-
-static gboolean
-expired(gpointer key, gpointer value, gpointer now)
-{
-    const Failures *f = value;
-    return *(gint64 *)now - f->window_start >= FAILURE_WINDOW_SECONDS;
-}
-
-static gboolean
-blocks_nobody(gpointer key, gpointer value, gpointer now)
-{
-    const Failures *f = value;
-    return expired(key, value, now) || f->count < FAILURES_PER_ACCOUNT;
-}
-
-/* Room for two more keys in the table, by forgetting what no longer counts (caller holds
- * the lock; before any record is taken, since it frees records). */
-static void
-make_room(Server *server, gint64 now)
-{
-    GHashTable *t = server->failures;
-    if (g_hash_table_size(t) + 2 > FAILURES_MOST)
-        g_hash_table_foreach_remove(t, expired, &now);
-    if (g_hash_table_size(t) + 2 > FAILURES_MOST)
-        g_hash_table_foreach_remove(t, blocks_nobody, &now);
-}
-
-/* @key's record, made when there is none (caller holds the lock, made room). */
-static Failures *
-record_of(Server *server, const char *key, gint64 now)
-{
-    GHashTable *t = server->failures;
-    Failures *f = g_hash_table_lookup(t, key);
-    if (f && now - f->window_start >= FAILURE_WINDOW_SECONDS) {
-        f->count = 0;
-        f->window_start = now;
-    }
-    if (f)
-        return f;
-    f = g_new0(Failures, 1);
-    f->window_start = now;
-    g_hash_table_replace(t, g_strdup(key), f);
-    return f;
-}
-
-/* Takes a try for the account and the address, counted as failed until the password
- * proves right (release()): seconds to wait when either has no try left, else 0. The
- * check and the count are one step, so that tries in parallel cannot check more
- * passwords than the limit. */
-static gint64
-take_try(Server *server, const char *account, const char *address)
-{
-    gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC, wait = 0;
-    g_mutex_lock(&server->throttle_lock);
-    make_room(server, now);
-    /* the address first: a blocked address adds no record for the names it tries */
-    Failures *b = record_of(server, address, now);
-    if (b->count >= FAILURES_PER_ADDRESS)
-        wait = FAILURE_WINDOW_SECONDS - (now - b->window_start);
-    Failures *a = wait ? NULL : record_of(server, account, now);
-    if (a && a->count >= FAILURES_PER_ACCOUNT)
-        wait = FAILURE_WINDOW_SECONDS - (now - a->window_start);
-    if (wait == 0) {
-        a->count++;
-        b->count++;
-    }
-    g_mutex_unlock(&server->throttle_lock);
-    return MAX(wait, 0);
-}
-
-/* The password was right: the account's failures are forgotten, the address's try
- * given back. */
-static void
-release(Server *server, const char *account, const char *address)
-{
-    g_mutex_lock(&server->throttle_lock);
-    g_hash_table_remove(server->failures, account);
-    Failures *b = g_hash_table_lookup(server->failures, address);
-    if (b && b->count > 0)
-        b->count--;
-    g_mutex_unlock(&server->throttle_lock);
 }
 
 /* ---------------------------------------------------------------- the routes */
@@ -305,19 +224,23 @@ pd_auth_login(Request *r, const PdRouteParams *p)
     g_autofree char *folded = g_utf8_casefold(name, -1);
     g_autofree char *account = throttle_key('u', folded);
     g_autofree char *address = throttle_key('a', r->address);
-    gint64 wait = take_try(r->server, account, address);
-    if (wait > 0)
-        return too_many(r, wait);
-
     g_autoptr(GError) error = NULL;
     PdCatalog *cat = pd_server_catalog(r->server, &error);
     if (cat == NULL)
         return pd_respond_gerror(r, error);
+    gint64 wait = pd_catalog_take_login_try(
+        cat, account, address, g_get_real_time() / G_USEC_PER_SEC, &login_limits, &error);
+    if (wait < 0)
+        return pd_respond_gerror(r, error);
+    if (wait > 0)
+        return too_many(r, wait);
+
     g_autoptr(PdCatalogUser) user = pd_catalog_get_user(cat, name, NULL);
     gboolean ok = pd_webui_check_password(user ? user->password_hash : decoy_hash(), password);
     if (!ok || user == NULL)
         return pd_respond_error(r, MHD_HTTP_UNAUTHORIZED, "wrong user name or password");
-    release(r->server, account, address);
+    if (!pd_catalog_login_succeeded(cat, account, address, &error))
+        return pd_respond_gerror(r, error);
     /* said only to whoever knows the password */
     if (user->disabled_at)
         return pd_respond_error(r, MHD_HTTP_FORBIDDEN,

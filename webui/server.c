@@ -538,9 +538,7 @@ server_clear(Server *server)
     pd_store_close(server->store);
     if (server->assets)
         g_ptr_array_unref(server->assets);
-    g_hash_table_unref(server->failures);
     g_mutex_clear(&server->log_lock);
-    g_mutex_clear(&server->throttle_lock);
     g_free(server->library);
     g_free(server->catalog_path);
 }
@@ -562,8 +560,6 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     server.library = g_strdup(options->library);
     server.catalog_path = pd_desk_catalog_path(options->library);
     g_mutex_init(&server.log_lock);
-    g_mutex_init(&server.throttle_lock);
-    server.failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     /* the catalog must open (and be migrated) before the first request */
     PdCatalog *check = pd_catalog_open(server.catalog_path, PD_CATALOG_READ_WRITE, error);
     if (check)

@@ -103,8 +103,6 @@ struct Server {
     PdIngestQueue *queue; /* every upload's */
     PdStore *store;
     GMutex log_lock;
-    GMutex throttle_lock;
-    GHashTable *failures;        /* "user:NAME" or "address:ADDR" -> Failures */
     GThreadPool *workers;        /* for Request.work: uploads, packages */
     GThreadPool *logins;         /* for logins (Argon2id): PD_LOGIN_THREADS of them */
     GThreadPool *deliveries;     /* for deliveries to targets: PD_DELIVERY_THREADS */

@@ -65,12 +65,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 14);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 15);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 14);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 15);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     if (test_on_pg()) {
