@@ -24,6 +24,7 @@ struct PdCatalog {
     guint pg_statements;    /* statements prepared on the connection, for their names */
     char *url;              /* PostgreSQL's URL */
     sqlite3 *words;         /* on PostgreSQL, an in-memory SQLite with photodesk's tokenizer */
+    gboolean listening;     /* LISTEN photodesk_events was said (pd_catalog_wait_for_events()) */
     gint64 pending;         /* photos added in this transaction, not yet in the full-text index */
     GHashTable *statements; /* SQL text (a copy) -> PdStmt *, prepared once */
     char *insert_sql, *update_sql, *select_sql;
@@ -84,8 +85,14 @@ gboolean pd_catalog_exec(PdCatalog *catalog, const char *sql, GError **error);
 
 /* ---------------------------------------------------------------- PostgreSQL (pg.c) */
 
+/* What a catalog following events listens to (pd_catalog_wait_for_events()). */
+#define PD_CATALOG_LISTEN "LISTEN photodesk_events; LISTEN photodesk_sessions"
 /* The advisory lock a PostgreSQL write transaction holds: one writer at a time. */
 #define PD_CATALOG_PG_LOCK "7306214"
+/* Connects again when the connection was lost outside a transaction; TRUE when it did. */
+gboolean pd_catalog_pg_reconnect(PdCatalog *catalog);
+/* Forgets the statement was prepared (on a connection that is gone). */
+void pd_stmt_forget(PdStmt *st);
 /* Makes PostgreSQL's schema when the database has none; FALSE unless it then stands at
  * the newest version. */
 gboolean pd_catalog_pg_schema(PdCatalog *catalog, GError **error);

@@ -602,6 +602,14 @@ GPtrArray *pd_catalog_events_after(PdCatalog *catalog, gint64 after, int limit, 
 
 /* The newest event's id and the oldest kept (0 and 0 when there is none). */
 gboolean pd_catalog_event_range(PdCatalog *catalog, gint64 *oldest, gint64 *newest, GError **error);
+/* Waits up to @timeout_ms for new events. On PostgreSQL, whoever changes the catalog
+ * notifies "photodesk_events" when it commits (pg.c), on whatever machine, and
+ * "photodesk_sessions" with the token hash of each session that ends: 1 when a
+ * notification came (read the events; the hashes of sessions ended are added to @ended),
+ * 0 when none did, -1 when the connection was lost (it is made again at the next
+ * statement). On SQLite nothing notifies: 0 at once, and the caller looks for events
+ * itself from time to time. */
+int pd_catalog_wait_for_events(PdCatalog *catalog, int timeout_ms, GPtrArray *ended);
 
 /* ---------------------------------------------------------------- hot folders */
 

@@ -194,6 +194,33 @@ pd_catalog_is_url(const char *where)
            (g_str_has_prefix(where, "postgresql://") || g_str_has_prefix(where, "postgres://"));
 }
 
+/* The connection's settings: how long to wait for the write lock, and read-only. */
+static gboolean
+pg_session(PdCatalog *c, GError **error)
+{
+    g_autofree char *settings = g_strdup_printf(
+        "SET lock_timeout = %d; SET client_min_messages = warning;%s", c->busy_ms,
+        c->mode == PD_CATALOG_READ_ONLY ? " SET default_transaction_read_only = on;" : "");
+    return pd_catalog_exec(c, settings, error);
+}
+
+gboolean
+pd_catalog_pg_reconnect(PdCatalog *c)
+{
+    if (c->depth > 0 || PQstatus(c->pg) == CONNECTION_OK)
+        return FALSE;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK || PQsetClientEncoding(c->pg, "UTF8") != 0)
+        return FALSE;
+    /* what the server knew of the old connection went with it */
+    GHashTableIter it;
+    gpointer st;
+    g_hash_table_iter_init(&it, c->statements);
+    while (g_hash_table_iter_next(&it, NULL, &st))
+        pd_stmt_forget((PdStmt *)st);
+    return pg_session(c, NULL) && (!c->listening || pd_catalog_exec(c, PD_CATALOG_LISTEN, NULL));
+}
+
 /* A catalog on PostgreSQL at @url (libpq's URL or its key=value form after "postgresql://"
  * is not needed: any libpq connection string starting so). Its schema is made the first
  * time, and must stand at the newest version (pg.c); photodesk's own tokenizer runs in
@@ -219,12 +246,7 @@ open_pg(const char *url, PdCatalogMode mode, GError **error)
         ok = FALSE;
     }
     ok = ok && pd_catalog_register_functions(c->words, error);
-    g_autofree char *settings = g_strdup_printf(
-        "SET lock_timeout = %d; SET client_min_messages = warning;%s", c->busy_ms,
-        mode == PD_CATALOG_READ_ONLY ? " SET default_transaction_read_only = on;" : "");
-    ok = ok && pd_catalog_exec(c, settings, error) && pd_catalog_pg_schema(c, error);
-    if (ok && mode == PD_CATALOG_READ_WRITE)
-        ok = pd_catalog_exec(c, "CREATE TEMP TABLE fts_pending (id bigint PRIMARY KEY)", error);
+    ok = ok && pg_session(c, error) && pd_catalog_pg_schema(c, error);
     if (!ok) {
         g_autofree char *safe = pd_catalog_url_without_password(url);
         g_prefix_error(error, "catalog %s: ", safe);
@@ -322,9 +344,19 @@ pd_catalog_begin(PdCatalog *c, GError **error)
     if (c->pg) {
         /* one writer at a time, as on SQLite: the lock is taken before the first read
          * and waited for up to the busy timeout (lock_timeout) */
-        if (!pd_catalog_exec(c, "BEGIN; SELECT pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ")",
-                             error)) {
+        static const char begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ")";
+        if (PQstatus(c->pg) != CONNECTION_OK)
+            pd_catalog_pg_reconnect(c);
+        g_autoptr(GError) lost = NULL;
+        gboolean ok = pd_catalog_exec(c, begin, &lost);
+        /* a connection found lost by BEGIN: nothing was done on it, begin on a new one */
+        if (!ok && PQstatus(c->pg) != CONNECTION_OK && pd_catalog_pg_reconnect(c)) {
+            g_clear_error(&lost);
+            ok = pd_catalog_exec(c, begin, &lost);
+        }
+        if (!ok) {
             PQclear(PQexec(c->pg, "ROLLBACK"));
+            g_propagate_error(error, g_steal_pointer(&lost));
             return FALSE;
         }
         c->depth = 1;

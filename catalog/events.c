@@ -6,6 +6,9 @@
  * remembered by the ingest queue's writer in the transaction of its photo. */
 #include "catalog/catalog-private.h"
 
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
 #include <string.h>
 
 static const char *const kind_names[] = {
@@ -82,6 +85,41 @@ pd_catalog_event_range(PdCatalog *c, gint64 *oldest, gint64 *newest, GError **er
     }
     pd_stmt_reset(st);
     return r == PD_ROW || pd_catalog_fail(c, error, "reading events");
+}
+
+int
+pd_catalog_wait_for_events(PdCatalog *c, int timeout_ms, GPtrArray *ended)
+{
+    if (!pd_catalog_on_pg(c))
+        return 0;
+    if (!c->listening) {
+        if (PQstatus(c->pg) != CONNECTION_OK && !pd_catalog_pg_reconnect(c))
+            return -1;
+        if (!pd_catalog_exec(c, PD_CATALOG_LISTEN, NULL))
+            return -1;
+        c->listening = TRUE;
+    }
+    gint64 until = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    for (;;) {
+        if (!PQconsumeInput(c->pg))
+            return -1;
+        gboolean came = FALSE;
+        PGnotify *n;
+        while ((n = PQnotifies(c->pg)) != NULL) {
+            came = TRUE;
+            if (ended && strcmp(n->relname, "photodesk_sessions") == 0)
+                g_ptr_array_add(ended, g_strdup(n->extra));
+            PQfreemem(n);
+        }
+        if (came)
+            return 1;
+        gint64 left = (until - g_get_monotonic_time()) / 1000;
+        if (left <= 0)
+            return 0;
+        struct pollfd p = {PQsocket(c->pg), POLLIN, 0};
+        if (p.fd < 0 || (poll(&p, 1, (int)left) < 0 && errno != EINTR))
+            return -1;
+    }
 }
 
 /* ---------------------------------------------------------------- hot folders */

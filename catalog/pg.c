@@ -277,7 +277,16 @@ static const char pg_triggers[] =
     "  RETURN NULL;"
     " END $$;"
     "CREATE TRIGGER events_lightbox AFTER INSERT OR UPDATE OR DELETE ON lightboxes"
-    "  FOR EACH ROW EXECUTE FUNCTION events_lightbox();";
+    "  FOR EACH ROW EXECUTE FUNCTION events_lightbox();"
+    /* a session ended (a logout, a password changed, an account disabled) is told to
+     * every server, whose cache forgets it at once (webui/cache.c) */
+    "CREATE FUNCTION sessions_ended() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  PERFORM pg_notify('photodesk_sessions', OLD.token_hash);"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER sessions_ended AFTER DELETE ON sessions"
+    "  FOR EACH ROW EXECUTE FUNCTION sessions_ended();";
 
 /* The tables copied, each after those it refers to; those numbered by an identity
  * column have it set past their highest id afterwards. */

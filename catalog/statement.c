@@ -28,6 +28,7 @@ struct PdStmt {
     unsigned int *types;
     PGresult *result;
     int row, rows;
+    gboolean reads; /* a SELECT: run again on a new connection when the old one was lost */
 };
 
 /* @sql with ?N (and bare ?, numbered in order) as $N; parameters counted into @params.
@@ -82,6 +83,7 @@ pd_stmt_new(PdCatalog *c, const char *sql, GError **error)
     }
     g_autoptr(GArray) used = g_array_new(FALSE, TRUE, sizeof(gboolean));
     st->sql = to_dollars(sql, &st->params, used);
+    st->reads = g_ascii_strncasecmp(sql, "SELECT", 6) == 0;
     st->values = g_new0(char *, st->params + 1);
     st->types = g_new0(unsigned int, st->params + 1);
     /* a parameter the text does not use (a statement using ?3 and ?4 only) needs a
@@ -230,8 +232,16 @@ pg_error(PdCatalog *c, PGresult *r)
     return SQLITE_ERROR;
 }
 
+void
+pd_stmt_forget(PdStmt *st)
+{
+    pd_stmt_reset(st);
+    g_clear_pointer(&st->name, g_free);
+}
+
+/* Prepares @st on the connection when it is not yet, and runs it. */
 static int
-pg_run(PdStmt *st)
+pg_exec(PdStmt *st)
 {
     PdCatalog *c = st->catalog;
     if (st->name == NULL) {
@@ -260,6 +270,23 @@ pg_run(PdStmt *st)
     st->rows = s == PGRES_TUPLES_OK ? PQntuples(r) : 0;
     st->row = -1;
     return SQLITE_OK;
+}
+
+/* A connection lost between transactions (the server restarted, the network dropped)
+ * is made again before the statement; a SELECT that found it lost is run once more on
+ * the new one. Nothing is tried again inside a transaction (it went with the
+ * connection), nor a change (it may have been made before the answer was lost). */
+static int
+pg_run(PdStmt *st)
+{
+    PdCatalog *c = st->catalog;
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        pd_catalog_pg_reconnect(c);
+    int r = pg_exec(st);
+    if (r != SQLITE_OK && st->reads && c->depth == 0 && PQstatus(c->pg) != CONNECTION_OK &&
+        pd_catalog_pg_reconnect(c))
+        r = pg_exec(st);
+    return r;
 }
 
 int

@@ -4,7 +4,8 @@
  *
  * A session ended here (logout) leaves the cache at once; one ended from elsewhere
  * (a new password on the command line, another server) is noticed within
- * CACHE_SECONDS. A file location is trusted only while the request's ?v= (the
+ * CACHE_SECONDS on SQLite, and at once on PostgreSQL, which tells every server
+ * (webui/events.c). A file location is trusted only while the request's ?v= (the
  * SHA-256 in the URLs the API gives) agrees with it, so a re-sent photo's new files are
  * never answered with the old ones.
  */

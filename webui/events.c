@@ -1,9 +1,11 @@
 /* events.c: GET /api/events, the catalog's events as Server-Sent Events.
  *
  * The catalog records an event in the transaction of each change (catalog/events.c), so
- * whatever process made it (this server, a CLI ingest, a watch), it is seen here once it
- * is committed. One thread follows the catalog (a look every PD_EVENTS_POLL_MS, an
- * indexed read of what is newer) and keeps the latest events in memory; each client's
+ * whatever process made it (this server, another server on the same PostgreSQL, a CLI
+ * ingest, a watch), it is seen here once it is committed. One thread follows the catalog
+ * (on SQLite a look every PD_EVENTS_POLL_MS, an indexed read of what is newer; on
+ * PostgreSQL a look when a commit notifies it, and every PD_EVENTS_LOOK_MS in case a
+ * notification was lost with a connection) and keeps the latest events in memory; each client's
  * stream sends what it has not had, then waits suspended (no thread, no timeout) until
  * there is more or a heartbeat is due.
  *
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #define PD_EVENTS_POLL_MS       200
+#define PD_EVENTS_LOOK_MS       5000
 #define PD_EVENTS_KEPT          10000 /* in memory, for clients that reconnect */
 #define PD_EVENTS_HEARTBEAT_SEC 15
 
@@ -47,6 +50,7 @@ struct PdEventHub {
     GHashTable *clients; /* Client * (a set) */
     GThread *thread;
     gboolean stopping;
+    PdCache *cache; /* the server's: sessions ended elsewhere are forgotten there */
 };
 
 static void
@@ -132,10 +136,30 @@ run(gpointer data)
     if (catalog == NULL)
         g_printerr("photodesk serve: events: %s\n", error->message);
     g_mutex_lock(&hub->lock);
+    gint64 looked = 0;
+    gboolean told = FALSE;
     while (!hub->stopping) {
-        if (catalog)
+        gint64 now = g_get_monotonic_time();
+        if (catalog && (told || now - looked >= PD_EVENTS_LOOK_MS * 1000 ||
+                        !pd_catalog_is_url(hub->catalog_path))) {
             follow(hub, catalog);
+            looked = now;
+        }
         wake_clients(hub, FALSE);
+        if (catalog && pd_catalog_is_url(hub->catalog_path)) {
+            /* waits for a commit's notification, the hub unlocked; stopping is seen
+             * within PD_EVENTS_POLL_MS */
+            g_mutex_unlock(&hub->lock);
+            g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func(g_free);
+            int r = pd_catalog_wait_for_events(catalog, PD_EVENTS_POLL_MS, ended);
+            if (r < 0)
+                g_usleep(PD_EVENTS_POLL_MS * 1000); /* made again at the next look */
+            for (guint i = 0; hub->cache && i < ended->len; i++)
+                pd_cache_forget_session(hub->cache, g_ptr_array_index(ended, i));
+            g_mutex_lock(&hub->lock);
+            told = r != 0;
+            continue;
+        }
         gint64 until = g_get_monotonic_time() + PD_EVENTS_POLL_MS * 1000;
         g_cond_wait_until(&hub->wake, &hub->lock, until);
     }
@@ -145,7 +169,7 @@ run(gpointer data)
 }
 
 PdEventHub *
-pd_event_hub_start(const char *catalog_path, GError **error)
+pd_event_hub_start(const char *catalog_path, PdCache *cache, GError **error)
 {
     g_autoptr(PdCatalog) catalog = pd_catalog_open(catalog_path, PD_CATALOG_READ_ONLY, error);
     if (catalog == NULL)
@@ -154,6 +178,7 @@ pd_event_hub_start(const char *catalog_path, GError **error)
     g_mutex_init(&hub->lock);
     g_cond_init(&hub->wake);
     hub->catalog_path = g_strdup(catalog_path);
+    hub->cache = cache;
     g_queue_init(&hub->messages);
     hub->clients = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* the last ones there are, for a client that reconnects across a restart */

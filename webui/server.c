@@ -596,7 +596,7 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
     server.queue =
         pd_ingest_queue_new(options->library, server.catalog_path, &queue_options, error);
     if (server.queue)
-        server.events = pd_event_hub_start(server.catalog_path, error);
+        server.events = pd_event_hub_start(server.catalog_path, server.cache, error);
     if (server.events && options->watch && options->watch[0]) {
         PdWatchOptions wo;
         pd_watch_options_init(&wo);

@@ -214,8 +214,10 @@ gboolean pd_cache_file(PdCache *cache, PdCatalog *catalog, gint64 id, const char
 
 /* ---------------------------------------------------------------- events (events.c) */
 
-/* Follows the catalog's events from its own thread, for every stream. */
-PdEventHub *pd_event_hub_start(const char *catalog_path, GError **error);
+/* Follows the catalog's events from its own thread, for every stream; on PostgreSQL it
+ * also hears of sessions ended by another server (a logout, a password changed) and
+ * has @cache forget them at once. */
+PdEventHub *pd_event_hub_start(const char *catalog_path, PdCache *cache, GError **error);
 /* Ends every stream (the daemon can stop once they are), then stops following. */
 void pd_event_hub_close_streams(PdEventHub *hub);
 void pd_event_hub_stop(PdEventHub *hub);
