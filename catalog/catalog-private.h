@@ -65,6 +65,9 @@ gint64 pd_stmt_int64(PdStmt *st, int i);
 int pd_stmt_int(PdStmt *st, int i);
 double pd_stmt_double(PdStmt *st, int i);
 const char *pd_stmt_text(PdStmt *st, int i);
+/* On PostgreSQL, @st is planned for its parameters each time it runs rather than once
+ * for any (a search: how many photos a word is in decides the plan). */
+void pd_stmt_replan(PdStmt *st);
 /* SQLite's statement, or NULL on PostgreSQL. */
 sqlite3_stmt *pd_stmt_lite(PdStmt *st);
 /* Rows the last statement run changed. */
@@ -186,6 +189,8 @@ gboolean pd_catalog_tokenizer(sqlite3 *db, fts5_tokenizer *api, Fts5Tokenizer **
 #define PD_QUERY_COLUMNS     10
 #define PD_QUERY_ALL_COLUMNS 0x3FFu
 #define PD_QUERY_COLUMN(i)   (1u << (i))
+/* Column @i's name in the photos table. */
+const char *pd_query_column_name(int i);
 
 /* A search's words and filters: the FTS5 expression that finds the candidates, and the
  * check that decides, for queries with phrases, which candidates match. */

@@ -20,6 +20,9 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+/* The full-text index: the photos' tsvectors (words-pg.c). */
+#define PG_WORDS_INDEX "CREATE INDEX photos_words ON photos USING gin (words)"
+
 static const char pg_schema[] =
     "CREATE TABLE photodesk_schema (version integer NOT NULL);"
     "CREATE TABLE photos ("
@@ -46,8 +49,7 @@ static const char pg_schema[] =
     "  digital_source_type text, data_mining text, ai_system text, ai_system_version text,"
     "  ai_prompt text, ai_prompt_writer text, made bigint, content_credentials text,"
     "  lens text, exposure text, aperture text, iso text, focal_length text,"
-    "  words tsvector);"
-    "CREATE INDEX photos_words ON photos USING gin (words);"
+    "  words tsvector);" PG_WORDS_INDEX ";"
     "CREATE UNIQUE INDEX photos_sha256 ON photos(sha256);"
     "CREATE INDEX photos_image ON photos(image_sha256) WHERE image_sha256 IS NOT NULL;"
     "CREATE INDEX photos_transmission ON photos(source, transmission_reference)"
@@ -415,7 +417,23 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
         return FALSE;
     g_autofree char *list = g_strjoinv(", ", cols);
     g_autofree char *select = g_strdup_printf("SELECT %s FROM %s", list, table);
-    g_autofree char *copy = g_strdup_printf("COPY %s (%s) FROM STDIN", table, list);
+    /* the photos go with their full-text index (words-pg.c), made here from their text
+     * by the same tokenizer */
+    gboolean photos = strcmp(table, "photos") == 0;
+    int text_at[PD_QUERY_COLUMNS];
+    for (int i = 0; photos && i < PD_QUERY_COLUMNS; i++) {
+        text_at[i] = -1;
+        for (int k = 0; cols[k]; k++)
+            if (strcmp(cols[k], pd_query_column_name(i)) == 0)
+                text_at[i] = k;
+        if (text_at[i] < 0) {
+            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                        "photos: no column %s", pd_query_column_name(i));
+            return FALSE;
+        }
+    }
+    g_autofree char *copy =
+        g_strdup_printf("COPY %s (%s%s) FROM STDIN", table, list, photos ? ", words" : "");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, select, -1, &st, NULL) != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading %s: %s", table,
@@ -458,6 +476,19 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
                 copy_text(row, (const char *)sqlite3_column_text(st, i));
             }
         }
+        if (photos) {
+            const char *text[PD_QUERY_COLUMNS];
+            for (int i = 0; i < PD_QUERY_COLUMNS; i++)
+                text[i] = (const char *)sqlite3_column_text(st, text_at[i]);
+            g_autofree char *words = pd_catalog_words_of(db, text, error);
+            if (words == NULL) {
+                PQputCopyEnd(pg, "the tokenizer failed");
+                ok = FALSE;
+                break;
+            }
+            g_string_append_c(row, '\t');
+            copy_text(row, words);
+        }
         g_string_append_c(row, '\n');
         ok = PQputCopyData(pg, row->str, (int)row->len) == 1;
         (*rows)++;
@@ -491,65 +522,6 @@ copy_end(PGconn *pg, gboolean ok, const char *table, GError **error)
     return ok;
 }
 
-/* The full-text index of every photo copied (words-pg.c), made from SQLite's rows with
- * SQLite's tokenizer, sent with COPY and set in one UPDATE. */
-static gboolean
-copy_words(sqlite3 *db, PGconn *pg, gint64 photos, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, caption, headline, object_name, byline, credit, source, "
-                           "city, country, keywords, credit_line FROM photos",
-                           -1, &st, NULL) != SQLITE_OK) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
-                    sqlite3_errmsg(db));
-        return FALSE;
-    }
-    gboolean ok =
-        pg_exec(pg, "CREATE TEMP TABLE photo_words (id bigint, words tsvector)", "indexing", error);
-    PGresult *r = ok ? PQexec(pg, "COPY photo_words (id, words) FROM STDIN") : NULL;
-    if (ok && PQresultStatus(r) != PGRES_COPY_IN)
-        ok = pg_failed(pg, error, "indexing");
-    PQclear(r);
-    g_autoptr(GString) row = g_string_new(NULL);
-    int rc = SQLITE_DONE;
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *text[PD_QUERY_COLUMNS];
-        for (int i = 0; i < PD_QUERY_COLUMNS; i++)
-            text[i] = (const char *)sqlite3_column_text(st, i + 1);
-        g_autofree char *words = pd_catalog_words_of(db, text, error);
-        if (words == NULL) {
-            PQputCopyEnd(pg, "the tokenizer failed");
-            ok = FALSE;
-            break;
-        }
-        g_string_printf(row, "%lld\t", (long long)sqlite3_column_int64(st, 0));
-        copy_text(row, words);
-        g_string_append_c(row, '\n');
-        ok = PQputCopyData(pg, row->str, (int)row->len) == 1 || pg_failed(pg, error, "indexing");
-    }
-    if (ok && rc != SQLITE_DONE) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
-                    sqlite3_errmsg(db));
-        PQputCopyEnd(pg, "the SQLite catalog could not be read");
-        ok = FALSE;
-    }
-    sqlite3_finalize(st);
-    ok = copy_end(pg, ok, "the index", error);
-    gint64 set = ok ? pg_number(pg,
-                                "WITH s AS (UPDATE photos p SET words = w.words FROM photo_words w"
-                                " WHERE p.id = w.id RETURNING 1) SELECT count(*) FROM s",
-                                "indexing", error)
-                    : -1;
-    if (ok && set != photos) {
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
-                    "the index: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                    " photos indexed: nothing was kept",
-                    set, photos);
-        return FALSE;
-    }
-    return ok && set >= 0 && pg_exec(pg, "DROP TABLE photo_words", "indexing", error);
-}
 
 static gint64
 sqlite_count(sqlite3 *db, const char *table)
@@ -611,9 +583,8 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
                     "the database already holds a catalog: copy into an empty one");
         return FALSE;
     }
-    if (!make_schema(pg, FALSE, error))
+    if (!make_schema(pg, FALSE, error) || !pg_exec(pg, "DROP INDEX photos_words", "copying", error))
         return FALSE;
-    gint64 photos = 0;
     for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
         gint64 rows = 0;
         if (!copy_table(db, pg, tables[i].name, &rows, error))
@@ -638,13 +609,12 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
             if (!pg_exec(pg, next, "numbering", error))
                 return FALSE;
         }
-        if (i == 0)
-            photos = rows;
         if (report)
             report(tables[i].name, rows, user_data);
     }
-    /* the index, then the triggers: the rows copied make no events */
-    return copy_words(db, pg, photos, error) &&
+    /* the full-text index built once, over every photo, rather than photo by photo; then
+     * the triggers: the rows copied make no events */
+    return pg_exec(pg, PG_WORDS_INDEX, "indexing", error) &&
            pg_exec(pg, pg_triggers, "making the schema", error);
 }
 

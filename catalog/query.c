@@ -89,6 +89,12 @@ pd_query_free(PdQuery *q)
     g_free(q);
 }
 
+const char *
+pd_query_column_name(int i)
+{
+    return i >= 0 && i < PD_QUERY_COLUMNS ? column_names[i] : NULL;
+}
+
 /* ---------------------------------------------------------------- cutting into words */
 
 typedef struct {

@@ -83,6 +83,27 @@ static const char *const keys_sql[][2] = {
 static const char *const time_sql =
     "SELECT coalesce(date_created_utc, date_created) FROM photos WHERE date_key = ?1";
 
+/* On PostgreSQL, where each statement is a round trip, the times and the hits of a page
+ * are read in one statement each, by an array of date keys. */
+static const char *const pg_times_sql =
+    "SELECT date_key, coalesce(date_created_utc, date_created) FROM photos"
+    " WHERE date_key = ANY(CAST(?1 AS bigint[]))";
+static const char *const pg_hits_sql =
+    "SELECT " HIT_COLUMNS ", p.date_key FROM photos p LEFT JOIN picks k ON k.photo_id = p.id"
+    " WHERE p.date_key = ANY(CAST(?1 AS bigint[]))";
+
+/* @n date keys, from @keys every @stride bytes, as a PostgreSQL array: "{1,2,3}". */
+static char *
+key_array(const void *keys, gsize stride, guint n)
+{
+    GString *s = g_string_new("{");
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                               *(const gint64 *)((const char *)keys + i * stride));
+    g_string_append_c(s, '}');
+    return g_string_free(s, FALSE);
+}
+
 /* One hit, by date key. */
 static const char *const hit_sql =
     "SELECT " HIT_COLUMNS " FROM photos p LEFT JOIN picks k ON k.photo_id = p.id"
@@ -112,6 +133,9 @@ static const char *const facet_sql[7][2] = {
     {FACET("p.city", "2 DESC, 1")},
     {FACET("p.country", "2 DESC, 1")},
 };
+
+/* The columns of a hit (read_hit()). */
+#define HIT_COUNT 27
 
 /* The same statements on PostgreSQL, where the index is photos.words (words-pg.c) and ?1
  * the whole query as a tsquery, phrases and exclusions in it: nothing to check (?6 and
@@ -298,6 +322,7 @@ prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, 
     PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return NULL;
+    pd_stmt_replan(st);
     if (match)
         pd_stmt_bind_text(st, 1, match);
     pd_stmt_bind_int64(st, 2, lo);
@@ -397,9 +422,25 @@ page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, in
         pd_stmt_bind_int64(st, 4, PD_ALL_ROWS);
     }
     gboolean ok = r == PD_ROW || r == PD_DONE || failed(c, error);
-    PdStmt *times = ok ? pd_catalog_statement(c, time_sql, error) : NULL;
+    PdStmt *times = ok ? pd_catalog_statement(c, pg ? pg_times_sql : time_sql, error) : NULL;
     ok = times != NULL;
-    for (guint i = 0; ok && i < rows->len; i++) {
+    if (ok && pg && rows->len) {
+        g_autofree char *all = key_array(rows->data, sizeof(Keyed), rows->len);
+        g_autoptr(GHashTable) at = g_hash_table_new(g_int64_hash, g_int64_equal);
+        for (guint i = 0; i < rows->len; i++)
+            g_hash_table_insert(at, &g_array_index(rows, Keyed, i).key,
+                                &g_array_index(rows, Keyed, i));
+        pd_stmt_bind_text(times, 1, all);
+        while ((r = pd_stmt_step(times)) == PD_ROW) {
+            gint64 key = pd_stmt_int64(times, 0);
+            Keyed *k = g_hash_table_lookup(at, &key);
+            if (k && k->time == NULL)
+                k->time = pd_catalog_text(times, 1);
+        }
+        pd_stmt_reset(times);
+        ok = r == PD_DONE || failed(c, error);
+    }
+    for (guint i = 0; ok && !pg && i < rows->len; i++) {
         Keyed *k = &g_array_index(rows, Keyed, i);
         pd_stmt_bind_int64(times, 1, k->key);
         if (pd_stmt_step(times) == PD_ROW)
@@ -526,9 +567,33 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
         pd_stmt_reset(st);
         ok = r == PD_DONE || failed(c, error);
     }
-    PdStmt *hit = ok ? pd_catalog_statement(c, hit_sql, error) : NULL;
+    PdStmt *hit = ok ? pd_catalog_statement(c, pg ? pg_hits_sql : hit_sql, error) : NULL;
     ok = ok && hit != NULL;
-    for (guint i = 0; ok && i < keys->len; i++) {
+    if (ok && pg && keys->len) {
+        g_autofree char *all = key_array(keys->data, sizeof(gint64), keys->len);
+        g_autoptr(GHashTable) by_key =
+            g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, hit_free);
+        pd_stmt_bind_text(hit, 1, all);
+        int r;
+        while ((r = pd_stmt_step(hit)) == PD_ROW) {
+            gint64 *key = g_new(gint64, 1);
+            *key = pd_stmt_int64(hit, HIT_COUNT);
+            g_hash_table_insert(by_key, key, read_hit(hit));
+        }
+        pd_stmt_reset(hit);
+        ok = r == PD_DONE || failed(c, error);
+        for (guint i = 0; i < keys->len; i++) {
+            gpointer key = NULL, h = NULL;
+            if (!g_hash_table_steal_extended(by_key, &g_array_index(keys, gint64, i), &key, &h))
+                continue;
+            g_free(key);
+            if (fts)
+                ((PdSearchHit *)h)->snippet =
+                    pd_query_snippet(q, ((PdSearchHit *)h)->caption, PD_SNIPPET_WORDS);
+            g_ptr_array_add(result->hits, h);
+        }
+    }
+    for (guint i = 0; ok && !pg && i < keys->len; i++) {
         pd_stmt_bind_int64(hit, 1, g_array_index(keys, gint64, i));
         int r = pd_stmt_step(hit);
         if (r == PD_ROW) {

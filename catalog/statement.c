@@ -28,7 +28,8 @@ struct PdStmt {
     unsigned int *types;
     PGresult *result;
     int row, rows;
-    gboolean reads; /* a SELECT: run again on a new connection when the old one was lost */
+    gboolean reads;  /* a SELECT: run again on a new connection when the old one was lost */
+    gboolean replan; /* planned for its parameters at each run, never once for all */
 };
 
 /* @sql with ?N (and bare ?, numbered in order) as $N; parameters counted into @params.
@@ -239,14 +240,28 @@ pd_stmt_forget(PdStmt *st)
     g_clear_pointer(&st->name, g_free);
 }
 
+static int pg_result(PdStmt *st, PGresult *r);
+
+void
+pd_stmt_replan(PdStmt *st)
+{
+    st->replan = TRUE;
+}
+
 /* Prepares @st on the connection when it is not yet, and runs it. */
 static int
 pg_exec(PdStmt *st)
 {
     PdCatalog *c = st->catalog;
+    PGresult *r;
+    if (st->replan) {
+        r = PQexecParams(c->pg, st->sql, st->params, st->types,
+                         (const char *const *)st->values, NULL, NULL, 0);
+        return pg_result(st, r);
+    }
     if (st->name == NULL) {
         char *name = g_strdup_printf("pd_%u", ++c->pg_statements);
-        PGresult *r = PQprepare(c->pg, name, st->sql, st->params, st->types);
+        r = PQprepare(c->pg, name, st->sql, st->params, st->types);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             int code = pg_error(c, r);
             PQclear(r);
@@ -256,8 +271,16 @@ pg_exec(PdStmt *st)
         PQclear(r);
         st->name = name;
     }
-    PGresult *r =
-        PQexecPrepared(c->pg, st->name, st->params, (const char *const *)st->values, NULL, NULL, 0);
+    r = PQexecPrepared(c->pg, st->name, st->params, (const char *const *)st->values, NULL, NULL,
+                       0);
+    return pg_result(st, r);
+}
+
+/* Takes @r, the answer to @st's run. */
+static int
+pg_result(PdStmt *st, PGresult *r)
+{
+    PdCatalog *c = st->catalog;
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
         int code = pg_error(c, r);

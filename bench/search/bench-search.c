@@ -3,6 +3,7 @@
  *
  *   bench-search CATALOG N QUERIES [QUERY [FROM TO]]
  *
+ * CATALOG is a file (SQLite) or a postgresql:// URL.
  * With QUERY, the catalog (built first if it is not there) is searched for QUERY alone,
  * 50 times, and the best and median times printed: for looking into one query.
  * Captions are 30 to 50 words drawn from a Zipf vocabulary (a handful of very common
@@ -281,6 +282,8 @@ main(int argc, char **argv)
     PdCatalog *cat = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
     if (cat == NULL)
         g_error("%s", error->message);
+    if (pd_catalog_is_url(path)) /* a database: built when it holds no photo yet */
+        build = pd_catalog_count_photos(cat, &error) == 0;
     GArray *day_of = g_array_new(FALSE, FALSE, sizeof(int));
     double build_rate = 0;
     if (build) {
