@@ -7,9 +7,10 @@
  * difference hash); a table SQLite numbers itself takes an identity column, set past
  * the highest id after a copy; SQLite's NOCASE names are unique on lower(name), and
  * looked up so on both. Two columns SQLite has without declaring them are declared:
- * version_changes.rowid (the order the changes were written in), and photos.words, the
- * full-text index, a tsvector of the tokens photodesk's own tokenizer makes
- * (search-pg.c).
+ * version_changes.rowid (the order the changes were written in); and the full-text
+ * index is a table of its own, photo_words: each photo's date key and the tsvector of the
+ * tokens photodesk's own tokenizer makes (words-pg.c), narrow, so that a search reading
+ * it row by row in date order reads little (the photos' rows are wide).
  *
  * The copy reads every table of the SQLite catalog in one read transaction (a
  * consistent snapshot, while ingest goes on), writes each with COPY in one PostgreSQL
@@ -20,8 +21,10 @@
 #include <libpq-fe.h>
 #include <string.h>
 
-/* The full-text index: the photos' tsvectors (words-pg.c). */
-#define PG_WORDS_INDEX "CREATE INDEX photos_words ON photos USING gin (words)"
+/* The full-text index: the photos' tsvectors (words-pg.c), and their date keys. */
+#define PG_WORDS_INDEX                                                                             \
+    "CREATE UNIQUE INDEX photo_words_date_key ON photo_words(date_key);"                           \
+    "CREATE INDEX photo_words_words ON photo_words USING gin (words)"
 
 static const char pg_schema[] =
     "CREATE TABLE photodesk_schema (version integer NOT NULL);"
@@ -48,8 +51,11 @@ static const char pg_schema[] =
     "  mandatory_credit bigint NOT NULL DEFAULT 0, mandatory_credit_text text, group_id bigint,"
     "  digital_source_type text, data_mining text, ai_system text, ai_system_version text,"
     "  ai_prompt text, ai_prompt_writer text, made bigint, content_credentials text,"
-    "  lens text, exposure text, aperture text, iso text, focal_length text,"
-    "  words tsvector);" PG_WORDS_INDEX ";"
+    "  lens text, exposure text, aperture text, iso text, focal_length text);"
+    "CREATE TABLE photo_words ("
+    "  date_key bigint NOT NULL,"
+    "  photo_id bigint PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,"
+    "  words tsvector NOT NULL);" PG_WORDS_INDEX ";"
     "CREATE UNIQUE INDEX photos_sha256 ON photos(sha256);"
     "CREATE INDEX photos_image ON photos(image_sha256) WHERE image_sha256 IS NOT NULL;"
     "CREATE INDEX photos_transmission ON photos(source, transmission_reference)"
@@ -389,6 +395,62 @@ copy_text(GString *row, const char *s)
 static gboolean copy_end(PGconn *pg, gboolean ok, const char *table, GError **error);
 static gboolean make_schema(PGconn *pg, gboolean triggers, GError **error);
 
+/* The full-text index of every photo copied (words-pg.c), made from SQLite's rows by
+ * the same tokenizer, sent with COPY into photo_words; counted against the photos. */
+static gboolean
+copy_words(sqlite3 *db, PGconn *pg, gint64 photos, GError **error)
+{
+    GString *select = g_string_new("SELECT id, date_key");
+    for (int i = 0; i < PD_QUERY_COLUMNS; i++)
+        g_string_append_printf(select, ", %s", pd_query_column_name(i));
+    g_string_append(select, " FROM photos");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, select->str, -1, &st, NULL);
+    g_string_free(select, TRUE);
+    if (rc != SQLITE_OK) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
+                    sqlite3_errmsg(db));
+        return FALSE;
+    }
+    PGresult *r = PQexec(pg, "COPY photo_words (photo_id, date_key, words) FROM STDIN");
+    gboolean ok = PQresultStatus(r) == PGRES_COPY_IN || pg_failed(pg, error, "indexing");
+    PQclear(r);
+    g_autoptr(GString) row = g_string_new(NULL);
+    rc = SQLITE_DONE;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text[PD_QUERY_COLUMNS];
+        for (int i = 0; i < PD_QUERY_COLUMNS; i++)
+            text[i] = (const char *)sqlite3_column_text(st, i + 2);
+        g_autofree char *words = pd_catalog_words_of(db, text, error);
+        if (words == NULL) {
+            PQputCopyEnd(pg, "the tokenizer failed");
+            ok = FALSE;
+            break;
+        }
+        g_string_printf(row, "%lld\t%lld\t", (long long)sqlite3_column_int64(st, 0),
+                        (long long)sqlite3_column_int64(st, 1));
+        copy_text(row, words);
+        g_string_append_c(row, '\n');
+        ok = PQputCopyData(pg, row->str, (int)row->len) == 1 || pg_failed(pg, error, "indexing");
+    }
+    if (ok && rc != SQLITE_DONE) {
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
+                    sqlite3_errmsg(db));
+        PQputCopyEnd(pg, "the SQLite catalog could not be read");
+        ok = FALSE;
+    }
+    sqlite3_finalize(st);
+    if (!copy_end(pg, ok, "the index", error))
+        return FALSE;
+    gint64 indexed = pg_number(pg, "SELECT count(*) FROM photo_words", "indexing", error);
+    if (indexed >= 0 && indexed != photos)
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
+                    "the index: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                    " photos indexed: nothing was kept",
+                    indexed, photos);
+    return indexed == photos;
+}
+
 /* The columns of SQLite's @table, in order (newly allocated, NULL-terminated). */
 static char **
 columns_of(sqlite3 *db, const char *table, GError **error)
@@ -417,23 +479,7 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
         return FALSE;
     g_autofree char *list = g_strjoinv(", ", cols);
     g_autofree char *select = g_strdup_printf("SELECT %s FROM %s", list, table);
-    /* the photos go with their full-text index (words-pg.c), made here from their text
-     * by the same tokenizer */
-    gboolean photos = strcmp(table, "photos") == 0;
-    int text_at[PD_QUERY_COLUMNS];
-    for (int i = 0; photos && i < PD_QUERY_COLUMNS; i++) {
-        text_at[i] = -1;
-        for (int k = 0; cols[k]; k++)
-            if (strcmp(cols[k], pd_query_column_name(i)) == 0)
-                text_at[i] = k;
-        if (text_at[i] < 0) {
-            g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED,
-                        "photos: no column %s", pd_query_column_name(i));
-            return FALSE;
-        }
-    }
-    g_autofree char *copy =
-        g_strdup_printf("COPY %s (%s%s) FROM STDIN", table, list, photos ? ", words" : "");
+    g_autofree char *copy = g_strdup_printf("COPY %s (%s) FROM STDIN", table, list);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, select, -1, &st, NULL) != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading %s: %s", table,
@@ -475,19 +521,6 @@ copy_table(sqlite3 *db, PGconn *pg, const char *table, gint64 *rows, GError **er
             default:
                 copy_text(row, (const char *)sqlite3_column_text(st, i));
             }
-        }
-        if (photos) {
-            const char *text[PD_QUERY_COLUMNS];
-            for (int i = 0; i < PD_QUERY_COLUMNS; i++)
-                text[i] = (const char *)sqlite3_column_text(st, text_at[i]);
-            g_autofree char *words = pd_catalog_words_of(db, text, error);
-            if (words == NULL) {
-                PQputCopyEnd(pg, "the tokenizer failed");
-                ok = FALSE;
-                break;
-            }
-            g_string_append_c(row, '\t');
-            copy_text(row, words);
         }
         g_string_append_c(row, '\n');
         ok = PQputCopyData(pg, row->str, (int)row->len) == 1;
@@ -583,8 +616,10 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
                     "the database already holds a catalog: copy into an empty one");
         return FALSE;
     }
-    if (!make_schema(pg, FALSE, error) || !pg_exec(pg, "DROP INDEX photos_words", "copying", error))
+    if (!make_schema(pg, FALSE, error) ||
+        !pg_exec(pg, "DROP INDEX photo_words_date_key, photo_words_words", "copying", error))
         return FALSE;
+    gint64 photos = 0;
     for (guint i = 0; i < G_N_ELEMENTS(tables); i++) {
         gint64 rows = 0;
         if (!copy_table(db, pg, tables[i].name, &rows, error))
@@ -609,12 +644,16 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
             if (!pg_exec(pg, next, "numbering", error))
                 return FALSE;
         }
+        if (i == 0)
+            photos = rows;
         if (report)
             report(tables[i].name, rows, user_data);
     }
-    /* the full-text index built once, over every photo, rather than photo by photo; then
+    /* the full-text index, built once over every photo rather than photo by photo; then
      * the triggers: the rows copied make no events */
-    return pg_exec(pg, PG_WORDS_INDEX, "indexing", error) &&
+    return copy_words(db, pg, photos, error) &&
+           pg_exec(pg, "SET LOCAL maintenance_work_mem = '1GB'", "indexing", error) &&
+           pg_exec(pg, PG_WORDS_INDEX, "indexing", error) &&
            pg_exec(pg, pg_triggers, "making the schema", error);
 }
 

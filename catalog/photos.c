@@ -212,17 +212,32 @@ bind_columns(PdStmt *st, const PdCatalogPhoto *p)
     }
 }
 
-/* On PostgreSQL, binds @p's full-text index as parameter @i. */
+/* On PostgreSQL, @p's full-text index (words-pg.c) written beside it, in photo_words
+ * (pg.c), with its date key: on SQLite FTS5 is written at commit
+ * (pd_catalog_index_pending()) and by triggers. */
 static gboolean
-bind_words(PdCatalog *c, PdStmt *st, int i, const PdCatalogPhoto *p, GError **error)
+write_words(PdCatalog *c, const PdCatalogPhoto *p, gint64 key, gboolean replace, GError **error)
 {
     if (!pd_catalog_on_pg(c))
         return TRUE;
     g_autofree char *words = pd_catalog_pg_words(c, p, error);
-    if (words == NULL)
+    PdStmt *st =
+        words == NULL ? NULL
+        : replace
+            ? pd_catalog_statement(c,
+                                   "UPDATE photo_words SET date_key = ?2, words = CAST(?3 AS "
+                                   "tsvector) WHERE photo_id = ?1",
+                                   error)
+            : pd_catalog_statement(c,
+                                   "INSERT INTO photo_words (photo_id, date_key, words)"
+                                   " VALUES (?1, ?2, CAST(?3 AS tsvector))",
+                                   error);
+    if (st == NULL)
         return FALSE;
-    pd_stmt_bind_text(st, i, words);
-    return TRUE;
+    pd_stmt_bind_int64(st, 1, p->id);
+    pd_stmt_bind_int64(st, 2, key);
+    pd_stmt_bind_text(st, 3, words);
+    return pd_catalog_run(c, st, "indexing a photo", error);
 }
 
 static void
@@ -281,20 +296,12 @@ pd_catalog_photo_sql(PdCatalog *c)
     gsize n = G_N_ELEMENTS(columns);
     /* The id is chosen before the insert, so that the date key (which holds it) goes in
      * with the row and the index trigger has it. */
-    /* On PostgreSQL the photo's full-text index goes in with the row (words-pg.c); on
-     * SQLite, FTS5 is written at commit (pd_catalog_index_pending()) and by triggers. */
-    gboolean pg = pd_catalog_on_pg(c);
-    g_autofree char *insert_words =
-        pg ? g_strdup_printf(", CAST(?%zu AS tsvector)", n + 4) : g_strdup("");
-    g_autofree char *update_words =
-        pg ? g_strdup_printf(", words = CAST(?%zu AS tsvector)", n + 5) : g_strdup("");
-    c->insert_sql = g_strdup_printf(
-        "INSERT INTO photos (%s, version, ingested_at, updated_at, id, date_key%s) VALUES "
-        "(%s, 1, ?%zu, ?%zu, ?%zu, ?%zu%s)",
-        names->str, pg ? ", words" : "", marks->str, n + 1, n + 1, n + 2, n + 3, insert_words);
+    c->insert_sql = g_strdup_printf("INSERT INTO photos (%s, version, ingested_at, updated_at, "
+                                    "id, date_key) VALUES (%s, 1, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                    names->str, marks->str, n + 1, n + 1, n + 2, n + 3);
     c->update_sql = g_strdup_printf("UPDATE photos SET %s, version = ?%zu, updated_at = ?%zu, "
-                                    "date_key = ?%zu%s WHERE id = ?%zu",
-                                    sets->str, n + 1, n + 2, n + 4, update_words, n + 3);
+                                    "date_key = ?%zu WHERE id = ?%zu",
+                                    sets->str, n + 1, n + 2, n + 4, n + 3);
     c->select_sql = g_strdup_printf("SELECT %s, id, version, ingested_at, updated_at FROM photos "
                                     "WHERE id = ?1",
                                     names->str);
@@ -610,8 +617,7 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
         pd_stmt_bind_text(st, n + 1, at);
         pd_stmt_bind_int64(st, n + 2, id);
         pd_stmt_bind_int64(st, n + 3, key);
-        ok = bind_words(c, st, n + 4, p, error) &&
-             (pd_stmt_step(st) == PD_DONE || pd_catalog_fail(c, error, "adding a photo"));
+        ok = pd_stmt_step(st) == PD_DONE || pd_catalog_fail(c, error, "adding a photo");
     }
     if (ok) {
         p->id = id;
@@ -622,7 +628,8 @@ pd_catalog_add_photo(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const
         p->updated_at = g_strdup(at);
     }
     gint64 version_id;
-    ok = ok && write_keywords(c, p, FALSE, error) && add_original(c, p, ingest_file, at, error) &&
+    ok = ok && write_words(c, p, key, FALSE, error) && write_keywords(c, p, FALSE, error) &&
+         add_original(c, p, ingest_file, at, error) &&
          add_version(c, p, at, by_user, ingest_file, p->sha256, FALSE, &version_id, error);
     if (ok && !pd_catalog_on_pg(c)) {
         PdStmt *pend =
@@ -767,10 +774,10 @@ update_in(PdCatalog *c, PdCatalogPhoto *p, const char *by_user, const char *inge
     pd_stmt_bind_text(st, (int)n + 2, at);
     pd_stmt_bind_int64(st, (int)n + 3, p->id);
     pd_stmt_bind_int64(st, (int)n + 4, key);
-    if (!bind_words(c, st, (int)n + 5, p, error))
-        return FALSE;
     if (pd_stmt_step(st) != PD_DONE)
         return pd_catalog_fail(c, error, "updating a photo");
+    if (!write_words(c, p, key, TRUE, error))
+        return FALSE;
     gint64 version_id = 0;
     if (!write_keywords(c, p, TRUE, error) ||
         (new_original && !add_original(c, p, ingest_file, at, error)) ||
@@ -1172,7 +1179,10 @@ pd_catalog_photos_without_dhash(PdCatalog *c, GError **error)
 static gboolean
 check_index_pg(PdCatalog *c, GString *report, GError **error)
 {
-    PdStmt *st = pd_catalog_statement(c, "SELECT count(*) FROM photos WHERE words IS NULL", error);
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT count(*) FROM photos p WHERE NOT EXISTS"
+                                      " (SELECT 1 FROM photo_words w WHERE w.photo_id = p.id)",
+                                      error);
     if (st == NULL)
         return FALSE;
     if (pd_stmt_step(st) != PD_ROW) {

@@ -137,7 +137,7 @@ static const char *const facet_sql[7][2] = {
 /* The columns of a hit (read_hit()). */
 #define HIT_COUNT 27
 
-/* The same statements on PostgreSQL, where the index is photos.words (words-pg.c) and ?1
+/* The same statements on PostgreSQL, where the index is photo_words (pg.c, words-pg.c) and ?1
  * the whole query as a tsquery, phrases and exclusions in it: nothing to check (?6 and
  * ?7 are bound and unused). A page by date is read with a limit (?4), and the rest of its
  * last day by a second run (page_by_date()). Browsing, ?1 is the exclusions alone, or
@@ -146,49 +146,49 @@ static const char *const facet_sql[7][2] = {
  * matches are the same, their order by relevance PostgreSQL's. */
 #define PG_WEIGHTS "CAST('{0.1, 0.1, 0.5, 1.0}' AS float4[])"
 #define PG_FILTERS                                                                                 \
-    " AND (?9 = 0 OR (p.made & ?9) <> 0)"                                                          \
-    " AND (?10 = 0 OR EXISTS (SELECT 1 FROM picks k2 WHERE k2.photo_id = p.id AND k2.rating > 0"   \
-    " AND k2.rating >= ?10))"                                                                      \
-    " AND (CAST(?11 AS text) IS NULL OR EXISTS (SELECT 1 FROM picks k2 WHERE k2.photo_id = p.id"   \
-    " AND k2.label = ?11))"                                                                        \
-    " AND (?12 = 0 OR EXISTS (SELECT 1 FROM lightbox_photos l2 WHERE l2.photo_id = p.id AND"       \
-    " l2.lightbox_id = ?12))"                                                                      \
-    " AND ?6 = ?6 AND ?7 = ?7"
+    " AND (?9 = 0 OR EXISTS (SELECT 1 FROM photos p2 WHERE p2.id = w.photo_id"                     \
+    " AND (p2.made & ?9) <> 0))"                                                                   \
+    " AND (?10 = 0 OR EXISTS (SELECT 1 FROM picks k2 WHERE k2.photo_id = w.photo_id"               \
+    " AND k2.rating > 0 AND k2.rating >= ?10))"                                                    \
+    " AND (CAST(?11 AS text) IS NULL OR EXISTS (SELECT 1 FROM picks k2"                            \
+    " WHERE k2.photo_id = w.photo_id AND k2.label = ?11))"                                         \
+    " AND (?12 = 0 OR EXISTS (SELECT 1 FROM lightbox_photos l2 WHERE l2.photo_id = w.photo_id"     \
+    " AND l2.lightbox_id = ?12))"
 #define PG_WHERE                                                                                   \
-    " WHERE p.words @@ CAST(?1 AS tsquery) AND p.date_key BETWEEN ?2 AND ?3 AND p.id > "           \
-    "?8" PG_FILTERS
+    " WHERE w.words @@ CAST(?1 AS tsquery) AND w.date_key BETWEEN ?2 AND ?3"                       \
+    " AND w.photo_id > ?8" PG_FILTERS
 #define PG_BROWSE_WHERE                                                                            \
-    " WHERE p.date_key BETWEEN ?2 AND ?3 AND p.id > ?8 AND (CAST(?1 AS tsquery) IS NULL OR"        \
-    " p.words @@ CAST(?1 AS tsquery))" PG_FILTERS
+    " WHERE w.date_key BETWEEN ?2 AND ?3 AND w.photo_id > ?8 AND (CAST(?1 AS tsquery) IS NULL"     \
+    " OR w.words @@ CAST(?1 AS tsquery))" PG_FILTERS
 
 static const char *const pg_keys_sql[][2] = {
-    [PD_SEARCH_SORT_DATE] = {"SELECT p.date_key FROM photos p" PG_WHERE
-                             " ORDER BY p.date_key DESC LIMIT ?4",
-                             "SELECT p.date_key FROM photos p" PG_BROWSE_WHERE
-                             " ORDER BY p.date_key DESC LIMIT ?4"},
-    [PD_SEARCH_SORT_ARRIVED] = {"SELECT p.date_key FROM photos p" PG_WHERE
-                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5",
-                                "SELECT p.date_key FROM photos p" PG_BROWSE_WHERE
-                                " ORDER BY p.id DESC LIMIT ?4 OFFSET ?5"},
-    [PD_SEARCH_SORT_RELEVANCE] = {"SELECT k FROM (SELECT p.date_key AS k, ts_rank(" PG_WEIGHTS
-                                  ", p.words, CAST(?1 AS tsquery)) AS score FROM photos p" PG_WHERE
-                                  " ORDER BY p.date_key DESC LIMIT " G_STRINGIFY(
+    [PD_SEARCH_SORT_DATE] = {"SELECT w.date_key FROM photo_words w" PG_WHERE
+                             " ORDER BY w.date_key DESC LIMIT ?4",
+                             "SELECT w.date_key FROM photo_words w" PG_BROWSE_WHERE
+                             " ORDER BY w.date_key DESC LIMIT ?4"},
+    [PD_SEARCH_SORT_ARRIVED] = {"SELECT w.date_key FROM photo_words w" PG_WHERE
+                                " ORDER BY w.photo_id DESC LIMIT ?4 OFFSET ?5",
+                                "SELECT w.date_key FROM photo_words w" PG_BROWSE_WHERE
+                                " ORDER BY w.photo_id DESC LIMIT ?4 OFFSET ?5"},
+    [PD_SEARCH_SORT_RELEVANCE] = {"SELECT k FROM (SELECT w.date_key AS k, ts_rank(" PG_WEIGHTS
+                                  ", w.words, CAST(?1 AS tsquery)) AS score FROM photo_words w"
+                                  PG_WHERE " ORDER BY w.date_key DESC LIMIT " G_STRINGIFY(
                                       PD_SEARCH_RANKED) ") r ORDER BY score DESC, k DESC"
                                                         " LIMIT ?4 OFFSET ?5",
                                   NULL},
 };
 
 static const char *const pg_count_sql[2] = {
-    "SELECT count(*) FROM (SELECT 1 FROM photos p" PG_WHERE " LIMIT ?4) m",
-    "SELECT count(*) FROM (SELECT 1 FROM photos p" PG_BROWSE_WHERE " LIMIT ?4) m",
+    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_WHERE " LIMIT ?4) m",
+    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_BROWSE_WHERE " LIMIT ?4) m",
 };
 
 /* Facets: NULL first among equals and text byte by byte, as SQLite orders them. */
 #define PG_FACET(expr, order)                                                                      \
-    "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photos p" PG_WHERE ") f GROUP BY v"        \
-    " ORDER BY " order " LIMIT ?4",                                                                \
-        "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photos p" PG_BROWSE_WHERE              \
-        ") f GROUP BY v ORDER BY " order " LIMIT ?4"
+    "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photo_words w JOIN photos p"               \
+    " ON p.id = w.photo_id" PG_WHERE ") f GROUP BY v ORDER BY " order " LIMIT ?4",                 \
+        "SELECT v, count(*) FROM (SELECT " expr " AS v FROM photo_words w JOIN photos p"           \
+        " ON p.id = w.photo_id" PG_BROWSE_WHERE ") f GROUP BY v ORDER BY " order " LIMIT ?4"
 #define PG_BY_COUNT "2 DESC, v COLLATE \"C\" NULLS FIRST"
 #define PG_BY_VALUE "v COLLATE \"C\" DESC NULLS LAST"
 
