@@ -214,6 +214,10 @@ char *pd_query_excluded(const PdQuery *query);
 /* On PostgreSQL, the whole query as tsquery text (phrases and exclusions in it), or NULL
  * when it has no term. */
 char *pd_query_tsquery(const PdQuery *query);
+/* The same query coarser, for the index to find the candidates fast: each term's words
+ * in any order and any column, a prefix by the lexeme of its first three letters; no
+ * exclusion. NULL when nothing is to be found (browsing). */
+char *pd_query_tsquery_coarse(const PdQuery *query);
 /* Whether matching the expressions is not enough: pd_check() must confirm each. */
 gboolean pd_query_needs_check(const PdQuery *query);
 /* Whether the row with these column values (PD_QUERY_COLUMNS of them) matches. */
@@ -236,6 +240,10 @@ void pd_query_check_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
  * "#i.token". NULL with @error when the tokenizer cannot be had. */
 #define PD_WORDS_COLUMN_ROOM   1638
 #define PD_WORDS_COLUMN_FORMAT "#%d."
+/* and every token's first PD_WORDS_PREFIX letters once more, marked, without places:
+ * the lexeme a prefix's candidates are found by (as FTS5's prefix index) */
+#define PD_WORDS_PREFIX      3
+#define PD_WORDS_PREFIX_MARK "^"
 #define PD_WORDS_FILTERED                                                                          \
     (PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(5) | PD_QUERY_COLUMN(6) |           \
      PD_QUERY_COLUMN(7) | PD_QUERY_COLUMN(9))

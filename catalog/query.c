@@ -473,6 +473,60 @@ pd_query_tsquery(const PdQuery *q)
     return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
 }
 
+/* The lexeme that stands for the words starting with @plain's first three letters
+ * (words-pg.c), into @out; FALSE when @plain is shorter (no such lexeme: the prefix is
+ * looked up as one). */
+static gboolean
+append_first_three(GString *out, const char *plain)
+{
+    const char *end = plain;
+    for (int i = 0; i < PD_WORDS_PREFIX && *end; i++)
+        end = g_utf8_next_char(end);
+    if (g_utf8_strlen(plain, end - plain) < PD_WORDS_PREFIX)
+        return FALSE;
+    g_autofree char *three =
+        g_strdup_printf(PD_WORDS_PREFIX_MARK "%.*s", (int)(end - plain), plain);
+    append_lexeme(out, -1, three, FALSE);
+    return TRUE;
+}
+
+char *
+pd_query_tsquery_coarse(const PdQuery *q)
+{
+    /* each group's terms (any), each term's words (all), in any column: what the index
+     * can look up fast; phrases, columns, prefixes and exclusions are for the check */
+    GString *out = g_string_new(NULL);
+    for (int g = 0; g < q->groups; g++) {
+        guint n = 0;
+        for (guint i = 0; i < q->terms->len; i++) {
+            const QueryTerm *t = g_ptr_array_index(q->terms, i);
+            if (t->group != g)
+                continue;
+            g_string_append(out, n++ ? " | " : out->len ? " & (" : "(");
+            g_string_append_c(out, '(');
+            for (guint k = 0; k < t->stems->len; k++) {
+                const char *stem = g_ptr_array_index(t->stems, k);
+                if (k)
+                    g_string_append(out, " & ");
+                if (t->prefix && k + 1 == t->stems->len) {
+                    g_string_append_c(out, '(');
+                    append_lexeme(out, -1, stem, FALSE);
+                    g_string_append(out, " | ");
+                    if (!append_first_three(out, t->plain_last))
+                        append_lexeme(out, -1, t->plain_last, TRUE);
+                    g_string_append_c(out, ')');
+                } else {
+                    append_lexeme(out, -1, stem, FALSE);
+                }
+            }
+            g_string_append_c(out, ')');
+        }
+        if (n)
+            g_string_append_c(out, ')');
+    }
+    return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
 /* ---------------------------------------------------------------- the check */
 
 static gboolean

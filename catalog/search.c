@@ -154,12 +154,15 @@ static const char *const facet_sql[7][2] = {
     " WHERE k2.photo_id = w.photo_id AND k2.label = ?11))"                                         \
     " AND (?12 = 0 OR EXISTS (SELECT 1 FROM lightbox_photos l2 WHERE l2.photo_id = w.photo_id"     \
     " AND l2.lightbox_id = ?12))"
+/* The whole query is checked outside the index's condition ("IS TRUE" is no condition
+ * an index serves): the index looks up only ?1's few words. */
+#define PG_EXACT(q)                                                                                \
+    " AND (CAST(" q " AS tsquery) IS NULL OR (w.words @@ CAST(" q " AS tsquery)) IS TRUE)"
 #define PG_WHERE                                                                                   \
     " WHERE w.words @@ CAST(?1 AS tsquery) AND w.date_key BETWEEN ?2 AND ?3"                       \
-    " AND w.photo_id > ?8" PG_FILTERS
+    " AND w.photo_id > ?8" PG_EXACT("?13") PG_FILTERS
 #define PG_BROWSE_WHERE                                                                            \
-    " WHERE w.date_key BETWEEN ?2 AND ?3 AND w.photo_id > ?8 AND (CAST(?1 AS tsquery) IS NULL"     \
-    " OR w.words @@ CAST(?1 AS tsquery))" PG_FILTERS
+    " WHERE w.date_key BETWEEN ?2 AND ?3 AND w.photo_id > ?8" PG_EXACT("?13") PG_FILTERS
 
 static const char *const pg_keys_sql[][2] = {
     [PD_SEARCH_SORT_DATE] = {"SELECT w.date_key FROM photo_words w" PG_WHERE
@@ -170,12 +173,13 @@ static const char *const pg_keys_sql[][2] = {
                                 " ORDER BY w.photo_id DESC LIMIT ?4 OFFSET ?5",
                                 "SELECT w.date_key FROM photo_words w" PG_BROWSE_WHERE
                                 " ORDER BY w.photo_id DESC LIMIT ?4 OFFSET ?5"},
-    [PD_SEARCH_SORT_RELEVANCE] = {"SELECT k FROM (SELECT w.date_key AS k, ts_rank(" PG_WEIGHTS
-                                  ", w.words, CAST(?1 AS tsquery)) AS score FROM photo_words w"
-                                  PG_WHERE " ORDER BY w.date_key DESC LIMIT " G_STRINGIFY(
-                                      PD_SEARCH_RANKED) ") r ORDER BY score DESC, k DESC"
-                                                        " LIMIT ?4 OFFSET ?5",
-                                  NULL},
+    [PD_SEARCH_SORT_RELEVANCE] =
+        {"SELECT k FROM (SELECT w.date_key AS k, ts_rank(" PG_WEIGHTS
+         ", w.words, CAST(coalesce(?13, ?1) AS tsquery)) AS score FROM photo_words w" PG_WHERE
+         " ORDER BY w.date_key DESC LIMIT " G_STRINGIFY(
+             PD_SEARCH_RANKED) ") r ORDER BY score DESC, k DESC"
+                               " LIMIT ?4 OFFSET ?5",
+         NULL},
 };
 
 static const char *const pg_count_sql[2] = {
@@ -314,26 +318,38 @@ valid_date(const char *s)
     return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
+/* What every statement of a search is given (see above). */
+typedef struct {
+    const char *match; /* ?1 */
+    const char *exact; /* ?13, PostgreSQL's whole query when ?1 is coarser, else NULL */
+    gint64 lo, hi;     /* ?2, ?3 */
+    PdQuery *q;        /* ?6 */
+    gboolean check;    /* ?7 */
+    const PdSearchRequest *req;
+} Match;
+
 /* The statement for @sql with the request's parameters bound (see above). */
 static PdStmt *
-prepare(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-        gboolean check, const PdSearchRequest *req, GError **error)
+prepare(PdCatalog *c, const char *sql, const Match *m, GError **error)
 {
+    const PdSearchRequest *req = m->req;
     PdStmt *st = pd_catalog_statement(c, sql, error);
     if (st == NULL)
         return NULL;
     pd_stmt_replan(st);
-    if (match)
-        pd_stmt_bind_text(st, 1, match);
-    pd_stmt_bind_int64(st, 2, lo);
-    pd_stmt_bind_int64(st, 3, hi);
-    if (pd_stmt_lite(st))
-        sqlite3_bind_pointer(pd_stmt_lite(st), 6, q, PD_QUERY_POINTER, NULL);
-    else /* typed, used or not: PostgreSQL checks its whole query itself (?6, ?7), and the
-          * limit and offset are bound by the caller where the statement has them */
+    if (m->match)
+        pd_stmt_bind_text(st, 1, m->match);
+    pd_stmt_bind_int64(st, 2, m->lo);
+    pd_stmt_bind_int64(st, 3, m->hi);
+    if (pd_stmt_lite(st)) {
+        sqlite3_bind_pointer(pd_stmt_lite(st), 6, m->q, PD_QUERY_POINTER, NULL);
+    } else { /* typed, used or not: PostgreSQL checks its whole query itself (?6, ?7), and
+              * the limit and offset are bound by the caller where the statement has them */
         for (int i = 4; i <= 6; i++)
             pd_stmt_bind_int(st, i, 0);
-    pd_stmt_bind_int(st, 7, check);
+        pd_stmt_bind_text(st, 13, m->exact);
+    }
+    pd_stmt_bind_int(st, 7, m->check);
     pd_stmt_bind_int64(st, 8, req->after_id);
     pd_stmt_bind_int(st, 9, req->made);
     pd_stmt_bind_int(st, 10, req->min_rating);
@@ -351,10 +367,9 @@ failed(PdCatalog *c, GError **error)
 }
 
 static gboolean
-run_facet(PdCatalog *c, const char *sql, const char *match, gint64 lo, gint64 hi, PdQuery *q,
-          gboolean check, const PdSearchRequest *req, int limit, GPtrArray **out, GError **error)
+run_facet(PdCatalog *c, const char *sql, const Match *m, int limit, GPtrArray **out, GError **error)
 {
-    PdStmt *st = prepare(c, sql, match, lo, hi, q, check, req, error);
+    PdStmt *st = prepare(c, sql, m, error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_int(st, 4, limit);
@@ -549,10 +564,21 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     int sort = req->sort;
     if (!fts && sort == PD_SEARCH_SORT_RELEVANCE)
         sort = PD_SEARCH_SORT_DATE; /* nothing to rank by */
+    /* On PostgreSQL, ?1 finds the candidates by the index (prefixes by their first three
+     * letters, phrases by their words) and ?13 is the whole query, checked on each; a
+     * query that needs no check has no ?13. Browsing, ?13 holds the exclusions. */
+    g_autofree char *exact = NULL;
+    if (pg) {
+        exact = g_steal_pointer(&match);
+        match = pd_query_tsquery_coarse(q);
+        if (match && strcmp(match, exact) == 0)
+            g_clear_pointer(&exact, g_free);
+    }
+    Match m = {match, exact, lo, hi, q, check, req};
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
-    PdStmt *st = prepare(c, keys_of[sort][words], match, lo, hi, q, check, req, error);
+    PdStmt *st = prepare(c, keys_of[sort][words], &m, error);
     gboolean ok = st != NULL;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
         ok = page_by_date(c, st, req, lo, limit, keys, error);
@@ -608,7 +634,7 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     g_array_unref(keys);
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
-    PdStmt *count = ok ? prepare(c, count_of[words], match, lo, hi, q, check, req, error) : NULL;
+    PdStmt *count = ok ? prepare(c, count_of[words], &m, error) : NULL;
     ok = ok && count != NULL;
     if (ok) {
         pd_stmt_bind_int64(count, 4, req->facets ? PD_ALL_ROWS : PD_SEARCH_EXACT_TOTAL + 1);
@@ -622,20 +648,13 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
             result->total = PD_SEARCH_EXACT_TOTAL;
     }
     if (ok && req->facets)
-        ok = run_facet(c, facets_of[0][words], match, lo, hi, q, check, req, 20,
-                       &result->by_distributor, error) &&
-             run_facet(c, facets_of[1][words], match, lo, hi, q, check, req, 20,
-                       &result->by_photographer, error) &&
-             run_facet(c, facets_of[2][words], match, lo, hi, q, check, req, 1000, &result->by_day,
-                       error) &&
-             run_facet(c, facets_of[3][words], match, lo, hi, q, check, req, 10, &result->by_label,
-                       error) &&
-             run_facet(c, facets_of[4][words], match, lo, hi, q, check, req, 10, &result->by_rating,
-                       error) &&
-             run_facet(c, facets_of[5][words], match, lo, hi, q, check, req, 20, &result->by_city,
-                       error) &&
-             run_facet(c, facets_of[6][words], match, lo, hi, q, check, req, 20,
-                       &result->by_country, error);
+        ok = run_facet(c, facets_of[0][words], &m, 20, &result->by_distributor, error) &&
+             run_facet(c, facets_of[1][words], &m, 20, &result->by_photographer, error) &&
+             run_facet(c, facets_of[2][words], &m, 1000, &result->by_day, error) &&
+             run_facet(c, facets_of[3][words], &m, 10, &result->by_label, error) &&
+             run_facet(c, facets_of[4][words], &m, 10, &result->by_rating, error) &&
+             run_facet(c, facets_of[5][words], &m, 20, &result->by_city, error) &&
+             run_facet(c, facets_of[6][words], &m, 20, &result->by_country, error);
     if (!ok) {
         pd_search_result_free(result);
         return NULL;

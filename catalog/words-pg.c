@@ -11,7 +11,10 @@
  * i * PD_WORDS_COLUMN_ROOM + 1, so that a phrase ('a' <-> 'b') never runs from one
  * column into the next. The columns the search filters look in (by-line, credit,
  * source, city, country, credit line) have their tokens once more under their column's
- * name ("#4.ap"), which no token of the text can be, nor start with.
+ * name ("#4.ap"), which no token of the text can be, nor start with. And every token's
+ * first three letters are there once more, marked ("^fir" for "fire" and "firefight"),
+ * without places: a prefix's candidates are found by that one lexeme, as FTS5 finds them
+ * by its prefix index, and checked against the whole query (search.c).
  */
 #include "catalog/catalog-private.h"
 
@@ -59,6 +62,20 @@ take_token(void *data, int flags, const char *token, int n, int start, int end)
     if (n > LEXEME_MAX - 8 || place > PLACE_MAX)
         return SQLITE_OK;
     add_place(w, token, (gsize)n, place);
+    /* the token's first letters, for prefixes (no place: found, not in phrases) */
+    const char *upto = token;
+    int letters = 0;
+    while (letters < PD_WORDS_PREFIX && upto < token + n) {
+        upto = g_utf8_next_char(upto);
+        letters++;
+    }
+    if (letters == PD_WORDS_PREFIX && upto <= token + n) {
+        g_autofree char *first =
+            g_strdup_printf(PD_WORDS_PREFIX_MARK "%.*s", (int)(upto - token), token);
+        if (!g_hash_table_contains(w->places, first))
+            g_hash_table_insert(w->places, g_steal_pointer(&first),
+                                g_array_new(FALSE, FALSE, sizeof(guint16)));
+    }
     if (w->filtered) {
         g_autofree char *named =
             g_strdup_printf(PD_WORDS_COLUMN_FORMAT "%.*s", w->column, n, token);
