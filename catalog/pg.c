@@ -555,7 +555,6 @@ copy_end(PGconn *pg, gboolean ok, const char *table, GError **error)
     return ok;
 }
 
-
 static gint64
 sqlite_count(sqlite3 *db, const char *table)
 {

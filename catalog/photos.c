@@ -223,15 +223,14 @@ write_words(PdCatalog *c, const PdCatalogPhoto *p, gint64 key, gboolean replace,
     g_autofree char *words = pd_catalog_pg_words(c, p, error);
     PdStmt *st =
         words == NULL ? NULL
-        : replace
-            ? pd_catalog_statement(c,
-                                   "UPDATE photo_words SET date_key = ?2, words = CAST(?3 AS "
-                                   "tsvector) WHERE photo_id = ?1",
-                                   error)
-            : pd_catalog_statement(c,
-                                   "INSERT INTO photo_words (photo_id, date_key, words)"
-                                   " VALUES (?1, ?2, CAST(?3 AS tsvector))",
-                                   error);
+        : replace     ? pd_catalog_statement(c,
+                                             "UPDATE photo_words SET date_key = ?2, words = CAST(?3 AS "
+                                                 "tsvector) WHERE photo_id = ?1",
+                                             error)
+                      : pd_catalog_statement(c,
+                                             "INSERT INTO photo_words (photo_id, date_key, words)"
+                                                 " VALUES (?1, ?2, CAST(?3 AS tsvector))",
+                                             error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_int64(st, 1, p->id);

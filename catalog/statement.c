@@ -255,8 +255,8 @@ pg_exec(PdStmt *st)
     PdCatalog *c = st->catalog;
     PGresult *r;
     if (st->replan) {
-        r = PQexecParams(c->pg, st->sql, st->params, st->types,
-                         (const char *const *)st->values, NULL, NULL, 0);
+        r = PQexecParams(c->pg, st->sql, st->params, st->types, (const char *const *)st->values,
+                         NULL, NULL, 0);
         return pg_result(st, r);
     }
     if (st->name == NULL) {
@@ -271,8 +271,7 @@ pg_exec(PdStmt *st)
         PQclear(r);
         st->name = name;
     }
-    r = PQexecPrepared(c->pg, st->name, st->params, (const char *const *)st->values, NULL, NULL,
-                       0);
+    r = PQexecPrepared(c->pg, st->name, st->params, (const char *const *)st->values, NULL, NULL, 0);
     return pg_result(st, r);
 }
 
