@@ -447,10 +447,10 @@ append_ts_term(GString *out, const QueryTerm *t)
     g_string_append_c(out, ')');
 }
 
-char *
-pd_query_tsquery(const PdQuery *q)
+/* Each group's terms, as @term writes them (any of them), every group (all of them). */
+static void
+append_groups(GString *out, const PdQuery *q, void (*term)(GString *, const QueryTerm *))
 {
-    GString *out = g_string_new(NULL);
     for (int g = 0; g < q->groups; g++) {
         guint n = 0;
         for (guint i = 0; i < q->terms->len; i++) {
@@ -458,11 +458,18 @@ pd_query_tsquery(const PdQuery *q)
             if (t->group != g)
                 continue;
             g_string_append(out, n++ ? " | " : out->len ? " & (" : "(");
-            append_ts_term(out, t);
+            term(out, t);
         }
         if (n)
             g_string_append_c(out, ')');
     }
+}
+
+char *
+pd_query_tsquery(const PdQuery *q)
+{
+    GString *out = g_string_new(NULL);
+    append_groups(out, q, append_ts_term);
     for (guint i = 0; i < q->terms->len; i++) {
         const QueryTerm *t = g_ptr_array_index(q->terms, i);
         if (!t->excluded)
@@ -490,40 +497,36 @@ append_first_three(GString *out, const char *plain)
     return TRUE;
 }
 
+/* @t's words, all of them, in any order and column; a prefix by its first letters. */
+static void
+append_coarse_term(GString *out, const QueryTerm *t)
+{
+    g_string_append_c(out, '(');
+    for (guint k = 0; k < t->stems->len; k++) {
+        const char *stem = g_ptr_array_index(t->stems, k);
+        if (k)
+            g_string_append(out, " & ");
+        if (t->prefix && k + 1 == t->stems->len) {
+            g_string_append_c(out, '(');
+            append_lexeme(out, -1, stem, FALSE);
+            g_string_append(out, " | ");
+            if (!append_first_three(out, t->plain_last))
+                append_lexeme(out, -1, t->plain_last, TRUE);
+            g_string_append_c(out, ')');
+        } else {
+            append_lexeme(out, -1, stem, FALSE);
+        }
+    }
+    g_string_append_c(out, ')');
+}
+
 char *
 pd_query_tsquery_coarse(const PdQuery *q)
 {
-    /* each group's terms (any), each term's words (all), in any column: what the index
-     * can look up fast; phrases, columns, prefixes and exclusions are for the check */
+    /* what the index can look up fast; phrases, columns, prefixes and exclusions are for
+     * the check */
     GString *out = g_string_new(NULL);
-    for (int g = 0; g < q->groups; g++) {
-        guint n = 0;
-        for (guint i = 0; i < q->terms->len; i++) {
-            const QueryTerm *t = g_ptr_array_index(q->terms, i);
-            if (t->group != g)
-                continue;
-            g_string_append(out, n++ ? " | " : out->len ? " & (" : "(");
-            g_string_append_c(out, '(');
-            for (guint k = 0; k < t->stems->len; k++) {
-                const char *stem = g_ptr_array_index(t->stems, k);
-                if (k)
-                    g_string_append(out, " & ");
-                if (t->prefix && k + 1 == t->stems->len) {
-                    g_string_append_c(out, '(');
-                    append_lexeme(out, -1, stem, FALSE);
-                    g_string_append(out, " | ");
-                    if (!append_first_three(out, t->plain_last))
-                        append_lexeme(out, -1, t->plain_last, TRUE);
-                    g_string_append_c(out, ')');
-                } else {
-                    append_lexeme(out, -1, stem, FALSE);
-                }
-            }
-            g_string_append_c(out, ')');
-        }
-        if (n)
-            g_string_append_c(out, ')');
-    }
+    append_groups(out, q, append_coarse_term);
     return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
 }
 

@@ -16,6 +16,23 @@
 static Served a, b;
 static char *hot;
 
+/* A wire photo dropped into the first server's hot folder, as an agency's feed does:
+ * written under a dot-name, renamed into place. */
+static void
+drop(const char *name, const char *caption, const char *reference, int seed)
+{
+    g_autofree char *xmp = wire_xmp(caption, "Lehtikuva", reference, "2026-12-06T07:30:00+02:00");
+    g_autofree char *made = make_photo(name, 320, 240, seed, xmp, 0);
+    g_autofree char *hidden = g_strconcat(".", name, ".part", NULL);
+    g_autofree char *part = g_build_filename(hot, hidden, NULL);
+    g_autofree char *dest = g_build_filename(hot, name, NULL);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(made, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(part, data, (gssize)len, NULL));
+    g_assert_cmpint(g_rename(part, dest), ==, 0);
+}
+
 static void
 test_session_on_both(void)
 {
@@ -92,16 +109,7 @@ test_photo_through_the_other(void)
     g_assert_true(stream_wait(events, "event: ready", 10));
 
     /* the first server's hot folder takes it */
-    g_autofree char *xmp = wire_xmp("Ferries leave Helsinki harbour at dawn, Finland.", "Lehtikuva",
-                                    "LKV404", "2026-12-06T07:30:00+02:00");
-    g_autofree char *made = make_photo("ferries.jpg", 320, 240, 21, xmp, 0);
-    g_autofree char *part = g_build_filename(hot, ".ferries.part", NULL);
-    g_autofree char *dest = g_build_filename(hot, "ferries.jpg", NULL);
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(made, &data, &len, NULL));
-    g_assert_true(g_file_set_contents(part, data, (gssize)len, NULL));
-    g_assert_cmpint(g_rename(part, dest), ==, 0);
+    drop("ferries.jpg", "Ferries leave Helsinki harbour at dawn, Finland.", "LKV404", 21);
 
     /* the second server tells of it, and finds it */
     if (!stream_wait(events, "event: photo", 30))
@@ -139,16 +147,7 @@ test_connections_lost(void)
         reply_clear(&found);
         session_clear(&again);
     }
-    g_autofree char *xmp = wire_xmp("Trams in the snow in Helsinki, Finland.", "Lehtikuva",
-                                    "LKV405", "2026-12-06T08:30:00+02:00");
-    g_autofree char *made = make_photo("trams.jpg", 320, 240, 22, xmp, 0);
-    g_autofree char *part = g_build_filename(hot, ".trams.part", NULL);
-    g_autofree char *dest = g_build_filename(hot, "trams.jpg", NULL);
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(made, &data, &len, NULL));
-    g_assert_true(g_file_set_contents(part, data, (gssize)len, NULL));
-    g_assert_cmpint(g_rename(part, dest), ==, 0);
+    drop("trams.jpg", "Trams in the snow in Helsinki, Finland.", "LKV405", 22);
     if (!stream_wait(events, "\"photo_id\": 2", 30))
         g_error("no event after the connections were lost: %s", stream_text(events));
     stream_close(events);
