@@ -242,7 +242,11 @@ void pd_query_check_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
 #define PD_WORDS_COLUMN_FORMAT "#%d."
 /* and every token's first PD_WORDS_PREFIX letters once more, marked, without places:
  * the lexeme a prefix's candidates are found by (as FTS5's prefix index) */
-#define PD_WORDS_PREFIX      3
+#define PD_WORDS_PREFIX 3
+/* PostgreSQL keeps a lexeme under 2 KiB: longer words are cut to this many bytes (at a
+ * character) in the index and in queries alike. */
+#define PD_WORDS_LEXEME_MAX 2000
+gsize pd_words_clip(const char *word, gsize n);
 #define PD_WORDS_PREFIX_MARK "^"
 #define PD_WORDS_FILTERED                                                                          \
     (PD_QUERY_COLUMN(3) | PD_QUERY_COLUMN(4) | PD_QUERY_COLUMN(5) | PD_QUERY_COLUMN(6) |           \

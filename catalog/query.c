@@ -398,7 +398,8 @@ append_lexeme(GString *out, int column, const char *word, gboolean prefix)
     g_string_append_c(out, '\'');
     if (column >= 0)
         g_string_append_printf(out, PD_WORDS_COLUMN_FORMAT, column);
-    for (const char *s = word; *s; s++) {
+    gsize n = pd_words_clip(word, strlen(word));
+    for (const char *s = word; s < word + n; s++) {
         if (*s == '\'' || *s == '\\')
             g_string_append_c(out, *s);
         g_string_append_c(out, *s);

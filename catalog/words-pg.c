@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* PostgreSQL's limits: a lexeme under 2 KiB, places up to 16383, 256 places a lexeme. */
-#define LEXEME_MAX    2046
+/* PostgreSQL's limits: places up to 16383, 256 places a lexeme (and a lexeme under 2 KiB:
+ * PD_WORDS_LEXEME_MAX). */
 #define PLACE_MAX     16383
 #define PLACES_A_WORD 256
 
@@ -47,6 +47,18 @@ add_place(Words *w, const char *lexeme, gsize n, int place)
         g_array_append_val(at, p);
 }
 
+gsize
+pd_words_clip(const char *word, gsize n)
+{
+    if (n <= PD_WORDS_LEXEME_MAX)
+        return n;
+    /* back to the start of the character the limit falls in */
+    gsize k = PD_WORDS_LEXEME_MAX;
+    while (k > 0 && ((guchar)word[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
 static int
 take_token(void *data, int flags, const char *token, int n, int start, int end)
 {
@@ -59,8 +71,9 @@ take_token(void *data, int flags, const char *token, int n, int start, int end)
      * phrases that far in (no caption is 1,638 words long) */
     int place = w->column * PD_WORDS_COLUMN_ROOM + MIN(w->next, PD_WORDS_COLUMN_ROOM - 2) + 1;
     w->next++;
-    if (n > LEXEME_MAX - 8 || place > PLACE_MAX)
+    if (place > PLACE_MAX)
         return SQLITE_OK;
+    n = (int)pd_words_clip(token, (gsize)n);
     add_place(w, token, (gsize)n, place);
     /* the token's first letters, for prefixes (no place: found, not in phrases) */
     const char *upto = token;

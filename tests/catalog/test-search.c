@@ -603,6 +603,60 @@ test_picks(void)
     pd_catalog_close(c);
 }
 
+/* Captions no tokenizer expects, found the same way on either catalog: quotes and
+ * backslashes (PostgreSQL's tsvector syntax), a word longer than PostgreSQL keeps a
+ * lexeme, scripts without spaces, and a phrase a thousand words in. */
+static void
+test_hostile_captions(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    g_autofree char *long_word = g_strnfill(3000, 'k');
+    g_autofree char *long_caption = g_strdup_printf("Seen here %s, and nothing else.", long_word);
+    GString *thousand = g_string_new(NULL);
+    for (int i = 0; i < 1000; i++)
+        g_string_append_printf(thousand, "filler%d ", i);
+    g_string_append(thousand, "harbour cranes at dusk");
+    add(c, 1, "Pat O'Brien's \"day\" \\ back\\slash 'quoted' '' \\' end", "2025-01-01");
+    add(c, 2, long_caption, "2025-01-02");
+    add(c, 3,
+        "\xe6\x9d\xb1\xe4\xba\xac \xd8\xaa\xd9\x88\xd9\x86\xd8\xb3 \xf0\x9f\x94\xa5 Z\xc3\xbcrich",
+        "2025-01-03");
+    add(c, 4, thousand->str, "2025-01-04");
+    g_string_free(thousand, TRUE);
+    g_autofree char *long_query = g_strdup_printf("%s", long_word);
+    g_autofree char *long_prefix = g_strdup_printf("%.*s*", 2500, long_word);
+    const struct {
+        const char *query, *expect;
+    } cases[] = {
+        {"brien", "1"},
+        {"\"o'brien's day\"", "1"},
+        {"backslash", ""},
+        {"slash", "1"},
+        {"quoted end", "1"},
+        {"'' \\'", "4 3 2 1"}, /* no word in it: every photo, as browsing */
+        {long_query, "2"},
+        {long_prefix, "2"},
+        {"seen -nothing", ""},
+        {"\xe6\x9d\xb1\xe4\xba\xac", "3"},
+        {"\xd8\xaa\xd9\x88\xd9\x86\xd8\xb3", "3"},
+        {"zurich", "3"},
+        {"\"harbour cranes at dusk\"", "4"},
+        {"\"filler999 harbour\"", "4"},
+        {"\"filler998 harbour\"", ""},
+        {"filler99*", "4"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        PdSearchRequest req = {.query = cases[i].query};
+        g_autofree char *got = ids(c, &req, NULL);
+        if (g_strcmp0(got, cases[i].expect) != 0)
+            g_error("%.60s: %s, not %s", cases[i].query, got, cases[i].expect);
+    }
+    pd_catalog_close(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -616,5 +670,6 @@ main(int argc, char **argv)
     g_test_add_func("/search/total-and-paging", test_total_and_paging);
     g_test_add_func("/search/snippets", test_snippets);
     g_test_add_func("/search/picks", test_picks);
+    g_test_add_func("/search/hostile-captions", test_hostile_captions);
     return g_test_run();
 }
