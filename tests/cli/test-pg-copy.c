@@ -166,10 +166,9 @@ test_copy(void)
         run_clear(&lite);
         run_clear(&pgs);
     }
-    g_autofree char *c3 = make_photo("third.jpg", 320, 240, 13,
-                                     wire_xmp("A third photo, for PostgreSQL only.", "AFP",
-                                              "AFP303", "2025-04-02T09:00:00+02:00"),
-                                     0);
+    g_autofree char *x3 = wire_xmp("A third photo, for PostgreSQL only.", "AFP", "AFP303",
+                                   "2025-04-02T09:00:00+02:00");
+    g_autofree char *c3 = make_photo("third.jpg", 320, 240, 13, x3, 0);
     Run in3 = RUN("--catalog", url, "ingest", c3);
     if (in3.status != 0)
         g_error("ingest on PostgreSQL: %s", in3.err);
