@@ -221,10 +221,9 @@ pd_catalog_pg_reconnect(PdCatalog *c)
     return pg_session(c, NULL) && (!c->listening || pd_catalog_exec(c, PD_CATALOG_LISTEN, NULL));
 }
 
-/* A catalog on PostgreSQL at @url (libpq's URL or its key=value form after "postgresql://"
- * is not needed: any libpq connection string starting so). Its schema is made the first
- * time, and must stand at the newest version (pg.c); photodesk's own tokenizer runs in
- * an in-memory SQLite beside it, so words are cut and stemmed as on SQLite. */
+/* A catalog on PostgreSQL at @url (a libpq URL: postgresql://...). Its schema is made the
+ * first time and brought up to the newest version (pg.c); photodesk's own tokenizer runs
+ * in an in-memory SQLite beside it, so words are cut and stemmed as on SQLite. */
 static PdCatalog *
 open_pg(const char *url, PdCatalogMode mode, GError **error)
 {
@@ -235,11 +234,11 @@ open_pg(const char *url, PdCatalogMode mode, GError **error)
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pd_stmt_free);
     c->busy_ms = 10000;
     c->pg = PQconnectdb(url);
-    gboolean ok = PQstatus(c->pg) == CONNECTION_OK;
-    if (!ok)
-        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "%s",
-                    g_strstrip(PQerrorMessage(c->pg)));
-    ok = ok && PQsetClientEncoding(c->pg, "UTF8") == 0;
+    gboolean ok = PQstatus(c->pg) == CONNECTION_OK && PQsetClientEncoding(c->pg, "UTF8") == 0;
+    if (!ok) {
+        g_autofree char *why = g_strstrip(g_strdup(PQerrorMessage(c->pg)));
+        g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "%s", why);
+    }
     if (ok && sqlite3_open_v2(":memory:", &c->words, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                               NULL) != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_OPEN, "out of memory");

@@ -206,6 +206,16 @@ test_copy(void)
     g_assert_cmpint(none.status, ==, 1);
     g_assert_nonnull(strstr(none.err, "PostgreSQL: connecting"));
     run_clear(&none);
+    /* a catalog that cannot be reached is named, its password never */
+    g_autofree char *secret =
+        g_strdup_printf("postgresql://photodesk:s3cret-pw@/postgres?host=%s/none"
+                        "&connect_timeout=5",
+                        scratch);
+    Run lost = RUN("--catalog", secret, "search", "port");
+    g_assert_cmpint(lost.status, ==, 1);
+    g_assert_nonnull(strstr(lost.err, "photodesk:***@"));
+    g_assert_null(strstr(lost.err, "s3cret-pw"));
+    run_clear(&lost);
 
     g_free(cluster("stop", &skip));
     cluster_dir = NULL;
