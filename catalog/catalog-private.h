@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define PD_CATALOG_STATEMENTS_MAX 256
 
 typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
 
 struct PdCatalog {
     sqlite3 *db;            /* SQLite's connection, or NULL on PostgreSQL */
@@ -92,6 +93,12 @@ gboolean pd_catalog_exec(PdCatalog *catalog, const char *sql, GError **error);
 #define PD_CATALOG_LISTEN "LISTEN photodesk_events; LISTEN photodesk_sessions"
 /* The advisory lock a PostgreSQL write transaction holds: one writer at a time. */
 #define PD_CATALOG_PG_LOCK "7306214"
+/* Records PostgreSQL's answer @r, an error, on @catalog (pg_error, pg_state); the result
+ * code a step gives for it (PD_CONSTRAINT_UNIQUE, SQLITE_BUSY...). */
+int pd_catalog_pg_failed(PdCatalog *catalog, PGresult *r);
+/* Whether SQLSTATE @state says another writer was in the way (a serialization failure,
+ * a deadlock, the lock not had in time). */
+gboolean pd_catalog_pg_busy(const char *state);
 /* Connects again when the connection was lost outside a transaction; TRUE when it did. */
 gboolean pd_catalog_pg_reconnect(PdCatalog *catalog);
 /* Forgets the statement was prepared (on a connection that is gone). */

@@ -17,10 +17,9 @@ gboolean
 pd_catalog_fail(PdCatalog *c, GError **error, const char *what)
 {
     if (c->pg) {
-        const char *s = c->pg_state;
-        gboolean busy =
-            strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strcmp(s, "55P03") == 0;
-        g_set_error(error, PD_CATALOG_ERROR, busy ? PD_CATALOG_ERROR_BUSY : PD_CATALOG_ERROR_FAILED,
+        g_set_error(error, PD_CATALOG_ERROR,
+                    pd_catalog_pg_busy(c->pg_state) ? PD_CATALOG_ERROR_BUSY
+                                                    : PD_CATALOG_ERROR_FAILED,
                     "catalog: %s: %s", what, c->pg_error ? c->pg_error : PQerrorMessage(c->pg));
         return FALSE;
     }
@@ -78,21 +77,12 @@ pg_exec(PdCatalog *c, const char *sql, GError **error)
     ExecStatusType s = PQresultStatus(r);
     gboolean ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
     if (!ok) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        g_free(c->pg_error);
-        c->pg_error = g_strstrip(g_strdup(PQresultErrorMessage(r)));
-        if (*c->pg_error == '\0') {
-            g_free(c->pg_error);
-            c->pg_error = g_strstrip(g_strdup(PQerrorMessage(c->pg)));
-        }
-        g_strlcpy(c->pg_state, state ? state : "", sizeof c->pg_state);
-        pd_catalog_fail(c, error, "running");
-        /* "catalog: running: ..." reads as "catalog: ..." as SQLite's do */
-        if (error && *error) {
-            g_autofree char *msg = g_strdup_printf("catalog: %s", c->pg_error);
-            g_free((*error)->message);
-            (*error)->message = g_steal_pointer(&msg);
-        }
+        /* "catalog: ...", as SQLite's are */
+        pd_catalog_pg_failed(c, r);
+        g_set_error(error, PD_CATALOG_ERROR,
+                    pd_catalog_pg_busy(c->pg_state) ? PD_CATALOG_ERROR_BUSY
+                                                    : PD_CATALOG_ERROR_FAILED,
+                    "catalog: %s", c->pg_error);
     }
     PQclear(r);
     return ok;

@@ -137,13 +137,15 @@ static const char *const facet_sql[7][2] = {
 /* The columns of a hit (read_hit()). */
 #define HIT_COUNT 27
 
-/* The same statements on PostgreSQL, where the index is photo_words (pg.c, words-pg.c) and ?1
- * the whole query as a tsquery, phrases and exclusions in it: nothing to check (?6 and
- * ?7 are bound and unused). A page by date is read with a limit (?4), and the rest of its
- * last day by a second run (page_by_date()). Browsing, ?1 is the exclusions alone, or
- * NULL. Relevance: the newest PD_SEARCH_RANKED matches ranked by ts_rank, with the
- * columns weighed as bm25 weighs them on SQLite (the words' weights: words-pg.c); the
- * matches are the same, their order by relevance PostgreSQL's. */
+/* The same statements on PostgreSQL, where the index is photo_words (pg.c, words-pg.c):
+ * ?1 is the query the index finds the candidates by, ?13 the whole query (phrases,
+ * columns, prefixes and exclusions) each candidate is checked against, NULL when ?1 is
+ * the whole query already; browsing, ?13 holds the exclusions alone, or NULL. ?6 and ?7
+ * are bound and unused: nothing is left to pd_check(). A page by date is read with a
+ * limit (?4), and the rest of its last day by a second run (page_by_date()). Relevance: the newest
+ * PD_SEARCH_RANKED matches ranked by ts_rank, with the columns weighed as bm25 weighs them on
+ * SQLite (the words' weights: words-pg.c); the matches are the same, their order by relevance
+ * PostgreSQL's. */
 #define PG_WEIGHTS "CAST('{0.1, 0.1, 0.5, 1.0}' AS float4[])"
 #define PG_FILTERS                                                                                 \
     " AND (?9 = 0 OR EXISTS (SELECT 1 FROM photos p2 WHERE p2.id = w.photo_id"                     \
@@ -536,10 +538,16 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     g_autofree char *excluded = pd_query_excluded(q);
     gboolean check = !pg && pd_query_needs_check(q);
     gboolean fts = positive != NULL;
-    g_autofree char *match = NULL;
-    if (pg)
-        match = pd_query_tsquery(q);
-    else if (fts && excluded)
+    g_autofree char *match = NULL, *exact = NULL;
+    if (pg) {
+        /* ?1 finds the candidates by the index (prefixes by their first three letters,
+         * phrases by their words) and ?13 is the whole query, checked on each; a query
+         * that needs no check has no ?13. Browsing, ?13 holds the exclusions. */
+        match = pd_query_tsquery_coarse(q);
+        exact = pd_query_tsquery(q);
+        if (match && strcmp(match, exact) == 0)
+            g_clear_pointer(&exact, g_free);
+    } else if (fts && excluded)
         match = g_strdup_printf("(%s) NOT (%s)", positive, excluded);
     else
         match = g_strdup(fts ? positive : excluded);
@@ -564,16 +572,6 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     int sort = req->sort;
     if (!fts && sort == PD_SEARCH_SORT_RELEVANCE)
         sort = PD_SEARCH_SORT_DATE; /* nothing to rank by */
-    /* On PostgreSQL, ?1 finds the candidates by the index (prefixes by their first three
-     * letters, phrases by their words) and ?13 is the whole query, checked on each; a
-     * query that needs no check has no ?13. Browsing, ?13 holds the exclusions. */
-    g_autofree char *exact = NULL;
-    if (pg) {
-        exact = g_steal_pointer(&match);
-        match = pd_query_tsquery_coarse(q);
-        if (match && strcmp(match, exact) == 0)
-            g_clear_pointer(&exact, g_free);
-    }
     Match m = {match, exact, lo, hi, q, check, req};
 
     /* The page's keys, then its photos. */

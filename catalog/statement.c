@@ -212,9 +212,15 @@ pd_stmt_bind_null(PdStmt *st, int i)
     pd_stmt_bind_text(st, i, NULL);
 }
 
-/* Records PostgreSQL's answer @r (an error) on the catalog; the step's result code. */
-static int
-pg_error(PdCatalog *c, PGresult *r)
+gboolean
+pd_catalog_pg_busy(const char *state)
+{
+    return state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                     strcmp(state, "55P03") == 0);
+}
+
+int
+pd_catalog_pg_failed(PdCatalog *c, PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorMessage(r) : NULL;
@@ -227,10 +233,7 @@ pg_error(PdCatalog *c, PGresult *r)
         return PD_CONSTRAINT_UNIQUE;
     if (state && g_str_has_prefix(state, "23"))
         return SQLITE_CONSTRAINT;
-    if (state &&
-        (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
-        return SQLITE_BUSY;
-    return SQLITE_ERROR;
+    return pd_catalog_pg_busy(state) ? SQLITE_BUSY : SQLITE_ERROR;
 }
 
 void
@@ -263,7 +266,7 @@ pg_exec(PdStmt *st)
         char *name = g_strdup_printf("pd_%u", ++c->pg_statements);
         r = PQprepare(c->pg, name, st->sql, st->params, st->types);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            int code = pg_error(c, r);
+            int code = pd_catalog_pg_failed(c, r);
             PQclear(r);
             g_free(name);
             return code;
@@ -282,7 +285,7 @@ pg_result(PdStmt *st, PGresult *r)
     PdCatalog *c = st->catalog;
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
-        int code = pg_error(c, r);
+        int code = pd_catalog_pg_failed(c, r);
         PQclear(r);
         return code;
     }
