@@ -26,6 +26,69 @@
     "CREATE UNIQUE INDEX photo_words_date_key ON photo_words(date_key);"                           \
     "CREATE INDEX photo_words_words ON photo_words USING gin (words)"
 
+/* The full-text index split by the photos' years (schema 16), so that a search reads
+ * the newest year's index first and stops when its page is full (search.c): a year's
+ * posting lists are a year's, not the archive's. One table a year, made when the
+ * year's first photo is written (photodesk_words_year(), under the write lock) and
+ * listed in photo_words_years; the undated (date keys below 1) in one of their own.
+ * A photo's row moves between years when its date is corrected. The date key's day
+ * counts from 1800-01-01 as day 1 (pd_catalog_date_day()). */
+#define PG_WORDS_YEARS                                                                             \
+    "CREATE TABLE photo_words ("                                                                   \
+    "  date_key bigint NOT NULL,"                                                                  \
+    "  photo_id bigint NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"                          \
+    "  words tsvector NOT NULL, PRIMARY KEY (photo_id, date_key)) PARTITION BY RANGE (date_key);"  \
+    "CREATE TABLE photo_words_undated PARTITION OF photo_words FOR VALUES FROM (MINVALUE) TO (1);" \
+    "CREATE TABLE photo_words_years (year integer PRIMARY KEY, lo bigint NOT NULL,"                \
+    "  hi bigint NOT NULL);"                                                                       \
+    "CREATE FUNCTION photodesk_words_year(key bigint) RETURNS void LANGUAGE plpgsql AS $$"         \
+    " DECLARE y integer; lo bigint; hi bigint;"                                                    \
+    " BEGIN"                                                                                       \
+    "  IF key < 1 THEN RETURN; END IF;"                                                            \
+    "  y := extract(year FROM date '1800-01-01' + ((key >> " G_STRINGIFY(                          \
+        PD_DAY_SHIFT) ") - 1)::integer);"                                                          \
+                      "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; " \
+                      "END IF;"                                                                    \
+                      "  PERFORM pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ");"                   \
+                      "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; " \
+                      "END IF;"                                                                    \
+                      "  lo := ((make_date(y, 1, 1) - date '1800-01-01') + 1)::bigint "            \
+                      "<< " G_STRINGIFY(                                                           \
+                          PD_DAY_SHIFT) ";"                                                        \
+                                        "  hi := ((make_date(y + 1, 1, 1) - date '1800-01-01') + " \
+                                        "1)::bigint << " G_STRINGIFY(                              \
+                                            PD_DAY_SHIFT) ";"                                      \
+                                                          "  EXECUTE format('CREATE TABLE "        \
+                                                          "photo_words_%s PARTITION OF "           \
+                                                          "photo_words"                            \
+                                                          "    FOR VALUES FROM (%s) TO (%s)', y, " \
+                                                          "lo, hi);"                               \
+                                                          "  INSERT INTO photo_words_years "       \
+                                                          "VALUES (y, lo, hi);"                    \
+                                                          " END $$;"                               \
+                                                          "CREATE FUNCTION "                       \
+                                                          "photodesk_write_words(photo bigint, "   \
+                                                          "key bigint, w tsvector, again boolean)" \
+                                                          "  RETURNS void LANGUAGE plpgsql AS $$"  \
+                                                          " BEGIN"                                 \
+                                                          "  PERFORM photodesk_words_year(key);"   \
+                                                          "  IF again THEN"                        \
+                                                          "   UPDATE photo_words SET date_key = "  \
+                                                          "key, words = w WHERE photo_id = photo;" \
+                                                          "  ELSE"                                 \
+                                                          "   INSERT INTO photo_words (photo_id, " \
+                                                          "date_key, words) VALUES (photo, key, "  \
+                                                          "w);"                                    \
+                                                          "  END IF;"                              \
+                                                          " END $$;"
+
+/* The years' tables for the photos of @table (a name) */
+#define PG_MAKE_YEARS(table)                                                                       \
+    "SELECT count(photodesk_words_year(d << " G_STRINGIFY(                                         \
+        PD_DAY_SHIFT) "))"                                                                         \
+                      " FROM (SELECT DISTINCT date_key >> " G_STRINGIFY(                           \
+                          PD_DAY_SHIFT) " AS d FROM " table " WHERE date_key > 0) y"
+
 static const char pg_schema[] =
     "CREATE TABLE photodesk_schema (version integer NOT NULL);"
     "CREATE TABLE photos ("
@@ -208,6 +271,15 @@ static const char *const pg_migrations[] = {
     "CREATE TABLE login_failures (key text PRIMARY KEY, count bigint NOT NULL,"
     "  window_start bigint NOT NULL);"
     "CREATE INDEX login_failures_window ON login_failures(window_start);",
+    /* 16: the full-text index split by year (PG_WORDS_YEARS), the rows moved over */
+    "ALTER TABLE photo_words RENAME TO photo_words_flat;"
+    "ALTER INDEX photo_words_date_key RENAME TO photo_words_flat_date_key;"
+    "ALTER INDEX photo_words_words RENAME TO photo_words_flat_words;"
+    "ALTER INDEX photo_words_pkey RENAME TO photo_words_flat_pkey;" PG_WORDS_YEARS PG_MAKE_YEARS(
+        "photo_words_flat") ";"
+                            "INSERT INTO photo_words (date_key, photo_id, words)"
+                            "  SELECT date_key, photo_id, words FROM photo_words_flat;"
+                            "DROP TABLE photo_words_flat;" PG_WORDS_INDEX ";",
 };
 
 /* The events, written as SQLite's triggers write them (schema.c, migration 7), in the
@@ -410,6 +482,11 @@ copy_words(sqlite3 *db, PGconn *pg, gint64 photos, GError **error)
     if (rc != SQLITE_OK) {
         g_set_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_FAILED, "reading photos: %s",
                     sqlite3_errmsg(db));
+        return FALSE;
+    }
+    /* the years' tables first, from the photos copied */
+    if (!pg_exec(pg, PG_MAKE_YEARS("photos"), "indexing", error)) {
+        sqlite3_finalize(st);
         return FALSE;
     }
     PGresult *r = PQexec(pg, "COPY photo_words (photo_id, date_key, words) FROM STDIN");
@@ -649,11 +726,13 @@ copy_all(sqlite3 *db, PGconn *pg, PdCatalogCopied report, gpointer user_data, GE
             report(tables[i].name, rows, user_data);
     }
     /* the full-text index, built once over every photo rather than photo by photo; then
-     * the triggers: the rows copied make no events */
+     * the triggers: the rows copied make no events; then the planner's statistics, so
+     * that the first searches are planned on them */
     return copy_words(db, pg, photos, error) &&
            pg_exec(pg, "SET LOCAL maintenance_work_mem = '1GB'", "indexing", error) &&
            pg_exec(pg, PG_WORDS_INDEX, "indexing", error) &&
-           pg_exec(pg, pg_triggers, "making the schema", error);
+           pg_exec(pg, pg_triggers, "making the schema", error) &&
+           pg_exec(pg, "ANALYZE", "counting for the planner", error);
 }
 
 char *

@@ -213,30 +213,29 @@ bind_columns(PdStmt *st, const PdCatalogPhoto *p)
 }
 
 /* On PostgreSQL, @p's full-text index (words-pg.c) written beside it, in photo_words
- * (pg.c), with its date key: on SQLite FTS5 is written at commit
- * (pd_catalog_index_pending()) and by triggers. */
+ * (pg.c: in its year's table, made if it is the year's first photo), with its date key:
+ * on SQLite FTS5 is written at commit (pd_catalog_index_pending()) and by triggers. */
 static gboolean
 write_words(PdCatalog *c, const PdCatalogPhoto *p, gint64 key, gboolean replace, GError **error)
 {
     if (!pd_catalog_on_pg(c))
         return TRUE;
     g_autofree char *words = pd_catalog_pg_words(c, p, error);
-    PdStmt *st =
-        words == NULL ? NULL
-        : replace     ? pd_catalog_statement(c,
-                                             "UPDATE photo_words SET date_key = ?2, words = CAST(?3 AS "
-                                                 "tsvector) WHERE photo_id = ?1",
-                                             error)
-                      : pd_catalog_statement(c,
-                                             "INSERT INTO photo_words (photo_id, date_key, words)"
-                                                 " VALUES (?1, ?2, CAST(?3 AS tsvector))",
-                                             error);
+    PdStmt *st = words == NULL
+                     ? NULL
+                     : pd_catalog_statement(c,
+                                            "SELECT photodesk_write_words(?1, ?2, CAST(?3 AS"
+                                            " tsvector), ?4 <> 0)",
+                                            error);
     if (st == NULL)
         return FALSE;
     pd_stmt_bind_int64(st, 1, p->id);
     pd_stmt_bind_int64(st, 2, key);
     pd_stmt_bind_text(st, 3, words);
-    return pd_catalog_run(c, st, "indexing a photo", error);
+    pd_stmt_bind_int(st, 4, replace);
+    int r = pd_stmt_step(st);
+    pd_stmt_reset(st);
+    return r == PD_ROW || pd_catalog_fail(c, error, "indexing a photo");
 }
 
 static void

@@ -328,6 +328,7 @@ typedef struct {
     PdQuery *q;        /* ?6 */
     gboolean check;    /* ?7 */
     const PdSearchRequest *req;
+    GArray *years; /* PostgreSQL: the years of lo..hi, newest first (pg_years()) */
 } Match;
 
 /* The statement for @sql with the request's parameters bound (see above). */
@@ -405,38 +406,91 @@ compare_keyed(gconstpointer a, gconstpointer b)
     return x->key < y->key ? 1 : x->key > y->key ? -1 : 0;
 }
 
+/* Appends the rows @st gives (at most @want in all) to @rows, the last one's day to
+ * @last_day: the index gives them by day, and by arrival within a day. */
+static int
+read_keys(PdStmt *st, gint64 want, GArray *rows, gint64 *last_day)
+{
+    int r;
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        gint64 key = pd_stmt_int64(st, 0);
+        gint64 day = key >> PD_DAY_SHIFT;
+        if ((gint64)rows->len >= want && day != *last_day)
+            break;
+        Keyed k = {key, NULL};
+        g_array_append_val(rows, k);
+        *last_day = day;
+    }
+    pd_stmt_reset(st);
+    return r;
+}
+
+/* PostgreSQL's index a year at a time (pg.c), newest first: the years that meet the
+ * date keys from @lo to @hi, each as its first and last key there, then the undated. */
+static GArray *
+pg_years(PdCatalog *c, gint64 lo, gint64 hi, GError **error)
+{
+    PdStmt *st = pd_catalog_statement(c,
+                                      "SELECT greatest(lo, ?1), least(hi - 1, ?2) FROM"
+                                      " photo_words_years WHERE lo <= ?2 AND hi > ?1"
+                                      " ORDER BY year DESC",
+                                      error);
+    if (st == NULL)
+        return NULL;
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(gint64));
+    pd_stmt_bind_int64(st, 1, lo);
+    pd_stmt_bind_int64(st, 2, hi);
+    int r;
+    while ((r = pd_stmt_step(st)) == PD_ROW) {
+        gint64 span[2] = {pd_stmt_int64(st, 0), pd_stmt_int64(st, 1)};
+        g_array_append_vals(spans, span, 2);
+    }
+    pd_stmt_reset(st);
+    if (r != PD_DONE) {
+        g_array_unref(spans);
+        failed(c, error);
+        return NULL;
+    }
+    if (lo < 1) {
+        gint64 undated[2] = {lo, MIN(hi, 0)};
+        g_array_append_vals(spans, undated, 2);
+    }
+    return spans;
+}
+
 /* The date keys of the page, newest taken first: the index gives them by day, and by
  * arrival within a day; read on to the end of the page's last day, and put those in the
- * order they were taken. */
+ * order they were taken. A page that ran out of matches sets @found to their number (else
+ * -1): nothing is left to count. */
 static gboolean
-page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, int limit,
-             GArray *keys, GError **error)
+page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, const Match *m, int limit,
+             GArray *keys, gint64 *found, GError **error)
 {
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(Keyed));
     gint64 want = (gint64)req->offset + limit, last_day = G_MININT64;
-    /* PostgreSQL runs a statement whole: it is asked for the page, then for the rest of
-     * the page's last day; SQLite's steps stop where the page's last day ends */
     gboolean pg = pd_catalog_on_pg(c);
-    if (pg)
-        pd_stmt_bind_int64(st, 4, want);
-    int r;
-    for (int run = 0; run < 2; run++) {
-        while ((r = pd_stmt_step(st)) == PD_ROW) {
-            gint64 key = pd_stmt_int64(st, 0);
-            gint64 day = key >> PD_DAY_SHIFT;
-            if ((gint64)rows->len >= want && day != last_day)
-                break;
-            Keyed k = {key, NULL};
-            g_array_append_val(rows, k);
-            last_day = day;
+    int r = PD_DONE;
+    if (!pg) {
+        /* SQLite's steps stop where the page's last day ends */
+        r = read_keys(st, want, rows, &last_day);
+    } else {
+        /* PostgreSQL runs a statement whole: it is asked for the page a year at a
+         * time until the page is full (a year's index is a year's, and a common word's
+         * page is found in the newest), then for the rest of the page's last day */
+        GArray *years = m->years;
+        for (guint i = 0; r == PD_DONE && i < years->len && (gint64)rows->len < want; i += 2) {
+            pd_stmt_bind_int64(st, 2, g_array_index(years, gint64, i));
+            pd_stmt_bind_int64(st, 3, g_array_index(years, gint64, i + 1));
+            pd_stmt_bind_int64(st, 4, want - (gint64)rows->len);
+            r = read_keys(st, want, rows, &last_day);
         }
-        pd_stmt_reset(st);
-        if (!pg || r != PD_DONE || (gint64)rows->len < want || run == 1)
-            break;
-        gint64 last = g_array_index(rows, Keyed, rows->len - 1).key;
-        pd_stmt_bind_int64(st, 2, MAX(lo, last_day << PD_DAY_SHIFT));
-        pd_stmt_bind_int64(st, 3, last - 1);
-        pd_stmt_bind_int64(st, 4, PD_ALL_ROWS);
+        if (r == PD_DONE && (gint64)rows->len >= want) {
+            gint64 last = g_array_index(rows, Keyed, rows->len - 1).key;
+            pd_stmt_bind_int64(st, 2, MAX(m->lo, last_day << PD_DAY_SHIFT));
+            pd_stmt_bind_int64(st, 3, last - 1);
+            pd_stmt_bind_int64(st, 4, PD_ALL_ROWS);
+            r = read_keys(st, G_MAXINT64, rows, &last_day);
+        }
     }
     gboolean ok = r == PD_ROW || r == PD_DONE || failed(c, error);
     PdStmt *times = ok ? pd_catalog_statement(c, pg ? pg_times_sql : time_sql, error) : NULL;
@@ -464,6 +518,7 @@ page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, in
             k->time = pd_catalog_text(times, 0);
         pd_stmt_reset(times);
     }
+    *found = r == PD_DONE && (gint64)rows->len < want ? (gint64)rows->len : -1;
     if (ok) {
         g_array_sort(rows, compare_keyed);
         for (guint i = (guint)req->offset; i < rows->len && (gint64)i < want; i++)
@@ -473,6 +528,29 @@ page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, gint64 lo, in
         g_free(g_array_index(rows, Keyed, i).time);
     g_array_unref(rows);
     return ok;
+}
+
+/* The matches @st counts, up to @most; on PostgreSQL a year at a time, newest first,
+ * each counted in its own year's index (a common word's thousand are in the newest). */
+static gboolean
+count_matches(PdCatalog *c, PdStmt *st, const Match *m, gint64 most, gint64 *total, GError **error)
+{
+    *total = 0;
+    guint spans = m->years ? m->years->len / 2 : 1;
+    for (guint i = 0; i < spans && *total < most; i++) {
+        if (m->years) {
+            pd_stmt_bind_int64(st, 2, g_array_index(m->years, gint64, 2 * i));
+            pd_stmt_bind_int64(st, 3, g_array_index(m->years, gint64, 2 * i + 1));
+        }
+        pd_stmt_bind_int64(st, 4, most - *total);
+        int r = pd_stmt_step(st);
+        if (r == PD_ROW)
+            *total += pd_stmt_int64(st, 0);
+        pd_stmt_reset(st);
+        if (r != PD_ROW)
+            return failed(c, error);
+    }
+    return TRUE;
 }
 
 static PdSearchResult *
@@ -572,14 +650,19 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     int sort = req->sort;
     if (!fts && sort == PD_SEARCH_SORT_RELEVANCE)
         sort = PD_SEARCH_SORT_DATE; /* nothing to rank by */
-    Match m = {match, exact, lo, hi, q, check, req};
+    Match m = {match, exact, lo, hi, q, check, req, NULL};
+    if (pg && (m.years = pg_years(c, lo, hi, error)) == NULL) {
+        pd_search_result_free(result);
+        return NULL;
+    }
 
     /* The page's keys, then its photos. */
     GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
     PdStmt *st = prepare(c, keys_of[sort][words], &m, error);
     gboolean ok = st != NULL;
+    gint64 found = -1;
     if (ok && sort == PD_SEARCH_SORT_DATE) {
-        ok = page_by_date(c, st, req, lo, limit, keys, error);
+        ok = page_by_date(c, st, req, &m, limit, keys, &found, error);
     } else if (ok) {
         pd_stmt_bind_int(st, 4, limit);
         pd_stmt_bind_int(st, 5, req->offset);
@@ -632,15 +715,13 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
     g_array_unref(keys);
 
     /* The total, counted exactly up to a point unless facets count everything anyway. */
-    PdStmt *count = ok ? prepare(c, count_of[words], &m, error) : NULL;
-    ok = ok && count != NULL;
-    if (ok) {
-        pd_stmt_bind_int64(count, 4, req->facets ? PD_ALL_ROWS : PD_SEARCH_EXACT_TOTAL + 1);
-        int r = pd_stmt_step(count);
-        if (r == PD_ROW)
-            result->total = pd_stmt_int64(count, 0);
-        pd_stmt_reset(count);
-        ok = r == PD_ROW || failed(c, error);
+    PdStmt *count = ok && found < 0 ? prepare(c, count_of[words], &m, error) : NULL;
+    ok = ok && (found >= 0 || count != NULL);
+    if (ok && found >= 0) {
+        result->total = found;
+    } else if (ok) {
+        ok = count_matches(c, count, &m, req->facets ? PD_ALL_ROWS : PD_SEARCH_EXACT_TOTAL + 1,
+                           &result->total, error);
         result->total_exact = req->facets || result->total <= PD_SEARCH_EXACT_TOTAL;
         if (!result->total_exact)
             result->total = PD_SEARCH_EXACT_TOTAL;
@@ -653,6 +734,8 @@ search_in(PdCatalog *c, const PdSearchRequest *req, GError **error)
              run_facet(c, facets_of[4][words], &m, 10, &result->by_rating, error) &&
              run_facet(c, facets_of[5][words], &m, 20, &result->by_city, error) &&
              run_facet(c, facets_of[6][words], &m, 20, &result->by_country, error);
+    if (m.years)
+        g_array_unref(m.years);
     if (!ok) {
         pd_search_result_free(result);
         return NULL;

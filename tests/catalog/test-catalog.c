@@ -65,12 +65,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 15);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 16);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 15);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 16);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     if (test_on_pg()) {
@@ -88,6 +88,84 @@ test_open_and_migrate(void)
     }
     g_assert_null(pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error));
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_SCHEMA);
+}
+
+static void
+pg_run(PGconn *pg, const char *sql)
+{
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        g_error("%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+}
+
+/* PostgreSQL's migration 16 over a catalog with photos: the full-text index, one table
+ * before, is split by year with every row kept, and search and writing go on. The
+ * catalog at 15 is made by taking a new one back to 15's shape. */
+static void
+test_pg_years_migration(void)
+{
+    if (!test_on_pg()) {
+        g_test_skip("PostgreSQL's own migration: the tests run on SQLite");
+        return;
+    }
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    const char *dates[] = {"2023-04-15T23:41:07+03:00", "1999-12-31", NULL, "2024-01-01"};
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        for (int i = 0; i < 4; i++) {
+            g_autofree char *sha = g_strdup_printf("%04d", i);
+            g_autoptr(PdCatalogPhoto) p = sample(sha, "Putin attends an Easter service.");
+            g_free(p->date_created);
+            p->date_created = g_strdup(dates[i]);
+            g_free(p->date_created_local);
+            p->date_created_local = dates[i] ? g_strndup(dates[i], 10) : NULL;
+            g_clear_pointer(&p->date_created_utc, g_free);
+            g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
+            g_assert_no_error(error);
+        }
+    }
+    PGconn *pg = PQconnectdb(path);
+    pg_run(pg, "BEGIN;"
+               "CREATE TABLE flat AS SELECT date_key, photo_id, words FROM photo_words;"
+               "DROP TABLE photo_words; DROP TABLE photo_words_years;"
+               "DROP FUNCTION photodesk_write_words, photodesk_words_year;"
+               "CREATE TABLE photo_words (date_key bigint NOT NULL,"
+               "  photo_id bigint PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,"
+               "  words tsvector NOT NULL);"
+               "INSERT INTO photo_words SELECT * FROM flat; DROP TABLE flat;"
+               "CREATE UNIQUE INDEX photo_words_date_key ON photo_words(date_key);"
+               "CREATE INDEX photo_words_words ON photo_words USING gin (words);"
+               "UPDATE photodesk_schema SET version = 15; COMMIT");
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 16);
+        PdSearchRequest req = {.query = "easter"};
+        g_autoptr(PdSearchResult) all = pd_catalog_search(c, &req, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(all->total, ==, 4);
+        /* newest year first, the undated last */
+        g_assert_cmpint(((PdSearchHit *)g_ptr_array_index(all->hits, 0))->id, ==, 4);
+        g_assert_cmpint(((PdSearchHit *)g_ptr_array_index(all->hits, 3))->id, ==, 3);
+        g_autoptr(PdCatalogPhoto) p = sample("0005", "Easter in a year not seen before.");
+        g_free(p->date_created);
+        p->date_created = g_strdup("1961-04-12");
+        g_free(p->date_created_local);
+        p->date_created_local = g_strdup("1961-04-12");
+        g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/gagarin.jpg", &error));
+        g_assert_no_error(error);
+        PdSearchRequest then = {.query = "easter", .from = "1961", .to = "1961"};
+        g_autoptr(PdSearchResult) found = pd_catalog_search(c, &then, &error);
+        g_assert_cmpint(found->total, ==, 1);
+    }
+    PGresult *r = PQexec(pg, "SELECT string_agg(year::text, ' ' ORDER BY year) FROM"
+                             " photo_words_years");
+    g_assert_cmpstr(PQgetvalue(r, 0, 0), ==, "1961 1999 2023 2024");
+    PQclear(r);
+    PQfinish(pg);
 }
 
 static void
@@ -425,6 +503,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/catalog/open-and-migrate", test_open_and_migrate);
+    g_test_add_func("/catalog/pg-years-migration", test_pg_years_migration);
     g_test_add_func("/catalog/statement-cache", test_statement_cache);
     g_test_add_func("/catalog/photo-roundtrip", test_photo_roundtrip);
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);

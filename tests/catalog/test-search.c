@@ -398,6 +398,83 @@ test_busy_day(void)
     pd_catalog_close(c);
 }
 
+/* Photos over many years, on PostgreSQL each year's index a table of its own made at the
+ * year's first photo: pages, totals and ranges run across the years, and a photo moved
+ * to a year not seen before is found there. */
+static void
+test_years(void)
+{
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    PdCatalog *c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+    g_assert_no_error(error);
+    const char *dates[] = {
+        "1700-05-01", "1850-12-31T23:59:00Z",      "1999-12-31", "2000-01-01", "2016-02-29",
+        NULL,         "2024-06-01T10:00:00+02:00", "3100-01-01"};
+    g_assert_true(pd_catalog_begin(c, &error));
+    for (int i = 0; i < 1100; i++) {
+        g_autofree char *caption = g_strdup_printf("ferry %s", i % 25 == 0 ? "rare" : "daily");
+        add(c, i + 1, caption, dates[i % G_N_ELEMENTS(dates)]);
+    }
+    g_assert_true(pd_catalog_commit(c, &error));
+
+    /* the newest year first (3100 counts as 2999, 1700 as 1800), the undated last; a
+     * day's date-only photos by arrival, the latest first */
+    PdSearchRequest rare = {.query = "rare", .limit = 1000};
+    gint64 total = 0;
+    g_autofree char *whole = ids(c, &rare, &total);
+    g_assert_cmpint(total, ==, 44);
+    g_assert_true(g_str_has_prefix(whole, "976 776 576 376 176 951 751 551 351 151 "));
+    g_assert_true(g_str_has_suffix(whole, " 126 326 526 726 926"));
+    GString *paged = g_string_new(NULL);
+    for (int offset = 0;; offset += 3) {
+        PdSearchRequest page = {.query = "rare", .limit = 3, .offset = offset};
+        g_autofree char *part = ids(c, &page, &total);
+        g_assert_cmpint(total, ==, 44);
+        if (!*part)
+            break;
+        g_string_append_printf(paged, "%s%s", paged->len ? " " : "", part);
+    }
+    g_assert_cmpstr(paged->str, ==, whole);
+    g_string_free(paged, TRUE);
+
+    /* counted across the years up to the cap, and in full with facets */
+    PdSearchRequest common = {.query = "ferry", .limit = 5};
+    g_autoptr(PdSearchResult) capped = pd_catalog_search(c, &common, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(capped->total, ==, PD_SEARCH_EXACT_TOTAL);
+    g_assert_false(capped->total_exact);
+    common.facets = TRUE;
+    g_autoptr(PdSearchResult) counted = pd_catalog_search(c, &common, &error);
+    g_assert_cmpint(counted->total, ==, 1100);
+
+    /* a range over the turn of the millennium: two years, newest first */
+    PdSearchRequest turn = {.query = "rare", .from = "1999-12", .to = "2000-01"};
+    g_autofree char *turned = ids(c, &turn, &total);
+    g_assert_cmpint(total, ==, 12);
+    g_assert_true(g_str_has_prefix(turned, "1076 876 676 476 276 76 "));
+    PdSearchRequest browse_turn = {.from = "1999-12-31", .to = "2000-01-01", .limit = 1};
+    g_autofree char *first_turn = ids(c, &browse_turn, &total);
+    g_assert_cmpint(total, ==, 276);
+
+    /* a corrected date into a year no photo had */
+    g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(c, 1, &error);
+    g_assert_no_error(error);
+    g_free(p->date_created);
+    p->date_created = g_strdup("1912-04-15T02:20:00Z");
+    gboolean changed = FALSE;
+    g_assert_true(pd_catalog_update_photo(c, p, "editor", NULL, &changed, &error));
+    g_assert_no_error(error);
+    PdSearchRequest titanic = {.query = "rare", .from = "1912", .to = "1912"};
+    g_autofree char *found = ids(c, &titanic, &total);
+    g_assert_cmpstr(found, ==, "1");
+    PdSearchRequest old = {.query = "rare", .from = "1800", .to = "1800"};
+    g_autofree char *left = ids(c, &old, &total);
+    g_assert_cmpint(total, ==, 5);
+    g_assert_null(strstr(left, " 1 "));
+    pd_catalog_close(c);
+}
+
 /* ---------------------------------------------------------------- counting and paging */
 
 static void
@@ -668,6 +745,7 @@ main(int argc, char **argv)
     g_test_add_func("/search/order-and-dates", test_order_and_dates);
     g_test_add_func("/search/busy-day", test_busy_day);
     g_test_add_func("/search/total-and-paging", test_total_and_paging);
+    g_test_add_func("/search/years", test_years);
     g_test_add_func("/search/snippets", test_snippets);
     g_test_add_func("/search/picks", test_picks);
     g_test_add_func("/search/hostile-captions", test_hostile_captions);
