@@ -156,10 +156,10 @@ static const char *const facet_sql[7][2] = {
     " WHERE k2.photo_id = w.photo_id AND k2.label = ?11))"                                         \
     " AND (?12 = 0 OR EXISTS (SELECT 1 FROM lightbox_photos l2 WHERE l2.photo_id = w.photo_id"     \
     " AND l2.lightbox_id = ?12))"
-/* The whole query is checked outside the index's condition ("IS TRUE" is no condition
- * an index serves): the index looks up only ?1's few words. */
-#define PG_EXACT(q)                                                                                \
-    " AND (CAST(" q " AS tsquery) IS NULL OR (w.words @@ CAST(" q " AS tsquery)) IS TRUE)"
+/* The whole query is checked outside the index's condition, by ~@@~ (pg.c: @@ under
+ * another name, which no index serves and the planner takes to pass nearly every
+ * candidate): the index looks up only ?1's few words. */
+#define PG_EXACT(q) " AND (CAST(" q " AS tsquery) IS NULL OR w.words ~@@~ CAST(" q " AS tsquery))"
 #define PG_WHERE                                                                                   \
     " WHERE w.words @@ CAST(?1 AS tsquery) AND w.date_key BETWEEN ?2 AND ?3"                       \
     " AND w.photo_id > ?8" PG_EXACT("?13") PG_FILTERS
@@ -184,9 +184,15 @@ static const char *const pg_keys_sql[][2] = {
          NULL},
 };
 
+/* Counted in date order, as the page is read: the planner then weighs reading the year
+ * newest first until the count is reached against the index's whole list of matches,
+ * which for a common word costs more than the count (a bitmap of 99,000 rows to count
+ * 1,001: 30 ms, against 2 ms). */
 static const char *const pg_count_sql[2] = {
-    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_WHERE " LIMIT ?4) m",
-    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_BROWSE_WHERE " LIMIT ?4) m",
+    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_WHERE
+    " ORDER BY w.date_key DESC LIMIT ?4) m",
+    "SELECT count(*) FROM (SELECT 1 FROM photo_words w" PG_BROWSE_WHERE
+    " ORDER BY w.date_key DESC LIMIT ?4) m",
 };
 
 /* Facets: NULL first among equals and text byte by byte, as SQLite orders them. */

@@ -132,6 +132,7 @@ test_pg_years_migration(void)
                "CREATE TABLE flat AS SELECT date_key, photo_id, words FROM photo_words;"
                "DROP TABLE photo_words; DROP TABLE photo_words_years;"
                "DROP FUNCTION photodesk_write_words, photodesk_words_year;"
+               "DROP OPERATOR ~@@~ (tsvector, tsquery);"
                "CREATE TABLE photo_words (date_key bigint NOT NULL,"
                "  photo_id bigint PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,"
                "  words tsvector NOT NULL);"
