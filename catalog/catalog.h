@@ -262,6 +262,10 @@ gboolean pd_catalog_knows_file(PdCatalog *catalog, const char *rendition, const 
 /* SQLite's integrity check and the full-text index's: NULL when all is well, else a
  * newly allocated report. */
 char *pd_catalog_check_integrity(PdCatalog *catalog, GError **error);
+/* After a bulk load: SQLite's full-text index merged into one segment (a word is then
+ * looked up once, not once a segment) and the planner's statistics brought up to date;
+ * PostgreSQL vacuumed and analyzed. Takes the write lock on SQLite (ingest waits). */
+gboolean pd_catalog_optimize(PdCatalog *catalog, GError **error);
 
 gint64 pd_catalog_count_photos(PdCatalog *catalog, GError **error);
 

@@ -194,6 +194,24 @@ test_dates(void)
     expect(FOUND("harbour", "--undated"), "archive");
 }
 
+/* After `photodesk catalog optimize` (the index merged into one segment on SQLite,
+ * vacuumed and analyzed on PostgreSQL) every search answers as before; the searches of
+ * the tests after it run on the optimized catalog too. */
+static void
+test_optimized(void)
+{
+    Run r = RUN("catalog", "optimize");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "optimized\n");
+    run_clear(&r);
+    test_words();
+    test_dates();
+    Run again = RUN("catalog", "optimize", "--to", "postgresql:///x");
+    g_assert_cmpint(again.status, ==, 2);
+    g_assert_nonnull(strstr(again.err, "give copy --to URL, or optimize"));
+    run_clear(&again);
+}
+
 static void
 test_filters(void)
 {
@@ -601,6 +619,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/search/words", test_words);
     g_test_add_func("/cli/search/matching", test_matching);
     g_test_add_func("/cli/search/dates", test_dates);
+    g_test_add_func("/cli/search/optimized", test_optimized);
     g_test_add_func("/cli/search/filters", test_filters);
     g_test_add_func("/cli/search/lightboxes-and-saved", test_lightboxes_and_saved);
     g_test_add_func("/cli/search/codes", test_codes);
