@@ -492,7 +492,8 @@ page_by_date(PdCatalog *c, PdStmt *st, const PdSearchRequest *req, const Match *
         }
         if (r == PD_DONE && (gint64)rows->len >= want) {
             gint64 last = g_array_index(rows, Keyed, rows->len - 1).key;
-            pd_stmt_bind_int64(st, 2, MAX(m->lo, last_day << PD_DAY_SHIFT));
+            /* the undated's "day" is negative: multiplied, as a shift of it is undefined */
+            pd_stmt_bind_int64(st, 2, MAX(m->lo, last_day * ((gint64)1 << PD_DAY_SHIFT)));
             pd_stmt_bind_int64(st, 3, last - 1);
             pd_stmt_bind_int64(st, 4, PD_ALL_ROWS);
             r = read_keys(st, G_MAXINT64, rows, &last_day);
