@@ -456,6 +456,7 @@ test_years(void)
     PdSearchRequest browse_turn = {.from = "1999-12-31", .to = "2000-01-01", .limit = 1};
     g_autofree char *first_turn = ids(c, &browse_turn, &total);
     g_assert_cmpint(total, ==, 276);
+    g_assert_cmpstr(first_turn, ==, "1100"); /* 2000-01-01's last to arrive */
 
     /* a corrected date into a year no photo had */
     g_autoptr(PdCatalogPhoto) p = pd_catalog_get_photo(c, 1, &error);
