@@ -33,6 +33,8 @@
  * listed in photo_words_years; the undated (date keys below 1) in one of their own.
  * A photo's row moves between years when its date is corrected. The date key's day
  * counts from 1800-01-01 as day 1 (pd_catalog_date_day()). */
+/* PD_DAY_SHIFT as SQL text */
+#define PG_DAY_SHIFT G_STRINGIFY(PD_DAY_SHIFT)
 #define PG_WORDS_YEARS                                                                             \
     "CREATE TABLE photo_words ("                                                                   \
     "  date_key bigint NOT NULL,"                                                                  \
@@ -45,42 +47,26 @@
     " DECLARE y integer; lo bigint; hi bigint;"                                                    \
     " BEGIN"                                                                                       \
     "  IF key < 1 THEN RETURN; END IF;"                                                            \
-    "  y := extract(year FROM date '1800-01-01' + ((key >> " G_STRINGIFY(                          \
-        PD_DAY_SHIFT) ") - 1)::integer);"                                                          \
-                      "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; " \
-                      "END IF;"                                                                    \
-                      "  PERFORM pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ");"                   \
-                      "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; " \
-                      "END IF;"                                                                    \
-                      "  lo := ((make_date(y, 1, 1) - date '1800-01-01') + 1)::bigint "            \
-                      "<< " G_STRINGIFY(                                                           \
-                          PD_DAY_SHIFT) ";"                                                        \
-                                        "  hi := ((make_date(y + 1, 1, 1) - date '1800-01-01') + " \
-                                        "1)::bigint << " G_STRINGIFY(                              \
-                                            PD_DAY_SHIFT) ";"                                      \
-                                                          "  EXECUTE format('CREATE TABLE "        \
-                                                          "photo_words_%s PARTITION OF "           \
-                                                          "photo_words"                            \
-                                                          "    FOR VALUES FROM (%s) TO (%s)', y, " \
-                                                          "lo, hi);"                               \
-                                                          "  INSERT INTO photo_words_years "       \
-                                                          "VALUES (y, lo, hi);"                    \
-                                                          " END $$;"                               \
-                                                          "CREATE FUNCTION "                       \
-                                                          "photodesk_write_words(photo bigint, "   \
-                                                          "key bigint, w tsvector, again boolean)" \
-                                                          "  RETURNS void LANGUAGE plpgsql AS $$"  \
-                                                          " BEGIN"                                 \
-                                                          "  PERFORM photodesk_words_year(key);"   \
-                                                          "  IF again THEN"                        \
-                                                          "   UPDATE photo_words SET date_key = "  \
-                                                          "key, words = w WHERE photo_id = photo;" \
-                                                          "  ELSE"                                 \
-                                                          "   INSERT INTO photo_words (photo_id, " \
-                                                          "date_key, words) VALUES (photo, key, "  \
-                                                          "w);"                                    \
-                                                          "  END IF;"                              \
-                                                          " END $$;"
+    "  y := extract(year FROM date '1800-01-01' + ((key >> " PG_DAY_SHIFT ") - 1)::integer);"      \
+    "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; END IF;"            \
+    "  PERFORM pg_advisory_xact_lock(" PD_CATALOG_PG_LOCK ");"                                     \
+    "  IF EXISTS (SELECT 1 FROM photo_words_years WHERE year = y) THEN RETURN; END IF;"            \
+    "  lo := ((make_date(y, 1, 1) - date '1800-01-01') + 1)::bigint << " PG_DAY_SHIFT ";"          \
+    "  hi := ((make_date(y + 1, 1, 1) - date '1800-01-01') + 1)::bigint << " PG_DAY_SHIFT ";"      \
+    "  EXECUTE format('CREATE TABLE photo_words_%s PARTITION OF photo_words"                       \
+    "    FOR VALUES FROM (%s) TO (%s)', y, lo, hi);"                                               \
+    "  INSERT INTO photo_words_years VALUES (y, lo, hi);"                                          \
+    " END $$;"                                                                                     \
+    "CREATE FUNCTION photodesk_write_words(photo bigint, key bigint, w tsvector, again boolean)"   \
+    "  RETURNS void LANGUAGE plpgsql AS $$"                                                        \
+    " BEGIN"                                                                                       \
+    "  PERFORM photodesk_words_year(key);"                                                         \
+    "  IF again THEN"                                                                              \
+    "   UPDATE photo_words SET date_key = key, words = w WHERE photo_id = photo;"                  \
+    "  ELSE"                                                                                       \
+    "   INSERT INTO photo_words (photo_id, date_key, words) VALUES (photo, key, w);"               \
+    "  END IF;"                                                                                    \
+    " END $$;"
 
 /* A search's whole query is checked on the candidates the index found by its words
  * (search.c) with ~@@~: tsvector @@ tsquery, in no index's operator class (so no index
@@ -94,10 +80,10 @@
 
 /* The years' tables for the photos of @table (a name) */
 #define PG_MAKE_YEARS(table)                                                                       \
-    "SELECT count(photodesk_words_year(d << " G_STRINGIFY(                                         \
-        PD_DAY_SHIFT) "))"                                                                         \
-                      " FROM (SELECT DISTINCT date_key >> " G_STRINGIFY(                           \
-                          PD_DAY_SHIFT) " AS d FROM " table " WHERE date_key > 0) y"
+    "SELECT count(photodesk_words_year(d << " PG_DAY_SHIFT "))"                                    \
+    " FROM (SELECT DISTINCT date_key >> " PG_DAY_SHIFT " AS d FROM " table                         \
+    " WHERE date_key > 0) y"
+#define PG_FLAT_YEARS PG_MAKE_YEARS("photo_words_flat")
 
 static const char pg_schema[] =
     "CREATE TABLE photodesk_schema (version integer NOT NULL);"
@@ -285,11 +271,10 @@ static const char *const pg_migrations[] = {
     "ALTER TABLE photo_words RENAME TO photo_words_flat;"
     "ALTER INDEX photo_words_date_key RENAME TO photo_words_flat_date_key;"
     "ALTER INDEX photo_words_words RENAME TO photo_words_flat_words;"
-    "ALTER INDEX photo_words_pkey RENAME TO photo_words_flat_pkey;" PG_WORDS_YEARS PG_MAKE_YEARS(
-        "photo_words_flat") ";"
-                            "INSERT INTO photo_words (date_key, photo_id, words)"
-                            "  SELECT date_key, photo_id, words FROM photo_words_flat;"
-                            "DROP TABLE photo_words_flat;" PG_WORDS_INDEX ";" PG_EXACT_MATCH,
+    "ALTER INDEX photo_words_pkey RENAME TO photo_words_flat_pkey;" PG_WORDS_YEARS PG_FLAT_YEARS ";"
+    "INSERT INTO photo_words (date_key, photo_id, words)"
+    "  SELECT date_key, photo_id, words FROM photo_words_flat;"
+    "DROP TABLE photo_words_flat;" PG_WORDS_INDEX ";" PG_EXACT_MATCH,
 };
 
 /* The events, written as SQLite's triggers write them (schema.c, migration 7), in the

@@ -1235,13 +1235,11 @@ pd_catalog_optimize(PdCatalog *c, GError **error)
     if (pd_catalog_on_pg(c))
         return pd_catalog_exec(c, "VACUUM (ANALYZE)", error);
     /* under the write lock, as any writer: ingest waits and goes on after */
-    if (!pd_catalog_exec(c, "BEGIN IMMEDIATE", error))
+    if (!pd_catalog_begin(c, error) ||
+        !pd_catalog_finish(
+            c, pd_catalog_exec(c, "INSERT INTO photos_fts(photos_fts) VALUES ('optimize')", error),
+            error))
         return FALSE;
-    if (!pd_catalog_exec(c, "INSERT INTO photos_fts(photos_fts) VALUES ('optimize')", error) ||
-        !pd_catalog_exec(c, "COMMIT", error)) {
-        pd_catalog_exec(c, "ROLLBACK", NULL);
-        return FALSE;
-    }
     return pd_catalog_exec(c, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize", error);
 }
 
