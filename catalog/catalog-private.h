@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define PD_CATALOG_STATEMENTS_MAX 256
 
 typedef struct pg_conn PGconn;
+typedef struct PdCheckpointer PdCheckpointer;
 typedef struct pg_result PGresult;
 
 struct PdCatalog {
@@ -30,9 +31,23 @@ struct PdCatalog {
     GHashTable *statements; /* SQL text (a copy) -> PdStmt *, prepared once */
     char *insert_sql, *update_sql, *select_sql;
     PdCatalogMode mode;
-    int depth;   /* open transactions: 1 the outer one, more its savepoints */
-    int busy_ms; /* how long to wait for another writer */
+    int depth;                    /* open transactions: 1 the outer one, more its savepoints */
+    int busy_ms;                  /* how long to wait for another writer */
+    PdCheckpointer *checkpointer; /* a SQLite writer's (checkpointer.c) */
 };
+
+/* ---------------------------------------------------------------- the log (checkpointer.c) */
+
+/* The checkpointer of the catalog file at @path (one a file per process, counted), or
+ * NULL when it cannot open a connection of its own. */
+PdCheckpointer *pd_checkpointer_get(const char *path);
+void pd_checkpointer_release(PdCheckpointer *k);
+/* From now on @writer's commits are copied by @k rather than by @writer. */
+void pd_checkpointer_attach(PdCheckpointer *k, sqlite3 *writer);
+/* Before a writer begins: waits for the checkpoint under way when the log is long. */
+void pd_checkpointer_keep_up(PdCheckpointer *k);
+/* For tests: the log's length past which writers wait (256 MiB). */
+void pd_checkpointer_set_log_max(gint64 bytes);
 
 /* ---------------------------------------------------------------- statements (statement.c) */
 

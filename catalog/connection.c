@@ -194,6 +194,11 @@ open_at(const char *path, PdCatalogMode mode, int schema, GError **error)
         return NULL;
     }
     pd_catalog_photo_sql(c);
+    if (mode == PD_CATALOG_READ_WRITE) {
+        c->checkpointer = pd_checkpointer_get(path);
+        if (c->checkpointer)
+            pd_checkpointer_attach(c->checkpointer, c->db);
+    }
     return c;
 }
 
@@ -295,6 +300,10 @@ pd_catalog_close(PdCatalog *c)
     if (c == NULL)
         return;
     g_hash_table_unref(c->statements);
+    if (c->checkpointer) {
+        sqlite3_wal_hook(c->db, NULL, NULL);
+        pd_checkpointer_release(c->checkpointer);
+    }
     if (c->db)
         sqlite3_close_v2(c->db);
     if (c->words)
@@ -379,6 +388,8 @@ pd_catalog_begin(PdCatalog *c, GError **error)
         c->depth = 1;
         return TRUE;
     }
+    if (c->checkpointer)
+        pd_checkpointer_keep_up(c->checkpointer);
     gint64 deadline = g_get_monotonic_time() + (gint64)c->busy_ms * 1000;
     for (int attempt = 0;; attempt++) {
         g_autoptr(GError) busy = NULL;

@@ -409,6 +409,23 @@ append_lexeme(GString *out, int column, const char *word, gboolean prefix)
         g_string_append(out, ":*");
 }
 
+/* The lexeme that stands for the words starting with @plain's first three letters
+ * (words-pg.c), into @out; FALSE when @plain is shorter (no such lexeme: the prefix is
+ * looked up as one). */
+static gboolean
+append_first_three(GString *out, const char *plain)
+{
+    const char *end = plain;
+    for (int i = 0; i < PD_WORDS_PREFIX && *end; i++)
+        end = g_utf8_next_char(end);
+    if (g_utf8_strlen(plain, end - plain) < PD_WORDS_PREFIX)
+        return FALSE;
+    g_autofree char *three =
+        g_strdup_printf(PD_WORDS_PREFIX_MARK "%.*s", (int)(end - plain), plain);
+    append_lexeme(out, -1, three, FALSE);
+    return TRUE;
+}
+
 static void
 append_ts_words(GString *out, const QueryTerm *t, int column)
 {
@@ -421,7 +438,14 @@ append_ts_words(GString *out, const QueryTerm *t, int column)
             g_string_append_c(out, '(');
             append_lexeme(out, column, stem, FALSE);
             g_string_append(out, " | ");
-            append_lexeme(out, column, t->plain_last, TRUE);
+            /* a word's first three letters are a lexeme of their own: a prefix of three,
+             * in any column and not in a phrase, is exactly that lexeme (one entry of the
+             * index, where 'tis':* reads every word that starts so), and the whole query is
+             * then what the index finds, with nothing to check */
+            if (column >= 0 || t->stems->len > 1 ||
+                g_utf8_strlen(t->plain_last, -1) != PD_WORDS_PREFIX ||
+                !append_first_three(out, t->plain_last))
+                append_lexeme(out, column, t->plain_last, TRUE);
             g_string_append_c(out, ')');
         } else {
             append_lexeme(out, column, stem, FALSE);
@@ -479,23 +503,6 @@ pd_query_tsquery(const PdQuery *q)
         append_ts_term(out, t);
     }
     return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
-}
-
-/* The lexeme that stands for the words starting with @plain's first three letters
- * (words-pg.c), into @out; FALSE when @plain is shorter (no such lexeme: the prefix is
- * looked up as one). */
-static gboolean
-append_first_three(GString *out, const char *plain)
-{
-    const char *end = plain;
-    for (int i = 0; i < PD_WORDS_PREFIX && *end; i++)
-        end = g_utf8_next_char(end);
-    if (g_utf8_strlen(plain, end - plain) < PD_WORDS_PREFIX)
-        return FALSE;
-    g_autofree char *three =
-        g_strdup_printf(PD_WORDS_PREFIX_MARK "%.*s", (int)(end - plain), plain);
-    append_lexeme(out, -1, three, FALSE);
-    return TRUE;
 }
 
 /* @t's words, all of them, in any order and column; a prefix by its first letters. */

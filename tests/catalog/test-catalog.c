@@ -321,6 +321,75 @@ test_locked(void)
     g_assert_true(pd_catalog_commit(a, &error));
 }
 
+static gint64
+file_size(const char *path)
+{
+    GStatBuf st;
+    return g_stat(path, &st) == 0 ? (gint64)st.st_size : 0;
+}
+
+/* Adds @n photos with long captions in one transaction. */
+static void
+add_batch(PdCatalog *c, int first, int n)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(pd_catalog_begin(c, &error));
+    for (int i = first; i < first + n; i++) {
+        g_autofree char *sha = g_strdup_printf("%064x", i);
+        g_autoptr(GString) caption = g_string_new("Residents walk past a damaged building");
+        for (int w = 0; w < 40; w++)
+            g_string_append_printf(caption, " w%dx%d", i, w);
+        g_autoptr(PdCatalogPhoto) p = sample(sha, caption->str);
+        g_assert_true(pd_catalog_add_photo(c, p, NULL, "batch", &error));
+    }
+    g_assert_true(pd_catalog_commit(c, &error));
+}
+
+/* SQLite's write-ahead log is copied into the catalog file by a checkpointer thread
+ * (checkpointer.c): what was committed is all there, for other connections and after
+ * the writer closes; the log stays near its bound while a writer commits batch after
+ * batch, and is gone when the last connection closes. */
+static void
+test_log_copied_beside(void)
+{
+    if (test_on_pg()) {
+        g_test_skip("SQLite's write-ahead log");
+        return;
+    }
+    g_autofree char *path = temp_catalog();
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+    g_autoptr(GError) error = NULL;
+    pd_checkpointer_set_log_max(512 * 1024);
+    gint64 most = 0;
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        /* a second writer of the same file in this process shares the checkpointer */
+        g_autoptr(PdCatalog) other = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_autoptr(PdCatalog) reader = pd_catalog_open(path, PD_CATALOG_READ_ONLY, &error);
+        g_assert_no_error(error);
+        for (int b = 0; b < 40; b++) {
+            add_batch(b % 2 ? other : c, b * 100, 100);
+            most = MAX(most, file_size(wal));
+            g_assert_cmpint(pd_catalog_count_photos(reader, &error), ==, (b + 1) * 100);
+        }
+        /* the catalog file took the photos while the writers were open */
+        gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        while (file_size(path) < 4 * 1024 * 1024 && g_get_monotonic_time() < until)
+            g_usleep(10000);
+        g_assert_cmpint(file_size(path), >=, 4 * 1024 * 1024);
+    }
+    pd_checkpointer_set_log_max(256 * 1024 * 1024);
+    /* 40 batches of about 500 KiB went through a log that stayed within a few of them */
+    g_test_message("log at most %" G_GINT64_FORMAT " bytes", most);
+    g_assert_cmpint(most, <, 4 * 1024 * 1024);
+    g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+    g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_ONLY, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(pd_catalog_count_photos(again, &error), ==, 4000);
+}
+
 static void
 test_users_and_sessions(void)
 {
@@ -510,6 +579,7 @@ main(int argc, char **argv)
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
     g_test_add_func("/catalog/renditions-and-rollback", test_renditions_and_rollback);
     g_test_add_func("/catalog/locked", test_locked);
+    g_test_add_func("/catalog/log-copied-beside", test_log_copied_beside);
     g_test_add_func("/catalog/users-and-sessions", test_users_and_sessions);
     g_test_add_func("/catalog/events-and-hot-files", test_events_and_hot_files);
     return g_test_run();

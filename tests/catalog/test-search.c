@@ -150,6 +150,13 @@ test_phrases(void)
         {"tis*", "3"},
         {"tissue*", "3"},
         {"servic*", "1 2"},
+        /* three letters, the length of the prefix index's entries, with other words */
+        {"river tis*", "3"},
+        {"easter tis*", ""},
+        {"orthodox eas*", "1 2"},
+        {"-tis*", "1 2"},
+        {"put* OR tis*", "1 3"},
+        {"\"easter ser\"*", "1 2"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *got = query_ids(c, cases[i].query);
