@@ -303,7 +303,11 @@ main(int argc, char **argv)
                     g_error("%s", error->message);
             if (!pd_catalog_commit(cat, &error))
                 g_error("%s", error->message);
-            spent += g_get_monotonic_time() - t0;
+            gint64 took = g_get_monotonic_time() - t0;
+            spent += took;
+            if (took > 4 * G_USEC_PER_SEC) /* a batch that takes three times the usual */
+                fprintf(stderr, "the batch ending at %" G_GINT64_FORMAT " took %.1f s\n", i,
+                        took / 1e6);
             g_ptr_array_set_size(batch, 0);
             if (i % 1000000 == 0) { /* the rate of the last million: how it slows as it grows */
                 fprintf(stderr,
