@@ -16,6 +16,9 @@
  */
 #include "catalog/catalog-private.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 /* The log's length past which a writer waits for the checkpoint to catch up: a few
  * batches of new photos. */
 static gint64 log_max = 256 * 1024 * 1024;
@@ -41,6 +44,12 @@ static gpointer
 run(gpointer data)
 {
     PdCheckpointer *k = data;
+    /* the process's signals are not this thread's: a command that blocks SIGTERM to wait
+     * for it in a thread of its own (cli/signals.c) may have opened the catalog first,
+     * and SIGTERM's default here would end the process mid-commit */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
     g_mutex_lock(&k->lock);
     for (;;) {
         while (!k->stop && k->done == k->asked)

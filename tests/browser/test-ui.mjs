@@ -591,7 +591,10 @@ await step('a picture made with generative AI: found by the filter, labelled, pl
   photodesk(['ingest', join(samples, 'illustration.jpg')]);
   await page.goto(`${url}#/search`);
   await page.selectOption('#made', 'ai');
+  // the unfiltered grid shows the new AI picture too: wait for the filtered answer
+  const filtered = page.waitForResponse((r) => r.url().includes('/api/photos?') && r.url().includes('made=ai'));
   await page.click('#search-form button[type=submit]');
+  await filtered;
   await page.locator('#grid .card .badge', { hasText: 'AI-GENERATED' }).waitFor();
   expect(await page.locator('#grid .card').count() === 1, 'the filter leaves the one AI picture');
   expect(await page.locator('#grid .card .badge', { hasText: 'CONTENT CREDENTIALS' }).count() === 1, 'its content credentials are marked');
@@ -641,7 +644,9 @@ await step('picks: keys 0-5 and 6-9 on the grid and the photo page, seen by the 
   photodesk(['pick', '--rating', '5', id]);
   await page.goto(`${url}#/search`);
   await page.selectOption('#rating', '5');
+  const rated = page.waitForResponse((r) => r.url().includes('/api/photos?') && r.url().includes('rating=5'));
   await page.click('#search-form button[type=submit]');
+  await rated;
   await page.locator('#grid .card .stars', { hasText: '★★★★★' }).waitFor();
   expect(await page.locator('#grid .card').count() === 1, 'the 5-star photo alone');
   expect(page.url().includes('rating=5'), 'the filter is in the address');
