@@ -442,9 +442,10 @@ append_ts_words(GString *out, const QueryTerm *t, int column)
              * in any column and not in a phrase, is exactly that lexeme (one entry of the
              * index, where 'tis':* reads every word that starts so), and the whole query is
              * then what the index finds, with nothing to check */
-            if (column >= 0 || t->stems->len > 1 ||
-                g_utf8_strlen(t->plain_last, -1) != PD_WORDS_PREFIX ||
-                !append_first_three(out, t->plain_last))
+            if (column < 0 && t->stems->len == 1 &&
+                g_utf8_strlen(t->plain_last, -1) == PD_WORDS_PREFIX)
+                append_first_three(out, t->plain_last);
+            else
                 append_lexeme(out, column, t->plain_last, TRUE);
             g_string_append_c(out, ')');
         } else {

@@ -381,7 +381,7 @@ test_log_copied_beside(void)
         g_assert_cmpint(file_size(path), >=, 4 * 1024 * 1024);
     }
     pd_checkpointer_set_log_max(256 * 1024 * 1024);
-    /* 40 batches of about 500 KiB went through a log that stayed within a few of them */
+    /* 40 batches went through a log that stayed near its bound */
     g_test_message("log at most %" G_GINT64_FORMAT " bytes", most);
     g_assert_cmpint(most, <, 4 * 1024 * 1024);
     g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
