@@ -65,12 +65,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 16);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 16);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 17);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     if (test_on_pg()) {
@@ -143,7 +143,7 @@ test_pg_years_migration(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 16);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
         PdSearchRequest req = {.query = "easter"};
         g_autoptr(PdSearchResult) all = pd_catalog_search(c, &req, &error);
         g_assert_no_error(error);
@@ -166,6 +166,84 @@ test_pg_years_migration(void)
                              " photo_words_years");
     g_assert_cmpstr(PQgetvalue(r, 0, 0), ==, "1961 1999 2023 2024");
     PQclear(r);
+    PQfinish(pg);
+}
+
+/* The statistics of a year's words (schema 17): each year's table keeps them for 10,000
+ * lexemes, those there before the migration and those made after, and the migration
+ * gathers them. */
+static char *
+pg_text(PGconn *pg, const char *sql)
+{
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        g_error("%s: %s", sql, PQresultErrorMessage(r));
+    char *v = g_strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+static void
+add_dated(PdCatalog *c, const char *sha, const char *date)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalogPhoto) p = sample(sha, "Putin attends an Easter service.");
+    g_free(p->date_created);
+    p->date_created = g_strdup(date);
+    g_free(p->date_created_local);
+    p->date_created_local = g_strdup(date);
+    g_clear_pointer(&p->date_created_utc, g_free);
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
+    g_assert_no_error(error);
+}
+
+#define PG_TARGETS                                                                                 \
+    "SELECT string_agg(c.relname || '=' || a.attstattarget, ' ' ORDER BY c.relname)"               \
+    " FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid JOIN pg_attribute a"                \
+    " ON a.attrelid = c.oid AND a.attname = 'words'"                                               \
+    " WHERE h.inhparent = 'photo_words'::regclass"
+
+static void
+test_pg_words_statistics(void)
+{
+    if (!test_on_pg()) {
+        g_test_skip("PostgreSQL's planner statistics: the tests run on SQLite");
+        return;
+    }
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        add_dated(c, "0001", "2023-04-15");
+        add_dated(c, "0002", "2024-01-01");
+    }
+    PGconn *pg = PQconnectdb(path);
+    g_autofree char *fresh = pg_text(pg, PG_TARGETS);
+    g_assert_cmpstr(fresh, ==,
+                    "photo_words_2023=1000 photo_words_2024=1000 photo_words_undated=1000");
+    /* back to 16: the default target, no statistics gathered */
+    pg_run(pg, "BEGIN;"
+               "ALTER TABLE photo_words ALTER COLUMN words SET STATISTICS -1;"
+               "DELETE FROM pg_statistic WHERE starelid IN"
+               "  (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'photo_words'::regclass);"
+               "UPDATE photodesk_schema SET version = 16; COMMIT");
+    g_autofree char *before = pg_text(pg, PG_TARGETS);
+    g_assert_cmpstr(before, ==, "photo_words_2023=-1 photo_words_2024=-1 photo_words_undated=-1");
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
+        add_dated(c, "0003", "1961-04-12"); /* a year's table made after */
+    }
+    g_autofree char *after = pg_text(pg, PG_TARGETS);
+    g_assert_cmpstr(after, ==,
+                    "photo_words_1961=1000 photo_words_2023=1000 photo_words_2024=1000"
+                    " photo_words_undated=1000");
+    g_autofree char *gathered =
+        pg_text(pg, "SELECT count(*) FROM pg_stats WHERE attname = 'words'"
+                    " AND tablename IN ('photo_words_2023', 'photo_words_2024')");
+    g_assert_cmpstr(gathered, ==, "2");
     PQfinish(pg);
 }
 
@@ -574,6 +652,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/catalog/open-and-migrate", test_open_and_migrate);
     g_test_add_func("/catalog/pg-years-migration", test_pg_years_migration);
+    g_test_add_func("/catalog/pg-words-statistics", test_pg_words_statistics);
     g_test_add_func("/catalog/statement-cache", test_statement_cache);
     g_test_add_func("/catalog/photo-roundtrip", test_photo_roundtrip);
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
