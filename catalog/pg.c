@@ -53,6 +53,23 @@
     " END "
 /* the lexemes a year's statistics keep are ten times this (schema 17) */
 #define PG_WORDS_STATISTICS "1000"
+#define PG_WORDS_YEAR_STATISTICS                                                                   \
+    "  EXECUTE format('ALTER TABLE photo_words_%s ALTER COLUMN words"                              \
+    "    SET STATISTICS " PG_WORDS_STATISTICS "', y);"
+#define PG_WORDS_YEAR_FUNCTION(more)                                                               \
+    "CREATE OR REPLACE FUNCTION photodesk_words_year(key bigint) RETURNS void"                     \
+    "  LANGUAGE plpgsql AS $$" PG_WORDS_YEAR_BODY(more) "$$;"
+#define PG_WRITE_WORDS_FUNCTION                                                                    \
+    "CREATE FUNCTION photodesk_write_words(photo bigint, key bigint, w tsvector, again boolean)"   \
+    "  RETURNS void LANGUAGE plpgsql AS $$"                                                        \
+    " BEGIN"                                                                                       \
+    "  PERFORM photodesk_words_year(key);"                                                         \
+    "  IF again THEN"                                                                              \
+    "   UPDATE photo_words SET date_key = key, words = w WHERE photo_id = photo;"                  \
+    "  ELSE"                                                                                       \
+    "   INSERT INTO photo_words (photo_id, date_key, words) VALUES (photo, key, w);"               \
+    "  END IF;"                                                                                    \
+    " END $$;"
 #define PG_WORDS_YEARS                                                                             \
     "CREATE TABLE photo_words ("                                                                   \
     "  date_key bigint NOT NULL,"                                                                  \
@@ -60,21 +77,7 @@
     "  words tsvector NOT NULL, PRIMARY KEY (photo_id, date_key)) PARTITION BY RANGE (date_key);"  \
     "CREATE TABLE photo_words_undated PARTITION OF photo_words FOR VALUES FROM (MINVALUE) TO (1);" \
     "CREATE TABLE photo_words_years (year integer PRIMARY KEY, lo bigint NOT NULL,"                \
-    "  hi bigint NOT NULL);"                                                                       \
-    "CREATE FUNCTION photodesk_words_year(key bigint) RETURNS void LANGUAGE plpgsql AS "           \
-    "$$" PG_WORDS_YEAR_BODY(                                                                       \
-        "") "$$;"                                                                                  \
-            "CREATE FUNCTION photodesk_write_words(photo bigint, key bigint, w tsvector, again "   \
-            "boolean)"                                                                             \
-            "  RETURNS void LANGUAGE plpgsql AS $$"                                                \
-            " BEGIN"                                                                               \
-            "  PERFORM photodesk_words_year(key);"                                                 \
-            "  IF again THEN"                                                                      \
-            "   UPDATE photo_words SET date_key = key, words = w WHERE photo_id = photo;"          \
-            "  ELSE"                                                                               \
-            "   INSERT INTO photo_words (photo_id, date_key, words) VALUES (photo, key, w);"       \
-            "  END IF;"                                                                            \
-            " END $$;"
+    "  hi bigint NOT NULL);" PG_WORDS_YEAR_FUNCTION("") PG_WRITE_WORDS_FUNCTION
 
 /* A search's whole query is checked on the candidates the index found by its words
  * (search.c) with ~@@~: tsvector @@ tsquery, in no index's operator class (so no index
@@ -289,12 +292,8 @@ static const char *const pg_migrations[] = {
      * for 4,200; the newest of a query's matches were then read through the year's date
      * keys where its index had them at once (at ten million photos, 25 ms against 4). A
      * year's table made later is given the same (photodesk_words_year()). */
-    "ALTER TABLE photo_words ALTER COLUMN words SET STATISTICS " PG_WORDS_STATISTICS ";"
-    "CREATE OR REPLACE FUNCTION photodesk_words_year(key bigint) RETURNS void"
-    "  LANGUAGE plpgsql AS $$" PG_WORDS_YEAR_BODY(
-        "  EXECUTE format('ALTER TABLE photo_words_%s ALTER COLUMN words"
-        "    SET STATISTICS " PG_WORDS_STATISTICS "', y);") "$$;"
-                                                            "ANALYZE photo_words;",
+    "ALTER TABLE photo_words ALTER COLUMN words SET STATISTICS " PG_WORDS_STATISTICS
+    ";" PG_WORDS_YEAR_FUNCTION(PG_WORDS_YEAR_STATISTICS) "ANALYZE photo_words;",
 };
 
 /* The events, written as SQLite's triggers write them (schema.c, migration 7), in the
