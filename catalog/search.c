@@ -564,9 +564,9 @@ count_span(PdCatalog *c, PdStmt *st, gint64 lo, gint64 hi, gint64 most, gint64 *
     return r == PD_ROW || failed(c, error);
 }
 
-/* The matches counted up to @most. On PostgreSQL the newest year first, from its own
- * table (pg_count_sql), then the years before it together if it has fewer: one range of
- * date keys, down to the undated below them. */
+/* The matches counted up to @most. On PostgreSQL the newest year first, by
+ * pg_count_sql's statement on the year's own table, then the years before it together
+ * by pg_count_sql if it has fewer: one range of date keys, down to the undated below. */
 static gboolean
 count_matches(PdCatalog *c, const Match *m, int words, gint64 most, gint64 *total, GError **error)
 {

@@ -99,6 +99,21 @@ pg_run(PGconn *pg, const char *sql)
     PQclear(r);
 }
 
+/* A photo with the caption of sample() taken on @date (a date or a time; NULL: undated). */
+static void
+add_dated(PdCatalog *c, const char *sha, const char *date)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdCatalogPhoto) p = sample(sha, "Putin attends an Easter service.");
+    g_free(p->date_created);
+    p->date_created = g_strdup(date);
+    g_free(p->date_created_local);
+    p->date_created_local = date ? g_strndup(date, 10) : NULL;
+    g_clear_pointer(&p->date_created_utc, g_free);
+    g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
+    g_assert_no_error(error);
+}
+
 /* PostgreSQL's migration 16 over a catalog with photos: the full-text index, one table
  * before, is split by year with every row kept, and search and writing go on. The
  * catalog at 15 is made by taking a new one back to 15's shape. */
@@ -117,14 +132,7 @@ test_pg_years_migration(void)
         g_assert_no_error(error);
         for (int i = 0; i < 4; i++) {
             g_autofree char *sha = g_strdup_printf("%04d", i);
-            g_autoptr(PdCatalogPhoto) p = sample(sha, "Putin attends an Easter service.");
-            g_free(p->date_created);
-            p->date_created = g_strdup(dates[i]);
-            g_free(p->date_created_local);
-            p->date_created_local = dates[i] ? g_strndup(dates[i], 10) : NULL;
-            g_clear_pointer(&p->date_created_utc, g_free);
-            g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
-            g_assert_no_error(error);
+            add_dated(c, sha, dates[i]);
         }
     }
     PGconn *pg = PQconnectdb(path);
@@ -181,20 +189,6 @@ pg_text(PGconn *pg, const char *sql)
     char *v = g_strdup(PQgetvalue(r, 0, 0));
     PQclear(r);
     return v;
-}
-
-static void
-add_dated(PdCatalog *c, const char *sha, const char *date)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(PdCatalogPhoto) p = sample(sha, "Putin attends an Easter service.");
-    g_free(p->date_created);
-    p->date_created = g_strdup(date);
-    g_free(p->date_created_local);
-    p->date_created_local = g_strdup(date);
-    g_clear_pointer(&p->date_created_utc, g_free);
-    g_assert_true(pd_catalog_add_photo(c, p, NULL, "/wire/putin.jpg", &error));
-    g_assert_no_error(error);
 }
 
 #define PG_TARGETS                                                                                 \
