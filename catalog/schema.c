@@ -443,6 +443,17 @@ static const char *const migrations[] = {
     /* 17: on PostgreSQL the planner keeps statistics of more words (pg.c); nothing for
      * SQLite, whose full-text index has no planner statistics. */
     "",
+
+    /* 18: the full-text index merged in sixteens rather than eights. FTS5 merges as it
+     * writes; at 8 a level's segments are merged as soon as eight are there, and the
+     * merges of the largest levels (a gigabyte and more at millions of photos) slow the
+     * ingest they run in. At 16 an index has one level fewer and each photo costs less
+     * merging (at ten million photos built through the API, bench/README.md); a search
+     * reads up to twice as many segments of a level until `catalog optimize` merges them
+     * into one. A level is merged at once, in the write that finds it so, only when 32
+     * are there (crisismerge): above 16, or every level would be. */
+    "INSERT INTO photos_fts(photos_fts, rank) VALUES ('automerge', 16);"
+    "INSERT INTO photos_fts(photos_fts, rank) VALUES ('crisismerge', 32);",
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

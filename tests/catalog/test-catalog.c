@@ -65,12 +65,12 @@ test_open_and_migrate(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 18);
     }
     {
         g_autoptr(PdCatalog) again = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(again), ==, 17);
+        g_assert_cmpint(pd_catalog_schema_version(again), ==, 18);
     }
     /* a catalog from a newer photodesk is refused, not damaged */
     if (test_on_pg()) {
@@ -151,7 +151,7 @@ test_pg_years_migration(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 18);
         PdSearchRequest req = {.query = "easter"};
         g_autoptr(PdSearchResult) all = pd_catalog_search(c, &req, &error);
         g_assert_no_error(error);
@@ -227,7 +227,7 @@ test_pg_words_statistics(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(pd_catalog_schema_version(c), ==, 17);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 18);
         add_dated(c, "0003", "1961-04-12"); /* a year's table made after */
     }
     g_autofree char *after = pg_text(pg, PG_TARGETS);
