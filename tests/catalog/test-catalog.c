@@ -518,6 +518,68 @@ test_users_and_sessions(void)
 
 /* The statement cache is keyed by the SQL text, not by where the text is: a text made
  * in a buffer and then another made in the same buffer are two statements. */
+/* One of the full-text index's settings (photos_fts_config), or -1 when not stored. */
+static int
+fts_setting(const char *path, const char *name)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(
+        sqlite3_prepare_v2(db, "SELECT v FROM photos_fts_config WHERE k = ?", -1, &st, NULL), ==,
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* SQLite's full-text index merges its segments in sixteens (schema 18), in a new catalog
+ * and in one made before, which merged in eights. */
+static void
+test_fts_merge_settings(void)
+{
+    if (test_on_pg()) {
+        g_test_skip("SQLite's full-text index");
+        return;
+    }
+    g_autofree char *path = temp_catalog();
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+    }
+    g_assert_cmpint(fts_setting(path, "automerge"), ==, 16);
+    g_assert_cmpint(fts_setting(path, "crisismerge"), ==, 32);
+    /* taken back to schema 17 as photodesk left it: automerge 8, crisismerge FTS5's own */
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_true(pd_catalog_exec(
+            c,
+            "INSERT INTO photos_fts(photos_fts, rank) VALUES ('automerge', 8);"
+            "DELETE FROM photos_fts_config WHERE k = 'crisismerge'; PRAGMA user_version = 17",
+            &error));
+        g_assert_no_error(error);
+    }
+    g_assert_cmpint(fts_setting(path, "automerge"), ==, 8);
+    g_assert_cmpint(fts_setting(path, "crisismerge"), ==, -1);
+    {
+        g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 18);
+        /* and the index takes photos and finds them */
+        add_dated(c, "merge-1", "2024-03-05");
+        PdSearchRequest req = {.query = "easter"};
+        g_autoptr(PdSearchResult) found = pd_catalog_search(c, &req, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(found->total, ==, 1);
+    }
+    g_assert_cmpint(fts_setting(path, "automerge"), ==, 16);
+    g_assert_cmpint(fts_setting(path, "crisismerge"), ==, 32);
+}
+
 static void
 test_statement_cache(void)
 {
@@ -647,6 +709,7 @@ main(int argc, char **argv)
     g_test_add_func("/catalog/open-and-migrate", test_open_and_migrate);
     g_test_add_func("/catalog/pg-years-migration", test_pg_years_migration);
     g_test_add_func("/catalog/pg-words-statistics", test_pg_words_statistics);
+    g_test_add_func("/catalog/fts-merge-settings", test_fts_merge_settings);
     g_test_add_func("/catalog/statement-cache", test_statement_cache);
     g_test_add_func("/catalog/photo-roundtrip", test_photo_roundtrip);
     g_test_add_func("/catalog/same-picture-and-versions", test_same_picture_and_versions);
