@@ -5,8 +5,11 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <vips/vips.h>
 
 char *library;
@@ -176,6 +179,14 @@ count_files(const char *dir)
         n += g_file_test(path, G_FILE_TEST_IS_DIR) ? count_files(path) : 1;
     }
     return n;
+}
+
+void
+die_with_parent(gpointer parent)
+{
+    /* the parent may have ended before this: then there is no one to signal it */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != GPOINTER_TO_INT(parent))
+        _exit(127);
 }
 
 void

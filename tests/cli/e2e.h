@@ -37,6 +37,11 @@ char *save_scene(VipsImage *img, const char *name, const char *xmp, int quality)
  * reference and date created. */
 char *wire_xmp(const char *caption, const char *source, const char *reference, const char *date);
 
+/* For g_spawn_*'s child_setup, with GINT_TO_POINTER(getpid()) as its data: the child
+ * (a server, a watcher, an ingest the test runs beside its own work) gets SIGTERM when the
+ * test process ends, so that a test that fails or aborts leaves no photodesk running. */
+void die_with_parent(gpointer parent);
+
 /* The files under @dir, in every folder below it (0 when it is not there). */
 guint count_files(const char *dir);
 

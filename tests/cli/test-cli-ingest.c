@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -506,8 +507,8 @@ test_fsck_beside_ingest(void)
                         g_getenv("PHOTODESK_BIN"), library, in, workdir, workdir);
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     GPid ingest = 0;
-    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &ingest, NULL));
+    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                die_with_parent, GINT_TO_POINTER(getpid()), &ingest, NULL));
     int status = 0, sweeps = 0;
     while (waitpid(ingest, &status, WNOHANG) == 0) {
         Run sweep = RUN("fsck", "--repair", "--grace", "600");

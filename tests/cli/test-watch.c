@@ -41,9 +41,9 @@ start_watch(const char *const *extra)
     Watcher *w = g_new0(Watcher, 1);
     w->log = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async_with_pipes(workdir, (char **)argv->pdata, NULL,
-                                           G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &w->pid, NULL,
-                                           &w->out, NULL, &error));
+    g_assert_true(g_spawn_async_with_pipes(
+        workdir, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+        GINT_TO_POINTER(getpid()), &w->pid, NULL, &w->out, NULL, &error));
     g_assert_no_error(error);
     g_ptr_array_unref(argv);
     fcntl(w->out, F_SETFL, fcntl(w->out, F_GETFL) | O_NONBLOCK);

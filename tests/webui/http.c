@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static char *host;
 static int port;
@@ -29,8 +30,8 @@ serve_start(const char *const *args)
     g_string_free(more, TRUE);
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &s.pid, &error));
+    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                die_with_parent, GINT_TO_POINTER(getpid()), &s.pid, &error));
     /* wait for "photodesk serves LIBRARY at http://127.0.0.1:PORT/" */
     for (int i = 0; i < 200 && s.port == 0; i++) {
         g_usleep(50000);

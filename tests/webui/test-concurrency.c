@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../cli/e2e.h"
 #include "http.h"
@@ -374,8 +375,8 @@ test_articles_while_ingesting(void)
         g_getenv("PHOTODESK_BIN"), library, wire, workdir, workdir);
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     GPid ingest = 0;
-    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &ingest, NULL));
+    g_assert_true(g_spawn_async(workdir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                die_with_parent, GINT_TO_POINTER(getpid()), &ingest, NULL));
     volatile int stop = 0;
     Arranger arrangers[2];
     GThread *threads[2];

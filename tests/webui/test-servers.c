@@ -7,7 +7,10 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vips/vips.h>
 
 #include "../cli/e2e.h"
@@ -154,6 +157,48 @@ test_connections_lost(void)
     session_clear(&s);
 }
 
+/* Whether process @pid has ended (gone, or a zombie its new parent has not reaped). */
+static gboolean
+ended(GPid pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+    g_autofree char *stat = NULL;
+    if (!g_file_get_contents(path, &stat, NULL, NULL))
+        return TRUE;
+    const char *state = strrchr(stat, ')');
+    return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/* A test process that ends while its server runs (a failed assertion aborts it) takes the
+ * server with it: nothing is left running, holding the port and the library. */
+static void
+test_gone_with_the_test(void)
+{
+    g_autofree char *said = g_build_filename(workdir, "server.pid", NULL);
+    pid_t test = fork();
+    g_assert_cmpint(test, >=, 0);
+    if (test == 0) {
+        Served s = serve_start(NULL);
+        g_autofree char *pid = g_strdup_printf("%d", s.pid);
+        _exit(g_file_set_contents(said, pid, -1, NULL) ? 1 : 2);
+    }
+    int status = 0;
+    g_assert_cmpint(waitpid(test, &status, 0), ==, test);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(said, &text, NULL, NULL));
+    GPid server = atoi(text);
+    g_assert_cmpint(server, >, 0);
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!ended(server) && g_get_monotonic_time() < until)
+        g_usleep(20000);
+    if (!ended(server)) {
+        kill(server, SIGKILL);
+        g_test_fail_printf("the server %d ran on after its test process ended", server);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,6 +215,7 @@ main(int argc, char **argv)
     g_test_add_func("/servers/failures-counted-together", test_failures_counted_together);
     g_test_add_func("/servers/photo-through-the-other", test_photo_through_the_other);
     g_test_add_func("/servers/connections-lost", test_connections_lost);
+    g_test_add_func("/servers/gone-with-the-test", test_gone_with_the_test);
     int status = g_test_run();
     serve_stop(&a);
     serve_stop(&b);
