@@ -452,8 +452,8 @@ static const char *const migrations[] = {
      * reads up to twice as many segments of a level until `catalog optimize` merges them
      * into one. A level is merged at once, in the write that finds it so, only when 32
      * are there (crisismerge): above 16, or every level would be. */
-    "INSERT INTO photos_fts(photos_fts, rank) VALUES ('automerge', 16);"
-    "INSERT INTO photos_fts(photos_fts, rank) VALUES ('crisismerge', 32);",
+    ("INSERT INTO photos_fts(photos_fts, rank) VALUES ('automerge', 16);"
+     "INSERT INTO photos_fts(photos_fts, rank) VALUES ('crisismerge', 32);"),
 };
 
 /* What a migration does after its SQL, in C; then the rest of its SQL. */

@@ -52,6 +52,8 @@ writeFileSync(join(work, 'codes.txt'), '// names\r\nkel\tZürich city councillor
 photodesk(['codes', 'import', join(work, 'codes.txt')]);
 
 const server = spawn(bin, ['--library', library, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// however this script ends (an exception outside a step), the server ends with it
+process.on('exit', () => { if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM'); });
 const url = await new Promise((resolve, reject) => {
   const lines = createInterface({ input: server.stdout });
   lines.once('line', (line) => {
@@ -1244,7 +1246,15 @@ await step('a phone (390 x 844): no page scrolls sideways, the picture comes fir
       await page.goto(`${url}${hash}`);
       await page.waitForLoadState('networkidle');
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(wide <= 390, `${hash} is ${wide} px wide on a 390 px screen`);
+      if (wide > 390) {
+        // which elements reach past the screen's edge, for the failure to name them
+        const past = await page.evaluate(() => [...document.querySelectorAll('body *')]
+          .filter((e) => e.getClientRects().length
+            && (e.getBoundingClientRect().right > 391 || e.scrollWidth > e.clientWidth + 1))
+          .slice(-6).map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${[...e.classList].map((c) => `.${c}`).join('')}`
+            + ` (${Math.round(e.getBoundingClientRect().width)} px: "${(e.textContent || '').trim().slice(0, 40)}")`));
+        expect(false, `${hash} is ${wide} px wide on a 390 px screen: ${past.join('; ')}`);
+      }
     }
     await page.goto(`${url}#/photo/${id}`);
     await page.locator('#preview').waitFor();

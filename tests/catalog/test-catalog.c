@@ -549,6 +549,7 @@ test_fts_merge_settings(void)
     {
         g_autoptr(PdCatalog) c = pd_catalog_open(path, PD_CATALOG_READ_WRITE, &error);
         g_assert_no_error(error);
+        g_assert_cmpint(pd_catalog_schema_version(c), ==, 18);
     }
     g_assert_cmpint(fts_setting(path, "automerge"), ==, 16);
     g_assert_cmpint(fts_setting(path, "crisismerge"), ==, 32);
