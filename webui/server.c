@@ -354,6 +354,28 @@ handle(void *cls, struct MHD_Connection *connection, const char *url, const char
     return dispatch(r);
 }
 
+/* libmicrohttpd's own messages, on standard error as "photodesk serve: ...", but for a
+ * client that went away without a word (a tab killed, a laptop shut, a network lost):
+ * that is the network's ordinary day, and an event stream open in every editor's tab
+ * would fill the log with it. */
+static void log_daemon(void *cls, const char *format, va_list ap) G_GNUC_PRINTF(2, 0);
+
+static void
+log_daemon(void *cls, const char *format, va_list ap)
+{
+    g_autofree char *text = g_strdup_vprintf(format, ap);
+    static const char *const gone[] = {
+        "closed by remote peer",
+        "no longer available for sending",
+        "socket is not connected",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(gone); i++)
+        if (strstr(text, gone[i]))
+            return;
+    g_strchomp(text);
+    g_printerr("photodesk serve: %s\n", text);
+}
+
 /* Called with the raw request target before anything else: the request begins here. */
 static void *
 log_uri(void *cls, const char *uri, struct MHD_Connection *connection)
@@ -629,7 +651,8 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
                   (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                   (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, &server,
                   MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_NOTIFY_CONNECTION,
-                  pd_deadline_notify, server.deadlines, MHD_OPTION_END);
+                  pd_deadline_notify, server.deadlines, MHD_OPTION_EXTERNAL_LOGGER, log_daemon,
+                  NULL, MHD_OPTION_END);
     if (daemon == NULL) {
         close(listener);
         if (ready)

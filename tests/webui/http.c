@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -253,6 +254,17 @@ stream_open(const char *target, const char *headers)
     g_assert_true(sscanf(s->text->str, "HTTP/1.%*d %d", &s->status) == 1);
     g_string_erase(s->text, 0, end + 4 - s->text->str);
     return s;
+}
+
+void
+stream_reset(Stream *s)
+{
+    GSocket *socket = g_socket_connection_get_socket(s->conn);
+    struct linger now = {.l_onoff = 1, .l_linger = 0};
+    g_assert_cmpint(setsockopt(g_socket_get_fd(socket), SOL_SOCKET, SO_LINGER, &now, sizeof now),
+                    ==, 0);
+    g_assert_true(g_socket_close(socket, NULL));
+    stream_close(s);
 }
 
 int

@@ -64,3 +64,6 @@ gboolean stream_wait(Stream *s, const char *needle, double seconds);
 /* Everything received so far. */
 const char *stream_text(const Stream *s);
 void stream_close(Stream *s);
+/* Closed with a reset (SO_LINGER 0), as a browser tab that is killed or loses its network
+ * leaves it: the server's next write to it fails. */
+void stream_reset(Stream *s);

@@ -180,6 +180,37 @@ test_seen(void)
     session_clear(&s);
 }
 
+/* A client that goes away without a word (a tab killed, a laptop shut) is nothing to tell
+ * the operator of: the server's next write to it fails, and its log stays free of it. */
+static void
+test_client_gone(void)
+{
+    Session s = login_user("anna", "correct horse");
+    Stream *gone = stream_open("/api/events", s.cookie);
+    g_assert_true(stream_wait(gone, "event: ready", 5));
+    stream_reset(gone);
+    Stream *other = stream_open("/api/events", s.cookie);
+    g_assert_true(stream_wait(other, "event: ready", 5));
+    /* an event: the server writes it to every stream it has */
+    g_autofree char *x = caption_xmp("Ice on the harbour in Tallinn, Estonia. (AP Photo/Mari "
+                                     "Tamm)",
+                                     "TLL303");
+    g_autofree char *ice = make_photo("tallinn.jpg", 400, 300, 13, x, 0);
+    Run r = RUN("ingest", ice);
+    g_assert_cmpint(r.status, ==, 0);
+    run_clear(&r);
+    g_assert_true(stream_wait(other, "event: photo", 10));
+    g_usleep(G_USEC_PER_SEC / 2);
+    stream_close(other);
+    session_clear(&s);
+    g_autofree char *log = NULL;
+    g_assert_true(g_file_get_contents(server.log, &log, NULL, NULL));
+    static const char *const quiet[] = {"remote peer", "no longer available", "not connected"};
+    for (guint i = 0; i < G_N_ELEMENTS(quiet); i++)
+        if (strstr(log, quiet[i]))
+            g_error("the server's log tells of a client that went away:\n%s", log);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -192,6 +223,7 @@ main(int argc, char **argv)
     server = serve_start((const char *const[]){"--watch", hot, "--settle", "0.3", NULL});
     g_test_add_func("/events/stream", test_events);
     g_test_add_func("/events/seen", test_seen);
+    g_test_add_func("/events/client-gone", test_client_gone);
     int status = g_test_run();
     serve_stop(&server);
     g_autofree char *log = NULL;
