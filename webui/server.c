@@ -641,18 +641,17 @@ pd_webui_serve(const PdServeOptions *options, GError **error)
         flags |= MHD_USE_IPv6;
     gboolean ready = server.events && (server.watch || !(options->watch && options->watch[0]));
     struct MHD_Daemon *daemon =
-        !ready
-            ? NULL
-            : MHD_start_daemon(
-                  flags, 0, NULL, NULL, handle, &server, MHD_OPTION_LISTEN_SOCKET, listener,
-                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT,
-                  (unsigned int)connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                  (unsigned int)options->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-                  (unsigned int)options->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                  (size_t)(16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, log_uri, &server,
-                  MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_NOTIFY_CONNECTION,
-                  pd_deadline_notify, server.deadlines, MHD_OPTION_EXTERNAL_LOGGER, log_daemon,
-                  NULL, MHD_OPTION_END);
+        !ready ? NULL
+               : MHD_start_daemon(
+                     flags, 0, NULL, NULL, handle, &server, MHD_OPTION_EXTERNAL_LOGGER, log_daemon,
+                     NULL, MHD_OPTION_LISTEN_SOCKET, listener, MHD_OPTION_THREAD_POOL_SIZE,
+                     (unsigned int)threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)connections,
+                     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)options->per_ip_limit,
+                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)options->timeout_seconds,
+                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+                     MHD_OPTION_URI_LOG_CALLBACK, log_uri, &server, MHD_OPTION_NOTIFY_COMPLETED,
+                     completed, &server, MHD_OPTION_NOTIFY_CONNECTION, pd_deadline_notify,
+                     server.deadlines, MHD_OPTION_END);
     if (daemon == NULL) {
         close(listener);
         if (ready)
