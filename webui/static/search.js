@@ -147,6 +147,12 @@ async function loadMore(first = false) {
   }
 }
 
+// About as many cards as the first screen can show (none is smaller than 150 px a side):
+// their thumbnails are asked for at once, the rest as the sheet scrolls near them. A lazy
+// image waits for the layout, which held the first screen back by about 50 ms
+// (bench/README.md, "page").
+const firstScreen = () => Math.ceil(window.innerWidth / 150) * Math.ceil(window.innerHeight / 150);
+
 function card(hit, index) {
   cards.set(hit.id, hit);
   const flags = el('div', { class: 'flags' });
@@ -159,7 +165,7 @@ function card(hit, index) {
   else if (hit.made === 'composite') flags.append(el('span', { class: 'badge stop', text: 'COMPOSITE' }));
   if (hit.content_credentials) flags.append(el('span', { class: 'badge', text: 'CONTENT CREDENTIALS', title: 'the file carries C2PA content credentials (not verified)' }));
   const img = hit.thumb
-    ? el('img', { src: `/photos/${hit.id}/thumb?v=${hit.thumb}`, alt: '', loading: 'lazy' })
+    ? el('img', { src: `/photos/${hit.id}/thumb?v=${hit.thumb}`, alt: '', loading: index >= 0 && index < firstScreen() ? 'eager' : 'lazy' })
     : el('span', { text: 'no picture' });
   const caption = el('p', { class: 'caption' });
   caption.append(snippet(hit.snippet || hit.caption || hit.headline || ''));
@@ -182,6 +188,7 @@ function card(hit, index) {
   // the arrows move it)
   const name = [hit.headline || (hit.caption || '').slice(0, 80), hit.credit_line || hit.credit, (hit.date_created || '').slice(0, 10)]
     .filter(Boolean).join(', ');
+  const when = taken(hit.date_created);
   const li = el('li', { class: 'card', tabindex: index === 0 ? '0' : '-1', 'aria-label': name || `photo ${hit.id}`,
     'data-index': index, 'data-id': hit.id, 'data-group': hit.group || '' },
     el('div', { class: 'thumb' }, img, box),
@@ -190,7 +197,7 @@ function card(hit, index) {
         el('span', { text: hit.credit_line || hit.credit || '' }),
         el('span', { class: 'card-pick' }, pickMarks(hit.rating, hit.label)),
         el('span', { class: 'where', text: [hit.city, hit.country].filter(Boolean).join(', ') }),
-        el('time', { datetime: hit.date_created || null, title: taken(hit.date_created), text: taken(hit.date_created) }))));
+        el('time', { datetime: hit.date_created || null, title: when, text: when }))));
   li.addEventListener('click', (ev) => {
     if (ev.shiftKey) { // a range of cards chosen, not a photo opened
       ev.preventDefault();
