@@ -8,8 +8,8 @@
 // Each run is a new browser context (an empty cache, a new login). Each round loads the
 // page anew at the articles page and then sets the search's address, so the search is
 // asked of the server every time; the first round fetches the thumbnails over HTTP, the
-// others find them in the browser's cache (they are served immutable). Prints a line for each run and, last, the median of the runs'
-// medians and the slowest first round.
+// others find them in the browser's cache (they are served immutable). Prints a line for
+// each run and, last, the median of the runs' medians and the slowest first round.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -516,8 +516,6 @@ test_users_and_sessions(void)
     g_assert_error(error, PD_CATALOG_ERROR, PD_CATALOG_ERROR_NOT_FOUND);
 }
 
-/* The statement cache is keyed by the SQL text, not by where the text is: a text made
- * in a buffer and then another made in the same buffer are two statements. */
 /* One of the full-text index's settings (photos_fts_config), or -1 when not stored. */
 static int
 fts_setting(const char *path, const char *name)
@@ -581,6 +579,8 @@ test_fts_merge_settings(void)
     g_assert_cmpint(fts_setting(path, "crisismerge"), ==, 32);
 }
 
+/* The statement cache is keyed by the SQL text, not by where the text is: a text made
+ * in a buffer and then another made in the same buffer are two statements. */
 static void
 test_statement_cache(void)
 {

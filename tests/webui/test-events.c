@@ -37,6 +37,17 @@ caption_xmp(const char *caption, const char *reference)
     return caption_xmp_with(caption, reference, "");
 }
 
+/* A wire photo @name (its scene from @seed) taken by a CLI ingest beside the server. */
+static void
+ingest_beside(const char *name, int seed, const char *caption, const char *reference)
+{
+    g_autofree char *xmp = caption_xmp(caption, reference);
+    g_autofree char *made = make_photo(name, 400, 300, seed, xmp, 0);
+    Run r = RUN("ingest", made);
+    g_assert_cmpint(r.status, ==, 0);
+    run_clear(&r);
+}
+
 /* The id of the photo the last "photo" event in @text names. */
 static gint64
 last_photo_id(const char *text)
@@ -82,13 +93,9 @@ test_events(void)
     gint64 oslo = last_photo_id(stream_text(a));
 
     /* a CLI ingest beside the server: heard all the same */
-    g_autofree char *x2 = caption_xmp("A tram passes the harbour in Helsinki, Finland. (AP "
-                                      "Photo/Jan Kowalski)",
-                                      "HEL202");
-    g_autofree char *tram = make_photo("tram.jpg", 400, 300, 12, x2, 0);
-    Run r = RUN("ingest", tram);
-    g_assert_cmpint(r.status, ==, 0);
-    run_clear(&r);
+    ingest_beside("tram.jpg", 12,
+                  "A tram passes the harbour in Helsinki, Finland. (AP Photo/Jan Kowalski)",
+                  "HEL202");
     g_autofree char *second = g_strdup_printf("\"photo_id\": %" G_GINT64_FORMAT, oslo + 1);
     g_assert_true(stream_wait(a, second, 10));
 
@@ -192,13 +199,8 @@ test_client_gone(void)
     Stream *other = stream_open("/api/events", s.cookie);
     g_assert_true(stream_wait(other, "event: ready", 5));
     /* an event: the server writes it to every stream it has */
-    g_autofree char *x = caption_xmp("Ice on the harbour in Tallinn, Estonia. (AP Photo/Mari "
-                                     "Tamm)",
-                                     "TLL303");
-    g_autofree char *ice = make_photo("tallinn.jpg", 400, 300, 13, x, 0);
-    Run r = RUN("ingest", ice);
-    g_assert_cmpint(r.status, ==, 0);
-    run_clear(&r);
+    ingest_beside("tallinn.jpg", 13, "Ice on the harbour in Tallinn, Estonia. (AP Photo/Mari Tamm)",
+                  "TLL303");
     g_assert_true(stream_wait(other, "event: photo", 10));
     g_usleep(G_USEC_PER_SEC / 2);
     stream_close(other);

@@ -147,9 +147,10 @@ async function loadMore(first = false) {
   }
 }
 
-// About as many cards as the first screen can show (none is smaller than 150 px a side):
-// their thumbnails are asked for at once, the rest as the sheet scrolls near them. A lazy
-// image waits for the layout, which held the first screen back by about 50 ms
+// About as many cards as the first screen shows, counted in cells of 150 px a side (the
+// small sheet's are 108 x 124, the others larger; 60 on a 1440 x 900 window): their
+// thumbnails are asked for at once, the rest as the sheet scrolls near them. A lazy image
+// is asked for only once the layout has placed it, about 60 ms after the search's answer
 // (bench/README.md, "page").
 const firstScreen = () => Math.ceil(window.innerWidth / 150) * Math.ceil(window.innerHeight / 150);
 
